@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/**
+ * The raw order contract (DESIGN.md, "Raw order contract"): one JSON object per line of
+ * `raw/store_sales/orders_YYYY_MM.json`. The generator writes it, the ETL validates against it.
+ * Structural rules live in the field schemas; cross-field money rules in `superRefine`, each
+ * issue tagged with a stable `reason` so the ETL can quarantine with a reason code.
+ */
+
+export const COUNTRY_CURRENCY = {
+  US: 'USD',
+  UK: 'GBP',
+  DE: 'EUR',
+  FR: 'EUR',
+  CA: 'CAD',
+  IN: 'INR',
+} as const;
+export type Country = keyof typeof COUNTRY_CURRENCY;
+export const COUNTRIES = Object.keys(COUNTRY_CURRENCY) as Country[];
+export const CURRENCIES = ['USD', 'GBP', 'EUR', 'CAD', 'INR'] as const;
+
+export const ORDER_STATUSES = ['completed', 'cancelled', 'returned'] as const;
+export const SALES_CHANNELS = ['online', 'mobile_app', 'store'] as const;
+export const SEGMENTS = ['consumer', 'small_business', 'corporate'] as const;
+export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'wallet', 'gift_card'] as const;
+export const PAYMENT_STATUSES = ['paid', 'failed', 'refunded'] as const;
+export const CATEGORIES = [
+  'electronics',
+  'home_kitchen',
+  'fashion',
+  'beauty',
+  'sports_outdoors',
+  'books',
+  'toys_games',
+  'grocery',
+  'office',
+] as const;
+
+/** Reason codes attached to contract violations; the ETL's quarantine records carry them. */
+export type ContractReason =
+  | 'schema_violation'
+  | 'currency_mismatch'
+  | 'money_mismatch'
+  | 'payment_mismatch'
+  | 'duplicate_line_number';
+
+const MAX_MONEY = 10_000_000;
+
+/** Money: finite, non-negative, at most two decimals (checked in integer cents). */
+const money = z
+  .number()
+  .finite()
+  .min(0)
+  .max(MAX_MONEY)
+  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'money must have at most two decimals');
+
+const isoUtcTimestamp = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'timestamp must be ISO-8601 UTC (…Z)')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'timestamp is not a real instant');
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'date is not a real day');
+
+export const rawItemSchema = z.object({
+  line_number: z.number().int().min(1).max(1000),
+  product_id: z.string().regex(/^PROD-\d{4}$/),
+  product_name: z.string().min(1).max(200),
+  category: z.enum(CATEGORIES),
+  quantity: z.number().int().min(1).max(1000),
+  unit_price: money,
+  discount: money,
+});
+
+export const rawPaymentSchema = z.object({
+  payment_id: z.string().min(1).max(64),
+  method: z.enum(PAYMENT_METHODS),
+  amount: money,
+  status: z.enum(PAYMENT_STATUSES),
+});
+
+export const rawCustomerSchema = z.object({
+  customer_id: z.string().regex(/^CUST-\d{7}$/),
+  country: z.enum(COUNTRIES as [Country, ...Country[]]),
+  segment: z.enum(SEGMENTS),
+  signup_date: isoDate,
+});
+
+/** Converts a money amount to integer cents; exact for values that passed `money`. */
+export const toCents = (amount: number): number => Math.round(amount * 100);
+
+export const rawOrderSchema = z
+  .object({
+    order_id: z.string().regex(/^ORD-\d{8}-[0-9a-f]{8}$/),
+    order_timestamp: isoUtcTimestamp,
+    status: z.enum(ORDER_STATUSES),
+    sales_channel: z.enum(SALES_CHANNELS),
+    currency: z.enum(CURRENCIES),
+    customer: rawCustomerSchema,
+    items: z.array(rawItemSchema).min(1).max(200),
+    payments: z.array(rawPaymentSchema).min(1).max(20),
+    shipping_fee: money,
+    tax: money,
+    order_total: money,
+  })
+  .superRefine((order, ctx) => {
+    const issue = (reason: ContractReason, message: string) =>
+      ctx.addIssue({ code: 'custom', message, params: { reason } });
+
+    if (COUNTRY_CURRENCY[order.customer.country] !== order.currency) {
+      issue('currency_mismatch', `currency ${order.currency} does not match country ${order.customer.country}`);
+    }
+    const lines = new Set(order.items.map((i) => i.line_number));
+    if (lines.size !== order.items.length) issue('duplicate_line_number', 'items repeat a line_number');
+
+    let cents = toCents(order.shipping_fee) + toCents(order.tax);
+    for (const item of order.items) {
+      const gross = item.quantity * toCents(item.unit_price);
+      if (toCents(item.discount) > gross) issue('money_mismatch', `line ${item.line_number}: discount exceeds price`);
+      cents += gross - toCents(item.discount);
+    }
+    if (cents !== toCents(order.order_total)) {
+      issue('money_mismatch', `order_total ${order.order_total} != items + shipping + tax (${cents / 100})`);
+    }
+    if (order.status === 'completed') {
+      const paid = order.payments.filter((p) => p.status === 'paid').reduce((s, p) => s + toCents(p.amount), 0);
+      if (paid !== toCents(order.order_total)) {
+        issue('payment_mismatch', `paid payments ${paid / 100} != order_total ${order.order_total}`);
+      }
+    }
+  });
+
+/** One raw order as the contract defines it. */
+export type RawOrder = z.infer<typeof rawOrderSchema>;
+export type RawItem = z.infer<typeof rawItemSchema>;
+export type RawPayment = z.infer<typeof rawPaymentSchema>;

@@ -1,0 +1,68 @@
+/**
+ * The analytics exports: file name, the view it comes from, and its columns in order.
+ * This is the contract between the SQL views, the dbt marts, `export-outputs` (local and AWS)
+ * and the dashboard. Conventions for every file:
+ * - RFC 4180 CSV, header row, `\n` line ends, UTF-8, rows in the `orderBy` order;
+ * - months as ISO dates of the month's first day (`2025-01-01`);
+ * - money in USD with two decimals, plain (`25502110.35`, never `25,502,110` or `25.5M`);
+ * - rates as fractions (0.2345 = 23.45 %) with up to six decimals;
+ * - an undefined value (MoM of the first month, churn of the last month) is an empty field.
+ */
+export interface OutputSpec {
+  file: string;
+  view: string;
+  columns: readonly string[];
+  orderBy: readonly string[];
+}
+
+export const OUTPUTS = [
+  {
+    file: 'monthly_revenue.csv',
+    view: 'v_monthly_revenue',
+    // revenue/orders/aov of completed orders; units sold on them; active customers of the month
+    columns: ['month', 'revenue_usd', 'orders', 'aov_usd', 'units', 'active_customers'],
+    orderBy: ['month'],
+  },
+  {
+    file: 'revenue_mom.csv',
+    view: 'v_revenue_mom',
+    columns: ['month', 'revenue_usd', 'prev_revenue_usd', 'mom_growth', 'cumulative_revenue_usd'],
+    orderBy: ['month'],
+  },
+  {
+    file: 'category_sales_monthly.csv',
+    view: 'v_category_sales_monthly',
+    columns: ['month', 'category', 'revenue_usd', 'units', 'orders'],
+    orderBy: ['month', 'category'],
+  },
+  {
+    file: 'monthly_active_customers.csv',
+    view: 'v_monthly_active_customers',
+    // new = first completed order ever in this month; returning = active and not new
+    columns: ['month', 'active_customers', 'new_customers', 'returning_customers'],
+    orderBy: ['month'],
+  },
+  {
+    file: 'cohort_retention_first_6_months.csv',
+    view: 'v_cohort_retention',
+    // months_since_cohort 0..6; rows only for months that have been observed
+    columns: ['cohort_month', 'months_since_cohort', 'cohort_size', 'active_customers', 'retention_rate'],
+    orderBy: ['cohort_month', 'months_since_cohort'],
+  },
+  {
+    file: 'monthly_churn.csv',
+    view: 'v_monthly_churn',
+    // churned = active in month and not active in month+1; churn_rate empty for the last month
+    columns: ['month', 'active_customers', 'churned_customers', 'churn_rate'],
+    orderBy: ['month'],
+  },
+  {
+    file: 'geo_engagement.csv',
+    view: 'v_geo_engagement',
+    // repeat_rate = share of the month's active customers whose cohort month is earlier
+    columns: ['month', 'country', 'active_customers', 'orders', 'revenue_usd', 'aov_usd', 'repeat_rate'],
+    orderBy: ['month', 'country'],
+  },
+] as const satisfies readonly OutputSpec[];
+
+export type OutputFile = (typeof OUTPUTS)[number]['file'];

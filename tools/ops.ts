@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { formatError } from './lib/errors.js';
+
+/**
+ * The `ops` CLI: `npm run ops -- <command> [--target local|aws] [--lake DIR]`.
+ * Commands are registered from an explicit list (yargs `commandDir` does not load ES modules).
+ * Failures set `process.exitCode` and print one line with a hint; nothing calls `process.exit`.
+ */
+const cli = yargs(hideBin(process.argv))
+  .scriptName('ops')
+  .usage('$0 <command> [options]')
+  .strict()
+  .demandCommand(1, 'name a command; `ops --help` lists them')
+  .recommendCommands()
+  .help()
+  .wrap(Math.min(110, process.stdout.columns ?? 110))
+  .fail((msg, err) => {
+    throw err ?? new Error(msg);
+  });
+for (const command of commands) cli.command(command);
+
+try {
+  await cli.parseAsync();
+} catch (err) {
+  process.stderr.write(`${formatError(err)}\n`);
+  process.exitCode = 1;
+}

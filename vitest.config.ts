@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration suites spawn DuckDB, dbt, moto and Chromium: generous timeouts, and files run
+// in a small pool because the machine has two cores.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
