@@ -111,7 +111,10 @@ export const rawOrderSchema = z
       ctx.addIssue({ code: 'custom', message, params: { reason } });
 
     if (COUNTRY_CURRENCY[order.customer.country] !== order.currency) {
-      issue('currency_mismatch', `currency ${order.currency} does not match country ${order.customer.country}`);
+      issue(
+        'currency_mismatch',
+        `currency ${order.currency} does not match country ${order.customer.country}`,
+      );
     }
     const lines = new Set(order.items.map((i) => i.line_number));
     if (lines.size !== order.items.length) issue('duplicate_line_number', 'items repeat a line_number');
@@ -119,14 +122,17 @@ export const rawOrderSchema = z
     let cents = toCents(order.shipping_fee) + toCents(order.tax);
     for (const item of order.items) {
       const gross = item.quantity * toCents(item.unit_price);
-      if (toCents(item.discount) > gross) issue('money_mismatch', `line ${item.line_number}: discount exceeds price`);
+      if (toCents(item.discount) > gross)
+        issue('money_mismatch', `line ${item.line_number}: discount exceeds price`);
       cents += gross - toCents(item.discount);
     }
     if (cents !== toCents(order.order_total)) {
       issue('money_mismatch', `order_total ${order.order_total} != items + shipping + tax (${cents / 100})`);
     }
     if (order.status === 'completed') {
-      const paid = order.payments.filter((p) => p.status === 'paid').reduce((s, p) => s + toCents(p.amount), 0);
+      const paid = order.payments
+        .filter((p) => p.status === 'paid')
+        .reduce((s, p) => s + toCents(p.amount), 0);
       if (paid !== toCents(order.order_total)) {
         issue('payment_mismatch', `paid payments ${paid / 100} != order_total ${order.order_total}`);
       }

@@ -6,7 +6,8 @@
  * - months as ISO dates of the month's first day (`2025-01-01`);
  * - money in USD with two decimals, plain (`25502110.35`, never `25,502,110` or `25.5M`);
  * - rates as fractions (0.2345 = 23.45 %) with up to six decimals;
- * - an undefined value (MoM of the first month, churn of the last month) is an empty field.
+ * - an undefined value (MoM of the first month, churn of the last month) is an empty field;
+ * - ratios are ROUND(exact value, 6) and averages ROUND(exact value, 2), half away from zero.
  */
 export interface OutputSpec {
   file: string;
@@ -19,7 +20,8 @@ export const OUTPUTS = [
   {
     file: 'monthly_revenue.csv',
     view: 'v_monthly_revenue',
-    // revenue/orders/aov of completed orders; units sold on them; active customers of the month
+    // revenue/orders/aov of completed orders; units sold on them; active customers of the month.
+    // One row per observed month (any valid order); aov_usd is empty if it had no completed order
     columns: ['month', 'revenue_usd', 'orders', 'aov_usd', 'units', 'active_customers'],
     orderBy: ['month'],
   },
@@ -52,7 +54,8 @@ export const OUTPUTS = [
   {
     file: 'monthly_churn.csv',
     view: 'v_monthly_churn',
-    // churned = active in month and not active in month+1; churn_rate empty for the last month
+    // churned = active in month and not active in month+1; churned_customers and churn_rate are
+    // empty where month+1 has not been observed (the last month): unknown, not 100 %
     columns: ['month', 'active_customers', 'churned_customers', 'churn_rate'],
     orderBy: ['month'],
   },

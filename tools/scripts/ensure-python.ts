@@ -26,7 +26,9 @@ export const venvBin = (env: PythonEnv, exe: string): string =>
 function run(cmd: string, args: string[]): void {
   const res = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
   if (res.status !== 0) {
-    throw new Error(`\`${cmd} ${args.join(' ')}\` failed (exit ${res.status ?? res.signal}); see the output above`);
+    throw new Error(
+      `\`${cmd} ${args.join(' ')}\` failed (exit ${res.status ?? res.signal}); see the output above`,
+    );
   }
 }
 
@@ -35,7 +37,9 @@ export function ensurePythonEnv(env: PythonEnv): void {
   const { dir, requirements } = PYTHON_ENVS[env];
   const venv = path.join(root, dir);
   const stamp = path.join(venv, '.requirements.sha256');
-  const hash = createHash('sha256').update(readFileSync(path.join(root, requirements))).digest('hex');
+  const hash = createHash('sha256')
+    .update(readFileSync(path.join(root, requirements)))
+    .digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
 
   const python = process.env.PYTHON ?? 'python3';
@@ -59,7 +63,8 @@ export function ensurePythonEnv(env: PythonEnv): void {
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const wanted = process.argv.slice(2) as PythonEnv[];
   for (const env of wanted.length ? wanted : (Object.keys(PYTHON_ENVS) as PythonEnv[])) {
-    if (!(env in PYTHON_ENVS)) throw new Error(`unknown python env "${env}"; one of ${Object.keys(PYTHON_ENVS).join(', ')}`);
+    if (!(env in PYTHON_ENVS))
+      throw new Error(`unknown python env "${env}"; one of ${Object.keys(PYTHON_ENVS).join(', ')}`);
     ensurePythonEnv(env);
   }
 }

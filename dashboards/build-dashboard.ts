@@ -1,0 +1,78 @@
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { OpsError } from '../tools/lib/errors.js';
+import { writeFileAtomic } from '../tools/lib/fs-atomic.js';
+import { progress } from '../tools/lib/report.js';
+import { buildChartData } from './chart-data.js';
+import { buildHighlights } from './highlights.js';
+import { buildKpis } from './kpis.js';
+import { printDashboard } from './print.js';
+import { readOutputs } from './read-outputs.js';
+import { renderHtml } from './render-html.js';
+
+/** Where to read the exports and write the dashboard; `generatedAt` pins the page's timestamp. */
+export interface DashboardOptions {
+  from: string;
+  out: string;
+  generatedAt?: Date;
+}
+
+/** What was written: absolute paths, the PDF's page count, the months covered and the HTML size. */
+export interface DashboardResult {
+  html: string;
+  pdf: string;
+  png: string;
+  pdfPages: number;
+  months: number;
+  asOf: string;
+  htmlBytes: number;
+}
+
+/**
+ * Builds `<out>/index.html` (self-contained, opens offline) from the analytics CSVs in `from`, then
+ * prints `dashboard.pdf` and `dashboard.png` with headless Chromium. Every file is written
+ * atomically. If printing fails (no Chromium, a page error) the HTML stays — it needs no browser to
+ * build — but any older PDF/PNG is removed so the three never disagree, and the error is thrown.
+ */
+export async function buildDashboard(opts: DashboardOptions): Promise<DashboardResult> {
+  progress(`dashboard: reading exports from ${opts.from}`);
+  const outputs = await readOutputs(opts.from);
+  const charts = buildChartData(outputs);
+  const html = await renderHtml({
+    kpis: buildKpis(outputs, charts),
+    highlights: buildHighlights(charts),
+    charts,
+    generatedAt: opts.generatedAt ?? new Date(),
+  });
+  const files = {
+    html: path.join(opts.out, 'index.html'),
+    pdf: path.join(opts.out, 'dashboard.pdf'),
+    png: path.join(opts.out, 'dashboard.png'),
+  };
+  await writeFileAtomic(files.html, html);
+  progress(`dashboard: wrote ${files.html}; printing PDF and PNG with headless Chromium`);
+  let printed: Awaited<ReturnType<typeof printDashboard>>;
+  try {
+    printed = await printDashboard(files.html);
+  } catch (err) {
+    await Promise.all([rm(files.pdf, { force: true }), rm(files.png, { force: true })]);
+    const written = `${files.html} was written; dashboard.pdf and dashboard.png were not`;
+    if (err instanceof OpsError)
+      throw new OpsError(err.code, `${err.message} (${written})`, err.hint, { cause: err });
+    throw new OpsError(
+      'DASHBOARD_PRINT_FAILED',
+      `printing failed: ${(err as Error).message} (${written})`,
+      'check that Chromium starts: chromium --headless --no-sandbox --version',
+      { cause: err },
+    );
+  }
+  await writeFileAtomic(files.pdf, printed.pdf);
+  await writeFileAtomic(files.png, printed.png);
+  return {
+    ...files,
+    pdfPages: printed.pages,
+    months: charts.months.length,
+    asOf: charts.months.at(-1)!,
+    htmlBytes: (await stat(files.html)).size,
+  };
+}

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { OUTPUTS, type OutputFile } from '../tools/exports/outputs.js';
+import { OpsError } from '../tools/lib/errors.js';
+
+type Spec = (typeof OUTPUTS)[number];
+type TextColumn = 'month' | 'cohort_month' | 'category' | 'country';
+/**
+ * Columns whose empty field means "undefined": the first month's previous revenue and MoM, the
+ * last month's churn (its churned count too, should an export leave it empty).
+ */
+const NULLABLE_COLUMNS = ['prev_revenue_usd', 'mom_growth', 'churn_rate', 'churned_customers'] as const;
+type NullableColumn = (typeof NULLABLE_COLUMNS)[number];
+type Cell<C> = C extends TextColumn ? string : C extends NullableColumn ? number | null : number;
+
+/** One typed row of an export file, keyed by the columns `tools/exports/outputs.ts` lists. */
+export type OutputRow<F extends OutputFile> = {
+  [C in Extract<Spec, { file: F }>['columns'][number]]: Cell<C>;
+};
+/** Every export file's rows, in file order (the `orderBy` of the contract). */
+export type Outputs = { [F in OutputFile]: OutputRow<F>[] };
+
+const NULLABLE: ReadonlySet<string> = new Set(NULLABLE_COLUMNS);
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a plain decimal number');
+const cellSchemas = {
+  month: z.string().regex(/^\d{4}-\d{2}-01$/, 'expected a month as YYYY-MM-01'),
+  label: z.string().min(1, 'expected a non-empty label'),
+  number: decimal.transform(Number),
+  nullable: z.union([z.literal('').transform(() => null), decimal.transform(Number)]),
+};
+
+function schemaFor(column: string): z.ZodType<string | number | null> {
+  if (column === 'month' || column === 'cohort_month') return cellSchemas.month;
+  if (column === 'category' || column === 'country') return cellSchemas.label;
+  return NULLABLE.has(column) ? cellSchemas.nullable : cellSchemas.number;
+}
+
+const hint = 'run `ops export-outputs` first (or pass --from the folder that holds the CSVs)';
+
+/** Parses one export file's text against its contract; `file` names it in errors. */
+export function parseOutput<F extends OutputFile>(
+  spec: Extract<Spec, { file: F }>,
+  text: string,
+): OutputRow<F>[] {
+  const fail = (msg: string, cause?: unknown) =>
+    new OpsError('DASHBOARD_BAD_OUTPUT', `${spec.file}: ${msg}`, hint, { cause });
+  let records: string[][];
+  try {
+    records = parse(text, { skip_empty_lines: true });
+  } catch (err) {
+    throw fail(`not valid CSV (${(err as Error).message})`, err);
+  }
+  const [header, ...rows] = records;
+  if (!header) throw fail('file is empty');
+  if (header.join(',') !== spec.columns.join(',')) {
+    throw fail(`header is "${header.join(',')}", the contract says "${spec.columns.join(',')}"`);
+  }
+  if (!rows.length) throw fail('has a header but no rows');
+  const schema = z.object(Object.fromEntries(spec.columns.map((c) => [c, schemaFor(c)])));
+  return rows.map((row, i) => {
+    const parsed = schema.safeParse(Object.fromEntries(spec.columns.map((c, j) => [c, row[j] ?? ''])));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw fail(`line ${i + 2}, column ${String(issue?.path[0])}: ${issue?.message}`);
+    }
+    return parsed.data as OutputRow<F>;
+  });
+}
+
+/**
+ * Reads and validates every analytics export in `dir` (`<lake>/analytics_outputs` by default).
+ * The dashboard is built from these files only, so a local and an AWS export give the same page.
+ * A missing, empty or off-contract file is an OpsError naming the file.
+ */
+export async function readOutputs(dir: string): Promise<Outputs> {
+  const entries = await Promise.all(
+    OUTPUTS.map(async (spec) => {
+      const file = path.join(dir, spec.file);
+      const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') throw new OpsError('DASHBOARD_MISSING_OUTPUT', `${file} not found`, hint);
+        throw err;
+      });
+      return [spec.file, parseOutput(spec, text)] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Outputs;
+}

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { ChartData } from './chart-data.js';
+import { DEFINITIONS, type DefinitionId } from './definitions.js';
+import { escapeHtml, fmtMonth } from './format.js';
+import type { Kpi } from './kpis.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Everything the page shows; rendered into `template.html`. */
+export interface PageInput {
+  kpis: Kpi[];
+  highlights: string[];
+  charts: ChartData;
+  generatedAt: Date;
+}
+
+/** Inline script text must not close its own `<script>` element. */
+function inlineScript(name: string, code: string): string {
+  if (/<\/script/i.test(code)) throw new Error(`${name} contains "</script" and cannot be inlined`);
+  return code;
+}
+
+/** The pinned ECharts UMD build from node_modules (no CDN: the page must open offline). */
+async function echartsSource(): Promise<{ code: string; version: string }> {
+  const file = fileURLToPath(import.meta.resolve('echarts/dist/echarts.min'));
+  const pkg = JSON.parse(await readFile(path.join(file, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return { code: await readFile(file, 'utf8'), version: pkg.version };
+}
+
+/** Bundles the chart script (client/main.ts and what it imports) into one IIFE. */
+async function clientSource(): Promise<string> {
+  const out = await build({
+    entryPoints: [path.join(here, 'client', 'main.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'chrome110',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+const kpiTile = (k: Kpi): string =>
+  `<article class="kpi kpi--${k.tone}" data-kpi="${k.id}" data-value="${k.value ?? ''}" title="${escapeHtml(DEFINITIONS[k.definition][1])}">` +
+  `<h2>${escapeHtml(k.label)}</h2><p class="kpi-value">${escapeHtml(k.headline)}</p>` +
+  `<p class="kpi-exact"><b>${escapeHtml(k.exact)}</b> · <span class="kpi-scope">${escapeHtml(k.scope)}</span></p>` +
+  `<p class="kpi-detail">${escapeHtml(k.detail)}</p></article>`;
+
+const definitions = (ids: string): string => {
+  const items = ids.split(',').map((id) => {
+    const def = DEFINITIONS[id as DefinitionId];
+    if (!def) throw new Error(`template names unknown definition "${id}"`);
+    return `<div><dt>${escapeHtml(def[0])}</dt><dd>${escapeHtml(def[1])}</dd></div>`;
+  });
+  return `<dl class="defs">${items.join('')}</dl>`;
+};
+
+/** `2025-11-25 18:11 UTC`. */
+const stamp = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * Renders the self-contained dashboard page: CSS, the pinned ECharts build, the bundled chart
+ * script and the data (JSON) all inline, and a CSP that forbids any network request.
+ */
+export async function renderHtml(input: PageInput): Promise<string> {
+  const [template, css, echarts, client] = await Promise.all([
+    readFile(path.join(here, 'template.html'), 'utf8'),
+    readFile(path.join(here, 'dashboard.css'), 'utf8'),
+    echartsSource(),
+    clientSource(),
+  ]);
+  const { months } = input.charts;
+  const asOf = fmtMonth(months.at(-1)!);
+  const period = `${fmtMonth(months[0]!)} – ${asOf}`;
+  const header = (title: string) =>
+    `<header class="page-head"><div><p class="eyebrow">Store sales analytics</p><h1>${title}</h1></div>` +
+    `<p class="page-meta">Data as of <b>${asOf}</b> · ${months.length} months, ${period}<br>` +
+    `Generated ${stamp(input.generatedAt)} from the analytics_outputs CSV exports · ECharts ${echarts.version}</p></header>`;
+  const fill: Record<string, (arg: string) => string> = {
+    asOf: () => asOf,
+    period: () => period,
+    css: () => css,
+    header,
+    kpis: () => input.kpis.map(kpiTile).join(''),
+    highlights: () => input.highlights.map((h) => `<li>${escapeHtml(h)}</li>`).join(''),
+    definitions,
+    data: () => JSON.stringify(input.charts).replace(/</g, '\\u003c'),
+    echarts: () => inlineScript('echarts.min.js', echarts.code),
+    client: () => inlineScript('the chart script', client),
+  };
+  // one pass with a replacer function: inserted text (CSS, scripts) is never rescanned or `$`-expanded
+  return template.replace(/\{\{(\w+)(?::([^}]*))?\}\}/g, (_, name: string, arg: string | undefined) => {
+    const f = fill[name];
+    if (!f) throw new Error(`template placeholder {{${name}}} has no value`);
+    return f(arg ?? '');
+  });
+}

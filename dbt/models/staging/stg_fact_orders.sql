@@ -1,0 +1,39 @@
+with source as (
+
+    select * from {{ source('store_sales', 'fact_orders') }}
+
+),
+
+renamed as (
+
+    select
+        order_id,
+        order_timestamp,
+        order_date,
+        -- the reporting month: first day of the order's UTC month
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month_start,
+        status,
+        sales_channel,
+        currency,
+        customer_id,
+        customer_country,
+        customer_segment,
+        customer_signup_date,
+        item_count,
+        units,
+        subtotal,
+        discount_total,
+        shipping_fee,
+        tax,
+        order_total,
+        fx_rate_to_usd,
+        order_total_usd,
+        payment_method,
+        payment_count,
+        source_file
+
+    from source
+
+)
+
+select * from renamed

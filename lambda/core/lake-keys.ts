@@ -1,0 +1,48 @@
+import { LAKE } from '../../tools/lib/lake-layout.js';
+
+/**
+ * Object keys the ETL reads and writes (DESIGN.md, "Lake layout"). Output names derive from the
+ * source key alone, so processing a source again overwrites its own files and nobody else's.
+ */
+
+/** The two fact tables, in the order the ETL writes them. */
+export const FACT_TABLES = ['fact_orders', 'fact_order_items'] as const;
+export type FactTable = (typeof FACT_TABLES)[number];
+
+/** Raw file extensions the ETL accepts: JSON Lines (or one JSON array, sniffed from the content). */
+const SOURCE_EXTENSIONS = ['.json', '.jsonl', '.ndjson'];
+
+/** True for a raw source object: directly under `raw/store_sales/`, with a JSON extension. */
+export function isRawSourceKey(key: string): boolean {
+  if (!key.startsWith(LAKE.rawPrefix)) return false;
+  const name = key.slice(LAKE.rawPrefix.length);
+  return !name.includes('/') && !name.startsWith('.') && SOURCE_EXTENSIONS.some((ext) => name.endsWith(ext));
+}
+
+/** `raw/store_sales/orders_2025_01.json` -> `orders_2025_01`: the base name without extension. */
+export function sourceStem(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/** `2025-01` for year 2025, month 1: how partitions are named in results and logs. */
+export const partitionLabel = (year: number, month: number): string =>
+  `${year}-${String(month).padStart(2, '0')}`;
+
+/** Folder of one partition of a fact table, Hive style with zero-padded string values. */
+export const partitionPrefix = (table: FactTable, year: number, month: number): string =>
+  `${LAKE.processedPrefix}${table}/order_year=${year}/order_month=${String(month).padStart(2, '0')}/`;
+
+/** The Parquet file one source contributes to one partition. */
+export const factFileKey = (table: FactTable, year: number, month: number, stem: string): string =>
+  `${partitionPrefix(table, year, month)}${partFileName(stem)}`;
+
+/** `part-<stem>.parquet`: the file name a source owns in every partition it touches. */
+export const partFileName = (stem: string): string => `part-${stem}.parquet`;
+
+/** Where a source's rejected records go. */
+export const quarantineKey = (stem: string): string => `${LAKE.quarantinePrefix}${stem}.jsonl`;
+
+/** Prefix under which a table's Parquet files live (all partitions). */
+export const tablePrefix = (table: FactTable): string => `${LAKE.processedPrefix}${table}/`;

@@ -1,0 +1,58 @@
+/**
+ * Exact money arithmetic. Amounts travel as integer cents (a double holding an integer, exact
+ * below 2^53) and rates as integer micro-units (rate × 1e6), so conversions never accumulate
+ * binary floating-point error.
+ */
+
+const MICRO = 1_000_000;
+
+/**
+ * USD cents of `cents` in a currency whose rate is `microRate` USD per unit × 1e6:
+ * round_half_up(cents × rate), computed in integers (BigInt only past 2^53, which the raw
+ * contract's 10M money cap keeps out of reach).
+ */
+export function toUsdCents(cents: number, microRate: number): number {
+  const product = cents * microRate;
+  if (Number.isSafeInteger(product)) {
+    let q = Math.floor(product / MICRO);
+    let r = product - q * MICRO;
+    // Float division can land one off near a boundary; the exact remainder corrects it.
+    if (r < 0) {
+      q -= 1;
+      r += MICRO;
+    } else if (r >= MICRO) {
+      q += 1;
+      r -= MICRO;
+    }
+    return r >= MICRO / 2 ? q + 1 : q;
+  }
+  const p = BigInt(cents) * BigInt(microRate);
+  const m = BigInt(MICRO);
+  let q = p / m;
+  let r = p % m;
+  if (r < 0n) {
+    q -= 1n;
+    r += m;
+  }
+  return Number(r * 2n >= m ? q + 1n : q);
+}
+
+/**
+ * Writes an integer as a little-endian two's-complement 128-bit value into `words[4i..4i+3]`:
+ * the layout of an Arrow Decimal128 (and, using only the first two words, of an Int64).
+ */
+export function setInt128(words: Uint32Array, i: number, value: number): void {
+  const base = i * 4;
+  const high = Math.floor(value / 4_294_967_296);
+  words[base] = value >>> 0;
+  words[base + 1] = high >>> 0;
+  const sign = high < 0 ? 0xffff_ffff : 0;
+  words[base + 2] = sign;
+  words[base + 3] = sign;
+}
+
+/** Writes an integer (|v| < 2^53) as a little-endian Int64 into `words[2i..2i+1]`. */
+export function setInt64(words: Uint32Array, i: number, value: number): void {
+  words[i * 2] = value >>> 0;
+  words[i * 2 + 1] = Math.floor(value / 4_294_967_296) >>> 0;
+}

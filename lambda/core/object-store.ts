@@ -1,0 +1,74 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The storage the ETL reads from and writes to, keyed like S3 (`raw/store_sales/orders_2025_01.json`).
+ * Two implementations share it: a local folder (`tools/storage/local-object-store.ts`, the lake)
+ * and an S3 bucket (`lambda/s3-object-store.ts`), so the core never knows which one it runs on.
+ */
+export interface ObjectStore {
+  /** Where the store points, for logs and messages (`file:///abs/lake`, `s3://bucket`). */
+  readonly location: string;
+  /** Streams an object's bytes; throws `ObjectNotFoundError` when the key does not exist. */
+  get(key: string): Promise<Readable>;
+  /** Size and fingerprint of one object, or undefined when it does not exist. */
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /**
+   * Stores an object atomically: readers see the old object or the new one, never a part.
+   * `{ file }` uploads a local file (the ETL stages Parquet in a temporary folder first).
+   */
+  put(key: string, body: PutBody, options?: PutOptions): Promise<void>;
+  /** Every object whose key starts with `prefix` (a string prefix, as S3 lists), sorted by key. */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** Removes an object; removing a missing key is not an error (S3 semantics). */
+  delete(key: string): Promise<void>;
+}
+
+/** One stored object. `etag` is a change fingerprint, not necessarily a content hash. */
+export interface ObjectInfo {
+  key: string;
+  /** Bytes. */
+  size: number;
+  etag: string;
+  lastModified: Date;
+}
+
+/** What `put` accepts: bytes, text (UTF-8) or a local file to upload. */
+export type PutBody = Uint8Array | string | { file: string };
+
+export interface PutOptions {
+  contentType?: string;
+}
+
+/** The key asked for does not exist in the store. */
+export class ObjectNotFoundError extends Error {
+  override readonly name = 'ObjectNotFoundError';
+  readonly code = 'object_not_found';
+  constructor(
+    readonly location: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`object not found: ${key} in ${location}`, options);
+  }
+}
+
+/** A key the store refuses: empty, absolute, or escaping the store with `..`. */
+export class InvalidKeyError extends Error {
+  override readonly name = 'InvalidKeyError';
+  readonly code = 'invalid_key';
+  constructor(readonly key: string) {
+    super(`invalid object key "${key}": keys are relative, '/'-separated and never contain '..'`);
+  }
+}
+
+/** Throws `InvalidKeyError` unless `key` is a plain relative object key. */
+export function assertValidKey(key: string): void {
+  if (
+    !key ||
+    key.startsWith('/') ||
+    key.includes('\\') ||
+    key.split('/').some((p) => p === '..' || p === '.')
+  ) {
+    throw new InvalidKeyError(key);
+  }
+}

@@ -1,0 +1,165 @@
+import { createWriteStream, openAsBlob } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import * as arrow from 'apache-arrow';
+import { parquetWasm } from './parquet-wasm.js';
+
+/** Writing a Parquet file failed, or the written file does not hold the rows given to it. */
+export class ParquetWriteError extends Error {
+  override readonly name = 'ParquetWriteError';
+  readonly code = 'parquet_write_failed';
+}
+
+/** Where a partition's batches go: a Parquet file written in this thread or in the encoder thread. */
+export interface ParquetSink {
+  readonly file: string;
+  write(batch: arrow.RecordBatch): Promise<void>;
+  /** Finishes the file; resolves to the row count its footer holds. */
+  close(): Promise<number>;
+  /** Stops and removes the partial file. */
+  abort(): Promise<void>;
+}
+
+/** Serialises a record batch as an Arrow IPC stream, the form parquet-wasm (and a worker) takes. */
+export const toIpc = (batch: arrow.RecordBatch): Uint8Array =>
+  arrow.tableToIPC(new arrow.Table([batch]), 'stream');
+
+/**
+ * Columns whose values are (nearly) all distinct in a row group (ids, instants, order-level money):
+ * a dictionary costs encoding time and saves no space there. Measured on generated data:
+ * about 10% less encoding time for 4% larger files than dictionary encoding everything.
+ */
+const NO_DICTIONARY = [
+  'order_id',
+  'order_timestamp',
+  'customer_id',
+  'subtotal',
+  'discount_total',
+  'tax',
+  'order_total',
+  'order_total_usd',
+  'line_total',
+  'line_total_usd',
+];
+
+/**
+ * Columns given min/max statistics: those queries filter on (time, ids, the dimensions), which
+ * lets DuckDB and Athena skip row groups. Statistics on every column cost ~15% more encoding
+ * time and the money columns are never filtered on.
+ */
+const WITH_STATISTICS = [
+  'order_id',
+  'order_timestamp',
+  'order_date',
+  'status',
+  'sales_channel',
+  'customer_id',
+  'customer_country',
+  'product_id',
+  'category',
+];
+
+/**
+ * DESIGN.md's Parquet: Snappy, dictionary encoding, v1 data pages (readable by every engine the
+ * project targets, Athena and Glue included), chunk statistics on the filtered columns.
+ */
+function writerProperties(rowGroupRows: number) {
+  const pw = parquetWasm();
+  let builder = new pw.WriterPropertiesBuilder()
+    .setWriterVersion(pw.WriterVersion.V1)
+    .setCompression(pw.Compression.SNAPPY)
+    .setDictionaryEnabled(true)
+    .setStatisticsEnabled(pw.EnabledStatistics.None)
+    .setMaxRowGroupSize(rowGroupRows);
+  for (const column of NO_DICTIONARY) builder = builder.setColumnDictionaryEnabled(column, false);
+  for (const column of WITH_STATISTICS)
+    builder = builder.setColumnStatisticsEnabled(column, pw.EnabledStatistics.Chunk);
+  return builder.build();
+}
+
+/**
+ * Streams Arrow batches (as IPC bytes) into one local Parquet file through parquet-wasm's async
+ * writer, which closes a row group every `rowGroupRows` rows and flushes it to the file: memory
+ * holds one row group in progress, whatever the file's size. Writes wait while the encoder is
+ * behind, so batches never pile up.
+ */
+export class ParquetFileWriter implements ParquetSink {
+  rows = 0;
+  private controller: ReadableStreamDefaultController<unknown> | undefined;
+  private output: Promise<void> | undefined;
+  private failure: unknown;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly rowGroupRows: number,
+  ) {}
+
+  write(batch: arrow.RecordBatch): Promise<void> {
+    return this.writeIpc(toIpc(batch), batch.numRows);
+  }
+
+  async writeIpc(ipc: Uint8Array, rows: number): Promise<void> {
+    this.throwIfFailed();
+    const pw = parquetWasm();
+    const table = pw.Table.fromIPCStream(ipc);
+    const wasmBatch = table.recordBatch(0);
+    table.free();
+    this.rows += rows;
+    if (!this.controller) return this.start(wasmBatch);
+    this.controller.enqueue(wasmBatch);
+    if ((this.controller.desiredSize ?? 0) <= 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.throwIfFailed();
+  }
+
+  async close(): Promise<number> {
+    this.controller?.close();
+    await this.output;
+    this.throwIfFailed();
+    const pw = parquetWasm();
+    const file = await pw.ParquetFile.fromFile(await openAsBlob(this.file));
+    const rows = file.metadata().fileMetadata().numRows();
+    file.free();
+    // parquet-wasm's stream writer drops a failed batch silently; the footer tells the truth.
+    if (rows !== this.rows)
+      throw new ParquetWriteError(`${this.file}: footer holds ${rows} rows, ${this.rows} written`);
+    return rows;
+  }
+
+  async abort(): Promise<void> {
+    this.controller?.error(new ParquetWriteError('aborted'));
+    await this.output?.catch(() => undefined);
+    await rm(this.file, { force: true });
+  }
+
+  private async start(first: unknown): Promise<void> {
+    const input = new ReadableStream(
+      {
+        start: (controller) => {
+          this.controller = controller;
+        },
+        pull: () => {
+          this.wake?.();
+          this.wake = undefined;
+        },
+      },
+      { highWaterMark: 1 },
+    );
+    // The writer reads the first batch (for the schema) before it returns its output stream.
+    this.controller?.enqueue(first);
+    const props = writerProperties(this.rowGroupRows);
+    const bytes = (await parquetWasm().transformParquetStream(input, props)) as WebReadableStream;
+    this.output = pipeline(Readable.fromWeb(bytes), createWriteStream(this.file)).catch((err: unknown) => {
+      this.failure = new ParquetWriteError(`writing ${this.file} failed: ${(err as Error).message}`, {
+        cause: err,
+      });
+      this.wake?.();
+    });
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,146 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type * as arrow from 'apache-arrow';
+import { type ParquetSink, ParquetWriteError, toIpc } from './parquet-file-writer.js';
+
+/** Requests to the encoder thread; each names the sink (file) it is for and gets one reply. */
+export type EncoderRequest =
+  | { type: 'open'; seq: number; sink: number; file: string; rowGroupRows: number }
+  | { type: 'batch'; seq: number; sink: number; ipc: Uint8Array; rows: number }
+  | { type: 'close' | 'abort'; seq: number; sink: number };
+
+export type EncoderReply =
+  | { type: 'done'; seq: number; rows?: number }
+  | { type: 'failed'; seq: number; message: string };
+
+/**
+ * The worker script. Bundled (Lambda): `parquet-worker.mjs` beside the bundle. From TypeScript
+ * sources (tests, `tsx` runs) it is bundled on the fly with esbuild (a dev dependency) into
+ * `node_modules/.cache/`, packages left external: a worker running plain JS does not need a
+ * TypeScript loader, whose hooks would cost the process another thread and ~100 MB.
+ */
+function workerScript(): URL {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./parquet-worker.mjs', import.meta.url);
+  if (builtWorker) return builtWorker;
+  const require = createRequire(import.meta.url);
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const result = esbuild.buildSync({
+    entryPoints: [fileURLToPath(new URL('./parquet-worker.ts', import.meta.url))],
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  const dir = path.join(
+    path.dirname(require.resolve('esbuild/package.json')),
+    '..',
+    '.cache',
+    'store-sales-etl',
+  );
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'parquet-worker.mjs');
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, result.outputFiles[0]?.contents ?? '');
+  renameSync(tmp, file);
+  builtWorker = pathToFileURL(file);
+  return builtWorker;
+}
+let builtWorker: URL | undefined;
+
+/** Batches per file that may wait in the encoder's queue before `write` waits for one to finish. */
+const IN_FLIGHT = 2;
+
+/**
+ * A worker thread that encodes Parquet while the main thread parses and flattens: the two
+ * halves of the ETL run on two cores. The main thread sends each batch as Arrow IPC bytes
+ * (transferred, not copied) and the worker runs parquet-wasm. One thread serves every file of
+ * a run. On a single core (or a small Lambda) it only adds overhead: see `processSource`'s
+ * `encoderThread` option.
+ */
+export class ParquetThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: EncoderReply) => void; reject: (e: Error) => void }
+  >();
+  private seq = 0;
+  private sinks = 0;
+  private failure: Error | undefined;
+
+  constructor() {
+    this.worker = new Worker(workerScript());
+    this.worker.on('message', (reply: EncoderReply) => {
+      const waiter = this.pending.get(reply.seq);
+      this.pending.delete(reply.seq);
+      if (reply.type === 'done') waiter?.resolve(reply);
+      else waiter?.reject(new ParquetWriteError(reply.message));
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) =>
+      this.fail(new ParquetWriteError(`Parquet encoder thread exited (code ${code})`)),
+    );
+  }
+
+  /** A sink whose batches are encoded by this thread's worker into `file`. */
+  open(file: string, rowGroupRows: number): ParquetSink {
+    const sink = ++this.sinks;
+    const inFlight: Promise<unknown>[] = [];
+    // Failures surface when the promise is awaited (in write/close); until then they are parked.
+    const track = (p: Promise<EncoderReply>): void => {
+      p.catch(() => undefined);
+      inFlight.push(p);
+    };
+    track(this.request({ type: 'open', seq: 0, sink, file, rowGroupRows }));
+    return {
+      file,
+      write: async (batch: arrow.RecordBatch) => {
+        const bytes = toIpc(batch);
+        // Transfer the buffer when the IPC bytes own it entirely; copy otherwise.
+        const ipc =
+          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+        track(
+          this.request({ type: 'batch', seq: 0, sink, ipc, rows: batch.numRows }, [
+            ipc.buffer as ArrayBuffer,
+          ]),
+        );
+        while (inFlight.length > IN_FLIGHT) await inFlight.shift();
+      },
+      close: async () => {
+        await Promise.all(inFlight.splice(0));
+        const reply = await this.request({ type: 'close', seq: 0, sink });
+        return reply.type === 'done' ? (reply.rows ?? 0) : 0;
+      },
+      abort: async () => {
+        await Promise.allSettled(inFlight.splice(0));
+        await this.request({ type: 'abort', seq: 0, sink }).catch(() => undefined);
+      },
+    };
+  }
+
+  /** Stops the worker (after the run, successful or not). */
+  async terminate(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+
+  private request(message: EncoderRequest, transfer: ArrayBuffer[] = []): Promise<EncoderReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    message.seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(message.seq, { resolve, reject });
+      this.worker.postMessage(message, transfer);
+    });
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    for (const waiter of this.pending.values()) waiter.reject(err);
+    this.pending.clear();
+  }
+}

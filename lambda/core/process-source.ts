@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ReconciliationError, SourceKeyError } from './etl-errors.js';
+import type { QuarantineReason } from './full-validation.js';
+import { FX_RATES_VERSION } from './fx-rates.js';
+import { type FactTable, isRawSourceKey, quarantineKey, sourceStem } from './lake-keys.js';
+import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
+import { OrderSink } from './order-sink.js';
+import { ParquetFileWriter } from './parquet-file-writer.js';
+import { ParquetThread } from './parquet-thread.js';
+import { PartitionWriters } from './partition-writers.js';
+import { publishOutputs } from './publish-outputs.js';
+import { QuarantineWriter } from './quarantine-writer.js';
+import { readRecords, type SourceFormat } from './read-records.js';
+
+/**
+ * Version of what the ETL writes: the output format revision plus the FX table. Local runs
+ * reprocess every source when it changes; bump the first part when the flattening changes.
+ */
+export const ETL_VERSION = `fact-tables-1+${FX_RATES_VERSION}`;
+
+/** Sources from this size get the encoder thread by default. */
+const THREAD_MIN_BYTES = 64 * 1024 * 1024;
+
+export interface ProcessOptions {
+  /** Store for the Parquet files (default: the source store; on AWS the processed bucket). */
+  processedStore?: ObjectStore;
+  /** Store for the quarantine file (default: the source store). */
+  quarantineStore?: ObjectStore;
+  /** Processing time in ms, for the "not in the future" check; injectable for tests. */
+  now?: () => number;
+  /** Where Parquet files are staged before publishing (default: the OS temp folder; /tmp on Lambda). */
+  tmpDir?: string;
+  /** Rows per Arrow batch (memory per table and partition); default 16,384. */
+  batchRows?: number;
+  /** Rows per Parquet row group; default 65,536 (memory holds one in progress per file). */
+  rowGroupRows?: number;
+  /** Larger records are quarantined as `oversized_record`; default 1 MiB. */
+  maxRecordBytes?: number;
+  /**
+   * Encode Parquet in a worker thread, in parallel with parsing. Default: for sources of 64 MiB
+   * and more on a machine with two or more cores (starting the thread costs a few hundred ms;
+   * without a second core it only adds overhead: on Lambda that means from about 3.5 GB of memory).
+   */
+  encoderThread?: boolean;
+  onProgress?: (bytesRead: number, sourceBytes: number) => void;
+}
+
+/** What one run over one source did. Always: read = loaded + quarantined. */
+export interface EtlResult {
+  sourceKey: string;
+  /** `failed` when the source is not JSON at all (quarantined whole). */
+  status: 'ok' | 'failed';
+  failure?: string;
+  format: SourceFormat;
+  read: number;
+  loaded: number;
+  quarantined: number;
+  byReason: Partial<Record<QuarantineReason, number>>;
+  /** Partitions written, as `YYYY-MM`. */
+  partitions: string[];
+  /** Keys of the Parquet files written; `removed`: this source's files in partitions it no longer feeds. */
+  files: string[];
+  removed: string[];
+  quarantineKey?: string;
+  rows: Record<FactTable, number>;
+  sourceBytes: number;
+  durationMs: number;
+}
+
+/**
+ * The ETL for one raw object: stream it, split records, validate and flatten each, write
+ * Parquet per partition and table, quarantine the rejects, then publish. Outputs are named
+ * after the source, so a re-run overwrites them; files are staged locally and each appears
+ * atomically; this source's files in partitions it no longer feeds are removed last. A failure
+ * before publishing leaves the previous outputs untouched.
+ */
+export async function processSource(
+  store: ObjectStore,
+  key: string,
+  options: ProcessOptions = {},
+): Promise<EtlResult> {
+  const started = performance.now();
+  if (!isRawSourceKey(key)) throw new SourceKeyError(key);
+  const info = await store.head(key);
+  if (!info) throw new ObjectNotFoundError(store.location, key);
+  const stem = sourceStem(key);
+  const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'etl-'));
+  const threaded = options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1);
+  const thread = threaded ? new ParquetThread() : undefined;
+  const writers = new PartitionWriters({
+    tmpDir: tmp,
+    stem,
+    sourceKey: key,
+    batchRows: options.batchRows ?? 16_384,
+    rowGroupRows: options.rowGroupRows ?? 65_536,
+    openSink: (file, rows) => (thread ? thread.open(file, rows) : new ParquetFileWriter(file, rows)),
+  });
+  const quarantine = new QuarantineWriter(path.join(tmp, 'quarantine.jsonl'), key);
+  const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)());
+  try {
+    const summary = await readRecords(await store.get(key), sink, {
+      maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
+      afterChunk: async (bytes) => {
+        await writers.flushFull();
+        await quarantine.drain();
+        options.onProgress?.(bytes, info.size);
+      },
+    });
+    if (summary.format === 'not_json') sink.notJson(summary.head ?? Buffer.alloc(0), info.size);
+    const staged = await writers.finish();
+    const hasQuarantine = await quarantine.close();
+    const rows = { fact_orders: 0, fact_order_items: 0 };
+    for (const f of staged) rows[f.table] += f.rows;
+    if (sink.read !== sink.loaded + quarantine.count || rows.fact_orders !== sink.loaded) {
+      throw new ReconciliationError(
+        `${key}: read ${sink.read}, loaded ${sink.loaded}, quarantined ${quarantine.count}, order rows ${rows.fact_orders}`,
+      );
+    }
+    const removed = await publishOutputs(
+      options.processedStore ?? store,
+      options.quarantineStore ?? store,
+      stem,
+      staged,
+      hasQuarantine ? quarantine.file : undefined,
+    );
+    const failed = summary.format === 'not_json';
+    return {
+      sourceKey: key,
+      status: failed ? 'failed' : 'ok',
+      ...(failed ? { failure: 'not_json_file: the source is neither JSON Lines nor a JSON array' } : {}),
+      format: summary.format,
+      read: sink.read,
+      loaded: sink.loaded,
+      quarantined: quarantine.count,
+      byReason: quarantine.byReason,
+      partitions: [...new Set(staged.map((f) => f.partition))],
+      files: staged.map((f) => f.key),
+      removed,
+      ...(hasQuarantine ? { quarantineKey: quarantineKey(stem) } : {}),
+      rows,
+      sourceBytes: info.size,
+      durationMs: performance.now() - started,
+    };
+  } catch (err) {
+    await writers.abort();
+    throw err;
+  } finally {
+    await thread?.terminate();
+    await quarantine.close().catch(() => undefined);
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,38 @@
+import { FACT_TABLES, partFileName, quarantineKey, tablePrefix } from './lake-keys.js';
+import type { ObjectStore } from './object-store.js';
+import type { StagedFile } from './partition-writers.js';
+
+/**
+ * Publishes one source's outputs: puts the new Parquet files (each atomically), then its
+ * quarantine file (or removes a stale one when nothing was rejected), and only then removes this
+ * source's files in partitions it no longer feeds. Returns the removed keys.
+ */
+export async function publishOutputs(
+  processed: ObjectStore,
+  quarantineStore: ObjectStore,
+  stem: string,
+  staged: StagedFile[],
+  quarantineFile: string | undefined,
+): Promise<string[]> {
+  for (const f of staged)
+    await processed.put(f.key, { file: f.file }, { contentType: 'application/vnd.apache.parquet' });
+  if (quarantineFile) {
+    await quarantineStore.put(
+      quarantineKey(stem),
+      { file: quarantineFile },
+      { contentType: 'application/x-ndjson' },
+    );
+  } else await quarantineStore.delete(quarantineKey(stem));
+  const keep = new Set(staged.map((f) => f.key));
+  const suffix = `/${partFileName(stem)}`;
+  const removed: string[] = [];
+  for (const table of FACT_TABLES) {
+    for (const o of await processed.list(tablePrefix(table))) {
+      if (o.key.endsWith(suffix) && !keep.has(o.key)) {
+        await processed.delete(o.key);
+        removed.push(o.key);
+      }
+    }
+  }
+  return removed;
+}

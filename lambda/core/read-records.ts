@@ -1,0 +1,68 @@
+import { JsonArraySplitter } from './json-array-splitter.js';
+import { HEAD_BYTES, isJsonSpace, LineSplitter, type RecordSink } from './record-splitters.js';
+
+/**
+ * What the source turned out to be, from its first significant byte: `{` JSON Lines, `[` one
+ * JSON array, anything else not JSON at all (a CSV, a gzip, a Parquet file uploaded by mistake).
+ */
+export type SourceFormat = 'jsonl' | 'json_array' | 'not_json' | 'empty';
+
+export interface ReadOptions {
+  /** Records longer than this many bytes are quarantined as oversized instead of parsed. */
+  maxRecordBytes: number;
+  /** Called after each chunk with the bytes read so far; awaited, so the sink can flush. */
+  afterChunk?: (bytesRead: number) => Promise<void> | void;
+}
+
+export interface ReadSummary {
+  format: SourceFormat;
+  /** Bytes read (for `not_json`, only up to the sniff: reading stops there). */
+  bytes: number;
+  /** For `not_json`: the first bytes of the file, for the quarantine record. */
+  head?: Buffer;
+}
+
+/**
+ * Streams a source into records for `sink`, in file order, holding at most one chunk plus one
+ * record in memory. A UTF-8 byte-order mark is ignored.
+ */
+export async function readRecords(
+  chunks: AsyncIterable<Uint8Array>,
+  sink: RecordSink,
+  options: ReadOptions,
+): Promise<ReadSummary> {
+  let splitter: LineSplitter | JsonArraySplitter | undefined;
+  let format: SourceFormat = 'empty';
+  let bytes = 0;
+  let leadingLines = 0;
+  for await (const raw of chunks) {
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const from = bytes === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
+    bytes += chunk.length;
+    if (splitter) splitter.push(chunk, 0);
+    else {
+      let i = from;
+      while (i < chunk.length && isJsonSpace(chunk[i] as number)) i++;
+      if (i === chunk.length) {
+        // Only whitespace so far: remember the line breaks so line numbers stay true.
+        for (let j = from; j < chunk.length; j++) if (chunk[j] === 0x0a) leadingLines++;
+        continue;
+      }
+      if (chunk[i] === 0x7b) {
+        format = 'jsonl';
+        splitter = new LineSplitter(sink, options.maxRecordBytes, leadingLines);
+        splitter.push(chunk, from);
+      } else if (chunk[i] === 0x5b) {
+        format = 'json_array';
+        splitter = new JsonArraySplitter(sink, options.maxRecordBytes);
+        splitter.push(chunk, i + 1);
+      } else {
+        // Leaving the loop closes the stream: nothing more of a non-JSON file is read.
+        return { format: 'not_json', bytes, head: Buffer.from(chunk.subarray(from, from + HEAD_BYTES)) };
+      }
+    }
+    await options.afterChunk?.(bytes);
+  }
+  splitter?.end();
+  return { format, bytes };
+}

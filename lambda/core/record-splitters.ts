@@ -1,0 +1,107 @@
+/**
+ * Byte-level splitting of a raw file into records without decoding it: JSON Lines split on
+ * `\n`, one JSON array split into its elements. A record that spans chunks is carried over;
+ * one longer than the limit is reported as oversized with only its first bytes kept, so memory
+ * stays bounded by the limit whatever the input holds.
+ */
+
+/** Receives records in file order; `ordinal` is the line number (JSON Lines) or element number (array). */
+export interface RecordSink {
+  record(buf: Buffer, start: number, end: number, ordinal: number): void;
+  /** A record longer than the limit: `head` holds its first bytes, `bytes` its full length. */
+  oversized(ordinal: number, head: Buffer, bytes: number): void;
+}
+
+/** Bytes of a record kept for quarantine when the record itself is too large to keep. */
+export const HEAD_BYTES = 1024;
+
+const NL = 0x0a;
+const CR = 0x0d;
+const LBRACE = 0x7b;
+
+/** JSON whitespace: space, tab, line feed, carriage return. */
+export const isJsonSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/** The part of one record read so far, kept up to `max` bytes. */
+export class Carry {
+  private parts: Buffer[] = [];
+  bytes = 0;
+  constructor(private readonly max: number) {}
+
+  add(buf: Buffer, start: number, end: number): void {
+    if (end <= start) return;
+    const wasOver = this.bytes > this.max;
+    this.bytes += end - start;
+    if (wasOver) return;
+    this.parts.push(buf.subarray(start, end));
+    if (this.bytes > this.max) this.parts = [Buffer.from(Buffer.concat(this.parts).subarray(0, HEAD_BYTES))];
+  }
+
+  /** Hands the record to the sink (whole, or as oversized) and starts a new one. */
+  flush(sink: RecordSink, ordinal: number, emit: (buf: Buffer, start: number, end: number) => void): void {
+    const buf = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
+    const bytes = this.bytes;
+    this.parts = [];
+    this.bytes = 0;
+    if (bytes > this.max) sink.oversized(ordinal, buf, bytes);
+    else emit(buf, 0, buf.length);
+  }
+}
+
+/** Splits JSON Lines; blank lines are skipped (they are not records) but still counted. */
+export class LineSplitter {
+  private readonly carry: Carry;
+
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly max: number,
+    private line = 0,
+  ) {
+    this.carry = new Carry(max);
+  }
+
+  push(chunk: Buffer, from: number): void {
+    let s = from;
+    if (this.carry.bytes > 0) {
+      const nl = chunk.indexOf(NL, s);
+      if (nl < 0) {
+        this.carry.add(chunk, s, chunk.length);
+        return;
+      }
+      this.carry.add(chunk, s, nl);
+      this.line++;
+      this.carry.flush(this.sink, this.line, (b, st, en) => this.emit(b, st, en));
+      s = nl + 1;
+    }
+    for (let nl = chunk.indexOf(NL, s); nl >= 0; nl = chunk.indexOf(NL, s)) {
+      this.line++;
+      this.emit(chunk, s, nl);
+      s = nl + 1;
+    }
+    if (s < chunk.length) {
+      // A line start that is itself past the limit is carried (and truncated) like any other.
+      this.carry.add(chunk, s, chunk.length);
+    }
+  }
+
+  end(): void {
+    if (this.carry.bytes === 0) return;
+    this.line++;
+    this.carry.flush(this.sink, this.line, (b, st, en) => this.emit(b, st, en));
+  }
+
+  private emit(buf: Buffer, start: number, end: number): void {
+    let e = end;
+    if (e > start && buf[e - 1] === CR) e--;
+    if (e - start > this.max) {
+      this.sink.oversized(this.line, buf.subarray(start, start + HEAD_BYTES), e - start);
+      return;
+    }
+    if (buf[start] !== LBRACE) {
+      let i = start;
+      while (i < e && isJsonSpace(buf[i] as number)) i++;
+      if (i === e) return;
+    }
+    this.sink.record(buf, start, e, this.line);
+  }
+}

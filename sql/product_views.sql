@@ -1,0 +1,175 @@
+-- Customer views for product questions (completed orders only; DESIGN.md, "Metric definitions").
+-- Ratios are exact ROUND(value, 6), half away from zero, on both engines: see the note at the
+-- top of bi_views.sql for the first-guess-and-correct pattern used below.
+
+-- One row per observed month: active customers (at least one completed order in the month),
+-- new customers (their first completed order ever is in the month) and returning ones (the rest).
+CREATE OR REPLACE VIEW v_monthly_active_customers AS
+SELECT
+  m.month,
+  COUNT(c.customer_id) AS active_customers,
+  COUNT(CASE WHEN c.cohort_month = c.month THEN 1 END) AS new_customers,
+  COUNT(CASE WHEN c.cohort_month < c.month THEN 1 END) AS returning_customers
+FROM v_observed_months AS m
+LEFT JOIN v_customer_months AS c ON c.month = m.month
+GROUP BY m.month;
+
+-- One row per cohort (month of the customers' first completed order) and months_since_cohort
+-- k = 0..6, for the months cohort + k that have been observed: cohort size, how many of the
+-- cohort were active in cohort + k, and retention_rate = active / cohort size.
+CREATE OR REPLACE VIEW v_cohort_retention AS
+WITH active AS (
+  SELECT
+    cohort_month,
+    month,
+    COUNT(*) AS active_customers
+  FROM v_customer_months
+  GROUP BY cohort_month, month
+),
+cohorts AS (
+  /* every customer is active in their cohort month: the cohort's size */
+  SELECT
+    cohort_month,
+    active_customers AS cohort_size
+  FROM active
+  WHERE month = cohort_month
+),
+grid AS (
+  SELECT
+    c.cohort_month,
+    m.month,
+    date_diff('month', c.cohort_month, m.month) AS months_since_cohort,
+    c.cohort_size
+  FROM cohorts AS c
+  INNER JOIN v_observed_months AS m
+    ON m.month >= c.cohort_month AND m.month <= CAST(c.cohort_month + INTERVAL '6' MONTH AS DATE)
+),
+estimated AS (
+  SELECT
+    g.cohort_month,
+    g.months_since_cohort,
+    g.cohort_size,
+    COALESCE(a.active_customers, 0) AS active_customers,
+    CAST(CAST(COALESCE(a.active_customers, 0) AS DOUBLE) / g.cohort_size AS DECIMAL(18, 6)) AS rate_est
+  FROM grid AS g
+  LEFT JOIN active AS a ON a.cohort_month = g.cohort_month AND a.month = g.month
+)
+SELECT
+  cohort_month,
+  months_since_cohort,
+  cohort_size,
+  active_customers,
+  CAST(
+    CASE
+      WHEN (rate_est + 0.0000005) * cohort_size <= active_customers THEN rate_est + 0.000001
+      WHEN (rate_est - 0.0000005) * cohort_size > active_customers THEN rate_est - 0.000001
+      ELSE rate_est
+    END AS DECIMAL(18, 6)
+  ) AS retention_rate
+FROM estimated;
+
+-- One row per observed month: active customers, churned customers (active in the month and
+-- not active in the next month) and churn_rate = churned / active. Both churn figures are
+-- NULL where the next month has not been observed (the last month): unknown, not 100 %.
+-- A customer churns in m when their next active month (LEAD, in v_customer_months) is not m + 1.
+CREATE OR REPLACE VIEW v_monthly_churn AS
+WITH monthly AS (
+  SELECT
+    month,
+    COUNT(*) AS active_customers,
+    COUNT(
+      CASE
+        WHEN next_active_month IS NULL OR next_active_month > CAST(month + INTERVAL '1' MONTH AS DATE) THEN 1
+      END
+    ) AS churned
+  FROM v_customer_months
+  GROUP BY month
+),
+estimated AS (
+  SELECT
+    m.month,
+    COALESCE(a.active_customers, 0) AS active_customers,
+    CASE WHEN n.month IS NOT NULL THEN COALESCE(a.churned, 0) END AS churned_customers,
+    CAST(
+      CAST(CASE WHEN n.month IS NOT NULL THEN a.churned END AS DOUBLE) / NULLIF(a.active_customers, 0)
+      AS DECIMAL(18, 6)
+    ) AS rate_est
+  FROM v_observed_months AS m
+  LEFT JOIN monthly AS a ON a.month = m.month
+  LEFT JOIN v_observed_months AS n ON n.month = CAST(m.month + INTERVAL '1' MONTH AS DATE)
+)
+SELECT
+  month,
+  active_customers,
+  churned_customers,
+  CAST(
+    CASE
+      WHEN (rate_est + 0.0000005) * active_customers <= churned_customers THEN rate_est + 0.000001
+      WHEN (rate_est - 0.0000005) * active_customers > churned_customers THEN rate_est - 0.000001
+      ELSE rate_est
+    END AS DECIMAL(18, 6)
+  ) AS churn_rate
+FROM estimated;
+
+-- One row per month and customer country with completed orders: are engagement patterns
+-- consistent across geographies? Active customers, orders, revenue, average order value and
+-- repeat_rate = share of the month's active customers whose cohort month is earlier.
+-- A customer counts in the country their orders carry (customer_country of the order).
+CREATE OR REPLACE VIEW v_geo_engagement AS
+WITH customer_country_months AS (
+  SELECT
+    month,
+    customer_country AS country,
+    customer_id,
+    COUNT(*) AS orders,
+    SUM(order_total_usd) AS revenue_usd,
+    /* over every completed order of the customer, in any country: the cohort month */
+    MIN(month) OVER (PARTITION BY customer_id) AS cohort_month
+  FROM v_fact_orders_base
+  WHERE status = 'completed'
+  GROUP BY month, customer_country, customer_id
+),
+monthly AS (
+  SELECT
+    month,
+    country,
+    COUNT(*) AS active_customers,
+    CAST(SUM(orders) AS BIGINT) AS orders,
+    CAST(SUM(revenue_usd) AS DECIMAL(18, 2)) AS revenue_usd,
+    COUNT(CASE WHEN cohort_month < month THEN 1 END) AS repeat_customers
+  FROM customer_country_months
+  GROUP BY month, country
+),
+estimated AS (
+  SELECT
+    month,
+    country,
+    active_customers,
+    orders,
+    revenue_usd,
+    repeat_customers,
+    CAST(CAST(revenue_usd AS DOUBLE) / orders AS DECIMAL(18, 2)) AS aov_est,
+    CAST(CAST(repeat_customers AS DOUBLE) / active_customers AS DECIMAL(18, 6)) AS repeat_est
+  FROM monthly
+)
+SELECT
+  month,
+  country,
+  active_customers,
+  orders,
+  revenue_usd,
+  CAST(
+    CASE
+      WHEN (aov_est + 0.005) * orders <= revenue_usd THEN aov_est + 0.01
+      WHEN (aov_est - 0.005) * orders > revenue_usd THEN aov_est - 0.01
+      ELSE aov_est
+    END AS DECIMAL(18, 2)
+  ) AS aov_usd,
+  CAST(
+    CASE
+      WHEN (repeat_est + 0.0000005) * active_customers <= repeat_customers THEN repeat_est + 0.000001
+      WHEN (repeat_est - 0.0000005) * active_customers > repeat_customers THEN repeat_est - 0.000001
+      ELSE repeat_est
+    END AS DECIMAL(18, 6)
+  ) AS repeat_rate
+FROM estimated;

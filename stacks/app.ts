@@ -1,0 +1,65 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { STAGE_NAMES, STAGES, type Stage } from './config.js';
+import { zipBundle } from './lambda-archive.js';
+import { Naming } from './naming.js';
+import { stateBackendFromEnv } from './state-backend.js';
+
+/** Env var that moves every stage to another region at synth time. */
+export const REGION_ENV = 'STORE_SALES_AWS_REGION';
+
+/** Builds the Lambda bundle into `outDir` (lambda/build.ts `bundleLambda`'s signature). */
+export type BundleLambda = (outDir: string) => Promise<{ entry: string; bytes: number }>;
+
+export interface SynthOptions {
+  /** Where the Terraform JSON goes (`cdktf.out`). */
+  outdir: string;
+  /** Environment read for region and state backend (process.env in main.ts; fixed in tests). */
+  env: NodeJS.ProcessEnv;
+  bundle: BundleLambda;
+}
+
+export interface SynthResult {
+  /** `cdktf.out/stacks/<stack>/cdk.tf.json` per stage. */
+  stacks: Record<Stage, string>;
+  /** Bytes of the bundle folder and of its zip (the deployed code). */
+  bundleBytes: number;
+  zipBytes: number;
+}
+
+/**
+ * Bundles and zips the Lambda once, then synthesizes one `StoreSalesStack` per stage into
+ * `outdir`; each stack copies the zip into its `assets/`. The bundle and zip are temporary.
+ */
+export async function synthesize({ outdir, env, bundle }: SynthOptions): Promise<SynthResult> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'store-sales-lambda-'));
+  try {
+    const bundleDir = path.join(work, 'bundle');
+    const lambdaZip = path.join(work, 'etl-lambda.zip');
+    // esbuild bundles in its own process while this one loads cdktf and the provider classes.
+    const bundling = bundle(bundleDir);
+    const [{ App }, { StoreSalesStack }] = await Promise.all([
+      import('cdktf'),
+      import('./store-sales-stack.js'),
+    ]);
+    const { bytes } = await bundling;
+    const zipBytes = await zipBundle(bundleDir, lambdaZip);
+    const app = new App({ outdir });
+    const stacks = {} as Record<Stage, string>;
+    for (const stage of STAGE_NAMES) {
+      const config = { ...STAGES[stage], region: env[REGION_ENV] || STAGES[stage].region };
+      const name = Naming.stackName(stage);
+      new StoreSalesStack(app, name, {
+        config,
+        lambdaZip,
+        backend: stateBackendFromEnv(env, config.region),
+      });
+      stacks[stage] = path.join(outdir, 'stacks', name, 'cdk.tf.json');
+    }
+    app.synth();
+    return { stacks, bundleBytes: bytes, zipBytes };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

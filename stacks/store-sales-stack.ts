@@ -1,0 +1,91 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Catalog } from './catalog.js';
+import { PROJECT, type StageConfig } from './config.js';
+import { ATHENA_RESULTS_PREFIX, DataLake, DBT_DATA_PREFIX } from './data-lake.js';
+import { EncryptionKey } from './encryption-key.js';
+import { EtlFunction } from './etl-function.js';
+import { Naming } from './naming.js';
+import type { StackOutputName } from './outputs.js';
+import { Query } from './query.js';
+import { type StateBackend, stateKey } from './state-backend.js';
+
+export interface StoreSalesStackProps {
+  config: StageConfig;
+  /** The zipped Lambda bundle (see `lambda-archive.ts`). */
+  lambdaZip: string;
+  backend: StateBackend;
+}
+
+/** One stage of the platform: lake, ETL, catalog and query engine, in one Terraform state. */
+export class StoreSalesStack extends TerraformStack {
+  constructor(scope: Construct, id: string, { config, lambdaZip, backend }: StoreSalesStackProps) {
+    super(scope, id);
+    applyStateBackend(this, id, backend);
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: { project: PROJECT, stage: config.stage, 'managed-by': 'cdktf' } }],
+    });
+    const accountId = new DataAwsCallerIdentity(this, 'account').accountId;
+    const naming = new Naming(config, accountId);
+    const common = { config, naming, accountId };
+
+    const kmsKeyArn = new EncryptionKey(this, 'encryption', common).key.arn;
+    const lake = new DataLake(this, 'lake', { ...common, kmsKeyArn });
+    const etl = new EtlFunction(this, 'etl', { ...common, kmsKeyArn, lake, codeZip: lambdaZip });
+    const catalog = new Catalog(this, 'catalog', { ...common, kmsKeyArn, processed: lake.processed });
+    const query = new Query(this, 'query', { ...common, kmsKeyArn, results: lake.athenaResults });
+
+    const outputs: Record<StackOutputName, { value: string; description: string }> = {
+      region: { value: config.region, description: 'AWS region of the stack' },
+      raw_bucket: { value: lake.raw.bucket, description: 'upload raw/store_sales/*.json here' },
+      processed_bucket: {
+        value: lake.processed.bucket,
+        description: 'Parquet facts (processed/store_sales/)',
+      },
+      quarantine_bucket: {
+        value: lake.quarantine.bucket,
+        description: 'rejected records (quarantine/store_sales/)',
+      },
+      athena_results_bucket: { value: lake.athenaResults.bucket, description: 'Athena query results' },
+      etl_function_name: { value: etl.fn.functionName, description: 'the ETL Lambda' },
+      glue_database: { value: catalog.database.name, description: 'Glue database of the fact tables' },
+      glue_crawler_name: {
+        value: catalog.crawler?.name ?? '',
+        description: 'Glue crawler of the fact tables; empty when partitions are projected',
+      },
+      athena_workgroup: { value: query.workgroup.name, description: 'Athena workgroup (enforced settings)' },
+      athena_output_location: {
+        value: `s3://${lake.athenaResults.bucket}/${ATHENA_RESULTS_PREFIX}`,
+        description: 'where the workgroup writes query results (expired by lifecycle)',
+      },
+      dbt_s3_data_dir: {
+        value: `s3://${lake.processed.bucket}/${DBT_DATA_PREFIX}`,
+        description: "dbt-athena's s3_data_dir: tables it builds (kept; the results prefix expires)",
+      },
+      catalog_mode: { value: config.catalog.mode, description: 'crawler | projection' },
+      etl_failure_queue_url: {
+        value: etl.failureQueue.url,
+        description: 'failed ETL events (on-failure destination)',
+      },
+    };
+    for (const [name, { value, description }] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, { value, description });
+    }
+  }
+}
+
+/** Configures a stack's state backend; the local default (cdktf's) needs nothing. */
+export function applyStateBackend(stack: TerraformStack, stackName: string, backend: StateBackend): void {
+  if (backend.kind === 'local') return;
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: stateKey(stackName),
+    region: backend.region,
+    encrypt: true,
+  });
+  // cdktf 0.21's S3BackendConfig predates `use_lockfile`; the override writes it into the JSON.
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+}

@@ -1,0 +1,83 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateDataset } from '../../tools/generator/index.js';
+import { duckRows } from '../lambda/support/readers.js';
+import { createBuckets, getBytes, listKeys } from './support/buckets.js';
+import { STACK, useTestbed } from './support/testbed.js';
+
+const bed = useTestbed();
+// A key with a space and parentheses: S3 sends it URL-encoded in the event.
+const KEY = 'raw/store_sales/orders 2025 (01).json';
+const ENCODED_KEY = 'raw/store_sales/orders+2025+%2801%29.json';
+let work: string;
+let orders: number;
+
+beforeAll(async () => {
+  await createBuckets(bed.clients.s3, [STACK.rawBucket, STACK.processedBucket, STACK.quarantineBucket]);
+  work = await mkdtemp(path.join(os.tmpdir(), 'aws-lambda-'));
+  const summary = await generateDataset({
+    lake: work,
+    from: '2025-01',
+    months: 1,
+    ordersPerMonth: 300,
+    seed: 11,
+    force: false,
+  });
+  orders = summary.orders;
+  const body = await readFile(path.join(work, 'raw', 'store_sales', 'orders_2025_01.json'));
+  await bed.clients.s3.send(new PutObjectCommand({ Bucket: STACK.rawBucket, Key: KEY, Body: body }));
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('the Lambda handler module against moto S3', () => {
+  it('processes a real S3 put event and writes Parquet that DuckDB reads back', async () => {
+    vi.stubEnv('PROCESSED_BUCKET', STACK.processedBucket);
+    vi.stubEnv('QUARANTINE_BUCKET', STACK.quarantineBucket);
+    vi.stubEnv('S3_ENDPOINT', bed.moto.url);
+    vi.resetModules();
+    const { handler } = await import('../../lambda/handler.js');
+    const event = JSON.parse(
+      await readFile(path.resolve(import.meta.dirname, '../lambda/fixtures/s3-put-event.json'), 'utf8'),
+    ) as S3Event;
+    const record = event.Records[0]!;
+    record.s3.bucket = { ...record.s3.bucket, name: STACK.rawBucket, arn: `arn:aws:s3:::${STACK.rawBucket}` };
+    record.s3.object.key = ENCODED_KEY;
+
+    const summary = await handler(event);
+
+    expect(summary.results).toHaveLength(1);
+    expect(summary.results[0]).toMatchObject({
+      sourceKey: KEY,
+      status: 'ok',
+      read: orders,
+      partitions: ['2025-01'],
+    });
+    const written = await listKeys(bed.clients.s3, STACK.processedBucket, 'processed/');
+    expect(written.map((o) => o.key)).toEqual([
+      'processed/store_sales/fact_order_items/order_year=2025/order_month=01/part-orders 2025 (01).parquet',
+      'processed/store_sales/fact_orders/order_year=2025/order_month=01/part-orders 2025 (01).parquet',
+    ]);
+    const local = path.join(work, 'fact_orders.parquet');
+    await writeFile(local, await getBytes(bed.clients.s3, STACK.processedBucket, written[1]!.key));
+    const [row] = await duckRows(
+      `SELECT count(*)::INT AS n, count(DISTINCT order_id)::INT AS ids, min(source_file) AS source,
+              min(strftime(order_date, '%Y-%m')) AS first_month, max(strftime(order_date, '%Y-%m')) AS last_month
+       FROM read_parquet('${local}')`,
+    );
+    const loaded = summary.results[0]!.loaded;
+    expect(row).toEqual({
+      n: loaded,
+      ids: loaded,
+      source: KEY,
+      first_month: '2025-01',
+      last_month: '2025-01',
+    });
+  });
+});

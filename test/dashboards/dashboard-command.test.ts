@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFixtureOutputs } from './fixtures.js';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+/** Runs `ops dashboard …` as a user would; resolves with the exit code and both streams. */
+async function ops(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'tools/ops.ts', 'dashboard', ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'dash-cli-'));
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+describe('ops dashboard', () => {
+  it('fails with exit code 1 and points to `ops export-outputs` when the lake has no exports', async () => {
+    const { code, stderr } = await ops(['--lake', path.join(tmp, 'empty-lake')]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('error [DASHBOARD_MISSING_OUTPUT]');
+    expect(stderr).toContain(path.join(tmp, 'empty-lake', 'analytics_outputs', 'monthly_revenue.csv'));
+    expect(stderr).toContain('hint: run `ops export-outputs` first');
+  });
+
+  it('reads --from, writes the HTML to --out, and says how to install a missing Chromium', async () => {
+    const from = path.join(tmp, 'exports');
+    const out = path.join(tmp, 'site');
+    await writeFixtureOutputs(from);
+
+    const { code, stderr } = await ops(['--from', from, '--out', out], {
+      CHROMIUM_PATH: path.join(tmp, 'none'),
+    });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('error [DASHBOARD_NO_CHROMIUM]');
+    expect(stderr).toContain('hint: install chromium (apt-get install -y chromium)');
+    expect((await stat(path.join(out, 'index.html'))).isFile()).toBe(true);
+  });
+});

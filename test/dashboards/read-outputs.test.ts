@@ -1,0 +1,98 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readOutputs } from '../../dashboards/read-outputs.js';
+import { OpsError } from '../../tools/lib/errors.js';
+import { MONTHS, ORDERS, REVENUE, writeFixtureOutputs } from './fixtures.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'dash-read-'));
+  await writeFixtureOutputs(dir);
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const rejection = async (promise: Promise<unknown>): Promise<OpsError> => {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(OpsError);
+  return err as OpsError;
+};
+
+describe('readOutputs', () => {
+  it('types every column: months as text, money and counts as numbers, empty fields as null', async () => {
+    const outputs = await readOutputs(dir);
+
+    expect(outputs['monthly_revenue.csv'].map((r) => r.month)).toEqual(MONTHS);
+    expect(outputs['monthly_revenue.csv'].map((r) => r.revenue_usd)).toEqual(REVENUE);
+    expect(outputs['monthly_revenue.csv'].map((r) => r.orders)).toEqual(ORDERS);
+    expect(outputs['revenue_mom.csv'][0]).toMatchObject({ prev_revenue_usd: null, mom_growth: null });
+    expect(outputs['revenue_mom.csv'][1]?.mom_growth).toBeCloseTo(138000.25 / 120000.5 - 1, 6);
+    expect(outputs['monthly_churn.csv'].at(-1)).toMatchObject({ churned_customers: null, churn_rate: null });
+  });
+
+  it('names the missing file and `ops export-outputs` when an export is absent', async () => {
+    await rm(path.join(dir, 'monthly_churn.csv'));
+
+    const err = await rejection(readOutputs(dir));
+
+    expect(err.code).toBe('DASHBOARD_MISSING_OUTPUT');
+    expect(err.message).toContain('monthly_churn.csv');
+    expect(err.hint).toContain('ops export-outputs');
+  });
+
+  it('rejects an empty file, naming it', async () => {
+    await writeFile(path.join(dir, 'geo_engagement.csv'), '');
+
+    const err = await rejection(readOutputs(dir));
+
+    expect(err.code).toBe('DASHBOARD_BAD_OUTPUT');
+    expect(err.message).toMatch(/^geo_engagement\.csv: file is empty/);
+    expect(err.hint).toContain('ops export-outputs');
+  });
+
+  it('rejects a file with a header and no rows', async () => {
+    await writeFile(
+      path.join(dir, 'revenue_mom.csv'),
+      'month,revenue_usd,prev_revenue_usd,mom_growth,cumulative_revenue_usd\n',
+    );
+
+    const err = await rejection(readOutputs(dir));
+
+    expect(err.message).toContain('revenue_mom.csv: has a header but no rows');
+  });
+
+  it('rejects a header that differs from the contract', async () => {
+    const file = path.join(dir, 'monthly_revenue.csv');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('aov_usd', 'aov'));
+
+    const err = await rejection(readOutputs(dir));
+
+    expect(err.message).toContain('monthly_revenue.csv: header is "month,revenue_usd,orders,aov,');
+  });
+
+  it('rejects formatted money such as "25,502,110" with the line and column', async () => {
+    const file = path.join(dir, 'monthly_revenue.csv');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('120000.50', '"120,000.50"'));
+
+    const err = await rejection(readOutputs(dir));
+
+    expect(err.message).toBe(
+      'monthly_revenue.csv: line 2, column revenue_usd: expected a plain decimal number',
+    );
+  });
+
+  it('rejects an empty field where the contract has no undefined value', async () => {
+    const file = path.join(dir, 'monthly_active_customers.csv');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('2025-02-01,390,', '2025-02-01,,'));
+
+    const err = await rejection(readOutputs(dir));
+
+    expect(err.message).toBe(
+      'monthly_active_customers.csv: line 3, column active_customers: expected a plain decimal number',
+    );
+  });
+});

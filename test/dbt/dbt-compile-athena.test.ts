@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DbtRunSummary, runDbt } from '../../tools/engines/dbt-runner.js';
+import { venvBin } from '../../tools/scripts/ensure-python.js';
+
+// Placeholder values: compiling needs no AWS connection (no credentials, no network here).
+const PLACEHOLDER_ENV = {
+  ATHENA_REGION: 'eu-west-1',
+  ATHENA_S3_STAGING_DIR: 's3://placeholder-athena-results/dbt/',
+  ATHENA_SCHEMA: 'store_sales_dbt_placeholder',
+  ATHENA_WORKGROUP: 'placeholder-workgroup',
+  STORE_SALES_GLUE_DATABASE: 'store_sales_glue_placeholder',
+};
+
+// Parses each compiled model as Athena SQL; lists parse errors and functions Athena does not know.
+const ATHENA_PARSER = `
+import json, sys, sqlglot
+from sqlglot import exp
+out = {}
+for name, text in json.load(sys.stdin).items():
+    try:
+        tree = sqlglot.parse_one(text, read="athena")
+        out[name] = sorted({f.name for f in tree.find_all(exp.Anonymous)})
+    except sqlglot.errors.ParseError as e:
+        out[name] = ["parse error: " + str(e).splitlines()[0]]
+print(json.dumps(out))
+`;
+
+const MARTS = [
+  'mart_monthly_revenue',
+  'mart_revenue_mom',
+  'mart_category_sales_monthly',
+  'mart_monthly_active_customers',
+  'mart_cohort_retention',
+  'mart_monthly_churn',
+  'mart_geo_engagement',
+];
+
+describe('dbt compile --target athena', () => {
+  let dir: string;
+  let summary: DbtRunSummary;
+  let compiled: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'dbt-athena-'));
+    summary = await runDbt({
+      // without a connection dbt must not list the schemas it would cache
+      args: ['compile', '--no-populate-cache'],
+      target: 'athena',
+      targetPath: path.join(dir, 'target'),
+      logPath: path.join(dir, 'logs'),
+      env: PLACEHOLDER_ENV,
+      onLine: () => {},
+    });
+    compiled = path.join(dir, 'target', 'compiled', 'store_sales', 'models');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  // (unit tests are not compiled by `dbt compile`: they need the input relations' column types)
+  it('compiles every model and data test with placeholder environment values', () => {
+    expect(summary.failures).toEqual([]);
+    expect(summary.ok).toBe(true);
+    expect(summary.models.passed).toBeGreaterThanOrEqual(2 + MARTS.length);
+    expect(summary.tests.passed).toBeGreaterThanOrEqual(30);
+  });
+
+  it('reads the Glue tables named by STORE_SALES_GLUE_DATABASE in the Athena catalog', async () => {
+    const sql = await readFile(path.join(compiled, 'staging', 'stg_fact_orders.sql'), 'utf8');
+
+    expect(sql).toContain('"awsdatacatalog"."store_sales_glue_placeholder"."fact_orders"');
+  });
+
+  it('renders the cross-database macros in Athena (Trino) syntax, never DuckDB syntax', async () => {
+    const marts = await readdir(path.join(compiled, 'marts'));
+    expect(marts.filter((f) => f.endsWith('.sql')).sort()).toEqual(MARTS.map((m) => `${m}.sql`).sort());
+    const texts = await Promise.all(
+      MARTS.map((m) => readFile(path.join(compiled, 'marts', `${m}.sql`), 'utf8')),
+    );
+    const all = texts.join('\n');
+
+    expect(all).toContain("date_add('month', -1, this_month.month)");
+    expect(all).toContain('"awsdatacatalog"."store_sales_dbt_placeholder"."int_customer_months"');
+    expect(all).not.toMatch(/::|\binterval\s+1\s+month\b|date_diff\(/i);
+  });
+
+  it('gives SQL that parses as Athena with only functions Athena knows', async () => {
+    const models: Record<string, string> = {};
+    for (const folder of ['staging', 'intermediate', 'marts']) {
+      for (const file of (await readdir(path.join(compiled, folder))).filter((f) => f.endsWith('.sql'))) {
+        models[file] = await readFile(path.join(compiled, folder, file), 'utf8');
+      }
+    }
+
+    const res = spawnSync(venvBin('dbt', 'python'), ['-c', ATHENA_PARSER], {
+      input: JSON.stringify(models),
+      encoding: 'utf8',
+    });
+    expect(res.stderr).toBe('');
+    const problems = Object.entries(JSON.parse(res.stdout) as Record<string, string[]>).filter(
+      ([, p]) => p.length,
+    );
+
+    expect(Object.keys(models)).toHaveLength(2 + 2 + MARTS.length);
+    expect(problems).toEqual([]);
+  });
+});

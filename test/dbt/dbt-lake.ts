@@ -1,0 +1,23 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { crawlLocal } from '../../tools/catalog/crawl-local.js';
+import { createViewsOn } from '../../tools/catalog/create-views.js';
+import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
+import { generateDataset } from '../../tools/generator/index.js';
+
+/**
+ * A temporary lake built by the real pipeline up to the catalog: generate -> etl (the Lambda's
+ * core over the lake folder, as `ops etl` runs it) -> crawl (fact views in warehouse.duckdb) ->
+ * create-views (sql/*.sql). Every DuckDB connection is closed on return, so dbt can open the
+ * warehouse for writing. 12 months from 2025-01, seed 42.
+ */
+export async function buildLake(ordersPerMonth: number, prefix = 'dbt-lake-'): Promise<string> {
+  const lake = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await generateDataset({ lake, from: '2025-01', months: 12, ordersPerMonth, seed: 42, force: false });
+  const etl = await runLocalEtl({ lake });
+  if (etl.failed.length) throw new Error(`ETL failed: ${JSON.stringify(etl.failed)}`);
+  await crawlLocal({ lake });
+  await createViewsOn({ target: 'local', lake });
+  return lake;
+}

@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ATHENA_ENV, runTransform } from '../../tools/commands/transform.js';
+import { summarizeRunResults } from '../../tools/engines/dbt-results.js';
+
+describe('summarizeRunResults', () => {
+  it('counts models, data tests and unit tests apart and names the nodes that did not pass', () => {
+    const results = [
+      { unique_id: 'model.store_sales.stg_fact_orders', status: 'success', message: 'OK' },
+      { unique_id: 'model.store_sales.mart_monthly_churn', status: 'skipped', message: null },
+      {
+        unique_id: 'test.store_sales.unique_stg_fact_orders_order_id.35c711b4c0',
+        status: 'fail',
+        message: 'Got 3 results',
+      },
+      { unique_id: 'test.store_sales.assert_order_lines_match_order_header', status: 'pass', message: null },
+      { unique_id: 'unit_test.store_sales.mart_revenue_mom.mom_compares', status: 'pass', message: null },
+      {
+        unique_id: 'unit_test.store_sales.mart_monthly_churn.churn_counts',
+        status: 'error',
+        message: 'boom',
+      },
+    ];
+
+    const summary = summarizeRunResults(results);
+
+    expect(summary.models).toEqual({ passed: 1, failed: 0, skipped: 1 });
+    expect(summary.tests).toEqual({ passed: 1, failed: 1, skipped: 0 });
+    expect(summary.unitTests).toEqual({ passed: 1, failed: 1, skipped: 0 });
+    expect(summary.failures.map((f) => f.name)).toEqual([
+      'unique_stg_fact_orders_order_id',
+      'mart_monthly_churn.churn_counts',
+    ]);
+  });
+});
+
+describe('runTransform pre-flight', () => {
+  let lake: string;
+  beforeEach(async () => {
+    lake = await mkdtemp(path.join(os.tmpdir(), 'dbt-preflight-'));
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await rm(lake, { recursive: true, force: true });
+  });
+
+  it('refuses a local run before the catalog exists, pointing at etl and crawl', async () => {
+    await expect(runTransform({ target: 'local', lake })).rejects.toMatchObject({
+      code: 'NO_WAREHOUSE',
+      hint: expect.stringContaining('ops crawl'),
+    });
+  });
+
+  it('names every missing Athena variable for --target aws', async () => {
+    for (const name of ATHENA_ENV) vi.stubEnv(name, '');
+    vi.stubEnv('ATHENA_REGION', 'eu-west-1');
+
+    await expect(runTransform({ target: 'aws', lake })).rejects.toMatchObject({
+      code: 'ATHENA_ENV_MISSING',
+      message: expect.stringContaining(
+        'ATHENA_S3_STAGING_DIR, ATHENA_SCHEMA, ATHENA_WORKGROUP, STORE_SALES_GLUE_DATABASE',
+      ),
+    });
+  });
+});

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processSource } from '../../../lambda/core/process-source.js';
+import { GOLDEN_ORDER, jsonLines, TEST_NOW, tempLake } from '../support/orders.js';
+import { duckRows } from '../support/readers.js';
+
+// Golden test of the flattening: one hand-written GBP order of January 2025 -> the exact rows.
+// FX GBP 2025-01 = 1.234800 USD. order_total 337.89 -> 417.2266 -> 417.23 USD;
+// line 1: 2 x 149.00 - 10.00 = 288.00 -> 355.6224 -> 355.62; line 2: 3 x 12.50 = 37.50 -> 46.305 -> 46.31 (half up).
+const KEY = 'raw/store_sales/orders_2025_01.json';
+let lake: Awaited<ReturnType<typeof tempLake>>;
+
+beforeAll(async () => {
+  lake = await tempLake();
+  await lake.store.put(KEY, jsonLines([GOLDEN_ORDER]));
+  await processSource(lake.store, KEY, { now: () => TEST_NOW, encoderThread: false });
+});
+afterAll(() => lake.cleanup());
+
+const parquet = (table: string) =>
+  `read_parquet('${lake.root}/processed/store_sales/${table}/*/*/*.parquet', hive_partitioning = true, hive_types_autocast = false)`;
+
+describe('flattening (golden)', () => {
+  it('writes exactly one fact_orders row with the derived values', async () => {
+    const rows = await duckRows(`
+      select order_id, strftime(order_timestamp, '%Y-%m-%dT%H:%M:%S') as ts, order_date::varchar as order_date,
+             status, sales_channel, currency, customer_id, customer_country, customer_segment,
+             customer_signup_date::varchar as signup, item_count, units, subtotal::varchar as subtotal,
+             discount_total::varchar as discount_total, shipping_fee::varchar as shipping_fee, tax::varchar as tax,
+             order_total::varchar as order_total, fx_rate_to_usd::varchar as fx, order_total_usd::varchar as usd,
+             payment_method, payment_count, source_file, order_year, order_month
+      from ${parquet('fact_orders')}`);
+    expect(rows).toEqual([
+      {
+        order_id: 'ORD-20250114-3f9a2c1b',
+        ts: '2025-01-14T09:31:07',
+        order_date: '2025-01-14',
+        status: 'completed',
+        sales_channel: 'online',
+        currency: 'GBP',
+        customer_id: 'CUST-0001234',
+        customer_country: 'UK',
+        customer_segment: 'consumer',
+        signup: '2024-11-02',
+        item_count: 2,
+        units: 5,
+        subtotal: '335.50',
+        discount_total: '10.00',
+        shipping_fee: '4.99',
+        tax: '7.40',
+        order_total: '337.89',
+        fx: '1.234800',
+        usd: '417.23',
+        payment_method: 'credit_card',
+        payment_count: 2,
+        source_file: KEY,
+        order_year: '2025',
+        order_month: '01',
+      },
+    ]);
+  });
+
+  it('writes one fact_order_items row per item, line totals converted and rounded half up', async () => {
+    const rows = await duckRows(`
+      select order_id, line_number, strftime(order_timestamp, '%Y-%m-%dT%H:%M:%S') as ts, order_date::varchar as order_date,
+             customer_id, customer_country, status, product_id, product_name, category, quantity,
+             unit_price::varchar as unit_price, discount::varchar as discount, line_total::varchar as line_total,
+             line_total_usd::varchar as line_total_usd, source_file
+      from ${parquet('fact_order_items')} order by line_number`);
+    const common = {
+      order_id: 'ORD-20250114-3f9a2c1b',
+      ts: '2025-01-14T09:31:07',
+      order_date: '2025-01-14',
+      customer_id: 'CUST-0001234',
+      customer_country: 'UK',
+      status: 'completed',
+      source_file: KEY,
+    };
+    expect(rows).toEqual([
+      {
+        ...common,
+        line_number: 1,
+        product_id: 'PROD-0101',
+        product_name: 'Noise-cancelling headphones',
+        category: 'electronics',
+        quantity: 2,
+        unit_price: '149.00',
+        discount: '10.00',
+        line_total: '288.00',
+        line_total_usd: '355.62',
+      },
+      {
+        ...common,
+        line_number: 2,
+        product_id: 'PROD-0202',
+        product_name: 'Café au lait mug',
+        category: 'home_kitchen',
+        quantity: 3,
+        unit_price: '12.50',
+        discount: '0.00',
+        line_total: '37.50',
+        line_total_usd: '46.31',
+      },
+    ]);
+  });
+
+  it('stores the contract columns in the contract order, without the partition columns', async () => {
+    // The fact table contract (DESIGN.md), written out independently of the code.
+    const CONTRACT = {
+      fact_orders: [
+        'order_id',
+        'order_timestamp',
+        'order_date',
+        'status',
+        'sales_channel',
+        'currency',
+        'customer_id',
+        'customer_country',
+        'customer_segment',
+        'customer_signup_date',
+        'item_count',
+        'units',
+        'subtotal',
+        'discount_total',
+        'shipping_fee',
+        'tax',
+        'order_total',
+        'fx_rate_to_usd',
+        'order_total_usd',
+        'payment_method',
+        'payment_count',
+        'source_file',
+      ],
+      fact_order_items: [
+        'order_id',
+        'line_number',
+        'order_timestamp',
+        'order_date',
+        'customer_id',
+        'customer_country',
+        'status',
+        'product_id',
+        'product_name',
+        'category',
+        'quantity',
+        'unit_price',
+        'discount',
+        'line_total',
+        'line_total_usd',
+        'source_file',
+      ],
+    };
+    for (const table of ['fact_orders', 'fact_order_items'] as const) {
+      const file = `${lake.root}/processed/store_sales/${table}/order_year=2025/order_month=01/part-orders_2025_01.parquet`;
+      const columns = await duckRows(
+        `select name from parquet_schema('${file}') where name <> 'arrow_schema'`,
+      );
+      expect(columns.map((c) => c.name)).toEqual(CONTRACT[table]);
+    }
+  });
+});

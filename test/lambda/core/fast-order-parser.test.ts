@@ -1,0 +1,174 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
+import { validateFully } from '../../../lambda/core/full-validation.js';
+import { ARENA, ENUMS, NormalizedOrder } from '../../../lambda/core/normalized-order.js';
+import { type RawOrder, rawOrderSchema, toCents } from '../../../lambda/core/raw-order-schema.js';
+import { orderLine } from '../support/order-mutations.js';
+import { GOLDEN_ORDER, validOrder } from '../support/orders.js';
+
+/** Everything the flattener reads from a NormalizedOrder, as plain values. */
+function snapshot(o: NormalizedOrder) {
+  const text = (s: number, e: number) =>
+    s >= ARENA ? o.arena.toString('utf8', s - ARENA, e - ARENA) : o.src.toString('utf8', s, e);
+  const items = Array.from({ length: o.itemCount }, (_, i) => ({
+    line: o.lineNumber[i],
+    productId: text(o.productIdStart[i]!, o.productIdEnd[i]!),
+    productName: text(o.productNameStart[i]!, o.productNameEnd[i]!),
+    category: ENUMS.category[o.category[i]!],
+    quantity: o.quantity[i],
+    unitPrice: o.unitPriceCents[i],
+    discount: o.discountCents[i],
+  }));
+  return {
+    orderId: text(o.orderIdStart, o.orderIdEnd),
+    idNumbers: [o.orderIdDigits, o.orderIdHex],
+    customerId: text(o.customerIdStart, o.customerIdEnd),
+    time: [o.timestampMs, o.day, o.year, o.month, o.signupDay],
+    enums: [o.status, o.channel, o.currency, o.country, o.segment],
+    money: [o.shippingCents, o.taxCents, o.totalCents],
+    items,
+    payments: [o.paymentCount, o.paymentMethod],
+  };
+}
+
+/** The same snapshot computed independently from zod's parsed order (Date, parseInt, toCents). */
+function expected(order: RawOrder) {
+  const ms = Date.parse(order.order_timestamp);
+  const when = new Date(ms);
+  const largest = order.payments.reduce(
+    (best, p, i) => (p.amount > (order.payments[best]?.amount ?? -1) ? i : best),
+    0,
+  );
+  const code = <T extends string>(list: readonly T[], v: T) => list.indexOf(v);
+  return {
+    orderId: order.order_id,
+    idNumbers: [Number(order.order_id.slice(4, 12)), Number.parseInt(order.order_id.slice(13), 16)],
+    customerId: order.customer.customer_id,
+    time: [
+      ms,
+      Math.floor(ms / 86_400_000),
+      when.getUTCFullYear(),
+      when.getUTCMonth() + 1,
+      Date.parse(order.customer.signup_date) / 86_400_000,
+    ],
+    enums: [
+      code(ENUMS.status, order.status),
+      code(ENUMS.channel, order.sales_channel),
+      code(ENUMS.currency, order.currency),
+      code(ENUMS.country, order.customer.country),
+      code(ENUMS.segment, order.customer.segment),
+    ],
+    money: [toCents(order.shipping_fee), toCents(order.tax), toCents(order.order_total)],
+    items: order.items.map((i) => ({
+      line: i.line_number,
+      productId: i.product_id,
+      productName: i.product_name,
+      category: i.category,
+      quantity: i.quantity,
+      unitPrice: toCents(i.unit_price),
+      discount: toCents(i.discount),
+    })),
+    payments: [order.payments.length, code(ENUMS.method, order.payments[largest]!.method)],
+  };
+}
+
+const parse = (text: string) => {
+  const parser = new FastOrderParser();
+  const order = new NormalizedOrder();
+  const buf = Buffer.from(text);
+  return parser.parse(buf, 0, buf.length, order) ? snapshot(order) : undefined;
+};
+
+describe('FastOrderParser', () => {
+  it('normalises the golden order: codes, cents, UTC times, largest payment', () => {
+    const s = parse(JSON.stringify(GOLDEN_ORDER));
+
+    expect(s).toMatchObject({
+      orderId: 'ORD-20250114-3f9a2c1b',
+      idNumbers: [20250114, 0x3f9a2c1b],
+      customerId: 'CUST-0001234',
+      time: [Date.parse('2025-01-14T09:31:07Z'), 20102, 2025, 1, 20029],
+      enums: [0, 0, 1, 1, 0],
+      money: [499, 740, 33789],
+      payments: [2, 0],
+    });
+    expect(s?.items[1]).toEqual({
+      line: 2,
+      productId: 'PROD-0202',
+      productName: 'Café au lait mug',
+      category: 'home_kitchen',
+      quantity: 3,
+      unitPrice: 1250,
+      discount: 0,
+    });
+  });
+
+  it('takes every generated-style valid order without falling back', () => {
+    for (let i = 0; i < 500; i++) expect(parse(JSON.stringify(validOrder(i)))).toBeDefined();
+  });
+
+  it.each([
+    ['a date not on the calendar', { ...GOLDEN_ORDER, order_timestamp: '2025-02-30T10:00:00Z' }],
+    ['an unknown field', { ...GOLDEN_ORDER, coupon: 'X' }],
+    ['an escaped string', JSON.stringify(GOLDEN_ORDER).replace('"UK"', '"\\u0055K"')],
+    [
+      'a money amount in exponent form it must check by value',
+      JSON.stringify(GOLDEN_ORDER).replace('"tax":7.4', '"tax":74e-1'),
+    ],
+  ])('leaves %s to the full path', (_, order) => {
+    const text = typeof order === 'string' ? order : JSON.stringify(order);
+    const buf = Buffer.from(text);
+    // The exponent spelling is valid and handled by value; the others bail.
+    const accepted = new FastOrderParser().parse(buf, 0, buf.length, new NormalizedOrder());
+    expect(accepted).toBe(text.includes('74e-1'));
+  });
+
+  it('accepts only what zod accepts, normalised as computed from zod output', () => {
+    fc.assert(
+      fc.property(orderLine, (text) => {
+        const fast = parse(text);
+        if (!fast) return;
+        // The ETL sees bytes: decode them as it does (a lone surrogate becomes U+FFFD).
+        const zod = rawOrderSchema.safeParse(JSON.parse(Buffer.from(text).toString('utf8')));
+        expect(zod.success).toBe(true);
+        const order = zod.data as RawOrder;
+        expect(fast).toEqual(expected(order));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('normalises what only the full path accepts (its canonical form) like the fast path would', () => {
+    fc.assert(
+      fc.property(orderLine, (line) => {
+        // The ETL decodes bytes before the full path: no lone surrogates, U+FFFD instead.
+        const text = Buffer.from(line).toString('utf8');
+        const verdict = validateFully(text);
+        if (!('canonical' in verdict)) return;
+        const fast = parse(verdict.canonical.toString('utf8'));
+        // The canonical form fails the fast path only for timestamps and dates off the calendar.
+        if (!fast) {
+          expect(text).toMatch(/-(02-3|02-29|04-31)|T24:/);
+          return;
+        }
+        expect(fast).toEqual(expected(JSON.parse(verdict.canonical.toString('utf8')) as RawOrder));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it.each([
+    ['a discount above the line price, totals consistent', { discount: 300, total: 37.5 - 2 + 4.99 + 7.4 }],
+    ['a completed order paid short', { paidShort: true }],
+  ])('bails on %s', (_, c) => {
+    const order = structuredClone(GOLDEN_ORDER);
+    if ('discount' in c) {
+      order.items[0]!.discount = c.discount;
+      order.order_total = Math.round(c.total * 100) / 100;
+      order.payments = [{ payment_id: 'P', method: 'paypal', amount: order.order_total, status: 'paid' }];
+    } else order.payments[1]!.status = 'failed';
+    expect(parse(JSON.stringify(order))).toBeUndefined();
+    expect(validateFully(JSON.stringify(order))).toHaveProperty('reason');
+  });
+});

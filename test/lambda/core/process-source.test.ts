@@ -1,0 +1,223 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ObjectStore, PutBody } from '../../../lambda/core/object-store.js';
+import { processSource } from '../../../lambda/core/process-source.js';
+import type { QuarantineRecord } from '../../../lambda/core/quarantine-writer.js';
+import { fileHashes } from '../support/lake-files.js';
+import { GOLDEN_ORDER, jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
+import { duckRows } from '../support/readers.js';
+
+const JAN = 'raw/store_sales/orders_2025_01.json';
+const FEB = 'raw/store_sales/orders_2025_02.json';
+const opts = { now: () => TEST_NOW, encoderThread: false };
+let lake: Awaited<ReturnType<typeof tempLake>>;
+beforeEach(async () => {
+  lake = await tempLake();
+});
+afterEach(() => lake.cleanup());
+
+const orderCount = async (where = '') =>
+  (
+    await duckRows(
+      `select count(*)::int as n from read_parquet('${lake.root}/processed/store_sales/fact_orders/*/*/*.parquet') ${where}`,
+    )
+  )[0]?.n;
+const quarantined = async (stem: string): Promise<QuarantineRecord[]> =>
+  (await readFile(`${lake.root}/quarantine/store_sales/${stem}.jsonl`, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as QuarantineRecord);
+
+describe('processSource', () => {
+  it('loads valid records beside bad ones, quarantines each bad one with its reason, and reconciles', async () => {
+    const o = (i: number) => validOrder(i);
+    const records: (ReturnType<typeof validOrder> | string)[] = [
+      o(1),
+      '{"order_id": "ORD-2025', // 2: invalid_json
+      { ...o(3), status: 'lost' } as never, // 3: schema_violation
+      { ...o(4), currency: 'INR' }, // 4: currency_mismatch (o(4) is CA/CAD)
+      { ...o(5), order_total: o(5).order_total + 1 }, // 5: money_mismatch
+      { ...o(13), payments: [{ ...o(13).payments[0]!, amount: 1 }] }, // 6: payment_mismatch (o(13) is completed)
+      { ...o(7), items: [o(7).items[0]!, { ...o(7).items[0]! }] }, // 7: duplicate_line_number
+      o(1), // 8: duplicate_order_id
+      { ...o(9), order_timestamp: '1999-12-31T23:59:59Z' }, // 9: timestamp_out_of_range (past)
+      { ...o(10), order_timestamp: '2025-07-02T00:00:00Z' }, // 10: timestamp_out_of_range (future)
+      '', // 11: blank line, not a record
+      o(12),
+    ];
+    await lake.store.put(JAN, jsonLines(records));
+
+    const result = await processSource(lake.store, JAN, opts);
+
+    expect(result).toMatchObject({ status: 'ok', format: 'jsonl', read: 11, loaded: 2, quarantined: 9 });
+    expect(result.read).toBe(result.loaded + result.quarantined);
+    expect(result.byReason).toEqual({
+      invalid_json: 1,
+      schema_violation: 1,
+      currency_mismatch: 1,
+      money_mismatch: 1,
+      payment_mismatch: 1,
+      duplicate_line_number: 1,
+      duplicate_order_id: 1,
+      timestamp_out_of_range: 2,
+    });
+    expect(await orderCount()).toBe(2);
+    const q = await quarantined('orders_2025_01');
+    expect(q.map((r) => [r.line_number, r.reason])).toEqual([
+      [2, 'invalid_json'],
+      [3, 'schema_violation'],
+      [4, 'currency_mismatch'],
+      [5, 'money_mismatch'],
+      [6, 'payment_mismatch'],
+      [7, 'duplicate_line_number'],
+      [8, 'duplicate_order_id'],
+      [9, 'timestamp_out_of_range'],
+      [10, 'timestamp_out_of_range'],
+    ]);
+    expect(q[0]).toMatchObject({ source_key: JAN, raw: '{"order_id": "ORD-2025' });
+    expect(q[1]?.message).toMatch(/^status: /);
+  });
+
+  it('quarantines a record over the size limit as oversized, keeping only its head', async () => {
+    const big = { ...validOrder(1), items: [{ ...validOrder(1).items[0]!, product_name: 'x'.repeat(180) }] };
+    await lake.store.put(JAN, jsonLines([validOrder(2), JSON.stringify(big).padEnd(3000, ' ')]));
+
+    const result = await processSource(lake.store, JAN, { ...opts, maxRecordBytes: 2048 });
+
+    expect(result).toMatchObject({ read: 2, loaded: 1, quarantined: 1, byReason: { oversized_record: 1 } });
+    const [record] = await quarantined('orders_2025_01');
+    expect(record).toMatchObject({
+      line_number: 2,
+      reason: 'oversized_record',
+      raw_truncated: true,
+      raw_bytes: 3000,
+    });
+    expect(record?.raw.length).toBe(1024);
+  });
+
+  it('reads a file holding one JSON array like the same orders as JSON Lines', async () => {
+    const orders = [GOLDEN_ORDER, validOrder(1), validOrder(2)];
+    await lake.store.put(JAN, JSON.stringify(orders, null, 2));
+
+    const result = await processSource(lake.store, JAN, opts);
+
+    expect(result).toMatchObject({ format: 'json_array', read: 3, loaded: 3, quarantined: 0 });
+    expect(await orderCount()).toBe(3);
+  });
+
+  it('quarantines a file that is not JSON as a whole, reports failure and drops its old outputs', async () => {
+    await lake.store.put(JAN, jsonLines([validOrder(1)]));
+    await processSource(lake.store, JAN, opts);
+    await lake.store.put(JAN, 'order_id,total\nORD-1,10.00\n');
+
+    const result = await processSource(lake.store, JAN, opts);
+
+    expect(result).toMatchObject({
+      status: 'failed',
+      format: 'not_json',
+      read: 1,
+      loaded: 0,
+      quarantined: 1,
+    });
+    expect(result.failure).toMatch(/not_json_file/);
+    expect(result.removed).toHaveLength(2);
+    expect(await fileHashes(lake.root, 'processed')).toEqual({});
+    expect(await quarantined('orders_2025_01')).toMatchObject([
+      { line_number: 0, reason: 'not_json_file', raw: 'order_id,total\nORD-1,10.00\n' },
+    ]);
+  });
+
+  it('is idempotent: a second run leaves the same files with the same content', async () => {
+    await lake.store.put(
+      JAN,
+      jsonLines([...Array.from({ length: 50 }, (_, i) => validOrder(i)), 'not json']),
+    );
+
+    await processSource(lake.store, JAN, opts);
+    const first = await fileHashes(lake.root);
+    await processSource(lake.store, JAN, opts);
+    const second = await fileHashes(lake.root);
+
+    expect(Object.keys(first)).toHaveLength(4); // raw, 2 Parquet files, quarantine
+    expect(second).toEqual(first);
+  });
+
+  it('replaces only the changed source files, removing it from partitions it no longer feeds', async () => {
+    const janAndFeb = [validOrder(1, 2025, 1), validOrder(2, 2025, 2)];
+    await lake.store.put(JAN, jsonLines(janAndFeb));
+    await lake.store.put(FEB, jsonLines([validOrder(3, 2025, 2)]));
+    await processSource(lake.store, JAN, opts);
+    await processSource(lake.store, FEB, opts);
+    const before = await fileHashes(lake.root, 'processed');
+
+    await lake.store.put(JAN, jsonLines([validOrder(1, 2025, 1), validOrder(4, 2025, 1)]));
+    const result = await processSource(lake.store, JAN, opts);
+    const after = await fileHashes(lake.root, 'processed');
+
+    const feb = (t: string, stem: string) =>
+      `processed/store_sales/${t}/order_year=2025/order_month=02/part-${stem}.parquet`;
+    expect(result.removed.sort()).toEqual([
+      feb('fact_order_items', 'orders_2025_01'),
+      feb('fact_orders', 'orders_2025_01'),
+    ]);
+    expect(after[feb('fact_orders', 'orders_2025_02')]).toBe(before[feb('fact_orders', 'orders_2025_02')]);
+    expect(after[feb('fact_order_items', 'orders_2025_02')]).toBe(
+      before[feb('fact_order_items', 'orders_2025_02')],
+    );
+    expect(Object.keys(after)).toHaveLength(4);
+    expect(await orderCount("where source_file like '%2025_01%'")).toBe(2);
+  });
+
+  it('leaves no partial file visible and the previous outputs intact when publishing fails midway', async () => {
+    await lake.store.put(JAN, jsonLines([validOrder(1), validOrder(2)]));
+    await processSource(lake.store, JAN, opts);
+    const before = await fileHashes(lake.root);
+    await lake.store.put(JAN, jsonLines([validOrder(5), validOrder(6), validOrder(7)]));
+    const rawNow = (await fileHashes(lake.root, 'raw'))['raw/store_sales/orders_2025_01.json'];
+    let puts = 0;
+    const failing: ObjectStore = Object.create(lake.store, {
+      put: {
+        value: async (key: string, body: PutBody) => {
+          if (++puts === 2) throw new Error('disk full (injected)');
+          return lake.store.put(key, body);
+        },
+      },
+    });
+
+    await expect(processSource(failing, JAN, opts)).rejects.toThrow('disk full');
+
+    const after = await fileHashes(lake.root);
+    const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
+    // The first put replaced one Parquet file atomically; nothing else changed, nothing half-written.
+    expect(changed.sort()).toEqual([
+      'processed/store_sales/fact_order_items/order_year=2025/order_month=01/part-orders_2025_01.parquet',
+      'raw/store_sales/orders_2025_01.json',
+    ]);
+    expect(after['raw/store_sales/orders_2025_01.json']).toBe(rawNow);
+    expect(Object.keys(after).filter((k) => k.split('/').some((p) => p.startsWith('.')))).toEqual([]);
+  });
+
+  it('names partitions with zero-padded string values', async () => {
+    await lake.store.put(JAN, jsonLines([validOrder(1, 2024, 3), validOrder(2, 2024, 11)]));
+
+    const result = await processSource(lake.store, JAN, opts);
+
+    expect(result.partitions).toEqual(['2024-03', '2024-11']);
+    expect(Object.keys(await fileHashes(lake.root, 'processed')).sort()).toEqual([
+      'processed/store_sales/fact_order_items/order_year=2024/order_month=03/part-orders_2025_01.parquet',
+      'processed/store_sales/fact_order_items/order_year=2024/order_month=11/part-orders_2025_01.parquet',
+      'processed/store_sales/fact_orders/order_year=2024/order_month=03/part-orders_2025_01.parquet',
+      'processed/store_sales/fact_orders/order_year=2024/order_month=11/part-orders_2025_01.parquet',
+    ]);
+  });
+
+  it('gives the same files whether Parquet is encoded in a worker thread or in-line', async () => {
+    await lake.store.put(JAN, jsonLines(Array.from({ length: 300 }, (_, i) => validOrder(i))));
+
+    await processSource(lake.store, JAN, { ...opts, encoderThread: true });
+    const threaded = await fileHashes(lake.root, 'processed');
+    await processSource(lake.store, JAN, { ...opts, encoderThread: false });
+
+    expect(await fileHashes(lake.root, 'processed')).toEqual(threaded);
+  });
+});

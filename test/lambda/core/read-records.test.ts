@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readRecords } from '../../../lambda/core/read-records.js';
+import type { RecordSink } from '../../../lambda/core/record-splitters.js';
+
+/** Splits `text` into chunks at the given cut points and collects what the reader reports. */
+async function read(text: string | Buffer, cuts: number[] = [], maxRecordBytes = 1 << 20) {
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let last = 0;
+  for (const p of [...points, bytes.length]) {
+    if (p > last) chunks.push(bytes.subarray(last, p));
+    last = p;
+  }
+  const records: [number, string][] = [];
+  const oversized: [number, number, number][] = [];
+  const sink: RecordSink = {
+    record: (buf, start, end, ordinal) => records.push([ordinal, buf.toString('utf8', start, end)]),
+    oversized: (ordinal, head, size) => oversized.push([ordinal, head.length, size]),
+  };
+  const summary = await readRecords(
+    (async function* () {
+      yield* chunks;
+    })(),
+    sink,
+    { maxRecordBytes },
+  );
+  return { summary, records, oversized };
+}
+
+const line = fc.string({ unit: 'binary', maxLength: 40 }).map((s) => `{${s.replace(/[\r\n]/g, '')}}`);
+
+describe('readRecords', () => {
+  it('finds every JSON line with its line number, wherever the chunks are cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(line, fc.constant(''), fc.constant('  ')), { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (lines, cuts) => {
+          const { records } = await read(`{}\n${lines.join('\n')}`, cuts);
+          const expected: [number, string][] = [[1, '{}']];
+          lines.forEach((l, i) => {
+            if (l.trim()) expected.push([i + 2, l]);
+          });
+          expect(records).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('splits the elements of one JSON array, wherever the chunks are cut', async () => {
+    const element = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant('a "quoted" ] , } string'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(element, { maxLength: 12 }),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (values, pretty, cuts) => {
+          const { summary, records } = await read(JSON.stringify(values, null, pretty ? 2 : undefined), cuts);
+          expect(summary.format).toBe('json_array');
+          expect(records.map(([, r]) => JSON.parse(r))).toEqual(JSON.parse(JSON.stringify(values)));
+          expect(records.map(([n]) => n)).toEqual(values.map((_, i) => i + 1));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports a record over the limit as oversized with its first 1024 bytes, then carries on', async () => {
+    const long = `{"a":"${'x'.repeat(5000)}"}`;
+    const { records, oversized } = await read(`{"n":1}\n${long}\n{"n":3}\n`, [3000, 4100], 2048);
+    expect(records).toEqual([
+      [1, '{"n":1}'],
+      [3, '{"n":3}'],
+    ]);
+    expect(oversized).toEqual([[2, 1024, long.length]]);
+  });
+
+  it('ignores a byte-order mark and CRLF line ends', async () => {
+    const { records } = await read(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"n":1}\r\n{"n":2}\r\n')]),
+    );
+    expect(records).toEqual([
+      [1, '{"n":1}'],
+      [2, '{"n":2}'],
+    ]);
+  });
+
+  it('stops at the first byte of a file that is neither JSON Lines nor an array', async () => {
+    const { summary, records } = await read('\n  id,total\n1,2\n');
+    expect(summary).toMatchObject({ format: 'not_json' });
+    expect(summary.head?.toString()).toBe('\n  id,total\n1,2\n');
+    expect(records).toEqual([]);
+  });
+
+  it('calls an empty or blank file empty', async () => {
+    expect((await read('')).summary.format).toBe('empty');
+    expect((await read(' \n\n')).summary.format).toBe('empty');
+  });
+});

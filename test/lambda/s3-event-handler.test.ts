@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import type { S3Event } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jsonLogger } from '../../lambda/logger.js';
+import { createS3EventHandler, decodeS3Key, EtlBatchError } from '../../lambda/s3-event-handler.js';
+import { fileHashes } from './support/lake-files.js';
+import { jsonLines, TEST_NOW, tempLake, validOrder } from './support/orders.js';
+
+const fixture = async (): Promise<S3Event> =>
+  JSON.parse(await readFile(new URL('./fixtures/s3-put-event.json', import.meta.url), 'utf8')) as S3Event;
+const recordFor = (event: S3Event, key: string, eventName = 'ObjectCreated:Put') => {
+  const r = structuredClone(event.Records[0]!);
+  r.s3.object.key = key;
+  r.eventName = eventName as typeof r.eventName;
+  return r;
+};
+
+let raw: Awaited<ReturnType<typeof tempLake>>;
+let out: Awaited<ReturnType<typeof tempLake>>;
+let logs: Record<string, unknown>[];
+let handler: ReturnType<typeof createS3EventHandler>;
+beforeEach(async () => {
+  raw = await tempLake();
+  out = await tempLake();
+  logs = [];
+  handler = createS3EventHandler({
+    storeFor: (bucket) => {
+      expect(bucket).toBe('store-sales-dev-raw');
+      return raw.store;
+    },
+    processed: out.store,
+    quarantine: out.store,
+    log: jsonLogger('test', (line) => logs.push(JSON.parse(line))),
+    options: { now: () => TEST_NOW, encoderThread: false },
+  });
+});
+afterEach(async () => {
+  await raw.cleanup();
+  await out.cleanup();
+});
+
+describe('S3 event handler', () => {
+  it('decodes URL-encoded keys (+ and %xx) as S3 sends them', () => {
+    expect(decodeS3Key('raw/store_sales/orders+2025+%2801%29.json')).toBe(
+      'raw/store_sales/orders 2025 (01).json',
+    );
+    expect(decodeS3Key('raw/store_sales/caf%C3%A9%2Bbar.json')).toBe('raw/store_sales/café+bar.json');
+  });
+
+  it('processes the object of a real S3 put event into the processed store and logs a JSON line', async () => {
+    await raw.store.put('raw/store_sales/orders 2025 (01).json', jsonLines([validOrder(1), validOrder(2)]));
+
+    const summary = await handler(await fixture());
+
+    expect(summary.results).toMatchObject([
+      { sourceKey: 'raw/store_sales/orders 2025 (01).json', loaded: 2 },
+    ]);
+    expect(Object.keys(await fileHashes(out.root)).sort()).toEqual([
+      'processed/store_sales/fact_order_items/order_year=2025/order_month=01/part-orders 2025 (01).parquet',
+      'processed/store_sales/fact_orders/order_year=2025/order_month=01/part-orders 2025 (01).parquet',
+    ]);
+    expect(logs).toMatchObject([
+      {
+        level: 'INFO',
+        message: 'source processed',
+        service: 'test',
+        bucket: 'store-sales-dev-raw',
+        read: 2,
+        loaded: 2,
+      },
+    ]);
+  });
+
+  it('skips keys outside the raw prefix and events other than ObjectCreated, touching nothing', async () => {
+    const event = await fixture();
+    event.Records = [
+      recordFor(event, 'processed/store_sales/fact_orders/order_year%3D2025/order_month%3D01/part-x.parquet'),
+      recordFor(event, 'raw/store_sales/orders_2025_01.json', 'ObjectRemoved:Delete'),
+    ];
+
+    const summary = await handler(event);
+
+    expect(summary).toEqual({ results: [], skipped: expect.any(Array) });
+    expect(summary.skipped).toHaveLength(2);
+    expect(await fileHashes(out.root)).toEqual({});
+  });
+
+  it('processes every record of the batch and fails the invocation naming the sources that failed', async () => {
+    await raw.store.put('raw/store_sales/orders_2025_02.json', jsonLines([validOrder(1, 2025, 2)]));
+    await raw.store.put('raw/store_sales/orders_2025_03.json', 'PAR1 not json');
+    const event = await fixture();
+    event.Records = [
+      recordFor(event, 'raw/store_sales/orders_2025_01.json'), // missing
+      recordFor(event, 'raw/store_sales/orders_2025_02.json'),
+      recordFor(event, 'raw/store_sales/orders_2025_03.json'), // not JSON
+    ];
+
+    const error = await handler(event).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(EtlBatchError);
+    expect((error as EtlBatchError).failures.map((f) => f.key)).toEqual([
+      'raw/store_sales/orders_2025_01.json',
+      'raw/store_sales/orders_2025_03.json',
+    ]);
+    expect(Object.keys(await fileHashes(out.root, 'processed'))).toHaveLength(2);
+    expect(logs.map((l) => [l.level, l.message])).toEqual([
+      ['ERROR', 'source failed'],
+      ['INFO', 'source processed'],
+      ['ERROR', 'source rejected'],
+    ]);
+  });
+});

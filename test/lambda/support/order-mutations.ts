@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import {
+  CATEGORIES,
+  COUNTRIES,
+  CURRENCIES,
+  ORDER_STATUSES,
+  PAYMENT_METHODS,
+  PAYMENT_STATUSES,
+  SALES_CHANNELS,
+  SEGMENTS,
+} from '../../../lambda/core/raw-order-schema.js';
+import { GOLDEN_ORDER, validOrder } from './orders.js';
+
+/**
+ * fast-check arbitraries for raw order lines: valid orders bent the ways real files break —
+ * per field, values just inside and just outside the contract, equivalent number spellings,
+ * missing and extra fields, stray bytes.
+ */
+
+const MONEY = [0, 0.01, 0.005, 149.001, 1e-9, 10_000_000, 10_000_000.01, -0, -1, 0.1 + 0.2, '1.00'];
+const TIMES = [
+  '2025-02-30T10:00:00Z',
+  '2025-01-01T24:00:00Z',
+  '2025-01-01T00:00:00.5Z',
+  '2025-01-01T00:00:00.123Z',
+  '2025-01-01T00:00:00.1234Z',
+  '2025-01-14 09:31:07Z',
+  '2025-01-14T09:31:07+00:00',
+  '1999-12-31T23:59:59Z',
+  '0001-01-01T00:00:00Z',
+];
+
+/** Candidate values per field path. */
+const FIELDS: [(string | number)[], unknown[]][] = [
+  [
+    ['order_id'],
+    ['ORD-20250114-3F9A2C1B', 'ORD-2025011-3f9a2c1b1', 'ORD-20250114-3f9a2c1g', 'ORD-20250114-00000001'],
+  ],
+  [['order_timestamp'], TIMES],
+  [['status'], [...ORDER_STATUSES, 'Completed']],
+  [['sales_channel'], [...SALES_CHANNELS, 'web']],
+  [['currency'], [...CURRENCIES, 'usd']],
+  [
+    ['customer', 'customer_id'],
+    ['CUST-000123', 'CUST-00012345', 'cust-0001234', 'CUST-0000001'],
+  ],
+  [
+    ['customer', 'country'],
+    [...COUNTRIES, 'GB'],
+  ],
+  [
+    ['customer', 'segment'],
+    [...SEGMENTS, 'retail'],
+  ],
+  [
+    ['customer', 'signup_date'],
+    ['2024-02-29', '2023-02-29', '2024-13-01', '2024-1-01', '2024-04-31'],
+  ],
+  [
+    ['items', 0, 'line_number'],
+    [0, 1, 2, 1000, 1001, 1.5, '1'],
+  ],
+  [
+    ['items', 0, 'product_id'],
+    ['PROD-101', 'PROD-01010', 'PROD-9999'],
+  ],
+  [
+    ['items', 0, 'product_name'],
+    [
+      '',
+      'x'.repeat(200),
+      'x'.repeat(201),
+      'é'.repeat(200),
+      'é'.repeat(201),
+      '😀'.repeat(100),
+      '😀'.repeat(101),
+      'a"b\\c',
+      '\u0000',
+    ],
+  ],
+  [
+    ['items', 0, 'category'],
+    [...CATEGORIES, 'food'],
+  ],
+  [
+    ['items', 0, 'quantity'],
+    [0, 1, 1000, 1001, 2.5],
+  ],
+  [['items', 0, 'unit_price'], MONEY],
+  [['items', 0, 'discount'], MONEY],
+  [
+    ['payments', 0, 'payment_id'],
+    ['', 'p'.repeat(64), 'p'.repeat(65), 'é'.repeat(64)],
+  ],
+  [
+    ['payments', 0, 'method'],
+    [...PAYMENT_METHODS, 'cash'],
+  ],
+  [
+    ['payments', 0, 'status'],
+    [...PAYMENT_STATUSES, 'pending'],
+  ],
+  [['payments', 0, 'amount'], MONEY],
+  [['shipping_fee'], MONEY],
+  [['tax'], MONEY],
+  [['order_total'], MONEY],
+  [['items'], [[], 'none']],
+  [['payments'], [[], null]],
+  [['customer'], [null, {}]],
+  [['extra_field'], [1, 'x']],
+  [['items', 0, 'extra_field'], [1]],
+];
+
+/** Equivalent JSON spellings of a number (its value may then differ by float rounding). */
+const spellings = (v: number): string[] => [
+  `${v}`,
+  v.toFixed(2),
+  v.toFixed(4),
+  `${v * 100}e-2`,
+  `${v / 10}E1`,
+  `${v}.0`,
+];
+
+interface Mutation {
+  field: number;
+  op: 'set' | 'delete' | 'respell';
+  pick: number;
+  value: unknown;
+}
+
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  field: fc.nat(FIELDS.length - 1),
+  op: fc.constantFrom('set', 'set', 'set', 'delete', 'respell'),
+  pick: fc.nat(),
+  value: fc.jsonValue({ maxDepth: 1 }),
+});
+
+const textEdit = fc.record({
+  at: fc.nat(),
+  op: fc.constantFrom('insert', 'delete', 'replace', 'space'),
+  char: fc.constantFrom(
+    ' ',
+    '"',
+    '\\',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '0',
+    '1',
+    '.',
+    'e',
+    'x',
+    '\u00e9',
+    '\t',
+  ),
+});
+
+/** Applies a mutation; returns the (copied) value and, for `respell`, the raw spelling to put in. */
+function apply(value: unknown, m: Mutation): { value: unknown; spelling?: string } {
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  const [path, candidates] = FIELDS[m.field] as [(string | number)[], unknown[]];
+  let parent: Record<string | number, unknown> = copy;
+  for (const step of path.slice(0, -1)) {
+    const next = parent[step];
+    if (!next || typeof next !== 'object') return { value: copy };
+    parent = next as Record<string | number, unknown>;
+  }
+  const last = path[path.length - 1] as string | number;
+  if (m.op === 'delete') delete parent[last];
+  else if (m.op === 'respell' && typeof parent[last] === 'number') {
+    const options = spellings(parent[last] as number);
+    parent[last] = '__SPELLING__';
+    return { value: copy, spelling: options[m.pick % options.length] };
+  } else parent[last] = m.pick % 8 === 0 ? m.value : candidates[m.pick % candidates.length];
+  return { value: copy };
+}
+
+/** One JSON line: a valid order, or one bent by up to three mutations and two text edits. */
+export const orderLine: fc.Arbitrary<string> = fc
+  .record({
+    base: fc.oneof(
+      fc.constant(GOLDEN_ORDER),
+      fc.nat(300).map((i) => validOrder(i)),
+    ),
+    mutations: fc.array(mutation, { maxLength: 3 }),
+    edits: fc.array(textEdit, { maxLength: 2 }),
+    layout: fc.constantFrom('compact', 'compact', 'spaced'),
+  })
+  .map(({ base, mutations, edits, layout }) => {
+    let value: unknown = base;
+    let spelling = '';
+    for (const m of mutations) {
+      const applied = apply(value, m);
+      value = applied.value;
+      spelling = applied.spelling ?? spelling;
+    }
+    let text = JSON.stringify(value, null, layout === 'spaced' ? 1 : undefined).replace(/\n/g, ' ');
+    text = text.replace(/"__SPELLING__"/g, spelling || '0');
+    for (const e of edits) {
+      const at = text.length ? e.at % text.length : 0;
+      if (e.op === 'insert') text = text.slice(0, at) + e.char + text.slice(at);
+      else if (e.op === 'delete') text = text.slice(0, at) + text.slice(at + 1);
+      else if (e.op === 'replace') text = text.slice(0, at) + e.char + text.slice(at + 1);
+      else text = `${text.slice(0, at)} ${text.slice(at)}`;
+    }
+    return text;
+  });
+
+/** Any line at all: order-like lines, arbitrary JSON, arbitrary text. */
+export const anyLine: fc.Arbitrary<string> = fc.oneof(
+  orderLine,
+  fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+);

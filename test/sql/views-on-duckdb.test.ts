@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createViews } from '../../tools/catalog/create-views.js';
+import { openDuckDbEngine } from '../../tools/engines/duckdb-engine.js';
+import type { QueryEngine } from '../../tools/engines/query-engine.js';
+import { exportQuery } from '../../tools/exports/export-outputs.js';
+import { OUTPUTS } from '../../tools/exports/outputs.js';
+import { ORACLE_ROWS } from '../support/metrics-oracle.js';
+import { type FixtureOrder, factTablesSql, toOracleOrder } from './fact-fixture.js';
+
+/**
+ * The views on hand-made fact tables whose answers are known: rounding ties that a plain
+ * DOUBLE division gets wrong on DuckDB (656.00 / 640 -> 1.03, 2.01 / 2 -> 1.01,
+ * 41 / 640 -> 0.064063), a month with no data (March), a month with only a cancelled order
+ * (May, the last month) and churn where the next month is missing.
+ */
+function fixtureOrders(): FixtureOrder[] {
+  const orders: FixtureOrder[] = [];
+  const add = (
+    date: string,
+    customer: string,
+    country: string,
+    lines: FixtureOrder['lines'],
+    status: FixtureOrder['status'] = 'completed',
+  ) => orders.push({ id: `O${orders.length}`, date, status, customer, country, lines });
+  const book = (usd: string) => [{ category: 'books', usd }];
+  // January: 640 new US customers, 656.00 USD in 640 orders (AOV 1.025 -> 1.03).
+  for (let c = 0; c < 640; c += 1) {
+    const lines = book('1.00');
+    if (c === 0) lines.push({ category: 'toys_games', usd: '16.00' });
+    add(`2025-01-${String(1 + (c % 28)).padStart(2, '0')}`, `C${c}`, 'US', lines);
+  }
+  // February: 599 come back (41 churn: 41 / 640 = 0.0640625); a new UK customer buys twice.
+  for (let c = 41; c < 640; c += 1) add('2025-02-10', `C${c}`, 'US', book('1.00'));
+  add('2025-02-11', 'N1', 'UK', book('1.00'));
+  add('2025-02-12', 'N1', 'UK', book('1.01'));
+  // March: no data. April: the 41 who churned return. May: one cancelled order only.
+  for (let c = 0; c < 41; c += 1) add('2025-04-02', `C${c}`, 'US', book('1.00'));
+  add('2025-05-02', 'C1', 'US', book('9.99'), 'cancelled');
+  return orders;
+}
+
+describe('the views on known fact tables (DuckDB)', () => {
+  let engine: QueryEngine;
+  const rows: Record<string, string[]> = {};
+  beforeAll(async () => {
+    engine = await openDuckDbEngine(':memory:');
+    for (const sql of factTablesSql(fixtureOrders())) await engine.exec(sql);
+    await createViews(engine);
+    for (const spec of OUTPUTS) {
+      const result = await engine.query(exportQuery(spec));
+      rows[spec.view] = result.map((r) => spec.columns.map((c) => String(r[c] ?? '')).join(','));
+    }
+  });
+  afterAll(() => engine.close());
+
+  it('rounds average order values of ties up, exactly', () => {
+    expect(rows.v_monthly_revenue).toEqual([
+      '2025-01-01,656.00,640,1.03,641,640',
+      '2025-02-01,601.01,601,1.00,601,600',
+      '2025-04-01,41.00,41,1.00,41,41',
+      '2025-05-01,0.00,0,,0,0',
+    ]);
+  });
+
+  it('has no previous month or growth after an unobserved month, and signed growth otherwise', () => {
+    expect(rows.v_revenue_mom).toEqual([
+      '2025-01-01,656.00,,,656.00',
+      '2025-02-01,601.01,656.00,-0.083826,1257.01',
+      '2025-04-01,41.00,,,1298.01',
+      '2025-05-01,0.00,41.00,-1.000000,1298.01',
+    ]);
+  });
+
+  it('reports churn only where the next month was observed, rounding a tie exactly', () => {
+    expect(rows.v_monthly_churn).toEqual([
+      '2025-01-01,640,41,0.064063',
+      '2025-02-01,600,,',
+      '2025-04-01,41,41,1.000000',
+      '2025-05-01,0,,',
+    ]);
+  });
+
+  it('has retention rows for observed months only, within six months of the cohort', () => {
+    expect(rows.v_cohort_retention).toEqual([
+      '2025-01-01,0,640,640,1.000000',
+      '2025-01-01,1,640,599,0.935938',
+      '2025-01-01,3,640,41,0.064063',
+      '2025-01-01,4,640,0,0.000000',
+      '2025-02-01,0,1,1,1.000000',
+      '2025-02-01,2,1,0,0.000000',
+      '2025-02-01,3,1,0,0.000000',
+    ]);
+  });
+
+  it('splits active customers into new and returning', () => {
+    expect(rows.v_monthly_active_customers).toEqual([
+      '2025-01-01,640,640,0',
+      '2025-02-01,600,1,599',
+      '2025-04-01,41,0,41',
+      '2025-05-01,0,0,0',
+    ]);
+  });
+
+  it('reports engagement per country with repeat rates', () => {
+    expect(rows.v_geo_engagement).toEqual([
+      '2025-01-01,US,640,640,656.00,1.03,0.000000',
+      '2025-02-01,UK,1,2,2.01,1.01,0.000000',
+      '2025-02-01,US,599,599,599.00,1.00,1.000000',
+      '2025-04-01,US,41,41,41.00,1.00,1.000000',
+    ]);
+  });
+
+  it('sums category revenue from line totals of completed orders', () => {
+    expect(rows.v_category_sales_monthly).toEqual([
+      '2025-01-01,books,640.00,640,640',
+      '2025-01-01,toys_games,16.00,1,1',
+      '2025-02-01,books,601.01,601,601',
+      '2025-04-01,books,41.00,41,41',
+    ]);
+  });
+
+  it('agrees with the TypeScript oracle on every export', () => {
+    const oracleOrders = fixtureOrders().map(toOracleOrder);
+
+    for (const spec of OUTPUTS) {
+      expect(rows[spec.view], spec.file).toEqual(
+        ORACLE_ROWS[spec.file](oracleOrders).map((r) => r.join(',')),
+      );
+    }
+  });
+});

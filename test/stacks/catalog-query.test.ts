@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '../../stacks/config.js';
+import { STACK_OUTPUTS } from '../../stacks/outputs.js';
+import {
+  bucketNamed,
+  onlyResource,
+  ref,
+  resourcesOf,
+  type Synthesized,
+  synthStacks,
+} from './synth-fixture.js';
+
+// The fact contract (lead's decision), written out independently of stacks/fact-tables.ts.
+const M = 'decimal(18,2)';
+const CONTRACT = {
+  fact_orders: [
+    ['order_id', 'string'],
+    ['order_timestamp', 'timestamp'],
+    ['order_date', 'date'],
+    ['status', 'string'],
+    ['sales_channel', 'string'],
+    ['currency', 'string'],
+    ['customer_id', 'string'],
+    ['customer_country', 'string'],
+    ['customer_segment', 'string'],
+    ['customer_signup_date', 'date'],
+    ['item_count', 'int'],
+    ['units', 'int'],
+    ['subtotal', M],
+    ['discount_total', M],
+    ['shipping_fee', M],
+    ['tax', M],
+    ['order_total', M],
+    ['fx_rate_to_usd', 'decimal(18,6)'],
+    ['order_total_usd', M],
+    ['payment_method', 'string'],
+    ['payment_count', 'int'],
+    ['source_file', 'string'],
+  ],
+  fact_order_items: [
+    ['order_id', 'string'],
+    ['line_number', 'int'],
+    ['order_timestamp', 'timestamp'],
+    ['order_date', 'date'],
+    ['customer_id', 'string'],
+    ['customer_country', 'string'],
+    ['status', 'string'],
+    ['product_id', 'string'],
+    ['product_name', 'string'],
+    ['category', 'string'],
+    ['quantity', 'int'],
+    ['unit_price', M],
+    ['discount', M],
+    ['line_total', M],
+    ['line_total_usd', M],
+    ['source_file', 'string'],
+  ],
+} as const;
+
+let synth: Synthesized;
+beforeAll(async () => {
+  synth = await synthStacks();
+});
+afterAll(() => synth?.cleanup());
+
+describe('Glue catalog, crawler mode (dev)', () => {
+  it('crawls each fact table folder of the processed bucket into the stage database', () => {
+    const dev = synth.stacks.dev;
+    const [dbName, db] = onlyResource(dev, 'aws_glue_catalog_database');
+    const [, crawler] = onlyResource(dev, 'aws_glue_crawler');
+    const bucket = ref('aws_s3_bucket', bucketNamed(dev, 'processed'), 'bucket');
+    expect(db.name).toBe('store_sales_dev');
+    expect(crawler.database_name).toBe(ref('aws_glue_catalog_database', dbName, 'name'));
+    expect((crawler.s3_target as { path: string }[]).map((t) => t.path)).toEqual([
+      `s3://${bucket}/processed/store_sales/fact_orders/`,
+      `s3://${bucket}/processed/store_sales/fact_order_items/`,
+    ]);
+    expect(crawler.schema_change_policy).toEqual({
+      update_behavior: 'UPDATE_IN_DATABASE',
+      delete_behavior: 'LOG',
+    });
+    expect(resourcesOf(dev, 'aws_glue_catalog_table')).toEqual([]);
+  });
+
+  it('encrypts the crawler logs with the stage key', () => {
+    const [secName, sec] = onlyResource(synth.stacks.dev, 'aws_glue_security_configuration');
+    const [, crawler] = onlyResource(synth.stacks.dev, 'aws_glue_crawler');
+    expect(crawler.security_configuration).toBe(ref('aws_glue_security_configuration', secName, 'name'));
+    expect(sec.encryption_configuration).toMatchObject({
+      cloudwatch_encryption: { cloudwatch_encryption_mode: 'SSE-KMS' },
+      s3_encryption: { s3_encryption_mode: 'SSE-KMS' },
+    });
+  });
+});
+
+describe('Glue catalog, projection mode (prod)', () => {
+  const table = (name: string) =>
+    resourcesOf(synth.stacks.prod, 'aws_glue_catalog_table').find(([, t]) => t.name === name)?.[1];
+
+  it('needs no crawler', () => {
+    expect(resourcesOf(synth.stacks.prod, 'aws_glue_crawler')).toEqual([]);
+    expect(synth.stacks.prod.output.glue_crawler_name?.value).toBe('');
+  });
+
+  it.each(Object.keys(CONTRACT) as (keyof typeof CONTRACT)[])(
+    'defines %s with the contract columns and types',
+    (name) => {
+      const descriptor = table(name)?.storage_descriptor as {
+        columns: { name: string; type: string }[];
+        location: string;
+      };
+      expect(descriptor.columns.map((c) => [c.name, c.type])).toEqual(CONTRACT[name]);
+      expect(descriptor.location).toBe(
+        `s3://${ref('aws_s3_bucket', bucketNamed(synth.stacks.prod, 'processed'), 'bucket')}/processed/store_sales/${name}/`,
+      );
+    },
+  );
+
+  it.each(Object.keys(CONTRACT))(
+    'projects %s partitions order_year/order_month as zero-padded strings',
+    (name) => {
+      const t = table(name);
+      const [from, to] = STAGES.prod.catalog.projectionYears;
+      expect(t?.partition_keys).toEqual([
+        { name: 'order_year', type: 'string' },
+        { name: 'order_month', type: 'string' },
+      ]);
+      expect(t?.parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.order_year.type': 'integer',
+        'projection.order_year.range': `${from},${to}`,
+        'projection.order_month.type': 'integer',
+        'projection.order_month.range': '1,12',
+        'projection.order_month.digits': '2',
+        classification: 'parquet',
+      });
+      expect((t?.storage_descriptor as { ser_de_info: unknown } | undefined)?.ser_de_info).toMatchObject({
+        serialization_library: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      });
+    },
+  );
+});
+
+describe.each(['dev', 'prod'] as const)('Athena workgroup (%s)', (stage) => {
+  it('enforces encrypted results in the results bucket and a bytes-scanned cutoff', () => {
+    const stack = synth.stacks[stage];
+    const [, wg] = onlyResource(stack, 'aws_athena_workgroup');
+    const [keyName] = onlyResource(stack, 'aws_kms_key');
+    expect(wg.name).toBe(`store-sales-${stage}-analytics`);
+    expect(wg.configuration).toMatchObject({
+      enforce_workgroup_configuration: true,
+      publish_cloudwatch_metrics_enabled: true,
+      bytes_scanned_cutoff_per_query: STAGES[stage].athena.bytesScannedCutoffPerQuery,
+      engine_version: { selected_engine_version: 'Athena engine version 3' },
+      result_configuration: {
+        output_location: `s3://${ref('aws_s3_bucket', bucketNamed(stack, 'athena-results'), 'bucket')}/query-results/`,
+        encryption_configuration: {
+          encryption_option: 'SSE_KMS',
+          kms_key_arn: ref('aws_kms_key', keyName, 'arn'),
+        },
+      },
+    });
+  });
+});
+
+describe.each(['dev', 'prod'] as const)('stack outputs (%s)', (stage) => {
+  it('exposes what the ops CLI reads, under these exact names', () => {
+    const stack = synth.stacks[stage];
+    const out = (name: string) => stack.output[name]?.value;
+    const bucket = (role: string) => ref('aws_s3_bucket', bucketNamed(stack, role), 'bucket');
+    expect(Object.keys(stack.output).sort()).toEqual([...STACK_OUTPUTS].sort());
+    expect(out('region')).toBe('eu-west-1');
+    expect(out('raw_bucket')).toBe(bucket('raw'));
+    expect(out('processed_bucket')).toBe(bucket('processed'));
+    expect(out('quarantine_bucket')).toBe(bucket('quarantine'));
+    expect(out('athena_results_bucket')).toBe(bucket('athena-results'));
+    expect(out('etl_function_name')).toMatch(/^\$\{aws_lambda_function\.[^}]+\.function_name\}$/);
+    expect(out('glue_database')).toMatch(/^\$\{aws_glue_catalog_database\.[^}]+\.name\}$/);
+    expect(out('athena_workgroup')).toMatch(/^\$\{aws_athena_workgroup\.[^}]+\.name\}$/);
+    expect(out('catalog_mode')).toBe(STAGES[stage].catalog.mode);
+    expect(out('athena_output_location')).toBe(`s3://${bucket('athena-results')}/query-results/`);
+    expect(out('dbt_s3_data_dir')).toBe(`s3://${bucket('processed')}/dbt/`);
+    if (stage === 'dev') expect(out('glue_crawler_name')).toMatch(/^\$\{aws_glue_crawler\.[^}]+\.name\}$/);
+  });
+
+  it('tags every resource with project and stage through the provider', () => {
+    expect(synth.stacks[stage].provider.aws?.[0]).toMatchObject({
+      region: 'eu-west-1',
+      default_tags: [{ tags: { project: 'store-sales', stage, 'managed-by': 'cdktf' } }],
+    });
+  });
+});

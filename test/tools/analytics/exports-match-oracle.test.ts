@@ -1,0 +1,85 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crawlLocal } from '../../../tools/catalog/crawl-local.js';
+import { createViewsOn } from '../../../tools/catalog/create-views.js';
+import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
+import { exportOutputsOn } from '../../../tools/exports/export-outputs.js';
+import { OUTPUTS } from '../../../tools/exports/outputs.js';
+import { generateDataset } from '../../../tools/generator/index.js';
+import { LAKE, lakePath, rawMonthKey } from '../../../tools/lib/lake-layout.js';
+import { ORACLE_ROWS, type OracleOrder, oracleOrdersFromLake } from '../../support/metrics-oracle.js';
+
+/**
+ * End to end on real data: the generator writes raw JSON, the ETL loads it, then crawl,
+ * create-views and export-outputs. Every exported CSV must equal, field for field (money to
+ * the cent), what the TypeScript oracle computes from the raw JSON alone. Eight months across a
+ * year end give cohorts with all of k = 0..6; one file holds records the ETL must reject, and
+ * one is in the older JSON-array format.
+ */
+const SPEC = { from: '2024-12', months: 8, ordersPerMonth: 1_500, seed: 11 } as const;
+
+/** Adds a duplicate, a money mismatch and a broken line to one raw file; rewrites another as an array. */
+async function roughenRawFiles(lake: string): Promise<void> {
+  const jsonl = lakePath(lake, rawMonthKey(2025, 2));
+  const lines = (await readFile(jsonl, 'utf8')).trimEnd().split('\n');
+  const tampered = JSON.parse(lines[1] as string);
+  tampered.order_total = Number((tampered.order_total + 1).toFixed(2));
+  tampered.order_id = tampered.order_id.replace(/.$/, (c: string) => (c === '0' ? '1' : '0'));
+  await writeFile(jsonl, `${[...lines, lines[0], JSON.stringify(tampered), '{"order_id": '].join('\n')}\n`);
+  const array = lakePath(lake, rawMonthKey(2025, 3));
+  const records = (await readFile(array, 'utf8')).trimEnd().split('\n');
+  await writeFile(array, `[\n${records.join(',\n')}\n]\n`);
+}
+
+describe('exports vs. an independent calculation from the raw JSON', () => {
+  let lake: string;
+  let oracle: OracleOrder[];
+  const csv: Record<string, string> = {};
+  beforeAll(async () => {
+    lake = await mkdtemp(path.join(os.tmpdir(), 'exports-oracle-'));
+    await generateDataset({ lake, ...SPEC, force: false });
+    await roughenRawFiles(lake);
+    await runLocalEtl({ lake });
+    await crawlLocal({ lake });
+    await createViewsOn({ target: 'local', lake });
+    const result = await exportOutputsOn({ target: 'local', lake });
+    for (const f of result.files) csv[f.file] = await readFile(path.join(result.outDir, f.file), 'utf8');
+    oracle = await oracleOrdersFromLake(lake);
+  });
+  afterAll(() => rm(lake, { recursive: true, force: true }));
+
+  it('covers every month and the cohorts of a full six-month window', () => {
+    const rows = (file: string) => parse(csv[file] as string, { columns: true }) as Record<string, string>[];
+
+    expect(rows('monthly_revenue.csv')).toHaveLength(SPEC.months);
+    expect(
+      rows('cohort_retention_first_6_months.csv').filter((r) => r.months_since_cohort === '6'),
+    ).not.toEqual([]);
+  });
+
+  for (const spec of OUTPUTS) {
+    it(`${spec.file} equals the oracle, field for field`, () => {
+      const [header, ...rows] = parse(csv[spec.file] as string) as string[][];
+
+      expect(header).toEqual(spec.columns);
+      expect(rows).toEqual(ORACLE_ROWS[spec.file](oracle));
+    });
+  }
+
+  it('writes plain text: \\n line ends, nothing quoted', () => {
+    for (const spec of OUTPUTS) {
+      expect(csv[spec.file]?.endsWith('\n'), spec.file).toBe(true);
+      expect(csv[spec.file], spec.file).not.toMatch(/[\r"]/);
+    }
+  });
+
+  it('leaves out the records the ETL quarantined', async () => {
+    const quarantine = await readFile(lakePath(lake, `${LAKE.quarantinePrefix}orders_2025_02.jsonl`), 'utf8');
+
+    expect(quarantine.trimEnd().split('\n')).toHaveLength(3);
+    expect(new Set(oracle.map((o) => o.orderId)).size).toBe(oracle.length);
+  });
+});

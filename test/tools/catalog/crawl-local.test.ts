@@ -1,0 +1,76 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crawlLocal } from '../../../tools/catalog/crawl-local.js';
+import { openDuckDbEngine } from '../../../tools/engines/duckdb-engine.js';
+import { warehousePath } from '../../../tools/engines/open-engine.js';
+import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
+import { generateDataset } from '../../../tools/generator/index.js';
+import { OpsError } from '../../../tools/lib/errors.js';
+
+const spec = (from: string, months: number) => ({ from, months, ordersPerMonth: 200, seed: 3, force: false });
+
+describe('crawlLocal', () => {
+  let lake: string;
+  beforeAll(async () => {
+    lake = await mkdtemp(path.join(os.tmpdir(), 'crawl-'));
+  });
+  afterAll(() => rm(lake, { recursive: true, force: true }));
+
+  it('refuses a lake without Parquet, and says to run the ETL', async () => {
+    const error = await crawlLocal({ lake }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(OpsError);
+    expect(error).toMatchObject({ code: 'NO_FACT_DATA', hint: expect.stringMatching(/ops etl/) });
+  });
+
+  it('registers both fact tables with their partitions and row counts', async () => {
+    await generateDataset({ lake, ...spec('2025-01', 1) });
+    await runLocalEtl({ lake });
+
+    const result = await crawlLocal({ lake });
+
+    expect(result.tables.map((t) => [t.name, t.partitions, t.files])).toEqual([
+      ['fact_orders', ['2025-01'], 1],
+      ['fact_order_items', ['2025-01'], 1],
+    ]);
+    expect(result.tables.every((t) => t.rows > 0)).toBe(true);
+  });
+
+  it('types the partition columns as strings, as Glue does', async () => {
+    const engine = await openDuckDbEngine(warehousePath(lake), { readOnly: true });
+    try {
+      const [row] = await engine.query(
+        'SELECT typeof(order_year) AS y, typeof(order_month) AS m, order_month FROM fact_order_items LIMIT 1',
+      );
+      expect(row).toEqual({ y: 'VARCHAR', m: 'VARCHAR', order_month: '01' });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('shows a new month after the next crawl', async () => {
+    await generateDataset({ lake, ...spec('2025-02', 1) });
+    await runLocalEtl({ lake });
+
+    const result = await crawlLocal({ lake });
+
+    expect(result.tables.map((t) => t.partitions)).toEqual([
+      ['2025-01', '2025-02'],
+      ['2025-01', '2025-02'],
+    ]);
+  });
+
+  it('fails on a file that is not Parquet, naming it, and points to the ETL', async () => {
+    const dir = path.join(lake, 'processed/store_sales/fact_orders/order_year=2025/order_month=03');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'part-broken.parquet'), 'not parquet');
+
+    const error = await crawlLocal({ lake }).catch((e: unknown) => e);
+    await rm(dir, { recursive: true });
+
+    expect(error).toMatchObject({ code: 'CRAWL_FAILED', hint: expect.stringMatching(/ops etl/) });
+    expect((error as OpsError).message).toMatch(/part-broken\.parquet/);
+  });
+});

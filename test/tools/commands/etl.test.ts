@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../../../tools/generator/index.js';
+import { tempLake } from '../../lambda/support/orders.js';
+import { duckRows } from '../../lambda/support/readers.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const ops = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'tools/ops.ts', ...args], { cwd: root, encoding: 'utf8' });
+
+let lake: Awaited<ReturnType<typeof tempLake>>;
+beforeAll(async () => {
+  lake = await tempLake();
+  await generateDataset({
+    lake: lake.root,
+    from: '2025-01',
+    months: 2,
+    ordersPerMonth: 400,
+    seed: 7,
+    force: false,
+  });
+});
+afterAll(() => lake.cleanup());
+
+describe('ops etl (end to end on a generated lake)', () => {
+  it('loads every generated order', async () => {
+    const first = ops('etl', '--lake', lake.root);
+
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/etl: 2 file\(s\) processed, 0 unchanged/);
+    expect(first.stdout).toMatch(/quarantined\s+0\n/);
+    const [row] = await duckRows(`
+      select count(*)::int as orders, count(distinct order_month)::int as months
+      from read_parquet('${lake.root}/processed/store_sales/fact_orders/*/*/*.parquet', hive_partitioning = true)`);
+    const loaded = Number(/loaded\s+([\d,]+)/.exec(first.stdout)?.[1]?.replace(/,/g, ''));
+    expect(row).toEqual({ orders: loaded, months: 2 });
+  });
+
+  it('then skips the unchanged files, and exits non-zero with a hint for a raw file that is not JSON', () => {
+    writeFileSync(`${lake.root}/raw/store_sales/orders_2025_03.json`, 'id,total\n');
+
+    const second = ops('etl', '--lake', lake.root);
+
+    expect(second.status).toBe(1);
+    expect(second.stdout).toMatch(/etl: 1 file\(s\) processed, 2 unchanged/);
+    expect(second.stderr).toMatch(
+      /error \[ETL_FAILED\]: 1 file\(s\) failed: raw\/store_sales\/orders_2025_03.json/,
+    );
+    expect(second.stderr).toMatch(/hint: /);
+  });
+});

@@ -1,0 +1,82 @@
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
+import { OpsError } from '../../../tools/lib/errors.js';
+import { jsonLines, tempLake, validOrder } from '../../lambda/support/orders.js';
+
+const JAN = 'raw/store_sales/orders_2025_01.json';
+const FEB = 'raw/store_sales/orders_2025_02.json';
+let lake: Awaited<ReturnType<typeof tempLake>>;
+beforeEach(async () => {
+  lake = await tempLake();
+  await lake.store.put(JAN, jsonLines([validOrder(1), validOrder(2)]));
+  await lake.store.put(FEB, jsonLines([validOrder(3, 2025, 2)]));
+});
+afterEach(() => lake.cleanup());
+
+const run = (extra: { files?: string[]; force?: boolean } = {}) => runLocalEtl({ lake: lake.root, ...extra });
+const processedKeys = (s: Awaited<ReturnType<typeof run>>) => s.processed.map((r) => r.sourceKey);
+
+describe('runLocalEtl', () => {
+  it('processes new files, then skips them while nothing changed', async () => {
+    const first = await run();
+    const second = await run();
+
+    expect(processedKeys(first)).toEqual([JAN, FEB]);
+    expect(second).toMatchObject({ processed: [], skipped: [JAN, FEB], failed: [] });
+    const state = JSON.parse(await readFile(`${lake.root}/state/etl-state.json`, 'utf8'));
+    expect(state.sources[JAN]).toMatchObject({
+      read: 2,
+      loaded: 2,
+      quarantined: 0,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('skips a touched but identical file and processes a changed one', async () => {
+    await run();
+    const later = new Date(Date.now() + 60_000);
+    await utimes(lake.store.pathOf(JAN), later, later);
+    await lake.store.put(FEB, jsonLines([validOrder(3, 2025, 2), validOrder(4, 2025, 2)]));
+
+    const s = await run();
+
+    expect(processedKeys(s)).toEqual([FEB]);
+    expect(s.skipped).toEqual([JAN]);
+  });
+
+  it('processes a file again when one of its outputs is gone, or when forced', async () => {
+    const first = await run();
+    await rm(lake.store.pathOf(first.processed[0]!.files[0]!));
+
+    expect(processedKeys(await run())).toEqual([JAN]);
+    expect(processedKeys(await run({ files: ['orders_2025_02.json'] }))).toEqual([FEB]);
+    expect(processedKeys(await run({ force: true }))).toEqual([JAN, FEB]);
+  });
+
+  it('reprocesses everything when the state was written by another ETL version', async () => {
+    await run();
+    const file = `${lake.root}/state/etl-state.json`;
+    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('fact-tables-1+', 'fact-tables-0+'));
+
+    expect(processedKeys(await run())).toEqual([JAN, FEB]);
+  });
+
+  it('reports a failed file, still processes the others, and retries it on the next run', async () => {
+    await lake.store.put(JAN, '\u0000\u0001binary');
+
+    const first = await run();
+    const second = await run();
+
+    expect(first.failed.map((f) => f.key)).toEqual([JAN]);
+    expect(processedKeys(first)).toEqual([JAN, FEB]);
+    expect(second.failed.map((f) => f.key)).toEqual([JAN]);
+    expect(second.skipped).toEqual([FEB]);
+  });
+
+  it('rejects --file names that are not raw sources, listing the ones there are', async () => {
+    const error = await run({ files: ['orders_2031_01.json'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpsError);
+    expect((error as OpsError).hint).toContain(JAN);
+  });
+});

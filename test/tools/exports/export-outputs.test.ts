@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createViews } from '../../../tools/catalog/create-views.js';
+import { openDuckDbEngine } from '../../../tools/engines/duckdb-engine.js';
+import { warehousePath } from '../../../tools/engines/open-engine.js';
+import { exportOutputsOn } from '../../../tools/exports/export-outputs.js';
+import { OUTPUTS } from '../../../tools/exports/outputs.js';
+import { type FixtureOrder, factTablesSql } from '../../sql/fact-fixture.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+
+const order = (id: string, date: string, status: FixtureOrder['status']): FixtureOrder => ({
+  id,
+  date,
+  status,
+  customer: 'C1',
+  country: 'DE',
+  lines: [{ category: 'books', usd: '12.50' }],
+});
+
+/** A lake whose warehouse holds the given orders as fact tables, and the views over them. */
+async function lakeWith(lake: string, orders: FixtureOrder[], extra: string[] = []): Promise<void> {
+  const engine = await openDuckDbEngine(warehousePath(lake));
+  try {
+    for (const sql of factTablesSql(orders)) await engine.exec(sql);
+    await createViews(engine);
+    for (const sql of extra) await engine.exec(sql);
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('exportOutputsOn (local)', () => {
+  let lake: string;
+  beforeEach(async () => {
+    lake = await mkdtemp(path.join(os.tmpdir(), 'export-outputs-'));
+  });
+  afterEach(() => rm(lake, { recursive: true, force: true }));
+
+  it('writes every contract file to <lake>/analytics_outputs and nothing else', async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed'), order('O2', '2025-02-05', 'completed')]);
+
+    const result = await exportOutputsOn({ target: 'local', lake });
+
+    const out = path.join(lake, 'analytics_outputs');
+    expect(result.outDir).toBe(out);
+    expect((await readdir(out)).sort()).toEqual(OUTPUTS.map((o) => o.file).sort());
+    expect(await readFile(path.join(out, 'monthly_churn.csv'), 'utf8')).toBe(
+      'month,active_customers,churned_customers,churn_rate\n2025-01-01,1,0,0.000000\n2025-02-01,1,,\n',
+    );
+  });
+
+  it('writes to --out when given', async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed')]);
+    const out = path.join(lake, 'elsewhere');
+
+    const result = await exportOutputsOn({ target: 'local', lake, out });
+
+    expect(result.files.map((f) => f.file)).toEqual(OUTPUTS.map((o) => o.file));
+    expect(await readdir(out)).toHaveLength(OUTPUTS.length);
+  });
+
+  it('keeps the previous files when one export fails', async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed')], ['DROP VIEW v_geo_engagement']);
+    const out = path.join(lake, 'analytics_outputs');
+    await mkdir(out);
+    await writeFile(path.join(out, 'monthly_revenue.csv'), 'previous\n');
+
+    const error = await exportOutputsOn({ target: 'local', lake }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      code: 'EXPORT_FAILED',
+      message: expect.stringMatching(/^geo_engagement\.csv/),
+    });
+    expect(await readdir(out)).toEqual(['monthly_revenue.csv']);
+    expect(await readFile(path.join(out, 'monthly_revenue.csv'), 'utf8')).toBe('previous\n');
+  });
+
+  it('exits non-zero and says so when there is no data to export', async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'cancelled')]);
+
+    const result = await run('npx', ['tsx', 'tools/ops.ts', 'export-outputs', '--lake', lake], {
+      cwd: root,
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error \[NO_DATA\]: .*no completed orders/);
+    expect(await readdir(lake)).toEqual(['warehouse.duckdb']);
+  });
+
+  it('says to crawl first when the lake has no catalog', async () => {
+    const error = await exportOutputsOn({ target: 'local', lake }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'NO_WAREHOUSE', hint: expect.stringMatching(/ops crawl/) });
+    expect(await readdir(lake)).toEqual([]);
+  });
+});

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import yargs from 'yargs';
+import { generateCommand } from '../../../tools/commands/generate.js';
+import { checkSpec, generateDataset, generateMonthOrders } from '../../../tools/generator/index.js';
+import { tempLake } from './lake-fixture.js';
+
+const ok = { from: '2025-01', months: 12, ordersPerMonth: 5000, seed: 42 };
+const run = promisify(execFile);
+
+/** Runs `ops <args>` as a user would; resolves with exit code and output even on failure. */
+async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'tools/ops.ts', ...args], {
+      cwd: path.resolve(import.meta.dirname, '../../..'),
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('bad input', () => {
+  it.each([
+    [{ months: 0 }, /--months must be a whole number/],
+    [{ months: 1.5 }, /--months/],
+    [{ from: '2025-13' }, /--from must be a month as YYYY-MM/],
+    [{ from: '25-01' }, /--from must be a month/],
+    [{ from: '2023-12' }, /before the simulated store opened \(2024-01\)/],
+    [{ ordersPerMonth: -5 }, /--orders-per-month must be a whole number/],
+    [{ ordersPerMonth: 10.5 }, /--orders-per-month/],
+    [{ ordersPerMonth: Number.NaN }, /--orders-per-month/],
+    [{ seed: 1.5 }, /--seed must be a whole number/],
+    [{ seed: -1 }, /--seed/],
+    [{ from: '2099-06', months: 12 }, /runs past 2099-12/],
+  ])('rejects %o with BAD_OPTION naming the flag', (change, message) => {
+    expect(() => checkSpec({ ...ok, ...change })).toThrow(message);
+    expect(() => checkSpec({ ...ok, ...change })).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+  });
+
+  it('accepts the defaults and a seed above 2^32', () => {
+    expect(checkSpec({ ...ok, seed: 2 ** 40 })).toEqual({ first: 2025 * 12, last: 2025 * 12 + 11 });
+  });
+
+  it('rejects a population that would outgrow 7-digit customer ids, before writing', async () => {
+    const lake = await tempLake();
+
+    const attempt = generateDataset({ ...ok, lake, ordersPerMonth: 3_000_000, months: 1, force: false });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'TOO_MANY_CUSTOMERS' });
+    expect(await readdir(lake)).toEqual([]);
+  });
+
+  it('streams only months inside the spec', () => {
+    expect(() => [...generateMonthOrders({ ...ok, months: 1 }, 2025, 2)]).toThrow(/outside the dataset/);
+  });
+});
+
+// Spawning the real CLI loads every command (DuckDB, charts…): two runs, side by side.
+describe.concurrent('ops generate', () => {
+  it('prints one line on stderr, exits non-zero and writes nothing on bad input', async () => {
+    const lake = await tempLake();
+
+    const r = await ops('generate', '--lake', lake, '--seed', 'x');
+
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error \[BAD_OPTION\]: --seed must be a whole number/);
+    expect(await readdir(lake)).toEqual([]);
+  });
+
+  it('writes the files and prints a summary with counts and where they are', async () => {
+    const lake = await tempLake();
+
+    const r = await ops(
+      'generate',
+      '--lake',
+      lake,
+      '--from',
+      '2025-11',
+      '--months',
+      '2',
+      '--orders-per-month',
+      '300',
+    );
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/generated 2 monthly file\(s\)/);
+    expect(r.stdout).toMatch(/written\s+2/);
+    expect(r.stdout).toContain(path.join(lake, 'raw/store_sales/'));
+    expect(await readdir(path.join(lake, 'raw/store_sales'))).toEqual([
+      'orders_2025_11.json',
+      'orders_2025_12.json',
+    ]);
+  });
+});
+
+describe('ops generate --help', () => {
+  it('explains that --orders-per-month is an average and months vary with seasonality', async () => {
+    const help = await new Promise<string>((resolve) => {
+      yargs()
+        .command(generateCommand)
+        .exitProcess(false)
+        .parse(['generate', '--help'], {}, (_err, _argv, output) => resolve(output));
+    });
+
+    expect(help).toMatch(/average orders per month/);
+    expect(help).toMatch(/seasonality/);
+    expect(help).toMatch(/--force/);
+  });
+});

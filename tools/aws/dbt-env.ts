@@ -1,0 +1,34 @@
+import type { AwsConfig } from './config.js';
+
+/**
+ * The environment dbt/profiles.yml's `athena` target and sources.yml read, from the resolved
+ * AWS configuration: models and views land in the Glue database of the fact tables, query
+ * results in the workgroup's location. `AWS_ENDPOINT_URL` carries an emulated endpoint to boto3.
+ */
+export function athenaDbtEnv(config: AwsConfig): Record<string, string> {
+  const database = config.require('database');
+  return {
+    ATHENA_REGION: config.require('region'),
+    ATHENA_S3_STAGING_DIR: config.athenaOutputLocation(true) as string,
+    ATHENA_SCHEMA: database,
+    ATHENA_WORKGROUP: config.require('workgroup'),
+    STORE_SALES_GLUE_DATABASE: database,
+    // Where dbt-athena should keep the tables it builds (the results prefix expires).
+    ...(config.dbtS3DataDir() ? { ATHENA_S3_DATA_DIR: config.dbtS3DataDir() as string } : {}),
+    ...(config.endpoint ? { AWS_ENDPOINT_URL: config.endpoint } : {}),
+  };
+}
+
+/**
+ * Sets each variable of `vars` that `env` does not already have: values exported by hand
+ * (a personal ATHENA_SCHEMA, say) win over the stack's. Returns the names it set.
+ */
+export function fillEnv(env: NodeJS.ProcessEnv, vars: Record<string, string>): string[] {
+  const set: string[] = [];
+  for (const [name, value] of Object.entries(vars)) {
+    if (env[name]) continue;
+    env[name] = value;
+    set.push(name);
+  }
+  return set;
+}

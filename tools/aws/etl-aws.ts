@@ -1,0 +1,124 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { EtlResult } from '../../lambda/core/process-source.js';
+import { jsonLogger, type Logger } from '../../lambda/logger.js';
+import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
+import { S3ObjectStore } from '../../lambda/s3-object-store.js';
+import type { AwsClients } from './clients.js';
+import { mapConcurrent } from './concurrency.js';
+import type { AwsConfig } from './config.js';
+import { resolveRawKeys } from './raw-keys.js';
+import { s3PutEvent } from './s3-event.js';
+
+/** Synchronous invocations in flight: the dev stage reserves 2 concurrent executions for the ETL. */
+const INVOKE_CONCURRENCY = 2;
+
+export interface AwsEtlOptions {
+  config: AwsConfig;
+  clients: AwsClients;
+  /** Raw keys or file names; default every raw source in the raw bucket (a backfill). */
+  files?: string[];
+  /** Run the Lambda's handler in this process against S3 instead of invoking the function. */
+  localCompute: boolean;
+  /** A source starts (`index` of `total`), and, with local compute, bytes of it read so far. */
+  onProgress?: (p: {
+    key: string;
+    index: number;
+    total: number;
+    bytesRead?: number;
+    sourceBytes?: number;
+  }) => void;
+}
+
+/** One source's outcome: the ETL's own result, or why it failed. */
+export type AwsEtlFileResult =
+  | { key: string; ok: true; result: EtlResult }
+  | { key: string; ok: false; error: string };
+
+export interface AwsEtlSummary {
+  /** `lambda <function>` or `local compute`. */
+  ranOn: string;
+  results: AwsEtlFileResult[];
+  durationMs: number;
+}
+
+const quietLog = (): Logger => {
+  const log = jsonLogger('store-sales-etl', (line) => process.stderr.write(line));
+  return { info: () => undefined, error: log.error };
+};
+
+/** The one result for `key` in a handler summary, or an error saying what came back instead. */
+function resultFor(key: string, summary: Partial<S3EventSummary> | undefined): AwsEtlFileResult {
+  const result = summary?.results?.find((r) => r.sourceKey === key);
+  return result
+    ? { key, ok: true, result }
+    : {
+        key,
+        ok: false,
+        error: `the handler returned no result for it: ${JSON.stringify(summary).slice(0, 200)}`,
+      };
+}
+
+/**
+ * `ops etl --target aws`: the ETL on raw objects already in S3, one synthesized S3 `ObjectCreated`
+ * event per source, exactly what the bucket notification sends. Either the deployed function is
+ * invoked synchronously (its summary is the response), or, with `localCompute`, the same handler
+ * code runs here reading and writing the buckets (backfills without Lambda's limits). A failed
+ * source is reported and the others still run.
+ */
+export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> {
+  const started = performance.now();
+  const { config, clients } = options;
+  const rawBucket = config.require('rawBucket');
+  const region = config.require('region');
+  const sources = await resolveRawKeys(new S3ObjectStore(clients.s3, rawBucket), options.files);
+  const event = (s: { key: string; size: number }) => s3PutEvent(rawBucket, s.key, s.size, region);
+  const progress = (key: string, i: number) =>
+    options.onProgress?.({ key, index: i + 1, total: sources.length });
+
+  if (!options.localCompute) {
+    const functionName = config.require('etlFunction');
+    const results = await mapConcurrent(
+      sources,
+      INVOKE_CONCURRENCY,
+      async (s, i): Promise<AwsEtlFileResult> => {
+        progress(s.key, i);
+        const res = await clients.lambda.send(
+          new InvokeCommand({
+            FunctionName: functionName,
+            InvocationType: 'RequestResponse',
+            Payload: Buffer.from(JSON.stringify(event(s))),
+          }),
+        );
+        const text = res.Payload ? Buffer.from(res.Payload).toString('utf8') : '';
+        const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+        if (res.FunctionError)
+          return { key: s.key, ok: false, error: String(body?.errorMessage ?? res.FunctionError) };
+        return resultFor(s.key, body as Partial<S3EventSummary>);
+      },
+    );
+    return { ranOn: `lambda ${functionName}`, results, durationMs: performance.now() - started };
+  }
+
+  // Stores hold nothing but the shared client and a bucket name: cheap to make per use.
+  const storeFor = (bucket: string) => new S3ObjectStore(clients.s3, bucket);
+  const results: AwsEtlFileResult[] = [];
+  for (const [i, s] of sources.entries()) {
+    progress(s.key, i);
+    const handler = createS3EventHandler({
+      storeFor,
+      processed: storeFor(config.require('processedBucket')),
+      quarantine: storeFor(config.require('quarantineBucket')),
+      log: quietLog(),
+      options: {
+        onProgress: (bytesRead, sourceBytes) =>
+          options.onProgress?.({ key: s.key, index: i + 1, total: sources.length, bytesRead, sourceBytes }),
+      },
+    });
+    try {
+      results.push(resultFor(s.key, await handler(event(s))));
+    } catch (err) {
+      results.push({ key: s.key, ok: false, error: (err as Error).message });
+    }
+  }
+  return { ranOn: 'local compute', results, durationMs: performance.now() - started };
+}

@@ -1,0 +1,78 @@
+import { OpsError } from '../lib/errors.js';
+import { AwsClients } from './clients.js';
+import type { AwsConfig } from './config.js';
+import { type AwsArgs, awsConfigFrom, DEFAULT_AWS_TIMEOUT_SECONDS } from './options.js';
+
+/** What a `--target aws` command works with: the resolved configuration and its clients. */
+export interface AwsSession {
+  config: AwsConfig;
+  clients: AwsClients;
+  /** `--timeout` in milliseconds. */
+  timeoutMs: number;
+}
+
+/** Turns the SDK's low-level failures into OpsErrors that say what to do; others pass through. */
+export function explainAwsError(err: unknown, config: AwsConfig): unknown {
+  if (err instanceof OpsError) return err;
+  const e = err as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (e.name === 'CredentialsProviderError') {
+    return new OpsError(
+      'AWS_CREDENTIALS',
+      `no AWS credentials: ${e.message}`,
+      'log in (`aws sso login --profile NAME` and export AWS_PROFILE) or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+      { cause: err },
+    );
+  }
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.name === 'TimeoutError') {
+    const where = config.endpoint ?? `the ${config.get('region') ?? ''} endpoints`;
+    return new OpsError(
+      'AWS_UNREACHABLE',
+      `cannot reach ${where}: ${e.message ?? e.code}`,
+      'check --endpoint-url / AWS_ENDPOINT_URL and the network',
+      {
+        cause: err,
+      },
+    );
+  }
+  if (
+    e.name === 'AccessDeniedException' ||
+    e.name === 'AccessDenied' ||
+    e.$metadata?.httpStatusCode === 403
+  ) {
+    return new OpsError(
+      'AWS_ACCESS_DENIED',
+      `AWS refused the request: ${e.name}: ${e.message}`,
+      'use credentials allowed to run the stack (check AWS_PROFILE)',
+      {
+        cause: err,
+      },
+    );
+  }
+  return err;
+}
+
+/**
+ * Runs a `--target aws` command's work: resolves the configuration from flags, environment and the
+ * outputs file, creates the clients (requests may take up to `--timeout`), explains AWS failures,
+ * and always closes the clients.
+ */
+export async function withAwsSession<T>(
+  args: AwsArgs,
+  work: (session: AwsSession) => Promise<T>,
+): Promise<T> {
+  const config = await awsConfigFrom(args);
+  const timeoutMs = (args.timeout ?? DEFAULT_AWS_TIMEOUT_SECONDS) * 1000;
+  const clients = new AwsClients(config, { requestTimeoutMs: timeoutMs });
+  try {
+    return await work({ config, clients, timeoutMs });
+  } catch (err) {
+    throw explainAwsError(err, config);
+  } finally {
+    clients.destroy();
+  }
+}

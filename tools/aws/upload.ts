@@ -1,0 +1,107 @@
+import { createReadStream } from 'node:fs';
+import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { isRawSourceKey } from '../../lambda/core/lake-keys.js';
+import { sha256File } from '../etl/file-fingerprint.js';
+import { OpsError } from '../lib/errors.js';
+import { LAKE } from '../lib/lake-layout.js';
+import { LocalObjectStore } from '../storage/local-object-store.js';
+import { mapConcurrent } from './concurrency.js';
+
+/** Multipart part size: S3's 5 MiB minimum rounded up; a 100 MB month is 12 parts. */
+export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+/** Parts of one file in flight at once (memory: files × parts × 8 MiB). */
+const PARTS_IN_FLIGHT = 4;
+/** User metadata holding the content's SHA-256, which decides whether an object is unchanged. */
+export const SHA256_METADATA = 'sha256';
+
+export interface UploadOptions {
+  s3: S3Client;
+  bucket: string;
+  /** The local lake whose `raw/store_sales/*.json` files are uploaded under the same keys. */
+  lake: string;
+  /** Files uploaded at once; default 3. */
+  concurrency?: number;
+  /** Bytes sent so far of the bytes to send (unchanged files excluded). */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+export interface UploadSummary {
+  /** `s3://bucket/raw/store_sales/`. */
+  destination: string;
+  uploaded: { key: string; bytes: number; multipart: boolean }[];
+  /** Keys whose object already holds the same content (same SHA-256). */
+  skipped: string[];
+  bytes: number;
+  durationMs: number;
+}
+
+async function remoteSha256(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).Metadata?.[SHA256_METADATA];
+  } catch (err) {
+    if (err instanceof NotFound || (err as { name?: string }).name === 'NotFound') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * `ops upload`: copies the lake's raw files to `s3://<raw bucket>/raw/store_sales/` (the ETL
+ * Lambda fires on each). An object whose `sha256` metadata matches the file is skipped; others go
+ * up through lib-storage (one PUT up to 8 MiB, multipart above), a few files at a time. S3 shows
+ * an object only once its upload completes, so a failed run leaves no partial object.
+ */
+export async function uploadRawFiles(options: UploadOptions): Promise<UploadSummary> {
+  const started = performance.now();
+  const store = new LocalObjectStore(options.lake);
+  const files = (await store.list(LAKE.rawPrefix)).filter((o) => isRawSourceKey(o.key));
+  if (!files.length) {
+    throw new OpsError(
+      'NO_RAW_FILES',
+      `no raw files under ${store.pathOf(LAKE.rawPrefix.slice(0, -1))}`,
+      'run `ops generate` first',
+    );
+  }
+  const hashes = await mapConcurrent(files, options.concurrency ?? 3, async (f) => {
+    const sha = await sha256File(store.pathOf(f.key));
+    return { ...f, sha, changed: sha !== (await remoteSha256(options.s3, options.bucket, f.key)) };
+  });
+  const todo = hashes.filter((f) => f.changed);
+  const total = todo.reduce((s, f) => s + f.size, 0);
+  const sent = new Map<string, number>();
+  const report = () =>
+    options.onProgress?.(
+      [...sent.values()].reduce((a, b) => a + b, 0),
+      total,
+    );
+  report();
+  const uploaded = await mapConcurrent(todo, options.concurrency ?? 3, async (f) => {
+    const upload = new Upload({
+      client: options.s3,
+      params: {
+        Bucket: options.bucket,
+        Key: f.key,
+        Body: createReadStream(store.pathOf(f.key)),
+        ContentType: 'application/x-ndjson',
+        Metadata: { [SHA256_METADATA]: f.sha },
+      },
+      partSize: UPLOAD_PART_BYTES,
+      queueSize: PARTS_IN_FLIGHT,
+    });
+    upload.on('httpUploadProgress', (p) => {
+      sent.set(f.key, p.loaded ?? 0);
+      report();
+    });
+    await upload.done();
+    sent.set(f.key, f.size);
+    report();
+    return { key: f.key, bytes: f.size, multipart: f.size > UPLOAD_PART_BYTES };
+  });
+  return {
+    destination: `s3://${options.bucket}/${LAKE.rawPrefix}`,
+    uploaded,
+    skipped: hashes.filter((f) => !f.changed).map((f) => f.key),
+    bytes: total,
+    durationMs: performance.now() - started,
+  };
+}

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { processSource } from '../../lambda/core/process-source.js';
+import { generateMonthOrders, writeOrdersFile } from '../generator/index.js';
+import { LocalObjectStore } from '../storage/local-object-store.js';
+
+/**
+ * `npm run bench etl`: the ETL core (`processSource`, what the Lambda and `ops etl` run) on one
+ * raw file of 1,000,000 generated orders, against DuckDB doing the reference job on the same
+ * file: `read_json` -> UNNEST(items) -> `COPY … (FORMAT parquet)`. Each run is a child process,
+ * so the peak RSS is the worker's own; each is run twice (the machine is shared) and the faster
+ * run counts. A file of 250,000 orders shows that memory does not grow with the input.
+ */
+
+const SELF = fileURLToPath(import.meta.url);
+const ORDERS = 1_000_000;
+const DATA = path.join(os.tmpdir(), 'store-sales-bench', `etl-${ORDERS}-seed42`);
+const KEY = 'raw/store_sales/orders_2025_01.json';
+const SMALL_KEY = 'raw/store_sales/orders_2025_01_quarter.json';
+
+interface ChildResult {
+  wall: number;
+  cpu: number;
+  maxRssMb: number;
+  rows: number;
+  detail: string;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Generates the raw files once and keeps them (in the OS temp folder) for later runs. */
+async function prepare(): Promise<void> {
+  const file = path.join(DATA, ...KEY.split('/'));
+  if (await stat(file).catch(() => undefined)) return;
+  process.stdout.write(`generating ${fmt(ORDERS)} orders into ${DATA} (once; kept for later runs)…\n`);
+  await mkdir(path.dirname(file), { recursive: true });
+  const spec = { from: '2025-01', months: 1, ordersPerMonth: 1_150_000, seed: 42 };
+  function* first(n: number) {
+    let i = 0;
+    for (const o of generateMonthOrders(spec, 2025, 1)) {
+      if (i++ === n) return;
+      yield o;
+    }
+  }
+  // The same first quarter of the orders, for the memory-vs-size check.
+  await writeOrdersFile(path.join(DATA, ...SMALL_KEY.split('/')), first(ORDERS / 4));
+  await writeOrdersFile(file, first(ORDERS));
+}
+
+async function inChild(mode: 'ours' | 'duckdb', key: string): Promise<ChildResult> {
+  const args = ['--import', 'tsx', SELF, '--child', mode, key];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as ChildResult;
+}
+
+async function childMain(mode: string, key: string): Promise<void> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let rows = 0;
+  let detail = '';
+  if (mode === 'ours') {
+    const r = await processSource(new LocalObjectStore(DATA), key);
+    rows = r.rows.fact_orders + r.rows.fact_order_items;
+    detail = `read ${fmt(r.read)}, loaded ${fmt(r.loaded)}, quarantined ${r.quarantined}, ${r.files.length} files`;
+  } else {
+    const out = path.join(os.tmpdir(), `etl-bench-duckdb-${process.pid}.parquet`);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const reader = await c.runAndReadAll(`COPY (
+      SELECT o.order_id, o.order_timestamp, o.status, o.sales_channel, o.currency,
+             o.customer.customer_id AS customer_id, o.customer.country AS customer_country, o.order_total,
+             i.line_number, i.product_id, i.product_name, i.category, i.quantity, i.unit_price, i.discount
+      FROM read_json('${path.join(DATA, ...key.split('/'))}', format = 'newline_delimited') AS o, UNNEST(o.items) AS t(i)
+    ) TO '${out}' (FORMAT parquet)`);
+    rows = Number(reader.getRows()[0]?.[0] ?? 0);
+    detail = `${fmt(rows)} item rows with their order columns, one file`;
+    c.closeSync();
+    db.closeSync();
+    await rm(out, { force: true });
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const result: ChildResult = {
+    wall: (performance.now() - t0) / 1000,
+    cpu: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    rows,
+    detail,
+  };
+  process.stdout.write(JSON.stringify(result));
+}
+
+const best = async (mode: 'ours' | 'duckdb', key: string): Promise<ChildResult> => {
+  const a = await inChild(mode, key);
+  const b = await inChild(mode, key);
+  return { ...(a.wall <= b.wall ? a : b), maxRssMb: Math.max(a.maxRssMb, b.maxRssMb) };
+};
+
+function report(label: string, r: ChildResult, mb: number): void {
+  process.stdout.write(
+    `${label}: ${r.detail}\n` +
+      `  wall ${r.wall.toFixed(2)} s  ${(mb / r.wall).toFixed(1)} MB/s raw  ${fmt(r.rows / r.wall)} rows/s written` +
+      `  (cpu ${r.cpu.toFixed(2)} s)  peak RSS ${r.maxRssMb.toFixed(0)} MB\n`,
+  );
+}
+
+export async function run(): Promise<void> {
+  await prepare();
+  const mb = (await stat(path.join(DATA, ...KEY.split('/')))).size / 1e6;
+  const smallMb = (await stat(path.join(DATA, ...SMALL_KEY.split('/')))).size / 1e6;
+  process.stdout.write(
+    `input: ${fmt(ORDERS)} orders, ${mb.toFixed(0)} MB JSON Lines (${os.availableParallelism()} cores)\n`,
+  );
+  const ours = await best('ours', KEY);
+  report('etl (processSource)', ours, mb);
+  const duck = await best('duckdb', KEY);
+  report('reference: DuckDB read_json -> UNNEST -> COPY parquet', duck, mb);
+  const small = await best('ours', SMALL_KEY);
+  report(`etl on the first ${fmt(ORDERS / 4)} orders`, small, smallMb);
+  const ratio = duck.wall / ours.wall;
+  const rss = Math.max(ours.maxRssMb, small.maxRssMb);
+  process.stdout.write(
+    `throughput ratio etl / DuckDB: ${ratio.toFixed(2)} (target >= 0.25: ${ratio >= 0.25 ? 'met' : 'MISSED'}); ` +
+      `per CPU second: ${(duck.cpu / ours.cpu).toFixed(2)}\n` +
+      `peak RSS ${rss.toFixed(0)} MB (target <= 512 MB: ${rss <= 512 ? 'met' : 'MISSED'})\n`,
+  );
+}
+
+if (process.argv[1] === SELF && process.argv[2] === '--child') {
+  await childMain(process.argv[3] as string, process.argv[4] as string);
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withEngine } from '../engines/open-engine.js';
+import type { QueryEngine } from '../engines/query-engine.js';
+import { readSqlFile, type SqlStatement } from '../engines/sql-script.js';
+import { OpsError } from '../lib/errors.js';
+import type { LakeOptions } from '../lib/options.js';
+
+/** The project's `sql/` folder. */
+export const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'sql');
+
+/** The view files in the order they must run: later files select from earlier ones' views. */
+export const VIEW_FILES = ['base_views.sql', 'bi_views.sql', 'product_views.sql'] as const;
+
+/** What `createViews` ran. */
+export interface CreateViewsResult {
+  files: number;
+  statements: number;
+  /** Views created, in creation order. */
+  views: string[];
+}
+
+/** Reads every view file of `sqlDir` into statements, in run order. */
+export async function readViewStatements(sqlDir: string = SQL_DIR): Promise<SqlStatement[]> {
+  const perFile = await Promise.all(VIEW_FILES.map((f) => readSqlFile(path.join(sqlDir, f))));
+  return perFile.flat();
+}
+
+/**
+ * Runs the view files on an engine, one statement at a time (Athena accepts one per request),
+ * atomically where the engine has transactions. A failing statement stops the run with an
+ * OpsError naming its file, statement number, line and the engine's message.
+ */
+export async function createViews(engine: QueryEngine, sqlDir: string = SQL_DIR): Promise<CreateViewsResult> {
+  const statements = await readViewStatements(sqlDir).catch((err: unknown) => {
+    throw new OpsError(
+      'VIEW_SQL_UNREADABLE',
+      `cannot read the view files: ${(err as Error).message}`,
+      undefined,
+      {
+        cause: err,
+      },
+    );
+  });
+  const run = async () => {
+    for (const statement of statements) await execStatement(engine, statement);
+  };
+  await (engine.transaction ? engine.transaction(run) : run());
+  return {
+    files: VIEW_FILES.length,
+    statements: statements.length,
+    views: statements.flatMap((s) => (s.creates ? [s.creates] : [])),
+  };
+}
+
+async function execStatement(engine: QueryEngine, s: SqlStatement): Promise<void> {
+  try {
+    await engine.exec(s.text);
+  } catch (err) {
+    const what = s.creates ? ` (${s.creates})` : '';
+    throw new OpsError(
+      'VIEW_FAILED',
+      `${s.file} statement ${s.index}${what}, line ${s.line}: ${engine.name} says: ${(err as Error).message}`,
+      'fix the statement; if it names a fact table, run `ops crawl` first',
+      { cause: err },
+    );
+  }
+}
+
+/** `ops create-views` on a target: opens its engine, runs the view files, closes it. */
+export function createViewsOn(opts: LakeOptions, sqlDir: string = SQL_DIR): Promise<CreateViewsResult> {
+  return withEngine(opts, (engine) => createViews(engine, sqlDir));
+}

@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { venvBin } from '../scripts/ensure-python.js';
+import { type RunResult, type RunResultsSummary, summarizeRunResults } from './dbt-results.js';
+
+/** The dbt project folder (`dbt/` at the repository root); profiles.yml lives in it too. */
+export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dbt');
+
+/** A dbt profile target of dbt/profiles.yml: dbt-duckdb on the lake, or dbt-athena. */
+export type DbtTarget = 'local' | 'athena';
+
+export interface DbtRunOptions {
+  /** The dbt sub-command and its own arguments, e.g. `['build']` or `['compile', '--no-populate-cache']`. */
+  args: string[];
+  target: DbtTarget;
+  /** For `local`: the DuckDB file dbt-duckdb opens (exported as STORE_SALES_WAREHOUSE). */
+  warehouse?: string;
+  /** dbt's target folder (compiled SQL, run_results.json) and log folder; concurrent runs need their own. */
+  targetPath: string;
+  logPath: string;
+  /** Extra environment (Athena's ATHENA_* and STORE_SALES_GLUE_DATABASE). */
+  env?: Record<string, string>;
+  /** Receives each line dbt prints (its own progress log); default: copied to stderr. */
+  onLine?: (line: string) => void;
+}
+
+/** What one dbt invocation did, read from `run_results.json` (models include views and tables). */
+export interface DbtRunSummary extends RunResultsSummary {
+  ok: boolean;
+  exitCode: number;
+  /** dbt's own elapsed time for the run, seconds (excludes start-up and parsing). */
+  dbtSeconds: number;
+  /** Wall time of the whole process, seconds. */
+  wallSeconds: number;
+}
+
+/** dbt could not run at all (not installed, crashed before writing run_results.json). */
+export class DbtRunError extends Error {
+  override readonly name = 'DbtRunError';
+  readonly code = 'DBT_RUN';
+}
+
+/**
+ * Keeps what an error message needs from dbt's output: the line after "Encountered an error:"
+ * (dbt's own one-line reason, which a long traceback follows) and the last lines.
+ */
+class OutputWatch {
+  private readonly tail: string[] = [];
+  private reason: string | undefined;
+  private reasonNext = false;
+
+  see(line: string): void {
+    this.tail.push(line);
+    if (this.tail.length > 15) this.tail.shift();
+    if (this.reasonNext && line.trim()) {
+      this.reason = line.trim();
+      this.reasonNext = false;
+    }
+    if (line.includes('Encountered an error:')) this.reasonNext = true;
+  }
+
+  describe(): string {
+    return this.reason ?? this.tail.join('\n');
+  }
+}
+
+/**
+ * Runs `.venv/bin/dbt <args> --project-dir dbt --profiles-dir dbt --target <target>` and reads
+ * what it did from run_results.json. Resolves with `ok: false` when nodes failed (dbt exit 1);
+ * rejects with DbtRunError when dbt could not run or produced no results (exit 2, crash).
+ * Locally, the warehouse file must not be open for writing by another process (DuckDB locks it).
+ */
+export async function runDbt(options: DbtRunOptions): Promise<DbtRunSummary> {
+  const { targetPath, logPath } = options;
+  const resultsFile = path.join(targetPath, 'run_results.json');
+  // A stale file from an earlier run must not be mistaken for this run's results.
+  await rm(resultsFile, { force: true });
+
+  const args = [
+    ...options.args,
+    ...['--target', options.target, '--project-dir', DBT_PROJECT_DIR, '--profiles-dir', DBT_PROJECT_DIR],
+    ...['--target-path', targetPath, '--log-path', logPath],
+  ];
+  const env: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', ...options.env };
+  if (options.warehouse) env.STORE_SALES_WAREHOUSE = path.resolve(options.warehouse);
+
+  const onLine = options.onLine ?? ((line: string) => process.stderr.write(`  dbt | ${line}\n`));
+  const output = new OutputWatch();
+  const start = performance.now();
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn(venvBin('dbt', 'dbt'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        output.see(line);
+        onLine(line);
+      });
+    }
+    child.on('error', (err) => reject(new DbtRunError(`cannot start dbt: ${err.message}`, { cause: err })));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  const wallSeconds = (performance.now() - start) / 1000;
+
+  let parsed: { results: RunResult[]; elapsed_time: number };
+  try {
+    parsed = JSON.parse(await readFile(resultsFile, 'utf8'));
+  } catch (err) {
+    throw new DbtRunError(`dbt exited ${exitCode} without results: ${output.describe()}`, { cause: err });
+  }
+  const summary = summarizeRunResults(parsed.results);
+  return {
+    ...summary,
+    ok: exitCode === 0 && summary.failures.length === 0,
+    exitCode,
+    dbtSeconds: parsed.elapsed_time,
+    wallSeconds,
+  };
+}

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { writeFileAtomic } from '../lib/fs-atomic.js';
+import { LAKE, lakePath } from '../lib/lake-layout.js';
+
+/**
+ * What `ops etl` remembers between runs (`<lake>/state/etl-state.json`): per raw key, the
+ * fingerprint of the file it last processed successfully and the outputs that run wrote. A file
+ * is skipped while its size, mtime (or, when only those changed, its sha256), the ETL version
+ * and its outputs are all unchanged.
+ */
+const sourceStateSchema = z.object({
+  size: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  etlVersion: z.string(),
+  processedAt: z.string(),
+  files: z.array(z.string()),
+  quarantineKey: z.string().optional(),
+  read: z.number().int(),
+  loaded: z.number().int(),
+  quarantined: z.number().int(),
+});
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  sources: z.record(z.string(), sourceStateSchema),
+});
+
+export type SourceState = z.infer<typeof sourceStateSchema>;
+export type EtlState = z.infer<typeof stateSchema>;
+
+const empty = (): EtlState => ({ version: 1, sources: {} });
+
+/**
+ * Reads the state; a missing or unreadable file means "nothing processed yet", which is safe
+ * because processing is idempotent (everything is simply processed again).
+ */
+export async function readEtlState(lake: string): Promise<EtlState> {
+  try {
+    const parsed = stateSchema.safeParse(JSON.parse(await readFile(lakePath(lake, LAKE.etlState), 'utf8')));
+    return parsed.success ? parsed.data : empty();
+  } catch {
+    return empty();
+  }
+}
+
+/** Writes the state atomically (after every processed file, so a crash keeps the progress made). */
+export async function writeEtlState(lake: string, state: EtlState): Promise<void> {
+  await writeFileAtomic(lakePath(lake, LAKE.etlState), `${JSON.stringify(state, null, 2)}\n`);
+}

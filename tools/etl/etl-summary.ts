@@ -1,0 +1,35 @@
+import { OpsError } from '../lib/errors.js';
+import { LAKE } from '../lib/lake-layout.js';
+import type { LocalEtlSummary } from './run-local-etl.js';
+
+const n = (v: number): string => v.toLocaleString('en-US');
+
+/** Totals over the files a run processed. */
+export function etlTotals(s: LocalEtlSummary) {
+  const sum = (f: (r: LocalEtlSummary['processed'][number]) => number) =>
+    s.processed.reduce((a, r) => a + f(r), 0);
+  return {
+    read: sum((r) => r.read),
+    loaded: sum((r) => r.loaded),
+    quarantined: sum((r) => r.quarantined),
+    orderRows: sum((r) => r.rows.fact_orders),
+    itemRows: sum((r) => r.rows.fact_order_items),
+    rawBytes: sum((r) => r.sourceBytes),
+  };
+}
+
+/** One line for `ops pipeline`: `2 file(s) processed, 10 unchanged; 10,123 loaded, 3 quarantined`. */
+export function describeLocalEtl(s: LocalEtlSummary): string {
+  const t = etlTotals(s);
+  return `${s.processed.length} file(s) processed, ${s.skipped.length} unchanged; ${n(t.loaded)} orders loaded, ${n(t.quarantined)} quarantined`;
+}
+
+/** Throws the CLI error for a run in which any file failed (the others were still processed). */
+export function throwIfEtlFailed(s: LocalEtlSummary): void {
+  if (!s.failed.length) return;
+  throw new OpsError(
+    'ETL_FAILED',
+    `${s.failed.length} file(s) failed: ${s.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
+    `see ${LAKE.quarantinePrefix}<file>.jsonl; fix or remove the raw file, then run \`ops etl\` again (failed files are retried)`,
+  );
+}

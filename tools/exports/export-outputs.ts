@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { withEngine } from '../engines/open-engine.js';
+import type { QueryEngine } from '../engines/query-engine.js';
+import { OpsError } from '../lib/errors.js';
+import { writeFileAtomic } from '../lib/fs-atomic.js';
+import { LAKE, lakePath } from '../lib/lake-layout.js';
+import type { LakeOptions } from '../lib/options.js';
+import { progress } from '../lib/report.js';
+import { toCsv } from './csv.js';
+import { OUTPUTS, type OutputSpec } from './outputs.js';
+
+/** What an export wrote. */
+export interface ExportResult {
+  outDir: string;
+  files: { file: string; rows: number }[];
+}
+
+/** Default output folder: `<lake>/analytics_outputs`. */
+export const defaultOutDir = (lake: string): string => lakePath(lake, LAKE.outputs);
+
+/** The query behind one export file: its columns, in contract order, in a total order. */
+export const exportQuery = (spec: OutputSpec): string =>
+  `SELECT ${spec.columns.join(', ')} FROM ${spec.view} ORDER BY ${spec.orderBy.join(', ')}`;
+
+const VIEWS_HINT = 'run `ops crawl` and `ops create-views` first';
+
+async function completedOrders(engine: QueryEngine): Promise<number> {
+  try {
+    const [row] = await engine.query(
+      "SELECT COUNT(*) AS n FROM v_fact_orders_base WHERE status = 'completed'",
+    );
+    return Number(row?.n ?? 0);
+  } catch (err) {
+    throw new OpsError('NO_VIEWS', `cannot read the views: ${(err as Error).message}`, VIEWS_HINT, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Writes every CSV of the export contract (`outputs.ts`) from the views of `engine` into
+ * `outDir`. All queries run before any file is written, and each file is replaced atomically,
+ * so a failure leaves the previous outputs as they were. No completed orders is an error
+ * (NO_DATA): an export of empty files would look like a successful run.
+ */
+export async function exportOutputs(engine: QueryEngine, outDir: string): Promise<ExportResult> {
+  if ((await completedOrders(engine)) === 0) {
+    throw new OpsError(
+      'NO_DATA',
+      'the fact tables hold no completed orders: nothing to export',
+      'run `ops generate`, `ops etl`, `ops crawl` and `ops create-views` first',
+    );
+  }
+  const rendered: { file: string; rows: number; csv: string }[] = [];
+  for (const spec of OUTPUTS) {
+    progress(`export: ${spec.view} -> ${spec.file}`);
+    try {
+      const rows = await engine.query(exportQuery(spec));
+      rendered.push({ file: spec.file, rows: rows.length, csv: toCsv(spec.columns, rows) });
+    } catch (err) {
+      throw new OpsError(
+        'EXPORT_FAILED',
+        `${spec.file} from ${spec.view}: ${(err as Error).message}`,
+        VIEWS_HINT,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+  for (const r of rendered) await writeFileAtomic(path.join(outDir, r.file), r.csv);
+  return { outDir, files: rendered.map(({ file, rows }) => ({ file, rows })) };
+}
+
+/** `ops export-outputs` on a target: reads the views read-only and writes to `out`. */
+export function exportOutputsOn(opts: LakeOptions & { out?: string }): Promise<ExportResult> {
+  const outDir = path.resolve(opts.out ?? defaultOutDir(opts.lake));
+  return withEngine({ ...opts, readOnly: true }, (engine) => exportOutputs(engine, outDir));
+}

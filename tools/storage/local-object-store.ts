@@ -1,0 +1,113 @@
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  assertValidKey,
+  type ObjectInfo,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type PutBody,
+} from '../../lambda/core/object-store.js';
+import { tempPathFor, writeFileAtomic } from '../lib/fs-atomic.js';
+
+const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
+
+/**
+ * The lake folder as an object store: key `a/b/c.json` is the file `<root>/a/b/c.json`.
+ * `put` writes a hidden temporary sibling and renames it over the target, so a reader (or a
+ * crash) never sees a partial object; `list` skips hidden files, which are exactly those
+ * in-flight temporaries (and editor/OS litter such as `.DS_Store`).
+ */
+export class LocalObjectStore implements ObjectStore {
+  readonly location: string;
+
+  constructor(readonly root: string) {
+    this.root = path.resolve(root);
+    this.location = `file://${this.root}`;
+  }
+
+  /** Absolute path of a key inside the root. */
+  pathOf(key: string): string {
+    assertValidKey(key);
+    return path.join(this.root, ...key.split('/'));
+  }
+
+  async get(key: string): Promise<Readable> {
+    const file = this.pathOf(key);
+    // Open eagerly so a missing key fails here, not on the consumer's first read.
+    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (err) =>
+        reject(isMissing(err) ? new ObjectNotFoundError(this.location, key) : err),
+      );
+    });
+    return stream;
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const s = await stat(this.pathOf(key));
+      return s.isFile() ? infoOf(key, s.size, s.mtime) : undefined;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async put(key: string, body: PutBody): Promise<void> {
+    const file = this.pathOf(key);
+    if (typeof body === 'string' || body instanceof Uint8Array) return writeFileAtomic(file, body);
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = tempPathFor(file);
+    try {
+      await copyFile(body.file, tmp);
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    // S3 prefixes are string prefixes: walk the deepest folder the prefix names, then filter.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
+    if (folder) assertValidKey(folder.slice(0, -1));
+    const out: ObjectInfo[] = [];
+    await this.walk(folder, async (key, file) => {
+      if (!key.startsWith(prefix)) return;
+      const s = await stat(file);
+      out.push(infoOf(key, s.size, s.mtime));
+    });
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  private async walk(folder: string, visit: (key: string, file: string) => Promise<void>): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(path.join(this.root, ...folder.split('/')), { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      throw err;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const key = `${folder}${entry.name}`;
+      if (entry.isDirectory()) await this.walk(`${key}/`, visit);
+      else if (entry.isFile()) await visit(key, path.join(this.root, ...key.split('/')));
+    }
+  }
+}
+
+/** Local fingerprint: size and modification time (hashing every listed file would cost a full read). */
+const infoOf = (key: string, size: number, mtime: Date): ObjectInfo => ({
+  key,
+  size,
+  etag: `${size.toString(16)}-${Math.trunc(mtime.getTime()).toString(16)}`,
+  lastModified: mtime,
+});
