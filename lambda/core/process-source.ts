@@ -118,14 +118,17 @@ export async function processSource(
         `${key}: read ${sink.read}, loaded ${sink.loaded}, quarantined ${quarantine.count}, order rows ${rows.fact_orders}`,
       );
     }
+    // A source that is not JSON at all is a failed run: publish its quarantine record but keep the
+    // facts of its last good version (a corrupt re-upload must not wipe a month).
+    const failed = summary.format === 'not_json';
     const removed = await publishOutputs(
       options.processedStore ?? store,
       options.quarantineStore ?? store,
       stem,
       staged,
       hasQuarantine ? quarantine.file : undefined,
+      { replaceFacts: !failed },
     );
-    const failed = summary.format === 'not_json';
     return {
       sourceKey: key,
       status: failed ? 'failed' : 'ok',

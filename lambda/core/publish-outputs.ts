@@ -5,7 +5,8 @@ import type { StagedFile } from './partition-writers.js';
 /**
  * Publishes one source's outputs: puts the new Parquet files (each atomically), then its
  * quarantine file (or removes a stale one when nothing was rejected), and only then removes this
- * source's files in partitions it no longer feeds. Returns the removed keys.
+ * source's files in partitions it no longer feeds. Returns the removed keys. With `replaceFacts`
+ * false (a failed source), only the quarantine file is published and the facts stay as they were.
  */
 export async function publishOutputs(
   processed: ObjectStore,
@@ -13,6 +14,7 @@ export async function publishOutputs(
   stem: string,
   staged: StagedFile[],
   quarantineFile: string | undefined,
+  { replaceFacts }: { replaceFacts: boolean } = { replaceFacts: true },
 ): Promise<string[]> {
   for (const f of staged)
     await processed.put(f.key, { file: f.file }, { contentType: 'application/vnd.apache.parquet' });
@@ -23,6 +25,7 @@ export async function publishOutputs(
       { contentType: 'application/x-ndjson' },
     );
   } else await quarantineStore.delete(quarantineKey(stem));
+  if (!replaceFacts) return [];
   const keep = new Set(staged.map((f) => f.key));
   const suffix = `/${partFileName(stem)}`;
   const removed: string[] = [];

@@ -70,7 +70,7 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
         },
       });
       bar.stop();
-      if (!s.processed.length && !s.skipped.length) {
+      if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {
         throw new OpsError(
           'ETL_NO_RAW_FILES',
           `no raw files under ${args.lake}/${LAKE.rawPrefix}`,
@@ -91,6 +91,7 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
           read: n(t.read),
           loaded: n(t.loaded),
           quarantined: n(t.quarantined),
+          'deleted raw files (outputs removed)': s.retired.length ? s.retired.join(', ') : 'none',
           'fact_orders rows': n(t.orderRows),
           'fact_order_items rows': n(t.itemRows),
           'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,

@@ -10,7 +10,7 @@ import { generateDataset } from '../generator/index.js';
 import { OpsError } from '../lib/errors.js';
 import { LAKE, lakePath } from '../lib/lake-layout.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
-import { elapsed, printSummary } from '../lib/report.js';
+import { elapsed, printSummary, progress } from '../lib/report.js';
 import { describeTransform, runTransform } from './transform.js';
 
 /** Default demo dataset: a year of data a newcomer waits seconds for. */
@@ -24,19 +24,39 @@ interface Step {
 
 const n = (v: number | undefined): string => (v ?? 0).toLocaleString('en-US');
 
+/** Progress callback printing at most one line per 10 % step (the pipeline log stays short). */
+function tenths(label: string): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const tenth = total ? Math.floor((done / total) * 10) : 10;
+    if (tenth === last) return;
+    last = tenth;
+    progress(`  ${label} ${Math.min(100, tenth * 10)}% (${n(done)} / ${n(total)})`);
+  };
+}
+
 /** The local pipeline, in order. Each step is idempotent, so re-running the pipeline is safe. */
 const steps: Step[] = [
   {
     name: 'generate',
     run: async ({ lake }) => {
-      const s = await generateDataset({ lake, ...PIPELINE_DEFAULTS, force: false });
+      const onProgress = tenths('orders');
+      const s = await generateDataset({ lake, ...PIPELINE_DEFAULTS, force: false, onProgress });
       return `${n(s.orders)} orders in ${s.files.length} files (${s.skipped} unchanged)`;
     },
   },
   {
     name: 'etl',
     run: async ({ lake }) => {
-      const s = await runLocalEtl({ lake });
+      let current = '';
+      const s = await runLocalEtl({
+        lake,
+        onProgress: (p) => {
+          if (p.key === current) return;
+          current = p.key;
+          progress(`  file ${p.index}/${p.total}: ${p.key}`);
+        },
+      });
       throwIfEtlFailed(s);
       return describeLocalEtl(s);
     },

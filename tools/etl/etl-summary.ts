@@ -21,7 +21,8 @@ export function etlTotals(s: LocalEtlSummary) {
 /** One line for `ops pipeline`: `2 file(s) processed, 10 unchanged; 10,123 loaded, 3 quarantined`. */
 export function describeLocalEtl(s: LocalEtlSummary): string {
   const t = etlTotals(s);
-  return `${s.processed.length} file(s) processed, ${s.skipped.length} unchanged; ${n(t.loaded)} orders loaded, ${n(t.quarantined)} quarantined`;
+  const retired = s.retired.length ? `, ${s.retired.length} deleted (outputs removed)` : '';
+  return `${s.processed.length} file(s) processed, ${s.skipped.length} unchanged${retired}; ${n(t.loaded)} orders loaded, ${n(t.quarantined)} quarantined`;
 }
 
 /** Throws the CLI error for a run in which any file failed (the others were still processed). */

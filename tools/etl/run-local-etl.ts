@@ -4,6 +4,7 @@ import { LAKE } from '../lib/lake-layout.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, writeEtlState } from './etl-state.js';
 import { fileStamp, sha256File } from './file-fingerprint.js';
+import { collidingSources, retireDeletedSources } from './source-hygiene.js';
 import { resolveSourceKeys } from './source-keys.js';
 
 export interface LocalEtlOptions {
@@ -31,6 +32,8 @@ export interface LocalEtlSummary {
   /** Raw keys left alone because they did not change since their last successful run. */
   skipped: string[];
   failed: { key: string; error: string }[];
+  /** Raw keys gone from the lake since their last run; their outputs were removed. */
+  retired: string[];
   durationMs: number;
 }
 
@@ -45,14 +48,18 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const state = await readEtlState(store.root);
   const raw = (await store.list(LAKE.rawPrefix)).map((o) => o.key).filter(isRawSourceKey);
   const forced = options.files?.length ? await resolveSourceKeys(store, options.files) : undefined;
+  const retired = await retireDeletedSources(store, state, raw);
+  const colliding = collidingSources(raw);
+  const failed = [...colliding].map(([key, error]) => ({ key, error }));
   const todo: string[] = [];
   const skipped: string[] = [];
   for (const key of forced ?? raw) {
+    if (colliding.has(key)) continue;
     if (forced || options.force || (await needsRun(store, state, key))) todo.push(key);
     else skipped.push(key);
   }
 
-  const summary: LocalEtlSummary = { processed: [], skipped, failed: [], durationMs: 0 };
+  const summary: LocalEtlSummary = { processed: [], skipped, failed, retired, durationMs: 0 };
   for (const [i, key] of todo.entries()) {
     const file = store.pathOf(key);
     try {

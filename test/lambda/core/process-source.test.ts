@@ -105,9 +105,10 @@ describe('processSource', () => {
     expect(await orderCount()).toBe(3);
   });
 
-  it('quarantines a file that is not JSON as a whole, reports failure and drops its old outputs', async () => {
+  it('quarantines a file that is not JSON as a whole, reports failure and keeps the last good outputs', async () => {
     await lake.store.put(JAN, jsonLines([validOrder(1)]));
     await processSource(lake.store, JAN, opts);
+    const goodFacts = await fileHashes(lake.root, 'processed');
     await lake.store.put(JAN, 'order_id,total\nORD-1,10.00\n');
 
     const result = await processSource(lake.store, JAN, opts);
@@ -120,8 +121,9 @@ describe('processSource', () => {
       quarantined: 1,
     });
     expect(result.failure).toMatch(/not_json_file/);
-    expect(result.removed).toHaveLength(2);
-    expect(await fileHashes(lake.root, 'processed')).toEqual({});
+    expect(result.removed).toEqual([]);
+    expect(Object.keys(goodFacts)).toHaveLength(2);
+    expect(await fileHashes(lake.root, 'processed')).toEqual(goodFacts);
     expect(await quarantined('orders_2025_01')).toMatchObject([
       { line_number: 0, reason: 'not_json_file', raw: 'order_id,total\nORD-1,10.00\n' },
     ]);

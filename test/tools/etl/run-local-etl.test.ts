@@ -79,4 +79,27 @@ describe('runLocalEtl', () => {
     expect(error).toBeInstanceOf(OpsError);
     expect((error as OpsError).hint).toContain(JAN);
   });
+
+  it('removes the outputs of a raw file deleted since its last run, so its orders are not counted twice', async () => {
+    const first = await run();
+    const janOutputs = first.processed.find((r) => r.sourceKey === JAN)!.files;
+    await rm(lake.store.pathOf(JAN));
+
+    const s = await run();
+
+    expect(s.retired).toEqual([JAN]);
+    for (const key of janOutputs) expect(await lake.store.head(key)).toBeUndefined();
+    const state = JSON.parse(await readFile(`${lake.root}/state/etl-state.json`, 'utf8'));
+    expect(Object.keys(state.sources)).toEqual([FEB]);
+  });
+
+  it('refuses raw files whose outputs would collide (same base name) and still processes the others', async () => {
+    await lake.store.put('raw/store_sales/orders_2025_01.jsonl', jsonLines([validOrder(5)]));
+
+    const s = await run();
+
+    expect(processedKeys(s)).toEqual([FEB]);
+    expect(s.failed.map((f) => f.key).sort()).toEqual([JAN, 'raw/store_sales/orders_2025_01.jsonl']);
+    expect(s.failed[0]!.error).toMatch(/share the name "orders_2025_01"/);
+  });
 });
