@@ -43,7 +43,9 @@ const DAY_MS = 86_400_000;
  */
 export async function readValidRawOrders(lake: string): Promise<RawOrder[]> {
   const dir = path.join(lake, 'raw', 'store_sales');
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  const files = (await readdir(dir))
+    .filter((f) => /\.(json|jsonl|ndjson)$/.test(f) && !f.startsWith('.'))
+    .sort();
   const latest = Date.now() + DAY_MS;
   const orders: RawOrder[] = [];
   for (const file of files) {
