@@ -20,8 +20,11 @@ export interface DatasetSpec {
 /** `YYYY-MM` of the first month the simulated store trades: the earliest `--from`. */
 export const STORE_OPENS_MONTH = formatYearMonth(STORE_OPENS);
 
-/** The simulated calendar ends here (and customer ids would run out long before at large sizes). */
-const LAST_MONTH = monthIndex(2099, 12);
+/** Month index of the UTC month containing `ms`. */
+const monthOfInstant = (ms: number): number => {
+  const d = new Date(ms);
+  return monthIndex(d.getUTCFullYear(), d.getUTCMonth() + 1);
+};
 
 const bad = (message: string, hint?: string): OpsError => new OpsError('BAD_OPTION', message, hint);
 const isCount = (n: number, min: number): boolean => Number.isSafeInteger(n) && n >= min;
@@ -30,7 +33,7 @@ const isCount = (n: number, min: number): boolean => Number.isSafeInteger(n) && 
  * Checks a spec and returns its month range as month indexes. Throws OpsError `BAD_OPTION`
  * naming the flag, before any file is touched.
  */
-export function checkSpec(spec: DatasetSpec): { first: number; last: number } {
+export function checkSpec(spec: DatasetSpec, now: number = Date.now()): { first: number; last: number } {
   const first = parseYearMonth(String(spec.from));
   if (first === undefined) throw bad(`--from must be a month as YYYY-MM, e.g. 2025-01 (got "${spec.from}")`);
   if (first < STORE_OPENS) {
@@ -43,8 +46,15 @@ export function checkSpec(spec: DatasetSpec): { first: number; last: number } {
   }
   if (!isCount(spec.seed, 0)) throw bad(`--seed must be a whole number from 0 to 2^53-1 (got ${spec.seed})`);
   const last = first + spec.months - 1;
-  if (last > LAST_MONTH)
-    throw bad(`--from ${spec.from} --months ${spec.months} runs past ${formatYearMonth(LAST_MONTH)}`);
+  // Only complete months: the ETL quarantines orders dated in the future, so a month that has not
+  // ended yet would lose part of its orders.
+  const current = monthOfInstant(now);
+  if (last >= current) {
+    throw bad(
+      `--from ${spec.from} --months ${spec.months} reaches ${formatYearMonth(last)}; the last month must have ended (before ${formatYearMonth(current)})`,
+      'the ETL quarantines orders dated in the future; pick an earlier --from or fewer --months',
+    );
+  }
   return { first, last };
 }
 

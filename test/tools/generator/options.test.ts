@@ -36,10 +36,22 @@ describe('bad input', () => {
     [{ ordersPerMonth: Number.NaN }, /--orders-per-month/],
     [{ seed: 1.5 }, /--seed must be a whole number/],
     [{ seed: -1 }, /--seed/],
-    [{ from: '2099-06', months: 12 }, /runs past 2099-12/],
+    [{ from: '2099-06', months: 12 }, /reaches 2100-05; the last month must have ended/],
   ])('rejects %o with BAD_OPTION naming the flag', (change, message) => {
     expect(() => checkSpec({ ...ok, ...change })).toThrow(message);
     expect(() => checkSpec({ ...ok, ...change })).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+  });
+
+  it('accepts months up to the last complete one and refuses the current, unfinished month', () => {
+    const now = Date.parse('2026-03-15T12:00:00Z');
+
+    expect(checkSpec({ ...ok, from: '2026-02', months: 1 }, now)).toEqual({
+      first: 2026 * 12 + 1,
+      last: 2026 * 12 + 1,
+    });
+    expect(() => checkSpec({ ...ok, from: '2026-02', months: 2 }, now)).toThrow(
+      /reaches 2026-03; .* \(before 2026-03\)/,
+    );
   });
 
   it('accepts the defaults and a seed above 2^32', () => {
