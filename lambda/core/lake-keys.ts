@@ -1,4 +1,4 @@
-import { LAKE } from '../../tools/lib/lake-layout.js';
+import { LAKE } from './lake-layout.js';
 
 /**
  * Object keys the ETL reads and writes (DESIGN.md, "Lake layout"). Output names derive from the
