@@ -1,12 +1,10 @@
 import { OpsError } from '../lib/errors.js';
-import { elapsed, printSummary, progress } from '../lib/report.js';
+import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 import type { AthenaRunOptions } from './athena-query.js';
 import { crawlAws } from './crawl-aws.js';
 import { runAwsEtl } from './etl-aws.js';
 import type { AwsArgs } from './options.js';
 import { withAwsSession } from './session.js';
-
-const n = (v: number): string => v.toLocaleString('en-US');
 
 /** Progress of Athena queries for long commands: one stderr line when a query starts running. */
 export const athenaProgress: Pick<AthenaRunOptions, 'onState'> = {
@@ -34,10 +32,10 @@ export async function etlOnAws(
   const ok = summary.results.flatMap((r) => (r.ok ? [r.result] : []));
   for (const r of ok) {
     progress(
-      `  ${r.sourceKey}: read ${n(r.read)}, loaded ${n(r.loaded)}, quarantined ${n(r.quarantined)} -> ${r.files.length} file(s)`,
+      `  ${r.sourceKey}: read ${formatCount(r.read)}, loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)} -> ${r.files.length} file(s)`,
     );
   }
-  const total = (f: (r: (typeof ok)[number]) => number) => n(ok.reduce((a, r) => a + f(r), 0));
+  const total = (f: (r: (typeof ok)[number]) => number) => formatCount(ok.reduce((a, r) => a + f(r), 0));
   printSummary(
     `etl (${summary.ranOn}): ${ok.length} of ${summary.results.length} source(s) processed in ${elapsed(start)}`,
     {

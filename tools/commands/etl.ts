@@ -7,15 +7,13 @@ import { runLocalEtl } from '../etl/run-local-etl.js';
 import { OpsError } from '../lib/errors.js';
 import { LAKE } from '../lib/lake-layout.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
-import { elapsed, printSummary, progress } from '../lib/report.js';
+import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 
 interface EtlArgs extends LakeOptions, AwsArgs {
   file?: string[];
   force: boolean;
   'local-compute': boolean;
 }
-
-const n = (v: number): string => v.toLocaleString('en-US');
 
 /** `ops etl`: the Lambda's ETL core on the local lake, incremental. */
 export const etlCommand: CommandModule<object, EtlArgs> = {
@@ -80,7 +78,7 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
       for (const r of s.processed) {
         const reasons = Object.entries(r.byReason).map(([k, v]) => `${k} ${v}`);
         progress(
-          `  ${r.sourceKey}: read ${n(r.read)}, loaded ${n(r.loaded)}, quarantined ${n(r.quarantined)}` +
+          `  ${r.sourceKey}: read ${formatCount(r.read)}, loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)}` +
             `${reasons.length ? ` (${reasons.join(', ')})` : ''} -> ${r.files.length} file(s) in ${(r.durationMs / 1000).toFixed(2)} s`,
         );
       }
@@ -88,12 +86,12 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
       printSummary(
         `etl: ${s.processed.length} file(s) processed, ${s.skipped.length} unchanged in ${elapsed(start)}`,
         {
-          read: n(t.read),
-          loaded: n(t.loaded),
-          quarantined: n(t.quarantined),
+          read: formatCount(t.read),
+          loaded: formatCount(t.loaded),
+          quarantined: formatCount(t.quarantined),
           'deleted raw files (outputs removed)': s.retired.length ? s.retired.join(', ') : 'none',
-          'fact_orders rows': n(t.orderRows),
-          'fact_order_items rows': n(t.itemRows),
+          'fact_orders rows': formatCount(t.orderRows),
+          'fact_order_items rows': formatCount(t.itemRows),
           'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,
           parquet: `${args.lake}/${LAKE.processedPrefix}`,
           quarantine: `${args.lake}/${LAKE.quarantinePrefix}`,

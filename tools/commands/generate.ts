@@ -4,7 +4,7 @@ import { generateDataset, STORE_OPENS_MONTH } from '../generator/index.js';
 import { OpsError } from '../lib/errors.js';
 import { LAKE } from '../lib/lake-layout.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
-import { elapsed, printSummary } from '../lib/report.js';
+import { elapsed, formatCount, printSummary } from '../lib/report.js';
 
 interface GenerateArgs extends LakeOptions {
   from: string;
@@ -84,11 +84,11 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
       bar.stop();
       const seconds = (performance.now() - start) / 1000;
       printSummary(`generated ${s.files.length} monthly file(s) in ${elapsed(start)}`, {
-        orders: s.orders.toLocaleString('en-US'),
+        orders: formatCount(s.orders),
         written: s.files.length - s.skipped,
         unchanged: s.skipped,
         size: `${(s.bytes / 1e6).toFixed(1)} MB`,
-        rate: `${Math.round(s.orders / seconds).toLocaleString('en-US')} orders/s`,
+        rate: `${formatCount(Math.round(s.orders / seconds))} orders/s`,
         where: `${args.lake}/${LAKE.rawPrefix}`,
       });
     } finally {

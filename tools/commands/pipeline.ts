@@ -10,7 +10,7 @@ import { generateDataset } from '../generator/index.js';
 import { OpsError } from '../lib/errors.js';
 import { LAKE, lakePath } from '../lib/lake-layout.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
-import { elapsed, printSummary, progress } from '../lib/report.js';
+import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 import { describeTransform, runTransform } from './transform.js';
 
 /** Default demo dataset: a year of data a newcomer waits seconds for. */
@@ -22,8 +22,6 @@ interface Step {
   run: (opts: LakeOptions) => Promise<string>;
 }
 
-const n = (v: number | undefined): string => (v ?? 0).toLocaleString('en-US');
-
 /** Progress callback printing at most one line per 10 % step (the pipeline log stays short). */
 function tenths(label: string): (done: number, total: number) => void {
   let last = -1;
@@ -31,7 +29,7 @@ function tenths(label: string): (done: number, total: number) => void {
     const tenth = total ? Math.floor((done / total) * 10) : 10;
     if (tenth === last) return;
     last = tenth;
-    progress(`  ${label} ${Math.min(100, tenth * 10)}% (${n(done)} / ${n(total)})`);
+    progress(`  ${label} ${Math.min(100, tenth * 10)}% (${formatCount(done)} / ${formatCount(total)})`);
   };
 }
 
@@ -42,7 +40,7 @@ const steps: Step[] = [
     run: async ({ lake }) => {
       const onProgress = tenths('orders');
       const s = await generateDataset({ lake, ...PIPELINE_DEFAULTS, force: false, onProgress });
-      return `${n(s.orders)} orders in ${s.files.length} files (${s.skipped} unchanged)`;
+      return `${formatCount(s.orders)} orders in ${s.files.length} files (${s.skipped} unchanged)`;
     },
   },
   {
@@ -65,7 +63,7 @@ const steps: Step[] = [
     name: 'crawl',
     run: async ({ lake }) => {
       const [orders, items] = (await crawlLocal({ lake })).tables;
-      return `fact_orders ${n(orders?.rows)} rows, fact_order_items ${n(items?.rows)} rows, ${orders?.partitions.length} partitions`;
+      return `fact_orders ${formatCount(orders?.rows ?? 0)} rows, fact_order_items ${formatCount(items?.rows ?? 0)} rows, ${orders?.partitions.length} partitions`;
     },
   },
   {

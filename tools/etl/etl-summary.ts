@@ -1,8 +1,7 @@
 import { OpsError } from '../lib/errors.js';
 import { LAKE } from '../lib/lake-layout.js';
+import { formatCount } from '../lib/report.js';
 import type { LocalEtlSummary } from './run-local-etl.js';
-
-const n = (v: number): string => v.toLocaleString('en-US');
 
 /** Totals over the files a run processed. */
 export function etlTotals(s: LocalEtlSummary) {
@@ -22,7 +21,7 @@ export function etlTotals(s: LocalEtlSummary) {
 export function describeLocalEtl(s: LocalEtlSummary): string {
   const t = etlTotals(s);
   const retired = s.retired.length ? `, ${s.retired.length} deleted (outputs removed)` : '';
-  return `${s.processed.length} file(s) processed, ${s.skipped.length} unchanged${retired}; ${n(t.loaded)} orders loaded, ${n(t.quarantined)} quarantined`;
+  return `${s.processed.length} file(s) processed, ${s.skipped.length} unchanged${retired}; ${formatCount(t.loaded)} orders loaded, ${formatCount(t.quarantined)} quarantined`;
 }
 
 /** Throws the CLI error for a run in which any file failed (the others were still processed). */

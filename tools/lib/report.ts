@@ -1,3 +1,6 @@
+/** A count for people: `1198037` -> `1,198,037` (summaries and progress lines). */
+export const formatCount = (v: number): string => v.toLocaleString('en-US');
+
 /** Milliseconds since `start` as "1.23 s". */
 export const elapsed = (start: number): string => `${((performance.now() - start) / 1000).toFixed(2)} s`;
 
