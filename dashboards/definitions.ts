@@ -1,5 +1,5 @@
 /**
- * Metric definitions printed on the dashboard, worded after DESIGN.md ("Metric definitions") and
+ * Metric definitions printed on the dashboard, worded after the README ("Metric definitions") and
  * the export contract (tools/exports/outputs.ts), so a reader of the PDF knows exactly what each
  * number counts. Money is USD at the ETL's monthly rates.
  */

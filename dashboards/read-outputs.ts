@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { OUTPUTS, type OutputFile } from '../tools/exports/outputs.js';
+import { CSV_EXPORTS, type CsvExportFile } from '../contracts/csv-exports.js';
 import { OpsError } from '../tools/lib/errors.js';
 
-type Spec = (typeof OUTPUTS)[number];
+type Spec = (typeof CSV_EXPORTS)[number];
 type TextColumn = 'month' | 'cohort_month' | 'category' | 'country';
 /**
  * Columns whose empty field means "undefined": the first month's previous revenue and MoM, the
@@ -16,11 +16,11 @@ type NullableColumn = (typeof NULLABLE_COLUMNS)[number];
 type Cell<C> = C extends TextColumn ? string : C extends NullableColumn ? number | null : number;
 
 /** One typed row of an export file, keyed by the columns `tools/exports/outputs.ts` lists. */
-export type OutputRow<F extends OutputFile> = {
+export type OutputRow<F extends CsvExportFile> = {
   [C in Extract<Spec, { file: F }>['columns'][number]]: Cell<C>;
 };
 /** Every export file's rows, in file order (the `orderBy` of the contract). */
-export type Outputs = { [F in OutputFile]: OutputRow<F>[] };
+export type Outputs = { [F in CsvExportFile]: OutputRow<F>[] };
 
 const NULLABLE: ReadonlySet<string> = new Set(NULLABLE_COLUMNS);
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a plain decimal number');
@@ -40,7 +40,7 @@ function schemaFor(column: string): z.ZodType<string | number | null> {
 const hint = 'run `ops export-outputs` first (or pass --from the folder that holds the CSVs)';
 
 /** Parses one export file's text against its contract; `file` names it in errors. */
-export function parseOutput<F extends OutputFile>(
+export function parseOutput<F extends CsvExportFile>(
   spec: Extract<Spec, { file: F }>,
   text: string,
 ): OutputRow<F>[] {
@@ -76,7 +76,7 @@ export function parseOutput<F extends OutputFile>(
  */
 export async function readOutputs(dir: string): Promise<Outputs> {
   const entries = await Promise.all(
-    OUTPUTS.map(async (spec) => {
+    CSV_EXPORTS.map(async (spec) => {
       const file = path.join(dir, spec.file);
       const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') throw new OpsError('DASHBOARD_MISSING_OUTPUT', `${file} not found`, hint);

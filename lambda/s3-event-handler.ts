@@ -1,5 +1,5 @@
 import type { S3Event } from 'aws-lambda';
-import { isRawSourceKey } from './core/lake-keys.js';
+import { isRawSourceKey } from '../contracts/lake-keys.js';
 import type { ObjectStore } from './core/object-store.js';
 import { type EtlResult, type ProcessOptions, processSource } from './core/process-source.js';
 import type { Logger } from './logger.js';

@@ -4,7 +4,7 @@
 -- One text for Athena engine v3 (Trino) and DuckDB: only syntax and functions both engines
 -- share (CAST, ||, date_diff, d - INTERVAL '1' MONTH, window functions); never
 -- date_parse, format, from_iso8601_timestamp or date_add. Months are DATEs of the month's
--- first day. Metric definitions: DESIGN.md, "Metric definitions". Statements are run one at a
+-- first day. Metric definitions: README.md, "Metric definitions". Statements are run one at a
 -- time (Athena takes one per request); comments inside a statement use /* */, which survive a
 -- view text stored on one line.
 

@@ -1,4 +1,4 @@
--- Revenue views for BI (completed orders only; DESIGN.md, "Metric definitions").
+-- Revenue views for BI (completed orders only; README.md, "Metric definitions").
 --
 -- Exact ratios on both engines. DuckDB divides DECIMALs in DOUBLE while Trino divides them as
 -- DECIMALs, so a plain division can round a tie (5.025) differently on each engine. Every

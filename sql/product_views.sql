@@ -1,4 +1,4 @@
--- Customer views for product questions (completed orders only; DESIGN.md, "Metric definitions").
+-- Customer views for product questions (completed orders only; README.md, "Metric definitions").
 -- Ratios are exact ROUND(value, 6), half away from zero, on both engines: see the note at the
 -- top of bi_views.sql for the first-guess-and-correct pattern used below.
 

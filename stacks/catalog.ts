@@ -3,7 +3,7 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table/ind
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler/index.js';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { Construct } from 'constructs';
-import { LAKE } from '../tools/lib/lake-layout.js';
+import { LAKE } from '../contracts/lake-layout.js';
 import type { StageConfig } from './config.js';
 import { CrawlerRole } from './crawler-role.js';
 import { FACT_TABLES, PARTITION_KEYS, projectionParameters } from './fact-tables.js';

@@ -1,6 +1,6 @@
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { Construct } from 'constructs';
-import { LAKE } from '../tools/lib/lake-layout.js';
+import { LAKE } from '../contracts/lake-layout.js';
 import type { StageConfig } from './config.js';
 import type { Naming } from './naming.js';
 import { SecureBucket } from './secure-bucket.js';

@@ -7,7 +7,7 @@ import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notifica
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { LAKE } from '../tools/lib/lake-layout.js';
+import { LAKE } from '../contracts/lake-layout.js';
 import type { StageConfig } from './config.js';
 import type { DataLake } from './data-lake.js';
 import { EtlRole } from './etl-role.js';

@@ -1,4 +1,4 @@
-import { LAKE } from '../tools/lib/lake-layout.js';
+import { LAKE } from '../contracts/lake-layout.js';
 
 /** A Glue (Hive DDL) column: name and type as Athena reads them from the Parquet files. */
 export interface GlueColumn {
@@ -10,7 +10,7 @@ const MONEY = 'decimal(18,2)';
 const RATE = 'decimal(18,6)';
 
 /**
- * The fact contract (DESIGN.md, "Fact tables") as Glue columns, in file order. Partition columns
+ * The fact contract as Glue columns, in file order. Partition columns
  * are not stored in the files: Hive partitions `order_year=YYYY/order_month=MM`, strings.
  * Used by the projection-mode tables; in crawler mode the crawler infers the same types from
  * the Parquet logical types (DECIMAL, TIMESTAMP, DATE, INT32, UTF8).

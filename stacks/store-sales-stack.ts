@@ -2,13 +2,13 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import type { StackOutputName } from '../contracts/stack-outputs.js';
 import { Catalog } from './catalog.js';
 import { PROJECT, type StageConfig } from './config.js';
 import { ATHENA_RESULTS_PREFIX, DataLake, DBT_DATA_PREFIX } from './data-lake.js';
 import { EncryptionKey } from './encryption-key.js';
 import { EtlFunction } from './etl-function.js';
 import { Naming } from './naming.js';
-import type { StackOutputName } from './outputs.js';
 import { Query } from './query.js';
 import { type StateBackend, stateKey } from './state-backend.js';
 

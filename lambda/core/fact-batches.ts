@@ -14,7 +14,7 @@ import { ARENA, ENUM_BYTES, type NormalizedOrder } from './normalized-order.js';
 /**
  * The flattening: one `NormalizedOrder` becomes one `fact_orders` row and one `fact_order_items`
  * row per item, appended to column batches. Column names, order and types are the fact table
- * contract (DESIGN.md; partition columns live in the folder names, not in the files).
+ * contract (partition columns live in the folder names, not in the files).
  */
 
 const str = () => new Utf8Column();

@@ -1,4 +1,4 @@
-import { type ContractReason, rawOrderSchema } from './raw-order-schema.js';
+import { type ContractReason, rawOrderSchema } from '../../contracts/raw-order.js';
 
 /** Why a record was quarantined; stable codes that quarantine files and summaries carry. */
 export type QuarantineReason =

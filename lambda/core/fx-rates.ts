@@ -1,8 +1,8 @@
-import { CURRENCIES } from './raw-order-schema.js';
+import { CURRENCIES } from '../../contracts/raw-order.js';
 
 /**
- * Monthly conversion rates to USD that ship with the ETL (DESIGN.md: "a small versioned table of
- * monthly rates"). Values are USD per 1 unit of the currency, with 6 decimals, approximating
+ * Monthly conversion rates to USD that ship with the ETL (a small versioned table of
+ * monthly rates). Values are USD per 1 unit of the currency, with 6 decimals, approximating
  * each month's average reference rate. Changing any value means a new `FX_RATES_VERSION`: the
  * local ETL state records the version and reprocesses every source when it changes.
  *

@@ -8,7 +8,7 @@ import {
   PAYMENT_STATUSES,
   SALES_CHANNELS,
   SEGMENTS,
-} from './raw-order-schema.js';
+} from '../../contracts/raw-order.js';
 
 /**
  * One valid order in the form the flattener consumes: enums as codes (indexes into the

@@ -62,7 +62,7 @@ const WITH_STATISTICS = [
 ];
 
 /**
- * DESIGN.md's Parquet: Snappy, dictionary encoding, v1 data pages (readable by every engine the
+ * The lake's Parquet: Snappy, dictionary encoding, v1 data pages (readable by every engine the
  * project targets, Athena and Glue included), chunk statistics on the filtered columns.
  */
 function writerProperties(rowGroupRows: number) {

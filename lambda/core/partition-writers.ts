@@ -1,7 +1,7 @@
 import path from 'node:path';
+import { type FactTable, factFileKey, partitionLabel } from '../../contracts/lake-keys.js';
 import { ItemsBatch, OrdersBatch } from './fact-batches.js';
 import { fxMicroRateToUsd } from './fx-rates.js';
-import { type FactTable, factFileKey, partitionLabel } from './lake-keys.js';
 import type { NormalizedOrder } from './normalized-order.js';
 import { ENUMS } from './normalized-order.js';
 import type { ParquetSink } from './parquet-file-writer.js';

@@ -1,4 +1,4 @@
-import { FACT_TABLES, partFileName, quarantineKey, tablePrefix } from './lake-keys.js';
+import { FACT_TABLES, partFileName, quarantineKey, tablePrefix } from '../../contracts/lake-keys.js';
 import type { ObjectStore } from './object-store.js';
 import type { StagedFile } from './partition-writers.js';
 

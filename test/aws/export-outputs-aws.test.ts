@@ -4,13 +4,13 @@ import path from 'node:path';
 import { CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { exportOutputsAws } from '../../tools/aws/analytics-aws.js';
 import { createViews } from '../../tools/catalog/create-views.js';
 import { openDuckDbEngine } from '../../tools/engines/duckdb-engine.js';
 import { warehousePath } from '../../tools/engines/open-engine.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportOutputs } from '../../tools/exports/export-outputs.js';
-import { OUTPUTS } from '../../tools/exports/outputs.js';
 import { type FixtureOrder, factTablesSql } from '../sql/fact-fixture.js';
 import { athenaPaging, registerAthenaResults, type StubResult } from './support/athena-stubs.js';
 import { STACK, useTestbed } from './support/testbed.js';
@@ -105,7 +105,7 @@ describe('export-outputs --target aws (moto Athena)', () => {
 
     const result = await exportOutputsAws(bed.session(), awsDir, { pageSize: 5, initialDelayMs: 10 });
 
-    expect(result.files.map((f) => f.file)).toEqual(OUTPUTS.map((o) => o.file));
+    expect(result.files.map((f) => f.file)).toEqual(CSV_EXPORTS.map((o) => o.file));
     for (const { file, rows } of result.files) {
       const local = await readFile(path.join(localDir, file), 'utf8');
       expect(await readFile(path.join(awsDir, file), 'utf8'), file).toBe(local);

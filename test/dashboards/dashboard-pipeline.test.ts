@@ -4,13 +4,14 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { buildDashboard, type DashboardResult } from '../../dashboards/build-dashboard.js';
 import { crawlLocal } from '../../tools/catalog/crawl-local.js';
 import { createViewsOn } from '../../tools/catalog/create-views.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { exportOutputsOn } from '../../tools/exports/export-outputs.js';
 import { generateDataset } from '../../tools/generator/index.js';
-import { LAKE, lakePath } from '../../tools/lib/lake-layout.js';
+import { lakePath } from '../../tools/lib/lake-path.js';
 import { inspectCharts, type LoadReport, launch, loadOffline } from './browser-harness.js';
 
 /**
@@ -35,7 +36,10 @@ beforeAll(async () => {
   await crawlLocal({ lake });
   await createViewsOn({ lake, target: 'local' });
   await exportOutputsOn({ lake, target: 'local' });
-  result = await buildDashboard({ from: lakePath(lake, LAKE.outputs), out: lakePath(lake, LAKE.dashboard) });
+  result = await buildDashboard({
+    from: lakePath(lake, LAKE.csvExports),
+    out: lakePath(lake, LAKE.dashboard),
+  });
   browser = await launch();
   loaded = await loadOffline(browser, result.html);
 });
@@ -46,7 +50,7 @@ afterAll(async () => {
 
 /** An exported CSV read with csv-parse directly, independently of the dashboard's reader. */
 async function csv(file: string): Promise<Record<string, string>[]> {
-  return parse(await readFile(path.join(lakePath(lake, LAKE.outputs), file), 'utf8'), { columns: true });
+  return parse(await readFile(path.join(lakePath(lake, LAKE.csvExports), file), 'utf8'), { columns: true });
 }
 
 describe('the dashboard over the real pipeline output', () => {

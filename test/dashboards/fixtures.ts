@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { OUTPUTS } from '../../tools/exports/outputs.js';
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 
 /**
  * Four months of chosen numbers for a small store (two countries, three categories), from which
@@ -97,7 +97,7 @@ function rowsByFile(): Record<string, (string | number)[][]> {
 export async function writeFixtureOutputs(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const rows = rowsByFile();
-  for (const spec of OUTPUTS) {
+  for (const spec of CSV_EXPORTS) {
     const body = rows[spec.file]!;
     if (body.some((r) => r.length !== spec.columns.length))
       throw new Error(`fixture ${spec.file} does not match its columns`);

@@ -1,8 +1,9 @@
 import { copyFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { runTransform } from '../../tools/commands/transform.js';
-import { LAKE, lakePath } from '../../tools/lib/lake-layout.js';
+import { lakePath } from '../../tools/lib/lake-path.js';
 import { buildLake } from './dbt-lake.js';
 
 describe('dbt build on planted bad data', () => {

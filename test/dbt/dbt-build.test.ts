@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { runTransform } from '../../tools/commands/transform.js';
 import type { DbtRunSummary } from '../../tools/engines/dbt-runner.js';
 import { openDuckDbEngine } from '../../tools/engines/duckdb-engine.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
-import { OUTPUTS } from '../../tools/exports/outputs.js';
 import { buildLake } from './dbt-lake.js';
 
 /** `v_monthly_revenue` -> `mart_monthly_revenue`: each mart is named after its view. */
@@ -33,13 +33,13 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
 
   it('builds every model and passes every data test and unit test', () => {
     expect(summary.failures).toEqual([]);
-    expect(summary.models).toEqual({ passed: 2 + 2 + OUTPUTS.length, failed: 0, skipped: 0 });
+    expect(summary.models).toEqual({ passed: 2 + 2 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
     expect(summary.tests.failed).toBe(0);
     expect(summary.tests.passed).toBeGreaterThanOrEqual(60);
     expect(summary.unitTests).toEqual({ passed: 4, failed: 0, skipped: 0 });
   });
 
-  describe.each(OUTPUTS.map((o) => [martOf(o.view), o] as const))('%s', (mart, output) => {
+  describe.each(CSV_EXPORTS.map((o) => [martOf(o.view), o] as const))('%s', (mart, output) => {
     const columnsOf = (relation: string) =>
       db.query(
         `SELECT column_name, data_type FROM information_schema.columns

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { createViews } from '../../tools/catalog/create-views.js';
 import { openDuckDbEngine } from '../../tools/engines/duckdb-engine.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportQuery } from '../../tools/exports/export-outputs.js';
-import { OUTPUTS } from '../../tools/exports/outputs.js';
 import { ORACLE_ROWS } from '../support/metrics-oracle.js';
 import { type FixtureOrder, factTablesSql, toOracleOrder } from './fact-fixture.js';
 
@@ -46,7 +46,7 @@ describe('the views on known fact tables (DuckDB)', () => {
     engine = await openDuckDbEngine(':memory:');
     for (const sql of factTablesSql(fixtureOrders())) await engine.exec(sql);
     await createViews(engine);
-    for (const spec of OUTPUTS) {
+    for (const spec of CSV_EXPORTS) {
       const result = await engine.query(exportQuery(spec));
       rows[spec.view] = result.map((r) => spec.columns.map((c) => String(r[c] ?? '')).join(','));
     }
@@ -122,7 +122,7 @@ describe('the views on known fact tables (DuckDB)', () => {
   it('agrees with the TypeScript oracle on every export', () => {
     const oracleOrders = fixtureOrders().map(toOracleOrder);
 
-    for (const spec of OUTPUTS) {
+    for (const spec of CSV_EXPORTS) {
       expect(rows[spec.view], spec.file).toEqual(
         ORACLE_ROWS[spec.file](oracleOrders).map((r) => r.join(',')),
       );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STACK_OUTPUTS } from '../../contracts/stack-outputs.js';
 import { STAGES } from '../../stacks/config.js';
-import { STACK_OUTPUTS } from '../../stacks/outputs.js';
 import {
   bucketNamed,
   onlyResource,

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type RawOrder, rawOrderSchema, toCents } from '../../contracts/raw-order.js';
 import { fxRateToUsd as shippedFxRates } from '../../lambda/core/fx-rates.js';
-import { type RawOrder, rawOrderSchema, toCents } from '../../lambda/core/raw-order-schema.js';
 
 /**
  * The metrics oracle's input: the orders the ETL loads, read straight from the raw JSON files

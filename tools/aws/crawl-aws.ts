@@ -1,5 +1,5 @@
 import { EntityNotFoundException } from '@aws-sdk/client-glue';
-import { FACT_TABLES } from '../../lambda/core/lake-keys.js';
+import { FACT_TABLES } from '../../contracts/lake-keys.js';
 import { OpsError } from '../lib/errors.js';
 import type { AwsClients } from './clients.js';
 import type { AwsConfig } from './config.js';

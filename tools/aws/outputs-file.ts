@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { STACK_OUTPUTS, type StackOutputName } from '../../stacks/outputs.js';
+import { STACK_OUTPUTS, type StackOutputName } from '../../contracts/stack-outputs.js';
 import { OpsError } from '../lib/errors.js';
 
 /** Where `ops --target aws` looks for the deployed stack's outputs unless told otherwise. */

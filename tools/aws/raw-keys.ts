@@ -1,7 +1,7 @@
-import { isRawSourceKey } from '../../lambda/core/lake-keys.js';
+import { isRawSourceKey } from '../../contracts/lake-keys.js';
+import { LAKE } from '../../contracts/lake-layout.js';
 import type { ObjectStore } from '../../lambda/core/object-store.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE } from '../lib/lake-layout.js';
 
 /**
  * The raw sources of a bucket to process: those named (a key, or a bare file name under

@@ -1,4 +1,4 @@
-import type { StackOutputName } from '../../stacks/outputs.js';
+import type { StackOutputName } from '../../contracts/stack-outputs.js';
 
 /** One setting of the AWS target: the flag, environment variable and Terraform output that give it. */
 export interface SettingSource {

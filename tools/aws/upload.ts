@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { isRawSourceKey } from '../../lambda/core/lake-keys.js';
+import { isRawSourceKey } from '../../contracts/lake-keys.js';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { sha256File } from '../etl/file-fingerprint.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE } from '../lib/lake-layout.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { mapConcurrent } from './concurrency.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RawOrder } from '../../lambda/core/raw-order-schema.js';
+import type { RawOrder } from '../../contracts/raw-order.js';
 import { generateDataset, generateMonthOrders } from '../generator/index.js';
 
 /**

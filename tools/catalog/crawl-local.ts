@@ -1,8 +1,9 @@
 import { readdir } from 'node:fs/promises';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { warehousePath, withEngine } from '../engines/open-engine.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE, lakePath } from '../lib/lake-layout.js';
+import { lakePath } from '../lib/lake-path.js';
 
 /** The fact tables the catalog registers, with the lake prefix that holds their Parquet. */
 export const FACT_TABLES = [

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
-import { LAKE, lakePath } from '../lib/lake-layout.js';
+import { lakePath } from '../lib/lake-path.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 
@@ -32,7 +33,7 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
   handler: async (args) => {
     const start = performance.now();
     const result = await buildDashboard({
-      from: args.from ?? lakePath(args.lake, LAKE.outputs),
+      from: args.from ?? lakePath(args.lake, LAKE.csvExports),
       out: args.out ?? lakePath(args.lake, LAKE.dashboard),
     });
     printSummary(`dashboard done in ${elapsed(start)}`, {

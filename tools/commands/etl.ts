@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { etlOnAws } from '../aws/cli-handlers.js';
 import { type AwsArgs, withAwsOptions } from '../aws/options.js';
 import { etlTotals, throwIfEtlFailed } from '../etl/etl-summary.js';
 import { runLocalEtl } from '../etl/run-local-etl.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE } from '../lib/lake-layout.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 

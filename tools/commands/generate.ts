@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { generateDataset, STORE_OPENS_MONTH } from '../generator/index.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE } from '../lib/lake-layout.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary } from '../lib/report.js';
 

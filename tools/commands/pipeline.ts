@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { CommandModule } from 'yargs';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
 import { crawlLocal } from '../catalog/crawl-local.js';
 import { createViewsOn } from '../catalog/create-views.js';
@@ -8,7 +9,7 @@ import { runLocalEtl } from '../etl/run-local-etl.js';
 import { exportOutputsOn } from '../exports/export-outputs.js';
 import { generateDataset } from '../generator/index.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE, lakePath } from '../lib/lake-layout.js';
+import { lakePath } from '../lib/lake-path.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 import { describeTransform, runTransform } from './transform.js';
@@ -88,7 +89,7 @@ const steps: Step[] = [
     name: 'dashboard',
     run: async ({ lake }) => {
       const d = await buildDashboard({
-        from: lakePath(lake, LAKE.outputs),
+        from: lakePath(lake, LAKE.csvExports),
         out: lakePath(lake, LAKE.dashboard),
       });
       return `${d.html} (+ dashboard.pdf, ${d.pdfPages} pages; dashboard.png), data as of ${d.asOf.slice(0, 7)}`;

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { athenaDbtEnv, fillEnv } from '../aws/dbt-env.js';
 import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
 import { DBT_PROJECT_DIR, type DbtRunSummary, type DbtTarget, runDbt } from '../engines/dbt-runner.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE, lakePath } from '../lib/lake-layout.js';
+import { lakePath } from '../lib/lake-path.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 import { ensurePythonEnv } from '../scripts/ensure-python.js';

@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { type AwsArgs, withAwsOptions } from '../aws/options.js';
 import { withAwsSession } from '../aws/session.js';
 import { uploadRawFiles } from '../aws/upload.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE } from '../lib/lake-layout.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 

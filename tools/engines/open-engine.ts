@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE, lakePath } from '../lib/lake-layout.js';
+import { lakePath } from '../lib/lake-path.js';
 import type { LakeOptions } from '../lib/options.js';
 import { openDuckDbEngine } from './duckdb-engine.js';
 import type { QueryEngine } from './query-engine.js';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
-import { LAKE, lakePath } from '../lib/lake-layout.js';
+import { lakePath } from '../lib/lake-path.js';
 
 /**
  * What `ops etl` remembers between runs (`<lake>/state/etl-state.json`): per raw key, the

@@ -1,5 +1,5 @@
+import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE } from '../lib/lake-layout.js';
 import { formatCount } from '../lib/report.js';
 import type { LocalEtlSummary } from './run-local-etl.js';
 

@@ -1,6 +1,6 @@
-import { isRawSourceKey } from '../../lambda/core/lake-keys.js';
+import { isRawSourceKey } from '../../contracts/lake-keys.js';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { ETL_VERSION, type EtlResult, processSource } from '../../lambda/core/process-source.js';
-import { LAKE } from '../lib/lake-layout.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, writeEtlState } from './etl-state.js';
 import { fileStamp, sha256File } from './file-fingerprint.js';

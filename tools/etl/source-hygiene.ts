@@ -1,4 +1,4 @@
-import { sourceStem } from '../../lambda/core/lake-keys.js';
+import { sourceStem } from '../../contracts/lake-keys.js';
 import type { LocalObjectStore } from '../storage/local-object-store.js';
 import type { EtlState } from './etl-state.js';
 

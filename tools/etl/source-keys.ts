@@ -1,6 +1,6 @@
-import { isRawSourceKey } from '../../lambda/core/lake-keys.js';
+import { isRawSourceKey } from '../../contracts/lake-keys.js';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../lib/errors.js';
-import { LAKE } from '../lib/lake-layout.js';
 import type { LocalObjectStore } from '../storage/local-object-store.js';
 
 /**

@@ -1,13 +1,14 @@
 import path from 'node:path';
+import { CSV_EXPORTS, type CsvExportSpec } from '../../contracts/csv-exports.js';
+import { LAKE } from '../../contracts/lake-layout.js';
 import { withEngine } from '../engines/open-engine.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { OpsError } from '../lib/errors.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
-import { LAKE, lakePath } from '../lib/lake-layout.js';
+import { lakePath } from '../lib/lake-path.js';
 import type { LakeOptions } from '../lib/options.js';
 import { progress } from '../lib/report.js';
 import { toCsv } from './csv.js';
-import { OUTPUTS, type OutputSpec } from './outputs.js';
 
 /** What an export wrote. */
 export interface ExportResult {
@@ -16,10 +17,10 @@ export interface ExportResult {
 }
 
 /** Default output folder: `<lake>/analytics_outputs`. */
-export const defaultOutDir = (lake: string): string => lakePath(lake, LAKE.outputs);
+export const defaultOutDir = (lake: string): string => lakePath(lake, LAKE.csvExports);
 
 /** The query behind one export file: its columns, in contract order, in a total order. */
-export const exportQuery = (spec: OutputSpec): string =>
+export const exportQuery = (spec: CsvExportSpec): string =>
   `SELECT ${spec.columns.join(', ')} FROM ${spec.view} ORDER BY ${spec.orderBy.join(', ')}`;
 
 const VIEWS_HINT = 'run `ops crawl` and `ops create-views` first';
@@ -52,7 +53,7 @@ export async function exportOutputs(engine: QueryEngine, outDir: string): Promis
     );
   }
   const rendered: { file: string; rows: number; csv: string }[] = [];
-  for (const spec of OUTPUTS) {
+  for (const spec of CSV_EXPORTS) {
     progress(`export: ${spec.view} -> ${spec.file}`);
     try {
       const rows = await engine.query(exportQuery(spec));

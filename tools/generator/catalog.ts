@@ -1,4 +1,4 @@
-import { CATEGORIES, CURRENCIES } from '../../lambda/core/raw-order-schema.js';
+import { CATEGORIES, CURRENCIES } from '../../contracts/raw-order.js';
 
 type Category = (typeof CATEGORIES)[number];
 type Currency = (typeof CURRENCIES)[number];

@@ -1,4 +1,4 @@
-import { COUNTRIES, COUNTRY_CURRENCY, CURRENCIES } from '../../lambda/core/raw-order-schema.js';
+import { COUNTRIES, COUNTRY_CURRENCY, CURRENCIES } from '../../contracts/raw-order.js';
 import { firstDayOf } from './calendar.js';
 import type { Cohort } from './population.js';
 import { cumulative, fmix32, hash32 } from './random.js';

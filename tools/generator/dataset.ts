@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
+import { rawMonthKey } from '../../contracts/lake-keys.js';
 import { OpsError } from '../lib/errors.js';
-import { lakePath, rawMonthKey } from '../lib/lake-layout.js';
+import { lakePath } from '../lib/lake-path.js';
 import { ByteSink } from './byte-sink.js';
 import { monthOf, seasonOf, yearOf } from './calendar.js';
 import { writeDraftJson } from './json-bytes.js';

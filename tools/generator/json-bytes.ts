@@ -6,7 +6,7 @@ import {
   PAYMENT_STATUSES,
   SALES_CHANNELS,
   SEGMENTS,
-} from '../../lambda/core/raw-order-schema.js';
+} from '../../contracts/raw-order.js';
 import type { ByteSink } from './byte-sink.js';
 import { isoDate } from './calendar.js';
 import { PRODUCTS } from './catalog.js';

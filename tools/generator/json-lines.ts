@@ -1,4 +1,4 @@
-import type { RawOrder } from '../../lambda/core/raw-order-schema.js';
+import type { RawOrder } from '../../contracts/raw-order.js';
 
 /**
  * Money as JSON text with exactly two decimals (`149.00`), as the generator writes it;

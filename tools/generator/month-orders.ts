@@ -1,4 +1,4 @@
-import type { RawOrder } from '../../lambda/core/raw-order-schema.js';
+import type { RawOrder } from '../../contracts/raw-order.js';
 import { OpsError } from '../lib/errors.js';
 import { dayShares, firstDayOf, formatYearMonth, monthIndex, seasonOf } from './calendar.js';
 import { fillCustomer } from './customers.js';

@@ -5,7 +5,7 @@ import {
   ORDER_STATUSES,
   SALES_CHANNELS,
   SEGMENTS,
-} from '../../lambda/core/raw-order-schema.js';
+} from '../../contracts/raw-order.js';
 import { isoDate, monthOf } from './calendar.js';
 import { categorySpec, PRODUCT_POPULARITY, PRODUCTS } from './catalog.js';
 import { type DayContext, MAX_LINES, type OrderDraft } from './order-draft.js';

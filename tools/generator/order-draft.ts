@@ -9,7 +9,7 @@ import {
   type RawPayment,
   SALES_CHANNELS,
   SEGMENTS,
-} from '../../lambda/core/raw-order-schema.js';
+} from '../../contracts/raw-order.js';
 import { isoDate } from './calendar.js';
 import { PRODUCTS, type Product } from './catalog.js';
 import { type Customer, newCustomer } from './customers.js';

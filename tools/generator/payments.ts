@@ -1,9 +1,4 @@
-import {
-  CURRENCIES,
-  ORDER_STATUSES,
-  PAYMENT_METHODS,
-  PAYMENT_STATUSES,
-} from '../../lambda/core/raw-order-schema.js';
+import { CURRENCIES, ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../contracts/raw-order.js';
 import type { OrderDraft } from './order-draft.js';
 import { cumulative, type Rng } from './random.js';
 

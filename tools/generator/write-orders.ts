@@ -1,4 +1,4 @@
-import type { RawOrder } from '../../lambda/core/raw-order-schema.js';
+import type { RawOrder } from '../../contracts/raw-order.js';
 import { orderToJsonLine } from './json-lines.js';
 import { encodeLines, writeChunksAtomic } from './stream-lines.js';
 

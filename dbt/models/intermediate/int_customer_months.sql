@@ -1,5 +1,5 @@
 -- One row per customer per month in which the customer had at least one completed order
--- ("active" in DESIGN.md), with the customer's cohort (month of the first completed order).
+-- ("active" in the README's metric definitions), with the customer's cohort (month of the first completed order).
 -- Ids and months only: the marts that need money sum it from the orders themselves, and a
 -- per-customer sum here would cost more than every mart that reads this table.
 with orders as (

@@ -1,5 +1,5 @@
 -- One row per month and product category with sales: revenue (Σ line_total_usd), units and
--- orders over the lines of completed orders (DESIGN.md "Category sales").
+-- orders over the lines of completed orders (README, "Metric definitions").
 with order_items as (
 
     select * from {{ ref('stg_fact_order_items') }}

@@ -1,5 +1,5 @@
 -- One row per observed month: revenue (Σ order_total_usd), orders, AOV, units sold and active
--- customers, all of completed orders only (DESIGN.md "Revenue"). A month with orders but none
+-- customers, all of completed orders only (README, "Metric definitions"). A month with orders but none
 -- completed has zero revenue and no AOV.
 with orders as (
 

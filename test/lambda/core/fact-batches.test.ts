@@ -104,7 +104,7 @@ describe('flattening (golden)', () => {
   });
 
   it('stores the contract columns in the contract order, without the partition columns', async () => {
-    // The fact table contract (DESIGN.md), written out independently of the code.
+    // The fact table contract, written out independently of the code.
     const CONTRACT = {
       fact_orders: [
         'order_id',

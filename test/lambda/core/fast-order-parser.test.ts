@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type RawOrder, rawOrderSchema, toCents } from '../../../contracts/raw-order.js';
 import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
 import { validateFully } from '../../../lambda/core/full-validation.js';
 import { ARENA, ENUMS, NormalizedOrder } from '../../../lambda/core/normalized-order.js';
-import { type RawOrder, rawOrderSchema, toCents } from '../../../lambda/core/raw-order-schema.js';
 import { orderLine } from '../support/order-mutations.js';
 import { GOLDEN_ORDER, validOrder } from '../support/orders.js';
 

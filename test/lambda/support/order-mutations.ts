@@ -8,7 +8,7 @@ import {
   PAYMENT_STATUSES,
   SALES_CHANNELS,
   SEGMENTS,
-} from '../../../lambda/core/raw-order-schema.js';
+} from '../../../contracts/raw-order.js';
 import { GOLDEN_ORDER, validOrder } from './orders.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { RawOrder } from '../../../lambda/core/raw-order-schema.js';
+import type { RawOrder } from '../../../contracts/raw-order.js';
 import { LocalObjectStore } from '../../../tools/storage/local-object-store.js';
 
 /**

@@ -3,13 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../../contracts/csv-exports.js';
+import { rawMonthKey } from '../../../contracts/lake-keys.js';
+import { LAKE } from '../../../contracts/lake-layout.js';
 import { crawlLocal } from '../../../tools/catalog/crawl-local.js';
 import { createViewsOn } from '../../../tools/catalog/create-views.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { exportOutputsOn } from '../../../tools/exports/export-outputs.js';
-import { OUTPUTS } from '../../../tools/exports/outputs.js';
 import { generateDataset } from '../../../tools/generator/index.js';
-import { LAKE, lakePath, rawMonthKey } from '../../../tools/lib/lake-layout.js';
+import { lakePath } from '../../../tools/lib/lake-path.js';
 import { ORACLE_ROWS, type OracleOrder, oracleOrdersFromLake } from '../../support/metrics-oracle.js';
 
 /**
@@ -60,7 +62,7 @@ describe('exports vs. an independent calculation from the raw JSON', () => {
     ).not.toEqual([]);
   });
 
-  for (const spec of OUTPUTS) {
+  for (const spec of CSV_EXPORTS) {
     it(`${spec.file} equals the oracle, field for field`, () => {
       const [header, ...rows] = parse(csv[spec.file] as string) as string[][];
 
@@ -70,7 +72,7 @@ describe('exports vs. an independent calculation from the raw JSON', () => {
   }
 
   it('writes plain text: \\n line ends, nothing quoted', () => {
-    for (const spec of OUTPUTS) {
+    for (const spec of CSV_EXPORTS) {
       expect(csv[spec.file]?.endsWith('\n'), spec.file).toBe(true);
       expect(csv[spec.file], spec.file).not.toMatch(/[\r"]/);
     }

@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../../contracts/csv-exports.js';
 import { createViews } from '../../../tools/catalog/create-views.js';
 import { openDuckDbEngine } from '../../../tools/engines/duckdb-engine.js';
 import { warehousePath } from '../../../tools/engines/open-engine.js';
 import { exportOutputsOn } from '../../../tools/exports/export-outputs.js';
-import { OUTPUTS } from '../../../tools/exports/outputs.js';
 import { type FixtureOrder, factTablesSql } from '../../sql/fact-fixture.js';
 
 const run = promisify(execFile);
@@ -49,7 +49,7 @@ describe('exportOutputsOn (local)', () => {
 
     const out = path.join(lake, 'analytics_outputs');
     expect(result.outDir).toBe(out);
-    expect((await readdir(out)).sort()).toEqual(OUTPUTS.map((o) => o.file).sort());
+    expect((await readdir(out)).sort()).toEqual(CSV_EXPORTS.map((o) => o.file).sort());
     expect(await readFile(path.join(out, 'monthly_churn.csv'), 'utf8')).toBe(
       'month,active_customers,churned_customers,churn_rate\n2025-01-01,1,0,0.000000\n2025-02-01,1,,\n',
     );
@@ -61,8 +61,8 @@ describe('exportOutputsOn (local)', () => {
 
     const result = await exportOutputsOn({ target: 'local', lake, out });
 
-    expect(result.files.map((f) => f.file)).toEqual(OUTPUTS.map((o) => o.file));
-    expect(await readdir(out)).toHaveLength(OUTPUTS.length);
+    expect(result.files.map((f) => f.file)).toEqual(CSV_EXPORTS.map((o) => o.file));
+    expect(await readdir(out)).toHaveLength(CSV_EXPORTS.length);
   });
 
   it('keeps the previous files when one export fails', async () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type RawOrder, rawOrderSchema, toCents } from '../../../lambda/core/raw-order-schema.js';
+import { type RawOrder, rawOrderSchema, toCents } from '../../../contracts/raw-order.js';
 import { generateDataset } from '../../../tools/generator/index.js';
 import { rawDir, tempLake } from './lake-fixture.js';
 

@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RawOrder } from '../../../lambda/core/raw-order-schema.js';
+import type { RawOrder } from '../../../contracts/raw-order.js';
 import { generateDataset, generateMonthOrders, writeOrdersFile } from '../../../tools/generator/index.js';
 import { OpsError } from '../../../tools/lib/errors.js';
 import { rawDir, rawFiles, tempLake } from './lake-fixture.js';

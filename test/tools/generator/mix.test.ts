@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COUNTRY_CURRENCY, type RawOrder, toCents } from '../../../lambda/core/raw-order-schema.js';
+import { COUNTRY_CURRENCY, type RawOrder, toCents } from '../../../contracts/raw-order.js';
 import { generateMonthOrders } from '../../../tools/generator/index.js';
 import { mean, monthOf, shares } from './order-stats.js';
 

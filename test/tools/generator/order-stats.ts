@@ -1,7 +1,7 @@
-import type { RawOrder } from '../../../lambda/core/raw-order-schema.js';
+import type { RawOrder } from '../../../contracts/raw-order.js';
 
 /**
- * Independent re-computation, for the realism tests, of the DESIGN.md metric definitions over
+ * Independent re-computation, for the realism tests, of the README's metric definitions over
  * raw orders: active = at least one completed order in the month; cohort = month of the first
  * completed order; retention(k) = cohort members active in cohort + k / cohort size.
  */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RawOrder } from '../../../lambda/core/raw-order-schema.js';
+import type { RawOrder } from '../../../contracts/raw-order.js';
 import { generateMonthOrders } from '../../../tools/generator/index.js';
 import { activeByMonth, churnByMonth, cohortRetention, mean, monthOf, shares } from './order-stats.js';
 

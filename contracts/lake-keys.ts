@@ -1,7 +1,7 @@
 import { LAKE } from './lake-layout.js';
 
 /**
- * Object keys the ETL reads and writes (DESIGN.md, "Lake layout"). Output names derive from the
+ * Object keys the ETL reads and writes (docs/contracts.md, "Lake layout"). Output names derive from the
  * source key alone, so processing a source again overwrites its own files and nobody else's.
  */
 
@@ -46,3 +46,7 @@ export const quarantineKey = (stem: string): string => `${LAKE.quarantinePrefix}
 
 /** Prefix under which a table's Parquet files live (all partitions). */
 export const tablePrefix = (table: FactTable): string => `${LAKE.processedPrefix}${table}/`;
+
+/** `raw/store_sales/orders_2025_01.json` for year 2025, month 1: the generator's monthly file. */
+export const rawMonthKey = (year: number, month: number): string =>
+  `${LAKE.rawPrefix}orders_${year}_${String(month).padStart(2, '0')}.json`;

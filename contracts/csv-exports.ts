@@ -9,14 +9,14 @@
  * - an undefined value (MoM of the first month, churn of the last month) is an empty field;
  * - ratios are ROUND(exact value, 6) and averages ROUND(exact value, 2), half away from zero.
  */
-export interface OutputSpec {
+export interface CsvExportSpec {
   file: string;
   view: string;
   columns: readonly string[];
   orderBy: readonly string[];
 }
 
-export const OUTPUTS = [
+export const CSV_EXPORTS = [
   {
     file: 'monthly_revenue.csv',
     view: 'v_monthly_revenue',
@@ -66,6 +66,6 @@ export const OUTPUTS = [
     columns: ['month', 'country', 'active_customers', 'orders', 'revenue_usd', 'aov_usd', 'repeat_rate'],
     orderBy: ['month', 'country'],
   },
-] as const satisfies readonly OutputSpec[];
+] as const satisfies readonly CsvExportSpec[];
 
-export type OutputFile = (typeof OUTPUTS)[number]['file'];
+export type CsvExportFile = (typeof CSV_EXPORTS)[number]['file'];

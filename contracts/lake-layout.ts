@@ -1,7 +1,7 @@
 /**
- * The lake layout of DESIGN.md as keys relative to the lake root (== S3 object keys).
- * Every module that names a lake path uses these, so local folder and bucket never drift.
- * It lives in the Lambda's core because the ETL writes this layout; `tools/` imports it from here.
+ * The lake layout as keys relative to the lake root (== S3 object keys). Every module that names
+ * a lake path uses these, so the local folder and the bucket never drift: the ETL writes this
+ * layout, the stack's buckets and catalog point at it, and `ops` reads it.
  */
 export const LAKE = {
   rawPrefix: 'raw/store_sales/',
@@ -11,6 +11,6 @@ export const LAKE = {
   factOrderItems: 'processed/store_sales/fact_order_items/',
   etlState: 'state/etl-state.json',
   warehouse: 'warehouse.duckdb',
-  outputs: 'analytics_outputs/',
+  csvExports: 'analytics_outputs/',
   dashboard: 'dashboard/',
 } as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The raw order contract (DESIGN.md, "Raw order contract"): one JSON object per line of
+ * The raw order contract (docs/contracts.md, "Raw orders"): one JSON object per line of
  * `raw/store_sales/orders_YYYY_MM.json`. The generator writes it, the ETL validates against it.
  * Structural rules live in the field schemas; cross-field money rules in `superRefine`, each
  * issue tagged with a stable `reason` so the ETL can quarantine with a reason code.
