@@ -40,8 +40,9 @@ export interface DashboardResult {
 /**
  * Builds `<out>/index.html` (self-contained, opens offline) from the analytics CSVs in `from`, then
  * prints `dashboard.pdf` and `dashboard.png` with headless Chromium. Every file is written
- * atomically (`io.writeFile`). If printing fails (no Chromium, a page error) the HTML stays — it needs no browser to
- * build — but any older PDF/PNG is removed so the three never disagree, and the error is thrown.
+ * atomically (`io.writeFile`). If printing fails (no Chromium, a page error) the HTML stays — it
+ * needs no browser to build — but any older PDF/PNG is removed so the three never disagree, and the
+ * error is thrown.
  */
 export async function buildDashboard(opts: DashboardOptions, io: DashboardIo): Promise<DashboardResult> {
   io.progress(`dashboard: reading exports from ${opts.from}`);
