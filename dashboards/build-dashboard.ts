@@ -1,8 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { OpsError } from '../tools/lib/errors.js';
-import { writeFileAtomic } from '../tools/lib/fs-atomic.js';
-import { progress } from '../tools/lib/report.js';
+import { OpsError } from '../contracts/ops-error.js';
 import { buildChartData } from './chart-data.js';
 import { buildHighlights } from './highlights.js';
 import { buildKpis } from './kpis.js';
@@ -15,6 +13,17 @@ export interface DashboardOptions {
   from: string;
   out: string;
   generatedAt?: Date;
+}
+
+/**
+ * The I/O the dashboard borrows from its caller, so dashboards/ needs nothing of the CLI: the `ops`
+ * commands pass their atomic write and stderr progress (`dashboardIo` in tools/commands/dashboard.ts).
+ */
+export interface DashboardIo {
+  /** Writes a whole file so that readers see the old content or the new, never a partial one. */
+  writeFile: (file: string, data: string | Uint8Array) => Promise<void>;
+  /** Reports one step to the user, as a line of text. */
+  progress: (message: string) => void;
 }
 
 /** What was written: absolute paths, the PDF's page count, the months covered and the HTML size. */
@@ -31,11 +40,12 @@ export interface DashboardResult {
 /**
  * Builds `<out>/index.html` (self-contained, opens offline) from the analytics CSVs in `from`, then
  * prints `dashboard.pdf` and `dashboard.png` with headless Chromium. Every file is written
- * atomically. If printing fails (no Chromium, a page error) the HTML stays — it needs no browser to
- * build — but any older PDF/PNG is removed so the three never disagree, and the error is thrown.
+ * atomically (`io.writeFile`). If printing fails (no Chromium, a page error) the HTML stays — it
+ * needs no browser to build — but any older PDF/PNG is removed so the three never disagree, and the
+ * error is thrown.
  */
-export async function buildDashboard(opts: DashboardOptions): Promise<DashboardResult> {
-  progress(`dashboard: reading exports from ${opts.from}`);
+export async function buildDashboard(opts: DashboardOptions, io: DashboardIo): Promise<DashboardResult> {
+  io.progress(`dashboard: reading exports from ${opts.from}`);
   const outputs = await readOutputs(opts.from);
   const charts = buildChartData(outputs);
   const html = await renderHtml({
@@ -49,8 +59,8 @@ export async function buildDashboard(opts: DashboardOptions): Promise<DashboardR
     pdf: path.join(opts.out, 'dashboard.pdf'),
     png: path.join(opts.out, 'dashboard.png'),
   };
-  await writeFileAtomic(files.html, html);
-  progress(`dashboard: wrote ${files.html}; printing PDF and PNG with headless Chromium`);
+  await io.writeFile(files.html, html);
+  io.progress(`dashboard: wrote ${files.html}; printing PDF and PNG with headless Chromium`);
   let printed: Awaited<ReturnType<typeof printDashboard>>;
   try {
     printed = await printDashboard(files.html);
@@ -66,8 +76,8 @@ export async function buildDashboard(opts: DashboardOptions): Promise<DashboardR
       { cause: err },
     );
   }
-  await writeFileAtomic(files.pdf, printed.pdf);
-  await writeFileAtomic(files.png, printed.png);
+  await io.writeFile(files.pdf, printed.pdf);
+  await io.writeFile(files.png, printed.png);
   return {
     ...files,
     pdfPages: printed.pages,

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { OpsError } from '../tools/lib/errors.js';
+import { OpsError } from '../contracts/ops-error.js';
 
 /** Flags for a quiet, offline, sandbox-free headless Chromium (CI runs as root in a container). */
 export const CHROMIUM_ARGS = [

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { CSV_EXPORTS, type CsvExportFile } from '../contracts/csv-exports.js';
-import { OpsError } from '../tools/lib/errors.js';
+import { OpsError } from '../contracts/ops-error.js';
 
 type Spec = (typeof CSV_EXPORTS)[number];
 type TextColumn = 'month' | 'cohort_month' | 'category' | 'country';

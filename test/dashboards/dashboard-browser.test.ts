@@ -4,9 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpsError } from '../../contracts/ops-error.js';
 import { buildDashboard, type DashboardResult } from '../../dashboards/build-dashboard.js';
 import { fmtGrowth, fmtInt, fmtPct, fmtUsd, fmtUsdCompact } from '../../dashboards/format.js';
-import { OpsError } from '../../tools/lib/errors.js';
+import { dashboardIo } from '../../tools/commands/dashboard.js';
 import {
   countPdfPages,
   inspectCharts,
@@ -40,11 +41,14 @@ let loaded: LoadReport;
 beforeAll(async () => {
   lake = await mkdtemp(path.join(os.tmpdir(), 'dash-browser-'));
   await writeFixtureOutputs(path.join(lake, 'analytics_outputs'));
-  result = await buildDashboard({
-    from: path.join(lake, 'analytics_outputs'),
-    out: path.join(lake, 'dashboard'),
-    generatedAt: new Date('2025-05-02T08:00:00Z'),
-  });
+  result = await buildDashboard(
+    {
+      from: path.join(lake, 'analytics_outputs'),
+      out: path.join(lake, 'dashboard'),
+      generatedAt: new Date('2025-05-02T08:00:00Z'),
+    },
+    dashboardIo,
+  );
   browser = await launch();
   loaded = await loadOffline(browser, result.html);
   await mkdir(artifacts, { recursive: true });
@@ -152,9 +156,10 @@ describe('without Chromium', () => {
     const saved = process.env.CHROMIUM_PATH;
     process.env.CHROMIUM_PATH = path.join(lake, 'no-such-chromium');
     try {
-      const err = await buildDashboard({ from: path.join(lake, 'analytics_outputs'), out }).catch(
-        (e: unknown) => e,
-      );
+      const err = await buildDashboard(
+        { from: path.join(lake, 'analytics_outputs'), out },
+        dashboardIo,
+      ).catch((e: unknown) => e);
 
       expect(err).toBeInstanceOf(OpsError);
       expect(err).toMatchObject({ code: 'DASHBOARD_NO_CHROMIUM' });

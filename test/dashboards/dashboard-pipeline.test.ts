@@ -8,6 +8,7 @@ import { LAKE } from '../../contracts/lake-layout.js';
 import { buildDashboard, type DashboardResult } from '../../dashboards/build-dashboard.js';
 import { crawlLocal } from '../../tools/catalog/crawl-local.js';
 import { createViewsOn } from '../../tools/catalog/create-views.js';
+import { dashboardIo } from '../../tools/commands/dashboard.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { exportOutputsOn } from '../../tools/exports/export-outputs.js';
 import { generateDataset } from '../../tools/generator/index.js';
@@ -36,10 +37,10 @@ beforeAll(async () => {
   await crawlLocal({ lake });
   await createViewsOn({ lake, target: 'local' });
   await exportOutputsOn({ lake, target: 'local' });
-  result = await buildDashboard({
-    from: lakePath(lake, LAKE.csvExports),
-    out: lakePath(lake, LAKE.dashboard),
-  });
+  result = await buildDashboard(
+    { from: lakePath(lake, LAKE.csvExports), out: lakePath(lake, LAKE.dashboard) },
+    dashboardIo,
+  );
   browser = await launch();
   loaded = await loadOffline(browser, result.html);
 });

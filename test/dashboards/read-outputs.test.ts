@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OpsError } from '../../contracts/ops-error.js';
 import { readOutputs } from '../../dashboards/read-outputs.js';
-import { OpsError } from '../../tools/lib/errors.js';
 import { MONTHS, ORDERS, REVENUE, writeFixtureOutputs } from './fixtures.js';
 
 let dir: string;

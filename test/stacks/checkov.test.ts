@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckovReport, runCheckov, scanStacks } from '../../stacks/checkov/scan.js';
 import { CHECKOV_SKIPS } from '../../stacks/checkov/skips.js';
+import { type CheckovReport, runCheckov, scanStacks } from '../../tools/checkov/scan.js';
 import { type Synthesized, synthStacks } from './synth-fixture.js';
 
 let synth: Synthesized;

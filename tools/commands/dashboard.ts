@@ -1,15 +1,19 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { buildDashboard } from '../../dashboards/build-dashboard.js';
+import { buildDashboard, type DashboardIo } from '../../dashboards/build-dashboard.js';
+import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { lakePath } from '../lib/lake-path.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
-import { elapsed, printSummary } from '../lib/report.js';
+import { elapsed, printSummary, progress } from '../lib/report.js';
 
 interface DashboardArgs extends LakeOptions {
   from?: string;
   out?: string;
 }
+
+/** What every `ops` command gives the dashboard: atomic file writes and progress on stderr. */
+export const dashboardIo: DashboardIo = { writeFile: writeFileAtomic, progress };
 
 /**
  * `ops dashboard [--from DIR] [--out DIR]`: renders the offline dashboard (HTML, PDF, PNG) from the
@@ -32,10 +36,13 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
       }),
   handler: async (args) => {
     const start = performance.now();
-    const result = await buildDashboard({
-      from: args.from ?? lakePath(args.lake, LAKE.csvExports),
-      out: args.out ?? lakePath(args.lake, LAKE.dashboard),
-    });
+    const result = await buildDashboard(
+      {
+        from: args.from ?? lakePath(args.lake, LAKE.csvExports),
+        out: args.out ?? lakePath(args.lake, LAKE.dashboard),
+      },
+      dashboardIo,
+    );
     printSummary(`dashboard done in ${elapsed(start)}`, {
       'data as of': result.asOf.slice(0, 7),
       months: result.months,

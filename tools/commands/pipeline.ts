@@ -12,6 +12,7 @@ import { OpsError } from '../lib/errors.js';
 import { lakePath } from '../lib/lake-path.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
+import { dashboardIo } from './dashboard.js';
 import { describeTransform, runTransform } from './transform.js';
 
 /** Default demo dataset: a year of data a newcomer waits seconds for. */
@@ -88,10 +89,13 @@ const steps: Step[] = [
   {
     name: 'dashboard',
     run: async ({ lake }) => {
-      const d = await buildDashboard({
-        from: lakePath(lake, LAKE.csvExports),
-        out: lakePath(lake, LAKE.dashboard),
-      });
+      const d = await buildDashboard(
+        {
+          from: lakePath(lake, LAKE.csvExports),
+          out: lakePath(lake, LAKE.dashboard),
+        },
+        dashboardIo,
+      );
       return `${d.html} (+ dashboard.pdf, ${d.pdfPages} pages; dashboard.png), data as of ${d.asOf.slice(0, 7)}`;
     },
   },

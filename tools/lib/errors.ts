@@ -1,18 +1,10 @@
+import { OpsError } from '../../contracts/ops-error.js';
+
 /**
- * An error the CLI reports as one line on stderr, with what to do next; `code` is stable
- * so tests and scripts can match on it. Wrap lower-level failures with `{ cause }`.
+ * Re-exported so the many tools/ modules that import it from here keep working; new code imports
+ * contracts/ops-error.ts directly.
  */
-export class OpsError extends Error {
-  override readonly name = 'OpsError';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { OpsError };
 
 /** Formats any thrown value as the single stderr line the CLI prints. */
 export function formatError(err: unknown): string {

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { venvBin } from '../../tools/scripts/ensure-python.js';
-import { CHECKOV_SKIPS } from './skips.js';
+import { CHECKOV_SKIPS } from '../../stacks/checkov/skips.js';
+import { venvBin } from '../scripts/ensure-python.js';
 
 /** checkov could not run, or printed something that is not its JSON report. */
 export class CheckovError extends Error {
@@ -86,11 +86,11 @@ function parseReport(stdout: string): CheckovReport {
   };
 }
 
-/** The project's scan: every check but the documented skips. */
+/** The project's scan: every check but the skips the stacks document (stacks/checkov/skips.ts). */
 export const scanStacks = (files: string[]): Promise<CheckovReport> =>
   runCheckov(files, { skip: Object.keys(CHECKOV_SKIPS) });
 
-// CLI for CI: `tsx stacks/checkov/scan.ts cdktf.out/stacks/*/cdk.tf.json`; exit 1 on any failure.
+// CLI for CI: `tsx tools/checkov/scan.ts cdktf.out/stacks/*/cdk.tf.json`; exit 1 on any failure.
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const files = process.argv.slice(2);
   const report = await scanStacks(files);

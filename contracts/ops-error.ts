@@ -1,0 +1,18 @@
+/**
+ * The `ops` CLI's error contract: any part of the project that the CLI runs (tools/, dashboards/)
+ * throws this to have it reported as one line on stderr, `error [CODE]: message`, then the hint.
+ * `code` is stable (UPPER_SNAKE) so tests and scripts can match on it; `hint` says what to do next.
+ * Wrap lower-level failures with `{ cause }`. It lives in contracts/ so that code outside tools/
+ * can report CLI errors without importing the CLI.
+ */
+export class OpsError extends Error {
+  override readonly name = 'OpsError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
