@@ -1,12 +1,16 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { LAKE } from '../../contracts/lake-layout.js';
+import type { ObjectStore } from '../../lambda/core/object-store.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
+import { planSources, recordFromOutputs, type SourcePlan } from '../../lambda/core/source-policy.js';
 import { jsonLogger, type Logger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
+import { resolveSourceKeys } from '../etl/source-keys.js';
+import { OpsError } from '../lib/errors.js';
 import type { AwsClients } from './clients.js';
 import { mapConcurrent } from './concurrency.js';
 import type { AwsConfig } from './config.js';
-import { resolveRawKeys } from './raw-keys.js';
 import { s3PutEvent } from './s3-event.js';
 
 /** Synchronous invocations in flight: the dev stage reserves 2 concurrent executions for the ETL. */
@@ -37,7 +41,10 @@ export type AwsEtlFileResult =
 export interface AwsEtlSummary {
   /** `lambda <function>` or `local compute`. */
   ranOn: string;
+  /** Refused sources (colliding names) first, then one result per source run. */
   results: AwsEtlFileResult[];
+  /** Raw sources gone from the raw bucket whose outputs this run deleted (`<stem>.*` when unknown). */
+  retired: string[];
   durationMs: number;
 }
 
@@ -70,10 +77,27 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
   const { config, clients } = options;
   const rawBucket = config.require('rawBucket');
   const region = config.require('region');
-  const sources = await resolveRawKeys(new S3ObjectStore(clients.s3, rawBucket), options.files);
+  // Stores hold nothing but the shared client and a bucket name: cheap to make per use.
+  const storeFor = (bucket: string) => new S3ObjectStore(clients.s3, bucket);
+  const processed = storeFor(config.require('processedBucket'));
+  const quarantine = storeFor(config.require('quarantineBucket'));
+  const { plan, sizes } = await planAwsRun(storeFor(rawBucket), processed, quarantine, options.files);
+  for (const { outputs } of plan.retired) {
+    for (const key of outputs)
+      await (key.startsWith(LAKE.quarantinePrefix) ? quarantine : processed).delete(key);
+  }
+  const refused = plan.refused.map((r): AwsEtlFileResult => ({ key: r.key, ok: false, error: r.error }));
+  const retired = plan.retired.map((r) => r.key);
+  const sources = plan.candidates.map((key) => ({ key, size: sizes.get(key) ?? 0 }));
   const event = (s: { key: string; size: number }) => s3PutEvent(rawBucket, s.key, s.size, region);
   const progress = (key: string, i: number) =>
     options.onProgress?.({ key, index: i + 1, total: sources.length });
+  const done = (ranOn: string, results: AwsEtlFileResult[]): AwsEtlSummary => ({
+    ranOn,
+    results: [...refused, ...results],
+    retired,
+    durationMs: performance.now() - started,
+  });
 
   if (!options.localCompute) {
     const functionName = config.require('etlFunction');
@@ -96,18 +120,16 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
         return resultFor(s.key, body as Partial<S3EventSummary>);
       },
     );
-    return { ranOn: `lambda ${functionName}`, results, durationMs: performance.now() - started };
+    return done(`lambda ${functionName}`, results);
   }
 
-  // Stores hold nothing but the shared client and a bucket name: cheap to make per use.
-  const storeFor = (bucket: string) => new S3ObjectStore(clients.s3, bucket);
   const results: AwsEtlFileResult[] = [];
   for (const [i, s] of sources.entries()) {
     progress(s.key, i);
     const handler = createS3EventHandler({
       storeFor,
-      processed: storeFor(config.require('processedBucket')),
-      quarantine: storeFor(config.require('quarantineBucket')),
+      processed,
+      quarantine,
       log: quietLog(),
       options: {
         onProgress: (bytesRead, sourceBytes) =>
@@ -120,5 +142,37 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
       results.push({ key: s.key, ok: false, error: (err as Error).message });
     }
   }
-  return { ranOn: 'local compute', results, durationMs: performance.now() - started };
+  return done('local compute', results);
+}
+
+/**
+ * The source policy on the buckets: the raw sources listed (or those named), and the outputs
+ * found, grouped by owning source, as the recorded state S3 does not keep otherwise.
+ */
+async function planAwsRun(
+  raw: ObjectStore,
+  processed: ObjectStore,
+  quarantine: ObjectStore,
+  names: string[] | undefined,
+): Promise<{ plan: SourcePlan; sizes: Map<string, number> }> {
+  const objects = await raw.list(LAKE.rawPrefix);
+  const listed = objects.map((o) => o.key);
+  const sources = planSources({ listed, recorded: {} }).sources;
+  const emptyHint = `${raw.location} has no raw files yet; run \`ops upload --target aws\` first`;
+  const requested = names?.length
+    ? resolveSourceKeys(names, sources, { location: raw.location, emptyHint })
+    : undefined;
+  const outputs = [
+    ...(await processed.list(LAKE.processedPrefix)),
+    ...(await quarantine.list(LAKE.quarantinePrefix)),
+  ].map((o) => o.key);
+  const plan = planSources({
+    listed,
+    recorded: recordFromOutputs(listed, outputs),
+    ...(requested ? { requested } : {}),
+  });
+  if (!plan.sources.length && !plan.retired.length) {
+    throw new OpsError('NO_RAW_FILES', `no raw files under ${raw.location}/${LAKE.rawPrefix}`, emptyHint);
+  }
+  return { plan, sizes: new Map(objects.map((o) => [o.key, o.size])) };
 }

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { LAKE } from '../../contracts/lake-layout.js';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
-import { lakePath } from '../lib/lake-path.js';
-import { type LakeOptions, withLakeOptions } from '../lib/options.js';
+import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
+import { targetFor, withTargetOptions } from '../targets/registry.js';
 
 interface DashboardArgs extends LakeOptions {
   from?: string;
@@ -19,7 +18,7 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
   command: 'dashboard',
   describe: 'render the dashboard (index.html, dashboard.pdf, dashboard.png) from the exported CSVs',
   builder: (y) =>
-    withLakeOptions(y)
+    withTargetOptions(y, { targetFlags: false })
       .option('from', {
         type: 'string',
         describe: 'folder holding the analytics CSVs [default: <lake>/analytics_outputs]',
@@ -33,8 +32,8 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
   handler: async (args) => {
     const start = performance.now();
     const result = await buildDashboard({
-      from: args.from ?? lakePath(args.lake, LAKE.csvExports),
-      out: args.out ?? lakePath(args.lake, LAKE.dashboard),
+      from: args.from ?? targetFor(args.target).published(args).csvDir,
+      out: args.out ?? targetFor(args.target).published(args).dashboardDir,
     });
     printSummary(`dashboard done in ${elapsed(start)}`, {
       'data as of': result.asOf.slice(0, 7),
