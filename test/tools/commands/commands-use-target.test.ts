@@ -61,7 +61,7 @@ vi.mock('../../../tools/targets/registry.js', async (original) => ({
 const { commands } = await import('../../../tools/commands/index.js');
 const handler = (name: string) => {
   const command = commands.find((c) => String(c.command).startsWith(name));
-  return (args: Record<string, unknown>) =>
+  return async (args: Record<string, unknown>): Promise<void> =>
     command!.handler({ target: 'fake', lake: '/fake/lake', _: [], $0: 'ops', ...args });
 };
 
