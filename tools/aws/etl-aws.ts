@@ -1,16 +1,13 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { LAKE } from '../../contracts/lake-layout.js';
-import type { ObjectStore } from '../../lambda/core/object-store.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
-import { planSources, recordFromOutputs, type SourcePlan } from '../../lambda/core/source-policy.js';
 import { jsonLogger, type Logger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
-import { resolveSourceKeys } from '../etl/source-keys.js';
-import { OpsError } from '../lib/errors.js';
 import type { AwsClients } from './clients.js';
 import { mapConcurrent } from './concurrency.js';
 import type { AwsConfig } from './config.js';
+import { planAwsRun } from './etl-plan.js';
 import { s3PutEvent } from './s3-event.js';
 
 /** Synchronous invocations in flight: the dev stage reserves 2 concurrent executions for the ETL. */
@@ -143,36 +140,4 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
     }
   }
   return done('local compute', results);
-}
-
-/**
- * The source policy on the buckets: the raw sources listed (or those named), and the outputs
- * found, grouped by owning source, as the recorded state S3 does not keep otherwise.
- */
-async function planAwsRun(
-  raw: ObjectStore,
-  processed: ObjectStore,
-  quarantine: ObjectStore,
-  names: string[] | undefined,
-): Promise<{ plan: SourcePlan; sizes: Map<string, number> }> {
-  const objects = await raw.list(LAKE.rawPrefix);
-  const listed = objects.map((o) => o.key);
-  const sources = planSources({ listed, recorded: {} }).sources;
-  const emptyHint = `${raw.location} has no raw files yet; run \`ops upload --target aws\` first`;
-  const requested = names?.length
-    ? resolveSourceKeys(names, sources, { location: raw.location, emptyHint })
-    : undefined;
-  const outputs = [
-    ...(await processed.list(LAKE.processedPrefix)),
-    ...(await quarantine.list(LAKE.quarantinePrefix)),
-  ].map((o) => o.key);
-  const plan = planSources({
-    listed,
-    recorded: recordFromOutputs(listed, outputs),
-    ...(requested ? { requested } : {}),
-  });
-  if (!plan.sources.length && !plan.retired.length) {
-    throw new OpsError('NO_RAW_FILES', `no raw files under ${raw.location}/${LAKE.rawPrefix}`, emptyHint);
-  }
-  return { plan, sizes: new Map(objects.map((o) => [o.key, o.size])) };
 }
