@@ -67,7 +67,9 @@ function resultFor(key: string, summary: Partial<S3EventSummary> | undefined): A
  * event per source, exactly what the bucket notification sends. Either the deployed function is
  * invoked synchronously (its summary is the response), or, with `localCompute`, the same handler
  * code runs here reading and writing the buckets (backfills without Lambda's limits). A failed
- * source is reported and the others still run.
+ * source is reported and the others still run. First the shared source policy applies: raw objects
+ * sharing a base name are refused (nothing of them is published) and the outputs of raw objects
+ * that are gone are deleted, so both modes need the processed and quarantine buckets.
  */
 export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> {
   const started = performance.now();
