@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateWorkGroupCommand, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createViewsAws } from '../../tools/aws/analytics-aws.js';
+import { athenaEngineFor } from '../../tools/aws/athena-engine.js';
 import { AthenaQueryError } from '../../tools/aws/athena-query.js';
 import { AWS_MAX_ATTEMPTS } from '../../tools/aws/clients.js';
 import { WaitTimeoutError } from '../../tools/aws/poll.js';
-import { athenaEngineFor } from '../../tools/engines/athena-engine.js';
+import { createViews } from '../../tools/engines/create-views.js';
 import { athenaFailing, athenaPaging, registerAthenaResults } from './support/athena-stubs.js';
 import { failFirst } from './support/fault-proxy.js';
 import { STACK, useTestbed } from './support/testbed.js';
@@ -93,7 +93,7 @@ describe('Athena query lifecycle (moto)', () => {
     await writeFile(path.join(sqlDir, 'product_views.sql'), 'CREATE OR REPLACE VIEW v_d AS SELECT 2 AS x;\n');
     bed.proxy.use(athenaFailing(/v_c/, "line 1:38: Column 'y' cannot be resolved"));
 
-    const error = await createViewsAws(bed.session(), FAST, sqlDir).catch((e: unknown) => e);
+    const error = await createViews(engine(), sqlDir).catch((e: unknown) => e);
     await rm(sqlDir, { recursive: true, force: true });
 
     expect(error).toMatchObject({

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crawlOnAws } from '../../tools/aws/cli-handlers.js';
 import { runAwsEtl } from '../../tools/aws/etl-aws.js';
 import { generateDataset } from '../../tools/generator/index.js';
+import { targetFor } from '../../tools/targets/registry.js';
 import { athenaFailing } from './support/athena-stubs.js';
 import { createBuckets, listKeys } from './support/buckets.js';
 import { utf8 } from './support/fault-proxy.js';
@@ -123,9 +123,11 @@ describe('the aws branches in process (moto)', () => {
   it('names the flag, env var and output of a missing setting before any request', async () => {
     const outputs = path.join(lake, 'outputs.json');
     await writeFile(outputs, JSON.stringify({ 'store-sales-dev': { region: REGION } }));
-    const args = { 'outputs-file': outputs, 'endpoint-url': bed.proxy.url, timeout: 10 };
+    const args = { target: 'aws', lake, 'outputs-file': outputs, 'endpoint-url': bed.proxy.url, timeout: 10 };
 
-    const error = await crawlOnAws(args).catch((e: unknown) => e);
+    const error = await targetFor('aws')
+      .crawl(args)
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({
       code: 'AWS_CONFIG_MISSING',

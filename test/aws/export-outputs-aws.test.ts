@@ -5,10 +5,10 @@ import { CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
-import { exportOutputsAws } from '../../tools/aws/analytics-aws.js';
-import { createViews } from '../../tools/catalog/create-views.js';
-import { openDuckDbEngine } from '../../tools/engines/duckdb-engine.js';
-import { warehousePath } from '../../tools/engines/open-engine.js';
+import { athenaEngineFor } from '../../tools/aws/athena-engine.js';
+import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
+import { warehousePath } from '../../tools/duckdb/warehouse.js';
+import { createViews } from '../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportOutputs } from '../../tools/exports/export-outputs.js';
 import { type FixtureOrder, factTablesSql } from '../sql/fact-fixture.js';
@@ -103,7 +103,10 @@ describe('export-outputs --target aws (moto Athena)', () => {
     await registerAthenaResults(bed.moto, results);
     bed.proxy.use(athenaPaging);
 
-    const result = await exportOutputsAws(bed.session(), awsDir, { pageSize: 5, initialDelayMs: 10 });
+    const result = await exportOutputs(
+      athenaEngineFor(bed.config, bed.clients, { timeoutMs: 10_000, pageSize: 5, initialDelayMs: 10 }),
+      awsDir,
+    );
 
     expect(result.files.map((f) => f.file)).toEqual(CSV_EXPORTS.map((o) => o.file));
     for (const { file, rows } of result.files) {

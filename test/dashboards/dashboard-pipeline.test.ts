@@ -6,11 +6,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { buildDashboard, type DashboardResult } from '../../dashboards/build-dashboard.js';
-import { crawlLocal } from '../../tools/catalog/crawl-local.js';
-import { createViewsOn } from '../../tools/catalog/create-views.js';
+import { createViewsOn } from '../../tools/commands/create-views.js';
 import { dashboardIo } from '../../tools/commands/dashboard.js';
+import { exportOutputsOn } from '../../tools/commands/export-outputs.js';
+import { crawlDuckDb } from '../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
-import { exportOutputsOn } from '../../tools/exports/export-outputs.js';
 import { generateDataset } from '../../tools/generator/index.js';
 import { lakePath } from '../../tools/lib/lake-path.js';
 import { inspectCharts, type LoadReport, launch, loadOffline } from './browser-harness.js';
@@ -34,7 +34,7 @@ beforeAll(async () => {
     force: false,
   });
   await runLocalEtl({ lake });
-  await crawlLocal({ lake });
+  await crawlDuckDb({ lake });
   await createViewsOn({ lake, target: 'local' });
   await exportOutputsOn({ lake, target: 'local' });
   result = await buildDashboard(

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { runTransform } from '../../tools/commands/transform.js';
+import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import type { DbtRunSummary } from '../../tools/engines/dbt-runner.js';
-import { openDuckDbEngine } from '../../tools/engines/duckdb-engine.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { buildLake } from './dbt-lake.js';
 

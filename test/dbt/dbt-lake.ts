@@ -1,8 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { crawlLocal } from '../../tools/catalog/crawl-local.js';
-import { createViewsOn } from '../../tools/catalog/create-views.js';
+import { createViewsOn } from '../../tools/commands/create-views.js';
+import { crawlDuckDb } from '../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../tools/generator/index.js';
 
@@ -17,7 +17,7 @@ export async function buildLake(ordersPerMonth: number, prefix = 'dbt-lake-'): P
   await generateDataset({ lake, from: '2025-01', months: 12, ordersPerMonth, seed: 42, force: false });
   const etl = await runLocalEtl({ lake });
   if (etl.failed.length) throw new Error(`ETL failed: ${JSON.stringify(etl.failed)}`);
-  await crawlLocal({ lake });
+  await crawlDuckDb({ lake });
   await createViewsOn({ target: 'local', lake });
   return lake;
 }

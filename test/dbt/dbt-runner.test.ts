@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ATHENA_ENV, runTransform } from '../../tools/commands/transform.js';
+import { ATHENA_ENV } from '../../tools/aws/dbt-env.js';
+import { runTransform } from '../../tools/commands/transform.js';
 import { summarizeRunResults } from '../../tools/engines/dbt-results.js';
 
 describe('summarizeRunResults', () => {

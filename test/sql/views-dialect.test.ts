@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SQL_DIR, VIEW_FILES } from '../../tools/catalog/create-views.js';
+import { SQL_DIR, VIEW_FILES } from '../../tools/engines/create-views.js';
 import { splitSqlStatements } from '../../tools/engines/sql-script.js';
 import { venvBin } from '../../tools/scripts/ensure-python.js';
 

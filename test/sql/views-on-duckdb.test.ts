@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
-import { createViews } from '../../tools/catalog/create-views.js';
-import { openDuckDbEngine } from '../../tools/engines/duckdb-engine.js';
+import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
+import { createViews } from '../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportQuery } from '../../tools/exports/export-outputs.js';
 import { ORACLE_ROWS } from '../support/metrics-oracle.js';

@@ -1,5 +1,14 @@
 import type { AwsConfig } from './config.js';
 
+/** What dbt/profiles.yml's athena target and sources.yml read on `--target aws`. */
+export const ATHENA_ENV = [
+  'ATHENA_REGION',
+  'ATHENA_S3_STAGING_DIR',
+  'ATHENA_SCHEMA',
+  'ATHENA_WORKGROUP',
+  'STORE_SALES_GLUE_DATABASE',
+] as const;
+
 /**
  * The environment dbt/profiles.yml's `athena` target and sources.yml read, from the resolved
  * AWS configuration: models and views land in the Glue database of the fact tables, query

@@ -1,4 +1,5 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { LAKE } from '../../contracts/lake-layout.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
 import { jsonLogger, type Logger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
@@ -6,7 +7,7 @@ import { S3ObjectStore } from '../../lambda/s3-object-store.js';
 import type { AwsClients } from './clients.js';
 import { mapConcurrent } from './concurrency.js';
 import type { AwsConfig } from './config.js';
-import { resolveRawKeys } from './raw-keys.js';
+import { planAwsRun } from './etl-plan.js';
 import { s3PutEvent } from './s3-event.js';
 
 /** Synchronous invocations in flight: the dev stage reserves 2 concurrent executions for the ETL. */
@@ -37,7 +38,10 @@ export type AwsEtlFileResult =
 export interface AwsEtlSummary {
   /** `lambda <function>` or `local compute`. */
   ranOn: string;
+  /** Refused sources (colliding names) first, then one result per source run. */
   results: AwsEtlFileResult[];
+  /** Raw sources gone from the raw bucket whose outputs this run deleted (`<stem>.*` when unknown). */
+  retired: string[];
   durationMs: number;
 }
 
@@ -63,17 +67,36 @@ function resultFor(key: string, summary: Partial<S3EventSummary> | undefined): A
  * event per source, exactly what the bucket notification sends. Either the deployed function is
  * invoked synchronously (its summary is the response), or, with `localCompute`, the same handler
  * code runs here reading and writing the buckets (backfills without Lambda's limits). A failed
- * source is reported and the others still run.
+ * source is reported and the others still run. First the shared source policy applies: raw objects
+ * sharing a base name are refused (nothing of them is published) and the outputs of raw objects
+ * that are gone are deleted, so both modes need the processed and quarantine buckets.
  */
 export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> {
   const started = performance.now();
   const { config, clients } = options;
   const rawBucket = config.require('rawBucket');
   const region = config.require('region');
-  const sources = await resolveRawKeys(new S3ObjectStore(clients.s3, rawBucket), options.files);
+  // Stores hold nothing but the shared client and a bucket name: cheap to make per use.
+  const storeFor = (bucket: string) => new S3ObjectStore(clients.s3, bucket);
+  const processed = storeFor(config.require('processedBucket'));
+  const quarantine = storeFor(config.require('quarantineBucket'));
+  const { plan, sizes } = await planAwsRun(storeFor(rawBucket), processed, quarantine, options.files);
+  for (const { outputs } of plan.retired) {
+    for (const key of outputs)
+      await (key.startsWith(LAKE.quarantinePrefix) ? quarantine : processed).delete(key);
+  }
+  const refused = plan.refused.map((r): AwsEtlFileResult => ({ key: r.key, ok: false, error: r.error }));
+  const retired = plan.retired.map((r) => r.key);
+  const sources = plan.candidates.map((key) => ({ key, size: sizes.get(key) ?? 0 }));
   const event = (s: { key: string; size: number }) => s3PutEvent(rawBucket, s.key, s.size, region);
   const progress = (key: string, i: number) =>
     options.onProgress?.({ key, index: i + 1, total: sources.length });
+  const done = (ranOn: string, results: AwsEtlFileResult[]): AwsEtlSummary => ({
+    ranOn,
+    results: [...refused, ...results],
+    retired,
+    durationMs: performance.now() - started,
+  });
 
   if (!options.localCompute) {
     const functionName = config.require('etlFunction');
@@ -96,18 +119,16 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
         return resultFor(s.key, body as Partial<S3EventSummary>);
       },
     );
-    return { ranOn: `lambda ${functionName}`, results, durationMs: performance.now() - started };
+    return done(`lambda ${functionName}`, results);
   }
 
-  // Stores hold nothing but the shared client and a bucket name: cheap to make per use.
-  const storeFor = (bucket: string) => new S3ObjectStore(clients.s3, bucket);
   const results: AwsEtlFileResult[] = [];
   for (const [i, s] of sources.entries()) {
     progress(s.key, i);
     const handler = createS3EventHandler({
       storeFor,
-      processed: storeFor(config.require('processedBucket')),
-      quarantine: storeFor(config.require('quarantineBucket')),
+      processed,
+      quarantine,
       log: quietLog(),
       options: {
         onProgress: (bytesRead, sourceBytes) =>
@@ -120,5 +141,5 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
       results.push({ key: s.key, ok: false, error: (err as Error).message });
     }
   }
-  return { ranOn: 'local compute', results, durationMs: performance.now() - started };
+  return done('local compute', results);
 }

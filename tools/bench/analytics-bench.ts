@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crawlLocal } from '../catalog/crawl-local.js';
-import { createViewsOn } from '../catalog/create-views.js';
-import { exportOutputsOn } from '../exports/export-outputs.js';
+import { createViewsOn } from '../commands/create-views.js';
+import { exportOutputsOn } from '../commands/export-outputs.js';
+import { crawlDuckDb } from '../duckdb/duckdb-catalog.js';
 import { elapsed, progress } from '../lib/report.js';
 
 /**
@@ -36,7 +36,7 @@ interface ChildFigures {
 async function child(lake: string): Promise<void> {
   const lap = (start: number) => (performance.now() - start) / 1000;
   const t0 = performance.now();
-  const crawl = await crawlLocal({ lake });
+  const crawl = await crawlDuckDb({ lake });
   const t1 = performance.now();
   await createViewsOn({ target: 'local', lake });
   const t2 = performance.now();

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { crawlLocal } from '../catalog/crawl-local.js';
 import { runTransform } from '../commands/transform.js';
+import { crawlDuckDb } from '../duckdb/duckdb-catalog.js';
 import type { DbtRunSummary } from '../engines/dbt-runner.js';
 import { runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset } from '../generator/index.js';
@@ -42,7 +42,7 @@ async function buildLake(lake: string): Promise<void> {
   const etl = await runLocalEtl({ lake });
   if (etl.failed.length) throw new Error(`ETL failed: ${JSON.stringify(etl.failed)}`);
   progress(`dbt bench: ETL of ${generated.files.length} files in ${elapsed(t)}`);
-  await crawlLocal({ lake });
+  await crawlDuckDb({ lake });
 }
 
 /**

@@ -1,19 +1,18 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { LAKE } from '../../contracts/lake-layout.js';
 import { buildDashboard, type DashboardIo } from '../../dashboards/build-dashboard.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
-import { lakePath } from '../lib/lake-path.js';
-import { type LakeOptions, withLakeOptions } from '../lib/options.js';
+import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
+import { targetFor, withTargetOptions } from '../targets/registry.js';
+
+/** What every `ops` command gives the dashboard: atomic file writes and progress on stderr. */
+export const dashboardIo: DashboardIo = { writeFile: writeFileAtomic, progress };
 
 interface DashboardArgs extends LakeOptions {
   from?: string;
   out?: string;
 }
-
-/** What every `ops` command gives the dashboard: atomic file writes and progress on stderr. */
-export const dashboardIo: DashboardIo = { writeFile: writeFileAtomic, progress };
 
 /**
  * `ops dashboard [--from DIR] [--out DIR]`: renders the offline dashboard (HTML, PDF, PNG) from the
@@ -23,7 +22,7 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
   command: 'dashboard',
   describe: 'render the dashboard (index.html, dashboard.pdf, dashboard.png) from the exported CSVs',
   builder: (y) =>
-    withLakeOptions(y)
+    withTargetOptions(y, { targetFlags: false })
       .option('from', {
         type: 'string',
         describe: 'folder holding the analytics CSVs [default: <lake>/analytics_outputs]',
@@ -36,11 +35,9 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
       }),
   handler: async (args) => {
     const start = performance.now();
+    const published = targetFor(args.target).published(args);
     const result = await buildDashboard(
-      {
-        from: args.from ?? lakePath(args.lake, LAKE.csvExports),
-        out: args.out ?? lakePath(args.lake, LAKE.dashboard),
-      },
+      { from: args.from ?? published.csvDir, out: args.out ?? published.dashboardDir },
       dashboardIo,
     );
     printSummary(`dashboard done in ${elapsed(start)}`, {

@@ -1,26 +1,45 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { etlOnAws } from '../aws/cli-handlers.js';
-import { type AwsArgs, withAwsOptions } from '../aws/options.js';
-import { etlTotals, throwIfEtlFailed } from '../etl/etl-summary.js';
-import { runLocalEtl } from '../etl/run-local-etl.js';
-import { OpsError } from '../lib/errors.js';
-import { type LakeOptions, withLakeOptions } from '../lib/options.js';
-import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
+import type { LakeOptions } from '../lib/options.js';
+import { elapsed, printSummary, progress } from '../lib/report.js';
+import { targetFor, withTargetOptions } from '../targets/registry.js';
+import type { EtlProgress } from '../targets/target.js';
 
-interface EtlArgs extends LakeOptions, AwsArgs {
+interface EtlArgs extends LakeOptions {
   file?: string[];
   force: boolean;
   'local-compute': boolean;
 }
 
-/** `ops etl`: the Lambda's ETL core on the local lake, incremental. */
+/**
+ * Shows ETL progress on stderr: a line when a source starts without byte counts (a remote run),
+ * a progress bar over its bytes when they come (a run in this process).
+ */
+function progressDisplay(bar: cliProgress.SingleBar): (p: EtlProgress) => void {
+  let current = '';
+  return (p) => {
+    const payload = { file: p.key.slice(LAKE.rawPrefix.length), index: p.index, total: p.total };
+    if (p.bytesRead === undefined || p.sourceBytes === undefined) {
+      progress(`etl: ${p.key} (${p.index}/${p.total})`);
+      return;
+    }
+    if (p.key !== current) {
+      if (current) bar.stop();
+      else progress(`etl: ${p.total} file(s) to process`);
+      current = p.key;
+      bar.start(p.sourceBytes, 0, payload);
+    }
+    bar.update(p.bytesRead, payload);
+  };
+}
+
+/** `ops etl`: the Lambda's ETL core over the target's raw sources, incremental. */
 export const etlCommand: CommandModule<object, EtlArgs> = {
   command: 'etl',
   describe: 'flatten new or changed raw files into partitioned Parquet (+ quarantine), as the Lambda does',
   builder: (y) =>
-    withAwsOptions(withLakeOptions(y))
+    withTargetOptions(y)
       .option('file', {
         type: 'string',
         array: true,
@@ -41,63 +60,26 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
       .example('$0 etl --target aws --file orders_2025_01.json', 'invoke the function for one object')
       .epilogue(
         `Reads ${LAKE.rawPrefix}*.json, writes ${LAKE.processedPrefix}<table>/order_year=YYYY/order_month=MM/` +
-          `part-<file>.parquet and ${LAKE.quarantinePrefix}<file>.jsonl; remembers what it did in ${LAKE.etlState}.`,
+          `part-<file>.parquet and ${LAKE.quarantinePrefix}<file>.jsonl; remembers what it did in ${LAKE.etlState}. ` +
+          'On every target, raw files sharing a base name are refused and the outputs of deleted raw files removed.',
       ),
   handler: async (args) => {
-    if (args.target === 'aws') return etlOnAws(args);
     const start = performance.now();
     const bar = new cliProgress.SingleBar(
       { format: 'etl [{bar}] {percentage}% | {file} ({index}/{total})', stream: process.stderr },
       cliProgress.Presets.shades_classic,
     );
-    let current = '';
     try {
-      const s = await runLocalEtl({
-        lake: args.lake,
-        files: args.file,
+      const report = await targetFor(args.target).etl(args, {
+        ...(args.file ? { files: args.file } : {}),
         force: args.force,
-        onProgress: (p) => {
-          const payload = { file: p.key.slice(LAKE.rawPrefix.length), index: p.index, total: p.total };
-          if (p.key !== current) {
-            if (current) bar.stop();
-            else progress(`etl: ${p.total} file(s) to process`);
-            current = p.key;
-            bar.start(p.sourceBytes, 0, payload);
-          }
-          bar.update(p.bytesRead, payload);
-        },
+        localCompute: args['local-compute'],
+        onProgress: progressDisplay(bar),
       });
       bar.stop();
-      if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {
-        throw new OpsError(
-          'ETL_NO_RAW_FILES',
-          `no raw files under ${args.lake}/${LAKE.rawPrefix}`,
-          'run `ops generate` first, or point --lake at your lake',
-        );
-      }
-      for (const r of s.processed) {
-        const reasons = Object.entries(r.byReason).map(([k, v]) => `${k} ${v}`);
-        progress(
-          `  ${r.sourceKey}: read ${formatCount(r.read)}, loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)}` +
-            `${reasons.length ? ` (${reasons.join(', ')})` : ''} -> ${r.files.length} file(s) in ${(r.durationMs / 1000).toFixed(2)} s`,
-        );
-      }
-      const t = etlTotals(s);
-      printSummary(
-        `etl: ${s.processed.length} file(s) processed, ${s.skipped.length} unchanged in ${elapsed(start)}`,
-        {
-          read: formatCount(t.read),
-          loaded: formatCount(t.loaded),
-          quarantined: formatCount(t.quarantined),
-          'deleted raw files (outputs removed)': s.retired.length ? s.retired.join(', ') : 'none',
-          'fact_orders rows': formatCount(t.orderRows),
-          'fact_order_items rows': formatCount(t.itemRows),
-          'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,
-          parquet: `${args.lake}/${LAKE.processedPrefix}`,
-          quarantine: `${args.lake}/${LAKE.quarantinePrefix}`,
-        },
-      );
-      throwIfEtlFailed(s);
+      for (const line of report.sources) progress(line);
+      printSummary(report.title(elapsed(start)), report.fields);
+      if (report.failure) throw report.failure;
     } finally {
       bar.stop();
     }

@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { generateDataset, STORE_OPENS_MONTH } from '../generator/index.js';
-import { OpsError } from '../lib/errors.js';
-import { type LakeOptions, withLakeOptions } from '../lib/options.js';
+import { STORE_OPENS_MONTH } from '../generator/index.js';
+import type { LakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary } from '../lib/report.js';
+import { targetFor, withTargetOptions } from '../targets/registry.js';
 
 interface GenerateArgs extends LakeOptions {
   from: string;
@@ -19,7 +19,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
   command: 'generate',
   describe: 'write synthetic monthly order files (JSON Lines) to <lake>/raw/store_sales/',
   builder: (y) =>
-    withLakeOptions(y)
+    withTargetOptions(y, { targetFlags: false })
       .option('from', {
         type: 'string',
         default: '2025-01',
@@ -50,13 +50,6 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
           'identical files are left alone; files that would change need --force.',
       ),
   handler: async (args) => {
-    if (args.target !== 'local') {
-      throw new OpsError(
-        'LOCAL_ONLY',
-        'generate writes the local lake only',
-        'generate locally, then `ops upload --target aws`',
-      );
-    }
     const start = performance.now();
     const bar = new cliProgress.SingleBar(
       {
@@ -67,8 +60,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
     );
     let started = false;
     try {
-      const s = await generateDataset({
-        lake: args.lake,
+      const s = await targetFor(args.target).generate(args, {
         from: args.from,
         months: args.months,
         ordersPerMonth: args['orders-per-month'],

@@ -1,28 +1,21 @@
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { LAKE } from '../../contracts/lake-layout.js';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
-import { crawlLocal } from '../catalog/crawl-local.js';
-import { createViewsOn } from '../catalog/create-views.js';
-import { describeLocalEtl, throwIfEtlFailed } from '../etl/etl-summary.js';
-import { runLocalEtl } from '../etl/run-local-etl.js';
-import { exportOutputsOn } from '../exports/export-outputs.js';
-import { generateDataset } from '../generator/index.js';
-import { OpsError } from '../lib/errors.js';
-import { lakePath } from '../lib/lake-path.js';
-import { type LakeOptions, withLakeOptions } from '../lib/options.js';
+import type { LakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
+import { targetFor, withTargetOptions } from '../targets/registry.js';
+import type { PipelineStep, Target } from '../targets/target.js';
+import { createViewsOn } from './create-views.js';
 import { dashboardIo } from './dashboard.js';
+import { exportOutputsOn } from './export-outputs.js';
 import { describeTransform, runTransform } from './transform.js';
 
 /** Default demo dataset: a year of data a newcomer waits seconds for. */
 export const PIPELINE_DEFAULTS = { from: '2025-01', months: 12, ordersPerMonth: 5000, seed: 42 } as const;
 
-interface Step {
-  name: string;
-  /** Runs the library function behind the `ops` command of the same name; returns a one-line result. */
-  run: (opts: LakeOptions) => Promise<string>;
-}
+/** Runs the work behind the `ops` command of the same name on a target; returns a one-line result. */
+type StepRunner = (target: Target, opts: LakeOptions) => Promise<string>;
 
 /** Progress callback printing at most one line per 10 % step (the pipeline log stays short). */
 function tenths(label: string): (done: number, total: number) => void {
@@ -35,97 +28,68 @@ function tenths(label: string): (done: number, total: number) => void {
   };
 }
 
-/** The local pipeline, in order. Each step is idempotent, so re-running the pipeline is safe. */
-const steps: Step[] = [
-  {
-    name: 'generate',
-    run: async ({ lake }) => {
-      const onProgress = tenths('orders');
-      const s = await generateDataset({ lake, ...PIPELINE_DEFAULTS, force: false, onProgress });
-      return `${formatCount(s.orders)} orders in ${s.files.length} files (${s.skipped} unchanged)`;
-    },
+/** Every step a target's pipeline may list. Each is idempotent, so re-running the pipeline is safe. */
+const STEPS: Record<PipelineStep, StepRunner> = {
+  generate: async (target, opts) => {
+    const onProgress = tenths('orders');
+    const s = await target.generate(opts, { ...PIPELINE_DEFAULTS, force: false, onProgress });
+    return `${formatCount(s.orders)} orders in ${s.files.length} files (${s.skipped} unchanged)`;
   },
-  {
-    name: 'etl',
-    run: async ({ lake }) => {
-      let current = '';
-      const s = await runLocalEtl({
-        lake,
-        onProgress: (p) => {
-          if (p.key === current) return;
-          current = p.key;
-          progress(`  file ${p.index}/${p.total}: ${p.key}`);
-        },
-      });
-      throwIfEtlFailed(s);
-      return describeLocalEtl(s);
-    },
+  upload: async (target, opts) =>
+    (await target.upload(opts, { concurrency: 3, onProgress: tenths('bytes') })).line,
+  etl: async (target, opts) => {
+    let current = '';
+    const r = await target.etl(opts, {
+      onProgress: (p) => {
+        if (p.key === current) return;
+        current = p.key;
+        progress(`  file ${p.index}/${p.total}: ${p.key}`);
+      },
+    });
+    if (r.failure) throw r.failure;
+    return r.line;
   },
-  {
-    name: 'crawl',
-    run: async ({ lake }) => {
-      const [orders, items] = (await crawlLocal({ lake })).tables;
-      return `fact_orders ${formatCount(orders?.rows ?? 0)} rows, fact_order_items ${formatCount(items?.rows ?? 0)} rows, ${orders?.partitions.length} partitions`;
-    },
+  crawl: async (target, opts) => (await target.crawl(opts)).line,
+  'create-views': async (_target, opts) => {
+    const r = await createViewsOn(opts);
+    return `${r.views.length} views from ${r.files} files`;
   },
-  {
-    name: 'create-views',
-    run: async (opts) => {
-      const r = await createViewsOn(opts);
-      return `${r.views.length} views from ${r.files} files`;
-    },
+  transform: async (target, opts) => {
+    await target.dbt.configure(opts);
+    return describeTransform(await runTransform(opts));
   },
-  {
-    name: 'transform',
-    run: async (opts) => describeTransform(await runTransform(opts)),
+  'export-outputs': async (_target, opts) => {
+    const r = await exportOutputsOn(opts);
+    return `${r.files.length} CSVs in ${r.outDir}`;
   },
-  {
-    name: 'export-outputs',
-    run: async (opts) => {
-      const r = await exportOutputsOn(opts);
-      return `${r.files.length} CSVs in ${r.outDir}`;
-    },
+  dashboard: async (target, opts) => {
+    const { csvDir, dashboardDir } = target.published(opts);
+    const d = await buildDashboard({ from: csvDir, out: dashboardDir }, dashboardIo);
+    return `${d.html} (+ dashboard.pdf, ${d.pdfPages} pages; dashboard.png), data as of ${d.asOf.slice(0, 7)}`;
   },
-  {
-    name: 'dashboard',
-    run: async ({ lake }) => {
-      const d = await buildDashboard(
-        {
-          from: lakePath(lake, LAKE.csvExports),
-          out: lakePath(lake, LAKE.dashboard),
-        },
-        dashboardIo,
-      );
-      return `${d.html} (+ dashboard.pdf, ${d.pdfPages} pages; dashboard.png), data as of ${d.asOf.slice(0, 7)}`;
-    },
-  },
-];
+};
 
 export const pipelineCommand: CommandModule<object, LakeOptions> = {
   command: 'pipeline',
   describe:
-    'run every local step in order: generate, etl, crawl, create-views, transform, export-outputs, dashboard',
+    'run every step that applies to the target, in order (local: generate, etl, crawl, create-views, ' +
+    'transform, export-outputs, dashboard; aws: upload instead of generate)',
   builder: (y) =>
-    withLakeOptions(y).epilogue(
-      `Default data: ${JSON.stringify(PIPELINE_DEFAULTS)}. \`npm start\` runs this.`,
+    withTargetOptions(y).epilogue(
+      `Default data: ${JSON.stringify(PIPELINE_DEFAULTS)}. \`npm start\` runs this. On aws, the raw files ` +
+        'come from the lake (`ops generate` first) and the ETL step invokes the deployed function.',
     ),
   handler: async (opts) => {
-    if (opts.target !== 'local') {
-      throw new OpsError(
-        'PIPELINE_LOCAL_ONLY',
-        'the pipeline runs the local steps',
-        'on aws run `ops upload`, `crawl`, `create-views`, `transform` and `export-outputs` with --target aws (README, "Running on AWS")',
-      );
-    }
+    const target = targetFor(opts.target);
     const start = performance.now();
     const results: Record<string, string> = {};
-    for (const [i, step] of steps.entries()) {
-      process.stderr.write(`\n[${i + 1}/${steps.length}] ${step.name}\n`);
+    for (const [i, step] of target.pipeline.entries()) {
+      process.stderr.write(`\n[${i + 1}/${target.pipeline.length}] ${step}\n`);
       const t = performance.now();
-      results[step.name] = `${await step.run(opts)} (${elapsed(t)})`;
+      results[step] = `${await STEPS[step](target, opts)} (${elapsed(t)})`;
     }
-    printSummary(`\npipeline done in ${elapsed(start)}; lake: ${opts.lake}`, results);
-    const html = pathToFileURL(lakePath(opts.lake, `${LAKE.dashboard}index.html`)).href;
+    printSummary(`\npipeline (${target.name}) done in ${elapsed(start)}; lake: ${opts.lake}`, results);
+    const html = pathToFileURL(path.join(target.published(opts).dashboardDir, 'index.html')).href;
     process.stdout.write(`\nopen the dashboard: ${html}\n`);
   },
 };

@@ -1,24 +1,12 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { LAKE } from '../../contracts/lake-layout.js';
-import { athenaDbtEnv, fillEnv } from '../aws/dbt-env.js';
-import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
-import { DBT_PROJECT_DIR, type DbtRunSummary, type DbtTarget, runDbt } from '../engines/dbt-runner.js';
+import { ATHENA_ENV } from '../aws/dbt-env.js';
+import { DBT_PROJECT_DIR, type DbtRunSummary, runDbt } from '../engines/dbt-runner.js';
 import { OpsError } from '../lib/errors.js';
-import { lakePath } from '../lib/lake-path.js';
-import { type LakeOptions, withLakeOptions } from '../lib/options.js';
+import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 import { ensurePythonEnv } from '../scripts/ensure-python.js';
-
-/** What dbt/profiles.yml's athena target and sources.yml read on `--target aws`. */
-export const ATHENA_ENV = [
-  'ATHENA_REGION',
-  'ATHENA_S3_STAGING_DIR',
-  'ATHENA_SCHEMA',
-  'ATHENA_WORKGROUP',
-  'STORE_SALES_GLUE_DATABASE',
-] as const;
+import { targetFor, withTargetOptions } from '../targets/registry.js';
 
 export interface TransformOptions extends LakeOptions {
   /**
@@ -41,30 +29,17 @@ const count = (c: { passed: number; failed: number; skipped: number }): string =
  * Locally, nothing else may hold the warehouse open for writing while it runs.
  */
 export async function runTransform(opts: TransformOptions): Promise<DbtRunSummary> {
-  const dbtTarget: DbtTarget = opts.target === 'aws' ? 'athena' : 'local';
-  const warehouse = lakePath(opts.lake, LAKE.warehouse);
-  if (dbtTarget === 'local' && !existsSync(warehouse)) {
-    throw new OpsError('NO_WAREHOUSE', `no catalog at ${warehouse}`, 'run `ops etl` and `ops crawl` first');
-  }
-  if (dbtTarget === 'athena') {
-    const missing = ATHENA_ENV.filter((name) => !process.env[name]);
-    if (missing.length) {
-      throw new OpsError(
-        'ATHENA_ENV_MISSING',
-        `--target aws needs ${missing.join(', ')}`,
-        'pass --outputs-file (the stack outputs) or the --workgroup/--database/--results-bucket flags, or export the variables (README, "Running on AWS")',
-      );
-    }
-  }
+  const dbt = targetFor(opts.target).dbt;
+  const { warehouse } = dbt.preflight(opts);
   ensurePythonEnv('dbt');
   const artifacts = opts.artifactsDir ?? DBT_PROJECT_DIR;
   const logFile = path.join(artifacts, 'logs', 'dbt.log');
   const summary = await runDbt({
     args: ['build'],
-    target: dbtTarget,
+    target: dbt.profile,
     targetPath: path.join(artifacts, 'target'),
     logPath: path.join(artifacts, 'logs'),
-    ...(dbtTarget === 'local' ? { warehouse } : {}),
+    ...(warehouse ? { warehouse } : {}),
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
   }).catch((err: unknown) => {
     const message = (err as Error).message;
@@ -89,11 +64,11 @@ export const describeTransform = (s: DbtRunSummary): string =>
   `models ${count(s.models)}; tests ${count(s.tests)}; unit tests ${count(s.unitTests)}`;
 
 /** `ops transform [--target local|aws]`: `dbt build` on the target and a count of what passed. */
-export const transformCommand: CommandModule<object, LakeOptions & AwsArgs> = {
+export const transformCommand: CommandModule<object, LakeOptions> = {
   command: 'transform',
   describe: 'run `dbt build` (staging views, mart tables, their tests) on the target',
   builder: (y) =>
-    withAwsOptions(withLakeOptions(y), { waits: false })
+    withTargetOptions(y, { waits: false })
       .example('$0 transform', 'dbt build on lake/warehouse.duckdb (after `ops crawl`)')
       .example('$0 transform --target aws', 'dbt build --target athena over the Glue tables')
       .epilogue(
@@ -103,11 +78,11 @@ export const transformCommand: CommandModule<object, LakeOptions & AwsArgs> = {
       ),
   handler: async (opts) => {
     const start = performance.now();
-    // Unset ATHENA_* / STORE_SALES_GLUE_DATABASE come from the stack (flags, env, outputs file).
-    if (opts.target === 'aws') fillEnv(process.env, athenaDbtEnv(await awsConfigFrom(opts)));
+    const dbt = targetFor(opts.target).dbt;
+    await dbt.configure(opts);
     const s = await runTransform(opts);
     printSummary(`transform done in ${elapsed(start)} (dbt run ${s.dbtSeconds.toFixed(2)} s)`, {
-      target: opts.target === 'aws' ? 'athena (dbt-athena)' : `duckdb ${lakePath(opts.lake, LAKE.warehouse)}`,
+      target: dbt.describe(opts),
       models: count(s.models),
       'data tests': count(s.tests),
       'unit tests': count(s.unitTests),

@@ -24,10 +24,37 @@ export function describeLocalEtl(s: LocalEtlSummary): string {
   return `${s.processed.length} file(s) processed, ${s.skipped.length} unchanged${retired}; ${formatCount(t.loaded)} orders loaded, ${formatCount(t.quarantined)} quarantined`;
 }
 
-/** Throws the CLI error for a run in which any file failed (the others were still processed). */
-export function throwIfEtlFailed(s: LocalEtlSummary): void {
-  if (!s.failed.length) return;
-  throw new OpsError(
+/** One line per processed file: counts, rejects by reason, files written, time. */
+export function describeProcessed(s: LocalEtlSummary): string[] {
+  return s.processed.map((r) => {
+    const reasons = Object.entries(r.byReason).map(([k, v]) => `${k} ${v}`);
+    return (
+      `  ${r.sourceKey}: read ${formatCount(r.read)}, loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)}` +
+      `${reasons.length ? ` (${reasons.join(', ')})` : ''} -> ${r.files.length} file(s) in ${(r.durationMs / 1000).toFixed(2)} s`
+    );
+  });
+}
+
+/** The summary fields of `ops etl` on the local lake. */
+export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string, string> {
+  const t = etlTotals(s);
+  return {
+    read: formatCount(t.read),
+    loaded: formatCount(t.loaded),
+    quarantined: formatCount(t.quarantined),
+    'deleted raw files (outputs removed)': s.retired.length ? s.retired.join(', ') : 'none',
+    'fact_orders rows': formatCount(t.orderRows),
+    'fact_order_items rows': formatCount(t.itemRows),
+    'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,
+    parquet: `${lake}/${LAKE.processedPrefix}`,
+    quarantine: `${lake}/${LAKE.quarantinePrefix}`,
+  };
+}
+
+/** The CLI error for a run in which any file failed (the others were still processed). */
+export function etlFailure(s: LocalEtlSummary): OpsError | undefined {
+  if (!s.failed.length) return undefined;
+  return new OpsError(
     'ETL_FAILED',
     `${s.failed.length} file(s) failed: ${s.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
     `see ${LAKE.quarantinePrefix}<file>.jsonl; fix or remove the raw file, then run \`ops etl\` again (failed files are retried)`,

@@ -1,10 +1,10 @@
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { ETL_VERSION, type EtlResult, processSource } from '../../lambda/core/process-source.js';
+import { planSources, runDecision } from '../../lambda/core/source-policy.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
-import { type EtlState, readEtlState, writeEtlState } from './etl-state.js';
+import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
 import { fileStamp, sha256File } from './file-fingerprint.js';
-import { collidingSources, retireDeletedSources } from './source-hygiene.js';
 import { resolveSourceKeys } from './source-keys.js';
 
 export interface LocalEtlOptions {
@@ -46,20 +46,36 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const started = performance.now();
   const store = new LocalObjectStore(options.lake);
   const state = await readEtlState(store.root);
-  const raw = (await store.list(LAKE.rawPrefix)).map((o) => o.key).filter(isRawSourceKey);
-  const forced = options.files?.length ? await resolveSourceKeys(store, options.files) : undefined;
-  const retired = await retireDeletedSources(store, state, raw);
-  const colliding = collidingSources(raw);
-  const failed = [...colliding].map(([key, error]) => ({ key, error }));
+  const listed = (await store.list(LAKE.rawPrefix)).map((o) => o.key);
+  const recorded = Object.fromEntries(
+    Object.entries(state.sources).map(([key, s]) => [key, { outputs: sourceOutputs(s) }]),
+  );
+  const sources = listed.filter(isRawSourceKey);
+  const requested = options.files?.length
+    ? resolveSourceKeys(options.files, sources, {
+        location: store.root,
+        emptyHint: 'the lake has no raw files yet; run `ops generate` first',
+      })
+    : undefined;
+  const plan = planSources({ listed, recorded, ...(requested ? { requested } : {}) });
+  for (const { key, outputs } of plan.retired) {
+    for (const out of outputs) await store.delete(out);
+    delete state.sources[key];
+  }
   const todo: string[] = [];
   const skipped: string[] = [];
-  for (const key of forced ?? raw) {
-    if (colliding.has(key)) continue;
-    if (forced || options.force || (await needsRun(store, state, key))) todo.push(key);
+  for (const key of plan.candidates) {
+    if (requested || options.force || (await needsRun(store, state, key))) todo.push(key);
     else skipped.push(key);
   }
 
-  const summary: LocalEtlSummary = { processed: [], skipped, failed, retired, durationMs: 0 };
+  const summary: LocalEtlSummary = {
+    processed: [],
+    skipped,
+    failed: plan.refused.map(({ key, error }) => ({ key, error })),
+    retired: plan.retired.map((r) => r.key),
+    durationMs: 0,
+  };
   for (const [i, key] of todo.entries()) {
     const file = store.pathOf(key);
     try {
@@ -98,16 +114,21 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   return summary;
 }
 
+/** Every key a source's last run published: its Parquet files and its quarantine file. */
+const sourceOutputs = (s: SourceState): string[] => [
+  ...s.files,
+  ...(s.quarantineKey ? [s.quarantineKey] : []),
+];
+
 /** True unless the file, the ETL version and the recorded outputs are all as last time. */
 async function needsRun(store: LocalObjectStore, state: EtlState, key: string): Promise<boolean> {
   const last = state.sources[key];
-  if (!last || last.etlVersion !== ETL_VERSION) return true;
-  for (const out of last.files) if (!(await store.head(out))) return true;
+  let outputsPresent = true;
+  for (const out of last?.files ?? []) if (!(await store.head(out))) outputsPresent = false;
   const file = store.pathOf(key);
   const now = await fileStamp(file);
-  if (now.size !== last.size) return true;
-  if (now.mtimeMs === last.mtimeMs) return false;
-  // Touched but maybe not changed (a regenerated identical file): the content decides.
+  const decision = runDecision(last, { ...now, etlVersion: ETL_VERSION, outputsPresent });
+  if (decision !== 'compare-content' || !last) return decision === 'run';
   if ((await sha256File(file)) !== last.sha256) return true;
   state.sources[key] = { ...last, mtimeMs: now.mtimeMs };
   return false;

@@ -1,24 +1,26 @@
-import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../lib/errors.js';
-import type { LocalObjectStore } from '../storage/local-object-store.js';
 
 /**
  * Turns `--file` arguments into raw keys: a key (`raw/store_sales/orders_2025_01.json`) or a bare
- * file name (`orders_2025_01.json`). Unknown or non-source names fail with the list of choices.
+ * file name (`orders_2025_01.json`), each one of `sources` (the raw sources listed in the store at
+ * `location`). Unknown names fail listing the choices, or `emptyHint` when there are none.
  */
-export async function resolveSourceKeys(store: LocalObjectStore, names: string[]): Promise<string[]> {
+export function resolveSourceKeys(
+  names: readonly string[],
+  sources: readonly string[],
+  where: { location: string; emptyHint: string },
+): string[] {
   const keys: string[] = [];
   for (const name of names) {
     const key = name.includes('/') ? name : `${LAKE.rawPrefix}${name}`;
-    if (!isRawSourceKey(key) || !(await store.head(key))) {
-      const available = (await store.list(LAKE.rawPrefix)).map((o) => o.key).filter(isRawSourceKey);
+    if (!sources.includes(key)) {
       throw new OpsError(
         'ETL_UNKNOWN_FILE',
-        `"${name}" is not a raw source in ${store.root}`,
-        available.length
-          ? `raw sources: ${available.slice(0, 5).join(', ')}${available.length > 5 ? ', …' : ''}`
-          : 'the lake has no raw files yet; run `ops generate` first',
+        `"${name}" is not a raw source in ${where.location}`,
+        sources.length
+          ? `raw sources: ${sources.slice(0, 5).join(', ')}${sources.length > 5 ? ', …' : ''}`
+          : where.emptyHint,
       );
     }
     if (!keys.includes(key)) keys.push(key);

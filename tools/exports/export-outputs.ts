@@ -1,12 +1,8 @@
 import path from 'node:path';
 import { CSV_EXPORTS, type CsvExportSpec } from '../../contracts/csv-exports.js';
-import { LAKE } from '../../contracts/lake-layout.js';
-import { withEngine } from '../engines/open-engine.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { OpsError } from '../lib/errors.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
-import { lakePath } from '../lib/lake-path.js';
-import type { LakeOptions } from '../lib/options.js';
 import { progress } from '../lib/report.js';
 import { toCsv } from './csv.js';
 
@@ -15,9 +11,6 @@ export interface ExportResult {
   outDir: string;
   files: { file: string; rows: number }[];
 }
-
-/** Default output folder: `<lake>/analytics_outputs`. */
-export const defaultOutDir = (lake: string): string => lakePath(lake, LAKE.csvExports);
 
 /** The query behind one export file: its columns, in contract order, in a total order. */
 export const exportQuery = (spec: CsvExportSpec): string =>
@@ -71,10 +64,4 @@ export async function exportOutputs(engine: QueryEngine, outDir: string): Promis
   }
   for (const r of rendered) await writeFileAtomic(path.join(outDir, r.file), r.csv);
   return { outDir, files: rendered.map(({ file, rows }) => ({ file, rows })) };
-}
-
-/** `ops export-outputs` on a target: reads the views read-only and writes to `out`. */
-export function exportOutputsOn(opts: LakeOptions & { out?: string }): Promise<ExportResult> {
-  const outDir = path.resolve(opts.out ?? defaultOutDir(opts.lake));
-  return withEngine({ ...opts, readOnly: true }, (engine) => exportOutputs(engine, outDir));
 }

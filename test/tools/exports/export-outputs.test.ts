@@ -5,10 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../../contracts/csv-exports.js';
-import { createViews } from '../../../tools/catalog/create-views.js';
-import { openDuckDbEngine } from '../../../tools/engines/duckdb-engine.js';
-import { warehousePath } from '../../../tools/engines/open-engine.js';
-import { exportOutputsOn } from '../../../tools/exports/export-outputs.js';
+import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
+import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
+import { warehousePath } from '../../../tools/duckdb/warehouse.js';
+import { createViews } from '../../../tools/engines/create-views.js';
 import { type FixtureOrder, factTablesSql } from '../../sql/fact-fixture.js';
 
 const run = promisify(execFile);

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { LAKE } from '../../contracts/lake-layout.js';
+import type { QueryEngine } from '../engines/query-engine.js';
 import { OpsError } from '../lib/errors.js';
 import { lakePath } from '../lib/lake-path.js';
-import type { LakeOptions } from '../lib/options.js';
 import { openDuckDbEngine } from './duckdb-engine.js';
-import type { QueryEngine } from './query-engine.js';
 
-/** Where the local catalog lives: `<lake>/warehouse.duckdb`. */
+/** Where the DuckDB catalog lives: `<lake>/warehouse.duckdb`. */
 export const warehousePath = (lake: string): string => lakePath(lake, LAKE.warehouse);
 
-/** How a command uses the catalog. */
-export interface EngineAccess {
+/** How a command uses the warehouse. */
+export interface WarehouseAccess {
+  lake: string;
   /** Readers (exports) open read-only: they may run beside other readers. */
   readOnly?: boolean;
   /** Only the crawl creates the local catalog; everyone else needs it to exist. */
@@ -18,17 +18,10 @@ export interface EngineAccess {
 }
 
 /**
- * Opens the query engine of a target: locally the DuckDB warehouse of the lake.
- * The Athena engine plugs in here for `--target aws`.
+ * Opens the lake's DuckDB warehouse, the local target's catalog and query engine. Only the crawl
+ * creates it; everyone else needs it to exist.
  */
-export async function openEngine(opts: LakeOptions & EngineAccess): Promise<QueryEngine> {
-  if (opts.target !== 'local') {
-    throw new OpsError(
-      'ENGINE_UNAVAILABLE',
-      `no query engine for --target ${opts.target} yet`,
-      'run the analytics steps with --target local',
-    );
-  }
+export async function openWarehouse(opts: WarehouseAccess): Promise<QueryEngine> {
   const file = warehousePath(opts.lake);
   if (!opts.create && !existsSync(file)) {
     throw new OpsError('NO_WAREHOUSE', `no catalog at ${file}`, 'run `ops crawl` (after `ops etl`) first');
@@ -46,11 +39,11 @@ export async function openEngine(opts: LakeOptions & EngineAccess): Promise<Quer
 }
 
 /** Runs `work` with an engine and always closes it, so the warehouse file lock is released. */
-export async function withEngine<T>(
-  opts: LakeOptions & EngineAccess,
+export async function withWarehouse<T>(
+  opts: WarehouseAccess,
   work: (engine: QueryEngine) => Promise<T>,
 ): Promise<T> {
-  const engine = await openEngine(opts);
+  const engine = await openWarehouse(opts);
   try {
     return await work(engine);
   } finally {

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { warehousePath, withEngine } from '../engines/open-engine.js';
+import { warehousePath, withWarehouse } from '../duckdb/warehouse.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { OpsError } from '../lib/errors.js';
 import { lakePath } from '../lib/lake-path.js';
@@ -53,7 +53,7 @@ async function describeTable(engine: QueryEngine, name: string) {
  * `<lake>/warehouse.duckdb`, in one transaction, and reports partitions and row counts.
  * Fails with NO_FACT_DATA when the ETL has written no Parquet yet.
  */
-export async function crawlLocal(opts: { lake: string }): Promise<CrawlResult> {
+export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> {
   const files = await Promise.all(FACT_TABLES.map((t) => countParquet(opts.lake, t.prefix)));
   const empty = FACT_TABLES.filter((_, i) => files[i] === 0).map((t) => t.prefix);
   if (empty.length) {
@@ -63,7 +63,7 @@ export async function crawlLocal(opts: { lake: string }): Promise<CrawlResult> {
       'run `ops generate` and `ops etl` first (or pass the right --lake)',
     );
   }
-  return withEngine({ target: 'local', lake: opts.lake, create: true }, async (engine) => {
+  return withWarehouse({ lake: opts.lake, create: true }, async (engine) => {
     try {
       // Describing reads every file: a broken one fails the crawl before the views commit.
       const tables = await engine.transaction!(async () => {

@@ -2,16 +2,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crawlLocal } from '../../../tools/catalog/crawl-local.js';
-import { openDuckDbEngine } from '../../../tools/engines/duckdb-engine.js';
-import { warehousePath } from '../../../tools/engines/open-engine.js';
+import { crawlDuckDb } from '../../../tools/duckdb/duckdb-catalog.js';
+import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
+import { warehousePath } from '../../../tools/duckdb/warehouse.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../../tools/generator/index.js';
 import { OpsError } from '../../../tools/lib/errors.js';
 
 const spec = (from: string, months: number) => ({ from, months, ordersPerMonth: 200, seed: 3, force: false });
 
-describe('crawlLocal', () => {
+describe('crawlDuckDb', () => {
   let lake: string;
   beforeAll(async () => {
     lake = await mkdtemp(path.join(os.tmpdir(), 'crawl-'));
@@ -19,7 +19,7 @@ describe('crawlLocal', () => {
   afterAll(() => rm(lake, { recursive: true, force: true }));
 
   it('refuses a lake without Parquet, and says to run the ETL', async () => {
-    const error = await crawlLocal({ lake }).catch((e: unknown) => e);
+    const error = await crawlDuckDb({ lake }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(OpsError);
     expect(error).toMatchObject({ code: 'NO_FACT_DATA', hint: expect.stringMatching(/ops etl/) });
@@ -29,7 +29,7 @@ describe('crawlLocal', () => {
     await generateDataset({ lake, ...spec('2025-01', 1) });
     await runLocalEtl({ lake });
 
-    const result = await crawlLocal({ lake });
+    const result = await crawlDuckDb({ lake });
 
     expect(result.tables.map((t) => [t.name, t.partitions, t.files])).toEqual([
       ['fact_orders', ['2025-01'], 1],
@@ -54,7 +54,7 @@ describe('crawlLocal', () => {
     await generateDataset({ lake, ...spec('2025-02', 1) });
     await runLocalEtl({ lake });
 
-    const result = await crawlLocal({ lake });
+    const result = await crawlDuckDb({ lake });
 
     expect(result.tables.map((t) => t.partitions)).toEqual([
       ['2025-01', '2025-02'],
@@ -67,7 +67,7 @@ describe('crawlLocal', () => {
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'part-broken.parquet'), 'not parquet');
 
-    const error = await crawlLocal({ lake }).catch((e: unknown) => e);
+    const error = await crawlDuckDb({ lake }).catch((e: unknown) => e);
     await rm(dir, { recursive: true });
 
     expect(error).toMatchObject({ code: 'CRAWL_FAILED', hint: expect.stringMatching(/ops etl/) });

@@ -2,8 +2,9 @@ import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createViews, createViewsOn, SQL_DIR, type VIEW_FILES } from '../../../tools/catalog/create-views.js';
-import { openDuckDbEngine } from '../../../tools/engines/duckdb-engine.js';
+import { createViewsOn } from '../../../tools/commands/create-views.js';
+import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
+import { createViews, SQL_DIR, type VIEW_FILES } from '../../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../../tools/engines/query-engine.js';
 import { OpsError } from '../../../tools/lib/errors.js';
 

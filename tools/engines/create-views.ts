@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withEngine } from '../engines/open-engine.js';
-import type { QueryEngine } from '../engines/query-engine.js';
-import { readSqlFile, type SqlStatement } from '../engines/sql-script.js';
 import { OpsError } from '../lib/errors.js';
-import type { LakeOptions } from '../lib/options.js';
+import type { QueryEngine } from './query-engine.js';
+import { readSqlFile, type SqlStatement } from './sql-script.js';
 
 /** The project's `sql/` folder. */
 export const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'sql');
@@ -65,9 +63,4 @@ async function execStatement(engine: QueryEngine, s: SqlStatement): Promise<void
       { cause: err },
     );
   }
-}
-
-/** `ops create-views` on a target: opens its engine, runs the view files, closes it. */
-export function createViewsOn(opts: LakeOptions, sqlDir: string = SQL_DIR): Promise<CreateViewsResult> {
-  return withEngine(opts, (engine) => createViews(engine, sqlDir));
 }

@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { QueryEngine, SqlRow } from './query-engine.js';
+import type { QueryEngine, SqlRow } from '../engines/query-engine.js';
 
 /** How to open the database file. */
 export interface DuckDbEngineOptions {

@@ -1,7 +1,7 @@
-import { type AthenaRunOptions, type AthenaTarget, runQuery } from '../aws/athena-query.js';
-import type { AwsClients } from '../aws/clients.js';
-import type { AwsConfig } from '../aws/config.js';
-import type { QueryEngine } from './query-engine.js';
+import type { QueryEngine } from '../engines/query-engine.js';
+import { type AthenaRunOptions, type AthenaTarget, runQuery } from './athena-query.js';
+import type { AwsClients } from './clients.js';
+import type { AwsConfig } from './config.js';
 
 /**
  * Amazon Athena (engine v3) as a `QueryEngine`: each statement is one query execution in the

@@ -1,0 +1,130 @@
+import { athenaEngineFor } from '../aws/athena-engine.js';
+import type { AthenaRunOptions } from '../aws/athena-query.js';
+import { crawlAws } from '../aws/crawl-aws.js';
+import { ATHENA_ENV, athenaDbtEnv, fillEnv } from '../aws/dbt-env.js';
+import { runAwsEtl } from '../aws/etl-aws.js';
+import { awsEtlReport } from '../aws/etl-report.js';
+import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
+import { withAwsSession } from '../aws/session.js';
+import { uploadRawFiles } from '../aws/upload.js';
+import { publishedInLake } from '../exports/published.js';
+import { OpsError } from '../lib/errors.js';
+import { progress } from '../lib/report.js';
+import type { Target, TargetArgs } from './target.js';
+
+/** The AWS flags of a command's parsed arguments (`addOptions` added them). */
+const aws = (args: TargetArgs): AwsArgs => args as unknown as AwsArgs;
+
+/** Progress of Athena queries for long commands: one stderr line when a query starts running. */
+const athenaProgress: Pick<AthenaRunOptions, 'onState'> = {
+  onState: (id, state) => {
+    if (state === 'RUNNING') progress(`  athena: query ${id.slice(0, 8)} running`);
+  },
+};
+
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/**
+ * The deployed stack: S3 buckets are the object store, the ETL Lambda (or its handler run here)
+ * processes raw objects, the Glue crawler catalogs the facts, Athena queries them, dbt-athena
+ * builds the marts. Resource names come from flags, environment or the stack's outputs file.
+ */
+export const awsTarget: Target = {
+  name: 'aws',
+  summary: 'the deployed AWS stack (S3, Lambda, Glue, Athena)',
+  pipeline: ['upload', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
+  addOptions: (y, { waits }) => withAwsOptions(y, { waits }),
+  generate: async () => {
+    throw new OpsError(
+      'LOCAL_ONLY',
+      'generate writes the local lake only',
+      'generate locally, then `ops upload --target aws`',
+    );
+  },
+  upload: async (args, request) => {
+    const s = await withAwsSession(aws(args), ({ config, clients }) =>
+      uploadRawFiles({
+        s3: clients.s3,
+        bucket: config.require('rawBucket'),
+        lake: args.lake,
+        concurrency: request.concurrency,
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      }),
+    );
+    const seconds = s.durationMs / 1000;
+    const multipart = s.uploaded.filter((u) => u.multipart).length;
+    const counts = `${s.uploaded.length} file(s) uploaded, ${s.skipped.length} unchanged`;
+    return {
+      title: (elapsed) => `upload: ${counts} in ${elapsed}`,
+      line: `${counts} to ${s.destination}`,
+      fields: {
+        uploaded: s.uploaded.length
+          ? `${mb(s.bytes)} (${multipart} multipart) at ${mb(s.bytes / Math.max(seconds, 0.001))}/s`
+          : 'nothing: every object already holds the same content',
+        destination: s.destination,
+        next: s.uploaded.length
+          ? 'the ETL Lambda processes each uploaded file; when it is done, `ops crawl --target aws`'
+          : '`ops etl --target aws --file NAME` reprocesses an object',
+      },
+    };
+  },
+  etl: async (args, request) =>
+    awsEtlReport(
+      await withAwsSession(aws(args), ({ config, clients }) =>
+        runAwsEtl({
+          config,
+          clients,
+          ...(request.files?.length ? { files: request.files } : {}),
+          localCompute: Boolean(request.localCompute),
+          ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        }),
+      ),
+    ),
+  crawl: async (args) => {
+    const result = await withAwsSession(aws(args), ({ config, clients, timeoutMs }) =>
+      crawlAws(config, clients, { timeoutMs, onState: (s) => progress(`crawl: crawler ${s.toLowerCase()}`) }),
+    );
+    const fields: Record<string, string> = {
+      crawler: result.crawl
+        ? `${result.crawl.crawler} ${result.crawl.joined ? 'joined a running crawl' : 'started'}, ${result.crawl.status}`
+        : 'none: partitions are projected (catalog_mode projection)',
+    };
+    for (const t of result.catalog.tables) {
+      const span = t.partitions.length ? ` (${t.partitions[0]} .. ${t.partitions.at(-1)})` : '';
+      fields[t.name] = t.projected
+        ? `projected partitions, ${t.location}`
+        : `${t.partitions.length} partitions${span}, ${t.location}`;
+    }
+    const catalog = `Glue database ${result.catalog.database}`;
+    return {
+      title: (elapsed) => `crawl done in ${elapsed}; catalog: ${catalog}`,
+      fields,
+      line: `${result.catalog.tables.map((t) => t.name).join(', ')} in ${catalog}`,
+    };
+  },
+  // Athena is stateless per query: readers and writers need nothing different.
+  withQueryEngine: (args, _access, work) =>
+    withAwsSession(aws(args), (s) =>
+      work(athenaEngineFor(s.config, s.clients, { ...athenaProgress, timeoutMs: s.timeoutMs })),
+    ),
+  dbt: {
+    profile: 'athena',
+    describe: () => 'athena (dbt-athena)',
+    // Unset ATHENA_* / STORE_SALES_GLUE_DATABASE come from the stack (flags, env, outputs file).
+    configure: async (args) => {
+      fillEnv(process.env, athenaDbtEnv(await awsConfigFrom(aws(args))));
+    },
+    preflight: () => {
+      const missing = ATHENA_ENV.filter((name) => !process.env[name]);
+      if (missing.length) {
+        throw new OpsError(
+          'ATHENA_ENV_MISSING',
+          `--target aws needs ${missing.join(', ')}`,
+          'pass --outputs-file (the stack outputs) or the --workgroup/--database/--results-bucket flags, or export the variables (README, "Running on AWS")',
+        );
+      }
+      return {};
+    },
+  },
+  published: (args) => publishedInLake(args.lake),
+};

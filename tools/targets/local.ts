@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { LAKE } from '../../contracts/lake-layout.js';
+import { crawlDuckDb } from '../duckdb/duckdb-catalog.js';
+import { warehousePath, withWarehouse } from '../duckdb/warehouse.js';
+import { describeLocalEtl, describeProcessed, etlFailure, localEtlFields } from '../etl/etl-summary.js';
+import { runLocalEtl } from '../etl/run-local-etl.js';
+import { publishedInLake } from '../exports/published.js';
+import { generateDataset } from '../generator/index.js';
+import { OpsError } from '../lib/errors.js';
+import { formatCount } from '../lib/report.js';
+import type { Target } from './target.js';
+
+/**
+ * The local target: the lake folder is the object store, the ETL runs in this process, DuckDB
+ * (`<lake>/warehouse.duckdb`) is catalog and query engine, dbt-duckdb builds the marts.
+ */
+export const localTarget: Target = {
+  name: 'local',
+  summary: 'the local lake folder + DuckDB',
+  pipeline: ['generate', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
+  addOptions: (y) => y,
+  generate: (args, request) => generateDataset({ lake: args.lake, ...request }),
+  upload: async () => {
+    throw new OpsError(
+      'UPLOAD_NEEDS_AWS',
+      'upload copies raw files to S3',
+      'run it with --target aws (locally, `ops etl` reads the lake directly)',
+    );
+  },
+  etl: async (args, request) => {
+    const s = await runLocalEtl({
+      lake: args.lake,
+      ...(request.files ? { files: request.files } : {}),
+      force: request.force ?? false,
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    });
+    if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {
+      throw new OpsError(
+        'ETL_NO_RAW_FILES',
+        `no raw files under ${args.lake}/${LAKE.rawPrefix}`,
+        'run `ops generate` first, or point --lake at your lake',
+      );
+    }
+    const failure = etlFailure(s);
+    return {
+      title: (elapsed) =>
+        `etl: ${s.processed.length} file(s) processed, ${s.skipped.length} unchanged in ${elapsed}`,
+      fields: localEtlFields(s, args.lake),
+      line: describeLocalEtl(s),
+      sources: describeProcessed(s),
+      ...(failure ? { failure } : {}),
+    };
+  },
+  crawl: async (args) => {
+    const result = await crawlDuckDb({ lake: args.lake });
+    const fields: Record<string, string> = {};
+    for (const t of result.tables) {
+      const span = t.partitions.length ? ` (${t.partitions[0]} .. ${t.partitions.at(-1)})` : '';
+      fields[t.name] = `${t.rows} rows, ${t.partitions.length} partitions${span}, ${t.files} files`;
+    }
+    const [orders, items] = result.tables;
+    return {
+      title: (elapsed) => `crawl done in ${elapsed}; catalog: ${result.warehouse}`,
+      fields,
+      line: `fact_orders ${formatCount(orders?.rows ?? 0)} rows, fact_order_items ${formatCount(items?.rows ?? 0)} rows, ${orders?.partitions.length} partitions`,
+    };
+  },
+  withQueryEngine: (args, access, work) =>
+    withWarehouse({ lake: args.lake, readOnly: access.readOnly }, work),
+  dbt: {
+    profile: 'local',
+    describe: (args) => `duckdb ${warehousePath(args.lake)}`,
+    configure: async () => undefined,
+    preflight: (args) => {
+      const warehouse = warehousePath(args.lake);
+      if (!existsSync(warehouse)) {
+        throw new OpsError(
+          'NO_WAREHOUSE',
+          `no catalog at ${warehouse}`,
+          'run `ops etl` and `ops crawl` first',
+        );
+      }
+      return { warehouse };
+    },
+  },
+  published: (args) => publishedInLake(args.lake),
+};

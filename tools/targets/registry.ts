@@ -1,0 +1,46 @@
+import type { Argv } from 'yargs';
+import { OpsError } from '../lib/errors.js';
+import { type LakeOptions, withLakeOptions } from '../lib/options.js';
+import { awsTarget } from './aws.js';
+import { localTarget } from './local.js';
+import type { Target } from './target.js';
+
+/** Every target by its `--target` name; the only place that maps a name to its module. */
+const TARGETS: Record<string, Target> = { local: localTarget, aws: awsTarget };
+
+/** The `--target` choices, the default first. */
+export const TARGET_NAMES = Object.keys(TARGETS);
+
+/** The target named `name`; an unknown name fails listing the known ones. */
+export function targetFor(name: string): Target {
+  const target = TARGETS[name];
+  if (!target) {
+    throw new OpsError(
+      'UNKNOWN_TARGET',
+      `no target "${name}"`,
+      `choose one of ${TARGET_NAMES.join(', ')} (tools/targets/registry.ts)`,
+    );
+  }
+  return target;
+}
+
+/**
+ * Adds `--target` (choices from this registry), `--lake` and every target's own flags to a
+ * command; `waits` adds the flags of commands that wait on remote work (AWS `--timeout`), and
+ * `targetFlags: false` leaves the targets' flags out for commands that never reach a target.
+ */
+export function withTargetOptions<T>(
+  y: Argv<T>,
+  { waits = true, targetFlags = true } = {},
+): Argv<T & LakeOptions> {
+  let out = withLakeOptions(y).option('target', {
+    choices: TARGET_NAMES,
+    default: TARGET_NAMES[0],
+    describe: Object.values(TARGETS)
+      .map((t) => `${t.name}: ${t.summary}`)
+      .join('; '),
+  }) as unknown as Argv<T & LakeOptions>;
+  if (!targetFlags) return out;
+  for (const target of Object.values(TARGETS)) out = target.addOptions(out, { waits });
+  return out;
+}

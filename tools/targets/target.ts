@@ -1,0 +1,110 @@
+import type { Argv } from 'yargs';
+import type { DbtTarget } from '../engines/dbt-runner.js';
+import type { QueryEngine } from '../engines/query-engine.js';
+import type { Published } from '../exports/published.js';
+import type { GenerateOptions, GenerateSummary } from '../generator/index.js';
+import type { OpsError } from '../lib/errors.js';
+import type { LakeOptions } from '../lib/options.js';
+
+/**
+ * A place the platform runs: where raw files live, what catalogs and queries the facts, which dbt
+ * profile builds the marts. Commands take every target-specific piece from here and never test
+ * the target's name; a target that lacks a capability throws the OpsError saying what to do.
+ */
+export interface Target {
+  readonly name: string;
+  /** One line for `--target`'s help. */
+  readonly summary: string;
+  /** The steps `ops pipeline` runs on this target, in order. */
+  readonly pipeline: readonly PipelineStep[];
+  /** Adds the target's own flags to a command; `waits` for commands that wait on remote work. */
+  addOptions<T>(y: Argv<T>, opts: { waits: boolean }): Argv<T>;
+  /** Writes the synthetic raw files into the target's raw store. */
+  generate(args: TargetArgs, request: Omit<GenerateOptions, 'lake'>): Promise<GenerateSummary>;
+  /** Copies the lake's raw files to the target's raw store. */
+  upload(args: TargetArgs, request: UploadRequest): Promise<StepReport>;
+  /** Runs the ETL over the target's raw sources under the shared source policy. */
+  etl(args: TargetArgs, request: EtlRequest): Promise<EtlReport>;
+  /** Registers the fact tables and their partitions in the target's catalog. */
+  crawl(args: TargetArgs): Promise<StepReport>;
+  /** Runs `work` on the target's query engine (views, exports) and releases it after. */
+  withQueryEngine<T>(
+    args: TargetArgs,
+    access: { readOnly: boolean },
+    work: (engine: QueryEngine) => Promise<T>,
+  ): Promise<T>;
+  readonly dbt: DbtBinding;
+  /** Where results are published by default: the analytics CSVs (the dashboard reads them) and the dashboard. */
+  published(args: TargetArgs): Published;
+}
+
+/** The steps of `ops pipeline`, each the `ops` command of the same name. */
+export const PIPELINE_STEPS = [
+  'generate',
+  'upload',
+  'etl',
+  'crawl',
+  'create-views',
+  'transform',
+  'export-outputs',
+  'dashboard',
+] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+/**
+ * A command's parsed arguments as a target sees them: the shared ones, typed; yargs also carries
+ * the flags the target added with `addOptions`, which only that target reads.
+ */
+export type TargetArgs = LakeOptions;
+
+/** What a step did: the summary's title given the elapsed time, its fields, a pipeline line. */
+export interface StepReport {
+  title(elapsed: string): string;
+  fields: Record<string, string | number>;
+  line: string;
+}
+
+export interface UploadRequest {
+  concurrency: number;
+  /** Bytes sent of the total, as the upload goes. */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+/** A source starts (no bytes yet) or has `bytesRead` of `sourceBytes` read. */
+export interface EtlProgress {
+  key: string;
+  /** 1-based position among the sources this run processes, and their count. */
+  index: number;
+  total: number;
+  bytesRead?: number;
+  sourceBytes?: number;
+}
+
+export interface EtlRequest {
+  /** Process these raw sources (keys or file names) even if unchanged. */
+  files?: string[];
+  /** Process every raw source, changed or not. */
+  force?: boolean;
+  /** Run the ETL in this process rather than where the target runs it (AWS: the Lambda). */
+  localCompute?: boolean;
+  onProgress?: (p: EtlProgress) => void;
+}
+
+/** What an ETL run did; `failure` is thrown after the report is printed. */
+export interface EtlReport extends StepReport {
+  /** One line per processed source. */
+  sources: string[];
+  failure?: OpsError;
+}
+
+/** How `ops transform` runs dbt on a target. */
+export interface DbtBinding {
+  /** The dbt/profiles.yml target. */
+  readonly profile: DbtTarget;
+  /** Where the models land, for the summary. */
+  describe(args: TargetArgs): string;
+  /** Fills what dbt reads from the environment (AWS: the stack's Athena settings) unless set. */
+  configure(args: TargetArgs): Promise<void>;
+  /** Checks what must exist before dbt starts; returns the DuckDB file dbt opens, if any. */
+  preflight(args: TargetArgs): { warehouse?: string };
+}
