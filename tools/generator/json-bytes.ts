@@ -9,7 +9,7 @@ import {
 } from '../../contracts/raw-order.js';
 import type { ByteSink } from './byte-sink.js';
 import { isoDate } from './calendar.js';
-import { PRODUCTS } from './catalog.js';
+import { PRODUCTS } from './product-catalog.js';
 import { MAX_LINES, MAX_PAYMENTS, type OrderDraft } from './order-draft.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   SEGMENTS,
 } from '../../contracts/raw-order.js';
 import { isoDate, monthOf } from './calendar.js';
-import { categorySpec, PRODUCT_POPULARITY, PRODUCTS } from './catalog.js';
+import { categorySpec, PRODUCT_POPULARITY, PRODUCTS } from './product-catalog.js';
 import { type DayContext, MAX_LINES, type OrderDraft } from './order-draft.js';
 import { fillPayments } from './payments.js';
 import { cumulative, fmix32, hash32, type Rng } from './random.js';

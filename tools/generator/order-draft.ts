@@ -11,7 +11,7 @@ import {
   SEGMENTS,
 } from '../../contracts/raw-order.js';
 import { isoDate } from './calendar.js';
-import { PRODUCTS, type Product } from './catalog.js';
+import { PRODUCTS, type Product } from './product-catalog.js';
 import { type Customer, newCustomer } from './customers.js';
 
 /** Most lines and payments one generated order can have. */
