@@ -64,9 +64,8 @@ describe('Glue catalog, projection mode (prod)', () => {
   });
 
   it('defines exactly the contract tables', () => {
-    expect(resourcesOf(synth.stacks.prod, 'aws_glue_catalog_table').map(([, t]) => t.name)).toEqual(
-      FACT_TABLE_NAMES,
-    );
+    const names = resourcesOf(synth.stacks.prod, 'aws_glue_catalog_table').map(([, t]) => t.name);
+    expect(names.sort()).toEqual([...FACT_TABLE_NAMES].sort());
   });
 
   it.each(FACT_TABLE_NAMES)('defines %s with the contract columns and types', (name) => {
