@@ -60,7 +60,11 @@ export async function checkFactFiles(engine: QueryEngine, lake: string, table: F
       'WHERE num_children IS NULL ORDER BY file_name, column_id',
   );
   const byFile = new Map<string, typeof rows>();
-  for (const r of rows) byFile.set(String(r.file), [...(byFile.get(String(r.file)) ?? []), r]);
+  for (const r of rows) {
+    const columns = byFile.get(String(r.file));
+    if (columns) columns.push(r);
+    else byFile.set(String(r.file), [r]);
+  }
   const expected = signature(FACT_TABLES[table].columns.map((c) => ({ name: c.name, type: duckdbType(c) })));
   for (const [file, columns] of byFile) {
     const actual = signature(columns.map((c) => ({ name: String(c.name), type: String(c.type) })));
