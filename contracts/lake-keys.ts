@@ -1,13 +1,10 @@
+import { FACT_TABLES, type FactTable } from './fact-tables.js';
 import { LAKE } from './lake-layout.js';
 
 /**
  * Object keys the ETL reads and writes (docs/contracts.md, "Lake layout"). Output names derive from the
  * source key alone, so processing a source again overwrites its own files and nobody else's.
  */
-
-/** The two fact tables, in the order the ETL writes them. */
-export const FACT_TABLES = ['fact_orders', 'fact_order_items'] as const;
-export type FactTable = (typeof FACT_TABLES)[number];
 
 /** Raw file extensions the ETL accepts: JSON Lines (or one JSON array, sniffed from the content). */
 const SOURCE_EXTENSIONS = ['.json', '.jsonl', '.ndjson'];
@@ -32,7 +29,7 @@ export const partitionLabel = (year: number, month: number): string =>
 
 /** Folder of one partition of a fact table, Hive style with zero-padded string values. */
 export const partitionPrefix = (table: FactTable, year: number, month: number): string =>
-  `${LAKE.processedPrefix}${table}/order_year=${year}/order_month=${String(month).padStart(2, '0')}/`;
+  `${tablePrefix(table)}order_year=${year}/order_month=${String(month).padStart(2, '0')}/`;
 
 /** The Parquet file one source contributes to one partition. */
 export const factFileKey = (table: FactTable, year: number, month: number, stem: string): string =>
@@ -45,7 +42,7 @@ export const partFileName = (stem: string): string => `part-${stem}.parquet`;
 export const quarantineKey = (stem: string): string => `${LAKE.quarantinePrefix}${stem}.jsonl`;
 
 /** Prefix under which a table's Parquet files live (all partitions). */
-export const tablePrefix = (table: FactTable): string => `${LAKE.processedPrefix}${table}/`;
+export const tablePrefix = (table: FactTable): string => FACT_TABLES[table].prefix;
 
 /** `raw/store_sales/orders_2025_01.json` for year 2025, month 1: the generator's monthly file. */
 export const rawMonthKey = (year: number, month: number): string =>

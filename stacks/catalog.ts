@@ -3,10 +3,11 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table/ind
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler/index.js';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { Construct } from 'constructs';
+import { FACT_TABLE_NAMES, FACT_TABLES } from '../contracts/fact-tables.js';
 import { LAKE } from '../contracts/lake-layout.js';
 import type { StageConfig } from './config.js';
 import { CrawlerRole } from './crawler-role.js';
-import { FACT_TABLES, PARTITION_KEYS, projectionParameters } from './fact-tables.js';
+import { glueColumns, PARTITION_KEYS, projectionParameters } from './fact-tables.js';
 import type { Naming } from './naming.js';
 
 export interface CatalogProps {
@@ -68,7 +69,8 @@ export class Catalog extends Construct {
       return;
     }
 
-    for (const [name, table] of Object.entries(FACT_TABLES)) {
+    for (const name of FACT_TABLE_NAMES) {
+      const table = FACT_TABLES[name];
       new GlueCatalogTable(this, name, {
         name,
         databaseName: this.database.name,
@@ -89,7 +91,7 @@ export class Catalog extends Construct {
             serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
             parameters: { 'serialization.format': '1' },
           },
-          columns: table.columns.map((c) => ({ ...c })),
+          columns: glueColumns(name),
         },
       });
     }

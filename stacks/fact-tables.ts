@@ -1,4 +1,5 @@
-import { LAKE } from '../contracts/lake-layout.js';
+import type { FactColumn } from '../contracts/fact-column.js';
+import { FACT_TABLES, type FactTable, PARTITION_COLUMNS } from '../contracts/fact-tables.js';
 
 /** A Glue (Hive DDL) column: name and type as Athena reads them from the Parquet files. */
 export interface GlueColumn {
@@ -6,75 +7,32 @@ export interface GlueColumn {
   type: string;
 }
 
-const MONEY = 'decimal(18,2)';
-const RATE = 'decimal(18,6)';
-
 /**
- * The fact contract as Glue columns, in file order. Partition columns
- * are not stored in the files: Hive partitions `order_year=YYYY/order_month=MM`, strings.
- * Used by the projection-mode tables; in crawler mode the crawler infers the same types from
- * the Parquet logical types (DECIMAL, TIMESTAMP, DATE, INT32, UTF8).
+ * The Glue (Hive) type of a contract column. In crawler mode the crawler infers the same types
+ * from the Parquet logical types (DECIMAL, TIMESTAMP, DATE, INT32, UTF8).
  */
-export const FACT_TABLES = {
-  fact_orders: {
-    prefix: LAKE.factOrders,
-    grain: 'one row per valid order',
-    columns: [
-      { name: 'order_id', type: 'string' },
-      { name: 'order_timestamp', type: 'timestamp' },
-      { name: 'order_date', type: 'date' },
-      { name: 'status', type: 'string' },
-      { name: 'sales_channel', type: 'string' },
-      { name: 'currency', type: 'string' },
-      { name: 'customer_id', type: 'string' },
-      { name: 'customer_country', type: 'string' },
-      { name: 'customer_segment', type: 'string' },
-      { name: 'customer_signup_date', type: 'date' },
-      { name: 'item_count', type: 'int' },
-      { name: 'units', type: 'int' },
-      { name: 'subtotal', type: MONEY },
-      { name: 'discount_total', type: MONEY },
-      { name: 'shipping_fee', type: MONEY },
-      { name: 'tax', type: MONEY },
-      { name: 'order_total', type: MONEY },
-      { name: 'fx_rate_to_usd', type: RATE },
-      { name: 'order_total_usd', type: MONEY },
-      { name: 'payment_method', type: 'string' },
-      { name: 'payment_count', type: 'int' },
-      { name: 'source_file', type: 'string' },
-    ],
-  },
-  fact_order_items: {
-    prefix: LAKE.factOrderItems,
-    grain: 'one row per item of a valid order',
-    columns: [
-      { name: 'order_id', type: 'string' },
-      { name: 'line_number', type: 'int' },
-      { name: 'order_timestamp', type: 'timestamp' },
-      { name: 'order_date', type: 'date' },
-      { name: 'customer_id', type: 'string' },
-      { name: 'customer_country', type: 'string' },
-      { name: 'status', type: 'string' },
-      { name: 'product_id', type: 'string' },
-      { name: 'product_name', type: 'string' },
-      { name: 'category', type: 'string' },
-      { name: 'quantity', type: 'int' },
-      { name: 'unit_price', type: MONEY },
-      { name: 'discount', type: MONEY },
-      { name: 'line_total', type: MONEY },
-      { name: 'line_total_usd', type: MONEY },
-      { name: 'source_file', type: 'string' },
-    ],
-  },
-} as const satisfies Record<string, { prefix: string; grain: string; columns: readonly GlueColumn[] }>;
+export function glueType(c: FactColumn): string {
+  switch (c.kind) {
+    case 'string':
+      return 'string';
+    case 'timestamp':
+      return 'timestamp';
+    case 'date':
+      return 'date';
+    case 'int32':
+      return 'int';
+    case 'decimal':
+      return `decimal(${c.precision},${c.scale})`;
+  }
+}
 
-export type FactTableName = keyof typeof FACT_TABLES;
+const glueColumn = (c: FactColumn): GlueColumn => ({ name: c.name, type: glueType(c) });
+
+/** The stored columns of a fact table as Glue columns, in file order (projection-mode tables). */
+export const glueColumns = (table: FactTable): GlueColumn[] => FACT_TABLES[table].columns.map(glueColumn);
 
 /** Hive partition keys of both fact tables, in path order; strings, zero-padded. */
-export const PARTITION_KEYS: readonly GlueColumn[] = [
-  { name: 'order_year', type: 'string' },
-  { name: 'order_month', type: 'string' },
-];
+export const PARTITION_KEYS: readonly GlueColumn[] = PARTITION_COLUMNS.map(glueColumn);
 
 /**
  * Athena partition projection for `order_year=YYYY/order_month=MM`: integer ranges rendered

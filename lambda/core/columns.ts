@@ -107,14 +107,17 @@ export class TimestampColumn implements Column {
   }
 }
 
-/** Exact decimals from integers in minor units (`Decimal128(18, scale)`, Parquet INT64 DECIMAL). */
+/**
+ * Exact decimals from integers in minor units (`Decimal128(precision, scale)`; Parquet INT64
+ * DECIMAL up to precision 18). Values must stay within ±2^53 minor units.
+ */
 export class DecimalColumn implements Column {
   readonly type: arrow.Decimal;
   length = 0;
   private words = new Uint32Array(4096);
 
-  constructor(scale: number) {
-    this.type = new arrow.Decimal(scale, 18, 128);
+  constructor(precision: number, scale: number) {
+    this.type = new arrow.Decimal(scale, precision, 128);
   }
 
   /** `units` is the value × 10^scale, an integer. */
@@ -137,19 +140,13 @@ export class DecimalColumn implements Column {
   }
 }
 
-/** A non-null Arrow field for a column, named as the fact table contract says. */
-export const fieldOf = (name: string, column: Column): arrow.Field =>
-  new arrow.Field(name, column.type, false);
-
-/** Packs named columns (all of the same length) into an Arrow record batch. */
-export function recordBatchOf(columns: readonly (readonly [string, Column])[]): arrow.RecordBatch {
-  const fields = columns.map(([name, column]) => fieldOf(name, column));
-  const length = columns[0]?.[1].length ?? 0;
+/** Packs columns (all of the same length, in the schema's order) into an Arrow record batch. */
+export function recordBatchOf(schema: arrow.Schema, columns: readonly Column[]): arrow.RecordBatch {
   const struct = arrow.makeData({
-    type: new arrow.Struct(fields),
-    length,
+    type: new arrow.Struct(schema.fields),
+    length: columns[0]?.length ?? 0,
     nullCount: 0,
-    children: columns.map(([, column]) => column.data()),
+    children: columns.map((column) => column.data()),
   });
-  return new arrow.RecordBatch(new arrow.Schema(fields), struct);
+  return new arrow.RecordBatch(schema, struct);
 }

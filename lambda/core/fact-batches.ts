@@ -1,104 +1,91 @@
-import * as arrow from 'apache-arrow';
+import type * as arrow from 'apache-arrow';
+import type { FactTable } from '../../contracts/fact-tables.js';
 import { ConstantColumn, EnumColumn } from './coded-columns.js';
-import {
-  type Column,
-  DecimalColumn,
-  Int32Column,
-  recordBatchOf,
-  TimestampColumn,
-  Utf8Column,
-} from './columns.js';
+import { type Column, recordBatchOf, type Utf8Column } from './columns.js';
+import { type FactBuilders, FactSchemaError, factBuilders } from './fact-schema.js';
 import { toUsdCents } from './money.js';
 import { ARENA, ENUM_BYTES, type NormalizedOrder } from './normalized-order.js';
 
 /**
  * The flattening: one `NormalizedOrder` becomes one `fact_orders` row and one `fact_order_items`
- * row per item, appended to column batches. Column names, order and types are the fact table
- * contract (partition columns live in the folder names, not in the files).
+ * row per item, appended to column batches. The columns (names, order, types) come from the fact
+ * table contract (contracts/fact-tables.ts); this module computes their values. Strings from the
+ * raw contract's value lists are stored as one-byte codes, `source_file` as a constant.
  */
-
-const str = () => new Utf8Column();
-const i32 = () => new Int32Column(new arrow.Int32());
-const day = () => new Int32Column(new arrow.DateDay());
-const ts = () => new TimestampColumn();
-const money = () => new DecimalColumn(2);
-const oneOf = (values: readonly Uint8Array[]) => new EnumColumn(values);
 
 /** Appends a string reference of `o` (its own bytes, or the arena for decoded values). */
 const appendRef = (column: Utf8Column, o: NormalizedOrder, start: number, end: number): void =>
   start >= ARENA ? column.append(o.arena, start - ARENA, end - ARENA) : column.append(o.src, start, end);
 
-abstract class FactBatch<C extends Record<string, Column>> {
-  private readonly first: Column;
+abstract class FactBatch<T extends FactTable, S> {
+  protected readonly c: FactBuilders<T, S>['columns'];
+  private readonly ordered: Column[];
+  private readonly schema: arrow.Schema;
 
-  constructor(protected readonly c: C) {
-    this.first = Object.values(c)[0] as Column;
+  constructor(
+    private readonly table: T,
+    builders: FactBuilders<T, S>,
+  ) {
+    this.c = builders.columns;
+    this.ordered = builders.ordered;
+    this.schema = builders.schema;
   }
 
   /** Rows buffered. */
   get length(): number {
-    return this.first.length;
+    return (this.ordered[0] as Column).length;
   }
 
-  /** The buffered rows as an Arrow record batch (views over the buffers: use before `reset`). */
+  /**
+   * The buffered rows as an Arrow record batch (views over the buffers: use before `reset`).
+   * Throws if `append` left a contract column behind, i.e. does not compute it.
+   */
   recordBatch(): arrow.RecordBatch {
-    return recordBatchOf(Object.entries(this.c));
+    const rows = this.length;
+    const behind = this.schema.fields.filter((_, i) => (this.ordered[i] as Column).length !== rows);
+    if (behind.length) {
+      throw new FactSchemaError(
+        `${this.table}: ${behind.map((f) => f.name).join(', ')} not computed for every row (lambda/core/fact-batches.ts)`,
+      );
+    }
+    return recordBatchOf(this.schema, this.ordered);
   }
 
   reset(): void {
-    for (const column of Object.values(this.c)) column.reset();
+    for (const column of this.ordered) column.reset();
   }
 }
 
-const orderColumns = (source: Buffer) => ({
-  order_id: str(),
-  order_timestamp: ts(),
-  order_date: day(),
-  status: oneOf(ENUM_BYTES.status),
-  sales_channel: oneOf(ENUM_BYTES.channel),
-  currency: oneOf(ENUM_BYTES.currency),
-  customer_id: str(),
-  customer_country: oneOf(ENUM_BYTES.country),
-  customer_segment: oneOf(ENUM_BYTES.segment),
-  customer_signup_date: day(),
-  item_count: i32(),
-  units: i32(),
-  subtotal: money(),
-  discount_total: money(),
-  shipping_fee: money(),
-  tax: money(),
-  order_total: money(),
-  fx_rate_to_usd: new DecimalColumn(6),
-  order_total_usd: money(),
-  payment_method: oneOf(ENUM_BYTES.method),
-  payment_count: i32(),
-  source_file: new ConstantColumn(source),
-});
+const oneOf = (values: readonly Uint8Array[]) => new EnumColumn(values);
 
-const itemColumns = (source: Buffer) => ({
-  order_id: str(),
-  line_number: i32(),
-  order_timestamp: ts(),
-  order_date: day(),
-  customer_id: str(),
-  customer_country: oneOf(ENUM_BYTES.country),
-  status: oneOf(ENUM_BYTES.status),
-  product_id: str(),
-  product_name: str(),
-  category: oneOf(ENUM_BYTES.category),
-  quantity: i32(),
-  unit_price: money(),
-  discount: money(),
-  line_total: money(),
-  line_total_usd: money(),
-  source_file: new ConstantColumn(source),
-});
+const orderBuilders = (source: Buffer) =>
+  factBuilders('fact_orders', {
+    status: oneOf(ENUM_BYTES.status),
+    sales_channel: oneOf(ENUM_BYTES.channel),
+    currency: oneOf(ENUM_BYTES.currency),
+    customer_country: oneOf(ENUM_BYTES.country),
+    customer_segment: oneOf(ENUM_BYTES.segment),
+    payment_method: oneOf(ENUM_BYTES.method),
+    source_file: new ConstantColumn(source),
+  });
+
+const itemBuilders = (source: Buffer) =>
+  factBuilders('fact_order_items', {
+    customer_country: oneOf(ENUM_BYTES.country),
+    status: oneOf(ENUM_BYTES.status),
+    category: oneOf(ENUM_BYTES.category),
+    source_file: new ConstantColumn(source),
+  });
+
+type OrderSpecial = ReturnType<typeof orderBuilders> extends FactBuilders<'fact_orders', infer S> ? S : never;
+type ItemSpecial =
+  ReturnType<typeof itemBuilders> extends FactBuilders<'fact_order_items', infer S> ? S : never;
 
 /** `fact_orders`: one row per valid order. */
-export class OrdersBatch extends FactBatch<ReturnType<typeof orderColumns>> {
+export class OrdersBatch extends FactBatch<'fact_orders', OrderSpecial> {
   /** `sourceKey`: the raw object key, every row's `source_file`. */
   constructor(sourceKey: string) {
-    super(orderColumns(Buffer.from(sourceKey)));
+    super('fact_orders', orderBuilders(Buffer.from(sourceKey)));
   }
 
   /** `microRate`: USD per unit of the order's currency × 1e6. */
@@ -139,9 +126,9 @@ export class OrdersBatch extends FactBatch<ReturnType<typeof orderColumns>> {
 }
 
 /** `fact_order_items`: one row per item of a valid order. */
-export class ItemsBatch extends FactBatch<ReturnType<typeof itemColumns>> {
+export class ItemsBatch extends FactBatch<'fact_order_items', ItemSpecial> {
   constructor(sourceKey: string) {
-    super(itemColumns(Buffer.from(sourceKey)));
+    super('fact_order_items', itemBuilders(Buffer.from(sourceKey)));
   }
 
   append(o: NormalizedOrder, microRate: number): void {

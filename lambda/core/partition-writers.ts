@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { type FactTable, factFileKey, partitionLabel } from '../../contracts/lake-keys.js';
+import type { FactTable } from '../../contracts/fact-tables.js';
+import { factFileKey, partitionLabel } from '../../contracts/lake-keys.js';
 import { ItemsBatch, OrdersBatch } from './fact-batches.js';
 import { fxMicroRateToUsd } from './fx-rates.js';
 import type { NormalizedOrder } from './normalized-order.js';

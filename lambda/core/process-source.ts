@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type FactTable, isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
+import type { FactTable } from '../../contracts/fact-tables.js';
+import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
 import { ReconciliationError, SourceKeyError } from './etl-errors.js';
 import type { QuarantineReason } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';

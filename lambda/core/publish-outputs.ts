@@ -1,4 +1,5 @@
-import { FACT_TABLES, partFileName, quarantineKey, tablePrefix } from '../../contracts/lake-keys.js';
+import { FACT_TABLE_NAMES } from '../../contracts/fact-tables.js';
+import { partFileName, quarantineKey, tablePrefix } from '../../contracts/lake-keys.js';
 import type { ObjectStore } from './object-store.js';
 import type { StagedFile } from './partition-writers.js';
 
@@ -29,7 +30,7 @@ export async function publishOutputs(
   const keep = new Set(staged.map((f) => f.key));
   const suffix = `/${partFileName(stem)}`;
   const removed: string[] = [];
-  for (const table of FACT_TABLES) {
+  for (const table of FACT_TABLE_NAMES) {
     for (const o of await processed.list(tablePrefix(table))) {
       if (o.key.endsWith(suffix) && !keep.has(o.key)) {
         await processed.delete(o.key);

@@ -1,3 +1,5 @@
+import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
+import { duckdbType } from '../../tools/duckdb/fact-views.js';
 import type { OracleOrder } from '../support/metrics-oracle.js';
 
 /**
@@ -17,43 +19,83 @@ export interface FixtureOrder {
 const cents = (usd: string): number => Math.round(Number(usd) * 100);
 const totalCents = (o: FixtureOrder): number => o.lines.reduce((s, l) => s + cents(l.usd), 0);
 const q = (s: string): string => `'${s}'`;
-const partition = (date: string): string[] => [q(date.slice(0, 4)), q(date.slice(5, 7))];
 
-const ORDER_COLUMNS = `order_id VARCHAR, order_timestamp TIMESTAMPTZ, order_date DATE, status VARCHAR,
-  sales_channel VARCHAR, currency VARCHAR, customer_id VARCHAR, customer_country VARCHAR, customer_segment VARCHAR,
-  customer_signup_date DATE, item_count INTEGER, units INTEGER, subtotal DECIMAL(18,2), discount_total DECIMAL(18,2),
-  shipping_fee DECIMAL(18,2), tax DECIMAL(18,2), order_total DECIMAL(18,2), fx_rate_to_usd DECIMAL(18,6),
-  order_total_usd DECIMAL(18,2), payment_method VARCHAR, payment_count INTEGER, source_file VARCHAR,
-  order_year VARCHAR, order_month VARCHAR`;
-const ITEM_COLUMNS = `order_id VARCHAR, line_number INTEGER, order_timestamp TIMESTAMPTZ, order_date DATE,
-  customer_id VARCHAR, customer_country VARCHAR, status VARCHAR, product_id VARCHAR, product_name VARCHAR,
-  category VARCHAR, quantity INTEGER, unit_price DECIMAL(18,2), discount DECIMAL(18,2), line_total DECIMAL(18,2),
-  line_total_usd DECIMAL(18,2), source_file VARCHAR, order_year VARCHAR, order_month VARCHAR`;
+/** A row as SQL literals by column name; `valuesOf` orders them as the contract does. */
+type Row = Record<string, string>;
 
-function orderValues(o: FixtureOrder): string {
+/** The contract's columns, then the partition columns, as DuckDB DDL. */
+const columnsDdl = (table: FactTable): string =>
+  [...FACT_TABLES[table].columns, ...FACT_TABLES[table].partitions]
+    .map((c) => `${c.name} ${duckdbType(c)}`)
+    .join(', ');
+
+function valuesOf(table: FactTable, row: Row): string {
+  const names = [...FACT_TABLES[table].columns, ...FACT_TABLES[table].partitions].map((c) => c.name);
+  const missing = names.filter((n) => !(n in row));
+  if (missing.length) throw new Error(`fact-fixture: no ${table} value for ${missing.join(', ')}`);
+  return `(${names.map((n) => row[n]).join(', ')})`;
+}
+
+const common = (o: FixtureOrder): Row => ({
+  order_id: q(o.id),
+  order_timestamp: `TIMESTAMPTZ '${o.date} 12:00:00+00'`,
+  order_date: `DATE '${o.date}'`,
+  status: q(o.status),
+  customer_id: q(o.customer),
+  customer_country: q(o.country),
+  source_file: "'raw/x.json'",
+  order_year: q(o.date.slice(0, 4)),
+  order_month: q(o.date.slice(5, 7)),
+});
+
+function orderRow(o: FixtureOrder): Row {
   const usd = (totalCents(o) / 100).toFixed(2);
-  const when = [`TIMESTAMPTZ '${o.date} 12:00:00+00'`, `DATE '${o.date}'`];
-  const customer = [q(o.customer), q(o.country), "'consumer'", "DATE '2024-01-01'"];
-  const money = [usd, '0', '0', '0', usd, '1', usd];
   const n = String(o.lines.length);
-  return `(${[q(o.id), ...when, q(o.status), "'online'", "'USD'", ...customer, n, n, ...money, "'paypal'", '1', "'raw/x.json'", ...partition(o.date)].join(', ')})`;
+  return {
+    ...common(o),
+    sales_channel: "'online'",
+    currency: "'USD'",
+    customer_segment: "'consumer'",
+    customer_signup_date: "DATE '2024-01-01'",
+    item_count: n,
+    units: n,
+    subtotal: usd,
+    discount_total: '0',
+    shipping_fee: '0',
+    tax: '0',
+    order_total: usd,
+    fx_rate_to_usd: '1',
+    order_total_usd: usd,
+    payment_method: "'paypal'",
+    payment_count: '1',
+  };
 }
 
-function itemValues(o: FixtureOrder): string[] {
-  const when = [`TIMESTAMPTZ '${o.date} 12:00:00+00'`, `DATE '${o.date}'`];
-  return o.lines.map((l, i) => {
-    const product = ["'PROD-0001'", "'p'", q(l.category), '1', l.usd, '0', l.usd, l.usd];
-    return `(${[q(o.id), String(i + 1), ...when, q(o.customer), q(o.country), q(o.status), ...product, "'raw/x.json'", ...partition(o.date)].join(', ')})`;
-  });
-}
+const itemRows = (o: FixtureOrder): Row[] =>
+  o.lines.map((l, i) => ({
+    ...common(o),
+    line_number: String(i + 1),
+    product_id: "'PROD-0001'",
+    product_name: "'p'",
+    category: q(l.category),
+    quantity: '1',
+    unit_price: l.usd,
+    discount: '0',
+    line_total: l.usd,
+    line_total_usd: l.usd,
+  }));
 
 /** DuckDB statements creating `fact_orders` and `fact_order_items` holding `orders`. */
 export function factTablesSql(orders: FixtureOrder[]): string[] {
-  const items = orders.flatMap(itemValues);
+  const items = orders.flatMap(itemRows).map((r) => valuesOf('fact_order_items', r));
   return [
-    `CREATE TABLE fact_orders (${ORDER_COLUMNS})`,
-    `CREATE TABLE fact_order_items (${ITEM_COLUMNS})`,
-    ...(orders.length ? [`INSERT INTO fact_orders VALUES ${orders.map(orderValues).join(',\n')}`] : []),
+    `CREATE TABLE fact_orders (${columnsDdl('fact_orders')})`,
+    `CREATE TABLE fact_order_items (${columnsDdl('fact_order_items')})`,
+    ...(orders.length
+      ? [
+          `INSERT INTO fact_orders VALUES ${orders.map((o) => valuesOf('fact_orders', orderRow(o))).join(',\n')}`,
+        ]
+      : []),
     ...(items.length ? [`INSERT INTO fact_order_items VALUES ${items.join(',\n')}`] : []),
   ];
 }

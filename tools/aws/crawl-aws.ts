@@ -1,5 +1,5 @@
 import { EntityNotFoundException } from '@aws-sdk/client-glue';
-import { FACT_TABLES } from '../../contracts/lake-keys.js';
+import { FACT_TABLE_NAMES } from '../../contracts/fact-tables.js';
 import { OpsError } from '../lib/errors.js';
 import type { AwsClients } from './clients.js';
 import type { AwsConfig } from './config.js';
@@ -34,7 +34,7 @@ export async function crawlAws(
       throw crawlError(err, name);
     }
   }
-  const catalog = await describeGlueTables(clients.glue, database, FACT_TABLES).catch((err: unknown) => {
+  const catalog = await describeGlueTables(clients.glue, database, FACT_TABLE_NAMES).catch((err: unknown) => {
     if (err instanceof EntityNotFoundException) {
       throw new OpsError(
         'NO_GLUE_DATABASE',

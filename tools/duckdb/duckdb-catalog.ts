@@ -1,35 +1,15 @@
 import { readdir } from 'node:fs/promises';
-import { LAKE } from '../../contracts/lake-layout.js';
-import { warehousePath, withWarehouse } from '../duckdb/warehouse.js';
+import { FACT_TABLE_NAMES, FACT_TABLES } from '../../contracts/fact-tables.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { OpsError } from '../lib/errors.js';
 import { lakePath } from '../lib/lake-path.js';
-
-/** The fact tables the catalog registers, with the lake prefix that holds their Parquet. */
-export const FACT_TABLES = [
-  { name: 'fact_orders', prefix: LAKE.factOrders },
-  { name: 'fact_order_items', prefix: LAKE.factOrderItems },
-] as const;
+import { checkFactFiles, factViewSql } from './fact-views.js';
+import { warehousePath, withWarehouse } from './warehouse.js';
 
 /** What a crawl registered: per table, its Hive partitions and rows. */
 export interface CrawlResult {
   warehouse: string;
   tables: { name: string; files: number; partitions: string[]; rows: number }[];
-}
-
-const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
-
-/**
- * The DuckDB view over one fact table's Parquet: every `order_year=YYYY/order_month=MM` folder,
- * partition columns kept as VARCHAR (as Glue types them). The glob is expanded at query time,
- * and the crawl re-creates the view so a changed schema is picked up too.
- */
-export function factViewSql(lake: string, table: (typeof FACT_TABLES)[number]): string {
-  const glob = `${lakePath(lake, table.prefix)}/*/*/*.parquet`;
-  return (
-    `CREATE OR REPLACE VIEW main.${table.name} AS SELECT * FROM read_parquet(${sqlString(glob)}, ` +
-    'hive_partitioning = true, hive_types_autocast = false)'
-  );
 }
 
 /** Parquet files under a table's prefix, at the partition depth the view's glob reads. */
@@ -54,8 +34,9 @@ async function describeTable(engine: QueryEngine, name: string) {
  * Fails with NO_FACT_DATA when the ETL has written no Parquet yet.
  */
 export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> {
-  const files = await Promise.all(FACT_TABLES.map((t) => countParquet(opts.lake, t.prefix)));
-  const empty = FACT_TABLES.filter((_, i) => files[i] === 0).map((t) => t.prefix);
+  const prefixes = FACT_TABLE_NAMES.map((t) => FACT_TABLES[t].prefix);
+  const files = await Promise.all(prefixes.map((prefix) => countParquet(opts.lake, prefix)));
+  const empty = prefixes.filter((_, i) => files[i] === 0);
   if (empty.length) {
     throw new OpsError(
       'NO_FACT_DATA',
@@ -65,16 +46,13 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
   }
   return withWarehouse({ lake: opts.lake, create: true }, async (engine) => {
     try {
-      // Describing reads every file: a broken one fails the crawl before the views commit.
+      // Checking and describing read every file: a broken one fails the crawl before the views commit.
       const tables = await engine.transaction!(async () => {
         const described = [];
-        for (const [i, table] of FACT_TABLES.entries()) {
+        for (const [i, table] of FACT_TABLE_NAMES.entries()) {
+          await checkFactFiles(engine, opts.lake, table);
           await engine.exec(factViewSql(opts.lake, table));
-          described.push({
-            name: table.name,
-            files: files[i] ?? 0,
-            ...(await describeTable(engine, table.name)),
-          });
+          described.push({ name: table, files: files[i] ?? 0, ...(await describeTable(engine, table)) });
         }
         return described;
       });

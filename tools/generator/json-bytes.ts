@@ -9,8 +9,8 @@ import {
 } from '../../contracts/raw-order.js';
 import type { ByteSink } from './byte-sink.js';
 import { isoDate } from './calendar.js';
-import { PRODUCTS } from './catalog.js';
 import { MAX_LINES, MAX_PAYMENTS, type OrderDraft } from './order-draft.js';
+import { PRODUCTS } from './product-catalog.js';
 
 /**
  * Writes drafts as JSON Lines straight into a byte buffer: constant text is pre-encoded, numbers

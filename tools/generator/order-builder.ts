@@ -7,9 +7,9 @@ import {
   SEGMENTS,
 } from '../../contracts/raw-order.js';
 import { isoDate, monthOf } from './calendar.js';
-import { categorySpec, PRODUCT_POPULARITY, PRODUCTS } from './catalog.js';
 import { type DayContext, MAX_LINES, type OrderDraft } from './order-draft.js';
 import { fillPayments } from './payments.js';
+import { categorySpec, PRODUCT_POPULARITY, PRODUCTS } from './product-catalog.js';
 import { cumulative, fmix32, hash32, type Rng } from './random.js';
 
 /** What every order of one month shares: demand by category and how often lines are discounted. */

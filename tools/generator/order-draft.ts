@@ -11,8 +11,8 @@ import {
   SEGMENTS,
 } from '../../contracts/raw-order.js';
 import { isoDate } from './calendar.js';
-import { PRODUCTS, type Product } from './catalog.js';
 import { type Customer, newCustomer } from './customers.js';
+import { PRODUCTS, type Product } from './product-catalog.js';
 
 /** Most lines and payments one generated order can have. */
 export const MAX_LINES = 6;

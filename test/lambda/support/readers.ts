@@ -24,6 +24,8 @@ export interface PyarrowColumn {
   compression: string;
   encodings: string[];
   dictionary: boolean;
+  /** OPTIONAL (may hold NULL) rather than REQUIRED: the column's max definition level is above 0. */
+  optional: boolean;
   /** Page type from the Thrift header at `data_page_offset`: 0 = DATA_PAGE (v1), 3 = DATA_PAGE_V2. */
   dataPageType: number;
 }
@@ -53,6 +55,7 @@ for path in sys.argv[1:]:
         cols.append({'name': c.name, 'physical': c.physical_type, 'logical': str(c.logical_type),
                      'arrow': str(f.schema_arrow.field(c.name).type), 'compression': chunk.compression,
                      'encodings': list(chunk.encodings), 'dictionary': chunk.has_dictionary_page,
+                     'optional': c.max_definition_level > 0,
                      'dataPageType': raw[o + 1] >> 1})
     first = f.read_row_group(0).slice(0, 1).to_pylist()[0]
     out.append({'rows': md.num_rows, 'columns': cols, 'first': {k: str(v) for k, v in first.items()}})

@@ -73,4 +73,32 @@ describe('crawlDuckDb', () => {
     expect(error).toMatchObject({ code: 'CRAWL_FAILED', hint: expect.stringMatching(/ops etl/) });
     expect((error as OpsError).message).toMatch(/part-broken\.parquet/);
   });
+
+  it.each([
+    ['a missing column', 'SELECT * EXCLUDE (units)', /missing \[units INTEGER\], unexpected \[\]/],
+    ['an extra column', 'SELECT *, 1 AS bonus', /missing \[\], unexpected \[bonus INTEGER\]/],
+    [
+      'a retyped column',
+      'SELECT * REPLACE (units::BIGINT AS units)',
+      /missing \[units INTEGER\], unexpected \[units BIGINT\]/,
+    ],
+  ])('fails on a Parquet file with %s, naming the file and the difference', async (_, select, diff) => {
+    const folder = path.join(lake, 'processed/store_sales/fact_orders/order_year=2025/order_month=01');
+    const good = path.join(folder, 'part-orders_2025_01.parquet');
+    const bad = path.join(folder, 'part-drifted.parquet');
+    const engine = await openDuckDbEngine(':memory:');
+    await engine.exec(
+      `COPY (${select} FROM read_parquet('${good}', hive_partitioning = false)) TO '${bad}' (FORMAT parquet)`,
+    );
+    await engine.close();
+
+    const error = await crawlDuckDb({ lake }).catch((e: unknown) => e);
+    await rm(bad);
+
+    expect(error).toMatchObject({ code: 'CRAWL_FAILED' });
+    expect((error as OpsError).message).toMatch(
+      /part-drifted\.parquet does not match the fact_orders contract/,
+    );
+    expect((error as OpsError).message).toMatch(diff);
+  });
 });

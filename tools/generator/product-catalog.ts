@@ -180,7 +180,7 @@ const localPrice = (usd: number, currency: Currency): number =>
     ? Math.ceil((usd * PER_USD.INR) / 10) * 1000 - 100
     : Math.ceil(usd * PER_USD[currency]) * 100 - 1;
 
-/** The catalog: 9 categories x 8 products, in category order. */
+/** The product catalog: 9 categories x 8 products, in category order. */
 export const PRODUCTS: readonly Product[] = CATEGORIES.flatMap((category, c) =>
   SPECS[category].products.map(([name, usd], p) => ({
     id: `PROD-${String((c + 1) * 100 + p + 1).padStart(4, '0')}`,
