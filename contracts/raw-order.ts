@@ -1,7 +1,23 @@
 import { z } from 'zod';
-import { digits, type IdPattern, idRegExp, lowerHex } from './id-patterns.js';
+import { type IdPattern, idRegExp } from './id-patterns.js';
+import {
+  CATEGORIES,
+  COUNTRIES,
+  COUNTRY_CURRENCY,
+  type Country,
+  CURRENCIES,
+  ORDER_STATUSES,
+  PAYMENT_METHODS,
+  PAYMENT_STATUSES,
+  RAW_ORDER_IDS,
+  RAW_ORDER_LIMITS,
+  type Range,
+  SALES_CHANNELS,
+  SEGMENTS,
+} from './raw-order-rules.js';
 
 export { charRanges, type IdPart, type IdPattern, type IdRun, idRegExp } from './id-patterns.js';
+export * from './raw-order-rules.js';
 
 /**
  * The raw order contract (docs/contracts.md, "Raw orders"): one JSON object per line of
@@ -10,35 +26,6 @@ export { charRanges, type IdPart, type IdPattern, type IdRun, idRegExp } from '.
  * issue tagged with a stable `reason` so the ETL can quarantine with a reason code.
  */
 
-export const COUNTRY_CURRENCY = {
-  US: 'USD',
-  UK: 'GBP',
-  DE: 'EUR',
-  FR: 'EUR',
-  CA: 'CAD',
-  IN: 'INR',
-} as const;
-export type Country = keyof typeof COUNTRY_CURRENCY;
-export const COUNTRIES = Object.keys(COUNTRY_CURRENCY) as Country[];
-export const CURRENCIES = ['USD', 'GBP', 'EUR', 'CAD', 'INR'] as const;
-
-export const ORDER_STATUSES = ['completed', 'cancelled', 'returned'] as const;
-export const SALES_CHANNELS = ['online', 'mobile_app', 'store'] as const;
-export const SEGMENTS = ['consumer', 'small_business', 'corporate'] as const;
-export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'wallet', 'gift_card'] as const;
-export const PAYMENT_STATUSES = ['paid', 'failed', 'refunded'] as const;
-export const CATEGORIES = [
-  'electronics',
-  'home_kitchen',
-  'fashion',
-  'beauty',
-  'sports_outdoors',
-  'books',
-  'toys_games',
-  'grocery',
-  'office',
-] as const;
-
 /** Reason codes attached to contract violations; the ETL's quarantine records carry them. */
 export type ContractReason =
   | 'schema_violation'
@@ -46,34 +33,6 @@ export type ContractReason =
   | 'money_mismatch'
   | 'payment_mismatch'
   | 'duplicate_line_number';
-
-/** An inclusive range: of a number's value, an array's length, or a string's code points. */
-export interface Range {
-  readonly min: number;
-  readonly max: number;
-}
-
-/**
- * The contract's numeric rules, read by the zod schema below and by the ETL's byte parser
- * (which sizes its buffers by them). Money is in currency units; text lengths in code points.
- */
-export const RAW_ORDER_LIMITS = {
-  items: { min: 1, max: 200 },
-  payments: { min: 1, max: 20 },
-  lineNumber: { min: 1, max: 1000 },
-  quantity: { min: 1, max: 1000 },
-  money: { min: 0, max: 10_000_000 },
-  productName: { min: 1, max: 200 },
-  paymentId: { min: 1, max: 64 },
-  timestampChars: { min: 0, max: 40 },
-} as const satisfies Record<string, Range>;
-
-/** The id shapes (see `IdPattern`); the schema checks them as `idRegExp(pattern)`. */
-export const RAW_ORDER_IDS = {
-  order: ['ORD-', digits(8), '-', lowerHex(8)],
-  customer: ['CUST-', digits(7)],
-  product: ['PROD-', digits(4)],
-} as const satisfies Record<string, IdPattern>;
 
 const L = RAW_ORDER_LIMITS;
 const int = (r: Range) => z.number().int().min(r.min).max(r.max);

@@ -1,7 +1,8 @@
 import { RAW_ORDER_IDS, RAW_ORDER_KEYS, RAW_ORDER_LIMITS } from '../../contracts/raw-order.js';
 import { enumMatcher, fieldIndexes, keyTable } from './byte-literals.js';
-import { readIsoTimestamp, readMoney, type TextRef } from './contract-values.js';
+import { readMoney, type TextRef } from './contract-values.js';
 import { compileId, readId } from './id-matcher.js';
+import { readIsoTimestamp } from './iso-time-values.js';
 import { BAIL, JsonByteCursor } from './json-byte-cursor.js';
 import {
   COUNTRY_CURRENCY_CODE,

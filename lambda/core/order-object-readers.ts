@@ -1,7 +1,8 @@
 import { RAW_ORDER_IDS, RAW_ORDER_KEYS, RAW_ORDER_LIMITS } from '../../contracts/raw-order.js';
 import { enumMatcher, fieldIndexes, keyTable } from './byte-literals.js';
-import { readInt, readIsoDay, readMoney, readText, type TextRef } from './contract-values.js';
+import { readInt, readMoney, readText, type TextRef } from './contract-values.js';
 import { compileId, readId } from './id-matcher.js';
+import { readIsoDay } from './iso-time-values.js';
 import type { JsonByteCursor } from './json-byte-cursor.js';
 import { ENUM_BYTES, type NormalizedOrder, PAYMENT_PAID } from './normalized-order.js';
 

@@ -122,10 +122,12 @@ describe('FastOrderParser', () => {
   });
 
   it('accepts only what zod accepts, normalised as computed from zod output', () => {
+    let taken = 0;
     fc.assert(
       fc.property(orderLine, (text) => {
         const fast = parse(text);
         if (!fast) return;
+        taken++;
         // The ETL sees bytes: decode them as it does (a lone surrogate becomes U+FFFD).
         const zod = rawOrderSchema.safeParse(JSON.parse(Buffer.from(text).toString('utf8')));
         expect(zod.success).toBe(true);
@@ -134,15 +136,19 @@ describe('FastOrderParser', () => {
       }),
       { numRuns: 3000 },
     );
+    // A parser that bailed on everything would pass the property: make sure it was exercised.
+    expect(taken).toBeGreaterThan(300);
   });
 
   it('normalises what only the full path accepts (its canonical form) like the fast path would', () => {
+    let valid = 0;
     fc.assert(
       fc.property(orderLine, (line) => {
         // The ETL decodes bytes before the full path: no lone surrogates, U+FFFD instead.
         const text = Buffer.from(line).toString('utf8');
         const verdict = validateFully(text);
         if (!('canonical' in verdict)) return;
+        valid++;
         const fast = parse(verdict.canonical.toString('utf8'));
         // The canonical form fails the fast path only for timestamps and dates off the calendar.
         if (!fast) {
@@ -153,6 +159,7 @@ describe('FastOrderParser', () => {
       }),
       { numRuns: 1000 },
     );
+    expect(valid).toBeGreaterThan(100);
   });
 
   it.each([
