@@ -15,6 +15,8 @@ export interface IdMatcher {
   max: Int32Array;
   /** Total length in bytes when every run is fixed, else -1 (read with `str`). */
   fixedLength: number;
+  /** For a fixed length: `byPosition[i * 256 + byte]` is 1 when `byte` may be the id's byte `i`. */
+  byPosition: Uint8Array;
 }
 
 export function compileId(pattern: IdPattern): IdMatcher {
@@ -35,13 +37,30 @@ export function compileId(pattern: IdPattern): IdMatcher {
       throw new Error('id pattern: a variable-length run must be followed by a disjoint run or the end');
   });
   const fixed = runs.every((r) => r.min === r.max);
+  const fixedLength = fixed ? runs.reduce((n, r) => n + r.min, 0) : -1;
+  const byPosition = new Uint8Array(Math.max(fixedLength, 0) * 256);
+  let at = 0;
+  runs.forEach((run, r) => {
+    if (!fixed) return;
+    for (let i = 0; i < run.min; i++, at++) byPosition.set(table.subarray(r * 256, r * 256 + 256), at * 256);
+  });
   return {
     runs: runs.length,
     table,
     min: Int32Array.from(runs, (r) => r.min),
     max: Int32Array.from(runs, (r) => r.max),
-    fixedLength: fixed ? runs.reduce((n, r) => n + r.min, 0) : -1,
+    fixedLength,
+    byPosition,
   };
+}
+
+/** True when `buf[s0, s1)` is a whole id of the fixed-length pattern `m`: one lookup per byte. */
+function matchesFixedId(m: IdMatcher, buf: Buffer, s0: number, s1: number): boolean {
+  const len = m.fixedLength;
+  if (s1 - s0 !== len) return false;
+  const table = m.byPosition;
+  for (let i = 0; i < len; i++) if (table[(i << 8) | (buf[s0 + i] as number)] !== 1) return false;
+  return true;
 }
 
 /** True when `buf[s0, s1)` is a whole id of pattern `m`. */
@@ -60,7 +79,11 @@ function matchesId(m: IdMatcher, buf: Buffer, s0: number, s1: number): boolean {
 
 /** Reads a string that must be an id of pattern `m`; its bytes are left in the cursor's `[s0, s1)`. */
 export function readId(c: JsonByteCursor, m: IdMatcher, field: string): void {
-  if (m.fixedLength >= 0) c.strOfLength(field, m.fixedLength);
-  else c.str(field);
-  if (c.escaped || !matchesId(m, c.buf, c.s0, c.s1)) c.bail(`${field}: bad format`);
+  if (m.fixedLength >= 0) {
+    c.strOfLength(field, m.fixedLength);
+    if (c.escaped || !matchesFixedId(m, c.buf, c.s0, c.s1)) c.bail(`${field}: bad format`);
+  } else {
+    c.str(field);
+    if (c.escaped || !matchesId(m, c.buf, c.s0, c.s1)) c.bail(`${field}: bad format`);
+  }
 }

@@ -1,69 +1,73 @@
 /**
  * The order_ids loaded from one source, for duplicate detection without a string per order.
- * Ids are kept as their bytes, whatever shape the contract gives them: copied into one growing
- * byte arena, found through an open-addressing table (at most half full) of arena offsets,
- * lengths and hashes. A million 21-byte ids cost about 40 MB and no per-id garbage.
+ * Ids are kept as their bytes, whatever shape the contract gives them: each copied into one
+ * growing byte arena behind a one-byte length, found through an open-addressing table (at most
+ * half full) of `[arena offset + 1, hash]` pairs, so a probe touches one slot and the arena only
+ * on a hash match. A million 21-byte ids cost about 40 MB and no per-id garbage.
  */
 export class OrderIdSet {
-  /** Per slot: arena offset + 1 (0 = empty), byte length, hash. */
-  private offset = new Int32Array(1 << 15);
-  private length = new Uint16Array(1 << 15);
-  private hashes = new Uint32Array(1 << 15);
+  /** Per slot: arena offset + 1 (0 = empty), then the id's hash. */
+  private slots = new Uint32Array(1 << 16);
   private arena = Buffer.alloc(1 << 16);
   private arenaUsed = 0;
   size = 0;
 
-  /** Adds the id `buf[start, end)`; false if it is already present. */
+  /** Adds the id `buf[start, end)` (at most 255 bytes); false if it is already present. */
   add(buf: Buffer, start: number, end: number): boolean {
-    if (this.size * 2 >= this.offset.length) this.grow();
+    if (this.size * 4 >= this.slots.length) this.grow();
     const h = hash(buf, start, end);
-    const len = end - start;
-    const mask = this.offset.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const at = this.offset[i] as number;
+      const at = slots[i * 2] as number;
       if (at === 0) {
-        this.insert(i, h, buf, start, end);
+        slots[i * 2] = this.store(buf, start, end) + 1;
+        slots[i * 2 + 1] = h;
+        this.size++;
         return true;
       }
-      if (
-        this.hashes[i] === h &&
-        this.length[i] === len &&
-        buf.compare(this.arena, at - 1, at - 1 + len, start, end) === 0
-      )
-        return false;
+      if (slots[i * 2 + 1] === h && this.equals(at - 1, buf, start, end)) return false;
     }
   }
 
-  private insert(slot: number, h: number, buf: Buffer, start: number, end: number): void {
+  /** Whether the stored id at `at` is `buf[start, end)` (a JS loop: ids are short). */
+  private equals(at: number, buf: Buffer, start: number, end: number): boolean {
+    const arena = this.arena;
+    if (arena[at] !== end - start) return false;
+    for (let i = start, j = at + 1; i < end; i++, j++) if (arena[j] !== buf[i]) return false;
+    return true;
+  }
+
+  /** Copies the id into the arena behind its length; returns where it starts. */
+  private store(buf: Buffer, start: number, end: number): number {
     const len = end - start;
-    if (this.arenaUsed + len > this.arena.length) {
-      const grown = Buffer.alloc(Math.max(this.arena.length * 2, this.arenaUsed + len));
+    if (len > 255) throw new Error('order id longer than 255 bytes');
+    if (this.arenaUsed + len + 1 > this.arena.length) {
+      const grown = Buffer.alloc(Math.max(this.arena.length * 2, this.arenaUsed + len + 1));
       this.arena.copy(grown, 0, 0, this.arenaUsed);
       this.arena = grown;
     }
-    buf.copy(this.arena, this.arenaUsed, start, end);
-    this.offset[slot] = this.arenaUsed + 1;
-    this.length[slot] = len;
-    this.hashes[slot] = h;
-    this.arenaUsed += len;
-    this.size++;
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    arena[at] = len;
+    for (let i = 0; i < len; i++) arena[at + 1 + i] = buf[start + i] as number;
+    this.arenaUsed += len + 1;
+    return at;
   }
 
   /** Doubles the table; ids stay where they are in the arena. */
   private grow(): void {
-    const { offset, length, hashes } = this;
-    this.offset = new Int32Array(offset.length * 2);
-    this.length = new Uint16Array(offset.length * 2);
-    this.hashes = new Uint32Array(offset.length * 2);
-    const mask = this.offset.length - 1;
-    for (let s = 0; s < offset.length; s++) {
-      if (offset[s] === 0) continue;
-      let i = (hashes[s] as number) & mask;
-      while (this.offset[i] !== 0) i = (i + 1) & mask;
-      this.offset[i] = offset[s] as number;
-      this.length[i] = length[s] as number;
-      this.hashes[i] = hashes[s] as number;
+    const old = this.slots;
+    const slots = new Uint32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s] === 0) continue;
+      let i = (old[s + 1] as number) & mask;
+      while (slots[i * 2] !== 0) i = (i + 1) & mask;
+      slots[i * 2] = old[s] as number;
+      slots[i * 2 + 1] = old[s + 1] as number;
     }
+    this.slots = slots;
   }
 }
 
