@@ -212,6 +212,27 @@ export const orderLine: fc.Arbitrary<string> = fc
     return text;
   });
 
+/**
+ * A valid order with exactly one field set to one of its candidate values (contract edges and
+ * near misses), no other damage: each boundary is then probed on its own, so a reader that
+ * loosened one rule alone is caught.
+ */
+export const oneFieldLine: fc.Arbitrary<string> = fc
+  .record({
+    base: fc.oneof(
+      fc.constant(GOLDEN_ORDER),
+      fc.nat(300).map((i) => validOrder(i)),
+    ),
+    field: fc.nat(FIELDS.length - 1),
+    pick: fc.nat(),
+  })
+  .map(({ base, field, pick }) => {
+    const candidates = (FIELDS[field] as [unknown, unknown[]])[1];
+    const value = candidates[pick % candidates.length];
+    // pick 0 makes `apply` set `value` itself.
+    return JSON.stringify(apply(base, { field, op: 'set', pick: 0, value }).value);
+  });
+
 /** Any line at all: order-like lines, arbitrary JSON, arbitrary text. */
 export const anyLine: fc.Arbitrary<string> = fc.oneof(
   orderLine,
