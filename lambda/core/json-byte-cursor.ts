@@ -2,11 +2,11 @@ import type { EnumMatcher, KeyTable, Literal } from './byte-literals.js';
 
 /**
  * Reading primitives for the fast path: JSON tokens (whitespace, strings, keys, enum values)
- * straight from bytes, matched in place; `contract-values.ts` reads the contract's value types
- * through a cursor. Anything outside the narrow shape handled here (a bad token, an unusual number, an unknown
- * field) *bails*: the record then takes the full path (JSON.parse + zod), which is the
- * authority on what is valid and why not. So the fast path may be stricter than the
- * contract, never looser.
+ * straight from bytes, matched in place; the value readers (`contract-values.ts`,
+ * `iso-time-values.ts`, `id-matcher.ts`) work through a cursor. Anything outside the narrow
+ * shape handled here (a bad token, an unusual number, an unknown field) *bails*: the record
+ * then takes the full path (JSON.parse + zod), which is the authority on what is valid and
+ * why not. So the fast path may be stricter than the contract, never looser.
  */
 
 class FastPathBail extends Error {
