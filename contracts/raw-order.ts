@@ -1,4 +1,23 @@
 import { z } from 'zod';
+import { type IdPattern, idRegExp } from './id-patterns.js';
+import {
+  CATEGORIES,
+  COUNTRIES,
+  COUNTRY_CURRENCY,
+  type Country,
+  CURRENCIES,
+  ORDER_STATUSES,
+  PAYMENT_METHODS,
+  PAYMENT_STATUSES,
+  RAW_ORDER_IDS,
+  RAW_ORDER_LIMITS,
+  type Range,
+  SALES_CHANNELS,
+  SEGMENTS,
+} from './raw-order-rules.js';
+
+export { charRanges, type IdPart, type IdPattern, type IdRun, idRegExp } from './id-patterns.js';
+export * from './raw-order-rules.js';
 
 /**
  * The raw order contract (docs/contracts.md, "Raw orders"): one JSON object per line of
@@ -6,35 +25,6 @@ import { z } from 'zod';
  * Structural rules live in the field schemas; cross-field money rules in `superRefine`, each
  * issue tagged with a stable `reason` so the ETL can quarantine with a reason code.
  */
-
-export const COUNTRY_CURRENCY = {
-  US: 'USD',
-  UK: 'GBP',
-  DE: 'EUR',
-  FR: 'EUR',
-  CA: 'CAD',
-  IN: 'INR',
-} as const;
-export type Country = keyof typeof COUNTRY_CURRENCY;
-export const COUNTRIES = Object.keys(COUNTRY_CURRENCY) as Country[];
-export const CURRENCIES = ['USD', 'GBP', 'EUR', 'CAD', 'INR'] as const;
-
-export const ORDER_STATUSES = ['completed', 'cancelled', 'returned'] as const;
-export const SALES_CHANNELS = ['online', 'mobile_app', 'store'] as const;
-export const SEGMENTS = ['consumer', 'small_business', 'corporate'] as const;
-export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'wallet', 'gift_card'] as const;
-export const PAYMENT_STATUSES = ['paid', 'failed', 'refunded'] as const;
-export const CATEGORIES = [
-  'electronics',
-  'home_kitchen',
-  'fashion',
-  'beauty',
-  'sports_outdoors',
-  'books',
-  'toys_games',
-  'grocery',
-  'office',
-] as const;
 
 /** Reason codes attached to contract violations; the ETL's quarantine records carry them. */
 export type ContractReason =
@@ -44,19 +34,22 @@ export type ContractReason =
   | 'payment_mismatch'
   | 'duplicate_line_number';
 
-const MAX_MONEY = 10_000_000;
+const L = RAW_ORDER_LIMITS;
+const int = (r: Range) => z.number().int().min(r.min).max(r.max);
+const text = (r: Range) => z.string().min(r.min).max(r.max);
+const id = (pattern: IdPattern) => z.string().regex(idRegExp(pattern));
 
 /** Money: finite, non-negative, at most two decimals (checked in integer cents). */
 const money = z
   .number()
   .finite()
-  .min(0)
-  .max(MAX_MONEY)
+  .min(L.money.min)
+  .max(L.money.max)
   .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'money must have at most two decimals');
 
 const isoUtcTimestamp = z
   .string()
-  .max(40)
+  .max(L.timestampChars.max)
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'timestamp must be ISO-8601 UTC (…Z)')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'timestamp is not a real instant');
 
@@ -66,24 +59,24 @@ const isoDate = z
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'date is not a real day');
 
 export const rawItemSchema = z.object({
-  line_number: z.number().int().min(1).max(1000),
-  product_id: z.string().regex(/^PROD-\d{4}$/),
-  product_name: z.string().min(1).max(200),
+  line_number: int(L.lineNumber),
+  product_id: id(RAW_ORDER_IDS.product),
+  product_name: text(L.productName),
   category: z.enum(CATEGORIES),
-  quantity: z.number().int().min(1).max(1000),
+  quantity: int(L.quantity),
   unit_price: money,
   discount: money,
 });
 
 export const rawPaymentSchema = z.object({
-  payment_id: z.string().min(1).max(64),
+  payment_id: text(L.paymentId),
   method: z.enum(PAYMENT_METHODS),
   amount: money,
   status: z.enum(PAYMENT_STATUSES),
 });
 
 export const rawCustomerSchema = z.object({
-  customer_id: z.string().regex(/^CUST-\d{7}$/),
+  customer_id: id(RAW_ORDER_IDS.customer),
   country: z.enum(COUNTRIES as [Country, ...Country[]]),
   segment: z.enum(SEGMENTS),
   signup_date: isoDate,
@@ -92,52 +85,58 @@ export const rawCustomerSchema = z.object({
 /** Converts a money amount to integer cents; exact for values that passed `money`. */
 export const toCents = (amount: number): number => Math.round(amount * 100);
 
-export const rawOrderSchema = z
-  .object({
-    order_id: z.string().regex(/^ORD-\d{8}-[0-9a-f]{8}$/),
-    order_timestamp: isoUtcTimestamp,
-    status: z.enum(ORDER_STATUSES),
-    sales_channel: z.enum(SALES_CHANNELS),
-    currency: z.enum(CURRENCIES),
-    customer: rawCustomerSchema,
-    items: z.array(rawItemSchema).min(1).max(200),
-    payments: z.array(rawPaymentSchema).min(1).max(20),
-    shipping_fee: money,
-    tax: money,
-    order_total: money,
-  })
-  .superRefine((order, ctx) => {
-    const issue = (reason: ContractReason, message: string) =>
-      ctx.addIssue({ code: 'custom', message, params: { reason } });
+const rawOrderObject = z.object({
+  order_id: id(RAW_ORDER_IDS.order),
+  order_timestamp: isoUtcTimestamp,
+  status: z.enum(ORDER_STATUSES),
+  sales_channel: z.enum(SALES_CHANNELS),
+  currency: z.enum(CURRENCIES),
+  customer: rawCustomerSchema,
+  items: z.array(rawItemSchema).min(L.items.min).max(L.items.max),
+  payments: z.array(rawPaymentSchema).min(L.payments.min).max(L.payments.max),
+  shipping_fee: money,
+  tax: money,
+  order_total: money,
+});
 
-    if (COUNTRY_CURRENCY[order.customer.country] !== order.currency) {
-      issue(
-        'currency_mismatch',
-        `currency ${order.currency} does not match country ${order.customer.country}`,
-      );
-    }
-    const lines = new Set(order.items.map((i) => i.line_number));
-    if (lines.size !== order.items.length) issue('duplicate_line_number', 'items repeat a line_number');
+/**
+ * Field names of each object in contract order (the order the generator writes them in),
+ * straight from the schema's shapes.
+ */
+export const RAW_ORDER_KEYS = {
+  order: Object.keys(rawOrderObject.shape),
+  customer: Object.keys(rawCustomerSchema.shape),
+  item: Object.keys(rawItemSchema.shape),
+  payment: Object.keys(rawPaymentSchema.shape),
+} as const satisfies Record<string, readonly string[]>;
 
-    let cents = toCents(order.shipping_fee) + toCents(order.tax);
-    for (const item of order.items) {
-      const gross = item.quantity * toCents(item.unit_price);
-      if (toCents(item.discount) > gross)
-        issue('money_mismatch', `line ${item.line_number}: discount exceeds price`);
-      cents += gross - toCents(item.discount);
+export const rawOrderSchema = rawOrderObject.superRefine((order, ctx) => {
+  const issue = (reason: ContractReason, message: string) =>
+    ctx.addIssue({ code: 'custom', message, params: { reason } });
+
+  if (COUNTRY_CURRENCY[order.customer.country] !== order.currency) {
+    issue('currency_mismatch', `currency ${order.currency} does not match country ${order.customer.country}`);
+  }
+  const lines = new Set(order.items.map((i) => i.line_number));
+  if (lines.size !== order.items.length) issue('duplicate_line_number', 'items repeat a line_number');
+
+  let cents = toCents(order.shipping_fee) + toCents(order.tax);
+  for (const item of order.items) {
+    const gross = item.quantity * toCents(item.unit_price);
+    if (toCents(item.discount) > gross)
+      issue('money_mismatch', `line ${item.line_number}: discount exceeds price`);
+    cents += gross - toCents(item.discount);
+  }
+  if (cents !== toCents(order.order_total)) {
+    issue('money_mismatch', `order_total ${order.order_total} != items + shipping + tax (${cents / 100})`);
+  }
+  if (order.status === 'completed') {
+    const paid = order.payments.filter((p) => p.status === 'paid').reduce((s, p) => s + toCents(p.amount), 0);
+    if (paid !== toCents(order.order_total)) {
+      issue('payment_mismatch', `paid payments ${paid / 100} != order_total ${order.order_total}`);
     }
-    if (cents !== toCents(order.order_total)) {
-      issue('money_mismatch', `order_total ${order.order_total} != items + shipping + tax (${cents / 100})`);
-    }
-    if (order.status === 'completed') {
-      const paid = order.payments
-        .filter((p) => p.status === 'paid')
-        .reduce((s, p) => s + toCents(p.amount), 0);
-      if (paid !== toCents(order.order_total)) {
-        issue('payment_mismatch', `paid payments ${paid / 100} != order_total ${order.order_total}`);
-      }
-    }
-  });
+  }
+});
 
 /** One raw order as the contract defines it. */
 export type RawOrder = z.infer<typeof rawOrderSchema>;

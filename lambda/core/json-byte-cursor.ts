@@ -1,10 +1,12 @@
+import type { EnumMatcher, KeyTable, Literal } from './byte-literals.js';
+
 /**
  * Reading primitives for the fast path: JSON tokens (whitespace, strings, keys, enum values)
- * straight from bytes, matched in place; `ContractCursor` adds the contract's value types.
- * Anything outside the narrow shape handled here (a bad token, an unusual number, an unknown
- * field) *bails*: the record then takes the full path (JSON.parse + zod), which is the
- * authority on what is valid and why not. So the fast path may be stricter than the
- * contract, never looser.
+ * straight from bytes, matched in place; the value readers (`contract-values.ts`,
+ * `iso-time-values.ts`, `id-matcher.ts`) work through a cursor. Anything outside the narrow
+ * shape handled here (a bad token, an unusual number, an unknown field) *bails*: the record
+ * then takes the full path (JSON.parse + zod), which is the authority on what is valid and
+ * why not. So the fast path may be stricter than the contract, never looser.
  */
 
 class FastPathBail extends Error {
@@ -16,49 +18,31 @@ export const BAIL = new FastPathBail('record left the fast path');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
+const COMMA = 0x2c;
+const RBRACE = 0x7d;
+const RBRACKET = 0x5d;
 
-/** Bytes to match in place, also as little-endian 32-bit words for a faster compare. */
-export interface Literal {
-  bytes: Buffer;
-  words: Uint32Array;
-}
-
-const literal = (text: string): Literal => {
-  const bytes = Buffer.from(text);
-  const words = new Uint32Array(bytes.length >> 2);
-  for (let i = 0; i < words.length; i++) words[i] = bytes.readUInt32LE(i * 4);
-  return { bytes, words };
-};
-
-/** An enum's values as in-place literals (`value"`), each tagged by its first two bytes. */
-export interface EnumMatcher {
-  literals: readonly Literal[];
-  tags: Int32Array;
-}
-
-export const enumMatcher = (values: readonly Buffer[]): EnumMatcher => ({
-  literals: values.map((v) => literal(`${v}"`)),
-  tags: Int32Array.from(values, (v) => ((v[0] ?? 0) << 8) | (v[1] ?? 0)),
-});
-
-/** `"name":` for each key, the form compact JSON holds them in. */
-export const keyLiterals = (keys: readonly Buffer[]): Literal[] => keys.map((k) => literal(`"${k}":`));
-
+/**
+ * Position in one record's bytes plus what the last token read left behind. One cursor is
+ * reused for every record; readers take it as an argument and move it forward.
+ */
 export class JsonByteCursor {
-  protected buf: Buffer = Buffer.alloc(0);
-  protected p = 0;
-  protected end = 0;
+  buf: Buffer = Buffer.alloc(0);
+  /** Next byte to read, and the end of the record. */
+  p = 0;
+  end = 0;
   /** Why the last record left the fast path (a quarantine message when nothing else explains it). */
   bailReason = '';
   /** The last string read: content bytes `[s0, s1)`, and whether it held escapes / non-ASCII bytes. */
-  protected s0 = 0;
-  protected s1 = 0;
-  protected escaped = false;
-  protected nonAscii = false;
+  s0 = 0;
+  s1 = 0;
+  escaped = false;
+  nonAscii = false;
 
   private view: DataView = new DataView(new ArrayBuffer(0));
 
-  protected begin(buf: Buffer, start: number, end: number): void {
+  /** Starts reading the record `buf[start, end)`. */
+  begin(buf: Buffer, start: number, end: number): void {
     if (buf !== this.buf) this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.buf = buf;
     this.p = start;
@@ -66,7 +50,7 @@ export class JsonByteCursor {
   }
 
   /** True (and moves past it) when `lit` is at position `at` (`this.p + lit` within the record). */
-  protected literalAt(lit: Literal, at: number): boolean {
+  literalAt(lit: Literal, at: number): boolean {
     const { bytes, words } = lit;
     const n = bytes.length;
     if (at + n > this.end) return false;
@@ -79,12 +63,12 @@ export class JsonByteCursor {
     return true;
   }
 
-  protected bail(reason: string): never {
+  bail(reason: string): never {
     this.bailReason = reason;
     throw BAIL;
   }
 
-  protected ws(): void {
+  ws(): void {
     const { buf, end } = this;
     let p = this.p;
     while (p < end) {
@@ -95,15 +79,15 @@ export class JsonByteCursor {
     this.p = p;
   }
 
-  protected peek(): number {
+  peek(): number {
     return this.p < this.end ? (this.buf[this.p] as number) : -1;
   }
 
-  protected next(): number {
+  next(): number {
     return this.p < this.end ? (this.buf[this.p++] as number) : -1;
   }
 
-  protected expect(byte: number, where: string): void {
+  expect(byte: number, where: string): void {
     if (this.next() !== byte) this.bail(`${where}: expected '${String.fromCharCode(byte)}'`);
   }
 
@@ -112,7 +96,7 @@ export class JsonByteCursor {
    * fixed-width fields (ids, timestamps, dates) whose callers then check every byte against a
    * pattern that admits no quote or backslash. Any other shape goes through `str`.
    */
-  protected strOfLength(field: string, len: number): void {
+  strOfLength(field: string, len: number): void {
     const { buf, p } = this;
     if (buf[p] === QUOTE && p + len + 2 <= this.end && buf[p + len + 1] === QUOTE) {
       this.s0 = p + 1;
@@ -123,8 +107,28 @@ export class JsonByteCursor {
     } else this.str(field);
   }
 
+  /** After a field's value: true at `}` (object done), false at `,` (another field follows). */
+  fieldEnd(where: string): boolean {
+    this.ws();
+    const c = this.next();
+    if (c === RBRACE) return true;
+    if (c !== COMMA) this.bail(`${where}: expected ',' or '}'`);
+    this.ws();
+    return false;
+  }
+
+  /** After an array element: true at `]`, false at `,`. */
+  elementEnd(where: string): boolean {
+    this.ws();
+    const c = this.next();
+    if (c === RBRACKET) return true;
+    if (c !== COMMA) this.bail(`${where}: expected ',' or ']'`);
+    this.ws();
+    return false;
+  }
+
   /** Reads a JSON string token; its content is `[s0, s1)`. */
-  protected str(field: string): void {
+  str(field: string): void {
     const { buf, end } = this;
     let p = this.p;
     if (p >= end || buf[p] !== QUOTE) this.bail(`${field}: expected a string`);
@@ -152,7 +156,7 @@ export class JsonByteCursor {
   }
 
   /** True when the last string's bytes equal `value`. */
-  protected strEquals(value: Buffer): boolean {
+  strEquals(value: Buffer): boolean {
     const len = value.length;
     if (this.s1 - this.s0 !== len || this.escaped) return false;
     const { buf, s0 } = this;
@@ -164,7 +168,8 @@ export class JsonByteCursor {
    * Reads `"key":` and returns the key's index in `keys`. The usual order is tried first and
    * matched in place (`"name":` compared as bytes), which is the common case of compact JSON.
    */
-  protected key(keys: readonly Buffer[], literals: readonly Literal[], hint: number, where: string): number {
+  key(table: KeyTable, hint: number, where: string): number {
+    const { keys, literals } = table;
     if (hint < literals.length && this.literalAt(literals[hint] as Literal, this.p)) {
       this.ws();
       return hint;
@@ -183,7 +188,7 @@ export class JsonByteCursor {
    * Reads a string that must be one of an enum's values, matched in place; returns its index
    * (the enum code). Anything else, escaped spellings included, bails.
    */
-  protected enumCode(e: EnumMatcher, field: string): number {
+  enumCode(e: EnumMatcher, field: string): number {
     const { buf, p } = this;
     if (buf[p] === QUOTE && p + 3 <= this.end) {
       const tag = ((buf[p + 1] as number) << 8) | (buf[p + 2] as number);

@@ -6,6 +6,7 @@ import {
   ORDER_STATUSES,
   PAYMENT_METHODS,
   PAYMENT_STATUSES,
+  RAW_ORDER_LIMITS,
   SALES_CHANNELS,
   SEGMENTS,
 } from '../../contracts/raw-order.js';
@@ -40,9 +41,8 @@ export const COUNTRY_CURRENCY_CODE = COUNTRIES.map((c) => CURRENCIES.indexOf(COU
 export const STATUS_COMPLETED = ORDER_STATUSES.indexOf('completed');
 export const PAYMENT_PAID = PAYMENT_STATUSES.indexOf('paid');
 
-/** Contract limits the buffers are sized for. */
-export const MAX_ITEMS = 200;
-export const MAX_PAYMENTS = 20;
+/** Items per order at most: the per-item buffers hold this many. */
+const MAX_ITEMS = RAW_ORDER_LIMITS.items.max;
 
 /**
  * String references at or above this offset point into `arena` (values that had to be decoded,
@@ -55,11 +55,9 @@ export class NormalizedOrder {
   arena: Buffer = Buffer.alloc(1024);
   arenaUsed = 0;
 
-  /** order_id as its byte range and as its two numbers (the 8 digits, the 8 hex digits). */
+  /** order_id, customer_id: byte ranges of `src` (ids never hold escapes). */
   orderIdStart = 0;
   orderIdEnd = 0;
-  orderIdDigits = 0;
-  orderIdHex = 0;
   customerIdStart = 0;
   customerIdEnd = 0;
   /** UTC milliseconds, the UTC day number (days since 1970-01-01) and the UTC year/month. */

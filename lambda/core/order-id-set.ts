@@ -1,40 +1,79 @@
 /**
  * The order_ids loaded from one source, for duplicate detection without a string per order.
- * A valid id is `ORD-<8 digits>-<8 hex>`, i.e. two 32-bit numbers; they live in an
- * open-addressing table of Uint32 pairs (8 bytes per slot, at most half full), so a million
- * ids cost 16 MB and no garbage.
+ * Ids are kept as their bytes, whatever shape the contract gives them: each copied into one
+ * growing byte arena behind a one-byte length, found through an open-addressing table (at most
+ * half full) of `[arena offset + 1, hash]` pairs, so a probe touches one slot and the arena only
+ * on a hash match. A million 21-byte ids cost about 40 MB and no per-id garbage.
  */
 export class OrderIdSet {
+  /** Per slot: arena offset + 1 (0 = empty), then the id's hash. */
   private slots = new Uint32Array(1 << 16);
-  private used = new Uint8Array(1 << 15);
+  private arena = Buffer.alloc(1 << 16);
+  private arenaUsed = 0;
   size = 0;
 
-  /** Adds the id made of `digits` (its 8 decimal digits) and `hex` (its 8 hex digits); false if present. */
-  add(digits: number, hex: number): boolean {
-    if (this.size * 2 >= this.used.length) this.grow();
-    const mask = this.used.length - 1;
-    for (let i = hash(digits, hex) & mask; ; i = (i + 1) & mask) {
-      if (!this.used[i]) {
-        this.used[i] = 1;
-        this.slots[i * 2] = digits;
-        this.slots[i * 2 + 1] = hex;
+  /** Adds the id `buf[start, end)` (at most 255 bytes); false if it is already present. */
+  add(buf: Buffer, start: number, end: number): boolean {
+    if (this.size * 4 >= this.slots.length) this.grow();
+    const h = hash(buf, start, end);
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const at = slots[i * 2] as number;
+      if (at === 0) {
+        slots[i * 2] = this.store(buf, start, end) + 1;
+        slots[i * 2 + 1] = h;
         this.size++;
         return true;
       }
-      if (this.slots[i * 2] === digits && this.slots[i * 2 + 1] === hex) return false;
+      if (slots[i * 2 + 1] === h && this.equals(at - 1, buf, start, end)) return false;
     }
   }
 
+  /** Whether the stored id at `at` is `buf[start, end)` (a JS loop: ids are short). */
+  private equals(at: number, buf: Buffer, start: number, end: number): boolean {
+    const arena = this.arena;
+    if (arena[at] !== end - start) return false;
+    for (let i = start, j = at + 1; i < end; i++, j++) if (arena[j] !== buf[i]) return false;
+    return true;
+  }
+
+  /** Copies the id into the arena behind its length; returns where it starts. */
+  private store(buf: Buffer, start: number, end: number): number {
+    const len = end - start;
+    if (len > 255) throw new Error('order id longer than 255 bytes');
+    if (this.arenaUsed + len + 1 > this.arena.length) {
+      const grown = Buffer.alloc(Math.max(this.arena.length * 2, this.arenaUsed + len + 1));
+      this.arena.copy(grown, 0, 0, this.arenaUsed);
+      this.arena = grown;
+    }
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    arena[at] = len;
+    for (let i = 0; i < len; i++) arena[at + 1 + i] = buf[start + i] as number;
+    this.arenaUsed += len + 1;
+    return at;
+  }
+
+  /** Doubles the table; ids stay where they are in the arena. */
   private grow(): void {
-    const { slots, used } = this;
-    this.slots = new Uint32Array(slots.length * 2);
-    this.used = new Uint8Array(used.length * 2);
-    this.size = 0;
-    for (let i = 0; i < used.length; i++)
-      if (used[i]) this.add(slots[i * 2] as number, slots[i * 2 + 1] as number);
+    const old = this.slots;
+    const slots = new Uint32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s] === 0) continue;
+      let i = (old[s + 1] as number) & mask;
+      while (slots[i * 2] !== 0) i = (i + 1) & mask;
+      slots[i * 2] = old[s] as number;
+      slots[i * 2 + 1] = old[s + 1] as number;
+    }
+    this.slots = slots;
   }
 }
 
-/** Mixes the two halves (multiplicative hashing; the hex half is already random-looking). */
-const hash = (digits: number, hex: number): number =>
-  (Math.imul(digits, 0x9e37_79b1) ^ Math.imul(hex, 0x85eb_ca6b)) >>> 0;
+/** FNV-1a over the id's bytes, finished with a multiply so the low bits (the slot) mix well. */
+function hash(buf: Buffer, start: number, end: number): number {
+  let h = 0x811c_9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x0100_0193);
+  return Math.imul(h ^ (h >>> 16), 0x85eb_ca6b) >>> 0;
+}

@@ -56,7 +56,7 @@ export class OrderSink implements RecordSink {
         message: `order_timestamp ${when} is before 2000-01-01 or more than a day after processing`,
       };
     }
-    if (!this.ids.add(o.orderIdDigits, o.orderIdHex)) {
+    if (!this.ids.add(o.src, o.orderIdStart, o.orderIdEnd)) {
       return {
         reason: 'duplicate_order_id',
         message: `order_id ${o.orderIdText()} was already loaded from an earlier record of this source`,

@@ -6,6 +6,7 @@ import {
   ORDER_STATUSES,
   PAYMENT_METHODS,
   PAYMENT_STATUSES,
+  RAW_ORDER_LIMITS,
   SALES_CHANNELS,
   SEGMENTS,
 } from '../../../contracts/raw-order.js';
@@ -17,7 +18,13 @@ import { GOLDEN_ORDER, validOrder } from './orders.js';
  * missing and extra fields, stray bytes.
  */
 
-const MONEY = [0, 0.01, 0.005, 149.001, 1e-9, 10_000_000, 10_000_000.01, -0, -1, 0.1 + 0.2, '1.00'];
+const L = RAW_ORDER_LIMITS;
+/** The contract's range ends and the values just outside them. */
+const edges = (r: { min: number; max: number }, step = 1) => [r.min - step, r.min, r.max, r.max + step];
+/** Strings of `unit` at and just outside a length range (in code points). */
+const lengths = (r: { min: number; max: number }, unit: string) =>
+  [r.min - 1, r.min, r.max, r.max + 1].filter((n) => n >= 0).map((n) => unit.repeat(n));
+const MONEY = [...edges(L.money, 0.01), 0.01, -1, 0.005, 149.001, 1e-9, -0, 0.1 + 0.2, '1.00'];
 const TIMES = [
   '2025-02-30T10:00:00Z',
   '2025-01-01T24:00:00Z',
@@ -58,7 +65,7 @@ const FIELDS: [(string | number)[], unknown[]][] = [
   ],
   [
     ['items', 0, 'line_number'],
-    [0, 1, 2, 1000, 1001, 1.5, '1'],
+    [...edges(L.lineNumber), 2, 1.5, '1'],
   ],
   [
     ['items', 0, 'product_id'],
@@ -67,13 +74,9 @@ const FIELDS: [(string | number)[], unknown[]][] = [
   [
     ['items', 0, 'product_name'],
     [
-      '',
-      'x'.repeat(200),
-      'x'.repeat(201),
-      'é'.repeat(200),
-      'é'.repeat(201),
-      '😀'.repeat(100),
-      '😀'.repeat(101),
+      ...lengths(L.productName, 'x'),
+      ...lengths(L.productName, 'é'),
+      ...lengths(L.productName, '😀'),
       'a"b\\c',
       '\u0000',
     ],
@@ -84,13 +87,13 @@ const FIELDS: [(string | number)[], unknown[]][] = [
   ],
   [
     ['items', 0, 'quantity'],
-    [0, 1, 1000, 1001, 2.5],
+    [...edges(L.quantity), 2.5],
   ],
   [['items', 0, 'unit_price'], MONEY],
   [['items', 0, 'discount'], MONEY],
   [
     ['payments', 0, 'payment_id'],
-    ['', 'p'.repeat(64), 'p'.repeat(65), 'é'.repeat(64)],
+    [...lengths(L.paymentId, 'p'), ...lengths(L.paymentId, 'é')],
   ],
   [
     ['payments', 0, 'method'],
@@ -207,6 +210,27 @@ export const orderLine: fc.Arbitrary<string> = fc
       else text = `${text.slice(0, at)} ${text.slice(at)}`;
     }
     return text;
+  });
+
+/**
+ * A valid order with exactly one field set to one of its candidate values (contract edges and
+ * near misses), no other damage: each boundary is then probed on its own, so a reader that
+ * loosened one rule alone is caught.
+ */
+export const oneFieldLine: fc.Arbitrary<string> = fc
+  .record({
+    base: fc.oneof(
+      fc.constant(GOLDEN_ORDER),
+      fc.nat(300).map((i) => validOrder(i)),
+    ),
+    field: fc.nat(FIELDS.length - 1),
+    pick: fc.nat(),
+  })
+  .map(({ base, field, pick }) => {
+    const candidates = (FIELDS[field] as [unknown, unknown[]])[1];
+    const value = candidates[pick % candidates.length];
+    // pick 0 makes `apply` set `value` itself.
+    return JSON.stringify(apply(base, { field, op: 'set', pick: 0, value }).value);
   });
 
 /** Any line at all: order-like lines, arbitrary JSON, arbitrary text. */
