@@ -14,7 +14,7 @@ import { LAKE } from './lake-layout.js';
  * The fact table contract (docs/contracts.md, "Fact tables"): the one place that says which
  * columns `fact_orders` and `fact_order_items` have, in which order, of which kind. The ETL's Arrow
  * schema (lambda/core/fact-schema.ts), the Glue tables (stacks/fact-tables.ts), the local DuckDB
- * views (tools/catalog) and dbt's sources.yml derive from it or are tested against it.
+ * views (tools/duckdb) and dbt's sources.yml derive from it or are tested against it.
  * Partition columns are not stored in the files: they are the Hive folders
  * `order_year=YYYY/order_month=MM`, zero-padded strings.
  */

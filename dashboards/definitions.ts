@@ -1,6 +1,6 @@
 /**
  * Metric definitions printed on the dashboard, worded after the README ("Metric definitions") and
- * the export contract (tools/exports/outputs.ts), so a reader of the PDF knows exactly what each
+ * the export contract (contracts/csv-exports.ts), so a reader of the PDF knows exactly what each
  * number counts. Money is USD at the ETL's monthly rates.
  */
 export const DEFINITIONS = {

@@ -15,7 +15,7 @@ const NULLABLE_COLUMNS = ['prev_revenue_usd', 'mom_growth', 'churn_rate', 'churn
 type NullableColumn = (typeof NULLABLE_COLUMNS)[number];
 type Cell<C> = C extends TextColumn ? string : C extends NullableColumn ? number | null : number;
 
-/** One typed row of an export file, keyed by the columns `tools/exports/outputs.ts` lists. */
+/** One typed row of an export file, keyed by the columns `contracts/csv-exports.ts` lists. */
 export type OutputRow<F extends CsvExportFile> = {
   [C in Extract<Spec, { file: F }>['columns'][number]]: Cell<C>;
 };

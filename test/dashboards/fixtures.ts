@@ -5,7 +5,7 @@ import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 
 /**
  * Four months of chosen numbers for a small store (two countries, three categories), from which
- * the fixture CSVs are derived the way the export contract (tools/exports/outputs.ts) says:
+ * the fixture CSVs are derived the way the export contract (contracts/csv-exports.ts) says:
  * header row, months as YYYY-MM-01, money with two decimals, rates as fractions with six
  * decimals, an empty field for an undefined value. Expected KPI values are computed from these
  * arrays in the tests, independently of the dashboard code.

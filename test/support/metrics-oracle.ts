@@ -13,7 +13,7 @@ export {
  * (never from the Parquet, never through SQL), for tests of the SQL views and the dbt marts.
  * Money is integer cents (BigInt); every ratio is ROUND(exact value, scale) half away from
  * zero, like ROUND on a DECIMAL. Each `*Rows` function returns the rows of one CSV of
- * `tools/exports/outputs.ts`: fields in its column order and format, rows in its order,
+ * `contracts/csv-exports.ts`: fields in its column order and format, rows in its order,
  * NULL as ''.
  */
 

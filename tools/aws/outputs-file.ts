@@ -5,7 +5,7 @@ import { OpsError } from '../lib/errors.js';
 /** Where `ops --target aws` looks for the deployed stack's outputs unless told otherwise. */
 export const DEFAULT_OUTPUTS_FILE = 'cdktf.out/outputs.json';
 
-/** The outputs of one deployed stack, by the names `stacks/outputs.ts` declares. */
+/** The outputs of one deployed stack, by the names `contracts/stack-outputs.ts` declares. */
 export interface StackOutputs {
   file: string;
   /** The stack the values came from; undefined for a flat file. */

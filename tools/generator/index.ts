@@ -1,6 +1,6 @@
 /**
  * The synthetic order generator: a persistent, seeded customer population placing orders that
- * follow the raw contract (lambda/core/raw-order-schema.ts). `ops generate` and `ops pipeline`
+ * follow the raw contract (contracts/raw-order.ts). `ops generate` and `ops pipeline`
  * call `generateDataset`; the ETL's tests and benchmark stream `generateMonthOrders` and write
  * files with `writeOrdersFile`.
  */
