@@ -1,0 +1,121 @@
+import { FACT_TABLES, PARTITION_KEYS } from '../../stacks/fact-tables.js';
+import type { QueryEngine } from '../engines/query-engine.js';
+import { OpsError } from '../lib/errors.js';
+
+/** One column of a Trino Hive table. */
+export interface TrinoColumnDef {
+  name: string;
+  type: string;
+}
+
+const HIVE_TO_TRINO: Record<string, string> = {
+  string: 'VARCHAR',
+  int: 'INTEGER',
+  date: 'DATE',
+  // The ETL writes millisecond timestamps; TIMESTAMP(3) reads them without rounding.
+  timestamp: 'TIMESTAMP(3)',
+};
+
+/**
+ * The fact tables' data columns in Trino types, in file order. The one place that reads the fact
+ * contract: the Glue column list of the stack (decimal(p,s) -> DECIMAL(p,s), int -> INTEGER,
+ * string -> VARCHAR, date -> DATE, timestamp -> TIMESTAMP(3)).
+ */
+export function trinoFactColumns(table: keyof typeof FACT_TABLES): TrinoColumnDef[] {
+  return FACT_TABLES[table].columns.map((c) => {
+    const type = HIVE_TO_TRINO[c.type] ?? (c.type.startsWith('decimal') ? c.type.toUpperCase() : undefined);
+    if (!type) throw new Error(`no Trino type for ${table}.${c.name} (${c.type})`);
+    return { name: c.name, type };
+  });
+}
+
+/** Where a lake lives as the catalog sees it: `local:///abs/lake` or `s3://bucket`. */
+export type LakeUri = string;
+
+const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+const ident = (s: string): string => `"${s.replaceAll('"', '""')}"`;
+
+/** Joins a lake URI and a lake key (`processed/store_sales/fact_orders/`) without doubled slashes. */
+export const lakeLocation = (lake: LakeUri, key: string): string =>
+  `${lake.replace(/\/+$/, '')}/${key.replace(/^\/+|\/+$/g, '')}`;
+
+/**
+ * DDL of one external, Hive-partitioned Parquet table over the ETL's folder. Partition columns
+ * come last and are VARCHAR, as the folders `order_year=2025/order_month=01` spell them.
+ */
+export function factTableDdl(
+  catalog: string,
+  schema: string,
+  table: keyof typeof FACT_TABLES,
+  lake: LakeUri,
+): string {
+  const columns = [
+    ...trinoFactColumns(table),
+    ...PARTITION_KEYS.map((k) => ({ name: k.name, type: 'VARCHAR' })),
+  ];
+  return [
+    `CREATE TABLE ${ident(catalog)}.${ident(schema)}.${ident(table)} (`,
+    columns.map((c) => `  ${ident(c.name)} ${c.type}`).join(',\n'),
+    ') WITH (',
+    "  format = 'PARQUET',",
+    `  external_location = ${quote(lakeLocation(lake, FACT_TABLES[table].prefix))},`,
+    `  partitioned_by = ARRAY[${PARTITION_KEYS.map((k) => quote(k.name)).join(', ')}]`,
+    ')',
+  ].join('\n');
+}
+
+/** What `registerTrinoFactTables` registered, per table. */
+export interface TrinoCrawlResult {
+  schema: string;
+  tables: { name: string; partitions: string[]; rows: number }[];
+}
+
+/**
+ * The Trino crawl: creates the schema (located under `<lake>/<warehouseKey>` so dbt's tables land
+ * in the lake), re-creates both fact tables as external tables over the lake and registers their
+ * partition folders with `system.sync_partition_metadata`. Dropping an external table leaves its
+ * files alone, so re-running is safe; a failure names the statement and carries Trino's message.
+ */
+export async function registerTrinoFactTables(
+  engine: QueryEngine,
+  opts: { catalog: string; schema: string; lake: LakeUri; warehouseKey: string },
+): Promise<TrinoCrawlResult> {
+  const { catalog, schema, lake } = opts;
+  const qualified = `${ident(catalog)}.${ident(schema)}`;
+  const run = async (what: string, sql: string) => {
+    try {
+      await engine.exec(sql);
+    } catch (err) {
+      throw new OpsError(
+        'CRAWL_FAILED',
+        `${what}: ${engine.name} says: ${(err as Error).message}`,
+        undefined,
+        {
+          cause: err,
+        },
+      );
+    }
+  };
+  await run(
+    `create schema ${schema}`,
+    `CREATE SCHEMA IF NOT EXISTS ${qualified} WITH (location = ${quote(lakeLocation(lake, opts.warehouseKey))})`,
+  );
+  const tables = [];
+  for (const table of Object.keys(FACT_TABLES) as (keyof typeof FACT_TABLES)[]) {
+    await run(`drop ${table}`, `DROP TABLE IF EXISTS ${qualified}.${ident(table)}`);
+    await run(`create ${table}`, factTableDdl(catalog, schema, table, lake));
+    await run(
+      `sync partitions of ${table}`,
+      `CALL ${ident(catalog)}.system.sync_partition_metadata(${quote(schema)}, ${quote(table)}, 'FULL')`,
+    );
+    const parts = await engine.query(
+      `SELECT order_year, order_month, COUNT(*) AS n FROM ${qualified}.${ident(table)} GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    tables.push({
+      name: table,
+      partitions: parts.map((p) => `${p.order_year}-${p.order_month}`),
+      rows: parts.reduce((sum, p) => sum + Number(p.n), 0),
+    });
+  }
+  return { schema, tables };
+}
