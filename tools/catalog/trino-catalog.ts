@@ -71,14 +71,14 @@ export interface TrinoCrawlResult {
 }
 
 /**
- * The Trino crawl: creates the schema (located under `<lake>/<warehouseKey>` so dbt's tables land
- * in the lake), re-creates both fact tables as external tables over the lake and registers their
+ * The Trino crawl: creates the schema where the metastore puts it (the file metastore insists that
+ * managed tables, i.e. dbt's, live in its own folder), re-creates both fact tables as external tables over the lake and registers their
  * partition folders with `system.sync_partition_metadata`. Dropping an external table leaves its
  * files alone, so re-running is safe; a failure names the statement and carries Trino's message.
  */
 export async function registerTrinoFactTables(
   engine: QueryEngine,
-  opts: { catalog: string; schema: string; lake: LakeUri; warehouseKey: string },
+  opts: { catalog: string; schema: string; lake: LakeUri },
 ): Promise<TrinoCrawlResult> {
   const { catalog, schema, lake } = opts;
   const qualified = `${ident(catalog)}.${ident(schema)}`;
@@ -96,10 +96,7 @@ export async function registerTrinoFactTables(
       );
     }
   };
-  await run(
-    `create schema ${schema}`,
-    `CREATE SCHEMA IF NOT EXISTS ${qualified} WITH (location = ${quote(lakeLocation(lake, opts.warehouseKey))})`,
-  );
+  await run(`create schema ${schema}`, `CREATE SCHEMA IF NOT EXISTS ${qualified}`);
   const tables = [];
   for (const table of Object.keys(FACT_TABLES) as (keyof typeof FACT_TABLES)[]) {
     await run(`drop ${table}`, `DROP TABLE IF EXISTS ${qualified}.${ident(table)}`);
