@@ -11,10 +11,11 @@ import { extractTarGz, extractZip } from './extract.js';
 /** The Trino release the project tests against: the newest Maven Central serves. */
 export const TRINO_VERSION = '476';
 
-const MAVEN = process.env.STORE_SALES_MAVEN_URL ?? 'https://repo.maven.apache.org/maven2';
+const MAVEN = 'https://repo.maven.apache.org/maven2';
 
 /** A Maven Central artifact of the server, with the SHA-1 pinned here (Central also publishes it). */
-interface Artifact {
+export interface Artifact {
+  /** Path below the repository root. */
   path: string;
   sha1: string;
 }
@@ -64,8 +65,8 @@ async function fetchText(url: string): Promise<string> {
  * Downloads one artifact to `dest`, checking its SHA-1 against both the checksum file Maven
  * Central publishes beside it and the value pinned here. A mismatch deletes the file.
  */
-async function download(artifact: Artifact, dest: string): Promise<void> {
-  const url = `${MAVEN}/${artifact.path}`;
+export async function downloadArtifact(artifact: Artifact, dest: string, repository = MAVEN): Promise<void> {
+  const url = `${repository}/${artifact.path}`;
   const label = path.basename(artifact.path);
   try {
     const published = (await fetchText(`${url}.sha1`)).split(/\s+/)[0];
@@ -124,7 +125,7 @@ export async function ensureTrinoDist(cache: string = cacheRoot()): Promise<stri
     const started = performance.now();
     const tarball = path.join(work, path.basename(SERVER.path));
     const zip = path.join(work, path.basename(HIVE.path));
-    await Promise.all([download(SERVER, tarball), download(HIVE, zip)]);
+    await Promise.all([downloadArtifact(SERVER, tarball), downloadArtifact(HIVE, zip)]);
     process.stderr.write('trino: unpacking\n');
     await extractTarGz(tarball, work);
     const server = path.join(work, `trino-server-core-${TRINO_VERSION}`);

@@ -29,10 +29,13 @@ function probe(home: string): JavaHome | undefined {
   return major === undefined ? undefined : { home, major };
 }
 
-/** Where JDKs usually live: the env's choices first, then the system's JVM folders, newest first. */
-function candidates(env: NodeJS.ProcessEnv): string[] {
+/** Where JDKs are usually installed (Debian/Ubuntu, macOS). */
+export const JDK_ROOTS = ['/usr/lib/jvm', '/Library/Java/JavaVirtualMachines'];
+
+/** The env's choices first, then every JDK under `roots`, newest name first. */
+function candidates(env: NodeJS.ProcessEnv, roots: readonly string[]): string[] {
   const named = [env.TRINO_JAVA_HOME, env.JAVA_HOME].filter((h): h is string => Boolean(h));
-  const scanned = ['/usr/lib/jvm', '/Library/Java/JavaVirtualMachines'].flatMap((root) => {
+  const scanned = roots.flatMap((root) => {
     if (!existsSync(root)) return [];
     return readdirSync(root)
       .sort()
@@ -46,10 +49,13 @@ function candidates(env: NodeJS.ProcessEnv): string[] {
  * Finds a Java >= 24 for the server: TRINO_JAVA_HOME, then JAVA_HOME, then installed JDKs.
  * TRINO_JAVA_HOME is binding: if it is set but too old, that is the error (no silent fallback).
  */
-export function findJava(env: NodeJS.ProcessEnv = process.env): JavaHome {
+export function findJava(
+  env: NodeJS.ProcessEnv = process.env,
+  roots: readonly string[] = JDK_ROOTS,
+): JavaHome {
   const hint = `install a JDK ${MIN_JAVA} or newer (e.g. Temurin 25) and set TRINO_JAVA_HOME to it`;
   const seen: JavaHome[] = [];
-  for (const home of candidates(env)) {
+  for (const home of candidates(env, roots)) {
     const found = probe(home);
     if (!found) continue;
     if (found.major >= MIN_JAVA) return found;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { OpsError } from '../lib/errors.js';
@@ -96,12 +96,41 @@ async function waitReady(server: DevServer, log: string, timeoutS: number): Prom
 }
 
 /**
+ * Runs `work` holding `<instance>/start.lock`, so that concurrent starts (test workers, two
+ * terminals) start one server, not two. A lock whose owner died is taken over.
+ */
+async function withStartLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  await mkdir(dir, { recursive: true });
+  const lock = path.join(dir, 'start.lock');
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(await readFile(lock, 'utf8').catch(() => '0'));
+      if (owner && !alive(owner)) await rm(lock, { force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/**
  * Starts the single-node development server in the background (downloading it on first use)
  * and waits until it accepts queries. Idempotent: a running server started with the same
  * options is reused (`reused: true`); one started with other options is an error.
  */
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer & { reused: boolean }> {
   const cache = opts.cache ?? cacheRoot();
+  return withStartLock(instanceDir(cache), () => startLocked(cache, opts));
+}
+
+async function startLocked(cache: string, opts: DevServerOptions): Promise<DevServer & { reused: boolean }> {
   const config = createHash('sha256')
     .update(JSON.stringify({ heapGb: opts.heapGb ?? 2, s3: opts.s3 ?? null }))
     .digest('hex')
