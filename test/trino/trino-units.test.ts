@@ -43,7 +43,7 @@ describe('server configuration', () => {
   });
 
   it('writes a Hive catalog with a file metastore under the data folder and local files', () => {
-    const hive = renderServerConfig(base)['catalog/hive.properties'];
+    const hive = renderServerConfig(base)['catalog/hive.properties'] ?? '';
     expect(hive).toMatch(/^hive.metastore=file$/m);
     expect(hive).toMatch(/^hive.metastore.catalog.dir=local:\/\/\/var\/tmp\/trino-data\/metastore$/m);
     expect(hive).toMatch(/^fs.native-local.enabled=true$/m);
@@ -52,16 +52,17 @@ describe('server configuration', () => {
   });
 
   it('adds the native S3 file system for an S3-compatible store', () => {
-    const hive = renderServerConfig({
-      ...base,
-      s3: {
-        endpoint: 'http://127.0.0.1:5000',
-        region: 'us-east-1',
-        pathStyle: true,
-        accessKey: 'k',
-        secretKey: 's',
-      },
-    })['catalog/hive.properties'];
+    const hive =
+      renderServerConfig({
+        ...base,
+        s3: {
+          endpoint: 'http://127.0.0.1:5000',
+          region: 'us-east-1',
+          pathStyle: true,
+          accessKey: 'k',
+          secretKey: 's',
+        },
+      })['catalog/hive.properties'] ?? '';
     for (const line of [
       'fs.native-s3.enabled=true',
       's3.endpoint=http://127.0.0.1:5000',
