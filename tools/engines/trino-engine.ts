@@ -1,5 +1,6 @@
 import { OpsError } from '../lib/errors.js';
 import type { QueryEngine, SqlRow } from './query-engine.js';
+import { socketCause, trinoFailure } from './trino-errors.js';
 import { parseTrinoJson, type TrinoColumn, type TrinoPage, toSqlValue } from './trino-protocol.js';
 
 /** Where and as whom to run queries on a Trino (or Starburst) coordinator. */
@@ -19,32 +20,6 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const BUSY_RETRIES = 30;
 
 const START_HINT = 'start the development server with `npm run trino -- start`, or check the Trino URL';
-
-/**
- * Maps a Trino failure to a stable code: an unknown catalog or schema is a configuration
- * problem (with its own hint); anything else is the statement's fault, with Trino's message.
- */
-export function trinoFailure(
-  failure: { message: string; errorName?: string },
-  conn: TrinoConnection,
-): OpsError {
-  switch (failure.errorName) {
-    case 'CATALOG_NOT_FOUND':
-      return new OpsError(
-        'TRINO_UNKNOWN_CATALOG',
-        failure.message,
-        `catalog "${conn.catalog}" is not configured on ${conn.url}; check the catalog setting`,
-      );
-    case 'SCHEMA_NOT_FOUND':
-      return new OpsError(
-        'TRINO_UNKNOWN_SCHEMA',
-        failure.message,
-        `schema "${conn.schema}" does not exist in ${conn.catalog}; run \`ops crawl\` first`,
-      );
-    default:
-      return new OpsError('TRINO_QUERY_FAILED', failure.message);
-  }
-}
 
 /** A client of Trino's REST protocol (`POST /v1/statement`, then follow `nextUri`). */
 export class TrinoClient {
@@ -75,7 +50,7 @@ export class TrinoClient {
       } catch (err) {
         throw new OpsError(
           'TRINO_UNREACHABLE',
-          `cannot reach Trino at ${this.conn.url}: ${cause(err)}`,
+          `cannot reach Trino at ${this.conn.url}: ${socketCause(err)}`,
           START_HINT,
           {
             cause: err,
@@ -135,7 +110,7 @@ export class TrinoClient {
     } catch (err) {
       throw new OpsError(
         'TRINO_UNREACHABLE',
-        `cannot reach Trino at ${this.conn.url}: ${cause(err)}`,
+        `cannot reach Trino at ${this.conn.url}: ${socketCause(err)}`,
         START_HINT,
         {
           cause: err,
@@ -151,12 +126,6 @@ export class TrinoClient {
     }
   }
 }
-
-/** fetch hides the socket error (ECONNREFUSED…) in `cause`. */
-const cause = (err: unknown): string => {
-  const e = err as { message?: string; cause?: { code?: string; message?: string } };
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
-};
 
 /**
  * Opens Trino as a `QueryEngine` after checking that the coordinator answers. Rows come back

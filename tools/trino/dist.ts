@@ -61,6 +61,8 @@ async function fetchText(url: string): Promise<string> {
   return (await res.text()).trim();
 }
 
+const CHECKSUM_HINT = 'retry; if it persists, a proxy or mirror serves a different file: do not use it';
+
 /**
  * Downloads one artifact to `dest`, checking its SHA-1 against both the checksum file Maven
  * Central publishes beside it and the value pinned here. A mismatch deletes the file.
@@ -94,7 +96,11 @@ export async function downloadArtifact(artifact: Artifact, dest: string, reposit
     );
     const actual = hash.digest('hex');
     if (actual !== artifact.sha1) {
-      throw new OpsError('TRINO_CHECKSUM', `${label}: downloaded SHA-1 ${actual}, expected ${artifact.sha1}`);
+      throw new OpsError(
+        'TRINO_CHECKSUM',
+        `${label}: downloaded SHA-1 ${actual}, expected ${artifact.sha1}`,
+        CHECKSUM_HINT,
+      );
     }
   } catch (err) {
     await rm(dest, { force: true });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { OpsError } from '../lib/errors.js';
@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { cacheRoot, ensureTrinoDist } from './dist.js';
 import { findJava } from './java.js';
 import { type S3StoreConfig, writeServerConfig } from './server-config.js';
+import { alive, withStartLock } from './start-lock.js';
 
 /** What the state file records about the running development server. */
 export interface DevServer {
@@ -31,15 +32,6 @@ export interface DevServerOptions {
 /** The development server's folder: etc/, data/ (incl. the metastore), server.json, server.log. */
 export const instanceDir = (cache: string = cacheRoot()): string => path.join(cache, 'trino-dev');
 const stateFile = (cache?: string) => path.join(instanceDir(cache), 'server.json');
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** `starting: false` on `/v1/info`, i.e. ready for queries; false when unreachable. */
 export async function isReady(url: string): Promise<boolean> {
@@ -93,31 +85,6 @@ async function waitReady(server: DevServer, log: string, timeoutS: number): Prom
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new OpsError('TRINO_START_TIMEOUT', `Trino not ready after ${timeoutS} s`, `see ${log}`);
-}
-
-/**
- * Runs `work` holding `<instance>/start.lock`, so that concurrent starts (test workers, two
- * terminals) start one server, not two. A lock whose owner died is taken over.
- */
-async function withStartLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  await mkdir(dir, { recursive: true });
-  const lock = path.join(dir, 'start.lock');
-  for (;;) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(await readFile(lock, 'utf8').catch(() => '0'));
-      if (owner && !alive(owner)) await rm(lock, { force: true });
-      else await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    await rm(lock, { force: true });
-  }
 }
 
 /**
