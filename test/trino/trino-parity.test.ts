@@ -10,6 +10,7 @@ import { warehousePath } from '../../tools/engines/open-engine.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { openTrinoEngine } from '../../tools/engines/trino-engine.js';
 import { exportOutputs } from '../../tools/exports/export-outputs.js';
+import { trinoDbtEnv } from '../../tools/trino/dbt-env.js';
 import { localLocation, TRINO_CATALOG } from '../../tools/trino/server-config.js';
 import { buildLake } from '../dbt/dbt-lake.js';
 import { connection, dropSchema, testSchema, useTrino } from './support/trino-server.js';
@@ -17,14 +18,14 @@ import { connection, dropSchema, testSchema, useTrino } from './support/trino-se
 describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the same lake', () => {
   const schema = testSchema('parity');
   let lake: string;
-  let port: number;
+  let url: string;
   let trino: QueryEngine;
   let crawl: TrinoCrawlResult;
 
   beforeAll(async () => {
     const [server, built] = await Promise.all([useTrino(), buildLake(500, 'trino-lake-')]);
     lake = built;
-    port = server.port;
+    url = server.url;
     trino = await openTrinoEngine(connection(server.url, schema));
     crawl = await registerTrinoFactTables(trino, {
       catalog: TRINO_CATALOG,
@@ -82,7 +83,7 @@ describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the s
       target: 'trino',
       targetPath: path.join(lake, '.dbt-trino', 'target'),
       logPath: path.join(lake, '.dbt-trino', 'logs'),
-      env: { TRINO_HOST: '127.0.0.1', TRINO_PORT: String(port), TRINO_SCHEMA: schema },
+      env: trinoDbtEnv(connection(url, schema)),
       onLine: () => {},
     });
     expect(summary.failures).toEqual([]);

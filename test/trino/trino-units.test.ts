@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACT_TABLES } from '../../stacks/fact-tables.js';
 import { factTableDdl, trinoFactColumns } from '../../tools/catalog/trino-catalog.js';
 import { parseTrinoJson, toSqlValue } from '../../tools/engines/trino-protocol.js';
+import { trinoDbtEnv } from '../../tools/trino/dbt-env.js';
 import { downloadArtifact } from '../../tools/trino/dist.js';
 import { findJava, javaMajor } from '../../tools/trino/java.js';
 import { renderServerConfig } from '../../tools/trino/server-config.js';
@@ -183,5 +184,29 @@ describe('artifact download', () => {
     ).rejects.toMatchObject({
       code: 'TRINO_DOWNLOAD',
     });
+  });
+});
+
+describe('dbt environment for Trino', () => {
+  it("points the profile at the engine's server, catalog and schema, TLS and password when given", () => {
+    const conn = {
+      url: 'https://trino.example:8443',
+      user: 'u',
+      catalog: 'hive',
+      schema: 's',
+      password: 'p',
+    };
+    expect(trinoDbtEnv(conn)).toEqual({
+      TRINO_HOST: 'trino.example',
+      TRINO_PORT: '8443',
+      TRINO_HTTP_SCHEME: 'https',
+      TRINO_USER: 'u',
+      TRINO_CATALOG: 'hive',
+      TRINO_SCHEMA: 's',
+      TRINO_PASSWORD: 'p',
+    });
+    expect(trinoDbtEnv({ ...conn, url: 'http://127.0.0.1:8080', password: undefined })).not.toHaveProperty(
+      'TRINO_PASSWORD',
+    );
   });
 });
