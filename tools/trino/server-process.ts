@@ -4,6 +4,7 @@ import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { TrinoClient } from '../engines/trino-engine.js';
 import { OpsError } from '../lib/errors.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { cacheRoot, ensureTrinoDist } from './dist.js';
@@ -33,11 +34,18 @@ export interface DevServerOptions {
 export const instanceDir = (cache: string = cacheRoot()): string => path.join(cache, 'trino-dev');
 const stateFile = (cache?: string) => path.join(instanceDir(cache), 'server.json');
 
-/** `starting: false` on `/v1/info`, i.e. ready for queries; false when unreachable. */
+/**
+ * Ready for queries: `/v1/info` reports `starting: false` and the node has announced itself as an
+ * active worker (it does so a few seconds later; until then table scans fail with "No nodes
+ * available to run query"). False while unreachable.
+ */
 export async function isReady(url: string): Promise<boolean> {
   try {
     const res = await fetch(`${url}/v1/info`, { signal: AbortSignal.timeout(2000) });
-    return ((await res.json()) as { starting?: boolean }).starting === false;
+    if (((await res.json()) as { starting?: boolean }).starting !== false) return false;
+    const client = new TrinoClient({ url, user: 'store-sales-ops', catalog: 'system', schema: 'runtime' });
+    const { rows } = await client.run("SELECT COUNT(*) AS n FROM nodes WHERE state = 'active'");
+    return Number(rows[0]?.n) > 0;
   } catch {
     return false;
   }
