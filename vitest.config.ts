@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // Stops the development Trino at the end of a run that started it.
+    globalSetup: ['test/trino/support/stop-trino.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

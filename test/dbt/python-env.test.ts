@@ -18,10 +18,10 @@ describe('the dbt Python environment', () => {
     expect(minor(res.stdout.trim())).toBe(minor(node));
   });
 
-  it('pins dbt-core and both adapters to exact versions', async () => {
+  it('pins dbt-core and the three adapters to exact versions', async () => {
     const requirements = await readFile(new URL('../../requirements/dbt.txt', import.meta.url), 'utf8');
 
-    for (const name of ['dbt-core', 'dbt-duckdb', 'dbt-athena', 'duckdb']) {
+    for (const name of ['dbt-core', 'dbt-duckdb', 'dbt-athena', 'dbt-trino', 'duckdb']) {
       expect(requirements).toMatch(new RegExp(`^${name}==\\d+\\.\\d+\\.\\d+$`, 'm'));
     }
   });

@@ -9,8 +9,8 @@ import { type RunResult, type RunResultsSummary, summarizeRunResults } from './d
 /** The dbt project folder (`dbt/` at the repository root); profiles.yml lives in it too. */
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dbt');
 
-/** A dbt profile target of dbt/profiles.yml: dbt-duckdb on the lake, or dbt-athena. */
-export type DbtTarget = 'local' | 'athena';
+/** A dbt profile target of dbt/profiles.yml: dbt-duckdb on the lake, dbt-athena or dbt-trino. */
+export type DbtTarget = 'local' | 'athena' | 'trino';
 
 export interface DbtRunOptions {
   /** The dbt sub-command and its own arguments, e.g. `['build']` or `['compile', '--no-populate-cache']`. */

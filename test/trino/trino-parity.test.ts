@@ -1,0 +1,99 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
+import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
+import { warehousePath } from '../../tools/duckdb/warehouse.js';
+import { createViews } from '../../tools/engines/create-views.js';
+import { runDbt } from '../../tools/engines/dbt-runner.js';
+import type { QueryEngine } from '../../tools/engines/query-engine.js';
+import { exportOutputs } from '../../tools/exports/export-outputs.js';
+import { trinoDbtEnv } from '../../tools/trino/dbt-env.js';
+import { localLocation, TRINO_CATALOG } from '../../tools/trino/server-config.js';
+import { registerTrinoFactTables, type TrinoCrawlResult } from '../../tools/trino/trino-catalog.js';
+import { openTrinoEngine } from '../../tools/trino/trino-engine.js';
+import { buildLake } from '../dbt/dbt-lake.js';
+import { connection, dropSchema, testSchema, useTrino } from './support/trino-server.js';
+
+describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the same lake', () => {
+  const schema = testSchema('parity');
+  let lake: string;
+  let url: string;
+  let trino: QueryEngine;
+  let crawl: TrinoCrawlResult;
+
+  beforeAll(async () => {
+    const [server, built] = await Promise.all([useTrino(), buildLake(500, 'trino-lake-')]);
+    lake = built;
+    url = server.url;
+    trino = await openTrinoEngine(connection(server.url, schema));
+    crawl = await registerTrinoFactTables(trino, {
+      catalog: TRINO_CATALOG,
+      schema,
+      lake: localLocation(lake),
+    });
+    await createViews(trino);
+  });
+  afterAll(async () => {
+    if (trino) {
+      await dropSchema(trino, schema);
+      await trino.close();
+    }
+    if (lake) await rm(lake, { recursive: true, force: true });
+  });
+
+  it('registers every partition and row the DuckDB catalog sees', async () => {
+    const duck = await openDuckDbEngine(warehousePath(lake), { readOnly: true });
+    try {
+      for (const table of crawl.tables) {
+        const parts = await duck.query(
+          `SELECT order_year || '-' || order_month AS p, COUNT(*) AS n FROM ${table.name} GROUP BY 1 ORDER BY 1`,
+        );
+        expect(table.partitions).toEqual(parts.map((p) => p.p));
+        expect(table.rows).toBe(parts.reduce((sum, p) => sum + Number(p.n), 0));
+      }
+    } finally {
+      await duck.close();
+    }
+    expect(crawl.tables.map((t) => t.partitions.length)).toEqual([12, 12]);
+  });
+
+  it('exports the seven CSVs byte-identical to the DuckDB engine', async () => {
+    const duckDir = path.join(lake, 'out-duckdb');
+    const trinoDir = path.join(lake, 'out-trino');
+    const duck = await openDuckDbEngine(warehousePath(lake), { readOnly: true });
+    try {
+      await exportOutputs(duck, duckDir);
+    } finally {
+      await duck.close();
+    }
+    await exportOutputs(trino, trinoDir);
+    for (const spec of CSV_EXPORTS) {
+      const expected = await readFile(path.join(duckDir, spec.file), 'utf8');
+      expect(expected.split('\n').length).toBeGreaterThan(2);
+      expect(await readFile(path.join(trinoDir, spec.file), 'utf8'), spec.file).toBe(expected);
+    }
+  });
+
+  it('passes dbt build with dbt-trino: every model, data test and unit test', {
+    timeout: 600_000,
+  }, async () => {
+    const summary = await runDbt({
+      args: ['build'],
+      target: 'trino',
+      targetPath: path.join(lake, '.dbt-trino', 'target'),
+      logPath: path.join(lake, '.dbt-trino', 'logs'),
+      env: trinoDbtEnv(connection(url, schema)),
+      onLine: () => {},
+    });
+    expect(summary.failures).toEqual([]);
+    expect(summary.models).toEqual({ passed: 2 + 2 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
+    expect(summary.tests.failed).toBe(0);
+    expect(summary.tests.passed).toBeGreaterThanOrEqual(60);
+    expect(summary.unitTests).toEqual({ passed: 4, failed: 0, skipped: 0 });
+    const [revenue] = await trino.query(
+      `SELECT (SELECT COUNT(*) FROM mart_monthly_revenue) AS mart, (SELECT COUNT(*) FROM v_monthly_revenue) AS view`,
+    );
+    expect(revenue).toEqual({ mart: '12', view: '12' });
+  });
+});
