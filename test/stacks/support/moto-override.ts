@@ -42,7 +42,7 @@ export async function writeMotoOverride(
   region: string,
 ): Promise<string> {
   const file = path.join(stackDir, OVERRIDE_FILE);
-  const resource = Object.fromEntries(
+  const resource: Record<string, Record<string, unknown>> = Object.fromEntries(
     Object.entries(MOTO_UNRETURNED).map(([type, attrs]) => [
       type,
       Object.fromEntries(
