@@ -123,7 +123,7 @@ describe.each(['dev', 'prod'] as const)('data lake (%s)', (stage) => {
         expect.objectContaining({
           Principal: { Service: 'logging.s3.amazonaws.com' },
           Action: 's3:PutObject',
-          Resource: ref('aws_s3_bucket', bucketNamed(stack(), 'access-logs'), 'arn') + `/s3/${role}/*`,
+          Resource: `${ref('aws_s3_bucket', bucketNamed(stack(), 'access-logs'), 'arn')}/s3/${role}/*`,
           Condition: {
             StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
             ArnEquals: { 'aws:SourceArn': expect.stringContaining(`store-sales-${stage}-${role}-`) },

@@ -13,12 +13,12 @@ describe('GitHub workflow lint (pinned actionlint)', () => {
     expect(code).toBe(0);
   }, 300_000);
 
-  it('reports a broken expression, so the clean result above means something', async () => {
+  it('reports a job timeout that is not a number, so the clean result above means something', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'actionlint-'));
     try {
       const broken = path.join(dir, 'broken.yml');
       const text = await readFile(workflow, 'utf8');
-      await writeFile(broken, text.replace('${{ vars.AWS_PLAN_ROLE_ARN }}', '${{ vars.AWS_PLAN_ROLE_ARN }'));
+      await writeFile(broken, text.replace('timeout-minutes: 30', 'timeout-minutes: thirty'));
       const { code, output } = actionlint([broken]);
       expect(code).not.toBe(0);
       expect(output).toMatch(/broken\.yml:\d+:\d+:/);
