@@ -14,6 +14,7 @@ export const STACK_OUTPUTS = [
   'glue_database',
   'glue_crawler_name',
   'athena_workgroup',
+  'dbt_athena_workgroup',
   'athena_output_location',
   'dbt_s3_data_dir',
   'catalog_mode',

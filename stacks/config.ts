@@ -45,8 +45,12 @@ export interface StageConfig {
      * raw JSON (200k orders: 132 MB raw -> 15 MB), so the 512 MB minimum holds a ~4 GB month.
      */
     tmpStorageMb: number;
-    /** Concurrent executions kept for (and capping) the ETL; one raw file per month. */
-    reservedConcurrency: number;
+    /**
+     * Concurrent executions kept for (and capping) the ETL. Unset by default: Lambda keeps 10
+     * executions of the account unreserved, so on an account at the default quota of 10 any
+     * reservation fails the apply after the function exists. Set it only where the quota is raised.
+     */
+    reservedConcurrency?: number;
     /** Async retries of a failed S3 event before it goes to the failure queue (0-2). */
     maxRetryAttempts: number;
     /** Seconds an S3 event may wait for a retry before it goes to the failure queue. */
@@ -112,7 +116,6 @@ export const STAGES: Record<Stage, StageConfig> = {
       memoryMb: 1024,
       timeoutSeconds: 600,
       tmpStorageMb: 512,
-      reservedConcurrency: 2,
       maxRetryAttempts: 2,
       maxEventAgeSeconds: 6 * 3600,
     },
@@ -128,7 +131,6 @@ export const STAGES: Record<Stage, StageConfig> = {
       memoryMb: 1024,
       timeoutSeconds: 900,
       tmpStorageMb: 512,
-      reservedConcurrency: 4,
       maxRetryAttempts: 2,
       maxEventAgeSeconds: 6 * 3600,
     },

@@ -10,7 +10,6 @@ import { assumeRolePolicy, policyDocument } from './policy.js';
 export interface CrawlerRoleProps {
   config: StageConfig;
   naming: Naming;
-  accountId: string;
   kmsKeyArn: string;
   processed: S3Bucket;
   databaseName: string;
@@ -46,7 +45,7 @@ export class CrawlerRole extends Construct {
 
   constructor(scope: Construct, id: string, props: CrawlerRoleProps) {
     super(scope, id);
-    const { config, naming, accountId, kmsKeyArn, processed, databaseName, readPrefix } = props;
+    const { config, naming, kmsKeyArn, processed, databaseName, readPrefix } = props;
     this.securityConfiguration = new GlueSecurityConfiguration(this, 'security', {
       name: naming.name('glue'),
       encryptionConfiguration: {
@@ -57,7 +56,9 @@ export class CrawlerRole extends Construct {
     });
     this.role = new IamRole(this, 'role', {
       name: naming.name('crawler'),
-      assumeRolePolicy: assumeRolePolicy('glue.amazonaws.com', accountId),
+      // No aws:SourceAccount condition: Glue does not document sending it when a crawler assumes
+      // its role, and a condition the service never satisfies would break every crawl.
+      assumeRolePolicy: assumeRolePolicy('glue.amazonaws.com'),
     });
     this.policy = new IamRolePolicy(this, 'policy', {
       name: 'crawler-least-privilege',

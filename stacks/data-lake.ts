@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { LAKE } from '../contracts/lake-layout.js';
 import type { StageConfig } from './config.js';
 import type { Naming } from './naming.js';
-import { SecureBucket } from './secure-bucket.js';
+import type { Statement } from './policy.js';
+import { accessLogPrefix, SecureBucket } from './secure-bucket.js';
 
 export interface DataLakeProps {
   config: StageConfig;
@@ -14,6 +15,9 @@ export interface DataLakeProps {
 
 /** Key prefix of Athena query results inside the results bucket; lifecycle expires it. */
 export const ATHENA_RESULTS_PREFIX = 'query-results/';
+/** The buckets whose server access logs go to the access-log bucket (bucket name suffixes). */
+const LOGGED_BUCKETS = ['raw', 'processed', 'quarantine', 'athena-results'] as const;
+
 /** Key prefix of the tables dbt-athena builds, in the processed bucket (never expired). */
 export const DBT_DATA_PREFIX = 'dbt/';
 
@@ -27,7 +31,7 @@ export const DBT_DATA_PREFIX = 'dbt/';
  * is rebuildable from raw, quarantine holds rejected customer records and expires them, Athena
  * results are scratch. A bucket per class also keeps each policy and each IAM grant short
  * (the ETL role can read one bucket and write two), and a wrong prefix cannot leak across.
- * A sixth bucket receives S3 server access logs of the other five.
+ * A fifth bucket receives the S3 server access logs of the other four.
  */
 export class DataLake extends Construct {
   readonly raw: S3Bucket;
@@ -46,21 +50,23 @@ export class DataLake extends Construct {
       suffix: 'access-logs',
       noncurrentDays: lifecycle.derivedNoncurrentDays,
       rules: [{ id: 'expire-access-logs', prefix: '', expireDays: lifecycle.accessLogExpireDays }],
-      extraStatements: (arn) => [
-        {
-          Sid: 'S3ServerAccessLogDelivery',
-          Effect: 'Allow',
-          Principal: { Service: 'logging.s3.amazonaws.com' },
-          Action: 's3:PutObject',
-          Resource: `${arn}/s3/*`,
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': accountId },
-            ArnLike: { 'aws:SourceArn': `arn:${config.partition}:s3:::${naming.name('')}*` },
-          },
-        },
-      ],
+      // One grant per logged bucket: it may write only its own prefix.
+      extraStatements: (arn) =>
+        LOGGED_BUCKETS.map(
+          (suffix): Statement => ({
+            Sid: `AccessLogsFrom${suffix.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: `${arn}/${accessLogPrefix(suffix)}*`,
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': accountId },
+              ArnEquals: { 'aws:SourceArn': `arn:${config.partition}:s3:::${naming.bucket(suffix)}` },
+            },
+          }),
+        ),
     });
-    const common = { config, naming, kmsKeyArn, accessLogBucket: logs.bucket };
+    const common = { config, naming, kmsKeyArn, accessLogs: logs };
     const raw = new SecureBucket(this, 'raw', {
       ...common,
       suffix: 'raw',

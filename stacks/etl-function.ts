@@ -14,8 +14,11 @@ import { EtlRole } from './etl-role.js';
 import { type BucketGrant, grantEnvironment } from './grants.js';
 import type { Naming } from './naming.js';
 
-/** Node.js 24: the newest Lambda runtime provider 6.25 accepts; nodejs22.x is deprecated in 2027. */
-export const ETL_RUNTIME = 'nodejs24.x';
+/**
+ * Node.js 22: the newest Lambda runtime the pinned AWS provider (5.100, see `provider.ts`)
+ * accepts; move to nodejs24.x with the provider 6 upgrade (README "Infrastructure").
+ */
+export const ETL_RUNTIME = 'nodejs22.x';
 /** Graviton: about 20 % cheaper per GB-second than x86 for the same work. */
 export const ETL_ARCHITECTURE = 'arm64';
 /** `index.mjs` at the root of the esbuild bundle (lambda/build.ts), export `handler`. */
@@ -35,8 +38,8 @@ export interface EtlFunctionProps {
 
 /**
  * The ETL Lambda, fired by S3 ObjectCreated on `raw/store_sales/*.json`. Its role can read the
- * raw prefix, write the processed and quarantine prefixes (and list processed, to remove files a
- * re-run no longer produces), write its own log group, and send failed events to its queue; each bucket grant also sets the environment variable
+ * raw prefix (and list it, so a missing object is a 404), write the processed and quarantine
+ * prefixes (and list processed, to remove files a re-run no longer produces), write its own log group, and send failed events to its queue; each bucket grant also sets the environment variable
  * that names the bucket. Async failures (after the configured retries) land in an encrypted
  * SQS queue as the on-failure destination, with the error and the original event.
  */
@@ -63,7 +66,9 @@ export class EtlFunction extends Construct {
     });
 
     const grants: BucketGrant[] = [
-      { sid: 'ReadRawOrders', bucket: lake.raw, prefix: LAKE.rawPrefix, access: 'read' },
+      // List too: without s3:ListBucket a deleted raw object answers 403, not 404, and the
+      // event is retried into the failure queue instead of failing as "not found".
+      { sid: 'ReadRawOrders', bucket: lake.raw, prefix: LAKE.rawPrefix, access: 'read', list: true },
       {
         sid: 'WriteProcessedFacts',
         bucket: lake.processed,
@@ -105,10 +110,19 @@ export class EtlFunction extends Construct {
       memorySize: config.lambda.memoryMb,
       timeout: config.lambda.timeoutSeconds,
       ephemeralStorage: { size: config.lambda.tmpStorageMb },
-      reservedConcurrentExecutions: config.lambda.reservedConcurrency,
+      // Unset unless configured: a reservation on an account at the default quota fails the apply.
+      ...(config.lambda.reservedConcurrency !== undefined && {
+        reservedConcurrentExecutions: config.lambda.reservedConcurrency,
+      }),
       environment: { variables: grantEnvironment(grants) },
       kmsKeyArn,
-      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name, applicationLogLevel: 'INFO' },
+      // Both levels explicit: with JSON logs AWS fills an unset system level, a perpetual diff.
+      loggingConfig: {
+        logFormat: 'JSON',
+        logGroup: this.logGroup.name,
+        applicationLogLevel: 'INFO',
+        systemLogLevel: 'INFO',
+      },
       tracingConfig: { mode: 'Active' },
       dependsOn: [policy, this.logGroup],
     });

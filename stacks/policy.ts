@@ -22,15 +22,19 @@ export function policyDocument(statements: Statement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** Trust policy that lets one AWS service assume a role, limited to this account. */
-export function assumeRolePolicy(service: string, accountId: string): string {
+/**
+ * Trust policy that lets one AWS service assume a role. `sourceAccount` limits it to calls on
+ * behalf of this account (confused-deputy guard); pass it only for services documented to send
+ * `aws:SourceAccount` when they assume a role, since for others the condition never matches.
+ */
+export function assumeRolePolicy(service: string, sourceAccount?: string): string {
   return policyDocument([
     {
       Sid: 'ServiceAssumesRole',
       Effect: 'Allow',
       Principal: { Service: service },
       Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+      ...(sourceAccount && { Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } } }),
     },
   ]);
 }

@@ -14,6 +14,9 @@ import type { StageConfig } from './config.js';
 import type { Naming } from './naming.js';
 import { denyInsecureTransport, policyDocument, type Statement } from './policy.js';
 
+/** Key prefix, in the access-log bucket, of the server access logs of the bucket named `suffix`. */
+export const accessLogPrefix = (suffix: string): string => `s3/${suffix}/`;
+
 /** A prefix-scoped lifecycle action on top of the rules every bucket gets. */
 export interface PrefixRule {
   id: string;
@@ -31,8 +34,11 @@ export interface SecureBucketProps {
   suffix: string;
   /** KMS key ARN for SSE-KMS; omitted only for the access-log bucket (S3 logging needs SSE-S3). */
   kmsKeyArn?: string;
-  /** Where S3 server access logs go; omitted only for the access-log bucket itself. */
-  accessLogBucket?: S3Bucket;
+  /**
+   * Where S3 server access logs go; omitted only for the access-log bucket itself. Its policy is
+   * needed too: logging is configured only after the policy lets the logging service write.
+   */
+  accessLogs?: Pick<SecureBucket, 'bucket' | 'policy'>;
   /** Days noncurrent versions are kept before they expire. */
   noncurrentDays: number;
   rules?: PrefixRule[];
@@ -48,10 +54,11 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    const { config, naming, suffix, kmsKeyArn, accessLogBucket } = props;
+    const { config, naming, suffix, kmsKeyArn, accessLogs } = props;
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: naming.bucket(suffix),
       forceDestroy: config.forceDestroy,
@@ -89,21 +96,26 @@ export class SecureBucket extends Construct {
       rule: lifecycleRules(config, props.noncurrentDays, props.rules ?? []),
       dependsOn: [versioning],
     });
-    new S3BucketPolicy(this, 'policy', {
+    this.policy = new S3BucketPolicy(this, 'policy', {
       bucket,
+      // Allows first: order means nothing to IAM, but moto's logging-target check reads the
+      // statements in order and fails on a `"Principal": "*"` before it reaches the grant.
       policy: policyDocument([
-        ...denyInsecureTransport(this.bucket.arn),
         ...(props.extraStatements?.(this.bucket.arn) ?? []),
+        ...denyInsecureTransport(this.bucket.arn),
       ]),
       // Block Public Access must be in place before any policy is attached.
       dependsOn: [publicAccess],
     });
-    if (accessLogBucket) {
+    if (accessLogs) {
       new S3BucketLoggingA(this, 'access-logging', {
         bucket,
-        targetBucket: accessLogBucket.id,
-        targetPrefix: `s3/${suffix}/`,
+        targetBucket: accessLogs.bucket.id,
+        targetPrefix: accessLogPrefix(suffix),
         targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: 'EventTime' } },
+        // S3 refuses a target bucket that does not yet grant the logging service
+        // (InvalidTargetBucketForLogging), so wait for the log bucket's policy.
+        dependsOn: [accessLogs.policy],
       });
     }
   }

@@ -9,6 +9,7 @@ import { ATHENA_RESULTS_PREFIX, DataLake, DBT_DATA_PREFIX } from './data-lake.js
 import { EncryptionKey } from './encryption-key.js';
 import { EtlFunction } from './etl-function.js';
 import { Naming } from './naming.js';
+import { AWS_PROVIDER_VERSION } from './provider-version.js';
 import { Query } from './query.js';
 import { type StateBackend, stateKey } from './state-backend.js';
 
@@ -28,6 +29,8 @@ export class StoreSalesStack extends TerraformStack {
       region: config.region,
       defaultTags: [{ tags: { project: PROJECT, stage: config.stage, 'managed-by': 'cdktf' } }],
     });
+    // The bindings would write their own (provider 6) version; see provider-version.ts.
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSION);
     const accountId = new DataAwsCallerIdentity(this, 'account').accountId;
     const naming = new Naming(config, accountId);
     const common = { config, naming, accountId };
@@ -57,6 +60,10 @@ export class StoreSalesStack extends TerraformStack {
         description: 'Glue crawler of the fact tables; empty when partitions are projected',
       },
       athena_workgroup: { value: query.workgroup.name, description: 'Athena workgroup (enforced settings)' },
+      dbt_athena_workgroup: {
+        value: query.dbtWorkgroup.name,
+        description: "dbt-athena's workgroup: result location not enforced, so s3_data_dir is honoured",
+      },
       athena_output_location: {
         value: `s3://${lake.athenaResults.bucket}/${ATHENA_RESULTS_PREFIX}`,
         description: 'where the workgroup writes query results (expired by lifecycle)',

@@ -9,7 +9,8 @@ import { venvBin } from '../../tools/scripts/ensure-python.js';
 // Placeholder values: compiling needs no AWS connection (no credentials, no network here).
 const PLACEHOLDER_ENV = {
   ATHENA_REGION: 'eu-west-1',
-  ATHENA_S3_STAGING_DIR: 's3://placeholder-athena-results/dbt/',
+  ATHENA_S3_STAGING_DIR: 's3://placeholder-athena-results/query-results/',
+  ATHENA_S3_DATA_DIR: 's3://placeholder-processed/dbt/',
   ATHENA_SCHEMA: 'store_sales_dbt_placeholder',
   ATHENA_WORKGROUP: 'placeholder-workgroup',
   STORE_SALES_GLUE_DATABASE: 'store_sales_glue_placeholder',

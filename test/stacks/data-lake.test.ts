@@ -116,12 +116,21 @@ describe.each(['dev', 'prod'] as const)('data lake (%s)', (stage) => {
       companion(stack(), 'aws_s3_bucket_policy', bucketNamed(stack(), 'access-logs')).policy,
     );
     const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toHaveLength(1);
-    expect(allows[0]).toMatchObject({
-      Principal: { Service: 'logging.s3.amazonaws.com' },
-      Action: 's3:PutObject',
-      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT_ID } },
-    });
+    expect(allows).toHaveLength(DATA_BUCKETS.length);
+    for (const role of DATA_BUCKETS) {
+      // Each logged bucket may write only its own prefix.
+      expect(allows).toContainEqual(
+        expect.objectContaining({
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${ref('aws_s3_bucket', bucketNamed(stack(), 'access-logs'), 'arn')}/s3/${role}/*`,
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+            ArnEquals: { 'aws:SourceArn': expect.stringContaining(`store-sales-${stage}-${role}-`) },
+          },
+        }),
+      );
+    }
   });
 
   it('expires Athena results, transitions old raw files and expires quarantined records', () => {

@@ -32,7 +32,6 @@ describe.each(['dev', 'prod'] as const)('ETL function (%s)', (stage) => {
       handler: 'index.handler',
       memory_size: config.lambda.memoryMb,
       timeout: config.lambda.timeoutSeconds,
-      reserved_concurrent_executions: config.lambda.reservedConcurrency,
       ephemeral_storage: { size: config.lambda.tmpStorageMb },
       tracing_config: { mode: 'Active' },
     });

@@ -72,6 +72,17 @@ export class AwsConfig {
     return bucket ? `s3://${bucket}/${ATHENA_RESULTS_PREFIX}` : undefined;
   }
 
+  /**
+   * The workgroup dbt runs in: the stack's `dbt_athena_workgroup` (result location not enforced,
+   * so dbt honours `s3_data_dir`) unless the workgroup was set by flag or variable.
+   */
+  dbtWorkgroup(): string {
+    const fromStack = this.outputs?.values.dbt_athena_workgroup;
+    const origin = this.origin('workgroup');
+    if (fromStack && (!origin || origin.startsWith('output'))) return fromStack;
+    return this.require('workgroup');
+  }
+
   /** dbt-athena's `s3_data_dir` from the stack, if it declares one. */
   dbtS3DataDir(): string | undefined {
     return this.outputs?.values.dbt_s3_data_dir;

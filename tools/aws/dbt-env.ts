@@ -11,8 +11,9 @@ export const ATHENA_ENV = [
 
 /**
  * The environment dbt/profiles.yml's `athena` target and sources.yml read, from the resolved
- * AWS configuration: models and views land in the Glue database of the fact tables, query
- * results in the workgroup's location. `AWS_ENDPOINT_URL` carries an emulated endpoint to boto3.
+ * AWS configuration: models and views land in the Glue database of the fact tables, tables in
+ * the stack's dbt data dir (through the dbt workgroup, which does not enforce its result
+ * location), query results in the results prefix. `AWS_ENDPOINT_URL` carries an emulated endpoint to boto3.
  */
 export function athenaDbtEnv(config: AwsConfig): Record<string, string> {
   const database = config.require('database');
@@ -20,7 +21,7 @@ export function athenaDbtEnv(config: AwsConfig): Record<string, string> {
     ATHENA_REGION: config.require('region'),
     ATHENA_S3_STAGING_DIR: config.athenaOutputLocation(true) as string,
     ATHENA_SCHEMA: database,
-    ATHENA_WORKGROUP: config.require('workgroup'),
+    ATHENA_WORKGROUP: config.dbtWorkgroup(),
     STORE_SALES_GLUE_DATABASE: database,
     // Where dbt-athena should keep the tables it builds (the results prefix expires).
     ...(config.dbtS3DataDir() ? { ATHENA_S3_DATA_DIR: config.dbtS3DataDir() as string } : {}),
