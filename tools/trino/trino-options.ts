@@ -30,27 +30,35 @@ export interface TrinoSettings {
   bucket?: { name: string; endpoint?: string; region: string };
 }
 
-/** Each flag and the environment variable it falls back to (dbt's profile reads the same names). */
-const FLAGS = [
-  [
+/** Each flag, the environment variable it falls back to (dbt's profile reads the same names), its help. */
+const FLAGS = {
+  url: [
     'trino-url',
     'TRINO_URL',
     'coordinator URL, https:// for TLS [default: start/reuse the local development server]',
   ],
-  ['trino-user', 'TRINO_USER', `user queries run as [default ${DEFAULT_TRINO_USER}]`],
-  ['trino-password', 'TRINO_PASSWORD', 'password (HTTP basic auth; Trino accepts it over https only)'],
-  ['trino-catalog', 'TRINO_CATALOG', `Hive connector catalog of the fact tables [default ${TRINO_CATALOG}]`],
-  [
+  user: ['trino-user', 'TRINO_USER', `user queries run as [default ${DEFAULT_TRINO_USER}]`],
+  password: [
+    'trino-password',
+    'TRINO_PASSWORD',
+    'password (HTTP basic auth; Trino accepts it over https only)',
+  ],
+  catalog: [
+    'trino-catalog',
+    'TRINO_CATALOG',
+    `Hive connector catalog of the fact tables [default ${TRINO_CATALOG}]`,
+  ],
+  schema: [
     'trino-schema',
     'TRINO_SCHEMA',
     `schema of the fact tables, views and marts [default ${DEFAULT_TRINO_SCHEMA}]`,
   ],
-  [
+  bucket: [
     'lake-bucket',
     'STORE_SALES_LAKE_BUCKET',
     'S3-compatible bucket holding the lake (processed/ is mirrored to it)',
   ],
-] as const;
+} as const;
 
 const GROUP = 'Trino (--target trino; flags win over env):';
 
@@ -60,9 +68,11 @@ const GROUP = 'Trino (--target trino; flags win over env):';
  */
 export function withTrinoOptions<T>(y: Argv<T>): Argv<T & TrinoArgs> {
   let out = y as unknown as Argv<T & TrinoArgs>;
-  for (const [flag, env, describe] of FLAGS) {
+  for (const [flag, env, describe] of Object.values(FLAGS)) {
     out = out.option(flag, {
       type: 'string',
+      // A repeated flag: the last one wins, as with the environment.
+      coerce: (v: string | string[]) => (Array.isArray(v) ? v.at(-1) : v),
       group: GROUP,
       describe: `${describe} [env ${env}]`,
     }) as unknown as Argv<T & TrinoArgs>;
@@ -81,12 +91,12 @@ export function withTrinoOptions<T>(y: Argv<T>): Argv<T & TrinoArgs> {
 
 /** Resolves a command's Trino settings: flag, then environment variable, then default. */
 export function trinoSettings(args: TrinoArgs, env: NodeJS.ProcessEnv = process.env): TrinoSettings {
-  const pick = (i: number): string | undefined => {
-    const [flag, name] = FLAGS[i] as (typeof FLAGS)[number];
+  const pick = (key: keyof typeof FLAGS): string | undefined => {
+    const [flag, name] = FLAGS[key];
     return args[flag] || env[name] || undefined;
   };
-  const url = pick(0)?.replace(/\/+$/, '');
-  const password = pick(2);
+  const url = pick('url')?.replace(/\/+$/, '');
+  const password = pick('password');
   if (password !== undefined && url && !url.startsWith('https://')) {
     throw new OpsError(
       'TRINO_PASSWORD_NEEDS_TLS',
@@ -94,14 +104,14 @@ export function trinoSettings(args: TrinoArgs, env: NodeJS.ProcessEnv = process.
       'use the https:// URL of the coordinator (its certificate must be trusted: NODE_EXTRA_CA_CERTS for a private CA)',
     );
   }
-  const bucket = pick(5);
+  const bucket = pick('bucket');
   const endpoint = args['endpoint-url'] || env.AWS_ENDPOINT_URL || undefined;
   return {
     ...(url ? { url } : {}),
-    user: pick(1) ?? DEFAULT_TRINO_USER,
+    user: pick('user') ?? DEFAULT_TRINO_USER,
     ...(password !== undefined ? { password } : {}),
-    catalog: pick(3) ?? TRINO_CATALOG,
-    schema: pick(4) ?? DEFAULT_TRINO_SCHEMA,
+    catalog: pick('catalog') ?? TRINO_CATALOG,
+    schema: pick('schema') ?? DEFAULT_TRINO_SCHEMA,
     ...(bucket
       ? {
           bucket: {
