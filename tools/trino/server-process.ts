@@ -26,7 +26,7 @@ export interface DevServerOptions {
   cache?: string;
   heapGb?: number;
   s3?: S3StoreConfig;
-  /** Seconds to wait for `/v1/info` to report `starting: false` (measured: 15-17 s). */
+  /** Seconds to wait until ready (default 300): 15-17 s when idle, over 120 s measured at load average 30. */
   readyTimeoutS?: number;
 }
 
@@ -112,7 +112,7 @@ async function startLocked(cache: string, opts: DevServerOptions): Promise<DevSe
     .slice(0, 16);
   const dir = instanceDir(cache);
   const log = path.join(dir, 'server.log');
-  const timeoutS = opts.readyTimeoutS ?? 120;
+  const timeoutS = opts.readyTimeoutS ?? 300;
   const running = await runningDevServer(cache);
   if (running) {
     if (running.config !== config) {
