@@ -6,10 +6,8 @@ export default defineConfig({
     include: [
       'test/lambda/core/money.test.ts',
       'test/lambda/core/fx-rates.test.ts',
-      'test/lambda/core/order-id-set.test.ts',
       'test/lambda/core/id-matcher.test.ts',
     ],
-    // perTest coverage instrumentation slows the 100,000-id test well past vitest's default 5 s
     testTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 1,
