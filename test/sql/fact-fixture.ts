@@ -1,3 +1,4 @@
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
 import { duckdbType } from '../../tools/duckdb/fact-views.js';
 import type { OracleOrder } from '../support/metrics-oracle.js';
@@ -111,3 +112,11 @@ export const toOracleOrder = (o: FixtureOrder): OracleOrder => ({
   units: o.lines.length,
   lines: o.lines.map((l) => ({ category: l.category, quantity: 1, usdCents: BigInt(cents(l.usd)) })),
 });
+
+/**
+ * The dbt marts as tables copied from their views, for export tests that need marts without
+ * running dbt: test/dbt/dbt-build.test.ts proves each mart equal to its view, row for row and type
+ * for type. Run after the views exist.
+ */
+export const martsFromViewsSql = (): string[] =>
+  CSV_EXPORTS.map((spec) => `CREATE OR REPLACE TABLE ${spec.mart} AS SELECT * FROM ${spec.view}`);
