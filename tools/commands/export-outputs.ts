@@ -9,7 +9,7 @@ interface ExportArgs extends LakeOptions {
   out?: string;
 }
 
-/** Writes the analytics CSVs from the target's views (read-only) to `out` or the target's CSV folder. */
+/** Writes the analytics CSVs from the target's dbt marts (read-only) to `out` or the target's CSV folder. */
 export function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
   const target = targetFor(args.target);
   const outDir = path.resolve(args.out ?? target.published(args).csvDir);
@@ -19,7 +19,7 @@ export function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
 /** `ops export-outputs [--out DIR]`: the analytics CSVs of contracts/csv-exports.ts. */
 export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
   command: 'export-outputs',
-  describe: 'write the analytics CSVs (monthly_revenue.csv, …) from the views',
+  describe: 'write the analytics CSVs (monthly_revenue.csv, …) from the dbt marts',
   builder: (y) =>
     withTargetOptions(y).option('out', {
       type: 'string',
