@@ -92,4 +92,7 @@ export const trinoTarget: Target = {
     },
   },
   published: (args) => publishedInLake(args.lake),
+  // Results are published in the lake folder, as locally.
+  publish: (args, staged, runId) => localTarget.publish(args, staged, runId),
+  dashboardLink: (args, seconds) => localTarget.dashboardLink(args, seconds),
 };
