@@ -10,6 +10,8 @@ import { LAKE } from '../../contracts/lake-layout.js';
 /** What a runner remembers of a source's last successful run: the output keys it published. */
 export interface SourceRecord {
   outputs: readonly string[];
+  /** Sources that held the first copy of orders it repeats (its `duplicate_order_id` rejects). */
+  duplicateOf?: readonly string[];
 }
 
 /** A source refused this run, and why (reported as a failure; nothing of it is published). */
@@ -40,6 +42,11 @@ export interface SourcePlan {
   retired: RetiredSource[];
   /** Sources this run may process, in order: requested or present, minus the refused. */
   candidates: string[];
+  /**
+   * Present sources whose duplicates were held by a retired source: they must run again, whatever
+   * their fingerprint says, so the orders they repeat load now that the first copy is gone.
+   */
+  rerun: string[];
 }
 
 /**
@@ -75,11 +82,19 @@ export function planSources(input: SourcePlanInput): SourcePlan {
   const sources = input.listed.filter(isRawSourceKey).sort();
   const refused = collidingSources(sources);
   const refusedKeys = new Set(refused.map((r) => r.key));
+  const retired = retiredSources(sources, input.recorded);
+  const gone = new Set(retired.map((r) => r.key));
+  const present = sources.filter((k) => !refusedKeys.has(k));
+  const rerun = present.filter((k) => input.recorded[k]?.duplicateOf?.some((h) => gone.has(h)));
+  const requested = input.requested ?? sources;
   return {
     sources,
     refused,
-    retired: retiredSources(sources, input.recorded),
-    candidates: (input.requested ?? sources).filter((k) => !refusedKeys.has(k)),
+    retired,
+    candidates: [...requested, ...rerun.filter((k) => !requested.includes(k))].filter(
+      (k) => !refusedKeys.has(k),
+    ),
+    rerun,
   };
 }
 
