@@ -34,6 +34,20 @@ describe('planSources', () => {
     expect(plan.candidates).toEqual([FEB]);
   });
 
+  it('runs again a source whose duplicates were held by a retired source, even when not asked for', () => {
+    const MAR = 'raw/store_sales/orders_2025_03.json';
+    const recorded = {
+      [JAN]: { outputs: [part('fact_orders', '01', 'orders_2025_01')] },
+      [FEB]: { outputs: [], duplicateOf: [JAN] },
+      [MAR]: { outputs: [], duplicateOf: ['raw/store_sales/other.json'] },
+    };
+    const plan = planSources({ listed: [FEB, MAR], recorded, requested: [MAR] });
+    expect(plan.retired.map((r) => r.key)).toEqual([JAN]);
+    expect(plan.rerun).toEqual([FEB]);
+    expect(plan.candidates).toEqual([MAR, FEB]);
+    expect(planSources({ listed: [JAN, FEB, MAR], recorded }).rerun).toEqual([]);
+  });
+
   it('retires recorded sources that are gone, with all their outputs', () => {
     const recorded = {
       [JAN]: {
