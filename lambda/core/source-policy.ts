@@ -150,3 +150,22 @@ export function runDecision(
   if (now.size !== last.size) return 'run';
   return now.mtimeMs === last.mtimeMs ? 'skip' : 'compare-content';
 }
+
+/**
+ * Sources run at the same time may both load an order they share: each read the other's ids
+ * before they were published. Returned: every source that wrote to a partition an earlier key of
+ * the same concurrent run also wrote to, sorted; re-running these one by one settles the race
+ * (each now sees the other's ids). Sources of different months never share a partition, so a
+ * normal backfill re-runs nothing.
+ */
+export function contestedSources(
+  results: readonly { sourceKey: string; partitions: readonly string[] }[],
+): string[] {
+  const seen = new Set<string>();
+  const contested: string[] = [];
+  for (const r of [...results].sort((a, b) => (a.sourceKey < b.sourceKey ? -1 : 1))) {
+    if (r.partitions.some((p) => seen.has(p))) contested.push(r.sourceKey);
+    for (const p of r.partitions) seen.add(p);
+  }
+  return contested;
+}

@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuarantineRecord } from '../../lambda/core/quarantine-writer.js';
 import { createS3EventHandler } from '../../lambda/s3-event-handler.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
+import { runAwsEtl } from '../../tools/aws/etl-aws.js';
 import { crawlDuckDb } from '../../tools/duckdb/duckdb-catalog.js';
 import { withWarehouse } from '../../tools/duckdb/warehouse.js';
 import { assertNoDuplicateOrders, findDuplicateOrders } from '../../tools/exports/duplicate-orders.js';
 import { generateDataset } from '../../tools/generator/index.js';
 import { createBuckets, getBytes, listKeys } from './support/buckets.js';
+import { ACCOUNT, REGION } from './support/moto-server.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
 /**
@@ -124,4 +126,40 @@ describe('a resent file on AWS (Lambda handler, moto S3)', () => {
     );
     expect([Number(row?.ids), Number(row?.n)]).toEqual([orders, orders]);
   }, 120_000);
+
+  it('ops etl --target aws re-runs, one by one, a source that shared a partition in a concurrent run', async () => {
+    await bed.moto.api('/moto-api/config', { lambda: { use_docker: false } });
+    const result = (sourceKey: string, loaded: number, partitions: string[]) => ({
+      sourceKey,
+      status: 'ok',
+      read: orders,
+      loaded,
+      quarantined: orders - loaded,
+      files: [],
+      partitions,
+      rows: { fact_orders: loaded, fact_order_items: 0 },
+    });
+    // The two concurrent invocations both loaded August (each answer carries both results, as
+    // moto answers in arrival order); the re-run of the copy then defers to the original.
+    const raced = JSON.stringify({
+      results: [result(AUG, orders, ['2025-08']), result(RESENT, orders, ['2025-08'])],
+    });
+    const rerun = JSON.stringify({ results: [result(RESENT, 0, [])] });
+    await bed.moto.api('/moto-api/static/lambda-simple/response', {
+      account_id: ACCOUNT,
+      region: REGION,
+      results: [raced, raced, rerun],
+    });
+
+    const summary = await runAwsEtl({ config: bed.config, clients: bed.clients, localCompute: false });
+
+    const invoked = bed.proxy.calls.filter((c) =>
+      c.path.includes(`/functions/${STACK.etlFunction}/invocations`),
+    );
+    expect(invoked).toHaveLength(3);
+    expect(summary.results.map((r) => [r.key, r.ok && r.result.loaded])).toEqual([
+      [AUG, orders],
+      [RESENT, 0],
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  contestedSources,
   outputOwner,
   planSources,
   recordFromOutputs,
@@ -98,4 +99,17 @@ describe('runDecision', () => {
     expect(runDecision(last, { ...now, etlVersion: 'v2' })).toBe('run'));
   it('lets the content decide when only the mtime moved', () =>
     expect(runDecision(last, { ...now, mtimeMs: 2000 })).toBe('compare-content'));
+});
+
+describe('contestedSources', () => {
+  it('names each source that wrote to a partition an earlier key of the same run wrote to', () => {
+    const r = (sourceKey: string, partitions: string[]) => ({ sourceKey, partitions });
+    const results = [
+      r(FEB, ['2025-02']),
+      r('raw/store_sales/b.json', ['2025-01']),
+      r(JAN, ['2025-01', '2025-03']),
+    ];
+    expect(contestedSources(results)).toEqual([JAN]);
+    expect(contestedSources([r(JAN, ['2025-01']), r(FEB, ['2025-02']), r(JAN_L, [])])).toEqual([]);
+  });
 });
