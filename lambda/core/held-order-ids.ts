@@ -15,7 +15,7 @@ interface Holder {
 
 /**
  * The order_ids other sources have already loaded, for cross-source duplicate detection: the
- * `order_id` column (projected, nothing else decoded) of every `fact_orders` file in the store
+ * `order_id` and `source_file` columns (projected, nothing else decoded) of every `fact_orders` file in the store
  * that another source owns. The file of the source being processed is skipped, so re-processing
  * a source never finds its own orders. order_id is unique over the whole table, so every
  * partition is read, not only the ones this source writes to: a resent file under a new name
@@ -30,7 +30,7 @@ export class HeldOrderIds {
     for (const obj of await store.list(tablePrefix('fact_orders'))) {
       const owner = outputOwner(obj.key);
       if (owner === undefined || owner === ownStem) continue;
-      const table = readIdColumns(await readAll(await store.get(obj.key)));
+      const table = await readIdColumns(await readAll(await store.get(obj.key)));
       const sourceKey = String(table.getChild('source_file')?.get(0) ?? owner);
       const holder = byKey.get(sourceKey) ?? { sourceKey, ids: new OrderIdSet() };
       byKey.set(sourceKey, holder);
@@ -51,10 +51,19 @@ export class HeldOrderIds {
   }
 }
 
-/** The order_id and source_file columns of a Parquet file, as an Arrow table. */
-function readIdColumns(bytes: Uint8Array): arrow.Table {
-  const wasm = parquetWasm().readParquet(bytes, { columns: ['order_id', 'source_file'] });
-  return arrow.tableFromIPC(wasm.intoIPCStream());
+/**
+ * The order_id and source_file columns of a Parquet file, as an Arrow table. `ParquetFile.read`
+ * decodes only those columns (`readParquet` of parquet-wasm 0.8 ignores `columns` and decodes all
+ * 22: about 7x slower and 2.5x the memory).
+ */
+async function readIdColumns(bytes: Uint8Array): Promise<arrow.Table> {
+  const file = await parquetWasm().ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  try {
+    const wasm = await file.read({ columns: ['order_id', 'source_file'], batchSize: 65_536 });
+    return arrow.tableFromIPC(wasm.intoIPCStream());
+  } finally {
+    file.free();
+  }
 }
 
 /** Adds every id of a UTF-8 column straight from its value buffers (no string per id). */
