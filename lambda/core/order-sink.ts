@@ -1,5 +1,6 @@
 import { FastOrderParser } from './fast-order-parser.js';
 import { type Rejection, validateFully } from './full-validation.js';
+import type { HeldOrderIds } from './held-order-ids.js';
 import { NormalizedOrder } from './normalized-order.js';
 import { OrderIdSet } from './order-id-set.js';
 
@@ -13,12 +14,15 @@ const DAY_MS = 86_400_000;
 /**
  * Decides each record's fate: loaded (rows appended to its partition) or quarantined with a
  * reason. Checks in order: contract (fast path, else JSON.parse + zod), plausible timestamp
- * (2000-01-01 up to a day after `nowMs`), order_id not already loaded from this source.
+ * (2000-01-01 up to a day after `nowMs`), order_id not held by another source (`held`: the
+ * first loaded copy wins), order_id not already loaded from this source.
  * Counts satisfy read = loaded + quarantined after every record.
  */
 export class OrderSink implements RecordSink {
   read = 0;
   loaded = 0;
+  /** Raw keys of the other sources that hold orders this source repeats. */
+  readonly holders = new Set<string>();
   private readonly parser = new FastOrderParser();
   private readonly order = new NormalizedOrder();
   private readonly ids = new OrderIdSet();
@@ -28,6 +32,7 @@ export class OrderSink implements RecordSink {
     private readonly writers: { append(order: NormalizedOrder): void },
     private readonly quarantine: Pick<QuarantineWriter, 'add'>,
     nowMs: number,
+    private readonly held?: HeldOrderIds,
   ) {
     this.maxOrderMs = nowMs + DAY_MS;
   }
@@ -54,6 +59,14 @@ export class OrderSink implements RecordSink {
       return {
         reason: 'timestamp_out_of_range',
         message: `order_timestamp ${when} is before 2000-01-01 or more than a day after processing`,
+      };
+    }
+    const holder = this.held?.holderOf(o.src, o.orderIdStart, o.orderIdEnd);
+    if (holder !== undefined) {
+      this.holders.add(holder);
+      return {
+        reason: 'duplicate_order_id',
+        message: `order_id ${o.orderIdText()} was already loaded from ${holder}`,
       };
     }
     if (!this.ids.add(o.src, o.orderIdStart, o.orderIdEnd)) {
