@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { OpsError } from '../../contracts/ops-error.js';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
 import { stagingFor } from '../exports/publish-local.js';
 import type { Published } from '../exports/published.js';
-import { OpsError } from '../lib/errors.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { OpsError } from '../../contracts/ops-error.js';
 import { ATHENA_ENV } from '../aws/dbt-env.js';
 import { DBT_PROJECT_DIR, type DbtRunSummary, runDbt } from '../engines/dbt-runner.js';
 import { describeDuplicates, findDuplicateOrders } from '../exports/duplicate-orders.js';
-import { OpsError } from '../lib/errors.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 import { ensurePythonEnv } from '../scripts/ensure-python.js';

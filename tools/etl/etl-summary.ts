@@ -1,5 +1,5 @@
 import { LAKE } from '../../contracts/lake-layout.js';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { formatCount } from '../lib/report.js';
 import type { LocalEtlSummary } from './run-local-etl.js';
 

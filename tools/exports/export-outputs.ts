@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CSV_EXPORTS, type CsvExportSpec } from '../../contracts/csv-exports.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
-import { OpsError } from '../lib/errors.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { progress } from '../lib/report.js';
 import { toCsv } from './csv.js';

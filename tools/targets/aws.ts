@@ -1,3 +1,4 @@
+import { OpsError } from '../../contracts/ops-error.js';
 import { athenaEngineFor } from '../aws/athena-engine.js';
 import type { AthenaRunOptions } from '../aws/athena-query.js';
 import { crawlAws } from '../aws/crawl-aws.js';
@@ -10,7 +11,6 @@ import { LATEST_DASHBOARD_KEY, publishToS3 } from '../aws/publish.js';
 import { withAwsSession } from '../aws/session.js';
 import { uploadRawFiles } from '../aws/upload.js';
 import { publishedInLake } from '../exports/published.js';
-import { OpsError } from '../lib/errors.js';
 import { progress } from '../lib/report.js';
 import type { Target, TargetArgs } from './target.js';
 

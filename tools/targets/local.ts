@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { crawlDuckDb } from '../duckdb/duckdb-catalog.js';
 import { warehousePath, withWarehouse } from '../duckdb/warehouse.js';
 import { describeLocalEtl, describeProcessed, etlFailure, localEtlFields } from '../etl/etl-summary.js';
@@ -9,7 +10,6 @@ import { runLocalEtl } from '../etl/run-local-etl.js';
 import { swapIntoPlace } from '../exports/publish-local.js';
 import { publishedInLake } from '../exports/published.js';
 import { generateDataset } from '../generator/index.js';
-import { OpsError } from '../lib/errors.js';
 import { formatCount } from '../lib/report.js';
 import type { Target } from './target.js';
 

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { awsTarget } from './aws.js';
 import { localTarget } from './local.js';

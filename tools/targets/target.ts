@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
+import type { OpsError } from '../../contracts/ops-error.js';
 import type { DbtTarget } from '../engines/dbt-runner.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import type { Published } from '../exports/published.js';
 import type { GenerateOptions, GenerateSummary } from '../generator/index.js';
-import type { OpsError } from '../lib/errors.js';
 import type { LakeOptions } from '../lib/options.js';
 
 /**

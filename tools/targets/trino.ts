@@ -1,5 +1,5 @@
+import { OpsError } from '../../contracts/ops-error.js';
 import { publishedInLake } from '../exports/published.js';
-import { OpsError } from '../lib/errors.js';
 import { formatCount } from '../lib/report.js';
 import { trinoDbtEnv } from '../trino/dbt-env.js';
 import { mirrorProcessed } from '../trino/lake-bucket.js';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { extractTarGz, extractZip } from './extract.js';
 import { withStartLock } from './start-lock.js';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { createS3Client, S3ObjectStore } from '../../lambda/s3-object-store.js';
-import { OpsError } from '../lib/errors.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import type { TrinoSettings } from './trino-options.js';
 

@@ -4,7 +4,7 @@ import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { cacheRoot, ensureTrinoDist } from './dist.js';
 import { findJava } from './java.js';

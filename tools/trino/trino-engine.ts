@@ -1,5 +1,5 @@
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine, SqlRow } from '../engines/query-engine.js';
-import { OpsError } from '../lib/errors.js';
 import { socketCause, trinoFailure } from './trino-errors.js';
 import { parseTrinoJson, type TrinoColumn, type TrinoPage, toSqlValue } from './trino-protocol.js';
 

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { TRINO_CATALOG } from './server-config.js';
 
 /** The `--target trino` flags as yargs parses them (kebab-case keys). */

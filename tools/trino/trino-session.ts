@@ -1,5 +1,5 @@
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
-import { OpsError } from '../lib/errors.js';
 import { progress } from '../lib/report.js';
 import { localLocation, type S3StoreConfig } from './server-config.js';
 import { startDevServer } from './server-process.js';

@@ -2,13 +2,13 @@ import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpsError } from '../../../contracts/ops-error.js';
 import type { QuarantineRecord } from '../../../lambda/core/quarantine-writer.js';
 import { createViewsOn } from '../../../tools/commands/create-views.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { crawlDuckDb } from '../../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../../tools/generator/index.js';
-import { OpsError } from '../../../tools/lib/errors.js';
 
 /**
  * The issue's resent file, end to end on the local target: a copy of August saved under

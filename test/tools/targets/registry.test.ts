@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OpsError } from '../../../tools/lib/errors.js';
+import { OpsError } from '../../../contracts/ops-error.js';
 import { TARGET_NAMES, targetFor } from '../../../tools/targets/registry.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
