@@ -77,6 +77,9 @@ export class EtlFunction extends Construct {
         list: true,
         env: 'PROCESSED_BUCKET',
       },
+      // Read too, only fact_orders: the ETL reads the order_id column other sources loaded, so an
+      // order already loaded from another file is quarantined as a duplicate.
+      { sid: 'ReadLoadedOrderIds', bucket: lake.processed, prefix: LAKE.factOrders, access: 'read' },
       {
         sid: 'WriteQuarantinedRecords',
         bucket: lake.quarantine,

@@ -24,6 +24,7 @@ const ETL: Grants = {
   ReadRawOrdersList: ['s3:ListBucket'],
   WriteProcessedFacts: WRITE_OBJECTS,
   WriteProcessedFactsList: ['s3:ListBucket'],
+  ReadLoadedOrderIds: ['s3:GetObject'],
   WriteQuarantinedRecords: WRITE_OBJECTS,
   UseDataKeyThroughS3AndSqs: ['kms:Decrypt', 'kms:GenerateDataKey'],
   WriteOwnLogs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -71,6 +72,7 @@ const KEY: Grants = {
 
 const ACCESS_LOGS: Grants = {
   AccessLogsFromRaw: ['s3:PutObject'],
+  AccessLogsFromAnalytics: ['s3:PutObject'],
   AccessLogsFromProcessed: ['s3:PutObject'],
   AccessLogsFromQuarantine: ['s3:PutObject'],
   AccessLogsFromAthenaResults: ['s3:PutObject'],
@@ -79,6 +81,7 @@ const ACCESS_LOGS: Grants = {
 
 const BUCKETS = {
   'bucket lake_access-logs': ACCESS_LOGS,
+  'bucket lake_analytics': TLS_ONLY,
   'bucket lake_athena-results': TLS_ONLY,
   'bucket lake_processed': TLS_ONLY,
   'bucket lake_quarantine': TLS_ONLY,

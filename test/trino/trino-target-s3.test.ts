@@ -9,6 +9,7 @@ import { ensureTrinoDist, TRINO_VERSION } from '../../tools/trino/dist.js';
 import { stopDevServer } from '../../tools/trino/server-process.js';
 import { FAKE_AWS_ENV, type MotoServer, REGION, startMoto } from '../aws/support/moto-server.js';
 import { buildLake } from '../dbt/dbt-lake.js';
+import { addMartsFromViews } from '../sql/fact-fixture.js';
 import { type OpsRun, ops } from './support/ops-cli.js';
 
 /**
@@ -85,9 +86,12 @@ describe('ops --target trino with an S3-compatible lake bucket (moto server)', (
     expect(crawl.stdout).toMatch(new RegExp(`lake +s3://${bucket}\\n`));
     expect(crawl.stdout).toMatch(/fact_orders +\d+ rows, 12 partitions/);
     ok(await trino('create-views'));
+    // Exports read the dbt marts: dbt-trino builds them over the bucket's tables.
+    ok(await trino('transform'));
     const trinoDir = path.join(lake, 'trino-csv');
     ok(await trino('export-outputs', '--out', trinoDir));
     const localDir = path.join(lake, 'local-csv');
+    await addMartsFromViews(lake);
     ok(await ops(['export-outputs', '--target', 'local', '--lake', lake, '--out', localDir]));
     for (const spec of CSV_EXPORTS) {
       const expected = await readFile(path.join(localDir, spec.file), 'utf8');

@@ -60,7 +60,7 @@ describe('ops --target trino (CLI in a child process, development server)', () =
       expect(pipeline.stderr).toContain(`] ${step}\n`);
     }
     expect(pipeline.stdout).toMatch(
-      /transform +models 11 passed, 0 failed; tests [1-9]\d+ passed, 0 failed; unit tests 4 passed, 0 failed/,
+      /transform +models 11 passed, 0 failed; tests 74 passed, 0 failed; unit tests 6 passed, 0 failed/,
     );
   });
 
@@ -73,7 +73,7 @@ describe('ops --target trino (CLI in a child process, development server)', () =
 
   it('exports CSVs byte-identical to --target local on the same lake', async () => {
     const localDir = path.join(lake, 'local-csv');
-    for (const step of [['crawl'], ['create-views'], ['export-outputs', '--out', localDir]]) {
+    for (const step of [['crawl'], ['create-views'], ['transform'], ['export-outputs', '--out', localDir]]) {
       const run = await ops([...step, '--target', 'local', '--lake', lake]);
       expect(run.code, run.stderr).toBe(0);
     }
@@ -162,7 +162,7 @@ describe('ops --target trino (CLI in a child process, development server)', () =
     const dir = path.join(lake, 'analytics_outputs');
     const before = await Promise.all(CSV_EXPORTS.map((s) => readFile(path.join(dir, s.file), 'utf8')));
     const last = CSV_EXPORTS[CSV_EXPORTS.length - 1];
-    await engine.exec(`DROP VIEW hive.${schema}.${last?.view}`);
+    await engine.exec(`DROP TABLE hive.${schema}.${last?.mart}`);
     const run = await trino(['export-outputs']);
     expect(failure(run)).toEqual({
       code: 1,
