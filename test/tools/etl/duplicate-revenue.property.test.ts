@@ -8,6 +8,7 @@ import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { crawlDuckDb } from '../../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { jsonLines, tempLake, validOrder } from '../../lambda/support/orders.js';
+import { addMartsFromViews } from '../../sql/fact-fixture.js';
 import { monthlyRevenueRows, readValidRawOrders, toOracleOrders } from '../../support/metrics-oracle.js';
 
 /** 24 distinct orders over two months; files draw from them, so they overlap at random. */
@@ -43,6 +44,7 @@ describe('random files with random overlaps', () => {
           const etl = await runLocalEtl({ lake: lake.root });
           await crawlDuckDb({ lake: lake.root });
           await createViewsOn({ target: 'local', lake: lake.root });
+          await addMartsFromViews(lake.root);
           await exportOutputsOn({ target: 'local', lake: lake.root });
 
           const csv = await readFile(
