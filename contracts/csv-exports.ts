@@ -77,6 +77,26 @@ export const CSV_EXPORTS = [
     columns: ['month', 'country', 'active_customers', 'orders', 'revenue_usd', 'aov_usd', 'repeat_rate'],
     orderBy: ['month', 'country'],
   },
+  {
+    file: 'monthly_sales_by_filter.csv',
+    mart: 'mart_monthly_sales_by_filter',
+    view: 'v_monthly_sales_by_filter',
+    // the dashboard's filters: one row per month and cell (country x channel x segment, each a
+    // value or 'all') with completed orders, so distinct counts are exact for any filter and
+    // never added up across cells; churned_customers is empty where month+1 was not observed
+    columns: [
+      'month',
+      'country',
+      'sales_channel',
+      'customer_segment',
+      'revenue_usd',
+      'orders',
+      'active_customers',
+      'new_customers',
+      'churned_customers',
+    ],
+    orderBy: ['month', 'country', 'sales_channel', 'customer_segment'],
+  },
 ] as const satisfies readonly CsvExportSpec[];
 
 export type CsvExportFile = (typeof CSV_EXPORTS)[number]['file'];

@@ -49,7 +49,7 @@ export async function buildDashboard(opts: DashboardOptions, io: DashboardIo): P
   const outputs = await readOutputs(opts.from);
   const charts = buildChartData(outputs);
   const html = await renderHtml({
-    kpis: buildKpis(outputs, charts),
+    kpis: buildKpis(charts),
     highlights: buildHighlights(charts),
     charts,
     generatedAt: opts.generatedAt ?? new Date(),

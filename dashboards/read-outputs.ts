@@ -6,7 +6,7 @@ import { CSV_EXPORTS, type CsvExportFile } from '../contracts/csv-exports.js';
 import { OpsError } from '../contracts/ops-error.js';
 
 type Spec = (typeof CSV_EXPORTS)[number];
-type TextColumn = 'month' | 'cohort_month' | 'category' | 'country';
+type TextColumn = 'month' | 'cohort_month' | 'category' | 'country' | 'sales_channel' | 'customer_segment';
 /**
  * Columns whose empty field means "undefined": the first month's previous revenue and MoM, the
  * last month's churn (its churned count too, should an export leave it empty).
@@ -33,7 +33,7 @@ const cellSchemas = {
 
 function schemaFor(column: string): z.ZodType<string | number | null> {
   if (column === 'month' || column === 'cohort_month') return cellSchemas.month;
-  if (column === 'category' || column === 'country') return cellSchemas.label;
+  if (['category', 'country', 'sales_channel', 'customer_segment'].includes(column)) return cellSchemas.label;
   return NULLABLE.has(column) ? cellSchemas.nullable : cellSchemas.number;
 }
 

@@ -66,7 +66,7 @@ describe('the dashboard over the real pipeline output', () => {
 
     expect(loaded.errors).toEqual([]);
     expect(loaded.foreignRequests).toEqual([]);
-    expect(charts.length).toBe(11);
+    expect(charts.length).toBe(14);
     for (const c of charts) expect(c, c.id).toMatchObject({ seriesWithoutData: 0 });
   });
 
@@ -89,5 +89,39 @@ describe('the dashboard over the real pipeline output', () => {
       mom_growth: Number(mom.at(-1)?.mom_growth),
       churn: Number(churn.at(-1)?.churn_rate),
     });
+  });
+
+  it('#country=US shows revenue, orders and active customers equal to the US rows of the exports', async () => {
+    const us = (await csv('monthly_sales_by_filter.csv')).filter(
+      (r) => r.country === 'US' && r.sales_channel === 'all' && r.customer_segment === 'all',
+    );
+    const months = (await csv('monthly_revenue.csv')).map((r) => r.month);
+    const cents = us.reduce((s, r) => s + Math.round(Number(r.revenue_usd) * 100), 0);
+    const orders = us.reduce((s, r) => s + Number(r.orders), 0);
+    const latest = us.find((r) => r.month === months.at(-1));
+    const { page, errors } = await loadOffline(browser, result.html, '#country=US');
+
+    const tiles = await page.$$eval('[data-kpi]', (els) =>
+      Object.fromEntries(
+        els.map((e) => [(e as HTMLElement).dataset.kpi, Number((e as HTMLElement).dataset.value)]),
+      ),
+    );
+    const all = Object.fromEntries(
+      (await loaded.page.$$eval('[data-kpi]', (els) =>
+        els.map((e) => [(e as HTMLElement).dataset.kpi, Number((e as HTMLElement).dataset.value)]),
+      )) as [string, number][],
+    );
+
+    expect(errors).toEqual([]);
+    expect(us.length).toBe(4);
+    expect({ revenue: tiles.revenue, orders: tiles.orders, active: tiles.active_customers }).toEqual({
+      revenue: cents / 100,
+      orders,
+      active: Number(latest?.active_customers),
+    });
+    // a real filter: the US is a part of the store, not all of it
+    expect(tiles.revenue).toBeLessThan(all.revenue!);
+    expect(tiles.active_customers).toBeLessThan(all.active_customers!);
+    await page.context().close();
   });
 });

@@ -90,10 +90,27 @@ function rowsByFile(): Record<string, (string | number)[][]> {
           ];
         }),
     ),
+    // the filter cube: the whole store, then each country's share (channel and segment at 'all')
+    'monthly_sales_by_filter.csv': MONTHS.flatMap((m, i) => [
+      ...Object.entries(COUNTRIES)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([country, g]) => [
+          m,
+          country,
+          'all',
+          'all',
+          money(round2(REVENUE[i]! * g.share)),
+          Math.round(ORDERS[i]! * g.share),
+          Math.round(ACTIVE[i]! * g.share),
+          Math.round(NEW[i]! * g.share),
+          CHURNED[i] === undefined ? '' : Math.round(CHURNED[i]! * g.share),
+        ]),
+      [m, 'all', 'all', 'all', money(REVENUE[i]!), ORDERS[i]!, ACTIVE[i]!, NEW[i]!, CHURNED[i] ?? ''],
+    ]),
   };
 }
 
-/** Writes the seven export files into `dir` (created), exactly as `ops export-outputs` lays them out. */
+/** Writes every export file into `dir` (created), exactly as `ops export-outputs` lays them out. */
 export async function writeFixtureOutputs(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const rows = rowsByFile();

@@ -38,6 +38,7 @@ const MARTS = [
   'mart_cohort_retention',
   'mart_monthly_churn',
   'mart_geo_engagement',
+  'mart_monthly_sales_by_filter',
 ];
 
 describe('dbt compile --target athena', () => {
@@ -66,8 +67,8 @@ describe('dbt compile --target athena', () => {
   it('compiles every model and data test with placeholder environment values', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.ok).toBe(true);
-    expect(summary.models).toEqual({ passed: 2 + 2 + MARTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 74, failed: 0, skipped: 0 });
+    expect(summary.models).toEqual({ passed: 2 + 3 + MARTS.length, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 82, failed: 0, skipped: 0 });
   });
 
   it('reads the Glue tables named by STORE_SALES_GLUE_DATABASE in the Athena catalog', async () => {

@@ -17,7 +17,14 @@ export interface FixtureOrder {
   customer: string;
   country: string;
   lines: { category: string; usd: string }[];
+  /** The customer's signup date, `YYYY-MM-DD`; default 2025-01-01 (inside the fixtures' window). */
+  signup?: string;
+  /** Default online / consumer. */
+  channel?: string;
+  segment?: string;
 }
+
+const DEFAULT_SIGNUP = '2025-01-01';
 
 const cents = (usd: string): number => Math.round(Number(usd) * 100);
 const totalCents = (o: FixtureOrder): number => o.lines.reduce((s, l) => s + cents(l.usd), 0);
@@ -56,10 +63,10 @@ function orderRow(o: FixtureOrder): Row {
   const n = String(o.lines.length);
   return {
     ...common(o),
-    sales_channel: "'online'",
+    sales_channel: q(o.channel ?? 'online'),
     currency: "'USD'",
-    customer_segment: "'consumer'",
-    customer_signup_date: "DATE '2024-01-01'",
+    customer_segment: q(o.segment ?? 'consumer'),
+    customer_signup_date: `DATE '${o.signup ?? DEFAULT_SIGNUP}'`,
     item_count: n,
     units: n,
     subtotal: usd,
@@ -110,6 +117,9 @@ export const toOracleOrder = (o: FixtureOrder): OracleOrder => ({
   completed: o.status === 'completed',
   customerId: o.customer,
   country: o.country,
+  signupDate: o.signup ?? DEFAULT_SIGNUP,
+  channel: o.channel ?? 'online',
+  segment: o.segment ?? 'consumer',
   usdCents: BigInt(totalCents(o)),
   units: o.lines.length,
   lines: o.lines.map((l) => ({ category: l.category, quantity: 1, usdCents: BigInt(cents(l.usd)) })),

@@ -19,6 +19,11 @@ export interface OracleOrder {
   completed: boolean;
   customerId: string;
   country: string;
+  /** The customer's signup date, `YYYY-MM-DD`. */
+  signupDate: string;
+  /** The order's sales channel and the customer's segment (the dashboard's filters). */
+  channel: string;
+  segment: string;
   usdCents: bigint;
   units: number;
   lines: { category: string; quantity: number; usdCents: bigint }[];
@@ -90,6 +95,9 @@ export function toOracleOrders(raw: RawOrder[], fxRateToUsd: FxRateToUsd = oracl
       completed: o.status === 'completed',
       customerId: o.customer.customer_id,
       country: o.customer.country,
+      signupDate: o.customer.signup_date,
+      channel: o.sales_channel,
+      segment: o.customer.segment,
       usdCents: usd(toCents(o.order_total)),
       units: o.items.reduce((n, i) => n + i.quantity, 0),
       lines: o.items.map((i) => ({
