@@ -41,6 +41,6 @@ export const DEFINITIONS = {
 
 /** The "how to read this" note of the retention page: why a high churn and a high repeat rate go together. */
 export const HOW_TO_READ =
-  'Churn looks only one month ahead: a customer active this month who does not order next month has churned, even if they come back the month after. Repeat rate looks back: the share of this month’s active customers who are not new. Customers who buy every few months therefore count as churned in the months they skip and as repeat when they return, so a churn near 40 % beside a repeat rate near 75 % means customers skip months, not that they leave for good. The cohort heatmap shows how many of each cohort are back k months later.';
+  'Churn looks only one month ahead: a customer active this month who does not order next month has churned, even if they come back the month after. Repeat rate looks back: the share of this month’s active customers who are not new. Customers who buy every few months therefore count as churned in the months they skip and as repeat when they return, so a high churn beside a high repeat rate means customers skip months, not that they leave for good. The cohort heatmap shows how many of each cohort are back k months later.';
 
 export type DefinitionId = keyof typeof DEFINITIONS;

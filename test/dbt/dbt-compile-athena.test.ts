@@ -107,7 +107,7 @@ describe('dbt compile --target athena', () => {
       ([, p]) => p.length,
     );
 
-    expect(Object.keys(models)).toHaveLength(2 + 2 + MARTS.length);
+    expect(Object.keys(models)).toHaveLength(2 + 3 + MARTS.length);
     expect(problems).toEqual([]);
   });
 });
