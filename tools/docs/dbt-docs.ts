@@ -34,8 +34,7 @@ export async function generateDocs(opts: DocsOptions): Promise<DocsResult> {
   const warehouse = lakePath(opts.lake, LAKE.warehouse);
   const artifacts = opts.artifactsDir ?? path.join(opts.lake, '.dbt-docs');
   const targetPath = path.join(artifacts, 'target');
-  const hint =
-    'run `npm run ops -- transform` first; the log is in ' + path.join(artifacts, 'logs', 'dbt.log');
+  const hint = `run \`npm run ops -- transform\` first; the log is in ${path.join(artifacts, 'logs', 'dbt.log')}`;
   if (!existsSync(warehouse)) throw new OpsError('NO_WAREHOUSE', `no warehouse at ${warehouse}`, hint);
   const summary = await runDbt({
     args: ['docs', 'generate', '--static'],

@@ -66,10 +66,13 @@ describe('ops docs', () => {
 
     await page.click('a[data-docs-link]');
     await page.waitForURL(/docs\/index\.html/);
+    // innerText on purpose: what is rendered, not the templates and hidden search results
     const shows = (text: string) =>
+      // biome-ignore lint/performance/useDomNodeTextContent: the visible text is what is tested
       page.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 30_000 });
     const dependsOn = async () => {
       await shows('Depends On');
+      // biome-ignore lint/performance/useDomNodeTextContent: the visible text is what is tested
       return page.evaluate(() => document.body.innerText.split('Depends On').at(-1)?.split('Code')[0] ?? '');
     };
     await shows('Sources');
