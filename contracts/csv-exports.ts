@@ -97,6 +97,26 @@ export const CSV_EXPORTS = [
     ],
     orderBy: ['month', 'country', 'sales_channel', 'customer_segment'],
   },
+  {
+    file: 'data_quality.csv',
+    mart: 'mart_data_quality',
+    view: 'v_data_quality',
+    // per raw source file: reason 'all' = records read (loaded + quarantined), loaded (rows in
+    // fact_orders) and quarantined, and the newest order date; then one row per quarantine reason
+    // with only records_quarantined. month = the file name's YYYY_MM, empty if it has none.
+    // records_read/records_quarantined are empty (unknown) where the quarantine files are not
+    // catalogued (docs/dashboard.md, "Data quality")
+    columns: [
+      'month',
+      'source_file',
+      'reason',
+      'records_read',
+      'records_loaded',
+      'records_quarantined',
+      'latest_order_date',
+    ],
+    orderBy: ['month', 'source_file', 'reason'],
+  },
 ] as const satisfies readonly CsvExportSpec[];
 
 export type CsvExportFile = (typeof CSV_EXPORTS)[number]['file'];
