@@ -1,4 +1,5 @@
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
+import { QUARANTINE_TABLE } from '../../contracts/quarantine-table.js';
 import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { duckdbType } from '../../tools/duckdb/fact-views.js';
@@ -46,6 +47,9 @@ function valuesOf(table: FactTable, row: Row): string {
   return `(${names.map((n) => row[n]).join(', ')})`;
 }
 
+/** The raw key every fixture order was "loaded" from. */
+const FIXTURE_SOURCE = 'raw/x.json';
+
 const common = (o: FixtureOrder): Row => ({
   order_id: q(o.id),
   order_timestamp: `TIMESTAMPTZ '${o.date} 12:00:00+00'`,
@@ -53,7 +57,7 @@ const common = (o: FixtureOrder): Row => ({
   status: q(o.status),
   customer_id: q(o.customer),
   customer_country: q(o.country),
-  source_file: "'raw/x.json'",
+  source_file: q(FIXTURE_SOURCE),
   order_year: q(o.date.slice(0, 4)),
   order_month: q(o.date.slice(5, 7)),
 });
@@ -101,6 +105,8 @@ export function factTablesSql(orders: FixtureOrder[]): string[] {
   return [
     `CREATE TABLE fact_orders (${columnsDdl('fact_orders')})`,
     `CREATE TABLE fact_order_items (${columnsDdl('fact_order_items')})`,
+    // the quarantine catalog table, empty: fixture orders are all valid
+    `CREATE TABLE ${QUARANTINE_TABLE.name} (${QUARANTINE_TABLE.columns.map((c) => `${c.name} ${c.kind === 'string' ? 'VARCHAR' : 'INTEGER'}`).join(', ')})`,
     ...(orders.length
       ? [
           `INSERT INTO fact_orders VALUES ${orders.map((o) => valuesOf('fact_orders', orderRow(o))).join(',\n')}`,
@@ -118,6 +124,8 @@ export const toOracleOrder = (o: FixtureOrder): OracleOrder => ({
   customerId: o.customer,
   country: o.country,
   signupDate: o.signup ?? DEFAULT_SIGNUP,
+  date: o.date,
+  sourceFile: FIXTURE_SOURCE,
   channel: o.channel ?? 'online',
   segment: o.segment ?? 'consumer',
   usdCents: BigInt(totalCents(o)),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
-import { createViews } from '../../tools/engines/create-views.js';
+import { createViews, SQL_DIR } from '../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportQuery } from '../../tools/exports/export-outputs.js';
 import { ORACLE_ROWS } from '../support/metrics-oracle.js';
@@ -68,7 +68,7 @@ describe('honest cohorts: customers who signed up before the data window are nev
   beforeAll(async () => {
     engine = await openDuckDbEngine(':memory:');
     for (const sql of factTablesSql(orders)) await engine.exec(sql);
-    await createViews(engine);
+    await createViews(engine, SQL_DIR, { quality: true });
     for (const spec of CSV_EXPORTS) {
       const result = await engine.query(exportQuery({ ...spec, mart: spec.view }));
       rows[spec.view] = result.map((r) => spec.columns.map((c) => String(r[c] ?? '')).join(','));

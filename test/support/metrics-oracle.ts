@@ -246,6 +246,29 @@ export function monthlySalesByFilterRows(orders: OracleOrder[]): Row[] {
   });
 }
 
+/**
+ * data_quality.csv for orders that all loaded (the oracle reads valid orders only, so nothing is
+ * quarantined): per source file read = loaded = its orders, quarantined 0, its newest order date;
+ * month from the file name's `YYYY_MM`. Quarantine counts are pinned on planted bad records in
+ * test/dashboards/dashboard-pipeline.test.ts.
+ */
+export function dataQualityRows(orders: OracleOrder[]): Row[] {
+  const files = new Map<string, { n: number; latest: string }>();
+  for (const o of orders) {
+    const f = files.get(o.sourceFile) ?? { n: 0, latest: '' };
+    f.n += 1;
+    if (o.date > f.latest) f.latest = o.date;
+    files.set(o.sourceFile, f);
+  }
+  const month = (file: string): string => {
+    const m = /([0-9]{4})_(0[1-9]|1[0-2])\.[A-Za-z]+$/.exec(file);
+    return m ? `${m[1]}-${m[2]}-01` : '';
+  };
+  return [...files]
+    .map(([file, f]) => [month(file), file, 'all', String(f.n), String(f.n), '0', f.latest])
+    .sort((a, b) => (a[0] === b[0] ? (a[1]! < b[1]! ? -1 : 1) : a[0]! < b[0]! ? -1 : 1));
+}
+
 /** Every export file's expected rows, keyed by file name. */
 export const ORACLE_ROWS = {
   'monthly_revenue.csv': monthlyRevenueRows,
@@ -256,4 +279,5 @@ export const ORACLE_ROWS = {
   'monthly_churn.csv': monthlyChurnRows,
   'geo_engagement.csv': geoEngagementRows,
   'monthly_sales_by_filter.csv': monthlySalesByFilterRows,
+  'data_quality.csv': dataQualityRows,
 } as const;

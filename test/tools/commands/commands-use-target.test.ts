@@ -14,6 +14,7 @@ const report = (what: string) => ({ title: () => `${what} title`, fields: { what
 const fake: Target = {
   name: 'fake',
   summary: 'records calls',
+  catalogsQuarantine: false,
   pipeline: ['crawl', 'etl'],
   addOptions: (y) => y,
   generate: async () => {

@@ -8,7 +8,7 @@ import { CSV_EXPORTS } from '../../../contracts/csv-exports.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../../tools/duckdb/warehouse.js';
-import { createViews } from '../../../tools/engines/create-views.js';
+import { createViews, SQL_DIR } from '../../../tools/engines/create-views.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../../sql/fact-fixture.js';
 
 const run = promisify(execFile);
@@ -33,7 +33,7 @@ async function lakeWith(
   const engine = await openDuckDbEngine(warehousePath(lake));
   try {
     for (const sql of factTablesSql(orders)) await engine.exec(sql);
-    await createViews(engine);
+    await createViews(engine, SQL_DIR, { quality: true });
     if (marts) for (const sql of martsFromViewsSql()) await engine.exec(sql);
     for (const sql of extra) await engine.exec(sql);
   } finally {
