@@ -120,3 +120,34 @@ export const CSV_EXPORTS = [
 ] as const satisfies readonly CsvExportSpec[];
 
 export type CsvExportFile = (typeof CSV_EXPORTS)[number]['file'];
+
+/**
+ * Beside the CSVs, `export-outputs` writes `run_metadata.json` (docs/dashboard.md, "Data quality"):
+ * when the results were refreshed, when the ETL last ran, and dbt's last build results, so the
+ * dashboard's freshness and test summary come from the export, the same locally and on AWS.
+ */
+export const RUN_METADATA_FILE = 'run_metadata.json';
+
+/** Counts of one kind of dbt node by status in the last `dbt build`. */
+export interface DbtStatusCounts {
+  passed: number;
+  warned: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface RunMetadata {
+  /** When export-outputs wrote these files (ISO 8601, UTC). */
+  refreshed_at: string;
+  /** When the ETL last processed a raw file (ISO 8601), null where the target keeps no ETL state. */
+  last_etl_run: string | null;
+  /** dbt's last build (its target/run_results.json), null when none was found. */
+  dbt: {
+    generated_at: string;
+    models: DbtStatusCounts;
+    data_tests: DbtStatusCounts;
+    unit_tests: DbtStatusCounts;
+    /** Names of the nodes that failed or warned, with their status. */
+    problems: { name: string; status: string }[];
+  } | null;
+}
