@@ -15,6 +15,10 @@ const CODE_OVERRIDES: Record<string, string> = {
   UK: 'United Kingdom',
   mobile_app: 'Mobile app',
   small_business: 'Small business',
+  // quarantine reason codes (data_quality.csv)
+  invalid_json: 'Invalid JSON',
+  not_json_file: 'Not a JSON file',
+  duplicate_order_id: 'Duplicate order ID',
 };
 
 /** `snake_case` → `Snake case` (sentence case), or the override. */

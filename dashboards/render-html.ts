@@ -16,6 +16,8 @@ export interface PageInput {
   kpis: Kpi[];
   highlights: string[];
   charts: ChartData;
+  /** The data-quality section's body, already HTML (dashboards/data-quality.ts). */
+  dataQuality: string;
   generatedAt: Date;
 }
 
@@ -93,6 +95,7 @@ export async function renderHtml(input: PageInput): Promise<string> {
     css: () => css,
     header,
     kpis: () => input.kpis.map(kpiTile).join(''),
+    dataQuality: () => input.dataQuality,
     highlights: () => input.highlights.map((h) => `<li>${escapeHtml(h)}</li>`).join(''),
     definitions,
     data: () => JSON.stringify(input.charts).replace(/</g, '\\u003c'),
