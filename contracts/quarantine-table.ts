@@ -12,8 +12,16 @@ export const QUARANTINE_TABLE = {
   grain: 'one row per rejected record (line_number 0: the whole source file was rejected)',
   columns: [
     { name: 'source_key', kind: 'string', description: 'Raw object key the record came from.' },
-    { name: 'line_number', kind: 'int32', description: 'Line (JSON Lines) or element (JSON array), 1-based; 0 for the whole file.' },
-    { name: 'reason', kind: 'string', description: 'Primary reason code, e.g. invalid_json, schema_violation, duplicate_order_id.' },
+    {
+      name: 'line_number',
+      kind: 'int32',
+      description: 'Line (JSON Lines) or element (JSON array), 1-based; 0 for the whole file.',
+    },
+    {
+      name: 'reason',
+      kind: 'string',
+      description: 'Primary reason code, e.g. invalid_json, schema_violation, duplicate_order_id.',
+    },
     { name: 'message', kind: 'string', description: 'What was wrong, for a person.' },
   ],
 } as const;

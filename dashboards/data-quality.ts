@@ -49,21 +49,26 @@ function addUp(rows: QualityRow[]): Totals {
 }
 
 function freshness(rows: QualityRow[], meta: RunMetadata | null): string {
-  const latest = rows.map((r) => r.latest_order_date).reduce((a, b) => (b > a ? b : a), '');
+  const latest = rows.map((r) => r.latest_order_date).sort().at(-1) ?? '';
   const items: [string, string, string][] = [
     ['latest-order', 'Latest order', latest || 'no order loaded'],
     [
       'last-etl-run',
       'Last ETL run',
-      meta ? (meta.last_etl_run ? when(meta.last_etl_run) : 'not recorded on this target') : 'no run metadata',
+      meta
+        ? meta.last_etl_run
+          ? when(meta.last_etl_run)
+          : 'not recorded on this target'
+        : 'no run metadata',
     ],
     ['last-refresh', 'Last refresh', meta ? when(meta.refreshed_at) : 'no run metadata'],
   ];
-  return (
-    `<dl class="dq-freshness">${items
-      .map(([id, label, value]) => `<div data-freshness="${id}"><dt>${label}</dt><dd>${escapeHtml(value)}</dd></div>`)
-      .join('')}</dl>`
-  );
+  return `<dl class="dq-freshness">${items
+    .map(
+      ([id, label, value]) =>
+        `<div data-freshness="${id}"><dt>${label}</dt><dd>${escapeHtml(value)}</dd></div>`,
+    )
+    .join('')}</dl>`;
 }
 
 function dbtSummary(meta: RunMetadata | null): string {
@@ -86,8 +91,12 @@ function dbtSummary(meta: RunMetadata | null): string {
         .join('')}</ul>`
     : '<p>Every model and test passed.</p>';
   return (
-    table(`dbt build of ${when(dbt.generated_at)}`, ['Nodes', 'Passed', 'Warned', 'Failed', 'Skipped'], body, ' data-dbt-summary') +
-    problems
+    table(
+      `dbt build of ${when(dbt.generated_at)}`,
+      ['Nodes', 'Passed', 'Warned', 'Failed', 'Skipped'],
+      body,
+      ' data-dbt-summary',
+    ) + problems
   );
 }
 

@@ -17,7 +17,15 @@ import {
   loadOffline,
   pngSize,
 } from './browser-harness.js';
-import { COUNTRIES, expectedKpis, MONTHS, REVENUE, writeFixtureOutputs } from './fixtures.js';
+import {
+  COUNTRIES,
+  expectedKpis,
+  MONTHS,
+  ORDERS,
+  QUARANTINED,
+  REVENUE,
+  writeFixtureOutputs,
+} from './fixtures.js';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
 /** Each chart and the series it draws: one measure per chart, never two on unrelated axes. */
@@ -138,16 +146,16 @@ describe('the dashboard in a real browser', () => {
     expect(meta).toContain('Data as of Apr 2025');
     expect(meta).toContain('Generated 2025-05-02 08:00 UTC');
     expect(terms).toEqual(['Revenue', 'Orders', 'AOV', 'Active customers', 'MoM growth', 'Churn']);
-    expect(sectionsWithDefinitions).toBe(5);
+    expect(sectionsWithDefinitions).toBe(5); // the data-quality page explains itself in a note
   });
 
-  it('prints a five-page PDF (one section per page) and a full-page PNG', async () => {
+  it('prints a six-page PDF (one section per page) and a full-page PNG', async () => {
     const pdf = await readFile(result.pdf);
     const png = await readFile(result.png);
 
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(countPdfPages(pdf)).toBe(5);
-    expect(result.pdfPages).toBe(5);
+    expect(countPdfPages(pdf)).toBe(6);
+    expect(result.pdfPages).toBe(6);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(pngSize(png).width).toBe(1360);
     expect(pngSize(png).height).toBeGreaterThan(2500);
@@ -218,7 +226,7 @@ describe('filters in the URL hash', () => {
     expect(errors).toEqual([]);
     expect(tiles.revenue).toBe(usRevenueCents / 100);
     expect(tiles.revenue).toBeLessThan(expectedKpis().revenue);
-    expect(states).toHaveLength(6); // the filter bar and the header of each of the five pages
+    expect(states).toHaveLength(7); // the filter bar and the header of each of the six pages
     for (const s of states) expect(s).toBe('Filtered: Country: United States');
     expect(select).toBe('US');
     // category charts and the cohort heatmap cannot be filtered by country: they say so
@@ -229,7 +237,7 @@ describe('filters in the URL hash', () => {
   it('changes the hash from the keyboard-reachable controls, and reset clears it', async () => {
     const { page } = await loadOffline(browser, result.html);
     const focusable: string[] = [];
-    for (let i = 0; i < 12; i += 1) {
+    for (let i = 0; i < 13; i += 1) {
       await page.keyboard.press('Tab');
       focusable.push(
         await page.evaluate(() => {
@@ -252,6 +260,39 @@ describe('filters in the URL hash', () => {
     expect(hash).toBe('#country=UK');
     expect(cleared).toBe('');
     expect(state).toBe('All data (no filter)');
+    await page.context().close();
+  });
+});
+
+describe('data quality', () => {
+  it('shows records per file with a column per reason, says what it cannot know, and ignores the filters', async () => {
+    const { page } = await loadOffline(browser, result.html, '#country=US');
+    const jan = await page.$$eval(
+      '[data-dq-file="raw/store_sales/orders_2025_01.json"] th, [data-dq-file="raw/store_sales/orders_2025_01.json"] td',
+      (els) => els.map((e) => e.textContent),
+    );
+    const headers = await page.$$eval('[data-dq-files] thead th', (els) => els.map((e) => e.textContent));
+    const total = await page.$$eval('[data-dq-month="total"] td', (els) => els.map((e) => e.textContent));
+    const reads = ORDERS.reduce((s, n) => s + n, 0) + QUARANTINED;
+
+    expect(headers).toEqual(['Source file', 'Month', 'Read', 'Loaded', 'Quarantined', 'Invalid JSON']);
+    expect(jan).toEqual([
+      'raw/store_sales/orders_2025_01.json',
+      'Jan 2025',
+      String(ORDERS[0]! + QUARANTINED),
+      String(ORDERS[0]),
+      String(QUARANTINED),
+      String(QUARANTINED),
+    ]);
+    // a filter does not change record counts
+    expect(total.slice(0, 3)).toEqual([
+      reads.toLocaleString('en-US'),
+      (reads - QUARANTINED).toLocaleString('en-US'),
+      '3',
+    ]);
+    // the fixture export has no run_metadata.json
+    expect(await page.textContent('[data-freshness="last-refresh"] dd')).toBe('no run metadata');
+    expect(await page.textContent('[data-dbt-summary]')).toMatch(/No dbt test results/);
     await page.context().close();
   });
 });
@@ -291,7 +332,7 @@ describe('accessibility', () => {
       }),
     );
 
-    expect(printed).toEqual(Array(5).fill('Filtered: Sales channel: Online'));
+    expect(printed).toEqual(Array(6).fill('Filtered: Sales channel: Online'));
     await page.context().close();
   });
 });

@@ -13,8 +13,8 @@ import { crawlDuckDb } from '../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../tools/generator/index.js';
 import { lakePath } from '../../tools/lib/lake-path.js';
-import { dataQualityRows, oracleOrdersFromLake } from '../support/metrics-oracle.js';
 import { addMartsFromViews } from '../sql/fact-fixture.js';
+import { dataQualityRows, oracleOrdersFromLake } from '../support/metrics-oracle.js';
 import { inspectCharts, type LoadReport, launch, loadOffline } from './browser-harness.js';
 
 /**
@@ -204,14 +204,25 @@ describe('the dashboard over the real pipeline output', () => {
         reasons: reasonsOf(r.source_file!),
       })),
     );
-    const total = await loaded.page.$$eval('[data-dq-month="total"] td', (tds) => tds.map((t) => t.textContent));
+    const total = await loaded.page.$$eval('[data-dq-month="total"] td', (tds) =>
+      tds.map((t) => t.textContent),
+    );
     const sum = (k: string) => int(String(files.reduce((s, r) => s + Number(r[k]), 0)));
-    expect(total.slice(0, 3)).toEqual([sum('records_read'), sum('records_loaded'), sum('records_quarantined')]);
+    expect(total.slice(0, 3)).toEqual([
+      sum('records_read'),
+      sum('records_loaded'),
+      sum('records_quarantined'),
+    ]);
 
     const freshness = await loaded.page.$$eval('[data-freshness] dd', (dds) => dds.map((d) => d.textContent));
-    const meta = JSON.parse(await readFile(path.join(lakePath(lake, LAKE.csvExports), 'run_metadata.json'), 'utf8'));
+    const meta = JSON.parse(
+      await readFile(path.join(lakePath(lake, LAKE.csvExports), 'run_metadata.json'), 'utf8'),
+    );
     expect(freshness).toEqual([
-      files.map((r) => r.latest_order_date).sort().at(-1),
+      files
+        .map((r) => r.latest_order_date)
+        .sort()
+        .at(-1),
       `${meta.last_etl_run.slice(0, 16).replace('T', ' ')} UTC`,
       `${meta.refreshed_at.slice(0, 16).replace('T', ' ')} UTC`,
     ]);

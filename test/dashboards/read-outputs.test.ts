@@ -101,13 +101,21 @@ describe('data_quality.csv and run_metadata.json', () => {
   it('types data quality: empty counts of reason rows are null, dates stay text', async () => {
     const rows = (await readOutputs(dir))['data_quality.csv'];
 
-    expect(rows[0]).toMatchObject({ reason: 'all', records_read: 403, records_loaded: 400, records_quarantined: 3 });
+    expect(rows[0]).toMatchObject({
+      reason: 'all',
+      records_read: 403,
+      records_loaded: 400,
+      records_quarantined: 3,
+    });
     expect(rows[1]).toMatchObject({ reason: 'invalid_json', records_read: null, latest_order_date: '' });
   });
 
   it('reads no run metadata as null, and refuses a malformed file naming the field', async () => {
     expect(await readRunMetadata(dir)).toBeNull();
-    await writeFile(path.join(dir, 'run_metadata.json'), JSON.stringify({ refreshed_at: 1, last_etl_run: null, dbt: null }));
+    await writeFile(
+      path.join(dir, 'run_metadata.json'),
+      JSON.stringify({ refreshed_at: 1, last_etl_run: null, dbt: null }),
+    );
 
     const err = await rejection(readRunMetadata(dir));
 

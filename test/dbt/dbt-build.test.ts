@@ -54,7 +54,7 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
     expect(Number(bad?.records_quarantined)).toBe(1);
   });
 
-  it("summarizes the same run_results.json for run_metadata.json, warnings apart", async () => {
+  it('summarizes the same run_results.json for run_metadata.json, warnings apart', async () => {
     const dbt = await dbtResultsSummary(path.join(lake, '.dbt', 'target', 'run_results.json'));
 
     expect(dbt).toMatchObject({

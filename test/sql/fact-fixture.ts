@@ -1,6 +1,6 @@
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
-import { QUARANTINE_TABLE } from '../../contracts/quarantine-table.js';
 import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
+import { QUARANTINE_TABLE } from '../../contracts/quarantine-table.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { duckdbType } from '../../tools/duckdb/fact-views.js';
 import { warehousePath } from '../../tools/duckdb/warehouse.js';

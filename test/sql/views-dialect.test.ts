@@ -78,7 +78,10 @@ describe('sql/*.sql in the Athena / Trino dialects', () => {
     files = await Promise.all(
       // the quality view too: it runs only where the quarantine table is catalogued, but it must
       // be one text for both engines like the others
-      [...VIEW_FILES, QUALITY_VIEW_FILE].map(async (name) => ({ name, text: await readFile(path.join(SQL_DIR, name), 'utf8') })),
+      [...VIEW_FILES, QUALITY_VIEW_FILE].map(async (name) => ({
+        name,
+        text: await readFile(path.join(SQL_DIR, name), 'utf8'),
+      })),
     );
     parsed = parseWithSqlglot(files);
   });

@@ -89,7 +89,10 @@ function parseLine(line: string): unknown[] {
 }
 
 /** Converts raw orders to USD cents the contract's way: round_half_up(cents x micro-rate / 1e6). */
-export function toOracleOrders(raw: SourcedRawOrder[], fxRateToUsd: FxRateToUsd = oracleFxRateToUsd): OracleOrder[] {
+export function toOracleOrders(
+  raw: SourcedRawOrder[],
+  fxRateToUsd: FxRateToUsd = oracleFxRateToUsd,
+): OracleOrder[] {
   return raw.map((o) => {
     const month = `${o.order_timestamp.slice(0, 7)}-01`;
     const micro = BigInt(

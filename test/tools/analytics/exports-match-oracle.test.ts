@@ -44,7 +44,9 @@ async function roughenRawFiles(lake: string): Promise<void> {
  */
 const loadedView = (file: string, rows: string[][]): string[][] =>
   file === 'data_quality.csv'
-    ? rows.filter((r) => r[2] === 'all').map(([month, source, , , loaded, , latest]) => [month!, source!, loaded!, latest!])
+    ? rows
+        .filter((r) => r[2] === 'all')
+        .map(([month, source, , , loaded, , latest]) => [month!, source!, loaded!, latest!])
     : rows;
 
 describe('exports vs. an independent calculation from the raw JSON', () => {

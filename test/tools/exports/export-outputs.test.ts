@@ -72,7 +72,9 @@ describe('exportOutputsOn (local)', () => {
 
     const out = path.join(lake, 'analytics_outputs');
     expect(result.outDir).toBe(out);
-    expect((await readdir(out)).sort()).toEqual([...CSV_EXPORTS.map((o) => o.file), RUN_METADATA_FILE].sort());
+    expect((await readdir(out)).sort()).toEqual(
+      [...CSV_EXPORTS.map((o) => o.file), RUN_METADATA_FILE].sort(),
+    );
     expect(await readFile(path.join(out, 'monthly_churn.csv'), 'utf8')).toBe(
       'month,active_customers,churned_customers,churn_rate\n2025-01-01,1,0,0.000000\n2025-02-01,1,,\n',
     );
