@@ -49,7 +49,11 @@ function addUp(rows: QualityRow[]): Totals {
 }
 
 function freshness(rows: QualityRow[], meta: RunMetadata | null): string {
-  const latest = rows.map((r) => r.latest_order_date).sort().at(-1) ?? '';
+  const latest =
+    rows
+      .map((r) => r.latest_order_date)
+      .sort()
+      .at(-1) ?? '';
   const items: [string, string, string][] = [
     ['latest-order', 'Latest order', latest || 'no order loaded'],
     [
