@@ -5,15 +5,15 @@ import { commands } from './commands/index.js';
 import { formatError } from './lib/errors.js';
 
 /**
- * The `ops` CLI: `npm run ops -- <command> [--target local|aws] [--lake DIR]`.
+ * The `ops` CLI: `npx ops <command> [--target local|aws] [--lake DIR]`.
  * Commands are registered from an explicit list (yargs `commandDir` does not load ES modules).
  * Failures set `process.exitCode` and print one line with a hint; nothing calls `process.exit`.
  */
 const cli = yargs(hideBin(process.argv))
-  .scriptName('ops')
+  .scriptName('npx ops')
   .usage('$0 <command> [options]')
   .strict()
-  .demandCommand(1, 'name a command; `ops --help` lists them')
+  .demandCommand(1, 'name a command; `npx ops --help` lists them')
   .recommendCommands()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 110))

@@ -77,7 +77,7 @@ export const pipelineCommand: CommandModule<object, LakeOptions> = {
   builder: (y) =>
     withTargetOptions(y).epilogue(
       `Default data: ${JSON.stringify(PIPELINE_DEFAULTS)}. \`npm start\` runs this. On aws, the raw files ` +
-        'come from the lake (`ops generate` first) and the ETL step invokes the deployed function.',
+        'come from the lake (`npx ops generate` first) and the ETL step invokes the deployed function.',
     ),
   handler: async (opts) => {
     const target = targetFor(opts.target);

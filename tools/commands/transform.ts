@@ -86,7 +86,7 @@ export const transformCommand: CommandModule<object, LakeOptions> = {
   describe: 'run `dbt build` (staging views, mart tables, their tests) on the target',
   builder: (y) =>
     withTargetOptions(y, { waits: false })
-      .example('$0 transform', 'dbt build on lake/warehouse.duckdb (after `ops crawl`)')
+      .example('$0 transform', 'dbt build on lake/warehouse.duckdb (after `npx ops crawl`)')
       .example('$0 transform --target aws', 'dbt build --target athena over the Glue tables')
       .epilogue(
         `Runs .venv/bin/dbt build --project-dir dbt --profiles-dir dbt. --target aws fills ${ATHENA_ENV.join(', ')} ` +

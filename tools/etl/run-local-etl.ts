@@ -57,7 +57,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const requested = options.files?.length
     ? resolveSourceKeys(options.files, sources, {
         location: store.root,
-        emptyHint: 'the lake has no raw files yet; run `ops generate` first',
+        emptyHint: 'the lake has no raw files yet; run `npx ops generate` first',
       })
     : undefined;
   const plan = planSources({ listed, recorded, ...(requested ? { requested } : {}) });
