@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 function dbt(cwd: string, args: string[]) {
-  const env = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
   delete env.STORE_SALES_WAREHOUSE;
   delete env.STORE_SALES_LAKE;
   return new Promise<{ code: number; out: string }>((resolve) => {
