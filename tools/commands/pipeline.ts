@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
 import type { LakeOptions } from '../lib/options.js';
-import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
+import { compactProgress, elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 import type { PipelineStep, Target } from '../targets/target.js';
 import { createViewsOn } from './create-views.js';
@@ -90,9 +90,9 @@ export const pipelineCommand: CommandModule<object, PipelineArgs> = {
     const start = performance.now();
     const results: Record<string, string> = {};
     for (const [i, step] of target.pipeline.entries()) {
-      process.stderr.write(`\n[${i + 1}/${target.pipeline.length}] ${step}\n`);
+      process.stderr.write(`[${i + 1}/${target.pipeline.length}] ${step}\n`);
       const t = performance.now();
-      results[step] = `${await STEPS[step](target, opts)} (${elapsed(t)})`;
+      results[step] = `${await compactProgress(() => STEPS[step](target, opts))} (${elapsed(t)})`;
     }
     printSummary(`\npipeline (${target.name}) done in ${elapsed(start)}; lake: ${opts.lake}`, results);
     const html = pathToFileURL(path.join(target.published(opts).dashboardDir, 'index.html')).href;
