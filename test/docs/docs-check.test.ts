@@ -17,10 +17,10 @@ const docs = [
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 /** Markdown with fenced code blocks blanked out (links inside code are not links). */
-const prose = (md: string) => md.replace(/^```[^]*?^```/gm, '');
+const prose = (md: string) => md.replace(/^```[\s\S]*?^```/gm, '');
 /** Every piece of code: fenced blocks and inline spans (which may wrap across lines). */
 function codeOf(md: string): string[] {
-  const fenced = [...md.matchAll(/^```[^\n]*\n([^]*?)^```/gm)].map((m) => m[1]!);
+  const fenced = [...md.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
   const inline = [...prose(md).matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\s*\n\s*/g, ' '));
   return [...fenced.flatMap((block) => block.split('\n')), ...inline];
 }
