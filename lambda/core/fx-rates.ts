@@ -1,5 +1,3 @@
-import { CURRENCIES } from '../../contracts/raw-order.js';
-
 /**
  * Monthly conversion rates to USD that ship with the ETL (a small versioned table of
  * monthly rates). Values are USD per 1 unit of the currency, with 6 decimals, approximating
@@ -11,13 +9,11 @@ import { CURRENCIES } from '../../contracts/raw-order.js';
  */
 export const FX_RATES_VERSION = 'fx-2025.12.1';
 
-type Currency = (typeof CURRENCIES)[number];
-
 /** First month of the table. */
 const FIRST = { year: 2024, month: 1 } as const;
 
 /** Micro-USD (rate × 1e6) per month from FIRST on, one row per currency. */
-const MICRO_RATES: Record<Exclude<Currency, 'USD'>, readonly number[]> = {
+const MICRO_RATES: Readonly<Record<string, readonly number[]>> = {
   // 2024-01 … 2024-12, then 2025-01 … 2025-12
   GBP: [
     1_270_100, 1_263_200, 1_271_400, 1_252_300, 1_263_900, 1_271_200, 1_285_500, 1_294_200, 1_322_100,
@@ -40,27 +36,21 @@ const MICRO_RATES: Record<Exclude<Currency, 'USD'>, readonly number[]> = {
   ],
 };
 
-/** Unknown currency code: the contract allows only `CURRENCIES`. */
-export class UnknownCurrencyError extends Error {
-  override readonly name = 'UnknownCurrencyError';
-  readonly code = 'unknown_currency';
-  constructor(readonly currency: string) {
-    super(`no USD rate for currency "${currency}"; known: ${CURRENCIES.join(', ')}`);
-  }
-}
-
 /**
  * USD per 1 unit of `currency` in a UTC month, as an integer number of micro-dollars (rate × 1e6),
- * which is what the exact money arithmetic uses.
+ * which is what the exact money arithmetic uses; undefined for a currency the table does not hold
+ * (the ETL quarantines such an order as `fx_rate_missing`).
  */
-export function fxMicroRateToUsd(currency: string, year: number, month: number): number {
+export function fxMicroRateToUsd(currency: string, year: number, month: number): number | undefined {
   if (currency === 'USD') return 1_000_000;
-  const row = MICRO_RATES[currency as Exclude<Currency, 'USD'>];
-  if (!row) throw new UnknownCurrencyError(currency);
+  const row = MICRO_RATES[currency];
+  if (!row) return undefined;
   const index = Math.min(Math.max((year - FIRST.year) * 12 + (month - FIRST.month), 0), row.length - 1);
   return row[index] as number;
 }
 
-/** USD per 1 unit of `currency` in a UTC month, 6 decimals (1 for USD). */
-export const fxRateToUsd = (currency: string, year: number, month: number): number =>
-  fxMicroRateToUsd(currency, year, month) / 1_000_000;
+/** USD per 1 unit of `currency` in a UTC month, 6 decimals (1 for USD); undefined without a rate. */
+export function fxRateToUsd(currency: string, year: number, month: number): number | undefined {
+  const micro = fxMicroRateToUsd(currency, year, month);
+  return micro === undefined ? undefined : micro / 1_000_000;
+}

@@ -9,7 +9,7 @@ import { fxRateToUsd as shippedFxRates } from '../../lambda/core/fx-rates.js';
  */
 
 /** USD per unit of `currency` for a UTC month, six decimals (the ETL's versioned table). */
-export type FxRateToUsd = (currency: string, year: number, month: number) => number;
+export type FxRateToUsd = (currency: string, year: number, month: number) => number | undefined;
 
 /** One valid order reduced to what the metrics need. */
 export interface OracleOrder {
@@ -81,7 +81,9 @@ export function toOracleOrders(raw: RawOrder[], fxRateToUsd: FxRateToUsd = shipp
   return raw.map((o) => {
     const month = `${o.order_timestamp.slice(0, 7)}-01`;
     const micro = BigInt(
-      Math.round(fxRateToUsd(o.currency, Number(month.slice(0, 4)), Number(month.slice(5, 7))) * 1e6),
+      Math.round(
+        (fxRateToUsd(o.currency, Number(month.slice(0, 4)), Number(month.slice(5, 7))) ?? Number.NaN) * 1e6,
+      ),
     );
     const usd = (cents: number) => roundDiv(BigInt(cents) * micro, 1_000_000n);
     return {

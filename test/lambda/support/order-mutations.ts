@@ -1,8 +1,5 @@
 import fc from 'fast-check';
 import {
-  CATEGORIES,
-  COUNTRIES,
-  CURRENCIES,
   ORDER_STATUSES,
   PAYMENT_METHODS,
   PAYMENT_STATUSES,
@@ -37,23 +34,23 @@ const TIMES = [
   '0001-01-01T00:00:00Z',
 ];
 
+/** Id candidates: the contract's edges (length, printable ASCII, no quote or backslash). */
+const IDS = ['x', 'x'.repeat(64), 'x'.repeat(65), 'a b', '~!#[]', 'a"b', 'a\\b', 'tab\there', 'é', '\u007f'];
+
 /** Candidate values per field path. */
 const FIELDS: [(string | number)[], unknown[]][] = [
-  [
-    ['order_id'],
-    ['ORD-20250114-3F9A2C1B', 'ORD-2025011-3f9a2c1b1', 'ORD-20250114-3f9a2c1g', 'ORD-20250114-00000001'],
-  ],
+  [['order_id'], ['ORD-20250114-3F9A2C1B', 'ord 7', '', ...IDS]],
   [['order_timestamp'], TIMES],
   [['status'], [...ORDER_STATUSES, 'Completed']],
   [['sales_channel'], [...SALES_CHANNELS, 'web']],
-  [['currency'], [...CURRENCIES, 'usd']],
+  [['currency'], ['USD', 'EUR', 'JPY', 'ZWL', 'usd', 'XXX', 'US', 'USDD', 'U$D']],
   [
     ['customer', 'customer_id'],
-    ['CUST-000123', 'CUST-00012345', 'cust-0001234', 'CUST-0000001'],
+    ['CUST-000123', 'CUST-00012345', 'cust-0001234', 'CUST-0000001', ...IDS],
   ],
   [
     ['customer', 'country'],
-    [...COUNTRIES, 'GB'],
+    ['US', 'UK', 'GB', 'ES', 'JP', 'ZW', 'AD', 'us', 'XX', 'EU', 'USA', 'U'],
   ],
   [
     ['customer', 'segment'],
@@ -69,7 +66,7 @@ const FIELDS: [(string | number)[], unknown[]][] = [
   ],
   [
     ['items', 0, 'product_id'],
-    ['PROD-101', 'PROD-01010', 'PROD-9999'],
+    ['PROD-101', 'PROD-01010', 'PROD-9999', 'SKU-8812-BLK', ...IDS],
   ],
   [
     ['items', 0, 'product_name'],
@@ -83,7 +80,23 @@ const FIELDS: [(string | number)[], unknown[]][] = [
   ],
   [
     ['items', 0, 'category'],
-    [...CATEGORIES, 'food'],
+    [
+      'electronics',
+      'food',
+      'Garden & Patio',
+      'garden_patio',
+      'a__b',
+      '_x_',
+      'x1_2',
+      'OFFICE',
+      'Jardín',
+      'a"b',
+      '&&&',
+      '😀',
+      '\u0000',
+      ...lengths(L.category, 'x'),
+      ...lengths(L.category, 'é'),
+    ],
   ],
   [
     ['items', 0, 'quantity'],
