@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RawOrder } from '../../../contracts/raw-order.js';
 import { processSource } from '../../../lambda/core/process-source.js';
 import type { QuarantineRecord } from '../../../lambda/core/quarantine-writer.js';
 import { jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
 import { duckRows } from '../support/readers.js';
+import { spanishShopOrder } from '../support/shop-orders.js';
 
 const JAN = 'raw/store_sales/orders_2025_01.json';
 const opts = { now: () => TEST_NOW, encoderThread: false };
@@ -21,24 +21,9 @@ const quarantined = async (): Promise<QuarantineRecord[]> =>
     .split('\n')
     .map((l) => JSON.parse(l) as QuarantineRecord);
 
-/** A shop's own order: a Spanish customer paying EUR, its ids, SKU and category as the shop spells them. */
-function spanishOrder(): RawOrder {
-  const o = validOrder(2); // a DE/EUR order: its money adds up in EUR
-  return {
-    ...o,
-    order_id: 'ES/2025/000017',
-    customer: { ...o.customer, customer_id: 'shopify:8812034', country: 'ES' },
-    items: o.items.map((item, i) => ({
-      ...item,
-      product_id: i === 0 ? 'SKU-8812-BLK' : `SKU-${i}`,
-      category: i === 0 ? 'Garden & Patio' : item.category,
-    })),
-  };
-}
-
 describe('raw contract v2', () => {
   it("loads a Spanish customer's EUR order with a shop SKU and a free-text category, grouped as snake_case", async () => {
-    const order = spanishOrder();
+    const order = spanishShopOrder();
     expect(order.currency).toBe('EUR');
     await lake.store.put(JAN, jsonLines([order]));
 
