@@ -4,8 +4,8 @@
  * each month's average reference rate. Changing any value means a new `FX_RATES_VERSION`: the
  * local ETL state records the version and reprocesses every source when it changes.
  *
- * Months outside the table use its nearest month (the first month before it, the last after it),
- * so a late or early order still converts instead of failing the load.
+ * A month outside the table has no rate: an order there is quarantined as `fx_rate_missing`
+ * (no silent nearest rate) unless the lake's FX reference file gives one (`fx-table.ts`).
  */
 export const FX_RATES_VERSION = 'fx-2025.12.1';
 
@@ -38,15 +38,14 @@ const MICRO_RATES: Readonly<Record<string, readonly number[]>> = {
 
 /**
  * USD per 1 unit of `currency` in a UTC month, as an integer number of micro-dollars (rate × 1e6),
- * which is what the exact money arithmetic uses; undefined for a currency the table does not hold
- * (the ETL quarantines such an order as `fx_rate_missing`).
+ * which is what the exact money arithmetic uses; undefined for a currency or month the table does
+ * not hold (the ETL quarantines such an order as `fx_rate_missing`).
  */
 export function fxMicroRateToUsd(currency: string, year: number, month: number): number | undefined {
   if (currency === 'USD') return 1_000_000;
   const row = MICRO_RATES[currency];
   if (!row) return undefined;
-  const index = Math.min(Math.max((year - FIRST.year) * 12 + (month - FIRST.month), 0), row.length - 1);
-  return row[index] as number;
+  return row[(year - FIRST.year) * 12 + (month - FIRST.month)];
 }
 
 /** USD per 1 unit of `currency` in a UTC month, 6 decimals (1 for USD); undefined without a rate. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FactTable } from '../../contracts/fact-tables.js';
 import { factFileKey, partitionLabel } from '../../contracts/lake-keys.js';
 import { ItemsBatch, OrdersBatch } from './fact-batches.js';
-import { fxMicroRateToUsd } from './fx-rates.js';
+import type { FxTable } from './fx-table.js';
 import type { NormalizedOrder } from './normalized-order.js';
 import { ENUMS } from './normalized-order.js';
 import type { ParquetSink } from './parquet-file-writer.js';
@@ -18,6 +18,8 @@ export interface PartitionWriterOptions {
   batchRows: number;
   /** Rows per Parquet row group. */
   rowGroupRows: number;
+  /** The run's FX table: each partition's rates come from it. */
+  fx: FxTable;
   /** Opens the Parquet file a partition's table is written to (in this thread or the encoder thread). */
   openSink: (file: string, rowGroupRows: number) => ParquetSink;
 }
@@ -111,7 +113,7 @@ export class PartitionWriters {
     const part: Partition = {
       year,
       month,
-      rates: ENUMS.currency.map((c) => fxMicroRateToUsd(c, year, month) ?? -1),
+      rates: ENUMS.currency.map((c) => this.options.fx.microRate(c, year, month) ?? -1),
       orders: new OrdersBatch(this.options.sourceKey),
       items: new ItemsBatch(this.options.sourceKey),
       writers: {},

@@ -6,6 +6,7 @@ import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-
 import { ReconciliationError, SourceKeyError } from './etl-errors.js';
 import type { QuarantineReason } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
+import { type FxTable, loadFxTable } from './fx-table.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import { OrderSink } from './order-sink.js';
 import { ParquetFileWriter } from './parquet-file-writer.js';
@@ -47,6 +48,8 @@ export interface ProcessOptions {
    */
   encoderThread?: boolean;
   onProgress?: (bytesRead: number, sourceBytes: number) => void;
+  /** The FX table (default: the shipped rates plus the source store's `reference/fx_rates.csv`). */
+  fx?: FxTable;
 }
 
 /** What one run over one source did. Always: read = loaded + quarantined. */
@@ -88,10 +91,12 @@ export async function processSource(
   const info = await store.head(key);
   if (!info) throw new ObjectNotFoundError(store.location, key);
   const stem = sourceStem(key);
+  const fx = options.fx ?? (await loadFxTable(store));
   const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'etl-'));
   const threaded = options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1);
   const thread = threaded ? new ParquetThread() : undefined;
   const writers = new PartitionWriters({
+    fx,
     tmpDir: tmp,
     stem,
     sourceKey: key,
