@@ -1,7 +1,8 @@
 /**
- * The analytics exports: file name, the view it comes from, and its columns in order.
- * This is the contract between the SQL views, the dbt marts, `export-outputs` (local and AWS)
- * and the dashboard. Conventions for every file:
+ * The analytics exports: file name, the dbt mart it is read from, the ad-hoc view proven equal
+ * to that mart, and its columns in order. BI reads only the curated marts (`dbt build` made and
+ * tested them); the `v_*` views stay as the ad-hoc query layer. This is the contract between the
+ * SQL views, the dbt marts, `export-outputs` (local and AWS) and the dashboard. Conventions for every file:
  * - RFC 4180 CSV, header row, `\n` line ends, UTF-8, rows in the `orderBy` order;
  * - months as ISO dates of the month's first day (`2025-01-01`);
  * - money in USD with two decimals, plain (`25502110.35`, never `25,502,110` or `25.5M`);
@@ -11,6 +12,9 @@
  */
 export interface CsvExportSpec {
   file: string;
+  /** The dbt mart (dbt/models/marts) `export-outputs` selects from. */
+  mart: string;
+  /** The ad-hoc view (sql/) with the same rows and types as `mart`, for Athena users and parity tests. */
   view: string;
   columns: readonly string[];
   orderBy: readonly string[];
@@ -19,6 +23,7 @@ export interface CsvExportSpec {
 export const CSV_EXPORTS = [
   {
     file: 'monthly_revenue.csv',
+    mart: 'mart_monthly_revenue',
     view: 'v_monthly_revenue',
     // revenue/orders/aov of completed orders; units sold on them; active customers of the month.
     // One row per observed month (any valid order); aov_usd is empty if it had no completed order
@@ -27,18 +32,21 @@ export const CSV_EXPORTS = [
   },
   {
     file: 'revenue_mom.csv',
+    mart: 'mart_revenue_mom',
     view: 'v_revenue_mom',
     columns: ['month', 'revenue_usd', 'prev_revenue_usd', 'mom_growth', 'cumulative_revenue_usd'],
     orderBy: ['month'],
   },
   {
     file: 'category_sales_monthly.csv',
+    mart: 'mart_category_sales_monthly',
     view: 'v_category_sales_monthly',
     columns: ['month', 'category', 'revenue_usd', 'units', 'orders'],
     orderBy: ['month', 'category'],
   },
   {
     file: 'monthly_active_customers.csv',
+    mart: 'mart_monthly_active_customers',
     view: 'v_monthly_active_customers',
     // new = first completed order ever in this month; returning = active and not new
     columns: ['month', 'active_customers', 'new_customers', 'returning_customers'],
@@ -46,6 +54,7 @@ export const CSV_EXPORTS = [
   },
   {
     file: 'cohort_retention_first_6_months.csv',
+    mart: 'mart_cohort_retention',
     view: 'v_cohort_retention',
     // months_since_cohort 0..6; rows only for months that have been observed
     columns: ['cohort_month', 'months_since_cohort', 'cohort_size', 'active_customers', 'retention_rate'],
@@ -53,6 +62,7 @@ export const CSV_EXPORTS = [
   },
   {
     file: 'monthly_churn.csv',
+    mart: 'mart_monthly_churn',
     view: 'v_monthly_churn',
     // churned = active in month and not active in month+1; churned_customers and churn_rate are
     // empty where month+1 has not been observed (the last month): unknown, not 100 %
@@ -61,6 +71,7 @@ export const CSV_EXPORTS = [
   },
   {
     file: 'geo_engagement.csv',
+    mart: 'mart_geo_engagement',
     view: 'v_geo_engagement',
     // repeat_rate = share of the month's active customers whose cohort month is earlier
     columns: ['month', 'country', 'active_customers', 'orders', 'revenue_usd', 'aov_usd', 'repeat_rate'],

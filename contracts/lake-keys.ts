@@ -6,14 +6,19 @@ import { LAKE } from './lake-layout.js';
  * source key alone, so processing a source again overwrites its own files and nobody else's.
  */
 
-/** Raw file extensions the ETL accepts: JSON Lines (or one JSON array, sniffed from the content). */
-const SOURCE_EXTENSIONS = ['.json', '.jsonl', '.ndjson'];
+/**
+ * Raw file extensions the ETL accepts: JSON Lines (or one JSON array, sniffed from the content).
+ * The stack's S3 trigger fires on exactly these suffixes under `LAKE.rawPrefix`.
+ */
+export const RAW_SOURCE_EXTENSIONS = ['.json', '.jsonl', '.ndjson'] as const;
 
 /** True for a raw source object: directly under `raw/store_sales/`, with a JSON extension. */
 export function isRawSourceKey(key: string): boolean {
   if (!key.startsWith(LAKE.rawPrefix)) return false;
   const name = key.slice(LAKE.rawPrefix.length);
-  return !name.includes('/') && !name.startsWith('.') && SOURCE_EXTENSIONS.some((ext) => name.endsWith(ext));
+  return (
+    !name.includes('/') && !name.startsWith('.') && RAW_SOURCE_EXTENSIONS.some((ext) => name.endsWith(ext))
+  );
 }
 
 /** `raw/store_sales/orders_2025_01.json` -> `orders_2025_01`: the base name without extension. */

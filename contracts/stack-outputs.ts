@@ -19,5 +19,6 @@ export const STACK_OUTPUTS = [
   'dbt_s3_data_dir',
   'catalog_mode',
   'etl_failure_queue_url',
+  'analytics_bucket',
 ] as const;
 export type StackOutputName = (typeof STACK_OUTPUTS)[number];

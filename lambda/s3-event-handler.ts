@@ -2,6 +2,7 @@ import type { S3Event } from 'aws-lambda';
 import { isRawSourceKey } from '../contracts/lake-keys.js';
 import type { ObjectStore } from './core/object-store.js';
 import { type EtlResult, type ProcessOptions, processSource } from './core/process-source.js';
+import { emfFields } from './etl-metrics.js';
 import type { Logger } from './logger.js';
 
 export interface S3EventHandlerDeps {
@@ -68,6 +69,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
           files,
           removed,
           durationMs: Math.round(durationMs),
+          ...emfFields(key.slice(key.lastIndexOf('/') + 1), { read, loaded, quarantined }, new Date()),
         };
         if (result.status === 'failed') {
           deps.log.error('source rejected', { ...context, failure: result.failure });

@@ -16,7 +16,7 @@ export interface DataLakeProps {
 /** Key prefix of Athena query results inside the results bucket; lifecycle expires it. */
 export const ATHENA_RESULTS_PREFIX = 'query-results/';
 /** The buckets whose server access logs go to the access-log bucket (bucket name suffixes). */
-const LOGGED_BUCKETS = ['raw', 'processed', 'quarantine', 'athena-results'] as const;
+const LOGGED_BUCKETS = ['raw', 'processed', 'quarantine', 'athena-results', 'analytics'] as const;
 
 /** Key prefix of the tables dbt-athena builds, in the processed bucket (never expired). */
 export const DBT_DATA_PREFIX = 'dbt/';
@@ -31,13 +31,16 @@ export const DBT_DATA_PREFIX = 'dbt/';
  * is rebuildable from raw, quarantine holds rejected customer records and expires them, Athena
  * results are scratch. A bucket per class also keeps each policy and each IAM grant short
  * (the ETL role can read one bucket and write two), and a wrong prefix cannot leak across.
- * A fifth bucket receives the S3 server access logs of the other four.
+ * An analytics bucket holds the published results (CSVs, dashboard reports). Another bucket
+ * receives the S3 server access logs of the others.
  */
 export class DataLake extends Construct {
   readonly raw: S3Bucket;
   readonly processed: S3Bucket;
   readonly quarantine: S3Bucket;
   readonly athenaResults: S3Bucket;
+  /** Published results of `ops refresh`: the CSVs BI reads and the dashboard reports. */
+  readonly analytics: S3Bucket;
   readonly accessLogs: S3Bucket;
 
   constructor(scope: Construct, id: string, { config, naming, accountId, kmsKeyArn }: DataLakeProps) {
@@ -105,10 +108,18 @@ export class DataLake extends Construct {
       ],
     });
 
+    // Published results: rebuilt by every refresh, so old versions are derived data too.
+    const analytics = new SecureBucket(this, 'analytics', {
+      ...common,
+      suffix: 'analytics',
+      noncurrentDays: lifecycle.derivedNoncurrentDays,
+    });
+
     this.raw = raw.bucket;
     this.processed = processed.bucket;
     this.quarantine = quarantine.bucket;
     this.athenaResults = results.bucket;
+    this.analytics = analytics.bucket;
     this.accessLogs = logs.bucket;
   }
 }

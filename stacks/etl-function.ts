@@ -7,6 +7,7 @@ import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notifica
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { RAW_SOURCE_EXTENSIONS } from '../contracts/lake-keys.js';
 import { LAKE } from '../contracts/lake-layout.js';
 import type { StageConfig } from './config.js';
 import type { DataLake } from './data-lake.js';
@@ -23,8 +24,11 @@ export const ETL_RUNTIME = 'nodejs22.x';
 export const ETL_ARCHITECTURE = 'arm64';
 /** `index.mjs` at the root of the esbuild bundle (lambda/build.ts), export `handler`. */
 export const ETL_HANDLER = 'index.handler';
-/** Raw objects that start an ETL run: `raw/store_sales/*.json`. */
-export const ETL_TRIGGER = { prefix: LAKE.rawPrefix, suffix: '.json' } as const;
+/**
+ * Raw objects that start an ETL run: every raw source extension of the lake contract under the raw
+ * prefix (one S3 filter per suffix; the handler still applies the contract's whole rule).
+ */
+export const ETL_TRIGGER = { prefix: LAKE.rawPrefix, suffixes: RAW_SOURCE_EXTENSIONS } as const;
 
 export interface EtlFunctionProps {
   config: StageConfig;
@@ -79,6 +83,9 @@ export class EtlFunction extends Construct {
         list: true,
         env: 'PROCESSED_BUCKET',
       },
+      // Read too, only fact_orders: the ETL reads the order_id column other sources loaded, so an
+      // order already loaded from another file is quarantined as a duplicate.
+      { sid: 'ReadLoadedOrderIds', bucket: lake.processed, prefix: LAKE.factOrders, access: 'read' },
       {
         sid: 'WriteQuarantinedRecords',
         bucket: lake.quarantine,
@@ -145,14 +152,12 @@ export class EtlFunction extends Construct {
     });
     new S3BucketNotification(this, 'trigger', {
       bucket: lake.raw.id,
-      lambdaFunction: [
-        {
-          lambdaFunctionArn: this.fn.arn,
-          events: ['s3:ObjectCreated:*'],
-          filterPrefix: ETL_TRIGGER.prefix,
-          filterSuffix: ETL_TRIGGER.suffix,
-        },
-      ],
+      lambdaFunction: ETL_TRIGGER.suffixes.map((suffix) => ({
+        lambdaFunctionArn: this.fn.arn,
+        events: ['s3:ObjectCreated:*'],
+        filterPrefix: ETL_TRIGGER.prefix,
+        filterSuffix: suffix,
+      })),
       dependsOn: [permission],
     });
   }

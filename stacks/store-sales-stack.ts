@@ -77,6 +77,10 @@ export class StoreSalesStack extends TerraformStack {
         value: etl.failureQueue.url,
         description: 'failed ETL events (on-failure destination)',
       },
+      analytics_bucket: {
+        value: lake.analytics.bucket,
+        description: 'published results: analytics_outputs/*.csv, reports/latest/ and reports/<run>/',
+      },
     };
     for (const [name, { value, description }] of Object.entries(outputs)) {
       new TerraformOutput(this, name, { value, description });

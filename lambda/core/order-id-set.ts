@@ -13,7 +13,7 @@ export class OrderIdSet {
   size = 0;
 
   /** Adds the id `buf[start, end)` (at most 255 bytes); false if it is already present. */
-  add(buf: Buffer, start: number, end: number): boolean {
+  add(buf: Uint8Array, start: number, end: number): boolean {
     if (this.size * 4 >= this.slots.length) this.grow();
     const h = hash(buf, start, end);
     const slots = this.slots;
@@ -30,8 +30,20 @@ export class OrderIdSet {
     }
   }
 
+  /** Whether the id `buf[start, end)` is present. */
+  has(buf: Uint8Array, start: number, end: number): boolean {
+    const h = hash(buf, start, end);
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const at = slots[i * 2] as number;
+      if (at === 0) return false;
+      if (slots[i * 2 + 1] === h && this.equals(at - 1, buf, start, end)) return true;
+    }
+  }
+
   /** Whether the stored id at `at` is `buf[start, end)` (a JS loop: ids are short). */
-  private equals(at: number, buf: Buffer, start: number, end: number): boolean {
+  private equals(at: number, buf: Uint8Array, start: number, end: number): boolean {
     const arena = this.arena;
     if (arena[at] !== end - start) return false;
     for (let i = start, j = at + 1; i < end; i++, j++) if (arena[j] !== buf[i]) return false;
@@ -39,7 +51,7 @@ export class OrderIdSet {
   }
 
   /** Copies the id into the arena behind its length; returns where it starts. */
-  private store(buf: Buffer, start: number, end: number): number {
+  private store(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
     if (len > 255) throw new Error('order id longer than 255 bytes');
     if (this.arenaUsed + len + 1 > this.arena.length) {
@@ -72,7 +84,7 @@ export class OrderIdSet {
 }
 
 /** FNV-1a over the id's bytes, finished with a multiply so the low bits (the slot) mix well. */
-function hash(buf: Buffer, start: number, end: number): number {
+function hash(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c_9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x0100_0193);
   return Math.imul(h ^ (h >>> 16), 0x85eb_ca6b) >>> 0;

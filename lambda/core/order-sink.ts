@@ -1,5 +1,6 @@
 import { FastOrderParser } from './fast-order-parser.js';
 import { type Rejection, rejection, validateFully } from './full-validation.js';
+import type { HeldOrderIds } from './held-order-ids.js';
 import { ENUMS, NormalizedOrder } from './normalized-order.js';
 import { OrderIdSet } from './order-id-set.js';
 
@@ -13,12 +14,16 @@ const DAY_MS = 86_400_000;
 /**
  * Decides each record's fate: loaded (rows appended to its partition) or quarantined with a
  * reason. Checks in order: contract (fast path, else JSON.parse + zod), plausible timestamp
- * (2000-01-01 up to a day after `nowMs`), a USD rate for its currency and month, order_id not already loaded from this source.
+ * (2000-01-01 up to a day after `nowMs`), a USD rate for its currency and month, order_id not
+ * held by another source (`held`: the first loaded copy wins), order_id not already loaded from
+ * this source.
  * Counts satisfy read = loaded + quarantined after every record.
  */
 export class OrderSink implements RecordSink {
   read = 0;
   loaded = 0;
+  /** Raw keys of the other sources that hold orders this source repeats. */
+  readonly holders = new Set<string>();
   private readonly parser = new FastOrderParser();
   private readonly order = new NormalizedOrder();
   private readonly ids = new OrderIdSet();
@@ -31,6 +36,7 @@ export class OrderSink implements RecordSink {
     },
     private readonly quarantine: Pick<QuarantineWriter, 'add'>,
     nowMs: number,
+    private readonly held?: HeldOrderIds,
   ) {
     this.maxOrderMs = nowMs + DAY_MS;
   }
@@ -60,6 +66,15 @@ export class OrderSink implements RecordSink {
       const month = `${o.year}-${String(o.month).padStart(2, '0')}`;
       const why = `no USD rate for ${ENUMS.currency[o.currency]} in ${month} (add it to the FX reference table)`;
       return rejection('fx_rate_missing', 'currency', why);
+    }
+    const holder = this.held?.holderOf(o.src, o.orderIdStart, o.orderIdEnd);
+    if (holder !== undefined) {
+      this.holders.add(holder);
+      return rejection(
+        'duplicate_order_id',
+        'order_id',
+        `${o.orderIdText()} was already loaded from ${holder}`,
+      );
     }
     if (!this.ids.add(o.src, o.orderIdStart, o.orderIdEnd)) {
       const why = `${o.orderIdText()} was already loaded from an earlier record of this source`;

@@ -7,6 +7,7 @@ import { ReconciliationError, SourceKeyError } from './etl-errors.js';
 import type { QuarantineReason } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
 import { type FxTable, loadFxTable } from './fx-table.js';
+import { HeldOrderIds } from './held-order-ids.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import { OrderSink } from './order-sink.js';
 import { ParquetFileWriter } from './parquet-file-writer.js';
@@ -70,13 +71,16 @@ export interface EtlResult {
   removed: string[];
   quarantineKey?: string;
   rows: Record<FactTable, number>;
+  /** Raw keys of the other sources holding the first copy of orders this source repeats. */
+  duplicateOf: string[];
   sourceBytes: number;
   durationMs: number;
 }
 
 /**
  * The ETL for one raw object: stream it, split records, validate and flatten each, write
- * Parquet per partition and table, quarantine the rejects, then publish. Outputs are named
+ * Parquet per partition and table, quarantine the rejects (among them orders another source
+ * already loaded: docs/duplicates.md), then publish. Outputs are named
  * after the source, so a re-run overwrites them; files are staged locally and each appears
  * atomically; this source's files in partitions it no longer feeds are removed last. A failure
  * before publishing leaves the previous outputs untouched.
@@ -92,6 +96,7 @@ export async function processSource(
   if (!info) throw new ObjectNotFoundError(store.location, key);
   const stem = sourceStem(key);
   const fx = options.fx ?? (await loadFxTable(store));
+  const held = await HeldOrderIds.load(options.processedStore ?? store, stem);
   const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'etl-'));
   const threaded = options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1);
   const thread = threaded ? new ParquetThread() : undefined;
@@ -105,7 +110,7 @@ export async function processSource(
     openSink: (file, rows) => (thread ? thread.open(file, rows) : new ParquetFileWriter(file, rows)),
   });
   const quarantine = new QuarantineWriter(path.join(tmp, 'quarantine.jsonl'), key);
-  const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)());
+  const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)(), held);
   try {
     const summary = await readRecords(await store.get(key), sink, {
       maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
@@ -150,6 +155,7 @@ export async function processSource(
       removed,
       ...(hasQuarantine ? { quarantineKey: quarantineKey(stem) } : {}),
       rows,
+      duplicateOf: [...sink.holders].sort(),
       sourceBytes: info.size,
       durationMs: performance.now() - started,
     };

@@ -10,6 +10,8 @@ import { LAKE } from '../../contracts/lake-layout.js';
 /** What a runner remembers of a source's last successful run: the output keys it published. */
 export interface SourceRecord {
   outputs: readonly string[];
+  /** Sources that held the first copy of orders it repeats (its `duplicate_order_id` rejects). */
+  duplicateOf?: readonly string[];
 }
 
 /** A source refused this run, and why (reported as a failure; nothing of it is published). */
@@ -40,6 +42,11 @@ export interface SourcePlan {
   retired: RetiredSource[];
   /** Sources this run may process, in order: requested or present, minus the refused. */
   candidates: string[];
+  /**
+   * Present sources whose duplicates were held by a retired source: they must run again, whatever
+   * their fingerprint says, so the orders they repeat load now that the first copy is gone.
+   */
+  rerun: string[];
 }
 
 /**
@@ -75,11 +82,19 @@ export function planSources(input: SourcePlanInput): SourcePlan {
   const sources = input.listed.filter(isRawSourceKey).sort();
   const refused = collidingSources(sources);
   const refusedKeys = new Set(refused.map((r) => r.key));
+  const retired = retiredSources(sources, input.recorded);
+  const gone = new Set(retired.map((r) => r.key));
+  const present = sources.filter((k) => !refusedKeys.has(k));
+  const rerun = present.filter((k) => input.recorded[k]?.duplicateOf?.some((h) => gone.has(h)));
+  const requested = input.requested ?? sources;
   return {
     sources,
     refused,
-    retired: retiredSources(sources, input.recorded),
-    candidates: (input.requested ?? sources).filter((k) => !refusedKeys.has(k)),
+    retired,
+    candidates: [...requested, ...rerun.filter((k) => !requested.includes(k))].filter(
+      (k) => !refusedKeys.has(k),
+    ),
+    rerun,
   };
 }
 
@@ -134,4 +149,23 @@ export function runDecision(
   if (!last || last.etlVersion !== now.etlVersion || !now.outputsPresent) return 'run';
   if (now.size !== last.size) return 'run';
   return now.mtimeMs === last.mtimeMs ? 'skip' : 'compare-content';
+}
+
+/**
+ * Sources run at the same time may both load an order they share: each read the other's ids
+ * before they were published. Returned: every source that wrote to a partition an earlier key of
+ * the same concurrent run also wrote to, sorted; re-running these one by one settles the race
+ * (each now sees the other's ids). Sources of different months never share a partition, so a
+ * normal backfill re-runs nothing.
+ */
+export function contestedSources(
+  results: readonly { sourceKey: string; partitions: readonly string[] }[],
+): string[] {
+  const seen = new Set<string>();
+  const contested: string[] = [];
+  for (const r of [...results].sort((a, b) => (a.sourceKey < b.sourceKey ? -1 : 1))) {
+    if (r.partitions.some((p) => seen.has(p))) contested.push(r.sourceKey);
+    for (const p of r.partitions) seen.add(p);
+  }
+  return contested;
 }

@@ -11,7 +11,7 @@ import { warehousePath } from '../../tools/duckdb/warehouse.js';
 import { createViews } from '../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportOutputs } from '../../tools/exports/export-outputs.js';
-import { type FixtureOrder, factTablesSql } from '../sql/fact-fixture.js';
+import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../sql/fact-fixture.js';
 import { athenaPaging, registerAthenaResults, type StubResult } from './support/athena-stubs.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
@@ -76,6 +76,7 @@ beforeAll(async () => {
   try {
     for (const sql of factTablesSql(ORDERS)) await engine.exec(sql);
     await createViews(engine);
+    for (const sql of martsFromViewsSql()) await engine.exec(sql);
   } finally {
     await engine.close();
   }

@@ -6,6 +6,7 @@ import {
   CreateCrawlerCommand,
   CreateDatabaseCommand,
   CreateTableCommand,
+  ListCrawlsCommand,
   StartCrawlerCommand,
 } from '@aws-sdk/client-glue';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,23 @@ import { STACK, useTestbed } from './support/testbed.js';
 const bed = useTestbed();
 const FAST = { initialDelayMs: 50, maxDelayMs: 200 };
 const PROJECTED_DB = 'store_sales_projected';
+/** Generous: the crawl's end is driven by looks, not time; this only bounds a broken run. */
+const WAIT = { timeoutMs: 60_000, ...FAST };
+
+/**
+ * Ends the running crawl just before the crawler's `look`-th GetCrawler: moto's crawl moves on
+ * only when ListCrawls advances it (manual progression), which this sends at that moment. The
+ * tool sees RUNNING on the looks before and READY then, on a slow machine as on a fast one.
+ */
+async function finishCrawlOnLook(look: number): Promise<void> {
+  await bed.moto.setTransition('glue::crawl', { progression: 'manual', times: 1 });
+  let looks = 0;
+  bed.proxy.use(async (call, next) => {
+    if (call.target === 'AWSGlue.GetCrawler' && ++looks === look)
+      await bed.clients.glue.send(new ListCrawlsCommand({ CrawlerName: STACK.crawler }));
+    return next(call);
+  });
+}
 
 async function createFactTables(database: string, projected: boolean): Promise<void> {
   const glue = bed.clients.glue;
@@ -69,12 +87,11 @@ beforeAll(async () => {
 
 describe('Glue crawler lifecycle (moto)', () => {
   it('starts the crawler, waits until it is READY again, then reports tables and partitions', async () => {
-    await bed.moto.setTransition('glue::crawl', { progression: 'time', seconds: 1 });
+    await finishCrawlOnLook(3);
     const states: string[] = [];
 
     const result = await crawlAws(bed.config, bed.clients, {
-      timeoutMs: 10_000,
-      ...FAST,
+      ...WAIT,
       onState: (s) => states.push(s),
     });
 
@@ -91,18 +108,19 @@ describe('Glue crawler lifecycle (moto)', () => {
   });
 
   it('joins a crawl that is already running instead of starting another', async () => {
-    await bed.moto.setTransition('glue::crawl', { progression: 'time', seconds: 1 });
+    await bed.moto.setTransition('glue::crawl', { progression: 'manual', times: 1 });
     await bed.clients.glue.send(new StartCrawlerCommand({ Name: STACK.crawler }));
     bed.proxy.reset();
+    await finishCrawlOnLook(3);
 
-    const run = await runCrawler(bed.clients.glue, STACK.crawler, { timeoutMs: 10_000, ...FAST });
+    const run = await runCrawler(bed.clients.glue, STACK.crawler, WAIT);
 
     expect(run.joined).toBe(true);
     expect(bed.proxy.callsTo('AWSGlue.StartCrawler')).toHaveLength(0);
   });
 
   it('joins when the crawl started between its look and its StartCrawler (CrawlerRunningException)', async () => {
-    await bed.moto.setTransition('glue::crawl', { progression: 'time', seconds: 1 });
+    await bed.moto.setTransition('glue::crawl', { progression: 'manual', times: 1 });
     await bed.clients.glue.send(new StartCrawlerCommand({ Name: STACK.crawler }));
     bed.proxy.reset();
     let looks = 0;
@@ -113,8 +131,9 @@ describe('Glue crawler lifecycle (moto)', () => {
       body.Crawler.State = 'READY';
       return { ...res, body: jsonBody(body) };
     });
+    await finishCrawlOnLook(3);
 
-    const run = await runCrawler(bed.clients.glue, STACK.crawler, { timeoutMs: 10_000, ...FAST });
+    const run = await runCrawler(bed.clients.glue, STACK.crawler, WAIT);
 
     expect(run.joined).toBe(true);
     expect(bed.proxy.callsTo('AWSGlue.StartCrawler')).toHaveLength(1);

@@ -4,10 +4,21 @@ import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ETL_METRICS_NAMESPACE } from '../../lambda/etl-metrics.js';
 import { generateDataset } from '../../tools/generator/index.js';
 import { duckRows } from '../lambda/support/readers.js';
 import { createBuckets, getBytes, listKeys } from './support/buckets.js';
 import { STACK, useTestbed } from './support/testbed.js';
+
+/** The `_aws` member of an Embedded Metric Format log line. */
+interface EmfMeta {
+  Timestamp: number;
+  CloudWatchMetrics: {
+    Namespace: string;
+    Dimensions: string[][];
+    Metrics: { Name: string; Unit: string }[];
+  }[];
+}
 
 const bed = useTestbed();
 // A key with a space and parentheses: S3 sends it URL-encoded in the event.
@@ -50,9 +61,34 @@ describe('the Lambda handler module against moto S3', () => {
     record.s3.bucket = { ...record.s3.bucket, name: STACK.rawBucket, arn: `arn:aws:s3:::${STACK.rawBucket}` };
     record.s3.object.key = ENCODED_KEY;
 
-    const summary = await handler(event);
+    const logged: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    const summary = await handler(event).finally(() => write.mockRestore());
 
     expect(summary.results).toHaveLength(1);
+    // The log line CloudWatch turns into metrics (Embedded Metric Format): every metric and
+    // dimension it declares is a top-level field, with this source's counts.
+    const emf = logged
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: EmfMeta });
+    expect(emf).toHaveLength(1);
+    const [directive] = emf[0]!._aws.CloudWatchMetrics;
+    expect(directive!.Namespace).toBe(ETL_METRICS_NAMESPACE);
+    expect(directive!.Dimensions).toEqual([[], ['Source']]);
+    for (const name of directive!.Dimensions.flat()) expect(typeof emf[0]![name]).toBe('string');
+    const counts = summary.results[0]!;
+    const values = Object.fromEntries(directive!.Metrics.map((m) => [m.Name, emf[0]![m.Name]]));
+    expect(values).toEqual({
+      RecordsRead: counts.read,
+      RecordsLoaded: counts.loaded,
+      RecordsQuarantined: counts.quarantined,
+    });
+    expect(emf[0]!.Source).toBe('orders 2025 (01).json');
+    expect(Math.abs(Date.now() - emf[0]!._aws.Timestamp)).toBeLessThan(60_000);
     expect(summary.results[0]).toMatchObject({
       sourceKey: KEY,
       status: 'ok',

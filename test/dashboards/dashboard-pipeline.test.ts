@@ -13,6 +13,7 @@ import { crawlDuckDb } from '../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../tools/generator/index.js';
 import { lakePath } from '../../tools/lib/lake-path.js';
+import { addMartsFromViews } from '../sql/fact-fixture.js';
 import { inspectCharts, type LoadReport, launch, loadOffline } from './browser-harness.js';
 
 /**
@@ -36,6 +37,7 @@ beforeAll(async () => {
   await runLocalEtl({ lake });
   await crawlDuckDb({ lake });
   await createViewsOn({ lake, target: 'local' });
+  await addMartsFromViews(lake);
   await exportOutputsOn({ lake, target: 'local' });
   result = await buildDashboard(
     { from: lakePath(lake, LAKE.csvExports), out: lakePath(lake, LAKE.dashboard) },

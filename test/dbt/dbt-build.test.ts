@@ -34,9 +34,9 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
   it('builds every model and passes every data test and unit test', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.models).toEqual({ passed: 2 + 2 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests.failed).toBe(0);
-    expect(summary.tests.passed).toBeGreaterThanOrEqual(60);
-    expect(summary.unitTests).toEqual({ passed: 4, failed: 0, skipped: 0 });
+    // every data test of the project's YAML and tests/ folder, counted: one silently skipped fails here
+    expect(summary.tests).toEqual({ passed: 74, failed: 0, skipped: 0 });
+    expect(summary.unitTests).toEqual({ passed: 6, failed: 0, skipped: 0 });
   });
 
   describe.each(CSV_EXPORTS.map((o) => [martOf(o.view), o] as const))('%s', (mart, output) => {

@@ -1,5 +1,8 @@
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
+import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { duckdbType } from '../../tools/duckdb/fact-views.js';
+import { warehousePath } from '../../tools/duckdb/warehouse.js';
 import type { OracleOrder } from '../support/metrics-oracle.js';
 
 /**
@@ -111,3 +114,21 @@ export const toOracleOrder = (o: FixtureOrder): OracleOrder => ({
   units: o.lines.length,
   lines: o.lines.map((l) => ({ category: l.category, quantity: 1, usdCents: BigInt(cents(l.usd)) })),
 });
+
+/**
+ * The dbt marts as tables copied from their views, for export tests that need marts without
+ * running dbt: test/dbt/dbt-build.test.ts proves each mart equal to its view, row for row and type
+ * for type. Run after the views exist.
+ */
+export const martsFromViewsSql = (): string[] =>
+  CSV_EXPORTS.map((spec) => `CREATE OR REPLACE TABLE ${spec.mart} AS SELECT * FROM ${spec.view}`);
+
+/** Adds the marts (copied from their views, see `martsFromViewsSql`) to a lake's warehouse. */
+export async function addMartsFromViews(lake: string): Promise<void> {
+  const engine = await openDuckDbEngine(warehousePath(lake));
+  try {
+    for (const sql of martsFromViewsSql()) await engine.exec(sql);
+  } finally {
+    await engine.close();
+  }
+}

@@ -12,7 +12,7 @@ import {
   type TfJson,
 } from './synth-fixture.js';
 
-const DATA_BUCKETS = ['raw', 'processed', 'quarantine', 'athena-results'];
+const DATA_BUCKETS = ['raw', 'processed', 'quarantine', 'athena-results', 'analytics'];
 const ALL_BUCKETS = [...DATA_BUCKETS, 'access-logs'];
 
 let synth: Synthesized;

@@ -98,7 +98,7 @@ describe.each(['dev', 'prod'] as const)('deploy review findings (%s)', (stage) =
       ([, p]) => p.bucket === ref('aws_s3_bucket', logBucket, 'id'),
     )?.[0];
     const logging = resourcesOf(stack(), 'aws_s3_bucket_logging');
-    expect(logging).toHaveLength(4);
+    expect(logging).toHaveLength(5);
     for (const [, l] of logging) expect(l.depends_on).toContain(`aws_s3_bucket_policy.${policy}`);
   });
 });

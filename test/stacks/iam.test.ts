@@ -59,7 +59,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     }
   });
 
-  it('lets the ETL read the raw prefix, write processed and quarantine, and nothing else in S3', () => {
+  it('lets the ETL read the raw prefix and loaded order ids, write processed and quarantine, and nothing else in S3', () => {
     const s3 = policyNamed(stack(), 'etl-least-privilege').filter((s) =>
       asList(s.Action).some((a) => a.startsWith('s3:')),
     );
@@ -70,6 +70,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
       [['s3:ListBucket'], arn('raw'), { StringLike: { 's3:prefix': ['raw/store_sales/*'] } }],
       [write, `${arn('processed')}/processed/store_sales/*`, undefined],
       [['s3:ListBucket'], arn('processed'), { StringLike: { 's3:prefix': ['processed/store_sales/*'] } }],
+      [['s3:GetObject'], `${arn('processed')}/processed/store_sales/fact_orders/*`, undefined],
       [write, `${arn('quarantine')}/quarantine/store_sales/*`, undefined],
     ]);
   });

@@ -1,14 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type RawOrder, rawOrderSchema, toCents } from '../../contracts/raw-order.js';
-import { fxRateToUsd as shippedFxRates } from '../../lambda/core/fx-rates.js';
+import { oracleFxRateToUsd } from './oracle-fx-rates.js';
 
 /**
  * The metrics oracle's input: the orders the ETL loads, read straight from the raw JSON files
  * (never from the Parquet) and converted to USD cents exactly as the contract says.
  */
 
-/** USD per unit of `currency` for a UTC month, six decimals (the ETL's versioned table). */
+/**
+ * USD per unit of `currency` for a UTC month, six decimals (by default the oracle's own literal
+ * table); undefined where there is no rate (the ETL quarantines such orders as fx_rate_missing).
+ */
 export type FxRateToUsd = (currency: string, year: number, month: number) => number | undefined;
 
 /** One valid order reduced to what the metrics need. */
@@ -77,7 +80,7 @@ function parseLine(line: string): unknown[] {
 }
 
 /** Converts raw orders to USD cents the contract's way: round_half_up(cents x micro-rate / 1e6). */
-export function toOracleOrders(raw: RawOrder[], fxRateToUsd: FxRateToUsd = shippedFxRates): OracleOrder[] {
+export function toOracleOrders(raw: RawOrder[], fxRateToUsd: FxRateToUsd = oracleFxRateToUsd): OracleOrder[] {
   return raw.map((o) => {
     const month = `${o.order_timestamp.slice(0, 7)}-01`;
     const micro = BigInt(
@@ -103,6 +106,6 @@ export function toOracleOrders(raw: RawOrder[], fxRateToUsd: FxRateToUsd = shipp
   });
 }
 
-/** The valid orders of a lake's raw files, converted with the ETL's shipped rate table. */
+/** The valid orders of a lake's raw files, converted with the oracle's literal rate table. */
 export const oracleOrdersFromLake = async (lake: string): Promise<OracleOrder[]> =>
   toOracleOrders(await readValidRawOrders(lake));

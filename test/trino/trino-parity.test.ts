@@ -13,6 +13,7 @@ import { localLocation, TRINO_CATALOG } from '../../tools/trino/server-config.js
 import { registerTrinoFactTables, type TrinoCrawlResult } from '../../tools/trino/trino-catalog.js';
 import { openTrinoEngine } from '../../tools/trino/trino-engine.js';
 import { buildLake } from '../dbt/dbt-lake.js';
+import { addMartsFromViews } from '../sql/fact-fixture.js';
 import { connection, dropSchema, testSchema, useTrino } from './support/trino-server.js';
 
 describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the same lake', () => {
@@ -58,23 +59,6 @@ describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the s
     expect(crawl.tables.map((t) => t.partitions.length)).toEqual([12, 12]);
   });
 
-  it('exports the seven CSVs byte-identical to the DuckDB engine', async () => {
-    const duckDir = path.join(lake, 'out-duckdb');
-    const trinoDir = path.join(lake, 'out-trino');
-    const duck = await openDuckDbEngine(warehousePath(lake), { readOnly: true });
-    try {
-      await exportOutputs(duck, duckDir);
-    } finally {
-      await duck.close();
-    }
-    await exportOutputs(trino, trinoDir);
-    for (const spec of CSV_EXPORTS) {
-      const expected = await readFile(path.join(duckDir, spec.file), 'utf8');
-      expect(expected.split('\n').length).toBeGreaterThan(2);
-      expect(await readFile(path.join(trinoDir, spec.file), 'utf8'), spec.file).toBe(expected);
-    }
-  });
-
   it('passes dbt build with dbt-trino: every model, data test and unit test', {
     timeout: 600_000,
   }, async () => {
@@ -88,12 +72,30 @@ describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the s
     });
     expect(summary.failures).toEqual([]);
     expect(summary.models).toEqual({ passed: 2 + 2 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests.failed).toBe(0);
-    expect(summary.tests.passed).toBeGreaterThanOrEqual(60);
-    expect(summary.unitTests).toEqual({ passed: 4, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 74, failed: 0, skipped: 0 });
+    expect(summary.unitTests).toEqual({ passed: 6, failed: 0, skipped: 0 });
     const [revenue] = await trino.query(
       `SELECT (SELECT COUNT(*) FROM mart_monthly_revenue) AS mart, (SELECT COUNT(*) FROM v_monthly_revenue) AS view`,
     );
     expect(revenue).toEqual({ mart: '12', view: '12' });
+  });
+
+  it('exports the seven CSVs byte-identical to the DuckDB engine', async () => {
+    const duckDir = path.join(lake, 'out-duckdb');
+    const trinoDir = path.join(lake, 'out-trino');
+    // after dbt build above: the export reads the marts (DuckDB's copied from its views)
+    await addMartsFromViews(lake);
+    const duck = await openDuckDbEngine(warehousePath(lake), { readOnly: true });
+    try {
+      await exportOutputs(duck, duckDir);
+    } finally {
+      await duck.close();
+    }
+    await exportOutputs(trino, trinoDir);
+    for (const spec of CSV_EXPORTS) {
+      const expected = await readFile(path.join(duckDir, spec.file), 'utf8');
+      expect(expected.split('\n').length).toBeGreaterThan(2);
+      expect(await readFile(path.join(trinoDir, spec.file), 'utf8'), spec.file).toBe(expected);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { DEFAULT_OUTPUTS_FILE, OUTPUTS_HINT, readStackOutputs, type StackOutputs } from './outputs-file.js';
 import { AWS_SETTINGS, type AwsSetting, type SettingSource } from './settings.js';
 

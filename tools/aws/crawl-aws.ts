@@ -1,6 +1,6 @@
 import { EntityNotFoundException } from '@aws-sdk/client-glue';
 import { FACT_TABLE_NAMES } from '../../contracts/fact-tables.js';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import type { AwsClients } from './clients.js';
 import type { AwsConfig } from './config.js';
 import { describeGlueTables, type GlueCatalogInfo } from './glue-catalog.js';

@@ -1,6 +1,7 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { LAKE } from '../../contracts/lake-layout.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
+import { contestedSources } from '../../lambda/core/source-policy.js';
 import { jsonLogger, type Logger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
@@ -100,25 +101,33 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
 
   if (!options.localCompute) {
     const functionName = config.require('etlFunction');
-    const results = await mapConcurrent(
-      sources,
-      INVOKE_CONCURRENCY,
-      async (s, i): Promise<AwsEtlFileResult> => {
-        progress(s.key, i);
-        const res = await clients.lambda.send(
-          new InvokeCommand({
-            FunctionName: functionName,
-            InvocationType: 'RequestResponse',
-            Payload: Buffer.from(JSON.stringify(event(s))),
-          }),
-        );
-        const text = res.Payload ? Buffer.from(res.Payload).toString('utf8') : '';
-        const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-        if (res.FunctionError)
-          return { key: s.key, ok: false, error: String(body?.errorMessage ?? res.FunctionError) };
-        return resultFor(s.key, body as Partial<S3EventSummary>);
-      },
+    const invoke = async (s: { key: string; size: number }, i: number): Promise<AwsEtlFileResult> => {
+      progress(s.key, i);
+      const res = await clients.lambda.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'RequestResponse',
+          Payload: Buffer.from(JSON.stringify(event(s))),
+        }),
+      );
+      const text = res.Payload ? Buffer.from(res.Payload).toString('utf8') : '';
+      const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+      if (res.FunctionError)
+        return { key: s.key, ok: false, error: String(body?.errorMessage ?? res.FunctionError) };
+      return resultFor(s.key, body as Partial<S3EventSummary>);
+    };
+    const results = await mapConcurrent(sources, INVOKE_CONCURRENCY, invoke);
+    // Concurrent invocations may both load a shared order (docs/duplicates.md): re-run, one by
+    // one, each source that shared a partition with an earlier one, so it defers to the holder.
+    const loaded = results.flatMap((r) =>
+      r.ok
+        ? [{ sourceKey: r.key, partitions: Array.isArray(r.result.partitions) ? r.result.partitions : [] }]
+        : [],
     );
+    for (const key of contestedSources(loaded)) {
+      const at = results.findIndex((r) => r.key === key);
+      results[at] = await invoke({ key, size: sizes.get(key) ?? 0 }, at);
+    }
     return done(`lambda ${functionName}`, results);
   }
 

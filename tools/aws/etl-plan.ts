@@ -1,9 +1,9 @@
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import type { ObjectStore } from '../../lambda/core/object-store.js';
 import { planSources, recordFromOutputs, type SourcePlan } from '../../lambda/core/source-policy.js';
 import { resolveSourceKeys } from '../etl/source-keys.js';
-import { OpsError } from '../lib/errors.js';
 
 /**
  * The source policy on the buckets: the raw sources listed (or those named), and the outputs

@@ -1,4 +1,4 @@
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { formatCount } from '../lib/report.js';
 import type { AwsEtlSummary } from './etl-aws.js';
 

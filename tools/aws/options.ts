@@ -13,6 +13,7 @@ export interface AwsArgs {
   'processed-bucket'?: string;
   'quarantine-bucket'?: string;
   'results-bucket'?: string;
+  'analytics-bucket'?: string;
   database?: string;
   workgroup?: string;
   crawler?: string;

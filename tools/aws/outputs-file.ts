@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { OpsError } from '../../contracts/ops-error.js';
 import { STACK_OUTPUTS, type StackOutputName } from '../../contracts/stack-outputs.js';
-import { OpsError } from '../lib/errors.js';
 
 /** Where `ops --target aws` looks for the deployed stack's outputs unless told otherwise. */
 export const DEFAULT_OUTPUTS_FILE = 'cdktf.out/outputs.json';

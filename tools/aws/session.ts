@@ -1,4 +1,4 @@
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { AwsClients } from './clients.js';
 import type { AwsConfig } from './config.js';
 import { type AwsArgs, awsConfigFrom, DEFAULT_AWS_TIMEOUT_SECONDS } from './options.js';

@@ -34,6 +34,12 @@ export const AWS_SETTINGS = {
     output: 'athena_results_bucket',
     label: 'Athena results bucket',
   },
+  analyticsBucket: {
+    flag: 'analytics-bucket',
+    env: 'STORE_SALES_ANALYTICS_BUCKET',
+    output: 'analytics_bucket',
+    label: 'analytics bucket',
+  },
   database: {
     flag: 'database',
     env: 'STORE_SALES_GLUE_DATABASE',

@@ -3,8 +3,8 @@ import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { sha256File } from '../etl/file-fingerprint.js';
-import { OpsError } from '../lib/errors.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { mapConcurrent } from './concurrency.js';
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +64,15 @@ async function childMain(mode: string, key: string): Promise<void> {
   let rows = 0;
   let detail = '';
   if (mode === 'ours') {
-    const r = await processSource(new LocalObjectStore(DATA), key);
+    // Outputs go to a fresh folder per run: a new month, no other source's orders to check
+    // against (the quarter file's would otherwise all be duplicates of the full file's).
+    const out = await mkdtemp(path.join(os.tmpdir(), 'etl-bench-out-'));
+    const outputs = new LocalObjectStore(out);
+    const r = await processSource(new LocalObjectStore(DATA), key, {
+      processedStore: outputs,
+      quarantineStore: outputs,
+    });
+    await rm(out, { recursive: true, force: true });
     rows = r.rows.fact_orders + r.rows.fact_order_items;
     detail = `read ${fmt(r.read)}, loaded ${fmt(r.loaded)}, quarantined ${r.quarantined}, ${r.files.length} files`;
   } else {

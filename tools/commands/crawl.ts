@@ -6,7 +6,8 @@ import { targetFor, withTargetOptions } from '../targets/registry.js';
 /** `ops crawl`: registers the fact tables and their partitions in the target's catalog. */
 export const crawlCommand: CommandModule<object, LakeOptions> = {
   command: 'crawl',
-  describe: 'register the fact tables and their partitions in the catalog (local: DuckDB; aws: Glue crawler)',
+  describe:
+    'register the fact tables and their partitions in the catalog (local: DuckDB; aws: Glue crawler; trino: Hive tables)',
   builder: (y) => withTargetOptions(y),
   handler: async (args) => {
     const start = performance.now();

@@ -14,7 +14,8 @@ export function createViewsOn(args: LakeOptions, sqlDir: string = SQL_DIR): Prom
 /** `ops create-views`: runs sql/*.sql (base, bi, product views) on the target engine. */
 export const createViewsCommand: CommandModule<object, LakeOptions> = {
   command: 'create-views',
-  describe: 'create the analytics views of sql/*.sql on the target engine (local: DuckDB; aws: Athena)',
+  describe:
+    'create the analytics views of sql/*.sql on the target engine (local: DuckDB; aws: Athena; trino: Trino)',
   builder: (y) => withTargetOptions(y),
   handler: async (args) => {
     const start = performance.now();

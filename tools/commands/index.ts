@@ -2,10 +2,12 @@ import type { CommandModule } from 'yargs';
 import { crawlCommand } from './crawl.js';
 import { createViewsCommand } from './create-views.js';
 import { dashboardCommand } from './dashboard.js';
+import { dashboardLinkCommand } from './dashboard-link.js';
 import { etlCommand } from './etl.js';
 import { exportOutputsCommand } from './export-outputs.js';
 import { generateCommand } from './generate.js';
 import { pipelineCommand } from './pipeline.js';
+import { refreshCommand } from './refresh.js';
 import { transformCommand } from './transform.js';
 import { uploadCommand } from './upload.js';
 
@@ -20,5 +22,7 @@ export const commands: CommandModule<any, any>[] = [
   transformCommand,
   exportOutputsCommand,
   dashboardCommand,
+  dashboardLinkCommand,
   pipelineCommand,
+  refreshCommand,
 ];

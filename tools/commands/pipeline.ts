@@ -73,7 +73,7 @@ export const pipelineCommand: CommandModule<object, LakeOptions> = {
   command: 'pipeline',
   describe:
     'run every step that applies to the target, in order (local: generate, etl, crawl, create-views, ' +
-    'transform, export-outputs, dashboard; aws: upload instead of generate)',
+    'transform, export-outputs, dashboard; trino: the same; aws: upload instead of generate)',
   builder: (y) =>
     withTargetOptions(y).epilogue(
       `Default data: ${JSON.stringify(PIPELINE_DEFAULTS)}. \`npm start\` runs this. On aws, the raw files ` +

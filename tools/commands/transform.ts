@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { OpsError } from '../../contracts/ops-error.js';
 import { ATHENA_ENV } from '../aws/dbt-env.js';
 import { DBT_PROJECT_DIR, type DbtRunSummary, runDbt } from '../engines/dbt-runner.js';
-import { OpsError } from '../lib/errors.js';
+import { describeDuplicates, findDuplicateOrders } from '../exports/duplicate-orders.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 import { ensurePythonEnv } from '../scripts/ensure-python.js';
@@ -50,13 +51,29 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
   });
   if (!summary.ok) {
     const failed = summary.failures.map((f) => `${f.name} (${f.status})`);
+    const duplicates = summary.failures.some((f) => /unique/.test(f.name)) ? await duplicatesIn(opts) : '';
     throw new OpsError(
       'DBT_BUILD_FAILED',
-      `dbt build failed: ${failed.join(', ') || `dbt exited ${summary.exitCode}`}`,
+      `dbt build failed: ${failed.join(', ') || `dbt exited ${summary.exitCode}`}${duplicates}`,
       `the messages above say why; each failing test's SQL is under ${path.join(artifacts, 'target', 'compiled')}, the log in ${logFile}`,
     );
   }
   return summary;
+}
+
+/**
+ * After a failed uniqueness test: which raw files hold the order_ids loaded twice, from the facts
+ * (empty when there are none, or the facts cannot be read: the dbt failure stands on its own).
+ */
+async function duplicatesIn(opts: TransformOptions): Promise<string> {
+  try {
+    const report = await targetFor(opts.target).withQueryEngine(opts, { readOnly: true }, (e) =>
+      findDuplicateOrders(e),
+    );
+    return report.count ? `; ${describeDuplicates(report)}` : '';
+  } catch {
+    return '';
+  }
 }
 
 /** One line for `ops pipeline`'s summary. */

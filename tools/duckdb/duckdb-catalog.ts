@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { FACT_TABLE_NAMES, FACT_TABLES } from '../../contracts/fact-tables.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
-import { OpsError } from '../lib/errors.js';
 import { lakePath } from '../lib/lake-path.js';
 import { checkFactFiles, factViewSql } from './fact-views.js';
 import { warehousePath, withWarehouse } from './warehouse.js';

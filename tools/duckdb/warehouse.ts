@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
-import { OpsError } from '../lib/errors.js';
 import { lakePath } from '../lib/lake-path.js';
 import { openDuckDbEngine } from './duckdb-engine.js';
 

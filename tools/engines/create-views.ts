@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from './query-engine.js';
 import { readSqlFile, type SqlStatement } from './sql-script.js';
 

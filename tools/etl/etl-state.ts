@@ -21,6 +21,8 @@ const sourceStateSchema = z.object({
   read: z.number().int(),
   loaded: z.number().int(),
   quarantined: z.number().int(),
+  /** Other sources holding the first copy of orders this one repeats (quarantined as duplicates). */
+  duplicateOf: z.array(z.string()).optional(),
 });
 
 const stateSchema = z.object({

@@ -1,5 +1,5 @@
 import { LAKE } from '../../contracts/lake-layout.js';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { formatCount } from '../lib/report.js';
 import type { LocalEtlSummary } from './run-local-etl.js';
 
@@ -27,7 +27,11 @@ export function describeLocalEtl(s: LocalEtlSummary): string {
 /** One line per processed file: counts, rejects by reason, files written, time. */
 export function describeProcessed(s: LocalEtlSummary): string[] {
   return s.processed.map((r) => {
-    const reasons = Object.entries(r.byReason).map(([k, v]) => `${k} ${v}`);
+    const reasons = Object.entries(r.byReason).map(([k, v]) =>
+      k === 'duplicate_order_id' && r.duplicateOf.length
+        ? `${k} ${v}, first copies in ${r.duplicateOf.join(', ')}`
+        : `${k} ${v}`,
+    );
     return (
       `  ${r.sourceKey}: read ${formatCount(r.read)}, loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)}` +
       `${reasons.length ? ` (${reasons.join(', ')})` : ''} -> ${r.files.length} file(s) in ${(r.durationMs / 1000).toFixed(2)} s`

@@ -52,7 +52,10 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const etlVersion = `${ETL_VERSION}+fx:${fx.fingerprint}`;
   const listed = (await store.list(LAKE.rawPrefix)).map((o) => o.key);
   const recorded = Object.fromEntries(
-    Object.entries(state.sources).map(([key, s]) => [key, { outputs: sourceOutputs(s) }]),
+    Object.entries(state.sources).map(([key, s]) => [
+      key,
+      { outputs: sourceOutputs(s), ...(s.duplicateOf ? { duplicateOf: s.duplicateOf } : {}) },
+    ]),
   );
   const sources = listed.filter(isRawSourceKey);
   const requested = options.files?.length
@@ -69,7 +72,8 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const todo: string[] = [];
   const skipped: string[] = [];
   for (const key of plan.candidates) {
-    if (requested || options.force || (await needsRun(store, state, key, etlVersion))) todo.push(key);
+    const forced = requested?.includes(key) || options.force || plan.rerun.includes(key);
+    if (forced || (await needsRun(store, state, key, etlVersion))) todo.push(key);
     else skipped.push(key);
   }
 
@@ -95,7 +99,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
         summary.failed.push({ key, error: result.failure ?? 'failed' });
         delete state.sources[key];
       } else {
-        const { files, quarantineKey, read, loaded, quarantined } = result;
+        const { files, quarantineKey, read, loaded, quarantined, duplicateOf } = result;
         const processedAt = new Date().toISOString();
         state.sources[key] = {
           ...stamp,
@@ -107,6 +111,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
           read,
           loaded,
           quarantined,
+          ...(duplicateOf.length ? { duplicateOf } : {}),
         };
       }
       await writeEtlState(store.root, state);

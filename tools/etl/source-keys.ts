@@ -1,5 +1,5 @@
 import { LAKE } from '../../contracts/lake-layout.js';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 
 /**
  * Turns `--file` arguments into raw keys: a key (`raw/store_sales/orders_2025_01.json`) or a bare

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CSV_EXPORTS, type CsvExportSpec } from '../../contracts/csv-exports.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
-import { OpsError } from '../lib/errors.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { progress } from '../lib/report.js';
 import { toCsv } from './csv.js';
@@ -12,28 +12,32 @@ export interface ExportResult {
   files: { file: string; rows: number }[];
 }
 
-/** The query behind one export file: its columns, in contract order, in a total order. */
+/** The query behind one export file: its columns, in contract order, from its mart, in a total order. */
 export const exportQuery = (spec: CsvExportSpec): string =>
-  `SELECT ${spec.columns.join(', ')} FROM ${spec.view} ORDER BY ${spec.orderBy.join(', ')}`;
+  `SELECT ${spec.columns.join(', ')} FROM ${spec.mart} ORDER BY ${spec.orderBy.join(', ')}`;
 
-const VIEWS_HINT = 'run `ops crawl` and `ops create-views` first';
+/** What to run when the marts are missing or stale: dbt builds (and tests) them. */
+export const MARTS_HINT = 'run `npm run ops -- transform` (dbt build) first';
 
+/**
+ * Completed orders in the curated marts (monthly revenue counts completed orders only). A failure
+ * here means the marts were never built on this target: NO_MARTS, before any file is touched.
+ */
 async function completedOrders(engine: QueryEngine): Promise<number> {
+  const [first] = CSV_EXPORTS;
   try {
-    const [row] = await engine.query(
-      "SELECT COUNT(*) AS n FROM v_fact_orders_base WHERE status = 'completed'",
-    );
+    const [row] = await engine.query(`SELECT COALESCE(SUM(orders), 0) AS n FROM ${first.mart}`);
     return Number(row?.n ?? 0);
   } catch (err) {
-    throw new OpsError('NO_VIEWS', `cannot read the views: ${(err as Error).message}`, VIEWS_HINT, {
+    throw new OpsError('NO_MARTS', `cannot read the dbt marts: ${(err as Error).message}`, MARTS_HINT, {
       cause: err,
     });
   }
 }
 
 /**
- * Writes every CSV of the export contract (`outputs.ts`) from the views of `engine` into
- * `outDir`. All queries run before any file is written, and each file is replaced atomically,
+ * Writes every CSV of the export contract (contracts/csv-exports.ts) from the dbt marts of `engine`
+ * into `outDir`. All queries run before any file is written, and each file is replaced atomically,
  * so a failure leaves the previous outputs as they were. No completed orders is an error
  * (NO_DATA): an export of empty files would look like a successful run.
  */
@@ -42,23 +46,21 @@ export async function exportOutputs(engine: QueryEngine, outDir: string): Promis
     throw new OpsError(
       'NO_DATA',
       'the fact tables hold no completed orders: nothing to export',
-      'run `ops generate`, `ops etl`, `ops crawl` and `ops create-views` first',
+      'run `ops generate`, `ops etl`, `ops crawl` and `ops transform` first',
     );
   }
   const rendered: { file: string; rows: number; csv: string }[] = [];
   for (const spec of CSV_EXPORTS) {
-    progress(`export: ${spec.view} -> ${spec.file}`);
+    progress(`export: ${spec.mart} -> ${spec.file}`);
     try {
       const rows = await engine.query(exportQuery(spec));
       rendered.push({ file: spec.file, rows: rows.length, csv: toCsv(spec.columns, rows) });
     } catch (err) {
       throw new OpsError(
         'EXPORT_FAILED',
-        `${spec.file} from ${spec.view}: ${(err as Error).message}`,
-        VIEWS_HINT,
-        {
-          cause: err,
-        },
+        `${spec.file} from ${spec.mart}: ${(err as Error).message}`,
+        MARTS_HINT,
+        { cause: err },
       );
     }
   }

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { rawMonthKey } from '../../contracts/lake-keys.js';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { lakePath } from '../lib/lake-path.js';
 import { ByteSink } from './byte-sink.js';
 import { monthOf, seasonOf, yearOf } from './calendar.js';

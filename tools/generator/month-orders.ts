@@ -1,5 +1,5 @@
+import { OpsError } from '../../contracts/ops-error.js';
 import type { RawOrder } from '../../contracts/raw-order.js';
-import { OpsError } from '../lib/errors.js';
 import { dayShares, firstDayOf, formatYearMonth, monthIndex, seasonOf } from './calendar.js';
 import { fillCustomer } from './customers.js';
 import { DayBuyers } from './day-buyers.js';

@@ -1,4 +1,4 @@
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { formatYearMonth, monthIndex, parseYearMonth } from './calendar.js';
 import { buildCohorts, type Cohort, MAX_CUSTOMERS, STORE_OPENS } from './population.js';
 

@@ -1,11 +1,5 @@
 import { OpsError } from '../../contracts/ops-error.js';
 
-/**
- * Re-exported so the many tools/ modules that import it from here keep working; new code imports
- * contracts/ops-error.ts directly.
- */
-export { OpsError };
-
 /** Formats any thrown value as the single stderr line the CLI prints. */
 export function formatError(err: unknown): string {
   if (err instanceof OpsError)

@@ -1,3 +1,4 @@
+import { OpsError } from '../../contracts/ops-error.js';
 import { athenaEngineFor } from '../aws/athena-engine.js';
 import type { AthenaRunOptions } from '../aws/athena-query.js';
 import { crawlAws } from '../aws/crawl-aws.js';
@@ -5,10 +6,11 @@ import { ATHENA_ENV, athenaDbtEnv, fillEnv } from '../aws/dbt-env.js';
 import { runAwsEtl } from '../aws/etl-aws.js';
 import { awsEtlReport } from '../aws/etl-report.js';
 import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
+import { presignGetUrl } from '../aws/presign.js';
+import { LATEST_DASHBOARD_KEY, publishToS3 } from '../aws/publish.js';
 import { withAwsSession } from '../aws/session.js';
 import { uploadRawFiles } from '../aws/upload.js';
 import { publishedInLake } from '../exports/published.js';
-import { OpsError } from '../lib/errors.js';
 import { progress } from '../lib/report.js';
 import type { Target, TargetArgs } from './target.js';
 
@@ -127,4 +129,27 @@ export const awsTarget: Target = {
     },
   },
   published: (args) => publishedInLake(args.lake),
+  publish: async (args, staged, runId) => {
+    const { bucket, keys } = await withAwsSession(aws(args), async ({ config, clients }) => {
+      const bucket = config.require('analyticsBucket');
+      return { bucket, keys: await publishToS3(clients.s3, bucket, staged, runId) };
+    });
+    const at = (prefix: string) => `s3://${bucket}/${prefix}`;
+    return {
+      title: (elapsed) => `publish: ${keys.objects} objects in ${elapsed}`,
+      fields: { csv: at(keys.csvPrefix), latest: at(keys.latestPrefix), dated: at(keys.datedPrefix) },
+      line: `${at(keys.csvPrefix)}, ${at(keys.latestPrefix)} and ${at(keys.datedPrefix)}`,
+    };
+  },
+  dashboardLink: (args, seconds) =>
+    withAwsSession(aws(args), async ({ config, clients }) =>
+      presignGetUrl({
+        bucket: config.require('analyticsBucket'),
+        key: LATEST_DASHBOARD_KEY,
+        region: config.require('region'),
+        credentials: await clients.s3.config.credentials(),
+        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        expiresInSeconds: seconds,
+      }),
+    ),
 };

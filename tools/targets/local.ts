@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { crawlDuckDb } from '../duckdb/duckdb-catalog.js';
 import { warehousePath, withWarehouse } from '../duckdb/warehouse.js';
 import { describeLocalEtl, describeProcessed, etlFailure, localEtlFields } from '../etl/etl-summary.js';
 import { runLocalEtl } from '../etl/run-local-etl.js';
+import { swapIntoPlace } from '../exports/publish-local.js';
 import { publishedInLake } from '../exports/published.js';
 import { generateDataset } from '../generator/index.js';
-import { OpsError } from '../lib/errors.js';
 import { formatCount } from '../lib/report.js';
 import type { Target } from './target.js';
 
@@ -84,4 +87,14 @@ export const localTarget: Target = {
     },
   },
   published: (args) => publishedInLake(args.lake),
+  publish: async (args, staged) => {
+    const { csvDir, dashboardDir } = await swapIntoPlace(staged, publishedInLake(args.lake));
+    return {
+      title: (elapsed) => `publish done in ${elapsed}`,
+      fields: { csv: csvDir, dashboard: dashboardDir },
+      line: `${csvDir}, ${dashboardDir}`,
+    };
+  },
+  dashboardLink: async (args) =>
+    pathToFileURL(path.join(publishedInLake(args.lake).dashboardDir, 'index.html')).href,
 };

@@ -1,12 +1,13 @@
 import type { Argv } from 'yargs';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { type LakeOptions, withLakeOptions } from '../lib/options.js';
 import { awsTarget } from './aws.js';
 import { localTarget } from './local.js';
 import type { Target } from './target.js';
+import { trinoTarget } from './trino.js';
 
 /** Every target by its `--target` name; the only place that maps a name to its module. */
-const TARGETS: Record<string, Target> = { local: localTarget, aws: awsTarget };
+const TARGETS: Record<string, Target> = { local: localTarget, aws: awsTarget, trino: trinoTarget };
 
 /** The `--target` choices, the default first. */
 export const TARGET_NAMES = Object.keys(TARGETS);

@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
+import type { OpsError } from '../../contracts/ops-error.js';
 import type { DbtTarget } from '../engines/dbt-runner.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import type { Published } from '../exports/published.js';
 import type { GenerateOptions, GenerateSummary } from '../generator/index.js';
-import type { OpsError } from '../lib/errors.js';
 import type { LakeOptions } from '../lib/options.js';
 
 /**
@@ -36,6 +36,14 @@ export interface Target {
   readonly dbt: DbtBinding;
   /** Where results are published by default: the analytics CSVs (the dashboard reads them) and the dashboard. */
   published(args: TargetArgs): Published;
+  /**
+   * Makes a refresh's results, built in the local folders `staged`, the published ones (locally the
+   * lake's folders, on aws the analytics bucket). Called only once every step has succeeded;
+   * `runId` (UTC, `YYYY-MM-DDTHHMMSSZ`) names the dated copy of the dashboard where the target keeps one.
+   */
+  publish(args: TargetArgs, staged: Published, runId: string): Promise<StepReport>;
+  /** A link to the latest published dashboard page, valid for `seconds` where the target signs links. */
+  dashboardLink(args: TargetArgs, seconds: number): Promise<string>;
 }
 
 /** The steps of `ops pipeline`, each the `ops` command of the same name. */

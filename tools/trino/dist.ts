@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import { extractTarGz, extractZip } from './extract.js';
+import { withStartLock } from './start-lock.js';
 
 /** The Trino release the project tests against: the newest Maven Central serves. */
 export const TRINO_VERSION = '476';
@@ -119,11 +120,21 @@ export async function downloadArtifact(artifact: Artifact, dest: string, reposit
 /**
  * Ensures `<cache>/trino-server-476` holds the server with the Hive plugin, downloading and
  * unpacking it the first time (about 450 MB). It is built in a temporary folder and renamed into
- * place at the end, so an interrupted run leaves nothing that looks installed.
+ * place at the end, so an interrupted run leaves nothing that looks installed; a lock makes
+ * concurrent callers (test workers) wait for one download instead of sharing its folder.
  */
 export async function ensureTrinoDist(cache: string = cacheRoot()): Promise<string> {
   const home = path.join(cache, `trino-server-${TRINO_VERSION}`);
-  if (existsSync(path.join(home, 'plugin', 'hive'))) return home;
+  const installed = () => existsSync(path.join(home, 'plugin', 'hive'));
+  if (installed()) return home;
+  return withStartLock(
+    cache,
+    async () => (installed() ? home : download(cache, home)),
+    `.trino-server-${TRINO_VERSION}.lock`,
+  );
+}
+
+async function download(cache: string, home: string): Promise<string> {
   const work = path.join(cache, `.trino-server-${TRINO_VERSION}.partial`);
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });

@@ -12,12 +12,13 @@ export const alive = (pid: number): boolean => {
 };
 
 /**
- * Runs `work` holding `<instance>/start.lock`, so that concurrent starts (test workers, two
- * terminals) start one server, not two. A lock whose owner died is taken over.
+ * Runs `work` holding `<dir>/<name>` (default `start.lock`), so that concurrent starts or
+ * downloads (test workers, two terminals) do the work once, not twice. A lock whose owner died
+ * is taken over.
  */
-export async function withStartLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
+export async function withStartLock<T>(dir: string, work: () => Promise<T>, name = 'start.lock'): Promise<T> {
   await mkdir(dir, { recursive: true });
-  const lock = path.join(dir, 'start.lock');
+  const lock = path.join(dir, name);
   for (;;) {
     try {
       await writeFile(lock, String(process.pid), { flag: 'wx' });

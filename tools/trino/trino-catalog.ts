@@ -5,8 +5,8 @@ import {
   type FactTable,
   PARTITION_COLUMNS,
 } from '../../contracts/fact-tables.js';
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
-import { OpsError } from '../lib/errors.js';
 
 /** One column of a Trino Hive table. */
 export interface TrinoColumnDef {

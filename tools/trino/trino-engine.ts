@@ -1,5 +1,5 @@
+import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine, SqlRow } from '../engines/query-engine.js';
-import { OpsError } from '../lib/errors.js';
 import { socketCause, trinoFailure } from './trino-errors.js';
 import { parseTrinoJson, type TrinoColumn, type TrinoPage, toSqlValue } from './trino-protocol.js';
 
@@ -38,6 +38,21 @@ export class TrinoClient {
     return h;
   }
 
+  /** A coordinator endpoint such as `/v1/info`, whether or not the URL ends in a slash. */
+  private endpoint(path: string): string {
+    return `${this.conn.url.replace(/\/$/, '')}${path}`;
+  }
+
+  /** TRINO_UNREACHABLE for a request that got no HTTP answer at all. */
+  private unreachable(err: unknown): OpsError {
+    return new OpsError(
+      'TRINO_UNREACHABLE',
+      `cannot reach Trino at ${this.conn.url}: ${socketCause(err)}`,
+      START_HINT,
+      { cause: err },
+    );
+  }
+
   private async request(url: string, init: RequestInit): Promise<TrinoPage> {
     for (let attempt = 0; ; attempt += 1) {
       let res: Response;
@@ -48,14 +63,7 @@ export class TrinoClient {
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
       } catch (err) {
-        throw new OpsError(
-          'TRINO_UNREACHABLE',
-          `cannot reach Trino at ${this.conn.url}: ${socketCause(err)}`,
-          START_HINT,
-          {
-            cause: err,
-          },
-        );
+        throw this.unreachable(err);
       }
       const body = await res.text();
       if ([429, 502, 503, 504].includes(res.status) && attempt < BUSY_RETRIES) {
@@ -78,7 +86,7 @@ export class TrinoClient {
 
   /** Runs one statement to completion and returns its columns and rows (converted to SqlValues). */
   async run(sql: string): Promise<{ columns: TrinoColumn[]; rows: SqlRow[] }> {
-    let page = await this.request(`${this.conn.url.replace(/\/$/, '')}/v1/statement`, {
+    let page = await this.request(this.endpoint('/v1/statement'), {
       method: 'POST',
       body: sql,
     });
@@ -103,19 +111,12 @@ export class TrinoClient {
   async ping(): Promise<void> {
     let info: { starting?: boolean };
     try {
-      const res = await fetch(`${this.conn.url.replace(/\/$/, '')}/v1/info`, {
+      const res = await fetch(this.endpoint('/v1/info'), {
         signal: AbortSignal.timeout(5000),
       });
       info = (await res.json()) as { starting?: boolean };
     } catch (err) {
-      throw new OpsError(
-        'TRINO_UNREACHABLE',
-        `cannot reach Trino at ${this.conn.url}: ${socketCause(err)}`,
-        START_HINT,
-        {
-          cause: err,
-        },
-      );
+      throw this.unreachable(err);
     }
     if (info.starting !== false) {
       throw new OpsError(

@@ -1,4 +1,4 @@
-import { OpsError } from '../lib/errors.js';
+import { OpsError } from '../../contracts/ops-error.js';
 
 /**
  * Maps a Trino failure to a stable code: an unknown catalog or schema is a configuration

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { categoryKey, type RawOrder, rawOrderSchema, toCents } from '../../../contracts/raw-order.js';
 import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
-import { validateFully } from '../../../lambda/core/full-validation.js';
+import { QUARANTINE_REASONS, validateFully } from '../../../lambda/core/full-validation.js';
 import { ARENA, ENUMS, NormalizedOrder } from '../../../lambda/core/normalized-order.js';
 import { oneFieldLine, orderLine } from '../support/order-mutations.js';
 import { GOLDEN_ORDER, validOrder } from '../support/orders.js';
@@ -123,31 +123,47 @@ describe('FastOrderParser', () => {
 
   it('accepts only what zod accepts, normalised as computed from zod output', () => {
     let taken = 0;
+    let bailed = 0;
     fc.assert(
       fc.property(fc.oneof(orderLine, oneFieldLine), (text) => {
         const fast = parse(text);
-        if (!fast) return;
-        taken++;
         // The ETL sees bytes: decode them as it does (a lone surrogate becomes U+FFFD).
-        const zod = rawOrderSchema.safeParse(JSON.parse(Buffer.from(text).toString('utf8')));
+        const decoded = Buffer.from(text).toString('utf8');
+        if (!fast) {
+          bailed++;
+          // A bail hands the line to the full path, which must decide it: canonical or a known reason.
+          const verdict = validateFully(decoded);
+          expect('canonical' in verdict || QUARANTINE_REASONS.includes(verdict.reason)).toBe(true);
+          return;
+        }
+        taken++;
+        const zod = rawOrderSchema.safeParse(JSON.parse(decoded));
         expect(zod.success).toBe(true);
         const order = zod.data as RawOrder;
         expect(fast).toEqual(expected(order));
       }),
       { numRuns: 3000 },
     );
-    // A parser that bailed on everything would pass the property: make sure it was exercised.
+    // A parser that bailed on everything (or took everything) would pass the property: the
+    // generator must give both outcomes in earnest.
     expect(taken).toBeGreaterThan(300);
+    expect(bailed).toBeGreaterThan(300);
   });
 
   it('normalises what only the full path accepts (its canonical form) like the fast path would', () => {
     let valid = 0;
+    let rejected = 0;
     fc.assert(
       fc.property(orderLine, (line) => {
         // The ETL decodes bytes before the full path: no lone surrogates, U+FFFD instead.
         const text = Buffer.from(line).toString('utf8');
         const verdict = validateFully(text);
-        if (!('canonical' in verdict)) return;
+        if (!('canonical' in verdict)) {
+          rejected++;
+          expect(QUARANTINE_REASONS).toContain(verdict.reason);
+          expect(verdict.message).not.toBe('');
+          return;
+        }
         valid++;
         const fast = parse(verdict.canonical.toString('utf8'));
         // The canonical form fails the fast path only for timestamps and dates off the calendar.
@@ -160,6 +176,7 @@ describe('FastOrderParser', () => {
       { numRuns: 1000 },
     );
     expect(valid).toBeGreaterThan(100);
+    expect(rejected).toBeGreaterThan(100);
   });
 
   it.each([

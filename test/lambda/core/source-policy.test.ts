@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  contestedSources,
   outputOwner,
   planSources,
   recordFromOutputs,
@@ -32,6 +33,20 @@ describe('planSources', () => {
   it('refuses a colliding key even when it is asked for by name', () => {
     const plan = planSources({ listed: [JAN, JAN_L, FEB], recorded: {}, requested: [JAN_L, FEB] });
     expect(plan.candidates).toEqual([FEB]);
+  });
+
+  it('runs again a source whose duplicates were held by a retired source, even when not asked for', () => {
+    const MAR = 'raw/store_sales/orders_2025_03.json';
+    const recorded = {
+      [JAN]: { outputs: [part('fact_orders', '01', 'orders_2025_01')] },
+      [FEB]: { outputs: [], duplicateOf: [JAN] },
+      [MAR]: { outputs: [], duplicateOf: ['raw/store_sales/other.json'] },
+    };
+    const plan = planSources({ listed: [FEB, MAR], recorded, requested: [MAR] });
+    expect(plan.retired.map((r) => r.key)).toEqual([JAN]);
+    expect(plan.rerun).toEqual([FEB]);
+    expect(plan.candidates).toEqual([MAR, FEB]);
+    expect(planSources({ listed: [JAN, FEB, MAR], recorded }).rerun).toEqual([]);
   });
 
   it('retires recorded sources that are gone, with all their outputs', () => {
@@ -84,4 +99,17 @@ describe('runDecision', () => {
     expect(runDecision(last, { ...now, etlVersion: 'v2' })).toBe('run'));
   it('lets the content decide when only the mtime moved', () =>
     expect(runDecision(last, { ...now, mtimeMs: 2000 })).toBe('compare-content'));
+});
+
+describe('contestedSources', () => {
+  it('names each source that wrote to a partition an earlier key of the same run wrote to', () => {
+    const r = (sourceKey: string, partitions: string[]) => ({ sourceKey, partitions });
+    const results = [
+      r(FEB, ['2025-02']),
+      r('raw/store_sales/b.json', ['2025-01']),
+      r(JAN, ['2025-01', '2025-03']),
+    ];
+    expect(contestedSources(results)).toEqual([JAN]);
+    expect(contestedSources([r(JAN, ['2025-01']), r(FEB, ['2025-02']), r(JAN_L, [])])).toEqual([]);
+  });
 });

@@ -12,6 +12,7 @@ import { crawlDuckDb } from '../../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../../tools/generator/index.js';
 import { lakePath } from '../../../tools/lib/lake-path.js';
+import { addMartsFromViews } from '../../sql/fact-fixture.js';
 import { ORACLE_ROWS, type OracleOrder, oracleOrdersFromLake } from '../../support/metrics-oracle.js';
 
 /**
@@ -47,6 +48,7 @@ describe('exports vs. an independent calculation from the raw JSON', () => {
     await runLocalEtl({ lake });
     await crawlDuckDb({ lake });
     await createViewsOn({ target: 'local', lake });
+    await addMartsFromViews(lake);
     const result = await exportOutputsOn({ target: 'local', lake });
     for (const f of result.files) csv[f.file] = await readFile(path.join(result.outDir, f.file), 'utf8');
     oracle = await oracleOrdersFromLake(lake);

@@ -48,6 +48,11 @@ const fake: Target = {
     },
   },
   published: () => ({ csvDir: '/fake/csv', dashboardDir: '/fake/dashboard' }),
+  publish: async () => {
+    calls.push('publish');
+    return report('publish');
+  },
+  dashboardLink: async () => 'link',
 };
 
 vi.mock('../../../tools/targets/registry.js', async (original) => ({

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpsError } from '../../../contracts/ops-error.js';
 import { crawlDuckDb } from '../../../tools/duckdb/duckdb-catalog.js';
 import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../../tools/duckdb/warehouse.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../../tools/generator/index.js';
-import { OpsError } from '../../../tools/lib/errors.js';
 
 const spec = (from: string, months: number) => ({ from, months, ordersPerMonth: 200, seed: 3, force: false });
 

@@ -2,11 +2,11 @@ import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OpsError } from '../../../contracts/ops-error.js';
 import { createViewsOn } from '../../../tools/commands/create-views.js';
 import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { createViews, SQL_DIR, type VIEW_FILES } from '../../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../../tools/engines/query-engine.js';
-import { OpsError } from '../../../tools/lib/errors.js';
 
 describe('createViews', () => {
   let sqlDir: string;

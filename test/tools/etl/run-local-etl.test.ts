@@ -1,7 +1,7 @@
 import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OpsError } from '../../../contracts/ops-error.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
-import { OpsError } from '../../../tools/lib/errors.js';
 import { jsonLines, tempLake, validOrder } from '../../lambda/support/orders.js';
 
 const JAN = 'raw/store_sales/orders_2025_01.json';

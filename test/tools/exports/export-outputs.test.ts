@@ -9,7 +9,7 @@ import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../../tools/duckdb/warehouse.js';
 import { createViews } from '../../../tools/engines/create-views.js';
-import { type FixtureOrder, factTablesSql } from '../../sql/fact-fixture.js';
+import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../../sql/fact-fixture.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -23,13 +23,36 @@ const order = (id: string, date: string, status: FixtureOrder['status']): Fixtur
   lines: [{ category: 'books', usd: '12.50' }],
 });
 
-/** A lake whose warehouse holds the given orders as fact tables, and the views over them. */
-async function lakeWith(lake: string, orders: FixtureOrder[], extra: string[] = []): Promise<void> {
+/** A lake whose warehouse holds the given orders as fact tables, the views and the marts. */
+async function lakeWith(
+  lake: string,
+  orders: FixtureOrder[],
+  extra: string[] = [],
+  marts = true,
+): Promise<void> {
   const engine = await openDuckDbEngine(warehousePath(lake));
   try {
     for (const sql of factTablesSql(orders)) await engine.exec(sql);
     await createViews(engine);
+    if (marts) for (const sql of martsFromViewsSql()) await engine.exec(sql);
     for (const sql of extra) await engine.exec(sql);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Drops every `v_*` view of the lake's warehouse, dependants first. */
+async function dropViews(lake: string): Promise<void> {
+  const engine = await openDuckDbEngine(warehousePath(lake));
+  try {
+    const views = await engine.query(
+      "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name LIKE 'v\\_%' ESCAPE '\\'",
+    );
+    expect(views.length).toBeGreaterThanOrEqual(CSV_EXPORTS.length);
+    for (const { view_name } of views) await engine.exec(`DROP VIEW IF EXISTS ${view_name}`);
+    expect(
+      await engine.query("SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'v\\_%' ESCAPE '\\'"),
+    ).toEqual([]);
   } finally {
     await engine.close();
   }
@@ -66,7 +89,7 @@ describe('exportOutputsOn (local)', () => {
   });
 
   it('keeps the previous files when one export fails', async () => {
-    await lakeWith(lake, [order('O1', '2025-01-05', 'completed')], ['DROP VIEW v_geo_engagement']);
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed')], ['DROP TABLE mart_geo_engagement']);
     const out = path.join(lake, 'analytics_outputs');
     await mkdir(out);
     await writeFile(path.join(out, 'monthly_revenue.csv'), 'previous\n');
@@ -93,6 +116,34 @@ describe('exportOutputsOn (local)', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error \[NO_DATA\]: .*no completed orders/);
+    expect(await readdir(lake)).toEqual(['warehouse.duckdb']);
+  });
+
+  it('reads only the marts: with every v_* view dropped it writes the same files', async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed'), order('O2', '2025-02-07', 'returned')]);
+    const before = path.join(lake, 'with-views');
+    await exportOutputsOn({ target: 'local', lake, out: before });
+    await dropViews(lake);
+
+    const after = path.join(lake, 'without-views');
+    await exportOutputsOn({ target: 'local', lake, out: after });
+
+    for (const { file } of CSV_EXPORTS) {
+      expect(await readFile(path.join(after, file), 'utf8'), file).toBe(
+        await readFile(path.join(before, file), 'utf8'),
+      );
+    }
+  });
+
+  it('fails with NO_MARTS and the transform hint, writing nothing, when dbt has not run', async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed')], [], false);
+
+    const error = await exportOutputsOn({ target: 'local', lake }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      code: 'NO_MARTS',
+      hint: expect.stringMatching(/npm run ops -- transform/),
+    });
     expect(await readdir(lake)).toEqual(['warehouse.duckdb']);
   });
 

@@ -1,9 +1,9 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OpsError } from '../../../contracts/ops-error.js';
 import type { RawOrder } from '../../../contracts/raw-order.js';
 import { generateDataset, generateMonthOrders, writeOrdersFile } from '../../../tools/generator/index.js';
-import { OpsError } from '../../../tools/lib/errors.js';
 import { rawDir, rawFiles, tempLake } from './lake-fixture.js';
 
 const base = { from: '2025-01', months: 2, ordersPerMonth: 800, seed: 5, force: false };

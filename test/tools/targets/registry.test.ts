@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OpsError } from '../../../tools/lib/errors.js';
+import { OpsError } from '../../../contracts/ops-error.js';
 import { TARGET_NAMES, targetFor } from '../../../tools/targets/registry.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -9,13 +9,13 @@ const args = (target: string) => ({ target, lake: '/nonexistent-lake' });
 
 describe('the target registry', () => {
   it('offers every registered target as a --target choice, each under its own name', () => {
-    expect(TARGET_NAMES).toEqual(['local', 'aws']);
+    expect(TARGET_NAMES).toEqual(['local', 'aws', 'trino']);
     for (const name of TARGET_NAMES) expect(targetFor(name).name).toBe(name);
   });
 
   it('refuses an unknown target, listing the known ones', () => {
-    expect(() => targetFor('trino')).toThrow(
-      expect.objectContaining({ code: 'UNKNOWN_TARGET', hint: expect.stringContaining('local, aws') }),
+    expect(() => targetFor('spark')).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_TARGET', hint: expect.stringContaining('local, aws, trino') }),
     );
   });
 

@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processSource } from '../../../lambda/core/process-source.js';
+import type { QuarantineRecord } from '../../../lambda/core/quarantine-writer.js';
+import { LocalObjectStore } from '../../../tools/storage/local-object-store.js';
+import { jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
+import { duckRows } from '../support/readers.js';
+
+const A = 'raw/store_sales/orders_a.json';
+const B = 'raw/store_sales/orders_b.json';
+const opts = { now: () => TEST_NOW, encoderThread: false };
+let lake: Awaited<ReturnType<typeof tempLake>>;
+beforeEach(async () => {
+  lake = await tempLake();
+});
+afterEach(() => lake.cleanup());
+
+const loadedIds = async (root = lake.root): Promise<string[]> =>
+  (
+    await duckRows(
+      `select order_id from read_parquet('${root}/processed/store_sales/fact_orders/*/*/*.parquet') order by 1`,
+    )
+  ).map((r) => String(r.order_id));
+const quarantined = async (stem: string): Promise<QuarantineRecord[]> =>
+  (await readFile(`${lake.root}/quarantine/store_sales/${stem}.jsonl`, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as QuarantineRecord);
+
+describe('processSource across sources', () => {
+  it('quarantines orders another source loaded first, naming that source, whatever the partition', async () => {
+    await lake.store.put(A, jsonLines([validOrder(1), validOrder(2, 2025, 2)]));
+    await lake.store.put(B, jsonLines([validOrder(2, 2025, 2), validOrder(3), validOrder(1)]));
+
+    await processSource(lake.store, A, opts);
+    const b = await processSource(lake.store, B, opts);
+
+    expect(b).toMatchObject({ read: 3, loaded: 1, quarantined: 2, duplicateOf: [A] });
+    expect(b.byReason).toEqual({ duplicate_order_id: 2 });
+    const rejects = await quarantined('orders_b');
+    expect(rejects.map((r) => r.line_number)).toEqual([1, 3]);
+    expect(rejects[0]!.message).toBe(
+      `order_id: ${validOrder(2, 2025, 2).order_id} was already loaded from ${A}`,
+    );
+    const ids = [validOrder(1), validOrder(2, 2025, 2), validOrder(3)].map((o) => o.order_id).sort();
+    expect(await loadedIds()).toEqual(ids);
+  });
+
+  it('never counts a re-processed source as a duplicate of itself', async () => {
+    await lake.store.put(A, jsonLines([validOrder(1), validOrder(2)]));
+    await lake.store.put(B, jsonLines([validOrder(2)]));
+    await processSource(lake.store, A, opts);
+    await processSource(lake.store, B, opts);
+
+    const again = await processSource(lake.store, A, opts);
+
+    expect(again).toMatchObject({ loaded: 2, quarantined: 0, duplicateOf: [] });
+    expect(await processSource(lake.store, B, opts)).toMatchObject({ loaded: 0, duplicateOf: [A] });
+  });
+
+  it('reads the ids from the processed store, as the Lambda writes to its own bucket', async () => {
+    const processed = await tempLake();
+    try {
+      await lake.store.put(A, jsonLines([validOrder(1)]));
+      await lake.store.put(B, jsonLines([validOrder(1), validOrder(2)]));
+      const store = new LocalObjectStore(processed.root);
+      const stores = { ...opts, processedStore: store, quarantineStore: store };
+
+      await processSource(lake.store, A, stores);
+      const b = await processSource(lake.store, B, stores);
+
+      expect(b).toMatchObject({ loaded: 1, quarantined: 1, duplicateOf: [A] });
+      expect(await loadedIds(processed.root)).toEqual([1, 2].map((i) => validOrder(i).order_id).sort());
+    } finally {
+      await processed.cleanup();
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ReconciliationError } from '../../../lambda/core/etl-errors.js';
+import { ParquetFileWriter } from '../../../lambda/core/parquet-file-writer.js';
+import { processSource } from '../../../lambda/core/process-source.js';
+import { fileHashes } from '../support/lake-files.js';
+import { jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
+
+// The guards that only trip when something else is wrong: they need a fault or a big source.
+const JAN = 'raw/store_sales/orders_2025_01.json';
+const opts = { now: () => TEST_NOW, encoderThread: false };
+let lake: Awaited<ReturnType<typeof tempLake>>;
+beforeEach(async () => {
+  lake = await tempLake();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await lake.cleanup();
+});
+
+describe('processSource guards', () => {
+  it('throws ReconciliationError and publishes nothing when a writer loses a row', async () => {
+    await lake.store.put(JAN, jsonLines([validOrder(1), validOrder(2)]));
+    await processSource(lake.store, JAN, opts);
+    const before = await fileHashes(lake.root);
+    await lake.store.put(JAN, jsonLines([validOrder(3), validOrder(4), validOrder(5)]));
+    const raw = (await fileHashes(lake.root, 'raw'))[JAN];
+    // The injected fault: every Parquet file reports one row fewer than it was given.
+    const close = ParquetFileWriter.prototype.close;
+    vi.spyOn(ParquetFileWriter.prototype, 'close').mockImplementation(async function (
+      this: ParquetFileWriter,
+    ) {
+      return (await close.call(this)) - 1;
+    });
+
+    const run = processSource(lake.store, JAN, opts);
+
+    await expect(run).rejects.toBeInstanceOf(ReconciliationError);
+    await expect(run).rejects.toThrow(/read 3, loaded 3, quarantined 0, order rows 2/);
+    const after = await fileHashes(lake.root);
+    expect({ ...after, [JAN]: before[JAN] }).toEqual(before);
+    expect(after[JAN]).toBe(raw);
+  });
+
+  it('quarantines repeated order ids past 40,000 orders in one source, early and late ones alike', async () => {
+    const n = 45_000;
+    const repeats = [0, 1, 16_383, 16_384, 32_768, 40_001, n - 1];
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify(validOrder(i)));
+    for (const i of repeats) lines.push(JSON.stringify(validOrder(i)));
+    await lake.store.put(JAN, `${lines.join('\n')}\n`);
+
+    const result = await processSource(lake.store, JAN, opts);
+
+    expect(result).toMatchObject({
+      read: n + repeats.length,
+      loaded: n,
+      quarantined: repeats.length,
+      byReason: { duplicate_order_id: repeats.length },
+      rows: { fact_orders: n },
+    });
+  }, 120_000);
+});

@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../../contracts/csv-exports.js';
+import { LAKE } from '../../../contracts/lake-layout.js';
+import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
+import { lakePath } from '../../../tools/lib/lake-path.js';
+import { buildLake } from '../../dbt/dbt-lake.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+
+/** `ops refresh --lake LAKE` as a user (or the runner) types it: exit code and output. */
+const refresh = (lake: string) =>
+  run('npx', ['tsx', 'tools/ops.ts', 'refresh', '--target', 'local', '--lake', lake], {
+    cwd: root,
+    timeout: 300_000,
+  }).then(
+    (r) => ({ code: 0, out: r.stdout + r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+  );
+
+/** Every published file (CSVs and dashboard) with its content. */
+async function published(lake: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const dir of [LAKE.csvExports, LAKE.dashboard]) {
+    for (const f of await readdir(lakePath(lake, dir))) {
+      files[`${dir}${f}`] = (await readFile(path.join(lakePath(lake, dir), f))).toString('base64');
+    }
+  }
+  return files;
+}
+
+describe('ops refresh --target local, on a lake the pipeline has loaded', () => {
+  let lake: string;
+  beforeAll(async () => {
+    lake = await buildLake(40, 'refresh-lake-');
+  }, 300_000);
+  afterAll(() => rm(lake, { recursive: true, force: true }));
+
+  it('rebuilds the marts and publishes the seven CSVs and the dashboard, in one summary', {
+    timeout: 300_000,
+  }, async () => {
+    const r = await refresh(lake);
+
+    expect(r.code, r.out).toBe(0);
+    for (const step of ['crawl', 'create-views', 'transform', 'export-outputs', 'dashboard', 'publish']) {
+      expect(r.out).toMatch(new RegExp(`^\\s*${step}\\s+\\S`, 'm'));
+    }
+    const files = await published(lake);
+    expect(Object.keys(files).sort()).toEqual(
+      [
+        ...CSV_EXPORTS.map((s) => `${LAKE.csvExports}${s.file}`),
+        `${LAKE.dashboard}dashboard.pdf`,
+        `${LAKE.dashboard}dashboard.png`,
+        `${LAKE.dashboard}index.html`,
+      ].sort(),
+    );
+    // the published CSVs are what export-outputs makes from the marts dbt just built
+    const direct = await exportOutputsOn({ target: 'local', lake, out: path.join(lake, 'direct') });
+    for (const { file } of direct.files) {
+      expect(await readFile(lakePath(lake, `${LAKE.csvExports}${file}`), 'utf8'), file).toBe(
+        await readFile(path.join(direct.outDir, file), 'utf8'),
+      );
+    }
+    await rm(direct.outDir, { recursive: true });
+    expect((await readdir(lake)).filter((f) => f.startsWith('.refresh'))).toEqual([]);
+  });
+
+  it('is idempotent, and a failing step leaves the previous published results in place', {
+    timeout: 300_000,
+  }, async () => {
+    const before = await published(lake);
+    const again = await refresh(lake);
+    expect(again.code, again.out).toBe(0);
+    const after = await published(lake);
+    for (const { file } of CSV_EXPORTS) {
+      expect(after[`${LAKE.csvExports}${file}`], file).toBe(before[`${LAKE.csvExports}${file}`]);
+    }
+
+    // without its fact files the catalog step fails: nothing published may change
+    await rm(lakePath(lake, LAKE.processedPrefix), { recursive: true });
+    const failed = await refresh(lake);
+
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/refresh stopped at crawl/);
+    expect(await published(lake)).toEqual(after);
+    expect((await readdir(lake)).filter((f) => f.startsWith('.refresh'))).toEqual([]);
+  });
+});

@@ -1,0 +1,175 @@
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
+import type { QueryEngine } from '../../tools/engines/query-engine.js';
+import { openTrinoEngine } from '../../tools/trino/trino-engine.js';
+import { type OpsRun, ops } from './support/ops-cli.js';
+import { connection, dropSchema, testSchema, useTrino } from './support/trino-server.js';
+
+/** Settings a developer's shell might export, cleared so the flags under test decide. */
+const CLEAN_ENV = { TRINO_URL: '', TRINO_CATALOG: '', TRINO_SCHEMA: '', TRINO_PASSWORD: '', TRINO_USER: '' };
+
+const failure = (run: OpsRun) => ({ code: run.code, stderr: run.stderr });
+
+/** `ops … --target trino` as a user runs it, on the lake and schema of this file. */
+describe('ops --target trino (CLI in a child process, development server)', () => {
+  const schema = testSchema('target');
+  const emptySchema = testSchema('target_empty');
+  let url: string;
+  let lake: string;
+  let engine: QueryEngine;
+  let pipeline: OpsRun;
+  const trino = (args: string[], inSchema = schema) =>
+    ops(
+      [...args, '--target', 'trino', '--lake', lake, '--trino-url', url, '--trino-schema', inSchema],
+      CLEAN_ENV,
+    );
+
+  beforeAll(async () => {
+    ({ url } = await useTrino());
+    lake = await mkdtemp(path.join(os.tmpdir(), 'trino-target-lake-'));
+    engine = await openTrinoEngine(connection(url, 'information_schema'));
+    // Without --trino-url the target reuses the development server the test run started.
+    pipeline = await ops(
+      ['pipeline', '--target', 'trino', '--lake', lake, '--trino-schema', schema],
+      CLEAN_ENV,
+    );
+  }, 900_000);
+  afterAll(async () => {
+    if (engine) {
+      for (const s of [schema, emptySchema]) await dropSchema(engine, s);
+      await engine.close();
+    }
+    if (lake) await rm(lake, { recursive: true, force: true });
+  });
+
+  it('runs every pipeline step; dbt build passes on Trino', () => {
+    expect(pipeline.code, pipeline.stderr.slice(-3000)).toBe(0);
+    expect(pipeline.stdout).toMatch(/pipeline \(trino\) done/);
+    for (const step of [
+      'generate',
+      'etl',
+      'crawl',
+      'create-views',
+      'transform',
+      'export-outputs',
+      'dashboard',
+    ]) {
+      expect(pipeline.stderr).toContain(`] ${step}\n`);
+    }
+    expect(pipeline.stdout).toMatch(
+      /transform +models 11 passed, 0 failed; tests 74 passed, 0 failed; unit tests 6 passed, 0 failed/,
+    );
+  });
+
+  it('builds the marts in the target schema, equal in rows to the views', async () => {
+    const [r] = await engine.query(
+      `SELECT (SELECT COUNT(*) FROM hive.${schema}.mart_monthly_revenue) AS mart, (SELECT COUNT(*) FROM hive.${schema}.v_monthly_revenue) AS view`,
+    );
+    expect(r).toEqual({ mart: '12', view: '12' });
+  });
+
+  it('exports CSVs byte-identical to --target local on the same lake', async () => {
+    const localDir = path.join(lake, 'local-csv');
+    for (const step of [['crawl'], ['create-views'], ['transform'], ['export-outputs', '--out', localDir]]) {
+      const run = await ops([...step, '--target', 'local', '--lake', lake]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    for (const spec of CSV_EXPORTS) {
+      const expected = await readFile(path.join(localDir, spec.file), 'utf8');
+      expect(expected.split('\n').length).toBeGreaterThan(10);
+      const actual = await readFile(path.join(lake, 'analytics_outputs', spec.file), 'utf8');
+      expect(actual === expected, `${spec.file} differs`).toBe(true);
+    }
+    await expect(readFile(path.join(lake, 'dashboard', 'index.html'), 'utf8')).resolves.toContain('<html');
+  });
+
+  it('reports an unreachable coordinator as TRINO_UNREACHABLE with a hint', async () => {
+    const run = await ops(
+      ['export-outputs', '--target', 'trino', '--lake', lake, '--trino-url', 'http://127.0.0.1:9'],
+      CLEAN_ENV,
+    );
+    expect(failure(run)).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(
+        /error \[TRINO_UNREACHABLE\][^\n]*127\.0\.0\.1:9[^\n]*\n\s+hint: .*npm run trino -- start/,
+      ),
+    });
+  });
+
+  it('reports an unknown catalog and an unknown schema with the setting to fix', async () => {
+    const catalog = await trino(['crawl', '--trino-catalog', 'no_such_catalog']);
+    expect(failure(catalog)).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(
+        /error \[TRINO_UNKNOWN_CATALOG\].*no_such_catalog.*\n\s+hint: .*--trino-catalog/,
+      ),
+    });
+    const missing = await trino(['export-outputs'], 'no_such_schema');
+    expect(failure(missing)).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(
+        /error \[TRINO_UNKNOWN_SCHEMA\].*no_such_schema.*\n\s+hint: .*ops crawl --target trino/,
+      ),
+    });
+  });
+
+  it("names the file and statement number of a failing view statement, with Trino's message", async () => {
+    await engine.exec(`CREATE SCHEMA IF NOT EXISTS hive.${emptySchema}`);
+    const run = await trino(['create-views'], emptySchema);
+    expect(failure(run)).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(
+        /error \[VIEW_FAILED\]: base_views\.sql statement 1 .*trino says: .*fact_orders.* does not exist/,
+      ),
+    });
+  });
+
+  it('refuses a password over plain http', async () => {
+    const run = await trino(['export-outputs', '--trino-password', 'secret']);
+    expect(failure(run)).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/error \[TRINO_PASSWORD_NEEDS_TLS\].*\n\s+hint: .*https/),
+    });
+  });
+
+  it('reports a Java too old for the development server before downloading anything', async () => {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'trino-nojava-'));
+    try {
+      const java = path.join(cache, 'jdk-17', 'bin', 'java');
+      await mkdir(path.dirname(java), { recursive: true });
+      await writeFile(java, '#!/bin/sh\necho \'openjdk version "17.0.12" 2024-07-16\' >&2\n');
+      await chmod(java, 0o755);
+      const run = await ops(['crawl', '--target', 'trino', '--lake', lake], {
+        ...CLEAN_ENV,
+        STORE_SALES_CACHE: path.join(cache, 'cache'),
+        TRINO_JAVA_HOME: path.join(cache, 'jdk-17'),
+      });
+      expect(failure(run)).toEqual({
+        code: 1,
+        stderr: expect.stringMatching(/error \[JAVA_TOO_OLD\].*Java 17.*\n\s+hint: .*TRINO_JAVA_HOME/),
+      });
+      expect(await readdir(path.join(cache, 'cache'))).not.toContain('trino-server-476');
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
+  });
+
+  // Last: it breaks a view of the schema the tests above read.
+  it('leaves the previous CSVs whole when an export query fails', async () => {
+    const dir = path.join(lake, 'analytics_outputs');
+    const before = await Promise.all(CSV_EXPORTS.map((s) => readFile(path.join(dir, s.file), 'utf8')));
+    const last = CSV_EXPORTS[CSV_EXPORTS.length - 1];
+    await engine.exec(`DROP TABLE hive.${schema}.${last?.mart}`);
+    const run = await trino(['export-outputs']);
+    expect(failure(run)).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(new RegExp(`error \\[EXPORT_FAILED\\]: ${last?.file}`)),
+    });
+    const after = await Promise.all(CSV_EXPORTS.map((s) => readFile(path.join(dir, s.file), 'utf8')));
+    expect(after).toEqual(before);
+    expect((await readdir(dir)).sort()).toEqual(CSV_EXPORTS.map((s) => s.file).sort());
+  });
+});
