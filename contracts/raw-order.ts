@@ -74,7 +74,7 @@ export const rawPaymentSchema = z.object({
 
 export const rawCustomerSchema = z.object({
   customer_id: id(RAW_ORDER_IDS.customer),
-  country: z.enum(COUNTRIES),
+  country: z.enum(COUNTRIES, { error: 'not an ISO 3166-1 alpha-2 country code' }),
   segment: z.enum(SEGMENTS),
   signup_date: isoDate,
 });
@@ -87,7 +87,7 @@ const rawOrderObject = z.object({
   order_timestamp: isoUtcTimestamp,
   status: z.enum(ORDER_STATUSES),
   sales_channel: z.enum(SALES_CHANNELS),
-  currency: z.enum(CURRENCIES),
+  currency: z.enum(CURRENCIES, { error: 'not an ISO 4217 currency code' }),
   customer: rawCustomerSchema,
   items: z.array(rawItemSchema).min(L.items.min).max(L.items.max),
   payments: z.array(rawPaymentSchema).min(L.payments.min).max(L.payments.max),

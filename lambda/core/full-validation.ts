@@ -1,4 +1,5 @@
-import { type ContractReason, rawOrderSchema } from '../../contracts/raw-order.js';
+import type { ContractReason } from '../../contracts/raw-order.js';
+import { parseRawRecord, type RecordFormat } from '../../contracts/raw-order-original.js';
 
 /** Why a record was quarantined; stable codes that quarantine files and summaries carry. */
 export type QuarantineReason =
@@ -51,24 +52,31 @@ export const rejection = (reason: QuarantineReason, path: string, message: strin
 /** The record is valid: its canonical bytes (zod's output, re-serialised) for the fast parser. */
 export interface Accepted {
   canonical: Buffer;
+  /** The format it came in (an original-format record's canonical bytes are version 2). */
+  format: RecordFormat;
 }
 
+/** A rejection, with the format the record was read as. */
+export type FullRejection = Rejection & { format: RecordFormat };
+
 /**
- * The full path for a record the fast parser did not accept: JSON.parse, then the zod contract.
- * It is the authority on validity and on reason codes: every zod issue becomes a violation (the
- * schema's `params.reason`, else `schema_violation`, with the zod path and message). An accepted record is re-serialised so the
- * fast parser (one normalisation for every record) reads it in canonical form.
+ * The full path for a record the fast parser did not accept: JSON.parse, then the zod contract
+ * (through the original-format adapter for records in that format). It is the authority on
+ * validity and on reason codes: every zod issue becomes a violation (the schema's
+ * `params.reason`, else `schema_violation`, with the zod path and message). An accepted record is
+ * re-serialised in version-2 form so the fast parser (one normalisation for every record) reads it.
  */
-export function validateFully(text: string): Accepted | Rejection {
+export function validateFully(text: string): Accepted | FullRejection {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return rejection('invalid_json', '(record)', (err as Error).message);
+    return { ...rejection('invalid_json', '(record)', (err as Error).message), format: 'unrecognised' };
   }
-  const result = rawOrderSchema.safeParse(value);
-  if (result.success) return { canonical: Buffer.from(JSON.stringify(result.data)) };
-  const violations: Violation[] = result.error.issues.map((issue) => ({
+  const verdict = parseRawRecord(value);
+  const { format } = verdict;
+  if ('order' in verdict) return { canonical: Buffer.from(JSON.stringify(verdict.order)), format };
+  const violations: Violation[] = verdict.issues.map((issue) => ({
     reason:
       (issue.code === 'custom' ? (issue.params?.reason as ContractReason | undefined) : undefined) ??
       'schema_violation',
@@ -76,5 +84,5 @@ export function validateFully(text: string): Accepted | Rejection {
     message: issue.message,
   }));
   const first = violations[0] ?? { reason: 'schema_violation', path: '(order)', message: 'invalid' };
-  return { reason: first.reason, message: `${first.path}: ${first.message}`, violations };
+  return { reason: first.reason, message: `${first.path}: ${first.message}`, violations, format };
 }

@@ -1,3 +1,4 @@
+import type { RecordFormat } from '../../contracts/raw-order-original.js';
 import { FastOrderParser } from './fast-order-parser.js';
 import { type Rejection, rejection, validateFully } from './full-validation.js';
 import type { HeldOrderIds } from './held-order-ids.js';
@@ -24,6 +25,8 @@ export class OrderSink implements RecordSink {
   loaded = 0;
   /** Raw keys of the other sources that hold orders this source repeats. */
   readonly holders = new Set<string>();
+  /** Records read per format (version 2, the original format, unrecognised); adds up to `read`. */
+  readonly byFormat: Record<RecordFormat, number> = { v2: 0, original: 0, unrecognised: 0 };
   private readonly parser = new FastOrderParser();
   private readonly order = new NormalizedOrder();
   private readonly ids = new OrderIdSet();
@@ -50,8 +53,10 @@ export class OrderSink implements RecordSink {
   /** Loads the record, or says why not. */
   private accept(buf: Buffer, start: number, end: number): Rejection | undefined {
     const o = this.order;
-    if (!this.parser.parse(buf, start, end, o)) {
+    if (this.parser.parse(buf, start, end, o)) this.byFormat.v2++;
+    else {
       const verdict = validateFully(buf.toString('utf8', start, end));
+      this.byFormat[verdict.format]++;
       if ('reason' in verdict) return verdict;
       if (!this.parser.parse(verdict.canonical, 0, verdict.canonical.length, o)) {
         return rejection('schema_violation', '(order)', this.parser.bailReason);
@@ -87,6 +92,7 @@ export class OrderSink implements RecordSink {
 
   oversized(ordinal: number, head: Buffer, bytes: number): void {
     this.read++;
+    this.byFormat.unrecognised++;
     const why = rejection('oversized_record', '(record)', `${bytes} bytes exceed the per-record limit`);
     this.quarantine.add(ordinal, why, head.toString('utf8'), bytes);
   }
@@ -94,6 +100,7 @@ export class OrderSink implements RecordSink {
   /** Quarantines the whole source (`sizeBytes` long): it is not JSON at all. */
   notJson(head: Buffer, sizeBytes: number): void {
     this.read++;
+    this.byFormat.unrecognised++;
     const hex = head.subarray(0, 4).toString('hex');
     const why = `the file is neither JSON Lines nor a JSON array (starts with bytes ${hex})`;
     this.quarantine.add(0, rejection('not_json_file', '(file)', why), head.toString('utf8'), sizeBytes);

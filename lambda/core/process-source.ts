@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FactTable } from '../../contracts/fact-tables.js';
 import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
+import type { RecordFormat } from '../../contracts/raw-order-original.js';
 import { ReconciliationError, SourceKeyError } from './etl-errors.js';
 import type { QuarantineReason } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
@@ -64,6 +65,8 @@ export interface EtlResult {
   loaded: number;
   quarantined: number;
   byReason: Partial<Record<QuarantineReason, number>>;
+  /** Records read per record format (version 2, the original format, unrecognised); adds up to `read`. */
+  byFormat: Record<RecordFormat, number>;
   /** Partitions written, as `YYYY-MM`. */
   partitions: string[];
   /** Keys of the Parquet files written; `removed`: this source's files in partitions it no longer feeds. */
@@ -150,6 +153,7 @@ export async function processSource(
       loaded: sink.loaded,
       quarantined: quarantine.count,
       byReason: quarantine.byReason,
+      byFormat: { ...sink.byFormat },
       partitions: [...new Set(staged.map((f) => f.partition))],
       files: staged.map((f) => f.key),
       removed,
