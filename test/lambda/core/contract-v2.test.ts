@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processSource } from '../../../lambda/core/process-source.js';
 import type { QuarantineRecord } from '../../../lambda/core/quarantine-writer.js';
-import { jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
+import { GOLDEN_ORDER, jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
 import { duckRows } from '../support/readers.js';
 import { spanishShopOrder } from '../support/shop-orders.js';
 
@@ -77,6 +77,27 @@ describe('raw contract v2', () => {
     const [q] = await quarantined();
     expect(q?.violations).toEqual([
       { reason: 'fx_rate_missing', path: 'currency', message: expect.stringMatching(/JPY in 2025-01/) },
+    ]);
+  });
+
+  it('quarantines a month outside the FX table as fx_rate_missing, naming currency and month: no nearest rate', async () => {
+    const at = (ts: string) => ({ ...GOLDEN_ORDER, order_id: ts, order_timestamp: ts }); // GBP
+    await lake.store.put(
+      JAN,
+      jsonLines([
+        at('2023-12-31T23:59:59Z'),
+        at('2024-01-01T00:00:00Z'),
+        at('2025-12-31T23:59:59Z'),
+        at('2026-01-01T00:00:00Z'),
+      ]),
+    );
+
+    const result = await processSource(lake.store, JAN, { ...opts, now: () => Date.UTC(2026, 1, 1) });
+
+    expect(result).toMatchObject({ read: 4, loaded: 2, quarantined: 2, byReason: { fx_rate_missing: 2 } });
+    expect((await quarantined()).map((q) => q.message)).toEqual([
+      'currency: no USD rate for GBP in 2023-12 (add it to the FX reference table)',
+      'currency: no USD rate for GBP in 2026-01 (add it to the FX reference table)',
     ]);
   });
 });
