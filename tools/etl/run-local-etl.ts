@@ -1,6 +1,7 @@
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { loadFxTable } from '../../lambda/core/fx-table.js';
+import { OpsError } from '../../contracts/ops-error.js';
+import { FxReferenceError, loadFxTable } from '../../lambda/core/fx-table.js';
 import { ETL_VERSION, type EtlResult, processSource } from '../../lambda/core/process-source.js';
 import { planSources, runDecision } from '../../lambda/core/source-policy.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
@@ -48,7 +49,15 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const store = new LocalObjectStore(options.lake);
   const state = await readEtlState(store.root);
   // Sources converted with other rates than the lake's effective FX table run again.
-  const fx = await loadFxTable(store);
+  const fx = await loadFxTable(store).catch((err: unknown) => {
+    if (!(err instanceof FxReferenceError)) throw err;
+    throw new OpsError(
+      'FX_REFERENCE_INVALID',
+      err.message,
+      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`ops etl\` again`,
+      { cause: err },
+    );
+  });
   const etlVersion = `${ETL_VERSION}+fx:${fx.fingerprint}`;
   const listed = (await store.list(LAKE.rawPrefix)).map((o) => o.key);
   const recorded = Object.fromEntries(

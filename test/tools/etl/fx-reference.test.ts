@@ -55,4 +55,14 @@ describe('the FX reference file', () => {
     );
     expect(rows).toEqual([{ currency: 'INR', rate: 0.5 }]);
   });
+
+  it('stops before loading anything when the file is malformed, with the fix in the hint', async () => {
+    await lake.store.put(RATES, 'month,currency,rate_to_usd\n2025-01,JPY,-1\n');
+    await expect(run()).rejects.toMatchObject({
+      code: 'FX_REFERENCE_INVALID',
+      message: 'reference/fx_rates.csv line 2: expected YYYY-MM,CUR,rate (up to 6 decimals): 2025-01,JPY,-1',
+      hint: expect.stringContaining('then run `ops etl` again'),
+    });
+    expect(await lake.store.list('processed/')).toEqual([]);
+  });
 });
