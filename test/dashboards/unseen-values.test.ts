@@ -4,7 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { buildChartData, type ChartData } from '../../dashboards/chart-data.js';
+import { buildHighlights } from '../../dashboards/highlights.js';
+import { buildKpis } from '../../dashboards/kpis.js';
 import { type Outputs, readOutputs } from '../../dashboards/read-outputs.js';
+import { renderHtml } from '../../dashboards/render-html.js';
 import { createViewsOn } from '../../tools/commands/create-views.js';
 import { exportOutputsOn } from '../../tools/commands/export-outputs.js';
 import { runTransform } from '../../tools/commands/transform.js';
@@ -56,5 +59,16 @@ describe('values the generator never writes', () => {
     const revenues = charts.categories.map((c) => c.totalRevenue);
     expect(revenues).toEqual([...revenues].sort((a, b) => b - a));
     expect(charts.geo.map((g) => g.country)).toContain('ES');
+  });
+
+  it('reach the rendered page, whose chart data lists them', async () => {
+    const html = await renderHtml({
+      kpis: buildKpis(outputs, charts),
+      highlights: buildHighlights(charts),
+      charts,
+      generatedAt: new Date(0),
+    });
+    expect(html).toContain('"name":"garden_patio"');
+    expect(html).toContain('"country":"ES"');
   });
 });
