@@ -1,7 +1,7 @@
-/** CloudWatch namespace of the ETL's metrics; the stack's quarantine alarm reads it. */
-export const ETL_METRICS_NAMESPACE = 'StoreSales/Etl';
-/** The metric names, in records (one raw order = one record). */
-export const ETL_METRICS = ['RecordsRead', 'RecordsLoaded', 'RecordsQuarantined'] as const;
+import { ETL_METRICS, ETL_METRICS_NAMESPACE, ETL_SOURCE_DIMENSION } from '../contracts/etl-metrics.js';
+
+// Namespace and names live in the contracts: the stack's quarantine alarm reads the same ones.
+export { ETL_METRICS, ETL_METRICS_NAMESPACE };
 
 /** One processed source's counts. */
 export interface SourceCounts {
@@ -22,12 +22,12 @@ export function emfFields(source: string, counts: SourceCounts, now: Date): Reco
       CloudWatchMetrics: [
         {
           Namespace: ETL_METRICS_NAMESPACE,
-          Dimensions: [[], ['Source']],
+          Dimensions: [[], [ETL_SOURCE_DIMENSION]],
           Metrics: ETL_METRICS.map((Name) => ({ Name, Unit: 'Count' })),
         },
       ],
     },
-    Source: source,
+    [ETL_SOURCE_DIMENSION]: source,
     RecordsRead: counts.read,
     RecordsLoaded: counts.loaded,
     RecordsQuarantined: counts.quarantined,
