@@ -79,7 +79,8 @@ export class Alarms extends Construct {
         threshold: 0,
         description:
           `The ETL Lambda ${props.etlFunctionName} was throttled (account concurrency used up). Lambda retries for ` +
-          'up to 6 hours; check the account concurrency quota and other functions, and watch the failure queue alarm.',
+          'up to 6 hours. Compare `aws lambda get-account-settings` (ConcurrentExecutions) with what other functions ' +
+          'use; raise the quota or stagger uploads. Events that run out of retries raise the failure-queue alarm.',
       },
       {
         id: 'etl-failure-queue',

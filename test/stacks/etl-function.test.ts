@@ -94,8 +94,12 @@ describe.each(['dev', 'prod'] as const)('ETL function (%s)', (stage) => {
     const [, invokeConfig] = onlyResource(stack(), 'aws_lambda_function_event_invoke_config');
     const bus = `arn:aws:events:${config.region}:${ACCOUNT_ID}:event-bus/default`;
     expect(invokeConfig).toMatchObject({ destination_config: { on_success: { destination: bus } } });
-    const put = statementsOf(etlPolicy()).filter((s) => asList(s.Action).some((a) => a.startsWith('events:')));
-    expect(put).toEqual([{ Sid: 'AnnounceSuccess', Effect: 'Allow', Action: 'events:PutEvents', Resource: bus }]);
+    const put = statementsOf(etlPolicy()).filter((s) =>
+      asList(s.Action).some((a) => a.startsWith('events:')),
+    );
+    expect(put).toEqual([
+      { Sid: 'AnnounceSuccess', Effect: 'Allow', Action: 'events:PutEvents', Resource: bus },
+    ]);
   });
 
   it('is triggered by ObjectCreated on raw/store_sales/*.{json,jsonl,ndjson} of the raw bucket only', () => {

@@ -82,7 +82,12 @@ const RUNNER: Grants = {
     'glue:GetTable',
     'glue:GetTables',
   ],
-  MaintainViewsAndModels: ['glue:BatchDeleteTable', 'glue:CreateTable', 'glue:DeleteTable', 'glue:UpdateTable'],
+  MaintainViewsAndModels: [
+    'glue:BatchDeleteTable',
+    'glue:CreateTable',
+    'glue:DeleteTable',
+    'glue:UpdateTable',
+  ],
   ReadFactsAndModels: ['s3:GetObject'],
   ListFactsAndModels: ['s3:ListBucket'],
   WriteModels: WRITE_OBJECTS,
