@@ -77,10 +77,9 @@ export class RefreshTriggers extends Construct {
       scheduleExpressionTimezone: config.refresh.scheduleTimezone,
       flexibleTimeWindow: { mode: 'OFF' },
       target: {
-        // Universal target: the CodeBuild StartBuild API call itself, on this project.
-        arn: `arn:${config.partition}:scheduler:::aws-sdk:codebuild:startBuild`,
+        // Templated target: Scheduler calls CodeBuild StartBuild on the project the ARN names.
+        arn: project.arn,
         roleArn: schedulerRole.arn,
-        input: JSON.stringify({ ProjectName: project.name }),
         retryPolicy: {
           maximumEventAgeInSeconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
           maximumRetryAttempts: config.refresh.triggerRetry.maximumRetryAttempts,

@@ -317,11 +317,12 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
       schedule_expression: config.refresh.schedule,
       schedule_expression_timezone: 'UTC',
       flexible_time_window: { mode: 'OFF' },
-      target: { arn: 'arn:aws:scheduler:::aws-sdk:codebuild:startBuild' },
+      // Templated target: CodeBuild StartBuild on the project's ARN.
+      target: { arn: projectRef('arn') },
     });
     expect(config.refresh.schedule).toMatch(/^cron\(\d+ \d+ \* \* \? \*\)$/); // daily
-    const target = schedule.target as { input: string; role_arn: string };
-    expect(JSON.parse(target.input)).toEqual({ ProjectName: projectRef('name') });
+    const target = schedule.target as { input?: string; role_arn: string };
+    expect(target.input).toBeUndefined();
     const role = roleOf(target.role_arn);
     expect(role.trust?.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
     expect(role.policies).toEqual([startBuildOnly()]);
