@@ -33,9 +33,9 @@ export const RUNNER_COMMANDS = ['npm ci', `npm run ops -- refresh ${RUNNER_REFRE
  * .deb (with its dependencies) so the dashboard's PDF and PNG can be printed.
  */
 const ENSURE_CHROME =
-  `test -x ${RUNNER_CHROME} || (curl -fsSL -o /tmp/chrome.deb ` +
+  `test -x ${RUNNER_CHROME} || (curl -fsSL -o google-chrome.deb ` +
   'https://dl.google.com/linux/direct/google-chrome-stable_current_amd64.deb && ' +
-  'apt-get update -qq && apt-get install -y -qq /tmp/chrome.deb)';
+  'apt-get update -qq && apt-get install -y -qq ./google-chrome.deb && rm google-chrome.deb)';
 
 /**
  * The buildspec, as JSON (YAML is a superset of JSON, and tests read it back with JSON.parse).
