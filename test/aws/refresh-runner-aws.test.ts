@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
@@ -22,6 +23,7 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   CreateTopicCommand,
@@ -38,6 +40,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emfFields } from '../../lambda/etl-metrics.js';
+import { latestFactWrite } from '../../tools/aws/facts-written.js';
 import {
   onlyResource,
   resourcesOf,
@@ -387,9 +390,34 @@ describe('refresh runner and triggers on moto', () => {
     expect((perFile.Datapoints ?? []).reduce((sum, d) => sum + (d.Sum ?? 0), 0)).toBe(200);
   });
 
-  it('start-build by the project's name (what `aws codebuild start-build` sends) returns a build of the runner', async () => {
+  it('start-build by project name (what `aws codebuild start-build` sends) returns a build of the runner', async () => {
     const started = await codebuild.send(new StartBuildCommand({ projectName: String(project().name) }));
     expect(started.build?.projectName).toBe(project().name);
     expect(started.build?.arn ?? started.build?.id).toContain('store-sales-dev-refresh');
+  });
+
+  it('the build sees when the ETL last wrote facts (newest LastModified under processed/store_sales/)', async () => {
+    const s3 = new S3Client({ ...clientConfig(), forcePathStyle: true });
+    try {
+      const bucket = 'store-sales-dev-processed';
+      await s3.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          CreateBucketConfiguration: { LocationConstraint: REGION },
+        }),
+      );
+      expect(await latestFactWrite(s3, bucket)).toBeUndefined();
+      const put = (Key: string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }));
+      await put('processed/store_sales/fact_orders/order_year=2025/order_month=01/part-a.parquet');
+      await sleep(1100);
+      const newest = 'processed/store_sales/fact_order_items/order_year=2025/order_month=02/part-b.parquet';
+      await put(newest);
+      await sleep(1100);
+      await put('dbt/mart_monthly_revenue/later.parquet'); // dbt's tables are not ETL output
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: newest }));
+      expect(await latestFactWrite(s3, bucket)).toEqual(head.LastModified);
+    } finally {
+      s3.destroy();
+    }
   });
 });

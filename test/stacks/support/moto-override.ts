@@ -7,12 +7,17 @@ import path from 'node:path';
  */
 export const STACK_SERVICES = [
   'athena',
+  'cloudwatch',
   'cloudwatchlogs',
+  'codebuild',
+  'events',
   'glue',
   'iam',
   'kms',
   'lambda',
   's3',
+  'scheduler',
+  'sns',
   'sqs',
   'sts',
 ] as const;
