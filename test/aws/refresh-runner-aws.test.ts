@@ -76,7 +76,7 @@ let scheduler: SchedulerClient;
 const resolve = (text: string, values: Record<string, string>): string =>
   text.replace(
     /\$\{([a-z_.]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g,
-    (ref, type: string, name: string, attr: string) => {
+    (_ref, type: string, name: string, attr: string) => {
       const key = `${type}.${attr}`;
       if (key in values) return values[key]!;
       return `${name}-${attr}`.replace(/[^A-Za-z0-9-]/g, '-');

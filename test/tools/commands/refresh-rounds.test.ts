@@ -9,7 +9,10 @@ import { localTarget } from '../../../tools/targets/local.js';
 /** A clock that ticks one minute per reading, from 06:00. */
 const ticking = () => {
   let t = Date.parse('2026-12-01T06:00:00Z');
-  return () => new Date((t += 60_000));
+  return () => {
+    t += 60_000;
+    return new Date(t);
+  };
 };
 const at = (hhmm: string) => new Date(`2026-12-01T${hhmm}:00Z`);
 
