@@ -10,7 +10,7 @@ import { REGION_ENV, synthesize } from './stacks/app.js';
 const { values } = parseArgs({ options: { region: { type: 'string' } } });
 const env = values.region ? { ...process.env, [REGION_ENV]: values.region } : process.env;
 const start = performance.now();
-const { stacks, regions, bundleBytes, zipBytes } = await synthesize({
+const { stacks, regions, bundleBytes, zipBytes, runnerSource } = await synthesize({
   outdir: 'cdktf.out',
   env,
   bundle: bundleLambda,
@@ -20,6 +20,7 @@ const lines = Object.entries(stacks).map(
 );
 process.stdout.write(
   `synthesized ${lines.length} stacks in ${((performance.now() - start) / 1000).toFixed(2)} s ` +
-    `(lambda bundle ${(bundleBytes / 1024).toFixed(0)} KiB, zipped ${(zipBytes / 1024).toFixed(0)} KiB)\n` +
+    `(lambda bundle ${(bundleBytes / 1024).toFixed(0)} KiB, zipped ${(zipBytes / 1024).toFixed(0)} KiB; ` +
+    `refresh runner source ${runnerSource.files} files, ${(runnerSource.bytes / 1024).toFixed(0)} KiB)\n` +
     `${lines.join('\n')}\n`,
 );

@@ -81,6 +81,30 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
     'logs:DeleteLogGroup',
   ],
   aws_sqs_queue: ['sqs:CreateQueue', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue'],
+  aws_sqs_queue_policy: ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes'],
+  aws_s3_object: ['s3:PutObject', 's3:GetObject', 's3:GetObjectTagging', 's3:DeleteObject'],
+  aws_codebuild_project: [
+    'codebuild:CreateProject',
+    'codebuild:BatchGetProjects',
+    'codebuild:UpdateProject',
+    'codebuild:DeleteProject',
+    'iam:PassRole',
+  ],
+  aws_scheduler_schedule: [
+    'scheduler:CreateSchedule',
+    'scheduler:GetSchedule',
+    'scheduler:UpdateSchedule',
+    'scheduler:DeleteSchedule',
+    'iam:PassRole',
+  ],
+  aws_cloudwatch_event_rule: ['events:PutRule', 'events:DescribeRule', 'events:DeleteRule'],
+  aws_cloudwatch_event_target: ['events:PutTargets', 'events:ListTargetsByRule', 'events:RemoveTargets'],
+  aws_sns_topic: ['sns:CreateTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:DeleteTopic'],
+  aws_cloudwatch_metric_alarm: [
+    'cloudwatch:PutMetricAlarm',
+    'cloudwatch:DescribeAlarms',
+    'cloudwatch:DeleteAlarms',
+  ],
 };
 
 interface Statement {
