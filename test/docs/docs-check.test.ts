@@ -149,10 +149,11 @@ describe('hints and errors', () => {
     return out;
   }
 
+  // `npm run ops -- <command>` also works as typed (the refresh runner's buildspec uses it)
   it('name commands as typed: `npx ops <command>`, never a bare `ops <command>`', () => {
     const bare = ['tools', 'dashboards', 'lambda', 'contracts', 'stacks']
       .flatMap(sourceLines)
-      .filter(([, line]) => /(?<!npx )`ops [a-z-]+|npm run ops --/.test(line))
+      .filter(([, line]) => /(?<!npx )\\?`ops [a-z-]+/.test(line))
       .map(([file, line]) => `${file}: ${line}`);
     expect(bare).toEqual([]);
   });

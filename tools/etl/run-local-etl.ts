@@ -54,7 +54,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     throw new OpsError(
       'FX_REFERENCE_INVALID',
       err.message,
-      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`ops etl\` again`,
+      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`npx ops etl\` again`,
       { cause: err },
     );
   });
