@@ -32,6 +32,9 @@ export default {
   // A mutant that loops forever (the id set's probe loops, the byte cursors) is a timeout, which
   // counts as killed; a short allowance keeps each such mutant from costing a minute.
   timeoutMS: 10_000,
+  // The initial run of every test (about 4 minutes with coverage at load 25 on 2 cores) must not
+  // hit Stryker's default 5-minute limit.
+  dryRunTimeoutMinutes: 30,
   // Static mutants (module-level constants such as the FX table) re-run every test per mutant:
   // hours on this machine for a few dozen mutants, so they are left out of the score.
   ignoreStatic: true,

@@ -5,6 +5,7 @@ import { capLines, changedLineRanges, strykerRange } from '../../../tools/mutati
 import { folderOf, folderScores, formatFolderScores } from '../../../tools/mutation/folder-scores.js';
 import {
   CI_SAMPLE,
+  fileOf,
   isMutated,
   MUTATED_FOLDERS,
   NOT_MUTATED,
@@ -106,7 +107,8 @@ describe('mutation scope', () => {
       ),
     ]);
     expect(await mutateOf('stryker.ci.config.mjs')).toEqual([...CI_SAMPLE]);
-    for (const f of CI_SAMPLE) expect(isMutated(f)).toBe(true);
+    for (const f of CI_SAMPLE) expect(isMutated(fileOf(f))).toBe(true);
+    expect(fileOf('lambda/core/money.ts:14-38')).toBe('lambda/core/money.ts');
     expect(isMutated('lambda/core/parquet-worker.ts')).toBe(false);
     expect(isMutated('lambda/handler.ts')).toBe(false);
     expect(isMutated('tools/exports/csv.ts')).toBe(true);
