@@ -11,7 +11,8 @@ export default defineConfig({
       : ['test/lambda/core/money.test.ts', 'test/lambda/core/fx-rates.test.ts'],
     // Stryker's sandbox has no Python venv: link it for the tests that read Parquet with pyarrow
     globalSetup: ['test/support/mutation-sandbox.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 1,
   },

@@ -34,13 +34,26 @@ export function isMutated(file: string): boolean {
   );
 }
 
-/** Every `*.test.ts` under `dir` (relative to `root`), `/`-separated. */
-function testFiles(root: string, dir: string): string[] {
+/**
+ * Where the in-process tests of the mutated folders live (vitest.mutation.config.ts runs these):
+ * the integration suites elsewhere (dbt, moto, Trino, the oracle end to end) take minutes each.
+ */
+export const FAST_TEST_PREFIXES = [
+  'test/lambda/core/',
+  'test/lambda/s3-event-handler.test.ts',
+  'test/contracts/',
+  'test/tools/exports/',
+  'test/tools/generator/contract.test.ts',
+  'test/sql/views-on-duckdb.test.ts',
+] as const;
+
+/** Every file under `dir` (relative to `root`) whose name ends with `suffix`, `/`-separated. */
+function filesUnder(root: string, dir: string, suffix: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(path.join(root, dir), { withFileTypes: true })) {
     const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) out.push(...testFiles(root, rel));
-    else if (e.name.endsWith('.test.ts')) out.push(rel);
+    if (e.isDirectory()) out.push(...filesUnder(root, rel, suffix));
+    else if (e.name.endsWith(suffix)) out.push(rel);
   }
   return out;
 }
@@ -49,19 +62,30 @@ function testFiles(root: string, dir: string): string[] {
 const relativeImports = (source: string): string[] =>
   [...source.matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((m) => m[1] as string);
 
+/** Whether the file `from` imports one of `targets` through a relative specifier. */
+function importsAny(root: string, from: string, targets: ReadonlySet<string>): boolean {
+  return relativeImports(readFileSync(path.join(root, from), 'utf8')).some((spec) =>
+    targets.has(path.posix.join(path.posix.dirname(from), spec).replace(/\.js$/, '.ts')),
+  );
+}
+
 /**
- * The in-process test files under test/ that import any of `files` directly, the slow ones left
- * out: a mutant of a file is run against the tests written for it.
+ * The fast tests (FAST_TEST_PREFIXES, the slow ones left out) that import any of `files`; for a
+ * file no such test imports, the fast tests of the modules of lambda/ and tools/exports/ that
+ * import it (a contract is tested through the code that uses it). A mutant of a file is run
+ * against the tests written for it or its callers.
  */
 export function testsImporting(root: string, files: readonly string[]): string[] {
-  const wanted = new Set(files);
-  return testFiles(root, 'test')
-    .filter((t) => !(SLOW_TESTS as readonly string[]).includes(t))
-    .filter((t) =>
-      relativeImports(readFileSync(path.join(root, t), 'utf8')).some((spec) => {
-        const target = path.posix.join(path.posix.dirname(t), spec).replace(/\.js$/, '.ts');
-        return wanted.has(target);
-      }),
-    )
-    .sort();
+  const fast = filesUnder(root, 'test', '.test.ts').filter(
+    (t) => FAST_TEST_PREFIXES.some((p) => t.startsWith(p)) && !(SLOW_TESTS as readonly string[]).includes(t),
+  );
+  const callers = [...filesUnder(root, 'lambda', '.ts'), ...filesUnder(root, 'tools/exports', '.ts')];
+  const found = new Set<string>();
+  for (const file of files) {
+    const direct = fast.filter((t) => importsAny(root, t, new Set([file])));
+    const users = new Set(callers.filter((c) => importsAny(root, c, new Set([file]))));
+    const tests = direct.length ? direct : fast.filter((t) => importsAny(root, t, users));
+    for (const t of tests) found.add(t);
+  }
+  return [...found].sort();
 }
