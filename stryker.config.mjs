@@ -4,7 +4,9 @@
  * `npm run mutation` mutates the ETL core, the contracts and the CSV exports and runs the tests
  * of vitest.mutation.config.ts against each mutant; incremental, so a rerun only retests mutants
  * in changed code or covered by changed tests (reports/stryker-incremental.json).
- * The clear-text report prints the score per file and folder.
+ * The clear-text report prints the score per file; tools/scripts/mutation.ts (which `npm run
+ * mutation` runs) then prints it per folder from the JSON report. The folders are listed again in
+ * tools/mutation/scope.ts (test/tools/mutation checks that the two agree). See docs/testing.md.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
