@@ -14,9 +14,10 @@ import { connection, dropSchema, testSchema, useTrino } from './support/trino-se
 
 /**
  * The rounding-tie fixture of test/dbt/dbt-marts-ties.test.ts on Trino: dbt-trino builds the marts
- * over fact tables holding the ties, and every export read from them must equal the oracle. Trino
- * divides DECIMALs exactly where DuckDB goes through DOUBLE, so round_ratio must give the same
- * digits on both (a tie check `<` instead of `<=` fails here as well).
+ * over fact tables holding the ties, and every export read from them must equal the oracle, as on
+ * DuckDB. It is the DuckDB test that catches a broken tie check in round_ratio: Trino casts the
+ * DOUBLE guess to DECIMAL through its shortest decimal spelling (1.025, not 1.02499…), so its
+ * guess is already right at these ties and a `<` for `<=` passes here (measured 2026-12-02).
  */
 describe('dbt marts on a fixture of rounding ties (Trino)', () => {
   const schema = testSchema('ties');
