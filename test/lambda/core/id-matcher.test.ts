@@ -56,9 +56,10 @@ describe('compileId / readId', () => {
       }),
       { numRuns: 2000 },
     );
-    // a matcher that took (or refused) everything must not pass: both outcomes are common
+    // a matcher that took (or refused) everything must not pass: both outcomes are common (the
+    // printable-ASCII ids of the contract refuse only a non-ASCII or DEL character, or a 65th)
     expect(matched).toBeGreaterThan(200);
-    expect(refused).toBeGreaterThan(200);
+    expect(refused).toBeGreaterThan(100);
   });
 
   it('refuses a pattern whose variable run could be cut more than one way', () => {
