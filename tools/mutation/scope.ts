@@ -11,7 +11,7 @@ export const MUTATED_FOLDERS = ['lambda/core', 'contracts', 'tools/exports'] as 
 export const NOT_MUTATED = ['lambda/core/parquet-worker.ts'] as const;
 
 /**
- * The CI sample: where planted bugs once slipped through, the FX month clamp and the money
+ * The CI sample: where planted bugs once slipped through, the FX month lookup and the money
  * rounding (`toUsdCents`, lines 14-38 of money.ts; the Int64/Int128 writers below it are the
  * Parquet tests' business), against their own unit tests: about 60 mutants, what fits in CI's
  * 3 minutes on a loaded 2-core machine.
