@@ -38,6 +38,8 @@ export interface EtlFunctionProps {
   lake: DataLake;
   /** Zip of the esbuild output of `lambda/` (index.mjs at its root), copied in as the code asset. */
   codeZip: string;
+  /** Event bus of the on-success destination: each successful run announces new facts there. */
+  successBusArn: string;
 }
 
 /**
@@ -102,6 +104,7 @@ export class EtlFunction extends Construct {
       grants,
       logGroupArn: this.logGroup.arn,
       failureQueueArn: this.failureQueue.arn,
+      successBusArn: props.successBusArn,
     });
     this.role = role;
 
@@ -139,7 +142,11 @@ export class EtlFunction extends Construct {
       functionName: this.fn.functionName,
       maximumRetryAttempts: config.lambda.maxRetryAttempts,
       maximumEventAgeInSeconds: config.lambda.maxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
+      destinationConfig: {
+        onFailure: { destination: this.failureQueue.arn },
+        // Starts the refresh runner (refresh-triggers.ts).
+        onSuccess: { destination: props.successBusArn },
+      },
     });
 
     const permission = new LambdaPermission(this, 's3-invoke', {
