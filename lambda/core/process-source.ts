@@ -20,7 +20,7 @@ import { readRecords, type SourceFormat } from './read-records.js';
  * Version of what the ETL writes: the output format revision plus the FX table. Local runs
  * reprocess every source when it changes; bump the first part when the flattening changes.
  */
-export const ETL_VERSION = `fact-tables-1+${FX_RATES_VERSION}`;
+export const ETL_VERSION = `fact-tables-2+${FX_RATES_VERSION}`;
 
 /** Sources from this size get the encoder thread by default. */
 const THREAD_MIN_BYTES = 64 * 1024 * 1024;

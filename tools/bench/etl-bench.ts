@@ -116,7 +116,7 @@ function report(label: string, r: ChildResult, mb: number): void {
   );
 }
 
-export async function run(): Promise<void> {
+export async function run(_options?: unknown): Promise<void> {
   await prepare();
   const mb = (await stat(path.join(DATA, ...KEY.split('/')))).size / 1e6;
   const smallMb = (await stat(path.join(DATA, ...SMALL_KEY.split('/')))).size / 1e6;

@@ -1,0 +1,1 @@
+export async function run(_o: unknown): Promise<void> {}
