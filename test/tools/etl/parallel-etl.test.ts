@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalEtlSummary, runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../../tools/generator/index.js';
+import { checkWorkers } from '../../../tools/lib/options.js';
 
 /**
  * `ops etl --workers N` gives what `--workers 1` gives, byte for byte: every Parquet and
@@ -96,4 +97,17 @@ describe('ops etl with worker processes', () => {
     expect(again.processed).toHaveLength(4);
     expect(await outputs(many)).toEqual(await outputs(one));
   }, 120_000);
+});
+
+describe('--workers', () => {
+  it('takes a whole number from 1, or nothing for one per core; anything else is BAD_OPTION with the command to run', () => {
+    expect(checkWorkers(undefined, 'etl')).toBeUndefined();
+    expect(checkWorkers(3, 'etl')).toBe(3);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => checkWorkers(bad, 'etl')).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+    }
+    expect(() => checkWorkers(0, 'generate')).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/^run `ops generate --workers \d+`/) }),
+    );
+  });
 });
