@@ -54,7 +54,9 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
     try {
       while (next < options.tasks.length) {
         const id = next++;
+        // No execArgv: the script is plain JS; the parent's loaders (tsx: ~100 MB and a thread) would only cost.
         child ??= fork(script, [], {
+          execArgv: [],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           serialization: 'advanced',
         });
