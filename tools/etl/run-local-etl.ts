@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { OpsError } from '../../contracts/ops-error.js';
+import { FxReferenceError, loadFxTable } from '../../lambda/core/fx-table.js';
 import {
   discardStaged,
   ETL_VERSION,
@@ -67,6 +69,17 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const started = performance.now();
   const store = new LocalObjectStore(options.lake);
   const state = await readEtlState(store.root);
+  // Sources converted with other rates than the lake's effective FX table run again.
+  const fx = await loadFxTable(store).catch((err: unknown) => {
+    if (!(err instanceof FxReferenceError)) throw err;
+    throw new OpsError(
+      'FX_REFERENCE_INVALID',
+      err.message,
+      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`ops etl\` again`,
+      { cause: err },
+    );
+  });
+  const etlVersion = `${ETL_VERSION}+fx:${fx.fingerprint}`;
   const listed = (await store.list(LAKE.rawPrefix)).map((o) => o.key);
   const recorded = Object.fromEntries(
     Object.entries(state.sources).map(([key, s]) => [
@@ -90,7 +103,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const skipped: string[] = [];
   for (const key of plan.candidates) {
     const forced = requested?.includes(key) || options.force || plan.rerun.includes(key);
-    if (forced || (await needsRun(store, state, key))) todo.push(key);
+    if (forced || (await needsRun(store, state, key, etlVersion))) todo.push(key);
     else skipped.push(key);
   }
 
@@ -102,12 +115,14 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     durationMs: 0,
   };
   const workers = Math.min(options.workers ?? (await defaultWorkers(store, todo)), todo.length);
-  const first = workers > 1 ? await runParallel(store, state, summary, todo, workers, options) : 0;
+  const first =
+    workers > 1 ? await runParallel(store, state, summary, todo, workers, etlVersion, options) : 0;
   for (const [i, key] of todo.entries()) {
     if (i < first) continue;
     let staged: StagedEtlSource;
     try {
       staged = await stageLocalSource(store, key, {
+        fx,
         onProgress: (bytesRead, sourceBytes) =>
           options.onProgress?.({ key, index: i + 1, total: todo.length, bytesRead, sourceBytes }),
       });
@@ -115,7 +130,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
       summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });
       continue;
     }
-    await commit(store, state, summary, staged);
+    await commit(store, state, summary, staged, etlVersion);
   }
   await writeEtlState(store.root, state);
   summary.durationMs = performance.now() - started;
@@ -148,6 +163,7 @@ async function runParallel(
   summary: LocalEtlSummary,
   todo: string[],
   workers: number,
+  etlVersion: string,
   options: LocalEtlOptions,
 ): Promise<number> {
   const outcomes = await runInProcesses<EtlTask, StagedEtlSource, EtlTaskProgress>({
@@ -181,7 +197,7 @@ async function runParallel(
       continue;
     }
     earlier.push(hashes);
-    await commit(store, state, summary, staged);
+    await commit(store, state, summary, staged, etlVersion);
     handled++;
   }
   return handled;
@@ -193,6 +209,7 @@ async function commit(
   state: EtlState,
   summary: LocalEtlSummary,
   { fingerprint, source }: StagedEtlSource,
+  etlVersion: string,
 ): Promise<void> {
   const key = source.result.sourceKey;
   try {
@@ -205,7 +222,7 @@ async function commit(
       const { files, quarantineKey, read, loaded, quarantined, duplicateOf } = result;
       state.sources[key] = {
         ...fingerprint,
-        etlVersion: ETL_VERSION,
+        etlVersion,
         processedAt: new Date().toISOString(),
         files,
         quarantineKey,
@@ -229,14 +246,19 @@ const sourceOutputs = (s: SourceState): string[] => [
   ...(s.quarantineKey ? [s.quarantineKey] : []),
 ];
 
-/** True unless the file, the ETL version and the recorded outputs are all as last time. */
-async function needsRun(store: LocalObjectStore, state: EtlState, key: string): Promise<boolean> {
+/** True unless the file, the ETL version (with the FX table) and the recorded outputs are all as last time. */
+async function needsRun(
+  store: LocalObjectStore,
+  state: EtlState,
+  key: string,
+  etlVersion: string,
+): Promise<boolean> {
   const last = state.sources[key];
   let outputsPresent = true;
   for (const out of last?.files ?? []) if (!(await store.head(out))) outputsPresent = false;
   const file = store.pathOf(key);
   const now = await fileStamp(file);
-  const decision = runDecision(last, { ...now, etlVersion: ETL_VERSION, outputsPresent });
+  const decision = runDecision(last, { ...now, etlVersion, outputsPresent });
   if (decision !== 'compare-content' || !last) return decision === 'run';
   if ((await sha256File(file)) !== last.sha256) return true;
   state.sources[key] = { ...last, mtimeMs: now.mtimeMs };
