@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { DATASET_DEFAULTS, type GenerateSummary, STORE_OPENS_MONTH } from '../generator/index.js';
 import { parseCount } from '../lib/count-option.js';
-import type { LakeOptions } from '../lib/options.js';
+import { checkWorkers, type LakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 import type { Target } from '../targets/target.js';
@@ -19,6 +19,7 @@ export interface GenerateFlags {
   'orders-per-month': string | number;
   seed: string | number;
   force: boolean;
+  workers?: number;
 }
 
 /** The generator's request from the flags; a count that is not a whole number is refused here. */
@@ -83,6 +84,11 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
   describe: 'write synthetic monthly order files (JSON Lines) to <lake>/raw/store_sales/',
   builder: (y) =>
     withGenerateOptions(withTargetOptions(y, { targetFlags: false, only: generates }))
+      .option('workers', {
+        type: 'number',
+        describe:
+          'months generated at once, each in its own process (default: one per core from 20,000 orders); same files for any number',
+      })
       .example('$0 generate', '12 months from 2025-01, ~5,000 orders a month, seed 42')
       .example('$0 generate --from 2025-06 --months 3 --orders-per-month 20000 --seed 7 --lake /tmp/lake', '')
       .epilogue(
@@ -103,6 +109,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
     try {
       const s = await targetFor(args.target).generate(args, {
         ...datasetRequest(args),
+        ...(checkWorkers(args.workers, 'generate') ? { workers: args.workers } : {}),
         onProgress: (orders, expected) => {
           if (!started) bar.start(expected, 0);
           started = true;

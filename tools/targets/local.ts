@@ -37,6 +37,7 @@ export const localTarget: Target = {
       lake: args.lake,
       ...(request.files ? { files: request.files } : {}),
       force: request.force ?? false,
+      ...(request.workers ? { workers: request.workers } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {

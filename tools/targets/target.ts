@@ -101,6 +101,8 @@ export interface EtlRequest {
   force?: boolean;
   /** Run the ETL in this process rather than where the target runs it (AWS: the Lambda). */
   localCompute?: boolean;
+  /** Local ETL: worker processes (default one per core); the outputs are the same for any number. */
+  workers?: number;
   onProgress?: (p: EtlProgress) => void;
 }
 
