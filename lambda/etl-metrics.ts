@@ -1,18 +1,25 @@
-/** CloudWatch namespace of the ETL's metrics; the stack's quarantine alarm reads it. */
-export const ETL_METRICS_NAMESPACE = 'StoreSales/Etl';
-/** The metric names, in records (one raw order = one record). */
-export const ETL_METRICS = ['RecordsRead', 'RecordsLoaded', 'RecordsQuarantined'] as const;
+import {
+  ETL_METRICS,
+  ETL_METRICS_NAMESPACE,
+  ETL_SOURCE_DIMENSION,
+  FORMAT_METRICS,
+} from '../contracts/etl-metrics.js';
+import type { RecordFormat } from '../contracts/raw-order-original.js';
+
+// Namespace and names live in the contracts: the stack's quarantine alarm reads the same ones.
+export { ETL_METRICS, ETL_METRICS_NAMESPACE, FORMAT_METRICS };
 
 /** One processed source's counts. */
 export interface SourceCounts {
   read: number;
   loaded: number;
   quarantined: number;
+  byFormat: Record<RecordFormat, number>;
 }
 
 /**
  * The Embedded Metric Format fields for one source, merged into that source's log line: CloudWatch
- * Logs turns them into the three metrics without any API call from the Lambda. Two dimension sets:
+ * Logs turns them into the metrics without any API call from the Lambda. Two dimension sets:
  * none (the totals an alarm watches) and `Source` (the raw file name, to see which file spiked).
  */
 export function emfFields(source: string, counts: SourceCounts, now: Date): Record<string, unknown> {
@@ -22,14 +29,17 @@ export function emfFields(source: string, counts: SourceCounts, now: Date): Reco
       CloudWatchMetrics: [
         {
           Namespace: ETL_METRICS_NAMESPACE,
-          Dimensions: [[], ['Source']],
+          Dimensions: [[], [ETL_SOURCE_DIMENSION]],
           Metrics: ETL_METRICS.map((Name) => ({ Name, Unit: 'Count' })),
         },
       ],
     },
-    Source: source,
+    [ETL_SOURCE_DIMENSION]: source,
     RecordsRead: counts.read,
     RecordsLoaded: counts.loaded,
     RecordsQuarantined: counts.quarantined,
+    ...Object.fromEntries(
+      Object.entries(FORMAT_METRICS).map(([format, name]) => [name, counts.byFormat[format as RecordFormat]]),
+    ),
   };
 }

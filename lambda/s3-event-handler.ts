@@ -58,7 +58,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
           quarantineStore: deps.quarantine,
         });
         summary.results.push(result);
-        const { read, loaded, quarantined, byReason, files, removed, durationMs } = result;
+        const { read, loaded, quarantined, byReason, byFormat, files, removed, durationMs } = result;
         const context = {
           bucket,
           key,
@@ -66,10 +66,15 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
           loaded,
           quarantined,
           byReason,
+          byFormat,
           files,
           removed,
           durationMs: Math.round(durationMs),
-          ...emfFields(key.slice(key.lastIndexOf('/') + 1), { read, loaded, quarantined }, new Date()),
+          ...emfFields(
+            key.slice(key.lastIndexOf('/') + 1),
+            { read, loaded, quarantined, byFormat },
+            new Date(),
+          ),
         };
         if (result.status === 'failed') {
           deps.log.error('source rejected', { ...context, failure: result.failure });

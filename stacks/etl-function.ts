@@ -38,6 +38,8 @@ export interface EtlFunctionProps {
   lake: DataLake;
   /** Zip of the esbuild output of `lambda/` (index.mjs at its root), copied in as the code asset. */
   codeZip: string;
+  /** Event bus of the on-success destination: each successful run announces new facts there. */
+  successBusArn: string;
 }
 
 /**
@@ -73,6 +75,8 @@ export class EtlFunction extends Construct {
       // List too: without s3:ListBucket a deleted raw object answers 403, not 404, and the
       // event is retried into the failure queue instead of failing as "not found".
       { sid: 'ReadRawOrders', bucket: lake.raw, prefix: LAKE.rawPrefix, access: 'read', list: true },
+      // The users' FX rates, read by every run; listing makes an absent file a 404, not a 403.
+      { sid: 'ReadFxReference', bucket: lake.raw, prefix: LAKE.referencePrefix, access: 'read', list: true },
       {
         sid: 'WriteProcessedFacts',
         bucket: lake.processed,
@@ -100,6 +104,7 @@ export class EtlFunction extends Construct {
       grants,
       logGroupArn: this.logGroup.arn,
       failureQueueArn: this.failureQueue.arn,
+      successBusArn: props.successBusArn,
     });
     this.role = role;
 
@@ -137,7 +142,11 @@ export class EtlFunction extends Construct {
       functionName: this.fn.functionName,
       maximumRetryAttempts: config.lambda.maxRetryAttempts,
       maximumEventAgeInSeconds: config.lambda.maxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
+      destinationConfig: {
+        onFailure: { destination: this.failureQueue.arn },
+        // Starts the refresh runner (refresh-triggers.ts).
+        onSuccess: { destination: props.successBusArn },
+      },
     });
 
     const permission = new LambdaPermission(this, 's3-invoke', {

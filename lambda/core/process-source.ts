@@ -3,24 +3,27 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FactTable } from '../../contracts/fact-tables.js';
 import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
+import type { RecordFormat } from '../../contracts/raw-order-original.js';
 import { ReconciliationError, SourceKeyError } from './etl-errors.js';
 import type { QuarantineReason } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
+import { type FxTable, loadFxTable } from './fx-table.js';
 import { HeldOrderIds } from './held-order-ids.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import { OrderSink } from './order-sink.js';
 import { ParquetFileWriter } from './parquet-file-writer.js';
 import { ParquetThread } from './parquet-thread.js';
-import { PartitionWriters } from './partition-writers.js';
+import { PartitionWriters, type StagedFile } from './partition-writers.js';
 import { publishOutputs } from './publish-outputs.js';
 import { QuarantineWriter } from './quarantine-writer.js';
 import { readRecords, type SourceFormat } from './read-records.js';
 
 /**
- * Version of what the ETL writes: the output format revision plus the FX table. Local runs
- * reprocess every source when it changes; bump the first part when the flattening changes.
+ * Version of what the ETL writes: the output format revision, the raw contract and the FX table.
+ * Local runs reprocess every source when it changes; bump the first part when the flattening
+ * changes, the second when the raw contract accepts other records.
  */
-export const ETL_VERSION = `fact-tables-1+${FX_RATES_VERSION}`;
+export const ETL_VERSION = `fact-tables-2+raw-contract-2+${FX_RATES_VERSION}`;
 
 /** Sources from this size get the encoder thread by default. */
 const THREAD_MIN_BYTES = 64 * 1024 * 1024;
@@ -47,6 +50,8 @@ export interface ProcessOptions {
    */
   encoderThread?: boolean;
   onProgress?: (bytesRead: number, sourceBytes: number) => void;
+  /** The FX table (default: the shipped rates plus the source store's `reference/fx_rates.csv`). */
+  fx?: FxTable;
 }
 
 /** What one run over one source did. Always: read = loaded + quarantined. */
@@ -60,6 +65,8 @@ export interface EtlResult {
   loaded: number;
   quarantined: number;
   byReason: Partial<Record<QuarantineReason, number>>;
+  /** Records read per record format (version 2, the original format, unrecognised); adds up to `read`. */
+  byFormat: Record<RecordFormat, number>;
   /** Partitions written, as `YYYY-MM`. */
   partitions: string[];
   /** Keys of the Parquet files written; `removed`: this source's files in partitions it no longer feeds. */
@@ -71,6 +78,21 @@ export interface EtlResult {
   duplicateOf: string[];
   sourceBytes: number;
   durationMs: number;
+}
+
+/**
+ * One source's outputs staged in a local folder and not yet published: what a worker process
+ * hands back to `ops etl`, which publishes the sources of a run in order (serialisable).
+ */
+export interface StagedSource {
+  result: Omit<EtlResult, 'removed' | 'durationMs'>;
+  staged: StagedFile[];
+  /** The quarantine file to publish, if anything was rejected. */
+  quarantineFile?: string;
+  /** The folder holding the staged files; removed by `publishStaged` or `discardStaged`. */
+  tmpDir: string;
+  /** Time spent staging, in ms (the run's duration adds publishing). */
+  stageMs: number;
 }
 
 /**
@@ -86,16 +108,35 @@ export async function processSource(
   key: string,
   options: ProcessOptions = {},
 ): Promise<EtlResult> {
+  const staged = await stageSource(store, key, options);
+  try {
+    return await publishStaged(store, staged, options);
+  } finally {
+    await discardStaged(staged);
+  }
+}
+
+/**
+ * The first half of `processSource`: everything but publishing. The outputs stay in a local
+ * folder until `publishStaged` (or `discardStaged`); nothing in the store changes.
+ */
+export async function stageSource(
+  store: ObjectStore,
+  key: string,
+  options: ProcessOptions = {},
+): Promise<StagedSource> {
   const started = performance.now();
   if (!isRawSourceKey(key)) throw new SourceKeyError(key);
   const info = await store.head(key);
   if (!info) throw new ObjectNotFoundError(store.location, key);
   const stem = sourceStem(key);
+  const fx = options.fx ?? (await loadFxTable(store));
   const held = await HeldOrderIds.load(options.processedStore ?? store, stem);
   const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'etl-'));
   const threaded = options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1);
   const thread = threaded ? new ParquetThread() : undefined;
   const writers = new PartitionWriters({
+    fx,
     tmpDir: tmp,
     stem,
     sourceKey: key,
@@ -105,6 +146,7 @@ export async function processSource(
   });
   const quarantine = new QuarantineWriter(path.join(tmp, 'quarantine.jsonl'), key);
   const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)(), held);
+  let ok = false;
   try {
     const summary = await readRecords(await store.get(key), sink, {
       maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
@@ -127,31 +169,29 @@ export async function processSource(
     // A source that is not JSON at all is a failed run: publish its quarantine record but keep the
     // facts of its last good version (a corrupt re-upload must not wipe a month).
     const failed = summary.format === 'not_json';
-    const removed = await publishOutputs(
-      options.processedStore ?? store,
-      options.quarantineStore ?? store,
-      stem,
-      staged,
-      hasQuarantine ? quarantine.file : undefined,
-      { replaceFacts: !failed },
-    );
+    ok = true;
     return {
-      sourceKey: key,
-      status: failed ? 'failed' : 'ok',
-      ...(failed ? { failure: 'not_json_file: the source is neither JSON Lines nor a JSON array' } : {}),
-      format: summary.format,
-      read: sink.read,
-      loaded: sink.loaded,
-      quarantined: quarantine.count,
-      byReason: quarantine.byReason,
-      partitions: [...new Set(staged.map((f) => f.partition))],
-      files: staged.map((f) => f.key),
-      removed,
-      ...(hasQuarantine ? { quarantineKey: quarantineKey(stem) } : {}),
-      rows,
-      duplicateOf: [...sink.holders].sort(),
-      sourceBytes: info.size,
-      durationMs: performance.now() - started,
+      result: {
+        sourceKey: key,
+        status: failed ? 'failed' : 'ok',
+        ...(failed ? { failure: 'not_json_file: the source is neither JSON Lines nor a JSON array' } : {}),
+        format: summary.format,
+        read: sink.read,
+        loaded: sink.loaded,
+        quarantined: quarantine.count,
+        byReason: quarantine.byReason,
+        byFormat: { ...sink.byFormat },
+        partitions: [...new Set(staged.map((f) => f.partition))],
+        files: staged.map((f) => f.key),
+        ...(hasQuarantine ? { quarantineKey: quarantineKey(stem) } : {}),
+        rows,
+        duplicateOf: [...sink.holders].sort(),
+        sourceBytes: info.size,
+      },
+      staged,
+      ...(hasQuarantine ? { quarantineFile: quarantine.file } : {}),
+      tmpDir: tmp,
+      stageMs: performance.now() - started,
     };
   } catch (err) {
     await writers.abort();
@@ -159,6 +199,30 @@ export async function processSource(
   } finally {
     await thread?.terminate();
     await quarantine.close().catch(() => undefined);
-    await rm(tmp, { recursive: true, force: true });
+    if (!ok) await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** The second half of `processSource`: publishes staged outputs (see `publishOutputs`). */
+export async function publishStaged(
+  store: ObjectStore,
+  source: StagedSource,
+  options: Pick<ProcessOptions, 'processedStore' | 'quarantineStore'> = {},
+): Promise<EtlResult> {
+  const { result } = source;
+  const started = performance.now();
+  const removed = await publishOutputs(
+    options.processedStore ?? store,
+    options.quarantineStore ?? store,
+    sourceStem(result.sourceKey),
+    source.staged,
+    source.quarantineFile,
+    { replaceFacts: result.status === 'ok' },
+  );
+  return { ...result, removed, durationMs: source.stageMs + performance.now() - started };
+}
+
+/** Removes a staged source's local folder (after publishing it, or instead). */
+export async function discardStaged(source: StagedSource): Promise<void> {
+  await rm(source.tmpDir, { recursive: true, force: true });
 }

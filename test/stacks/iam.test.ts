@@ -59,7 +59,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     }
   });
 
-  it('lets the ETL read the raw prefix and loaded order ids, write processed and quarantine, and nothing else in S3', () => {
+  it('lets the ETL read the raw prefix, the FX reference and loaded order ids, write processed and quarantine, and nothing else in S3', () => {
     const s3 = policyNamed(stack(), 'etl-least-privilege').filter((s) =>
       asList(s.Action).some((a) => a.startsWith('s3:')),
     );
@@ -68,6 +68,9 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     expect(s3.map((s) => [asList(s.Action).sort(), s.Resource, s.Condition])).toEqual([
       [['s3:GetObject'], `${arn('raw')}/raw/store_sales/*`, undefined],
       [['s3:ListBucket'], arn('raw'), { StringLike: { 's3:prefix': ['raw/store_sales/*'] } }],
+      // The user's FX rates (reference/fx_rates.csv), beside the raw orders.
+      [['s3:GetObject'], `${arn('raw')}/reference/*`, undefined],
+      [['s3:ListBucket'], arn('raw'), { StringLike: { 's3:prefix': ['reference/*'] } }],
       [write, `${arn('processed')}/processed/store_sales/*`, undefined],
       [['s3:ListBucket'], arn('processed'), { StringLike: { 's3:prefix': ['processed/store_sales/*'] } }],
       [['s3:GetObject'], `${arn('processed')}/processed/store_sales/fact_orders/*`, undefined],
@@ -100,18 +103,21 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     ]);
   });
 
-  it('lets each role be assumed only by its service; Lambda only on behalf of this account', () => {
+  it('lets each role be assumed only by its service; all but Glue only on behalf of this account', () => {
     for (const [, role] of resourcesOf(stack(), 'aws_iam_role')) {
       const [trust, ...rest] = statementsOf(role.assume_role_policy);
       expect(rest).toEqual([]);
       expect(trust).toMatchObject({
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
-        Principal: { Service: expect.stringMatching(/^(lambda|glue)\.amazonaws\.com$/) },
+        Principal: {
+          Service: expect.stringMatching(/^(lambda|glue|codebuild|scheduler|events)\.amazonaws\.com$/),
+        },
       });
-      const lambda = JSON.stringify(trust?.Principal).includes('lambda');
+      // Glue does not document sending aws:SourceAccount when a crawler assumes its role.
+      const glue = JSON.stringify(trust?.Principal).includes('glue');
       expect(trust?.Condition).toEqual(
-        lambda ? { StringEquals: { 'aws:SourceAccount': ACCOUNT_ID } } : undefined,
+        glue ? undefined : { StringEquals: { 'aws:SourceAccount': ACCOUNT_ID } },
       );
     }
   });

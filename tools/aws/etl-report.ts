@@ -1,4 +1,5 @@
 import { OpsError } from '../../contracts/ops-error.js';
+import { describeFormats } from '../etl/etl-summary.js';
 import { formatCount } from '../lib/report.js';
 import type { AwsEtlSummary } from './etl-aws.js';
 
@@ -14,7 +15,7 @@ export function awsEtlReport(summary: AwsEtlSummary) {
     line: `${processed} on ${summary.ranOn}; ${total((r) => r.loaded)} orders loaded, ${total((r) => r.quarantined)} quarantined`,
     sources: ok.map(
       (r) =>
-        `  ${r.sourceKey}: read ${formatCount(r.read)}, loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)} -> ${r.files.length} file(s)`,
+        `  ${r.sourceKey}: read ${formatCount(r.read)} (${describeFormats(r.byFormat)}), loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)} -> ${r.files.length} file(s)`,
     ),
     fields: {
       read: total((r) => r.read),
@@ -29,7 +30,7 @@ export function awsEtlReport(summary: AwsEtlSummary) {
           failure: new OpsError(
             'ETL_FAILED',
             `${failed.length} source(s) failed: ${failed.join('; ')}`,
-            'rejected records are in the quarantine bucket; fix or replace the raw object, then run `ops etl --target aws --file NAME`',
+            'rejected records are in the quarantine bucket; fix or replace the raw object, then run `npx ops etl --target aws --file NAME`',
           ),
         }
       : {}),

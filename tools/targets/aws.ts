@@ -5,6 +5,7 @@ import { crawlAws } from '../aws/crawl-aws.js';
 import { ATHENA_ENV, athenaDbtEnv, fillEnv } from '../aws/dbt-env.js';
 import { runAwsEtl } from '../aws/etl-aws.js';
 import { awsEtlReport } from '../aws/etl-report.js';
+import { latestFactWrite } from '../aws/facts-written.js';
 import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
 import { presignGetUrl } from '../aws/presign.js';
 import { LATEST_DASHBOARD_KEY, publishToS3 } from '../aws/publish.js';
@@ -41,7 +42,7 @@ export const awsTarget: Target = {
     throw new OpsError(
       'LOCAL_ONLY',
       'generate writes the local lake only',
-      'generate locally, then `ops upload --target aws`',
+      'generate locally, then `npx ops upload --target aws`',
     );
   },
   upload: async (args, request) => {
@@ -66,8 +67,8 @@ export const awsTarget: Target = {
           : 'nothing: every object already holds the same content',
         destination: s.destination,
         next: s.uploaded.length
-          ? 'the ETL Lambda processes each uploaded file; when it is done, `ops crawl --target aws`'
-          : '`ops etl --target aws --file NAME` reprocesses an object',
+          ? 'the ETL Lambda processes each uploaded file; when it is done, `npx ops crawl --target aws`'
+          : '`npx ops etl --target aws --file NAME` reprocesses an object',
       },
     };
   },
@@ -142,6 +143,10 @@ export const awsTarget: Target = {
       line: `${at(keys.csvPrefix)}, ${at(keys.latestPrefix)} and ${at(keys.datedPrefix)}`,
     };
   },
+  factsWrittenAt: (args) =>
+    withAwsSession(aws(args), ({ config, clients }) =>
+      latestFactWrite(clients.s3, config.require('processedBucket')),
+    ),
   dashboardLink: (args, seconds) =>
     withAwsSession(aws(args), async ({ config, clients }) =>
       presignGetUrl({

@@ -10,6 +10,8 @@ import { runLocalEtl } from '../etl/run-local-etl.js';
 import { swapIntoPlace } from '../exports/publish-local.js';
 import { publishedInLake } from '../exports/published.js';
 import { generateDataset } from '../generator/index.js';
+import { lakePath } from '../lib/lake-path.js';
+import { newestMtime } from '../lib/newest-mtime.js';
 import { formatCount } from '../lib/report.js';
 import type { Target } from './target.js';
 
@@ -28,7 +30,7 @@ export const localTarget: Target = {
     throw new OpsError(
       'UPLOAD_NEEDS_AWS',
       'upload copies raw files to S3',
-      'run it with --target aws (locally, `ops etl` reads the lake directly)',
+      'run it with --target aws (locally, `npx ops etl` reads the lake directly)',
     );
   },
   etl: async (args, request) => {
@@ -36,13 +38,14 @@ export const localTarget: Target = {
       lake: args.lake,
       ...(request.files ? { files: request.files } : {}),
       force: request.force ?? false,
+      ...(request.workers ? { workers: request.workers } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {
       throw new OpsError(
         'ETL_NO_RAW_FILES',
         `no raw files under ${args.lake}/${LAKE.rawPrefix}`,
-        'run `ops generate` first, or point --lake at your lake',
+        'run `npx ops generate` first, or point --lake at your lake',
       );
     }
     const failure = etlFailure(s);
@@ -81,7 +84,7 @@ export const localTarget: Target = {
         throw new OpsError(
           'NO_WAREHOUSE',
           `no catalog at ${warehouse}`,
-          'run `ops etl` and `ops crawl` first',
+          'run `npx ops etl` and `npx ops crawl` first',
         );
       }
       return { warehouse };
@@ -98,4 +101,5 @@ export const localTarget: Target = {
   },
   dashboardLink: async (args) =>
     pathToFileURL(path.join(publishedInLake(args.lake).dashboardDir, 'index.html')).href,
+  factsWrittenAt: (args) => newestMtime(lakePath(args.lake, LAKE.processedPrefix)),
 };
