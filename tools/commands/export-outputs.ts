@@ -29,7 +29,7 @@ export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
   });
   // After the CSVs: freshness and dbt results for the dashboard's data-quality section.
   const metadata = await runMetadata({
-    lake: args.lake,
+    ...(target.etlStateInLake ? { lake: args.lake } : {}),
     ...(args.dbtArtifactsDir ? { dbtArtifactsDir: args.dbtArtifactsDir } : {}),
   });
   await writeFileAtomic(path.join(outDir, RUN_METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);

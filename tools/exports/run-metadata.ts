@@ -62,18 +62,19 @@ export async function lastEtlRun(lake: string): Promise<string | null> {
 
 /**
  * The run metadata written beside the CSVs: now, the lake's last ETL run (the local ETL state;
- * on AWS the Lambda keeps none, so null) and the last dbt build of `dbtArtifactsDir` (default
+ * `lake` is left out where the target keeps none, e.g. the Lambda on AWS: null) and the last dbt build of `dbtArtifactsDir` (default
  * dbt/, where `ops transform` writes target/run_results.json).
  */
 export async function runMetadata(opts: {
-  lake: string;
+  /** The lake whose ETL state gives the last ETL run; none where the target keeps no state there. */
+  lake?: string;
   dbtArtifactsDir?: string;
   now?: Date;
 }): Promise<RunMetadata> {
   const artifacts = opts.dbtArtifactsDir ?? DBT_PROJECT_DIR;
   return {
     refreshed_at: (opts.now ?? new Date()).toISOString(),
-    last_etl_run: await lastEtlRun(opts.lake),
+    last_etl_run: opts.lake ? await lastEtlRun(opts.lake) : null,
     dbt: await dbtResultsSummary(path.join(artifacts, 'target', 'run_results.json')),
   };
 }

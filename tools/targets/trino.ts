@@ -23,6 +23,7 @@ export const trinoTarget: Target = {
   name: 'trino',
   summary: 'a Trino/Starburst cluster (default: the local development server) over the lake',
   catalogsQuarantine: false,
+  etlStateInLake: true,
   pipeline: ['generate', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
   addOptions: (y) => withTrinoOptions(y),
   generate: (args, request) => localTarget.generate(args, request),

@@ -15,6 +15,7 @@ const fake: Target = {
   name: 'fake',
   summary: 'records calls',
   catalogsQuarantine: false,
+  etlStateInLake: false,
   pipeline: ['crawl', 'etl'],
   addOptions: (y) => y,
   generate: async (_a, r) => {
