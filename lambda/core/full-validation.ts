@@ -7,7 +7,9 @@ export type QuarantineReason =
   | 'duplicate_order_id'
   | 'timestamp_out_of_range'
   | 'oversized_record'
-  | 'not_json_file';
+  | 'not_json_file'
+  /** A whole raw file refused because another raw file shares its base name (AWS path). */
+  | 'colliding_source';
 
 /** Every reason code, in the order summaries list them. */
 export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
@@ -21,6 +23,7 @@ export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
   'timestamp_out_of_range',
   'oversized_record',
   'not_json_file',
+  'colliding_source',
 ];
 
 export interface Rejection {

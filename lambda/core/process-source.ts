@@ -47,6 +47,11 @@ export interface ProcessOptions {
    */
   encoderThread?: boolean;
   onProgress?: (bytesRead: number, sourceBytes: number) => void;
+  /**
+   * Called once everything is staged, right before the first output is published; throwing
+   * publishes nothing (the Lambda checks here that no newer event for the key was applied).
+   */
+  beforePublish?: () => Promise<void>;
 }
 
 /** What one run over one source did. Always: read = loaded + quarantined. */
@@ -127,6 +132,7 @@ export async function processSource(
     // A source that is not JSON at all is a failed run: publish its quarantine record but keep the
     // facts of its last good version (a corrupt re-upload must not wipe a month).
     const failed = summary.format === 'not_json';
+    await options.beforePublish?.();
     const removed = await publishOutputs(
       options.processedStore ?? store,
       options.quarantineStore ?? store,
