@@ -11,6 +11,10 @@ import type { RecordSink } from './record-splitters.js';
 export const MIN_ORDER_MS = Date.UTC(2000, 0, 1);
 const DAY_MS = 86_400_000;
 
+/** The plausible-time rule: from 2000-01-01 up to a day after processing time `nowMs`. */
+export const orderTimeInRange = (timestampMs: number, nowMs: number): boolean =>
+  timestampMs >= MIN_ORDER_MS && timestampMs <= nowMs + DAY_MS;
+
 /**
  * Decides each record's fate: loaded (rows appended to its partition) or quarantined with a
  * reason. Checks in order: contract (fast path, else JSON.parse + zod), plausible timestamp
@@ -26,7 +30,7 @@ export class OrderSink implements RecordSink {
   private readonly parser = new FastOrderParser();
   private readonly order = new NormalizedOrder();
   private readonly ids = new OrderIdSet();
-  private readonly maxOrderMs: number;
+  private readonly nowMs: number;
 
   constructor(
     private readonly writers: { append(order: NormalizedOrder): void },
@@ -34,7 +38,7 @@ export class OrderSink implements RecordSink {
     nowMs: number,
     private readonly held?: HeldOrderIds,
   ) {
-    this.maxOrderMs = nowMs + DAY_MS;
+    this.nowMs = nowMs;
   }
 
   record(buf: Buffer, start: number, end: number, ordinal: number): void {
@@ -54,7 +58,7 @@ export class OrderSink implements RecordSink {
         return { reason: 'schema_violation', message: this.parser.bailReason };
       }
     }
-    if (o.timestampMs < MIN_ORDER_MS || o.timestampMs > this.maxOrderMs) {
+    if (!orderTimeInRange(o.timestampMs, this.nowMs)) {
       const when = new Date(o.timestampMs).toISOString();
       return {
         reason: 'timestamp_out_of_range',

@@ -1,6 +1,7 @@
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { ETL_VERSION, type EtlResult, processSource } from '../../lambda/core/process-source.js';
+import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
 import { planSources, runDecision } from '../../lambda/core/source-policy.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
@@ -14,6 +15,13 @@ export interface LocalEtlOptions {
   files?: string[];
   /** Process every raw file, changed or not. */
   force?: boolean;
+  /**
+   * Also re-run every source whose quarantine holds orders rejected for lying in the future whose
+   * time has come (`ops etl --retry-quarantine`; lambda/core/quarantine-retry.ts).
+   */
+  retryQuarantine?: boolean;
+  /** Processing time in ms (the "not in the future" rule); injectable for tests. */
+  now?: () => number;
   /** Progress of the file being processed. */
   onProgress?: (event: EtlProgress) => void;
 }
@@ -34,6 +42,8 @@ export interface LocalEtlSummary {
   failed: { key: string; error: string }[];
   /** Raw keys gone from the lake since their last run; their outputs were removed. */
   retired: string[];
+  /** Raw keys re-run because quarantined future-dated orders of theirs are now in range. */
+  retried: string[];
   durationMs: number;
 }
 
@@ -65,10 +75,20 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     for (const out of outputs) await store.delete(out);
     delete state.sources[key];
   }
+  const now = options.now ?? Date.now;
+  const retried: string[] = [];
+  if (options.retryQuarantine) {
+    for (const key of plan.candidates) {
+      const rejects = state.sources[key]?.quarantineKey;
+      if (rejects && (await store.head(rejects)) && (await hasRecordDue(store, rejects, now())))
+        retried.push(key);
+    }
+  }
   const todo: string[] = [];
   const skipped: string[] = [];
   for (const key of plan.candidates) {
-    const forced = requested?.includes(key) || options.force || plan.rerun.includes(key);
+    const forced =
+      requested?.includes(key) || options.force || plan.rerun.includes(key) || retried.includes(key);
     if (forced || (await needsRun(store, state, key))) todo.push(key);
     else skipped.push(key);
   }
@@ -78,6 +98,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     skipped,
     failed: plan.refused.map(({ key, error }) => ({ key, error })),
     retired: plan.retired.map((r) => r.key),
+    retried,
     durationMs: 0,
   };
   for (const [i, key] of todo.entries()) {
@@ -86,6 +107,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
       const stamp = await fileStamp(file);
       const sha256 = await sha256File(file);
       const result = await processSource(store, key, {
+        now,
         onProgress: (bytesRead, sourceBytes) =>
           options.onProgress?.({ key, index: i + 1, total: todo.length, bytesRead, sourceBytes }),
       });

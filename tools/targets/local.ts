@@ -35,6 +35,7 @@ export const localTarget: Target = {
       lake: args.lake,
       ...(request.files ? { files: request.files } : {}),
       force: request.force ?? false,
+      retryQuarantine: request.retryQuarantine ?? false,
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {

@@ -95,6 +95,8 @@ export interface EtlRequest {
   force?: boolean;
   /** Run the ETL in this process rather than where the target runs it (AWS: the Lambda). */
   localCompute?: boolean;
+  /** Re-run sources whose future-dated quarantined orders are now in range (`--retry-quarantine`). */
+  retryQuarantine?: boolean;
   onProgress?: (p: EtlProgress) => void;
 }
 
