@@ -52,7 +52,12 @@ export interface ProcessOptions {
    * publishes nothing (the Lambda checks here that no newer event for the key was applied).
    */
   beforePublish?: () => Promise<void>;
+  /** Announces each phase as it starts (kill tests log them to aim SIGKILLs; see docs/reliability.md). */
+  onPhase?: (phase: EtlPhase) => void;
 }
+
+/** The phases of one source's run, in order; the local runner adds `state` (its state write). */
+export type EtlPhase = 'parse' | 'encode' | 'publish';
 
 /** What one run over one source did. Always: read = loaded + quarantined. */
 export interface EtlResult {
@@ -111,6 +116,7 @@ export async function processSource(
   const quarantine = new QuarantineWriter(path.join(tmp, 'quarantine.jsonl'), key);
   const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)(), held);
   try {
+    options.onPhase?.('parse');
     const summary = await readRecords(await store.get(key), sink, {
       maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
       afterChunk: async (bytes) => {
@@ -120,6 +126,7 @@ export async function processSource(
       },
     });
     if (summary.format === 'not_json') sink.notJson(summary.head ?? Buffer.alloc(0), info.size);
+    options.onPhase?.('encode');
     const staged = await writers.finish();
     const hasQuarantine = await quarantine.close();
     const rows = { fact_orders: 0, fact_order_items: 0 };
@@ -133,6 +140,7 @@ export async function processSource(
     // facts of its last good version (a corrupt re-upload must not wipe a month).
     const failed = summary.format === 'not_json';
     await options.beforePublish?.();
+    options.onPhase?.('publish');
     const removed = await publishOutputs(
       options.processedStore ?? store,
       options.quarantineStore ?? store,

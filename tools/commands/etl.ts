@@ -86,6 +86,10 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
         force: args.force,
         localCompute: args['local-compute'],
         retryQuarantine: args['retry-quarantine'],
+        // For the kill tests (test/tools/etl/kill-etl.test.ts): a line per phase, to aim SIGKILLs.
+        ...(process.env.STORE_SALES_PHASE_LOG === '1'
+          ? { onPhase: (phase: string, key: string) => process.stderr.write(`phase ${phase} ${key}\n`) }
+          : {}),
         onProgress: progressDisplay(bar),
       });
       bar.stop();

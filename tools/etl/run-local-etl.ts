@@ -1,6 +1,11 @@
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { ETL_VERSION, type EtlResult, processSource } from '../../lambda/core/process-source.js';
+import {
+  ETL_VERSION,
+  type EtlPhase,
+  type EtlResult,
+  processSource,
+} from '../../lambda/core/process-source.js';
 import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
 import { planSources, runDecision } from '../../lambda/core/source-policy.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
@@ -24,6 +29,8 @@ export interface LocalEtlOptions {
   now?: () => number;
   /** Progress of the file being processed. */
   onProgress?: (event: EtlProgress) => void;
+  /** Each phase as it starts, with the source key (`state`: the state file write). */
+  onPhase?: (phase: EtlPhase | 'state', key: string) => void;
 }
 
 export interface EtlProgress {
@@ -108,6 +115,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
       const sha256 = await sha256File(file);
       const result = await processSource(store, key, {
         now,
+        ...(options.onPhase ? { onPhase: (phase: EtlPhase) => options.onPhase?.(phase, key) } : {}),
         onProgress: (bytesRead, sourceBytes) =>
           options.onProgress?.({ key, index: i + 1, total: todo.length, bytesRead, sourceBytes }),
       });
@@ -131,6 +139,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
           ...(duplicateOf.length ? { duplicateOf } : {}),
         };
       }
+      options.onPhase?.('state', key);
       await writeEtlState(store.root, state);
     } catch (err) {
       summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });

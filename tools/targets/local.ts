@@ -36,6 +36,7 @@ export const localTarget: Target = {
       ...(request.files ? { files: request.files } : {}),
       force: request.force ?? false,
       retryQuarantine: request.retryQuarantine ?? false,
+      ...(request.onPhase ? { onPhase: request.onPhase } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {

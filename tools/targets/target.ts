@@ -97,6 +97,8 @@ export interface EtlRequest {
   localCompute?: boolean;
   /** Re-run sources whose future-dated quarantined orders are now in range (`--retry-quarantine`). */
   retryQuarantine?: boolean;
+  /** Each ETL phase as it starts (`parse`, `encode`, `publish`, `state`), where the target runs it here. */
+  onPhase?: (phase: string, key: string) => void;
   onProgress?: (p: EtlProgress) => void;
 }
 
