@@ -1,4 +1,5 @@
 import { type ContractReason, rawOrderSchema } from '../../contracts/raw-order.js';
+import { jsonShapeProblem } from './json-shape-guard.js';
 
 /** Why a record was quarantined; stable codes that quarantine files and summaries carry. */
 export type QuarantineReason =
@@ -8,6 +9,12 @@ export type QuarantineReason =
   | 'timestamp_out_of_range'
   | 'oversized_record'
   | 'not_json_file'
+  /** The record's bytes are not valid UTF-8 (decoding would silently replace them with U+FFFD). */
+  | 'invalid_utf8'
+  /** One object holds the same key twice (JSON.parse would silently keep the last). */
+  | 'duplicate_key'
+  /** Objects/arrays nested deeper than any order (json-shape-guard.ts, MAX_JSON_DEPTH). */
+  | 'nesting_too_deep'
   /** A whole raw file refused because another raw file shares its base name (AWS path). */
   | 'colliding_source';
 
@@ -23,6 +30,9 @@ export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
   'timestamp_out_of_range',
   'oversized_record',
   'not_json_file',
+  'invalid_utf8',
+  'duplicate_key',
+  'nesting_too_deep',
   'colliding_source',
 ];
 
@@ -43,6 +53,8 @@ export interface Accepted {
  * fast parser (one normalisation for every record) reads it in canonical form.
  */
 export function validateFully(text: string): Accepted | Rejection {
+  const shape = jsonShapeProblem(text);
+  if (shape) return shape;
   let value: unknown;
   try {
     value = JSON.parse(text);

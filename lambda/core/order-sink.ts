@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { FastOrderParser } from './fast-order-parser.js';
 import { type Rejection, validateFully } from './full-validation.js';
 import type { HeldOrderIds } from './held-order-ids.js';
@@ -43,7 +44,10 @@ export class OrderSink implements RecordSink {
 
   record(buf: Buffer, start: number, end: number, ordinal: number): void {
     this.read++;
-    const rejection = this.accept(buf, start, end);
+    // Checked on the bytes (native, fast): decoding would turn bad bytes into U+FFFD silently.
+    const rejection = isUtf8(buf.subarray(start, end))
+      ? this.accept(buf, start, end)
+      : { reason: 'invalid_utf8' as const, message: 'the record is not valid UTF-8' };
     if (rejection)
       this.quarantine.add(ordinal, rejection.reason, rejection.message, buf.toString('utf8', start, end));
   }
