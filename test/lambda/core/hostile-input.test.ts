@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rawOrderSchema } from '../../../contracts/raw-order.js';
@@ -7,6 +8,7 @@ import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
 import { QUARANTINE_REASONS, validateFully } from '../../../lambda/core/full-validation.js';
 import { jsonShapeProblem } from '../../../lambda/core/json-shape-guard.js';
 import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
+import type { ObjectStore } from '../../../lambda/core/object-store.js';
 import { processSource } from '../../../lambda/core/process-source.js';
 import { GOLDEN_ORDER, jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
 
@@ -107,6 +109,43 @@ describe('hostile records', () => {
     expect(await fateOf(huge, 64 * 1024)).toEqual({ loaded: 1, reasons: ['oversized_record'] });
   });
 });
+
+// The real size, streamed from a generated source (never held in memory): `npm run test:hostile`.
+it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
+  'a 1 GiB single line is quarantined as oversized with memory bounded by a chunk',
+  async () => {
+    const GIB = 1024 ** 3;
+    const chunk = Buffer.alloc(1 << 20, 0x61);
+    async function* body() {
+      yield Buffer.from(`${JSON.stringify(validOrder(1))}\n{"order_id":"`);
+      for (let sent = 0; sent < GIB; sent += chunk.length) yield chunk;
+      yield Buffer.from('"}\n');
+    }
+    const out = await tempLake();
+    const source: ObjectStore = {
+      location: 'memory://hostile',
+      get: async () => Readable.from(body()),
+      head: async (key) => ({ key, size: GIB, etag: 'x', lastModified: new Date(0) }),
+      put: () => Promise.reject(new Error('read-only')),
+      list: async () => [],
+      delete: async () => undefined,
+    };
+    try {
+      const rss = process.memoryUsage().rss;
+      const r = await processSource(source, KEY, {
+        now: () => TEST_NOW,
+        encoderThread: false,
+        processedStore: out.store,
+        quarantineStore: out.store,
+      });
+      expect(r).toMatchObject({ read: 2, loaded: 1, quarantined: 1, byReason: { oversized_record: 1 } });
+      expect(process.memoryUsage().rss - rss).toBeLessThan(256 * 1024 ** 2);
+    } finally {
+      await out.cleanup();
+    }
+  },
+  600_000,
+);
 
 describe('the fast parser never accepts what the full path would refuse (hostile mutations)', () => {
   const mutation = fc.oneof(
