@@ -23,7 +23,7 @@ import { LAKE } from './lake-layout.js';
 const ORDER_ID = column(
   'order_id',
   'string',
-  'Order id from the raw order (ORD-YYYYMMDD-<8 hex>).',
+  "Order id from the raw order (the store's own, 1-64 characters).",
   UNIQUE_FILTERED,
 );
 const ORDER_TIMESTAMP = column(
@@ -34,11 +34,16 @@ const ORDER_TIMESTAMP = column(
 );
 const ORDER_DATE = column('order_date', 'date', 'UTC date of order_timestamp.', FILTERED);
 const STATUS = column('status', 'string', 'Order status: completed, cancelled or returned.', FILTERED);
-const CUSTOMER_ID = column('customer_id', 'string', 'Customer id (CUST-<7 digits>).', UNIQUE_FILTERED);
+const CUSTOMER_ID = column(
+  'customer_id',
+  'string',
+  "Customer id (the store's own, 1-64 characters).",
+  UNIQUE_FILTERED,
+);
 const CUSTOMER_COUNTRY = column(
   'customer_country',
   'string',
-  "Customer's country code: US, UK, DE, FR, CA or IN.",
+  "Customer's country code, ISO 3166-1 alpha-2.",
   FILTERED,
 );
 const SOURCE_FILE = column('source_file', 'string', 'Raw object key the row was loaded from.');
@@ -104,9 +109,14 @@ export const FACT_TABLES = {
       CUSTOMER_ID,
       CUSTOMER_COUNTRY,
       STATUS,
-      column('product_id', 'string', 'Product id (PROD-<4 digits>).', FILTERED),
+      column('product_id', 'string', "Product id (the store's own, 1-64 characters).", FILTERED),
       column('product_name', 'string', 'Product name as ordered.'),
-      column('category', 'string', 'Product category, e.g. electronics or home_kitchen.', FILTERED),
+      column(
+        'category',
+        'string',
+        'Product category key: the raw category in snake_case (Garden & Patio -> garden_patio).',
+        FILTERED,
+      ),
       column('quantity', 'int32', 'Units of the product on this line.'),
       decimal('unit_price', MONEY, 'Price of one unit, order currency.'),
       decimal('discount', MONEY, 'Discount on the whole line, order currency.'),

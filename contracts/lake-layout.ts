@@ -9,6 +9,9 @@ export const LAKE = {
   quarantinePrefix: 'quarantine/store_sales/',
   factOrders: 'processed/store_sales/fact_orders/',
   factOrderItems: 'processed/store_sales/fact_order_items/',
+  /** Users' FX rates (`month,currency,rate_to_usd`), extending and overriding the shipped table. */
+  fxRates: 'reference/fx_rates.csv',
+  referencePrefix: 'reference/',
   etlState: 'state/etl-state.json',
   /**
    * The Lambda's per-source ledger (S3 keeps no run state): `state/sources/<raw file name>.json`,

@@ -1,4 +1,6 @@
-import { digits, type IdPattern, lowerHex } from './id-patterns.js';
+import type { IdPattern } from './id-patterns.js';
+import { ISO_COUNTRY_CODES } from './iso-3166-countries.js';
+import { ISO_CURRENCY_CODES } from './iso-4217-currencies.js';
 
 /**
  * The raw order contract's rules as data: value lists, numeric limits and id shapes. The zod
@@ -6,35 +8,18 @@ import { digits, type IdPattern, lowerHex } from './id-patterns.js';
  * parser reads the same constants, so each rule is written once.
  */
 
-export const COUNTRY_CURRENCY = {
-  US: 'USD',
-  UK: 'GBP',
-  DE: 'EUR',
-  FR: 'EUR',
-  CA: 'CAD',
-  IN: 'INR',
-} as const;
-export type Country = keyof typeof COUNTRY_CURRENCY;
-export const COUNTRIES = Object.keys(COUNTRY_CURRENCY) as Country[];
-export const CURRENCIES = ['USD', 'GBP', 'EUR', 'CAD', 'INR'] as const;
+/** Customer countries: ISO 3166-1 alpha-2. Orders may pay in any currency, whatever the country. */
+export const COUNTRIES = ISO_COUNTRY_CODES;
+export type Country = (typeof COUNTRIES)[number];
+/** Order currencies: ISO 4217. Converting to USD needs a rate for the order's month (the FX table). */
+export const CURRENCIES = ISO_CURRENCY_CODES;
+export type Currency = (typeof CURRENCIES)[number];
 
 export const ORDER_STATUSES = ['completed', 'cancelled', 'returned'] as const;
 export const SALES_CHANNELS = ['online', 'mobile_app', 'store'] as const;
 export const SEGMENTS = ['consumer', 'small_business', 'corporate'] as const;
 export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal', 'wallet', 'gift_card'] as const;
 export const PAYMENT_STATUSES = ['paid', 'failed', 'refunded'] as const;
-export const CATEGORIES = [
-  'electronics',
-  'home_kitchen',
-  'fashion',
-  'beauty',
-  'sports_outdoors',
-  'books',
-  'toys_games',
-  'grocery',
-  'office',
-] as const;
-
 /** An inclusive range: of a number's value, an array's length, or a string's code points. */
 export interface Range {
   readonly min: number;
@@ -52,13 +37,32 @@ export const RAW_ORDER_LIMITS = {
   quantity: { min: 1, max: 1000 },
   money: { min: 0, max: 10_000_000 },
   productName: { min: 1, max: 200 },
+  category: { min: 1, max: 100 },
   paymentId: { min: 1, max: 64 },
   timestampChars: { min: 0, max: 40 },
 } as const satisfies Record<string, Range>;
 
+/**
+ * Ids are opaque strings from the store's own systems: 1–64 printable ASCII characters, except
+ * `"` and `\` (so an id is never a JSON escape and its bytes are its text).
+ */
+const OPAQUE_ID: IdPattern = [{ chars: ' !#-[]-~', min: 1, max: 64 }];
+
 /** The id shapes (see `IdPattern`); the schema checks them as `idRegExp(pattern)`. */
 export const RAW_ORDER_IDS = {
-  order: ['ORD-', digits(8), '-', lowerHex(8)],
-  customer: ['CUST-', digits(7)],
-  product: ['PROD-', digits(4)],
+  order: OPAQUE_ID,
+  customer: OPAQUE_ID,
+  product: OPAQUE_ID,
 } as const satisfies Record<string, IdPattern>;
+
+/**
+ * A category's grouping key: free text folded to `snake_case` (NFKC, lower case, every run of
+ * characters other than letters and digits becomes one `_`, none at either end). `Garden & Patio`
+ * groups as `garden_patio`; a category with no letter or digit has an empty key and is invalid.
+ */
+export const categoryKey = (category: string): string =>
+  category
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '_')
+    .replace(/^_+|_+$/g, '');

@@ -127,7 +127,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     // A refusal recorded while it collided with a namesake no longer applies.
     await quarantine.delete(refusedSourceKey(ev.key));
     summary.results.push(result);
-    const { read, loaded, quarantined, byReason, files, removed, durationMs } = result;
+    const { read, loaded, quarantined, byReason, byFormat, files, removed, durationMs } = result;
     const context = {
       bucket: ev.bucket,
       key: ev.key,
@@ -135,10 +135,15 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       loaded,
       quarantined,
       byReason,
+      byFormat,
       files,
       removed,
       durationMs: Math.round(durationMs),
-      ...emfFields(ev.key.slice(ev.key.lastIndexOf('/') + 1), { read, loaded, quarantined }, new Date()),
+      ...emfFields(
+        ev.key.slice(ev.key.lastIndexOf('/') + 1),
+        { read, loaded, quarantined, byFormat },
+        new Date(),
+      ),
     };
     if (result.status === 'failed') log.error('source rejected', { ...context, failure: result.failure });
     else log.info('source processed', context);
@@ -167,7 +172,8 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         source_key: ev.key,
         line_number: 0,
         reason: 'colliding_source',
-        message: error,
+        message: `(file): ${error}`,
+        violations: [{ reason: 'colliding_source', path: '(file)', message: error }],
         raw: '',
       };
       await quarantine.put(refusedSourceKey(ev.key), `${JSON.stringify(record)}\n`, {

@@ -73,7 +73,6 @@ const itemBuilders = (source: Buffer) =>
   factBuilders('fact_order_items', {
     customer_country: oneOf(ENUM_BYTES.country),
     status: oneOf(ENUM_BYTES.status),
-    category: oneOf(ENUM_BYTES.category),
     source_file: new ConstantColumn(source),
   });
 
@@ -145,7 +144,7 @@ export class ItemsBatch extends FactBatch<'fact_order_items', ItemSpecial> {
       c.status.append(o.status);
       appendRef(c.product_id, o, o.productIdStart[i] as number, o.productIdEnd[i] as number);
       appendRef(c.product_name, o, o.productNameStart[i] as number, o.productNameEnd[i] as number);
-      c.category.append(o.category[i] as number);
+      appendRef(c.category, o, o.categoryStart[i] as number, o.categoryEnd[i] as number);
       c.quantity.append(o.quantity[i] as number);
       c.unit_price.append(o.unitPriceCents[i] as number);
       c.discount.append(o.discountCents[i] as number);

@@ -2,14 +2,10 @@ import { RAW_ORDER_IDS, RAW_ORDER_KEYS, RAW_ORDER_LIMITS } from '../../contracts
 import { enumMatcher, fieldIndexes, keyTable } from './byte-literals.js';
 import { readMoney, type TextRef } from './contract-values.js';
 import { compileId, readId } from './id-matcher.js';
+import { codeTable, readCode } from './iso-code-values.js';
 import { readIsoTimestamp } from './iso-time-values.js';
 import { BAIL, JsonByteCursor } from './json-byte-cursor.js';
-import {
-  COUNTRY_CURRENCY_CODE,
-  ENUM_BYTES,
-  type NormalizedOrder,
-  STATUS_COMPLETED,
-} from './normalized-order.js';
+import { ENUM_BYTES, ENUMS, type NormalizedOrder, STATUS_COMPLETED } from './normalized-order.js';
 import { readCustomer, readItem, readPayment } from './order-object-readers.js';
 
 const ORDER = keyTable(RAW_ORDER_KEYS.order);
@@ -30,7 +26,7 @@ const [O_ID, O_TIME, O_STATUS, O_CHANNEL, O_CURRENCY, O_CUSTOMER, O_ITEMS, O_PAY
 const ORDER_ID = compileId(RAW_ORDER_IDS.order);
 const STATUS = enumMatcher(ENUM_BYTES.status);
 const CHANNEL = enumMatcher(ENUM_BYTES.channel);
-const CURRENCY = enumMatcher(ENUM_BYTES.currency);
+const CURRENCY = codeTable(ENUMS.currency);
 const { items: ITEMS, payments: PAYMENTS, lineNumber: LINE_NUMBER } = RAW_ORDER_LIMITS;
 
 const LBRACE = 0x7b;
@@ -91,7 +87,7 @@ export class FastOrderParser {
       } else if (k === O_TIME) readIsoTimestamp(c, 'order_timestamp', o);
       else if (k === O_STATUS) o.status = c.enumCode(STATUS, 'status');
       else if (k === O_CHANNEL) o.channel = c.enumCode(CHANNEL, 'sales_channel');
-      else if (k === O_CURRENCY) o.currency = c.enumCode(CURRENCY, 'currency');
+      else if (k === O_CURRENCY) o.currency = readCode(c, CURRENCY, 'currency');
       else if (k === O_CUSTOMER) readCustomer(c, o);
       else if (k === O_ITEMS) this.items(o);
       else if (k === O_PAYMENTS) this.payments(o);
@@ -142,7 +138,6 @@ export class FastOrderParser {
   /** The contract's cross-field rules (the schema's superRefine), in integer cents. */
   private crossChecks(o: NormalizedOrder): void {
     const c = this.c;
-    if (COUNTRY_CURRENCY_CODE[o.country] !== o.currency) c.bail('currency does not match country');
     if (++this.generation === 0xffff_ffff) {
       this.lineSeen.fill(0);
       this.generation = 1;

@@ -1,23 +1,19 @@
-import { CURRENCIES } from '../../contracts/raw-order.js';
-
 /**
  * Monthly conversion rates to USD that ship with the ETL (a small versioned table of
  * monthly rates). Values are USD per 1 unit of the currency, with 6 decimals, approximating
  * each month's average reference rate. Changing any value means a new `FX_RATES_VERSION`: the
  * local ETL state records the version and reprocesses every source when it changes.
  *
- * Months outside the table use its nearest month (the first month before it, the last after it),
- * so a late or early order still converts instead of failing the load.
+ * A month outside the table has no rate: an order there is quarantined as `fx_rate_missing`
+ * (no silent nearest rate) unless the lake's FX reference file gives one (`fx-table.ts`).
  */
 export const FX_RATES_VERSION = 'fx-2025.12.1';
-
-type Currency = (typeof CURRENCIES)[number];
 
 /** First month of the table. */
 const FIRST = { year: 2024, month: 1 } as const;
 
 /** Micro-USD (rate × 1e6) per month from FIRST on, one row per currency. */
-const MICRO_RATES: Record<Exclude<Currency, 'USD'>, readonly number[]> = {
+const MICRO_RATES: Readonly<Record<string, readonly number[]>> = {
   // 2024-01 … 2024-12, then 2025-01 … 2025-12
   GBP: [
     1_270_100, 1_263_200, 1_271_400, 1_252_300, 1_263_900, 1_271_200, 1_285_500, 1_294_200, 1_322_100,
@@ -40,27 +36,20 @@ const MICRO_RATES: Record<Exclude<Currency, 'USD'>, readonly number[]> = {
   ],
 };
 
-/** Unknown currency code: the contract allows only `CURRENCIES`. */
-export class UnknownCurrencyError extends Error {
-  override readonly name = 'UnknownCurrencyError';
-  readonly code = 'unknown_currency';
-  constructor(readonly currency: string) {
-    super(`no USD rate for currency "${currency}"; known: ${CURRENCIES.join(', ')}`);
-  }
-}
-
 /**
  * USD per 1 unit of `currency` in a UTC month, as an integer number of micro-dollars (rate × 1e6),
- * which is what the exact money arithmetic uses.
+ * which is what the exact money arithmetic uses; undefined for a currency or month the table does
+ * not hold (the ETL quarantines such an order as `fx_rate_missing`).
  */
-export function fxMicroRateToUsd(currency: string, year: number, month: number): number {
+export function fxMicroRateToUsd(currency: string, year: number, month: number): number | undefined {
   if (currency === 'USD') return 1_000_000;
-  const row = MICRO_RATES[currency as Exclude<Currency, 'USD'>];
-  if (!row) throw new UnknownCurrencyError(currency);
-  const index = Math.min(Math.max((year - FIRST.year) * 12 + (month - FIRST.month), 0), row.length - 1);
-  return row[index] as number;
+  const row = MICRO_RATES[currency];
+  if (!row) return undefined;
+  return row[(year - FIRST.year) * 12 + (month - FIRST.month)];
 }
 
-/** USD per 1 unit of `currency` in a UTC month, 6 decimals (1 for USD). */
-export const fxRateToUsd = (currency: string, year: number, month: number): number =>
-  fxMicroRateToUsd(currency, year, month) / 1_000_000;
+/** USD per 1 unit of `currency` in a UTC month, 6 decimals (1 for USD); undefined without a rate. */
+export function fxRateToUsd(currency: string, year: number, month: number): number | undefined {
+  const micro = fxMicroRateToUsd(currency, year, month);
+  return micro === undefined ? undefined : micro / 1_000_000;
+}

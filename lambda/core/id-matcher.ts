@@ -77,9 +77,32 @@ function matchesId(m: IdMatcher, buf: Buffer, s0: number, s1: number): boolean {
   return p === s1;
 }
 
+const QUOTE = 0x22;
+
+/**
+ * A one-run id (the contract's opaque ids) in one pass: bytes of the class up to the closing
+ * quote. The class never holds `"` or `\` (the contract excludes them), so the scan stops there.
+ */
+function readOneRunId(c: JsonByteCursor, m: IdMatcher, field: string): void {
+  const { buf, end } = c;
+  const table = m.table;
+  let p = c.p;
+  if (p >= end || buf[p] !== QUOTE) c.bail(`${field}: expected a string`);
+  const s0 = ++p;
+  const stop = Math.min(end, s0 + (m.max[0] as number));
+  while (p < stop && table[buf[p] as number] === 1) p++;
+  if (p >= end || buf[p] !== QUOTE || p - s0 < (m.min[0] as number)) c.bail(`${field}: bad format`);
+  c.s0 = s0;
+  c.s1 = p;
+  c.escaped = false;
+  c.nonAscii = false;
+  c.p = p + 1;
+}
+
 /** Reads a string that must be an id of pattern `m`; its bytes are left in the cursor's `[s0, s1)`. */
 export function readId(c: JsonByteCursor, m: IdMatcher, field: string): void {
-  if (m.fixedLength >= 0) {
+  if (m.runs === 1 && !m.table[QUOTE] && !m.table[0x5c]) readOneRunId(c, m, field);
+  else if (m.fixedLength >= 0) {
     c.strOfLength(field, m.fixedLength);
     if (c.escaped || !matchesFixedId(m, c.buf, c.s0, c.s1)) c.bail(`${field}: bad format`);
   } else {

@@ -1,7 +1,5 @@
 import {
-  CATEGORIES,
   COUNTRIES,
-  COUNTRY_CURRENCY,
   CURRENCIES,
   ORDER_STATUSES,
   PAYMENT_METHODS,
@@ -18,25 +16,27 @@ import {
  * path allocates almost nothing per order.
  */
 
-/** Contract value lists in code order; `ENUM_BYTES` holds their UTF-8 bytes. */
+/**
+ * Contract value lists in code order; `ENUM_BYTES` holds their UTF-8 bytes. Every list has at
+ * most 256 values (a code is one byte); categories are free text, stored as strings.
+ */
 export const ENUMS = {
   status: ORDER_STATUSES,
   channel: SALES_CHANNELS,
   currency: CURRENCIES,
   country: COUNTRIES,
   segment: SEGMENTS,
-  category: CATEGORIES,
   method: PAYMENT_METHODS,
   paymentStatus: PAYMENT_STATUSES,
 } as const;
 
 type EnumName = keyof typeof ENUMS;
 export const ENUM_BYTES = Object.fromEntries(
-  Object.entries(ENUMS).map(([name, values]) => [name, values.map((v) => Buffer.from(v))]),
+  Object.entries(ENUMS).map(([name, values]) => [name, values.map((v: string) => Buffer.from(v))]),
 ) as Record<EnumName, Buffer[]>;
-
-/** Currency code each country code must use (contract: one currency per country). */
-export const COUNTRY_CURRENCY_CODE = COUNTRIES.map((c) => CURRENCIES.indexOf(COUNTRY_CURRENCY[c]));
+for (const [name, values] of Object.entries(ENUMS)) {
+  if (values.length > 256) throw new Error(`${name}: ${values.length} values do not fit one-byte codes`);
+}
 
 export const STATUS_COMPLETED = ORDER_STATUSES.indexOf('completed');
 export const PAYMENT_PAID = PAYMENT_STATUSES.indexOf('paid');
@@ -55,7 +55,7 @@ export class NormalizedOrder {
   arena: Buffer = Buffer.alloc(1024);
   arenaUsed = 0;
 
-  /** order_id, customer_id: byte ranges of `src` (ids never hold escapes). */
+  /** order_id, customer_id: byte ranges of `src` (the contract keeps escapes out of ids). */
   orderIdStart = 0;
   orderIdEnd = 0;
   customerIdStart = 0;
@@ -83,7 +83,9 @@ export class NormalizedOrder {
   readonly productIdEnd = new Int32Array(MAX_ITEMS);
   readonly productNameStart = new Int32Array(MAX_ITEMS);
   readonly productNameEnd = new Int32Array(MAX_ITEMS);
-  readonly category = new Uint8Array(MAX_ITEMS);
+  /** Category grouping keys (`categoryKey`): record bytes when already snake_case, else the arena. */
+  readonly categoryStart = new Int32Array(MAX_ITEMS);
+  readonly categoryEnd = new Int32Array(MAX_ITEMS);
   readonly quantity = new Int32Array(MAX_ITEMS);
   readonly unitPriceCents = new Float64Array(MAX_ITEMS);
   readonly discountCents = new Float64Array(MAX_ITEMS);

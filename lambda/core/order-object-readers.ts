@@ -1,10 +1,12 @@
 import { RAW_ORDER_IDS, RAW_ORDER_KEYS, RAW_ORDER_LIMITS } from '../../contracts/raw-order.js';
 import { enumMatcher, fieldIndexes, keyTable } from './byte-literals.js';
+import { readCategory } from './category-values.js';
 import { readInt, readMoney, readText, type TextRef } from './contract-values.js';
 import { compileId, readId } from './id-matcher.js';
+import { codeTable, readCode } from './iso-code-values.js';
 import { readIsoDay } from './iso-time-values.js';
 import type { JsonByteCursor } from './json-byte-cursor.js';
-import { ENUM_BYTES, type NormalizedOrder, PAYMENT_PAID } from './normalized-order.js';
+import { ENUM_BYTES, ENUMS, type NormalizedOrder, PAYMENT_PAID } from './normalized-order.js';
 
 /**
  * Readers for the order's nested objects (customer, one item, one payment): each reads the
@@ -37,9 +39,8 @@ const [P_ID, P_METHOD, P_AMOUNT] = fieldIndexes(PAYMENT, ['payment_id', 'method'
 
 const CUSTOMER_ID = compileId(RAW_ORDER_IDS.customer);
 const PRODUCT_ID = compileId(RAW_ORDER_IDS.product);
-const COUNTRY = enumMatcher(ENUM_BYTES.country);
+const COUNTRY = codeTable(ENUMS.country);
 const SEGMENT = enumMatcher(ENUM_BYTES.segment);
-const CATEGORY = enumMatcher(ENUM_BYTES.category);
 const METHOD = enumMatcher(ENUM_BYTES.method);
 const PAYMENT_STATUS = enumMatcher(ENUM_BYTES.paymentStatus);
 
@@ -56,14 +57,14 @@ export function readCustomer(c: JsonByteCursor, o: NormalizedOrder): void {
       readId(c, CUSTOMER_ID, 'customer_id');
       o.customerIdStart = c.s0;
       o.customerIdEnd = c.s1;
-    } else if (k === C_COUNTRY) o.country = c.enumCode(COUNTRY, 'country');
+    } else if (k === C_COUNTRY) o.country = readCode(c, COUNTRY, 'country');
     else if (k === C_SEGMENT) o.segment = c.enumCode(SEGMENT, 'segment');
     else o.signupDay = readIsoDay(c, 'signup_date');
   } while (!c.fieldEnd('customer'));
   if (seen !== CUSTOMER.allSeen) c.bail('customer: missing field');
 }
 
-/** Reads item `i`; `name` receives the product name's reference on the way. */
+/** Reads item `i`; `name` is scratch for the product name's and category's references. */
 export function readItem(c: JsonByteCursor, o: NormalizedOrder, i: number, name: TextRef): void {
   c.expect(LBRACE, 'item');
   c.ws();
@@ -82,8 +83,11 @@ export function readItem(c: JsonByteCursor, o: NormalizedOrder, i: number, name:
       readText(c, 'product_name', L.productName, o, name);
       o.productNameStart[i] = name.start;
       o.productNameEnd[i] = name.end;
-    } else if (k === I_CATEGORY) o.category[i] = c.enumCode(CATEGORY, 'category');
-    else if (k === I_QUANTITY) o.quantity[i] = readInt(c, 'quantity', L.quantity);
+    } else if (k === I_CATEGORY) {
+      readCategory(c, L.category, o, name);
+      o.categoryStart[i] = name.start;
+      o.categoryEnd[i] = name.end;
+    } else if (k === I_QUANTITY) o.quantity[i] = readInt(c, 'quantity', L.quantity);
     else if (k === I_PRICE) o.unitPriceCents[i] = readMoney(c, 'unit_price');
     else o.discountCents[i] = readMoney(c, 'discount');
   } while (!c.fieldEnd('item'));

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FactTable } from '../../contracts/fact-tables.js';
 import { factFileKey, partitionLabel } from '../../contracts/lake-keys.js';
 import { ItemsBatch, OrdersBatch } from './fact-batches.js';
-import { fxMicroRateToUsd } from './fx-rates.js';
+import type { FxTable } from './fx-table.js';
 import type { NormalizedOrder } from './normalized-order.js';
 import { ENUMS } from './normalized-order.js';
 import type { ParquetSink } from './parquet-file-writer.js';
@@ -18,6 +18,8 @@ export interface PartitionWriterOptions {
   batchRows: number;
   /** Rows per Parquet row group. */
   rowGroupRows: number;
+  /** The run's FX table: each partition's rates come from it. */
+  fx: FxTable;
   /** Opens the Parquet file a partition's table is written to (in this thread or the encoder thread). */
   openSink: (file: string, rowGroupRows: number) => ParquetSink;
 }
@@ -34,7 +36,7 @@ export interface StagedFile {
 interface Partition {
   year: number;
   month: number;
-  /** Micro-rates to USD for the partition's month, by currency code. */
+  /** Micro-rates to USD for the partition's month, by currency code; -1 where none. */
   rates: number[];
   orders: OrdersBatch;
   items: ItemsBatch;
@@ -52,13 +54,14 @@ export class PartitionWriters {
   private last: Partition | undefined;
   constructor(private readonly options: PartitionWriterOptions) {}
 
+  /** True when the FX table has a rate for the order's currency and month (else it cannot load). */
+  hasRate(o: NormalizedOrder): boolean {
+    return (this.partition(o).rates[o.currency] as number) >= 0;
+  }
+
+  /** Appends the order's rows; it must `hasRate`. */
   append(o: NormalizedOrder): void {
-    let part = this.last;
-    if (!part || part.year !== o.year || part.month !== o.month) {
-      const id = o.year * 12 + o.month - 1;
-      part = this.parts.get(id) ?? this.open(id, o.year, o.month);
-      this.last = part;
-    }
+    const part = this.partition(o);
     const rate = part.rates[o.currency] as number;
     part.orders.append(o, rate);
     part.items.append(o, rate);
@@ -96,11 +99,21 @@ export class PartitionWriters {
     for (const p of this.parts.values()) for (const w of Object.values(p.writers)) await w?.abort();
   }
 
+  private partition(o: NormalizedOrder): Partition {
+    let part = this.last;
+    if (!part || part.year !== o.year || part.month !== o.month) {
+      const id = o.year * 12 + o.month - 1;
+      part = this.parts.get(id) ?? this.open(id, o.year, o.month);
+      this.last = part;
+    }
+    return part;
+  }
+
   private open(id: number, year: number, month: number): Partition {
     const part: Partition = {
       year,
       month,
-      rates: ENUMS.currency.map((c) => fxMicroRateToUsd(c, year, month)),
+      rates: ENUMS.currency.map((c) => this.options.fx.microRate(c, year, month) ?? -1),
       orders: new OrdersBatch(this.options.sourceKey),
       items: new ItemsBatch(this.options.sourceKey),
       writers: {},

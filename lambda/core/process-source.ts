@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FactTable } from '../../contracts/fact-tables.js';
 import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
+import type { RecordFormat } from '../../contracts/raw-order-original.js';
 import { ReconciliationError, SourceKeyError } from './etl-errors.js';
 import type { QuarantineReason } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
+import { type FxTable, loadFxTable } from './fx-table.js';
 import { HeldOrderIds } from './held-order-ids.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import { OrderSink } from './order-sink.js';
@@ -17,10 +19,11 @@ import { QuarantineWriter } from './quarantine-writer.js';
 import { readRecords, type SourceFormat } from './read-records.js';
 
 /**
- * Version of what the ETL writes: the output format revision plus the FX table. Local runs
- * reprocess every source when it changes; bump the first part when the flattening changes.
+ * Version of what the ETL writes: the output format revision, the raw contract and the FX table.
+ * Local runs reprocess every source when it changes; bump the first part when the flattening
+ * changes, the second when the raw contract accepts other records.
  */
-export const ETL_VERSION = `fact-tables-1+${FX_RATES_VERSION}`;
+export const ETL_VERSION = `fact-tables-1+raw-contract-2+${FX_RATES_VERSION}`;
 
 /** Sources from this size get the encoder thread by default. */
 const THREAD_MIN_BYTES = 64 * 1024 * 1024;
@@ -54,6 +57,8 @@ export interface ProcessOptions {
   beforePublish?: () => Promise<void>;
   /** Announces each phase as it starts (kill tests log them to aim SIGKILLs; see docs/reliability.md). */
   onPhase?: (phase: EtlPhase) => void;
+  /** The FX table (default: the shipped rates plus the source store's `reference/fx_rates.csv`). */
+  fx?: FxTable;
 }
 
 /** The phases of one source's run, in order; the local runner adds `state` (its state write). */
@@ -70,6 +75,8 @@ export interface EtlResult {
   loaded: number;
   quarantined: number;
   byReason: Partial<Record<QuarantineReason, number>>;
+  /** Records read per record format (version 2, the original format, unrecognised); adds up to `read`. */
+  byFormat: Record<RecordFormat, number>;
   /** Partitions written, as `YYYY-MM`. */
   partitions: string[];
   /** Keys of the Parquet files written; `removed`: this source's files in partitions it no longer feeds. */
@@ -101,11 +108,13 @@ export async function processSource(
   const info = await store.head(key);
   if (!info) throw new ObjectNotFoundError(store.location, key);
   const stem = sourceStem(key);
+  const fx = options.fx ?? (await loadFxTable(store));
   const held = await HeldOrderIds.load(options.processedStore ?? store, stem);
   const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'etl-'));
   const threaded = options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1);
   const thread = threaded ? new ParquetThread() : undefined;
   const writers = new PartitionWriters({
+    fx,
     tmpDir: tmp,
     stem,
     sourceKey: key,
@@ -158,6 +167,7 @@ export async function processSource(
       loaded: sink.loaded,
       quarantined: quarantine.count,
       byReason: quarantine.byReason,
+      byFormat: { ...sink.byFormat },
       partitions: [...new Set(staged.map((f) => f.partition))],
       files: staged.map((f) => f.key),
       removed,

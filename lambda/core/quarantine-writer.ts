@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { QuarantineReason } from './full-validation.js';
+import type { QuarantineReason, Rejection, Violation } from './full-validation.js';
 
 /** One line of `quarantine/store_sales/<source>.jsonl`. */
 export interface QuarantineRecord {
@@ -8,8 +8,11 @@ export interface QuarantineRecord {
   source_key: string;
   /** Line number in a JSON Lines file (1-based), element number in a JSON array file; 0 for the whole file. */
   line_number: number;
+  /** The primary violation's reason (the one counted) and its `path: message`. */
   reason: QuarantineReason;
   message: string;
+  /** Every violation found, the primary first. */
+  violations: Violation[];
   /** The record as it was (decoded as UTF-8), or its first bytes when `raw_truncated`. */
   raw: string;
   raw_truncated?: true;
@@ -33,8 +36,7 @@ export class QuarantineWriter {
 
   add(
     lineNumber: number,
-    reason: QuarantineReason,
-    message: string,
+    { reason, message, violations }: Rejection,
     raw: string,
     truncatedFrom?: number,
   ): void {
@@ -43,6 +45,7 @@ export class QuarantineWriter {
       line_number: lineNumber,
       reason,
       message,
+      violations,
       raw,
     };
     if (truncatedFrom !== undefined) {

@@ -6,6 +6,7 @@ import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ETL_METRICS_NAMESPACE } from '../../lambda/etl-metrics.js';
 import { generateDataset } from '../../tools/generator/index.js';
+import { jsonLines, validOrder } from '../lambda/support/orders.js';
 import { duckRows } from '../lambda/support/readers.js';
 import { createBuckets, getBytes, listKeys } from './support/buckets.js';
 import { STACK, useTestbed } from './support/testbed.js';
@@ -86,7 +87,13 @@ describe('the Lambda handler module against moto S3', () => {
       RecordsRead: counts.read,
       RecordsLoaded: counts.loaded,
       RecordsQuarantined: counts.quarantined,
+      RecordsInV2Format: counts.byFormat.v2,
+      RecordsInOriginalFormat: counts.byFormat.original,
+      RecordsInNoFormat: counts.byFormat.unrecognised,
     });
+    // The fixture is the generator's own (version 2) records; the log line carries the counts too.
+    expect(counts.byFormat).toEqual({ v2: orders, original: 0, unrecognised: 0 });
+    expect(emf[0]!.byFormat).toEqual(counts.byFormat);
     expect(emf[0]!.Source).toBe('orders 2025 (01).json');
     expect(Math.abs(Date.now() - emf[0]!._aws.Timestamp)).toBeLessThan(60_000);
     expect(summary.results[0]).toMatchObject({
@@ -115,5 +122,41 @@ describe('the Lambda handler module against moto S3', () => {
       first_month: '2025-01',
       last_month: '2025-01',
     });
+  });
+
+  it('reads reference/fx_rates.csv from the raw bucket: a JPY order without a rate loads once the file has one', async () => {
+    vi.stubEnv('PROCESSED_BUCKET', STACK.processedBucket);
+    vi.stubEnv('QUARANTINE_BUCKET', STACK.quarantineBucket);
+    vi.stubEnv('S3_ENDPOINT', bed.moto.url);
+    vi.resetModules();
+    const { handler } = await import('../../lambda/handler.js');
+    const key = 'raw/store_sales/orders_jpy.json';
+    const put = (k: string, body: string) =>
+      bed.clients.s3.send(new PutObjectCommand({ Bucket: STACK.rawBucket, Key: k, Body: body }));
+    await put(key, jsonLines([{ ...validOrder(1), order_id: 'JPY-1', currency: 'JPY' }]));
+    const event = JSON.parse(
+      await readFile(path.resolve(import.meta.dirname, '../lambda/fixtures/s3-put-event.json'), 'utf8'),
+    ) as S3Event;
+    const record = event.Records[0]!;
+    record.s3.bucket = { ...record.s3.bucket, name: STACK.rawBucket, arn: `arn:aws:s3:::${STACK.rawBucket}` };
+    record.s3.object.key = key;
+    const quiet = () => vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    let write = quiet();
+    const before = await handler(event).finally(() => write.mockRestore());
+    expect(before.results[0]).toMatchObject({ loaded: 0, quarantined: 1, byReason: { fx_rate_missing: 1 } });
+
+    await put('reference/fx_rates.csv', 'month,currency,rate_to_usd\n2025-01,JPY,0.006410\n');
+    write = quiet();
+    const after = await handler(event).finally(() => write.mockRestore());
+    expect(after.results[0]).toMatchObject({ loaded: 1, quarantined: 0 });
+    const [file] = (
+      await listKeys(bed.clients.s3, STACK.processedBucket, 'processed/store_sales/fact_orders/')
+    ).filter((o) => o.key.endsWith('part-orders_jpy.parquet'));
+    const local = path.join(work, 'jpy.parquet');
+    await writeFile(local, await getBytes(bed.clients.s3, STACK.processedBucket, file!.key));
+    expect(
+      await duckRows(`SELECT order_id, fx_rate_to_usd::DOUBLE AS rate FROM read_parquet('${local}')`),
+    ).toEqual([{ order_id: 'JPY-1', rate: 0.00641 }]);
   });
 });

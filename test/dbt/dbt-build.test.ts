@@ -35,7 +35,8 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.models).toEqual({ passed: 2 + 2 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
     // every data test of the project's YAML and tests/ folder, counted: one silently skipped fails here
-    expect(summary.tests).toEqual({ passed: 74, failed: 0, skipped: 0 });
+    // (contract v2: five fixed-list accepted_values tests became three ISO/key shape tests and a not_null)
+    expect(summary.tests).toEqual({ passed: 73, failed: 0, skipped: 0 });
     expect(summary.unitTests).toEqual({ passed: 6, failed: 0, skipped: 0 });
   });
 

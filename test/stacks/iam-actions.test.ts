@@ -22,6 +22,8 @@ const WRITE_OBJECTS = ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObje
 const ETL: Grants = {
   ReadRawOrders: ['s3:GetObject'],
   ReadRawOrdersList: ['s3:ListBucket'],
+  ReadFxReference: ['s3:GetObject'],
+  ReadFxReferenceList: ['s3:ListBucket'],
   WriteProcessedFacts: WRITE_OBJECTS,
   WriteProcessedFactsList: ['s3:ListBucket'],
   ReadLoadedOrderIds: ['s3:GetObject'],

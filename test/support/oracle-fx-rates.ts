@@ -31,19 +31,12 @@ const USD_PER_UNIT: Readonly<Record<string, Readonly<Record<'GBP' | 'EUR' | 'CAD
   '2025-12': { GBP: '1.3202', EUR: '1.1604', CAD: '0.7121', INR: '0.0111' },
 };
 
-const MONTHS = Object.keys(USD_PER_UNIT).sort();
-const FIRST_MONTH = MONTHS[0] as string;
-const LAST_MONTH = MONTHS[MONTHS.length - 1] as string;
-
 /**
- * USD per 1 unit of `currency` in a UTC month. Months before the table use its first month,
- * months after it its last (the ETL's documented rule); USD is 1; any other code throws.
+ * USD per 1 unit of `currency` in a UTC month; USD is 1 in any month. A month outside the table or
+ * a currency it does not hold has no rate (undefined): the contract has no nearest-month fallback.
  */
-export function oracleFxRateToUsd(currency: string, year: number, month: number): number {
+export function oracleFxRateToUsd(currency: string, year: number, month: number): number | undefined {
   if (currency === 'USD') return 1;
-  const wanted = `${year}-${String(month).padStart(2, '0')}`;
-  const key = wanted < FIRST_MONTH ? FIRST_MONTH : wanted > LAST_MONTH ? LAST_MONTH : wanted;
-  const rate = USD_PER_UNIT[key]?.[currency as 'GBP'];
-  if (rate === undefined) throw new Error(`oracle has no rate for ${currency} in ${key}`);
-  return Number(rate);
+  const rate = USD_PER_UNIT[`${year}-${String(month).padStart(2, '0')}`]?.[currency as 'GBP'];
+  return rate === undefined ? undefined : Number(rate);
 }

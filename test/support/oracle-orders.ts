@@ -8,8 +8,11 @@ import { oracleFxRateToUsd } from './oracle-fx-rates.js';
  * (never from the Parquet) and converted to USD cents exactly as the contract says.
  */
 
-/** USD per unit of `currency` for a UTC month, six decimals (by default the oracle's own literal table). */
-export type FxRateToUsd = (currency: string, year: number, month: number) => number;
+/**
+ * USD per unit of `currency` for a UTC month, six decimals (by default the oracle's own literal
+ * table); undefined where there is no rate (the ETL quarantines such orders as fx_rate_missing).
+ */
+export type FxRateToUsd = (currency: string, year: number, month: number) => number | undefined;
 
 /** One valid order reduced to what the metrics need. */
 export interface OracleOrder {
@@ -81,7 +84,9 @@ export function toOracleOrders(raw: RawOrder[], fxRateToUsd: FxRateToUsd = oracl
   return raw.map((o) => {
     const month = `${o.order_timestamp.slice(0, 7)}-01`;
     const micro = BigInt(
-      Math.round(fxRateToUsd(o.currency, Number(month.slice(0, 4)), Number(month.slice(5, 7))) * 1e6),
+      Math.round(
+        (fxRateToUsd(o.currency, Number(month.slice(0, 4)), Number(month.slice(5, 7))) ?? Number.NaN) * 1e6,
+      ),
     );
     const usd = (cents: number) => roundDiv(BigInt(cents) * micro, 1_000_000n);
     return {

@@ -1,4 +1,5 @@
 import { OpsError } from '../../contracts/ops-error.js';
+import { describeFormats } from '../etl/etl-summary.js';
 import { formatCount } from '../lib/report.js';
 import type { AwsEtlSummary } from './etl-aws.js';
 
@@ -14,7 +15,7 @@ export function awsEtlReport(summary: AwsEtlSummary) {
     line: `${processed} on ${summary.ranOn}; ${total((r) => r.loaded)} orders loaded, ${total((r) => r.quarantined)} quarantined`,
     sources: ok.map(
       (r) =>
-        `  ${r.sourceKey}: read ${formatCount(r.read)}, loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)} -> ${r.files.length} file(s)`,
+        `  ${r.sourceKey}: read ${formatCount(r.read)} (${describeFormats(r.byFormat)}), loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)} -> ${r.files.length} file(s)`,
     ),
     fields: {
       read: total((r) => r.read),

@@ -1,5 +1,6 @@
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
+import type { EtlResult } from '../../lambda/core/process-source.js';
 import { formatCount } from '../lib/report.js';
 import type { LocalEtlSummary } from './run-local-etl.js';
 
@@ -14,8 +15,20 @@ export function etlTotals(s: LocalEtlSummary) {
     orderRows: sum((r) => r.rows.fact_orders),
     itemRows: sum((r) => r.rows.fact_order_items),
     rawBytes: sum((r) => r.sourceBytes),
+    byFormat: {
+      v2: sum((r) => r.byFormat.v2),
+      original: sum((r) => r.byFormat.original),
+      unrecognised: sum((r) => r.byFormat.unrecognised),
+    },
   };
 }
+
+/** Records per format, the formats seen only: `v2 1,000, original 1,180`. */
+export const describeFormats = (byFormat: EtlResult['byFormat']): string =>
+  Object.entries(byFormat)
+    .filter(([, n]) => n > 0)
+    .map(([format, n]) => `${format} ${formatCount(n)}`)
+    .join(', ') || 'none';
 
 /** One line for `ops pipeline`: `2 file(s) processed, 10 unchanged; 10,123 loaded, 3 quarantined`. */
 export function describeLocalEtl(s: LocalEtlSummary): string {
@@ -35,7 +48,7 @@ export function describeProcessed(s: LocalEtlSummary): string[] {
         : `${k} ${v}`,
     );
     return (
-      `  ${r.sourceKey}: read ${formatCount(r.read)}, loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)}` +
+      `  ${r.sourceKey}: read ${formatCount(r.read)} (${describeFormats(r.byFormat)}), loaded ${formatCount(r.loaded)}, quarantined ${formatCount(r.quarantined)}` +
       `${reasons.length ? ` (${reasons.join(', ')})` : ''} -> ${r.files.length} file(s) in ${(r.durationMs / 1000).toFixed(2)} s`
     );
   });
@@ -46,6 +59,7 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
   const t = etlTotals(s);
   return {
     read: formatCount(t.read),
+    'records per format': describeFormats(t.byFormat),
     loaded: formatCount(t.loaded),
     quarantined: formatCount(t.quarantined),
     'deleted raw files (outputs removed)': s.retired.length ? s.retired.join(', ') : 'none',

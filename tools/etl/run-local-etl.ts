@@ -1,5 +1,7 @@
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { OpsError } from '../../contracts/ops-error.js';
+import { FxReferenceError, loadFxTable } from '../../lambda/core/fx-table.js';
 import {
   ETL_VERSION,
   type EtlPhase,
@@ -63,6 +65,17 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const started = performance.now();
   const store = new LocalObjectStore(options.lake);
   const state = await readEtlState(store.root);
+  // Sources converted with other rates than the lake's effective FX table run again.
+  const fx = await loadFxTable(store).catch((err: unknown) => {
+    if (!(err instanceof FxReferenceError)) throw err;
+    throw new OpsError(
+      'FX_REFERENCE_INVALID',
+      err.message,
+      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`ops etl\` again`,
+      { cause: err },
+    );
+  });
+  const etlVersion = `${ETL_VERSION}+fx:${fx.fingerprint}`;
   const listed = (await store.list(LAKE.rawPrefix)).map((o) => o.key);
   const recorded = Object.fromEntries(
     Object.entries(state.sources).map(([key, s]) => [
@@ -96,7 +109,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   for (const key of plan.candidates) {
     const forced =
       requested?.includes(key) || options.force || plan.rerun.includes(key) || retried.includes(key);
-    if (forced || (await needsRun(store, state, key))) todo.push(key);
+    if (forced || (await needsRun(store, state, key, etlVersion))) todo.push(key);
     else skipped.push(key);
   }
 
@@ -116,6 +129,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
       const result = await processSource(store, key, {
         now,
         ...(options.onPhase ? { onPhase: (phase: EtlPhase) => options.onPhase?.(phase, key) } : {}),
+        fx,
         onProgress: (bytesRead, sourceBytes) =>
           options.onProgress?.({ key, index: i + 1, total: todo.length, bytesRead, sourceBytes }),
       });
@@ -129,7 +143,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
         state.sources[key] = {
           ...stamp,
           sha256,
-          etlVersion: ETL_VERSION,
+          etlVersion,
           processedAt,
           files,
           quarantineKey,
@@ -156,14 +170,19 @@ const sourceOutputs = (s: SourceState): string[] => [
   ...(s.quarantineKey ? [s.quarantineKey] : []),
 ];
 
-/** True unless the file, the ETL version and the recorded outputs are all as last time. */
-async function needsRun(store: LocalObjectStore, state: EtlState, key: string): Promise<boolean> {
+/** True unless the file, the ETL version (with the FX table) and the recorded outputs are all as last time. */
+async function needsRun(
+  store: LocalObjectStore,
+  state: EtlState,
+  key: string,
+  etlVersion: string,
+): Promise<boolean> {
   const last = state.sources[key];
   let outputsPresent = true;
   for (const out of last?.files ?? []) if (!(await store.head(out))) outputsPresent = false;
   const file = store.pathOf(key);
   const now = await fileStamp(file);
-  const decision = runDecision(last, { ...now, etlVersion: ETL_VERSION, outputsPresent });
+  const decision = runDecision(last, { ...now, etlVersion, outputsPresent });
   if (decision !== 'compare-content' || !last) return decision === 'run';
   if ((await sha256File(file)) !== last.sha256) return true;
   state.sources[key] = { ...last, mtimeMs: now.mtimeMs };

@@ -1,5 +1,5 @@
-import { COUNTRIES, COUNTRY_CURRENCY, CURRENCIES } from '../../contracts/raw-order.js';
 import { firstDayOf } from './calendar.js';
+import { COUNTRIES, COUNTRY_CURRENCY, CURRENCIES } from './markets.js';
 import type { Cohort } from './population.js';
 import { cumulative, fmix32, hash32 } from './random.js';
 

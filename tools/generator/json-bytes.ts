@@ -1,6 +1,4 @@
 import {
-  COUNTRIES,
-  CURRENCIES,
   ORDER_STATUSES,
   PAYMENT_METHODS,
   PAYMENT_STATUSES,
@@ -9,6 +7,7 @@ import {
 } from '../../contracts/raw-order.js';
 import type { ByteSink } from './byte-sink.js';
 import { isoDate } from './calendar.js';
+import { COUNTRIES, CURRENCIES } from './markets.js';
 import { MAX_LINES, MAX_PAYMENTS, type OrderDraft } from './order-draft.js';
 import { PRODUCTS } from './product-catalog.js';
 

@@ -1,12 +1,6 @@
-import {
-  CATEGORIES,
-  COUNTRIES,
-  CURRENCIES,
-  ORDER_STATUSES,
-  SALES_CHANNELS,
-  SEGMENTS,
-} from '../../contracts/raw-order.js';
+import { ORDER_STATUSES, SALES_CHANNELS, SEGMENTS } from '../../contracts/raw-order.js';
 import { isoDate, monthOf } from './calendar.js';
+import { CATEGORIES, COUNTRIES, CURRENCIES } from './markets.js';
 import { type DayContext, MAX_LINES, type OrderDraft } from './order-draft.js';
 import { fillPayments } from './payments.js';
 import { categorySpec, PRODUCT_POPULARITY, PRODUCTS } from './product-catalog.js';

@@ -1,6 +1,4 @@
 import {
-  COUNTRIES,
-  CURRENCIES,
   ORDER_STATUSES,
   PAYMENT_METHODS,
   PAYMENT_STATUSES,
@@ -12,6 +10,7 @@ import {
 } from '../../contracts/raw-order.js';
 import { isoDate } from './calendar.js';
 import { type Customer, newCustomer } from './customers.js';
+import { COUNTRIES, CURRENCIES } from './markets.js';
 import { PRODUCTS, type Product } from './product-catalog.js';
 
 /** Most lines and payments one generated order can have. */

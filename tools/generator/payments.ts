@@ -1,4 +1,5 @@
-import { CURRENCIES, ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../contracts/raw-order.js';
+import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../contracts/raw-order.js';
+import { CURRENCIES } from './markets.js';
 import type { OrderDraft } from './order-draft.js';
 import { cumulative, type Rng } from './random.js';
 

@@ -1,4 +1,4 @@
-import { CATEGORIES, CURRENCIES } from '../../contracts/raw-order.js';
+import { CATEGORIES, CURRENCIES } from './markets.js';
 
 type Category = (typeof CATEGORIES)[number];
 type Currency = (typeof CURRENCIES)[number];

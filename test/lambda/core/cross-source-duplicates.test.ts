@@ -40,7 +40,7 @@ describe('processSource across sources', () => {
     const rejects = await quarantined('orders_b');
     expect(rejects.map((r) => r.line_number)).toEqual([1, 3]);
     expect(rejects[0]!.message).toBe(
-      `order_id ${validOrder(2, 2025, 2).order_id} was already loaded from ${A}`,
+      `order_id: ${validOrder(2, 2025, 2).order_id} was already loaded from ${A}`,
     );
     const ids = [validOrder(1), validOrder(2, 2025, 2), validOrder(3)].map((o) => o.order_id).sort();
     expect(await loadedIds()).toEqual(ids);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fxMicroRateToUsd, fxRateToUsd, UnknownCurrencyError } from '../../../lambda/core/fx-rates.js';
+import { fxMicroRateToUsd, fxRateToUsd } from '../../../lambda/core/fx-rates.js';
 import { setInt128, toUsdCents } from '../../../lambda/core/money.js';
 
 describe('toUsdCents', () => {
@@ -38,11 +38,13 @@ describe('setInt128', () => {
 });
 
 describe('fx rates', () => {
-  it('gives USD 1 and 6-decimal monthly rates, clamping months outside the table', () => {
+  it('gives USD 1 and 6-decimal monthly rates, and none outside the table (no nearest month)', () => {
     expect(fxRateToUsd('USD', 2031, 5)).toBe(1);
     expect(fxRateToUsd('GBP', 2025, 1)).toBe(1.2348);
-    expect(fxMicroRateToUsd('INR', 2019, 1)).toBe(fxMicroRateToUsd('INR', 2024, 1));
-    expect(fxMicroRateToUsd('EUR', 2030, 1)).toBe(fxMicroRateToUsd('EUR', 2025, 12));
-    expect(() => fxRateToUsd('JPY', 2025, 1)).toThrow(UnknownCurrencyError);
+    expect(fxMicroRateToUsd('INR', 2024, 1)).toBe(12_030);
+    expect(fxMicroRateToUsd('EUR', 2025, 12)).toBe(1_160_400);
+    expect(fxMicroRateToUsd('INR', 2023, 12)).toBeUndefined();
+    expect(fxMicroRateToUsd('EUR', 2026, 1)).toBeUndefined();
+    expect(fxRateToUsd('JPY', 2025, 1)).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QuarantineReason } from '../../../lambda/core/full-validation.js';
 import { QUARANTINE_REASONS } from '../../../lambda/core/full-validation.js';
+import { ENUMS } from '../../../lambda/core/normalized-order.js';
 import { OrderSink } from '../../../lambda/core/order-sink.js';
 import { anyLine } from '../support/order-mutations.js';
 import { TEST_NOW, validOrder } from '../support/orders.js';
@@ -16,8 +17,11 @@ function sinkWithSpies() {
   const appended: string[] = [];
   const rejected: { line: number; reason: QuarantineReason; message: string; raw: string }[] = [];
   const sink = new OrderSink(
-    { append: (o) => appended.push(o.src.toString('latin1', o.orderIdStart, o.orderIdEnd)) },
-    { add: (line, reason, message, raw) => rejected.push({ line, reason, message, raw }) },
+    {
+      hasRate: (o) => ENUMS.currency[o.currency] !== 'JPY',
+      append: (o) => appended.push(o.src.toString('latin1', o.orderIdStart, o.orderIdEnd)),
+    },
+    { add: (line, { reason, message }, raw) => rejected.push({ line, reason, message, raw }) },
     TEST_NOW,
   );
   return { sink, appended, rejected };

@@ -35,7 +35,7 @@ describe('processSource', () => {
       o(1),
       '{"order_id": "ORD-2025', // 2: invalid_json
       { ...o(3), status: 'lost' } as never, // 3: schema_violation
-      { ...o(4), currency: 'INR' }, // 4: currency_mismatch (o(4) is CA/CAD)
+      { ...o(4), currency: 'JPY' }, // 4: fx_rate_missing (the shipped table has no JPY)
       { ...o(5), order_total: o(5).order_total + 1 }, // 5: money_mismatch
       { ...o(13), payments: [{ ...o(13).payments[0]!, amount: 1 }] }, // 6: payment_mismatch (o(13) is completed)
       { ...o(7), items: [o(7).items[0]!, { ...o(7).items[0]! }] }, // 7: duplicate_line_number
@@ -54,7 +54,7 @@ describe('processSource', () => {
     expect(result.byReason).toEqual({
       invalid_json: 1,
       schema_violation: 1,
-      currency_mismatch: 1,
+      fx_rate_missing: 1,
       money_mismatch: 1,
       payment_mismatch: 1,
       duplicate_line_number: 1,
@@ -66,7 +66,7 @@ describe('processSource', () => {
     expect(q.map((r) => [r.line_number, r.reason])).toEqual([
       [2, 'invalid_json'],
       [3, 'schema_violation'],
-      [4, 'currency_mismatch'],
+      [4, 'fx_rate_missing'],
       [5, 'money_mismatch'],
       [6, 'payment_mismatch'],
       [7, 'duplicate_line_number'],

@@ -1,8 +1,5 @@
 import fc from 'fast-check';
 import {
-  CATEGORIES,
-  COUNTRIES,
-  CURRENCIES,
   ORDER_STATUSES,
   PAYMENT_METHODS,
   PAYMENT_STATUSES,
@@ -10,6 +7,7 @@ import {
   SALES_CHANNELS,
   SEGMENTS,
 } from '../../../contracts/raw-order.js';
+import { originalMonthOrders } from '../../support/original-generator.js';
 import { GOLDEN_ORDER, validOrder } from './orders.js';
 
 /**
@@ -37,23 +35,23 @@ const TIMES = [
   '0001-01-01T00:00:00Z',
 ];
 
+/** Id candidates: the contract's edges (length, printable ASCII, no quote or backslash). */
+const IDS = ['x', 'x'.repeat(64), 'x'.repeat(65), 'a b', '~!#[]', 'a"b', 'a\\b', 'tab\there', 'é', '\u007f'];
+
 /** Candidate values per field path. */
-const FIELDS: [(string | number)[], unknown[]][] = [
-  [
-    ['order_id'],
-    ['ORD-20250114-3F9A2C1B', 'ORD-2025011-3f9a2c1b1', 'ORD-20250114-3f9a2c1g', 'ORD-20250114-00000001'],
-  ],
+export const FIELDS: [(string | number)[], unknown[]][] = [
+  [['order_id'], ['ORD-20250114-3F9A2C1B', 'ord 7', '', ...IDS]],
   [['order_timestamp'], TIMES],
   [['status'], [...ORDER_STATUSES, 'Completed']],
   [['sales_channel'], [...SALES_CHANNELS, 'web']],
-  [['currency'], [...CURRENCIES, 'usd']],
+  [['currency'], ['USD', 'EUR', 'JPY', 'ZWL', 'usd', 'XXX', 'US', 'USDD', 'U$D']],
   [
     ['customer', 'customer_id'],
-    ['CUST-000123', 'CUST-00012345', 'cust-0001234', 'CUST-0000001'],
+    ['CUST-000123', 'CUST-00012345', 'cust-0001234', 'CUST-0000001', ...IDS],
   ],
   [
     ['customer', 'country'],
-    [...COUNTRIES, 'GB'],
+    ['US', 'UK', 'GB', 'ES', 'JP', 'ZW', 'AD', 'us', 'XX', 'EU', 'USA', 'U'],
   ],
   [
     ['customer', 'segment'],
@@ -69,7 +67,7 @@ const FIELDS: [(string | number)[], unknown[]][] = [
   ],
   [
     ['items', 0, 'product_id'],
-    ['PROD-101', 'PROD-01010', 'PROD-9999'],
+    ['PROD-101', 'PROD-01010', 'PROD-9999', 'SKU-8812-BLK', ...IDS],
   ],
   [
     ['items', 0, 'product_name'],
@@ -83,7 +81,23 @@ const FIELDS: [(string | number)[], unknown[]][] = [
   ],
   [
     ['items', 0, 'category'],
-    [...CATEGORIES, 'food'],
+    [
+      'electronics',
+      'food',
+      'Garden & Patio',
+      'garden_patio',
+      'a__b',
+      '_x_',
+      'x1_2',
+      'OFFICE',
+      'Jardín',
+      'a"b',
+      '&&&',
+      '😀',
+      '\u0000',
+      ...lengths(L.category, 'x'),
+      ...lengths(L.category, 'é'),
+    ],
   ],
   [
     ['items', 0, 'quantity'],
@@ -239,3 +253,76 @@ export const anyLine: fc.Arbitrary<string> = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
   fc.string({ unit: 'binary', maxLength: 300 }),
 );
+
+/** Candidate values of the original format's own fields (contracts/raw-order-original.ts). */
+const ORIGINAL_FIELDS: [(string | number)[], unknown[]][] = [
+  [
+    ['payment', 'method'],
+    [...PAYMENT_METHODS, 'cash', 'Paypal'],
+  ],
+  [
+    ['payment', 'amount'],
+    [0, 1e9, 'x', -1],
+  ],
+  [
+    ['payment', 'payment_id'],
+    ['p', '', 'p'.repeat(65)],
+  ],
+  [['payment'], [null, 'card', {}]],
+  [['payments'], [[]]],
+  [['status'], [...ORDER_STATUSES, 'Completed']],
+  [
+    ['items', 0, 'line_number'],
+    [1, 2, 0, 7],
+  ],
+  [['schema_version'], [1, 2, 3, '1']],
+  [['shipping_fee'], [0, 5, -1]],
+  [['tax'], [0, 1.5]],
+];
+
+/** The original generator's orders (reimplemented), the bases of `originalLine`. */
+const ORIGINALS = originalMonthOrders(2025, 1, 200, 7);
+
+/**
+ * One JSON line in the original format (test/support/original-generator.ts): an original order,
+ * bent by up to two mutations of its own fields or the fields it shares with version 2.
+ */
+export const originalLine: fc.Arbitrary<string> = fc
+  .record({
+    base: fc.nat(ORIGINALS.length - 1).map((i) => ORIGINALS[i]),
+    mutations: fc.array(
+      fc.record({
+        own: fc.boolean(),
+        field: fc.nat(),
+        pick: fc.nat(),
+        op: fc.constantFrom('set', 'set', 'set', 'delete'),
+      }),
+      { maxLength: 2 },
+    ),
+  })
+  .map(({ base, mutations }) => {
+    let value: unknown = base;
+    for (const m of mutations) {
+      const table = m.own ? ORIGINAL_FIELDS : FIELDS;
+      const index = m.field % table.length;
+      const candidates = (table[index] as [unknown, unknown[]])[1];
+      const [path] = table[index] as [(string | number)[], unknown];
+      value = applyAt(value, path, m.op === 'delete' ? undefined : candidates[m.pick % candidates.length]);
+    }
+    return JSON.stringify(value);
+  });
+
+/** A copy of `value` with `path` set to `v` (deleted when undefined); unchanged if the path is not there. */
+function applyAt(value: unknown, path: (string | number)[], v: unknown): unknown {
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  let parent: Record<string | number, unknown> = copy;
+  for (const step of path.slice(0, -1)) {
+    const next = parent[step];
+    if (!next || typeof next !== 'object') return copy;
+    parent = next as Record<string | number, unknown>;
+  }
+  const last = path[path.length - 1] as string | number;
+  if (v === undefined) delete parent[last];
+  else parent[last] = v;
+  return copy;
+}
