@@ -20,5 +20,7 @@ export const STACK_OUTPUTS = [
   'catalog_mode',
   'etl_failure_queue_url',
   'analytics_bucket',
+  'refresh_project_name',
+  'alerts_topic_arn',
 ] as const;
 export type StackOutputName = (typeof STACK_OUTPUTS)[number];

@@ -1,20 +1,13 @@
+import {
+  ETL_METRICS,
+  ETL_METRICS_NAMESPACE,
+  ETL_SOURCE_DIMENSION,
+  FORMAT_METRICS,
+} from '../contracts/etl-metrics.js';
 import type { RecordFormat } from '../contracts/raw-order-original.js';
 
-/** CloudWatch namespace of the ETL's metrics; the stack's quarantine alarm reads it. */
-export const ETL_METRICS_NAMESPACE = 'StoreSales/Etl';
-/** Records read per record format (docs/contracts.md): which feeds still send the original format. */
-export const FORMAT_METRICS = {
-  v2: 'RecordsInV2Format',
-  original: 'RecordsInOriginalFormat',
-  unrecognised: 'RecordsInNoFormat',
-} as const satisfies Record<RecordFormat, string>;
-/** The metric names, in records (one raw order = one record). */
-export const ETL_METRICS = [
-  'RecordsRead',
-  'RecordsLoaded',
-  'RecordsQuarantined',
-  ...Object.values(FORMAT_METRICS),
-] as const;
+// Namespace and names live in the contracts: the stack's quarantine alarm reads the same ones.
+export { ETL_METRICS, ETL_METRICS_NAMESPACE, FORMAT_METRICS };
 
 /** One processed source's counts. */
 export interface SourceCounts {
@@ -36,12 +29,12 @@ export function emfFields(source: string, counts: SourceCounts, now: Date): Reco
       CloudWatchMetrics: [
         {
           Namespace: ETL_METRICS_NAMESPACE,
-          Dimensions: [[], ['Source']],
+          Dimensions: [[], [ETL_SOURCE_DIMENSION]],
           Metrics: ETL_METRICS.map((Name) => ({ Name, Unit: 'Count' })),
         },
       ],
     },
-    Source: source,
+    [ETL_SOURCE_DIMENSION]: source,
     RecordsRead: counts.read,
     RecordsLoaded: counts.loaded,
     RecordsQuarantined: counts.quarantined,

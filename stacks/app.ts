@@ -4,6 +4,7 @@ import path from 'node:path';
 import { STAGE_NAMES, STAGES, type Stage } from './config.js';
 import { zipBundle } from './lambda-archive.js';
 import { Naming } from './naming.js';
+import { zipTrackedFiles } from './source-archive.js';
 import { stateBackendFromEnv } from './state-backend.js';
 
 /** Env var that moves every stage to another region at synth time. */
@@ -18,6 +19,8 @@ export interface SynthOptions {
   /** Environment read for region and state backend (process.env in main.ts; fixed in tests). */
   env: NodeJS.ProcessEnv;
   bundle: BundleLambda;
+  /** The git work tree the refresh runner's source is zipped from (default: the current directory). */
+  repoDir?: string;
 }
 
 export interface SynthResult {
@@ -26,17 +29,28 @@ export interface SynthResult {
   /** Bytes of the bundle folder and of its zip (the deployed code). */
   bundleBytes: number;
   zipBytes: number;
+  /** Bytes and file count of the refresh runner's source zip. */
+  runnerSource: { bytes: number; files: number };
 }
 
 /**
- * Bundles and zips the Lambda once, then synthesizes one `StoreSalesStack` per stage into
- * `outdir`; each stack copies the zip into its `assets/`. The bundle and zip are temporary.
+ * Bundles and zips the Lambda and zips the repository's tracked files (the refresh runner's
+ * source) once, then synthesizes one `StoreSalesStack` per stage into `outdir`; each stack copies
+ * both zips into its `assets/`. The bundle and zips are temporary.
  */
-export async function synthesize({ outdir, env, bundle }: SynthOptions): Promise<SynthResult> {
+export async function synthesize({
+  outdir,
+  env,
+  bundle,
+  repoDir = process.cwd(),
+}: SynthOptions): Promise<SynthResult> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'store-sales-lambda-'));
   try {
     const bundleDir = path.join(work, 'bundle');
     const lambdaZip = path.join(work, 'etl-lambda.zip');
+    const runnerSourceZip = path.join(work, 'refresh-source.zip');
+    const zippingSource = zipTrackedFiles(repoDir, runnerSourceZip);
+    zippingSource.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     // esbuild bundles in its own process while this one loads cdktf and the provider classes.
     const bundling = bundle(bundleDir);
     const [{ App }, { StoreSalesStack }] = await Promise.all([
@@ -45,6 +59,7 @@ export async function synthesize({ outdir, env, bundle }: SynthOptions): Promise
     ]);
     const { bytes } = await bundling;
     const zipBytes = await zipBundle(bundleDir, lambdaZip);
+    const runnerSource = await zippingSource;
     const app = new App({ outdir });
     const stacks = {} as Record<Stage, string>;
     for (const stage of STAGE_NAMES) {
@@ -53,12 +68,13 @@ export async function synthesize({ outdir, env, bundle }: SynthOptions): Promise
       new StoreSalesStack(app, name, {
         config,
         lambdaZip,
+        runnerSourceZip,
         backend: stateBackendFromEnv(env, config.region),
       });
       stacks[stage] = path.join(outdir, 'stacks', name, 'cdk.tf.json');
     }
     app.synth();
-    return { stacks, bundleBytes: bytes, zipBytes };
+    return { stacks, bundleBytes: bytes, zipBytes, runnerSource };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -86,12 +86,54 @@ export interface StageConfig {
   failureQueueRetentionDays: number;
   /** Days a scheduled KMS key deletion waits (7-30) so a mistaken destroy can be undone. */
   kmsDeletionWindowDays: number;
+  /** The refresh runner (CodeBuild) that runs `ops refresh --target aws` (see refresh-runner.ts). */
+  refresh: {
+    /**
+     * EventBridge Scheduler expression of the backstop run, in `scheduleTimezone`. Daily by
+     * default: every successful ETL run triggers a refresh anyway, the schedule catches anything
+     * a trigger missed (docs/aws-operations.md).
+     */
+    schedule: string;
+    scheduleTimezone: string;
+    /**
+     * CodeBuild compute type. SMALL (2 vCPU, 3 GB) holds dbt, Node and Chrome; measured local
+     * refresh time is in docs/aws-operations.md.
+     */
+    computeType: 'BUILD_GENERAL1_SMALL' | 'BUILD_GENERAL1_MEDIUM';
+    /** Minutes a build may run before CodeBuild stops it (npm ci + refresh take a few minutes). */
+    buildTimeoutMinutes: number;
+    /**
+     * How long EventBridge keeps retrying to start a build for an ETL-success event (the project
+     * runs one build at a time and refuses the others), and how often, before the event goes to
+     * the trigger dead-letter queue (which alarms).
+     */
+    triggerRetry: { maximumEventAgeSeconds: number; maximumRetryAttempts: number };
+  };
+  /** Who hears about failures (see alarms.ts). */
+  alerts: {
+    /** E-mail addresses subscribed to the alarm topic; none by default (each must confirm). */
+    emails: readonly string[];
+    /**
+     * Quarantined records per hour, over all sources, that count as a spike. The generator's
+     * default month (~5,000 orders) quarantines a handful; a producer breaking the raw contract
+     * quarantines a whole file.
+     */
+    quarantineSpikePerHour: number;
+  };
 }
 
 const GIB = 1024 ** 3;
 
 const shared = {
   region: 'eu-west-1',
+  refresh: {
+    schedule: 'cron(0 5 * * ? *)',
+    scheduleTimezone: 'UTC',
+    computeType: 'BUILD_GENERAL1_SMALL',
+    buildTimeoutMinutes: 60,
+    triggerRetry: { maximumEventAgeSeconds: 24 * 3600, maximumRetryAttempts: 185 },
+  },
+  alerts: { emails: [], quarantineSpikePerHour: 100 },
   partition: 'aws',
   logRetentionDays: 365,
   failureQueueRetentionDays: 14,

@@ -13,10 +13,11 @@ export interface EncryptionKeyProps {
 
 /**
  * One customer-managed KMS key per stage for the lake buckets, Athena results, log groups, the
- * failure queue, Glue's crawler logs and the Lambda environment. One key keeps the bill at
+ * failure queue, Glue's crawler logs, the Lambda environment, the refresh runner, the alert topic
+ * and the trigger dead-letter queue. One key keeps the bill at
  * about 1 USD/month (S3 Bucket Keys cut the request charges); rotation is yearly. The key
- * policy delegates to IAM (account root) and lets CloudWatch Logs use it for this account's log
- * groups only; every other use is granted per role by IAM policies scoped to this key's ARN.
+ * policy delegates to IAM (account root), lets CloudWatch Logs use it for this account's log
+ * groups only, and lets CloudWatch alarms and EventBridge encrypt alert and dead-letter messages; every other use is granted per role by IAM policies scoped to this key's ARN.
  */
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
@@ -46,6 +47,16 @@ export class EncryptionKey extends Construct {
           Condition: {
             ArnLike: { 'kms:EncryptionContext:aws:logs:arn': naming.arn('logs', 'log-group:*') },
           },
+        },
+        {
+          // Alarms publish to the encrypted alert topic, and EventBridge writes undeliverable
+          // refresh triggers to the encrypted dead-letter queue: both services need the data key.
+          // No condition: neither documents a context key it always sends to KMS for these calls.
+          Sid: 'AlarmsAndEventsUseKeyForTopicAndDeadLetters',
+          Effect: 'Allow',
+          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: '*',
         },
       ]),
     });

@@ -44,6 +44,8 @@ export interface EtlFunctionProps {
   lake: DataLake;
   /** Zip of the esbuild output of `lambda/` (index.mjs at its root), copied in as the code asset. */
   codeZip: string;
+  /** Event bus of the on-success destination: each successful run announces new facts there. */
+  successBusArn: string;
 }
 
 /**
@@ -118,6 +120,7 @@ export class EtlFunction extends Construct {
       grants,
       logGroupArn: this.logGroup.arn,
       failureQueueArn: this.failureQueue.arn,
+      successBusArn: props.successBusArn,
     });
     this.role = role;
 
@@ -155,7 +158,11 @@ export class EtlFunction extends Construct {
       functionName: this.fn.functionName,
       maximumRetryAttempts: config.lambda.maxRetryAttempts,
       maximumEventAgeInSeconds: config.lambda.maxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
+      destinationConfig: {
+        onFailure: { destination: this.failureQueue.arn },
+        // Starts the refresh runner (refresh-triggers.ts).
+        onSuccess: { destination: props.successBusArn },
+      },
     });
 
     const permission = new LambdaPermission(this, 's3-invoke', {

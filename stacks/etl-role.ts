@@ -15,13 +15,15 @@ export interface EtlRoleProps {
   grants: BucketGrant[];
   logGroupArn: string;
   failureQueueArn: string;
+  /** Bus the on-success destination puts events on. */
+  successBusArn: string;
 }
 
 /**
  * The ETL Lambda's execution role, and all it may do: the bucket grants (read raw; read the loaded
  * fact_orders ids, write, and
  * list for stale-file clean-up, processed; write quarantine; its per-source ledger), the stage key only through S3 and SQS, its own log group, its
- * failure queue, and X-Ray traces. Nothing else: no managed policies, no wildcard actions.
+ * failure queue, its success events on the bus, and X-Ray traces. Nothing else: no managed policies, no wildcard actions.
  */
 export class EtlRole extends Construct {
   readonly role: IamRole;
@@ -62,6 +64,12 @@ export class EtlRole extends Construct {
           Effect: 'Allow',
           Action: 'sqs:SendMessage',
           Resource: props.failureQueueArn,
+        },
+        {
+          Sid: 'AnnounceSuccess',
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: props.successBusArn,
         },
         {
           // X-Ray has no resource-level permissions: "*" is the narrowest resource there is.

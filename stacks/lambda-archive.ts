@@ -18,12 +18,19 @@ const UNIX = 3;
 export async function zipBundle(bundleDir: string, zipFile: string): Promise<number> {
   const names = (await readdir(bundleDir, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile())
-    .map((e) => path.relative(bundleDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
+    .map((e) => path.relative(bundleDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  return zipFiles(bundleDir, names, zipFile);
+}
+
+/**
+ * Zips the files `names` (paths relative to `root`, `/`-separated) into `zipFile`, sorted, with
+ * a fixed mtime and mode: the same bytes give the same archive. Returns its size in bytes.
+ */
+export async function zipFiles(root: string, names: readonly string[], zipFile: string): Promise<number> {
   const files: AsyncZippable = {};
-  for (const name of names) {
+  for (const name of [...names].sort()) {
     files[name] = [
-      new Uint8Array(await readFile(path.join(bundleDir, name))),
+      new Uint8Array(await readFile(path.join(root, name))),
       { mtime: FIXED_MTIME, os: UNIX, attrs: (UNIX_FILE_MODE << 16) >>> 0 },
     ];
   }

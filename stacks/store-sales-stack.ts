@@ -3,6 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StackOutputName } from '../contracts/stack-outputs.js';
+import { Alarms } from './alarms.js';
 import { Catalog } from './catalog.js';
 import { PROJECT, type StageConfig } from './config.js';
 import { ATHENA_RESULTS_PREFIX, DataLake, DBT_DATA_PREFIX } from './data-lake.js';
@@ -11,18 +12,29 @@ import { EtlFunction } from './etl-function.js';
 import { Naming } from './naming.js';
 import { AWS_PROVIDER_VERSION } from './provider-version.js';
 import { Query } from './query.js';
+import { RefreshRunner } from './refresh-runner.js';
+import { defaultBusArn, RefreshTriggers } from './refresh-triggers.js';
 import { type StateBackend, stateKey } from './state-backend.js';
 
 export interface StoreSalesStackProps {
   config: StageConfig;
   /** The zipped Lambda bundle (see `lambda-archive.ts`). */
   lambdaZip: string;
+  /** The zipped tracked files of the repository, the refresh runner's source (`source-archive.ts`). */
+  runnerSourceZip: string;
   backend: StateBackend;
 }
 
-/** One stage of the platform: lake, ETL, catalog and query engine, in one Terraform state. */
+/**
+ * One stage of the platform, in one Terraform state: lake, ETL, catalog and query engine, the
+ * refresh runner and its triggers, and the alarms.
+ */
 export class StoreSalesStack extends TerraformStack {
-  constructor(scope: Construct, id: string, { config, lambdaZip, backend }: StoreSalesStackProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { config, lambdaZip, runnerSourceZip, backend }: StoreSalesStackProps,
+  ) {
     super(scope, id);
     applyStateBackend(this, id, backend);
     new AwsProvider(this, 'aws', {
@@ -37,9 +49,41 @@ export class StoreSalesStack extends TerraformStack {
 
     const kmsKeyArn = new EncryptionKey(this, 'encryption', common).key.arn;
     const lake = new DataLake(this, 'lake', { ...common, kmsKeyArn });
-    const etl = new EtlFunction(this, 'etl', { ...common, kmsKeyArn, lake, codeZip: lambdaZip });
+    const etl = new EtlFunction(this, 'etl', {
+      ...common,
+      kmsKeyArn,
+      lake,
+      codeZip: lambdaZip,
+      successBusArn: defaultBusArn(naming),
+    });
     const catalog = new Catalog(this, 'catalog', { ...common, kmsKeyArn, processed: lake.processed });
     const query = new Query(this, 'query', { ...common, kmsKeyArn, results: lake.athenaResults });
+    const runner = new RefreshRunner(this, 'refresh', {
+      ...common,
+      kmsKeyArn,
+      processed: lake.processed,
+      athenaResults: lake.athenaResults,
+      analytics: lake.analytics,
+      databaseName: catalog.database.name,
+      workgroupName: query.workgroup.name,
+      dbtWorkgroupName: query.dbtWorkgroup.name,
+      ...(catalog.crawler ? { crawlerName: catalog.crawler.name } : {}),
+      sourceZip: runnerSourceZip,
+    });
+    const triggers = new RefreshTriggers(this, 'refresh-triggers', {
+      ...common,
+      kmsKeyArn,
+      project: runner.project,
+      etlFunctionArn: etl.fn.arn,
+    });
+    const alarms = new Alarms(this, 'alarms', {
+      ...common,
+      kmsKeyArn,
+      etlFunctionName: etl.fn.functionName,
+      etlFailureQueueName: etl.failureQueue.name,
+      refreshProjectName: runner.project.name,
+      triggerDeadLetterQueueName: triggers.deadLetters.name,
+    });
 
     const outputs: Record<StackOutputName, { value: string; description: string }> = {
       region: { value: config.region, description: 'AWS region of the stack' },
@@ -81,6 +125,11 @@ export class StoreSalesStack extends TerraformStack {
         value: lake.analytics.bucket,
         description: 'published results: analytics_outputs/*.csv, reports/latest/ and reports/<run>/',
       },
+      refresh_project_name: {
+        value: runner.project.name,
+        description: 'the refresh runner (CodeBuild): aws codebuild start-build --project-name <this>',
+      },
+      alerts_topic_arn: { value: alarms.topic.arn, description: 'SNS topic of the alarms: subscribe here' },
     };
     for (const [name, { value, description }] of Object.entries(outputs)) {
       new TerraformOutput(this, name, { value, description });

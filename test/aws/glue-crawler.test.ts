@@ -180,4 +180,29 @@ describe('Glue crawler lifecycle (moto)', () => {
       ['fact_order_items', true],
     ]);
   });
+  it("projection mode from the refresh runner's environment: an empty STORE_SALES_GLUE_CRAWLER, no outputs file", async () => {
+    const config = await resolveAwsConfig({
+      flags: { 'endpoint-url': bed.proxy.url },
+      env: { AWS_REGION: REGION, STORE_SALES_GLUE_DATABASE: PROJECTED_DB, STORE_SALES_GLUE_CRAWLER: '' },
+      outputsFile: undefined,
+    });
+    const clients = new AwsClients(config);
+    const before = bed.proxy.callsTo('AWSGlue.GetCrawler').length;
+    const result = await crawlAws(config, clients, { timeoutMs: 1000 });
+    clients.destroy();
+
+    expect(result.crawl).toBeUndefined();
+    expect(bed.proxy.callsTo('AWSGlue.GetCrawler')).toHaveLength(before);
+    expect(result.catalog.tables.map((t) => t.projected)).toEqual([true, true]);
+  });
+
+  it('an empty --crawler flag is not a value: the crawler still comes from the environment', async () => {
+    const config = await resolveAwsConfig({
+      flags: { crawler: '' },
+      env: { STORE_SALES_GLUE_CRAWLER: 'c1' },
+    });
+    expect(config.get('crawler')).toBe('c1');
+    const unset = await resolveAwsConfig({ flags: {}, env: { STORE_SALES_RAW_BUCKET: '' } });
+    expect(unset.get('rawBucket')).toBeUndefined();
+  });
 });

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '../../stacks/config.js';
 import {
   ACCOUNT_ID,
+  asList,
   bucketNamed,
   onlyResource,
   ref,
+  resourcesOf,
   type Synthesized,
   statementsOf,
   synthStacks,
@@ -21,6 +23,12 @@ afterAll(() => synth?.cleanup());
 describe.each(['dev', 'prod'] as const)('ETL function (%s)', (stage) => {
   const stack = () => synth.stacks[stage];
   const fn = () => onlyResource(stack(), 'aws_lambda_function');
+  /** The ETL construct's one resource of a type (the runner and triggers have log groups and queues too). */
+  const etlResource = (type: string) => {
+    const own = resourcesOf(stack(), type).filter(([name]) => name.startsWith('etl_'));
+    expect(own, type).toHaveLength(1);
+    return own[0] as [string, Record<string, unknown>];
+  };
   const config = STAGES[stage];
 
   it('runs on Node.js 22 or newer, on arm64, sized from the stage config', () => {
@@ -57,7 +65,7 @@ describe.each(['dev', 'prod'] as const)('ETL function (%s)', (stage) => {
   });
 
   it('logs as JSON to its own KMS-encrypted log group with a retention', () => {
-    const [logName, logGroup] = onlyResource(stack(), 'aws_cloudwatch_log_group');
+    const [logName, logGroup] = etlResource('aws_cloudwatch_log_group');
     const [keyName] = onlyResource(stack(), 'aws_kms_key');
     expect(logGroup).toMatchObject({
       name: `/aws/lambda/store-sales-${stage}-etl`,
@@ -72,7 +80,7 @@ describe.each(['dev', 'prod'] as const)('ETL function (%s)', (stage) => {
 
   it('sends events that still fail after retries to an encrypted SQS on-failure destination', () => {
     const [, invokeConfig] = onlyResource(stack(), 'aws_lambda_function_event_invoke_config');
-    const [queueName, queue] = onlyResource(stack(), 'aws_sqs_queue');
+    const [queueName, queue] = etlResource('aws_sqs_queue');
     expect(invokeConfig).toMatchObject({
       maximum_retry_attempts: config.lambda.maxRetryAttempts,
       destination_config: { on_failure: { destination: ref('aws_sqs_queue', queueName, 'arn') } },
@@ -80,6 +88,18 @@ describe.each(['dev', 'prod'] as const)('ETL function (%s)', (stage) => {
     expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
     const send = statementsOf(etlPolicy()).find((s) => s.Action === 'sqs:SendMessage');
     expect(send?.Resource).toBe(ref('aws_sqs_queue', queueName, 'arn'));
+  });
+
+  it('announces each successful run on the default event bus (the refresh trigger), and may put events only there', () => {
+    const [, invokeConfig] = onlyResource(stack(), 'aws_lambda_function_event_invoke_config');
+    const bus = `arn:aws:events:${config.region}:${ACCOUNT_ID}:event-bus/default`;
+    expect(invokeConfig).toMatchObject({ destination_config: { on_success: { destination: bus } } });
+    const put = statementsOf(etlPolicy()).filter((s) =>
+      asList(s.Action).some((a) => a.startsWith('events:')),
+    );
+    expect(put).toEqual([
+      { Sid: 'AnnounceSuccess', Effect: 'Allow', Action: 'events:PutEvents', Resource: bus },
+    ]);
   });
 
   it('is triggered by ObjectCreated and ObjectRemoved on raw/store_sales/*.{json,jsonl,ndjson} of the raw bucket only', () => {

@@ -34,6 +34,7 @@ const ETL: Grants = {
   UseDataKeyThroughS3AndSqs: ['kms:Decrypt', 'kms:GenerateDataKey'],
   WriteOwnLogs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
   SendFailedEvents: ['sqs:SendMessage'],
+  AnnounceSuccess: ['events:PutEvents'],
   PublishTraces: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
 };
 
@@ -64,6 +65,45 @@ const CRAWLER: Grants = {
   ],
 };
 
+const RUNNER_ATHENA = [
+  'athena:GetQueryExecution',
+  'athena:GetQueryResults',
+  'athena:GetWorkGroup',
+  'athena:StartQueryExecution',
+  'athena:StopQueryExecution',
+];
+
+/** The refresh runner (prod: no crawler, so no RunCrawler). */
+const RUNNER: Grants = {
+  ReadSource: ['s3:GetObject', 's3:GetObjectVersion'],
+  LocateBuckets: ['s3:GetBucketAcl', 's3:GetBucketLocation'],
+  WriteOwnLogs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  QueryWorkgroups: RUNNER_ATHENA,
+  ReadCatalog: [
+    'glue:BatchGetPartition',
+    'glue:GetDatabase',
+    'glue:GetPartition',
+    'glue:GetPartitions',
+    'glue:GetTable',
+    'glue:GetTables',
+  ],
+  MaintainViewsAndModels: [
+    'glue:BatchDeleteTable',
+    'glue:CreateTable',
+    'glue:DeleteTable',
+    'glue:UpdateTable',
+  ],
+  ReadFactsAndModels: ['s3:GetObject'],
+  ListFactsAndModels: ['s3:ListBucket'],
+  WriteModels: WRITE_OBJECTS,
+  ReadWriteQueryResults: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+  ListQueryResults: ['s3:ListBucket'],
+  PublishResults: ['s3:PutObject'],
+  UseDataKeyThroughS3: ['kms:Decrypt', 'kms:GenerateDataKey'],
+};
+const RUNNER_WITH_CRAWLER: Grants = { ...RUNNER, RunCrawler: ['glue:GetCrawler', 'glue:StartCrawler'] };
+const START_BUILD: Grants = { StartRefreshBuild: ['codebuild:StartBuild'] };
+
 const KEY: Grants = {
   AccountAdministersKeyThroughIam: ['kms:*'],
   CloudWatchLogsEncryptsThisAccountsLogGroups: [
@@ -73,6 +113,7 @@ const KEY: Grants = {
     'kms:GenerateDataKey*',
     'kms:ReEncrypt*',
   ],
+  AlarmsAndEventsUseKeyForTopicAndDeadLetters: ['kms:Decrypt', 'kms:GenerateDataKey*'],
 };
 
 const ACCESS_LOGS: Grants = {
@@ -93,6 +134,17 @@ const BUCKETS = {
   'bucket lake_raw': TLS_ONLY,
 };
 
+/** The roles and policies of the refresh runner and its two triggers, per stage. */
+const refresh = (stage: 'dev' | 'prod', runner: Grants): Record<string, Grants> => ({
+  [`role store-sales-${stage}-refresh`]: ASSUME,
+  [`role store-sales-${stage}-refresh-schedule`]: ASSUME,
+  [`role store-sales-${stage}-refresh-trigger`]: ASSUME,
+  'role policy refresh-least-privilege': runner,
+  'role policy refresh-schedule-start-build': START_BUILD,
+  'role policy refresh-trigger-start-build': START_BUILD,
+  'queue policy refresh-triggers_dead-letters-policy': { RuleSendsUndeliveredEvents: ['sqs:SendMessage'] },
+});
+
 const EXPECTED: Record<'dev' | 'prod', Record<string, Grants>> = {
   dev: {
     'role store-sales-dev-etl': ASSUME,
@@ -101,12 +153,14 @@ const EXPECTED: Record<'dev' | 'prod', Record<string, Grants>> = {
     'role policy crawler-least-privilege': CRAWLER,
     'key policy encryption_key': KEY,
     ...BUCKETS,
+    ...refresh('dev', RUNNER_WITH_CRAWLER),
   },
   prod: {
     'role store-sales-prod-etl': ASSUME,
     'role policy etl-least-privilege': ETL,
     'key policy encryption_key': KEY,
     ...BUCKETS,
+    ...refresh('prod', RUNNER),
   },
 };
 
@@ -126,6 +180,7 @@ function grantsOf(stack: TfJson): Record<string, Grants> {
   for (const [, r] of resourcesOf(stack, 'aws_iam_role_policy')) add(`role policy ${r.name}`, r.policy);
   for (const [id, r] of resourcesOf(stack, 'aws_kms_key')) add(`key policy ${bare(id)}`, r.policy);
   for (const [id, r] of resourcesOf(stack, 'aws_s3_bucket_policy')) add(`bucket ${bare(id)}`, r.policy);
+  for (const [id, r] of resourcesOf(stack, 'aws_sqs_queue_policy')) add(`queue policy ${bare(id)}`, r.policy);
   return out;
 }
 

@@ -112,7 +112,7 @@ export async function resolveAwsConfig(input: AwsConfigInput): Promise<AwsConfig
     const env = input.env[s.env];
     const output = outputs?.values[s.output];
     if (flag) values[name] = { value: flag, origin: `--${s.flag}` };
-    else if (env) values[name] = { value: env, origin: `$${s.env}` };
+    else if (env || (env === '' && s.emptyIsValue)) values[name] = { value: env, origin: `$${s.env}` };
     else if (output !== undefined) values[name] = { value: output, origin: `output ${s.output}` };
   }
   const endpoint = input.flags['endpoint-url'] || input.env.AWS_ENDPOINT_URL || undefined;

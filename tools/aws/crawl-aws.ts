@@ -14,8 +14,8 @@ export interface AwsCrawlResult {
 }
 
 /**
- * `ops crawl --target aws`: runs the stack's Glue crawler (an empty `glue_crawler_name` output
- * means the stage projects partitions, so nothing is crawled), then reports the fact tables and
+ * `ops crawl --target aws`: runs the stack's Glue crawler (an empty `glue_crawler_name` output,
+ * or an empty STORE_SALES_GLUE_CRAWLER, means the stage projects partitions, so nothing is crawled), then reports the fact tables and
  * their partitions from the Glue catalog. Failures become OpsErrors saying what to do.
  */
 export async function crawlAws(
@@ -24,7 +24,8 @@ export async function crawlAws(
   options: CrawlOptions,
 ): Promise<AwsCrawlResult> {
   const database = config.require('database');
-  const projection = config.get('crawler') === '' && config.origin('crawler')?.startsWith('output');
+  // Empty from the stack output or the runner's environment (not a flag): partitions are projected.
+  const projection = config.get('crawler') === '' && !config.origin('crawler')?.startsWith('--');
   let crawl: CrawlRun | undefined;
   if (!projection) {
     const name = config.require('crawler');

@@ -7,6 +7,11 @@ export interface SettingSource {
   output: StackOutputName;
   /** What it is, for messages. */
   label: string;
+  /**
+   * An empty environment variable is a value, not "unset": the refresh runner sets
+   * `STORE_SALES_GLUE_CRAWLER=''` in projection mode, as the stack output does.
+   */
+  emptyIsValue?: boolean;
 }
 
 /**
@@ -57,6 +62,7 @@ export const AWS_SETTINGS = {
     env: 'STORE_SALES_GLUE_CRAWLER',
     output: 'glue_crawler_name',
     label: 'Glue crawler',
+    emptyIsValue: true,
   },
   etlFunction: {
     flag: 'function',

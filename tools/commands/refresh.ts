@@ -62,10 +62,42 @@ export const refreshRunId = (at: Date): string =>
     .replace(/[:-]|\.\d+/g, '')
     .slice(0, 15) + 'Z';
 
-/** What a refresh did: each step's line, in order. */
+/** What a refresh did: each step's line, in order (of its last round). */
 export interface RefreshResult {
   runId: string;
   steps: { step: RefreshStep; line: string; seconds: number }[];
+  /** How many times the steps ran: more than one when facts were written during a round. */
+  rounds: number;
+  /** Facts written after the last round started (only when the round limit was reached). */
+  newerFactsAt?: Date;
+}
+
+/**
+ * Rounds one refresh may run. A round that started before the newest fact file was written may
+ * have missed it (the ETL wrote during crawl or transform), so the refresh runs again; the limit
+ * stops a refresh from chasing a steady stream of uploads (the next trigger picks those up).
+ */
+export const MAX_REFRESH_ROUNDS = 3;
+
+/**
+ * Runs `round` until no facts were written after the round started, at most `maxRounds` times.
+ * `factsWrittenAt` is undefined for targets that cannot tell: one round.
+ */
+export async function refreshUntilSettled<T>(
+  round: (startedAt: Date) => Promise<T>,
+  factsWrittenAt: (() => Promise<Date | undefined>) | undefined,
+  { maxRounds = MAX_REFRESH_ROUNDS, clock = () => new Date() } = {},
+): Promise<{ result: T; rounds: number; newerFactsAt?: Date }> {
+  for (let rounds = 1; ; rounds++) {
+    const startedAt = clock();
+    const result = await round(startedAt);
+    const written = await factsWrittenAt?.();
+    if (!written || written < startedAt) return { result, rounds };
+    if (rounds >= maxRounds) return { result, rounds, newerFactsAt: written };
+    progress(
+      `refresh: facts written at ${written.toISOString()}, after this round started: refreshing again`,
+    );
+  }
 }
 
 /**
@@ -73,10 +105,29 @@ export interface RefreshResult {
  * and publishing them only once all steps have succeeded: a failure leaves the previous published
  * results in place. Every step is idempotent, so re-running after a failure (or twice) is safe.
  * The staging folder is removed in every case. A failing step's OpsError is rethrown with the step named.
+ * If the ETL wrote facts after a round started (a trigger that came during the build), the round
+ * runs again, so the data that trigger announced is published (`refreshUntilSettled`).
  */
 export async function runRefresh(opts: LakeOptions, now = new Date()): Promise<RefreshResult> {
   const target = targetFor(opts.target);
-  const runId = refreshRunId(now);
+  let first = true;
+  const { result, rounds, newerFactsAt } = await refreshUntilSettled(
+    (startedAt) => {
+      const runId = refreshRunId(first ? now : startedAt);
+      first = false;
+      return refreshRound(target, opts, runId);
+    },
+    target.factsWrittenAt ? () => target.factsWrittenAt!(opts) : undefined,
+  );
+  return { ...result, rounds, ...(newerFactsAt ? { newerFactsAt } : {}) };
+}
+
+/** One pass over every step, staged under `runId` and published at the end. */
+async function refreshRound(
+  target: Target,
+  opts: LakeOptions,
+  runId: string,
+): Promise<Pick<RefreshResult, 'runId' | 'steps'>> {
   const staged = stagingFor(opts.lake, runId);
   const steps: RefreshResult['steps'] = [];
   try {
@@ -111,9 +162,13 @@ export const refreshCommand: CommandModule<object, LakeOptions> = {
   handler: async (opts) => {
     const start = performance.now();
     const r = await runRefresh(opts);
-    printSummary(
-      `refresh ${r.runId} done in ${elapsed(start)}`,
-      Object.fromEntries(r.steps.map((s) => [s.step, `${s.line} (${s.seconds.toFixed(1)} s)`])),
+    const fields: Record<string, string> = Object.fromEntries(
+      r.steps.map((s) => [s.step, `${s.line} (${s.seconds.toFixed(1)} s)`]),
     );
+    if (r.rounds > 1) fields.rounds = `${r.rounds}: facts were written while a round ran`;
+    if (r.newerFactsAt) {
+      fields.note = `facts written at ${r.newerFactsAt.toISOString()} are newer still; the next trigger publishes them`;
+    }
+    printSummary(`refresh ${r.runId} done in ${elapsed(start)}`, fields);
   },
 };

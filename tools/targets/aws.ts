@@ -5,6 +5,7 @@ import { crawlAws } from '../aws/crawl-aws.js';
 import { ATHENA_ENV, athenaDbtEnv, fillEnv } from '../aws/dbt-env.js';
 import { runAwsEtl } from '../aws/etl-aws.js';
 import { awsEtlReport } from '../aws/etl-report.js';
+import { latestFactWrite } from '../aws/facts-written.js';
 import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
 import { presignGetUrl } from '../aws/presign.js';
 import { LATEST_DASHBOARD_KEY, publishToS3 } from '../aws/publish.js';
@@ -142,6 +143,10 @@ export const awsTarget: Target = {
       line: `${at(keys.csvPrefix)}, ${at(keys.latestPrefix)} and ${at(keys.datedPrefix)}`,
     };
   },
+  factsWrittenAt: (args) =>
+    withAwsSession(aws(args), ({ config, clients }) =>
+      latestFactWrite(clients.s3, config.require('processedBucket')),
+    ),
   dashboardLink: (args, seconds) =>
     withAwsSession(aws(args), async ({ config, clients }) =>
       presignGetUrl({

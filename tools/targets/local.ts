@@ -10,6 +10,8 @@ import { runLocalEtl } from '../etl/run-local-etl.js';
 import { swapIntoPlace } from '../exports/publish-local.js';
 import { publishedInLake } from '../exports/published.js';
 import { generateDataset } from '../generator/index.js';
+import { lakePath } from '../lib/lake-path.js';
+import { newestMtime } from '../lib/newest-mtime.js';
 import { formatCount } from '../lib/report.js';
 import type { Target } from './target.js';
 
@@ -99,4 +101,5 @@ export const localTarget: Target = {
   },
   dashboardLink: async (args) =>
     pathToFileURL(path.join(publishedInLake(args.lake).dashboardDir, 'index.html')).href,
+  factsWrittenAt: (args) => newestMtime(lakePath(args.lake, LAKE.processedPrefix)),
 };

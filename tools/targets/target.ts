@@ -44,6 +44,12 @@ export interface Target {
   publish(args: TargetArgs, staged: Published, runId: string): Promise<StepReport>;
   /** A link to the latest published dashboard page, valid for `seconds` where the target signs links. */
   dashboardLink(args: TargetArgs, seconds: number): Promise<string>;
+  /**
+   * When the newest fact file (ETL output) was written, or undefined when there is none. A refresh
+   * that started before that time may have missed those facts, so it runs again (refresh.ts).
+   * Targets without it are refreshed once.
+   */
+  factsWrittenAt?(args: TargetArgs): Promise<Date | undefined>;
 }
 
 /** The steps of `ops pipeline`, each the `ops` command of the same name. */

@@ -1,0 +1,159 @@
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
+import { Construct } from 'constructs';
+import { type ETL_METRICS, ETL_METRICS_NAMESPACE } from '../contracts/etl-metrics.js';
+import type { StageConfig } from './config.js';
+import type { Naming } from './naming.js';
+
+export interface AlarmsProps {
+  config: StageConfig;
+  naming: Naming;
+  kmsKeyArn: string;
+  etlFunctionName: string;
+  etlFailureQueueName: string;
+  refreshProjectName: string;
+  triggerDeadLetterQueueName: string;
+}
+
+/** One alarm: a metric over a period, compared with a threshold; `description` says what to do. */
+interface AlarmSpec {
+  id: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  statistic: 'Sum' | 'Maximum';
+  periodSeconds: number;
+  /** The alarm fires when the statistic is above this. */
+  threshold: number;
+  description: string;
+}
+
+/**
+ * The stage's alerts: an SNS topic encrypted with the stage key (the key policy lets CloudWatch
+ * use it, see encryption-key.ts), e-mail subscriptions from `config.alerts.emails` (none by
+ * default), and one alarm per way the platform can fail unseen, each with the topic as its
+ * action and a description that says what to do. No data means nothing happened: not breaching.
+ */
+export class Alarms extends Construct {
+  readonly topic: SnsTopic;
+  readonly alarms: CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const { config, naming, kmsKeyArn } = props;
+    this.topic = new SnsTopic(this, 'topic', {
+      name: naming.name('alerts'),
+      displayName: `store-sales ${config.stage} alerts`,
+      kmsMasterKeyId: kmsKeyArn,
+    });
+    config.alerts.emails.forEach((email, i) => {
+      new SnsTopicSubscription(this, `email-${i}`, {
+        topicArn: this.topic.arn,
+        protocol: 'email',
+        endpoint: email,
+      });
+    });
+
+    const runner = `npm run ops -- refresh --target aws`;
+    const specs: AlarmSpec[] = [
+      {
+        id: 'etl-errors',
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        dimensions: { FunctionName: props.etlFunctionName },
+        statistic: 'Sum',
+        periodSeconds: 300,
+        threshold: 0,
+        description:
+          `The ETL Lambda ${props.etlFunctionName} failed. Read its log group /aws/lambda/${props.etlFunctionName} ` +
+          '(the error names the raw file); fix or delete the file, then `npm run ops -- etl --target aws --file NAME`.',
+      },
+      {
+        id: 'etl-throttles',
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
+        dimensions: { FunctionName: props.etlFunctionName },
+        statistic: 'Sum',
+        periodSeconds: 300,
+        threshold: 0,
+        description:
+          `The ETL Lambda ${props.etlFunctionName} was throttled (account concurrency used up). Lambda retries for ` +
+          'up to 6 hours. Compare `aws lambda get-account-settings` (ConcurrentExecutions) with what other functions ' +
+          'use; raise the quota or stagger uploads. Events that run out of retries raise the failure-queue alarm.',
+      },
+      {
+        id: 'etl-failure-queue',
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: props.etlFailureQueueName },
+        statistic: 'Maximum',
+        periodSeconds: 300,
+        threshold: 0,
+        description:
+          `A raw file could not be processed after all retries: its event is in the queue ${props.etlFailureQueueName}. ` +
+          'Read the message (error and S3 key), fix the cause, run `npm run ops -- etl --target aws --file NAME`, ' +
+          'then delete the message.',
+      },
+      {
+        id: 'refresh-failed',
+        namespace: 'AWS/CodeBuild',
+        metricName: 'FailedBuilds',
+        dimensions: { ProjectName: props.refreshProjectName },
+        statistic: 'Sum',
+        periodSeconds: 300,
+        threshold: 0,
+        description:
+          `The refresh build ${props.refreshProjectName} failed; the previous published results stay in place. ` +
+          `Read the build log (/aws/codebuild/${props.refreshProjectName}: the step and error code are in the last lines), ` +
+          `fix the cause, then start it again: aws codebuild start-build --project-name ${props.refreshProjectName} ` +
+          `(or run \`${runner}\` locally).`,
+      },
+      {
+        id: 'quarantine-spike',
+        namespace: ETL_METRICS_NAMESPACE,
+        metricName: 'RecordsQuarantined' satisfies (typeof ETL_METRICS)[number],
+        dimensions: {},
+        statistic: 'Sum',
+        periodSeconds: 3600,
+        threshold: config.alerts.quarantineSpikePerHour,
+        description:
+          `More than ${config.alerts.quarantineSpikePerHour} records were quarantined in an hour. The metric's Source ` +
+          'dimension names the file; its quarantine/store_sales/<source>.jsonl gives each reason. Usually the producer ' +
+          'broke the raw contract: fix the export, re-upload the file (`npm run ops -- upload --target aws`).',
+      },
+      {
+        id: 'refresh-trigger-dead-letters',
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: props.triggerDeadLetterQueueName },
+        statistic: 'Maximum',
+        periodSeconds: 300,
+        threshold: 0,
+        description:
+          `An ETL success could not start the refresh build for a day (queue ${props.triggerDeadLetterQueueName}). ` +
+          `Start it by hand: aws codebuild start-build --project-name ${props.refreshProjectName}; ` +
+          'check the trigger role and the build history, then purge the queue.',
+      },
+    ];
+
+    this.alarms = specs.map(
+      (s) =>
+        new CloudwatchMetricAlarm(this, s.id, {
+          alarmName: naming.name(s.id),
+          alarmDescription: s.description,
+          namespace: s.namespace,
+          metricName: s.metricName,
+          // The ETL's totals have no dimension: leave the argument out rather than send `{}`.
+          ...(Object.keys(s.dimensions).length ? { dimensions: s.dimensions } : {}),
+          statistic: s.statistic,
+          period: s.periodSeconds,
+          evaluationPeriods: 1,
+          threshold: s.threshold,
+          comparisonOperator: 'GreaterThanThreshold',
+          treatMissingData: 'notBreaching',
+          alarmActions: [this.topic.arn],
+        }),
+    );
+  }
+}
