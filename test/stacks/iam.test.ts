@@ -68,6 +68,8 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     expect(s3.map((s) => [asList(s.Action).sort(), s.Resource, s.Condition])).toEqual([
       [['s3:GetObject'], `${arn('raw')}/raw/store_sales/*`, undefined],
       [['s3:ListBucket'], arn('raw'), { StringLike: { 's3:prefix': ['raw/store_sales/*'] } }],
+      [['s3:GetObject'], `${arn('raw')}/reference/*`, undefined],
+      [['s3:ListBucket'], arn('raw'), { StringLike: { 's3:prefix': ['reference/*'] } }],
       [write, `${arn('processed')}/processed/store_sales/*`, undefined],
       [['s3:ListBucket'], arn('processed'), { StringLike: { 's3:prefix': ['processed/store_sales/*'] } }],
       [['s3:GetObject'], `${arn('processed')}/processed/store_sales/fact_orders/*`, undefined],
