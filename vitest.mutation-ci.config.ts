@@ -1,14 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// The unit tests of the CI mutation sample (stryker.ci.config.mjs): fast, in-process, one per module.
+// The tests of a CI mutation run (`npm run mutation:ci`, tools/scripts/mutation.ts): the ones that
+// import the mutated files, passed in MUTATION_TESTS; else the unit tests of the fixed sample.
+const chosen = process.env.MUTATION_TESTS?.split(',').filter(Boolean);
+
 export default defineConfig({
   test: {
-    include: [
-      'test/lambda/core/money.test.ts',
-      'test/lambda/core/fx-rates.test.ts',
-      'test/lambda/core/id-matcher.test.ts',
-    ],
-    testTimeout: 60_000,
+    include: chosen?.length
+      ? chosen
+      : ['test/lambda/core/money.test.ts', 'test/lambda/core/fx-rates.test.ts'],
+    // Stryker's sandbox has no Python venv: link it for the tests that read Parquet with pyarrow
+    globalSetup: ['test/support/mutation-sandbox.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 1,
   },

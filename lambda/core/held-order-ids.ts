@@ -52,6 +52,22 @@ export class HeldOrderIds {
 }
 
 /**
+ * Calls `each` with every order_id of a `fact_orders` Parquet file, as a byte range of a UTF-8
+ * buffer (no string per id): `ops etl`'s parallel run uses it to compare sources' ids.
+ */
+export async function forEachOrderId(
+  bytes: Uint8Array,
+  each: (buf: Uint8Array, start: number, end: number) => void,
+): Promise<void> {
+  const column = (await readIdColumns(bytes)).getChild('order_id');
+  for (const data of column?.data ?? []) {
+    const offsets = data.valueOffsets as Int32Array;
+    const values = data.values as Uint8Array;
+    for (let i = 0; i < data.length; i++) each(values, offsets[i] as number, offsets[i + 1] as number);
+  }
+}
+
+/**
  * The order_id and source_file columns of a Parquet file, as an Arrow table. `ParquetFile.read`
  * decodes only those columns (`readParquet` of parquet-wasm 0.8 ignores `columns` and decodes all
  * 22: about 7x slower and 2.5x the memory).

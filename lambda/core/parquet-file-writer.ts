@@ -52,19 +52,60 @@ const NO_DICTIONARY = hinted((c) => !c.dictionary);
  */
 const WITH_STATISTICS = hinted((c) => c.statistics);
 
+const ALL = hinted(() => true);
+
+/** Integer-backed columns (INT32 / INT64 in Parquet), where DELTA_BINARY_PACKED applies, and the timestamps among them. */
+const INTEGER_BACKED = new Set(hinted((c) => c.kind !== 'string'));
+const TIMESTAMPS = new Set(hinted((c) => c.kind === 'timestamp'));
+
+/** A way to encode the lake's Parquet: the lake's choice (`LAKE_PARQUET`) and the candidates `npm run bench parquet` measures. */
+export interface ParquetEncoding {
+  compression: 'SNAPPY' | 'ZSTD' | 'GZIP' | 'BROTLI' | 'LZ4_RAW';
+  /** Dictionary per the contract's hints, on every column, or on none. */
+  dictionary: 'contract' | 'all' | 'none';
+  /** DELTA_BINARY_PACKED for the integer-backed columns without a dictionary (instants, money), for the timestamps among them, or none (PLAIN). */
+  deltaIntegers: 'all' | 'timestamps' | 'none';
+  /** DELTA_BYTE_ARRAY (shared prefixes) for string columns without a dictionary (ids), else PLAIN. */
+  deltaStrings: boolean;
+}
+
 /**
- * The lake's Parquet: Snappy, dictionary encoding, v1 data pages (readable by every engine the
- * project targets, Athena and Glue included), chunk statistics on the filtered columns.
+ * The lake's Parquet, chosen by measurement (docs/scale.md: `npm run bench parquet`): ZSTD
+ * (parquet-wasm 0.8 sets no level: parquet-rs's default, 1), dictionaries where the contract says
+ * values repeat, DELTA_BINARY_PACKED for the timestamps (sorted within a file: small deltas; on
+ * money columns it loses to PLAIN + ZSTD). v1 data pages. Every engine the project targets reads it: DuckDB, pyarrow, Trino 476 and
+ * Athena engine v3 (tests and docs/scale.md).
  */
-function writerProperties(rowGroupRows: number) {
+export const LAKE_PARQUET: ParquetEncoding = {
+  compression: 'ZSTD',
+  dictionary: 'contract',
+  deltaIntegers: 'timestamps',
+  deltaStrings: false,
+};
+
+/**
+ * Writer properties for an encoding: v1 data pages (readable by every engine the project
+ * targets, Athena and Glue included), chunk statistics on the filtered columns.
+ */
+export function writerProperties(rowGroupRows: number, encoding: ParquetEncoding = LAKE_PARQUET) {
   const pw = parquetWasm();
   let builder = new pw.WriterPropertiesBuilder()
     .setWriterVersion(pw.WriterVersion.V1)
-    .setCompression(pw.Compression.SNAPPY)
-    .setDictionaryEnabled(true)
+    .setCompression(pw.Compression[encoding.compression])
+    .setDictionaryEnabled(encoding.dictionary !== 'none')
     .setStatisticsEnabled(pw.EnabledStatistics.None)
     .setMaxRowGroupSize(rowGroupRows);
-  for (const column of NO_DICTIONARY) builder = builder.setColumnDictionaryEnabled(column, false);
+  const plainColumns =
+    encoding.dictionary === 'contract' ? NO_DICTIONARY : encoding.dictionary === 'none' ? ALL : [];
+  for (const column of plainColumns) {
+    builder = builder.setColumnDictionaryEnabled(column, false);
+    const integer = INTEGER_BACKED.has(column);
+    const delta =
+      encoding.deltaIntegers === 'all' || (encoding.deltaIntegers === 'timestamps' && TIMESTAMPS.has(column));
+    if (integer && delta) builder = builder.setColumnEncoding(column, pw.Encoding.DELTA_BINARY_PACKED);
+    if (!integer && encoding.deltaStrings)
+      builder = builder.setColumnEncoding(column, pw.Encoding.DELTA_BYTE_ARRAY);
+  }
   for (const column of WITH_STATISTICS)
     builder = builder.setColumnStatisticsEnabled(column, pw.EnabledStatistics.Chunk);
   return builder.build();

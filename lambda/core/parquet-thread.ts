@@ -1,10 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type * as arrow from 'apache-arrow';
 import { type ParquetSink, ParquetWriteError, toIpc } from './parquet-file-writer.js';
+import { workerScript } from './worker-script.js';
 
 /** Requests to the encoder thread; each names the sink (file) it is for and gets one reply. */
 export type EncoderRequest =
@@ -18,40 +15,12 @@ export type EncoderReply =
 
 /**
  * The worker script. Bundled (Lambda): `parquet-worker.mjs` beside the bundle. From TypeScript
- * sources (tests, `tsx` runs) it is bundled on the fly with esbuild (a dev dependency) into
- * `node_modules/.cache/`, packages left external: a worker running plain JS does not need a
- * TypeScript loader, whose hooks would cost the process another thread and ~100 MB.
+ * sources (tests, `tsx` runs) it is bundled on the fly (see `workerScript`).
  */
-function workerScript(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./parquet-worker.mjs', import.meta.url);
-  if (builtWorker) return builtWorker;
-  const require = createRequire(import.meta.url);
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const result = esbuild.buildSync({
-    entryPoints: [fileURLToPath(new URL('./parquet-worker.ts', import.meta.url))],
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  });
-  const dir = path.join(
-    path.dirname(require.resolve('esbuild/package.json')),
-    '..',
-    '.cache',
-    'store-sales-etl',
-  );
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'parquet-worker.mjs');
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, result.outputFiles[0]?.contents ?? '');
-  renameSync(tmp, file);
-  builtWorker = pathToFileURL(file);
-  return builtWorker;
-}
-let builtWorker: URL | undefined;
+const parquetWorkerScript = (): URL =>
+  import.meta.url.endsWith('.ts')
+    ? workerScript(new URL('./parquet-worker.ts', import.meta.url))
+    : new URL('./parquet-worker.mjs', import.meta.url);
 
 /** Batches per file that may wait in the encoder's queue before `write` waits for one to finish. */
 const IN_FLIGHT = 2;
@@ -74,7 +43,7 @@ export class ParquetThread {
   private failure: Error | undefined;
 
   constructor() {
-    this.worker = new Worker(workerScript());
+    this.worker = new Worker(parquetWorkerScript());
     this.worker.on('message', (reply: EncoderReply) => {
       const waiter = this.pending.get(reply.seq);
       this.pending.delete(reply.seq);

@@ -13,7 +13,7 @@ import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import { OrderSink } from './order-sink.js';
 import { ParquetFileWriter } from './parquet-file-writer.js';
 import { ParquetThread } from './parquet-thread.js';
-import { PartitionWriters } from './partition-writers.js';
+import { PartitionWriters, type StagedFile } from './partition-writers.js';
 import { publishOutputs } from './publish-outputs.js';
 import { QuarantineWriter } from './quarantine-writer.js';
 import { readRecords, type SourceFormat } from './read-records.js';
@@ -23,7 +23,7 @@ import { readRecords, type SourceFormat } from './read-records.js';
  * Local runs reprocess every source when it changes; bump the first part when the flattening
  * changes, the second when the raw contract accepts other records.
  */
-export const ETL_VERSION = `fact-tables-1+raw-contract-2+${FX_RATES_VERSION}`;
+export const ETL_VERSION = `fact-tables-2+raw-contract-2+${FX_RATES_VERSION}`;
 
 /** Sources from this size get the encoder thread by default. */
 const THREAD_MIN_BYTES = 64 * 1024 * 1024;
@@ -91,6 +91,21 @@ export interface EtlResult {
 }
 
 /**
+ * One source's outputs staged in a local folder and not yet published: what a worker process
+ * hands back to `ops etl`, which publishes the sources of a run in order (serialisable).
+ */
+export interface StagedSource {
+  result: Omit<EtlResult, 'removed' | 'durationMs'>;
+  staged: StagedFile[];
+  /** The quarantine file to publish, if anything was rejected. */
+  quarantineFile?: string;
+  /** The folder holding the staged files; removed by `publishStaged` or `discardStaged`. */
+  tmpDir: string;
+  /** Time spent staging, in ms (the run's duration adds publishing). */
+  stageMs: number;
+}
+
+/**
  * The ETL for one raw object: stream it, split records, validate and flatten each, write
  * Parquet per partition and table, quarantine the rejects (among them orders another source
  * already loaded: docs/duplicates.md), then publish. Outputs are named
@@ -103,6 +118,23 @@ export async function processSource(
   key: string,
   options: ProcessOptions = {},
 ): Promise<EtlResult> {
+  const staged = await stageSource(store, key, options);
+  try {
+    return await publishStaged(store, staged, options);
+  } finally {
+    await discardStaged(staged);
+  }
+}
+
+/**
+ * The first half of `processSource`: everything but publishing. The outputs stay in a local
+ * folder until `publishStaged` (or `discardStaged`); nothing in the store changes.
+ */
+export async function stageSource(
+  store: ObjectStore,
+  key: string,
+  options: ProcessOptions = {},
+): Promise<StagedSource> {
   const started = performance.now();
   if (!isRawSourceKey(key)) throw new SourceKeyError(key);
   const info = await store.head(key);
@@ -124,6 +156,7 @@ export async function processSource(
   });
   const quarantine = new QuarantineWriter(path.join(tmp, 'quarantine.jsonl'), key);
   const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)(), held);
+  let ok = false;
   try {
     options.onPhase?.('parse');
     const summary = await readRecords(await store.get(key), sink, {
@@ -148,34 +181,29 @@ export async function processSource(
     // A source that is not JSON at all is a failed run: publish its quarantine record but keep the
     // facts of its last good version (a corrupt re-upload must not wipe a month).
     const failed = summary.format === 'not_json';
-    await options.beforePublish?.();
-    options.onPhase?.('publish');
-    const removed = await publishOutputs(
-      options.processedStore ?? store,
-      options.quarantineStore ?? store,
-      stem,
-      staged,
-      hasQuarantine ? quarantine.file : undefined,
-      { replaceFacts: !failed },
-    );
+    ok = true;
     return {
-      sourceKey: key,
-      status: failed ? 'failed' : 'ok',
-      ...(failed ? { failure: 'not_json_file: the source is neither JSON Lines nor a JSON array' } : {}),
-      format: summary.format,
-      read: sink.read,
-      loaded: sink.loaded,
-      quarantined: quarantine.count,
-      byReason: quarantine.byReason,
-      byFormat: { ...sink.byFormat },
-      partitions: [...new Set(staged.map((f) => f.partition))],
-      files: staged.map((f) => f.key),
-      removed,
-      ...(hasQuarantine ? { quarantineKey: quarantineKey(stem) } : {}),
-      rows,
-      duplicateOf: [...sink.holders].sort(),
-      sourceBytes: info.size,
-      durationMs: performance.now() - started,
+      result: {
+        sourceKey: key,
+        status: failed ? 'failed' : 'ok',
+        ...(failed ? { failure: 'not_json_file: the source is neither JSON Lines nor a JSON array' } : {}),
+        format: summary.format,
+        read: sink.read,
+        loaded: sink.loaded,
+        quarantined: quarantine.count,
+        byReason: quarantine.byReason,
+        byFormat: { ...sink.byFormat },
+        partitions: [...new Set(staged.map((f) => f.partition))],
+        files: staged.map((f) => f.key),
+        ...(hasQuarantine ? { quarantineKey: quarantineKey(stem) } : {}),
+        rows,
+        duplicateOf: [...sink.holders].sort(),
+        sourceBytes: info.size,
+      },
+      staged,
+      ...(hasQuarantine ? { quarantineFile: quarantine.file } : {}),
+      tmpDir: tmp,
+      stageMs: performance.now() - started,
     };
   } catch (err) {
     await writers.abort();
@@ -183,6 +211,32 @@ export async function processSource(
   } finally {
     await thread?.terminate();
     await quarantine.close().catch(() => undefined);
-    await rm(tmp, { recursive: true, force: true });
+    if (!ok) await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** The second half of `processSource`: publishes staged outputs (see `publishOutputs`). */
+export async function publishStaged(
+  store: ObjectStore,
+  source: StagedSource,
+  options: Pick<ProcessOptions, 'processedStore' | 'quarantineStore' | 'beforePublish' | 'onPhase'> = {},
+): Promise<EtlResult> {
+  const { result } = source;
+  const started = performance.now();
+  await options.beforePublish?.();
+  options.onPhase?.('publish');
+  const removed = await publishOutputs(
+    options.processedStore ?? store,
+    options.quarantineStore ?? store,
+    sourceStem(result.sourceKey),
+    source.staged,
+    source.quarantineFile,
+    { replaceFacts: result.status === 'ok' },
+  );
+  return { ...result, removed, durationMs: source.stageMs + performance.now() - started };
+}
+
+/** Removes a staged source's local folder (after publishing it, or instead). */
+export async function discardStaged(source: StagedSource): Promise<void> {
+  await rm(source.tmpDir, { recursive: true, force: true });
 }

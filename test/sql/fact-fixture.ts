@@ -3,6 +3,7 @@ import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { duckdbType } from '../../tools/duckdb/fact-views.js';
 import { warehousePath } from '../../tools/duckdb/warehouse.js';
+import { trinoType } from '../../tools/trino/trino-catalog.js';
 import type { OracleOrder } from '../support/metrics-oracle.js';
 
 /**
@@ -26,10 +27,19 @@ const q = (s: string): string => `'${s}'`;
 /** A row as SQL literals by column name; `valuesOf` orders them as the contract does. */
 type Row = Record<string, string>;
 
-/** The contract's columns, then the partition columns, as DuckDB DDL. */
-const columnsDdl = (table: FactTable): string =>
+/** The SQL the fixture is written in: the engines differ in column types and timestamp literals. */
+export type FixtureDialect = 'duckdb' | 'trino';
+
+const SQL_DIALECTS = {
+  duckdb: { type: duckdbType, noonUtc: (date: string) => `TIMESTAMPTZ '${date} 12:00:00+00'` },
+  // Trino reads the ETL's timestamps as TIMESTAMP(3), in UTC (tools/trino/trino-catalog.ts).
+  trino: { type: trinoType, noonUtc: (date: string) => `TIMESTAMP '${date} 12:00:00.000'` },
+} as const;
+
+/** The contract's columns, then the partition columns, as DDL of the dialect. */
+const columnsDdl = (table: FactTable, dialect: FixtureDialect): string =>
   [...FACT_TABLES[table].columns, ...FACT_TABLES[table].partitions]
-    .map((c) => `${c.name} ${duckdbType(c)}`)
+    .map((c) => `${c.name} ${SQL_DIALECTS[dialect].type(c)}`)
     .join(', ');
 
 function valuesOf(table: FactTable, row: Row): string {
@@ -39,9 +49,9 @@ function valuesOf(table: FactTable, row: Row): string {
   return `(${names.map((n) => row[n]).join(', ')})`;
 }
 
-const common = (o: FixtureOrder): Row => ({
+const common = (o: FixtureOrder, dialect: FixtureDialect): Row => ({
   order_id: q(o.id),
-  order_timestamp: `TIMESTAMPTZ '${o.date} 12:00:00+00'`,
+  order_timestamp: SQL_DIALECTS[dialect].noonUtc(o.date),
   order_date: `DATE '${o.date}'`,
   status: q(o.status),
   customer_id: q(o.customer),
@@ -51,11 +61,11 @@ const common = (o: FixtureOrder): Row => ({
   order_month: q(o.date.slice(5, 7)),
 });
 
-function orderRow(o: FixtureOrder): Row {
+function orderRow(o: FixtureOrder, dialect: FixtureDialect): Row {
   const usd = (totalCents(o) / 100).toFixed(2);
   const n = String(o.lines.length);
   return {
-    ...common(o),
+    ...common(o, dialect),
     sales_channel: "'online'",
     currency: "'USD'",
     customer_segment: "'consumer'",
@@ -74,9 +84,9 @@ function orderRow(o: FixtureOrder): Row {
   };
 }
 
-const itemRows = (o: FixtureOrder): Row[] =>
+const itemRows = (o: FixtureOrder, dialect: FixtureDialect): Row[] =>
   o.lines.map((l, i) => ({
-    ...common(o),
+    ...common(o, dialect),
     line_number: String(i + 1),
     product_id: "'PROD-0001'",
     product_name: "'p'",
@@ -88,15 +98,15 @@ const itemRows = (o: FixtureOrder): Row[] =>
     line_total_usd: l.usd,
   }));
 
-/** DuckDB statements creating `fact_orders` and `fact_order_items` holding `orders`. */
-export function factTablesSql(orders: FixtureOrder[]): string[] {
-  const items = orders.flatMap(itemRows).map((r) => valuesOf('fact_order_items', r));
+/** Statements (DuckDB's by default) creating `fact_orders` and `fact_order_items` holding `orders`. */
+export function factTablesSql(orders: FixtureOrder[], dialect: FixtureDialect = 'duckdb'): string[] {
+  const items = orders.flatMap((o) => itemRows(o, dialect)).map((r) => valuesOf('fact_order_items', r));
   return [
-    `CREATE TABLE fact_orders (${columnsDdl('fact_orders')})`,
-    `CREATE TABLE fact_order_items (${columnsDdl('fact_order_items')})`,
+    `CREATE TABLE fact_orders (${columnsDdl('fact_orders', dialect)})`,
+    `CREATE TABLE fact_order_items (${columnsDdl('fact_order_items', dialect)})`,
     ...(orders.length
       ? [
-          `INSERT INTO fact_orders VALUES ${orders.map((o) => valuesOf('fact_orders', orderRow(o))).join(',\n')}`,
+          `INSERT INTO fact_orders VALUES ${orders.map((o) => valuesOf('fact_orders', orderRow(o, dialect))).join(',\n')}`,
         ]
       : []),
     ...(items.length ? [`INSERT INTO fact_order_items VALUES ${items.join(',\n')}`] : []),

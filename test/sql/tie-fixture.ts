@@ -1,4 +1,9 @@
-import type { FixtureOrder } from './fact-fixture.js';
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
+import type { QueryEngine } from '../../tools/engines/query-engine.js';
+import { csvField } from '../../tools/exports/csv.js';
+import { exportQuery } from '../../tools/exports/export-outputs.js';
+import { ORACLE_ROWS } from '../support/metrics-oracle.js';
+import { type FixtureOrder, toOracleOrder } from './fact-fixture.js';
 
 /**
  * Hand-made orders whose metrics are known, for the views and the dbt marts: rounding ties that a plain
@@ -31,3 +36,25 @@ export function tieFixtureOrders(): FixtureOrder[] {
   add('2025-05-02', 'C1', 'US', book('9.99'), 'cancelled');
   return orders;
 }
+
+/** Each export's rows read from its dbt mart by the export's own query, fields as the CSV writes them. */
+export async function martExportRows(engine: QueryEngine): Promise<Record<string, string[]>> {
+  const rows: Record<string, string[]> = {};
+  for (const spec of CSV_EXPORTS) {
+    const result = await engine.query(exportQuery(spec));
+    rows[spec.file] = result.map((r) => spec.columns.map((c) => csvField(r[c], c)).join(','));
+  }
+  return rows;
+}
+
+/** The rows the metrics oracle computes for one export of the tie fixture, in the same form. */
+export const oracleTieRows = (file: string): string[] =>
+  ORACLE_ROWS[file as keyof typeof ORACLE_ROWS](tieFixtureOrders().map(toOracleOrder)).map((r) =>
+    r.join(','),
+  );
+
+/** The two rows the fixture was made for: AOV 656.00 / 640 = 1.025 and churn 41 / 640 = 0.0640625. */
+export const TIE_ROWS = {
+  'monthly_revenue.csv': '2025-01-01,656.00,640,1.03,641,640',
+  'monthly_churn.csv': '2025-01-01,640,41,0.064063',
+} as const;

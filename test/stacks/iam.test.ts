@@ -59,7 +59,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     }
   });
 
-  it('lets the ETL read the raw prefix and loaded order ids, write processed and quarantine, keep its source ledger, and nothing else in S3', () => {
+  it('lets the ETL read the raw prefix, the FX reference and loaded order ids, write processed and quarantine, keep its source ledger, and nothing else in S3', () => {
     const s3 = policyNamed(stack(), 'etl-least-privilege').filter((s) =>
       asList(s.Action).some((a) => a.startsWith('s3:')),
     );
@@ -68,6 +68,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     expect(s3.map((s) => [asList(s.Action).sort(), s.Resource, s.Condition])).toEqual([
       [['s3:GetObject'], `${arn('raw')}/raw/store_sales/*`, undefined],
       [['s3:ListBucket'], arn('raw'), { StringLike: { 's3:prefix': ['raw/store_sales/*'] } }],
+      // The user's FX rates (reference/fx_rates.csv), beside the raw orders.
       [['s3:GetObject'], `${arn('raw')}/reference/*`, undefined],
       [['s3:ListBucket'], arn('raw'), { StringLike: { 's3:prefix': ['reference/*'] } }],
       [write, `${arn('processed')}/processed/store_sales/*`, undefined],

@@ -8,6 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { processSource } from '../../lambda/core/process-source.js';
 import { generateMonthOrders, writeOrdersFile } from '../generator/index.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
+import type { BenchOptions } from './bench-options.js';
 
 /**
  * `npm run bench etl`: the ETL core (`processSource`, what the Lambda and `ops etl` run) on one
@@ -18,8 +19,10 @@ import { LocalObjectStore } from '../storage/local-object-store.js';
  */
 
 const SELF = fileURLToPath(import.meta.url);
-const ORDERS = 1_000_000;
-const DATA = path.join(os.tmpdir(), 'store-sales-bench', `etl-${ORDERS}-seed42`);
+/** Orders in the file (`--orders`, default 1,000,000); the data folder is named after it. */
+let ORDERS = 1_000_000;
+const dataDir = (orders: number) => path.join(os.tmpdir(), 'store-sales-bench', `etl-${orders}-seed42`);
+let DATA = dataDir(ORDERS);
 const KEY = 'raw/store_sales/orders_2025_01.json';
 const SMALL_KEY = 'raw/store_sales/orders_2025_01_quarter.json';
 
@@ -33,13 +36,14 @@ interface ChildResult {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** Generates the raw files once and keeps them (in the OS temp folder) for later runs. */
+/** Generates the raw files (in the OS temp folder) unless a kept earlier run left them. */
 async function prepare(): Promise<void> {
   const file = path.join(DATA, ...KEY.split('/'));
   if (await stat(file).catch(() => undefined)) return;
-  process.stdout.write(`generating ${fmt(ORDERS)} orders into ${DATA} (once; kept for later runs)…\n`);
+  process.stdout.write(`generating ${fmt(ORDERS)} orders into ${DATA} (removed at the end unless --keep)…\n`);
   await mkdir(path.dirname(file), { recursive: true });
-  const spec = { from: '2025-01', months: 1, ordersPerMonth: 1_150_000, seed: 42 };
+  // January is ~0.92 of the average month: ask for enough that the first ORDERS exist.
+  const spec = { from: '2025-01', months: 1, ordersPerMonth: Math.ceil(ORDERS * 1.15), seed: 42 };
   function* first(n: number) {
     let i = 0;
     for (const o of generateMonthOrders(spec, 2025, 1)) {
@@ -48,12 +52,12 @@ async function prepare(): Promise<void> {
     }
   }
   // The same first quarter of the orders, for the memory-vs-size check.
-  await writeOrdersFile(path.join(DATA, ...SMALL_KEY.split('/')), first(ORDERS / 4));
+  await writeOrdersFile(path.join(DATA, ...SMALL_KEY.split('/')), first(Math.floor(ORDERS / 4)));
   await writeOrdersFile(file, first(ORDERS));
 }
 
 async function inChild(mode: 'ours' | 'duckdb', key: string): Promise<ChildResult> {
-  const args = ['--import', 'tsx', SELF, '--child', mode, key];
+  const args = ['--import', 'tsx', SELF, '--child', mode, key, String(ORDERS)];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as ChildResult;
 }
@@ -116,7 +120,17 @@ function report(label: string, r: ChildResult, mb: number): void {
   );
 }
 
-export async function run(): Promise<void> {
+export async function run(options: BenchOptions): Promise<void> {
+  ORDERS = options.orders ?? ORDERS;
+  DATA = dataDir(ORDERS);
+  try {
+    await measure();
+  } finally {
+    if (!options.keep) await rm(DATA, { recursive: true, force: true });
+  }
+}
+
+async function measure(): Promise<void> {
   await prepare();
   const mb = (await stat(path.join(DATA, ...KEY.split('/')))).size / 1e6;
   const smallMb = (await stat(path.join(DATA, ...SMALL_KEY.split('/')))).size / 1e6;
@@ -139,5 +153,7 @@ export async function run(): Promise<void> {
 }
 
 if (process.argv[1] === SELF && process.argv[2] === '--child') {
+  ORDERS = Number(process.argv[5]);
+  DATA = dataDir(ORDERS);
   await childMain(process.argv[3] as string, process.argv[4] as string);
 }

@@ -1,32 +1,58 @@
 /**
- * `npm run bench [part…]`: runs the benchmark parts in order and prints their figures.
- * Each part lives in its own module and prints its figures and the ratio to its reference.
- * Parts: see `parts` below; with no argument, all of them.
+ * `npm run bench [part…] [-- --orders N] [--keep] [--lake DIR]`: runs the benchmark parts in order
+ * and prints their figures. Each part lives in its own module and prints its figures and the ratio
+ * to its reference or target. Parts: see `parts` below; with no argument, all but `scale` (minutes,
+ * gigabytes; run it by name). `--orders` sets the size a part generates (etl: orders in the file;
+ * scale: orders in all; dbt: orders per month); generated data in the OS temp folder is removed
+ * afterwards unless `--keep`; `--lake` is the lake `parquet` measures (default ./lake).
  */
+import { parseArgs } from 'node:util';
+import type { BenchOptions } from './bench-options.js';
 import { run as dbtBench } from './dbt-bench.js';
 
 interface BenchPart {
   name: string;
-  run: () => Promise<void>;
+  /** Only when asked for by name. */
+  explicit?: boolean;
+  run: (options: BenchOptions) => Promise<void>;
 }
 
 const parts: BenchPart[] = [
   { name: 'generate', run: async () => (await import('./generate-bench.js')).run() },
-  { name: 'etl', run: async () => (await import('./etl-bench.js')).run() },
+  { name: 'etl', run: async (o) => (await import('./etl-bench.js')).run(o) },
   { name: 'analytics', run: async () => (await import('./analytics-bench.js')).run() },
   { name: 'dbt', run: dbtBench },
+  { name: 'parquet', run: async (o) => (await import('./parquet-bench.js')).run(o) },
+  { name: 'scale', explicit: true, run: async (o) => (await import('./scale-bench.js')).run(o) },
 ];
 
-const wanted = process.argv.slice(2);
-const unknown = wanted.filter((w) => !parts.some((p) => p.name === w));
-if (unknown.length) {
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: {
+    orders: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    lake: { type: 'string' },
+  },
+});
+const orders = values.orders === undefined ? undefined : Number(values.orders);
+const unknown = positionals.filter((w) => !parts.some((p) => p.name === w));
+if (unknown.length || (orders !== undefined && !(Number.isInteger(orders) && orders > 0))) {
   process.stderr.write(
-    `unknown bench part(s): ${unknown.join(', ')}; parts: ${parts.map((p) => p.name).join(', ')}\n`,
+    unknown.length
+      ? `unknown bench part(s): ${unknown.join(', ')}; parts: ${parts.map((p) => p.name).join(', ')}\n`
+      : `--orders must be a whole number > 0, got ${values.orders}\n`,
   );
   process.exitCode = 1;
 } else {
-  for (const part of parts.filter((p) => !wanted.length || wanted.includes(p.name))) {
+  const options: BenchOptions = {
+    keep: values.keep ?? false,
+    ...(orders ? { orders } : {}),
+    ...(values.lake ? { lake: values.lake } : {}),
+  };
+  const chosen = parts.filter((p) => (positionals.length ? positionals.includes(p.name) : !p.explicit));
+  for (const part of chosen) {
     process.stdout.write(`\n== bench: ${part.name}\n`);
-    await part.run();
+    await part.run(options);
   }
 }

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { LAKE } from '../../contracts/lake-layout.js';
-import type { LakeOptions } from '../lib/options.js';
+import { checkWorkers, type LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 import type { EtlProgress } from '../targets/target.js';
@@ -11,27 +11,35 @@ interface EtlArgs extends LakeOptions {
   force: boolean;
   'local-compute': boolean;
   'retry-quarantine': boolean;
+  workers?: number;
 }
 
 /**
  * Shows ETL progress on stderr: a line when a source starts without byte counts (a remote run),
- * a progress bar over its bytes when they come (a run in this process).
+ * one progress bar over the bytes of every source started so far when they come (a run here,
+ * where several sources may be read at once by worker processes).
  */
 function progressDisplay(bar: cliProgress.SingleBar): (p: EtlProgress) => void {
-  let current = '';
+  const read = new Map<string, { bytesRead: number; sourceBytes: number }>();
   return (p) => {
     const payload = { file: p.key.slice(LAKE.rawPrefix.length), index: p.index, total: p.total };
     if (p.bytesRead === undefined || p.sourceBytes === undefined) {
       progress(`etl: ${p.key} (${p.index}/${p.total})`);
       return;
     }
-    if (p.key !== current) {
-      if (current) bar.stop();
-      else progress(`etl: ${p.total} file(s) to process`);
-      current = p.key;
+    if (!read.size) {
+      progress(`etl: ${p.total} file(s) to process`);
       bar.start(p.sourceBytes, 0, payload);
     }
-    bar.update(p.bytesRead, payload);
+    read.set(p.key, { bytesRead: p.bytesRead, sourceBytes: p.sourceBytes });
+    let done = 0;
+    let total = 0;
+    for (const r of read.values()) {
+      done += r.bytesRead;
+      total += r.sourceBytes;
+    }
+    bar.setTotal(total);
+    bar.update(done, payload);
   };
 }
 
@@ -50,6 +58,11 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
         type: 'boolean',
         default: false,
         describe: 'process every raw file, changed or not',
+      })
+      .option('workers', {
+        type: 'number',
+        describe:
+          'local: raw files processed at once, each in its own process (default: one per core for 16 MiB or more); same output for any number',
       })
       .example('$0 etl', 'process raw files that are new or changed since the last run')
       .example('$0 etl --file orders_2025_01.json', 'reprocess one month')
@@ -90,6 +103,7 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
         ...(process.env.STORE_SALES_PHASE_LOG === '1'
           ? { onPhase: (phase: string, key: string) => process.stderr.write(`phase ${phase} ${key}\n`) }
           : {}),
+        ...(checkWorkers(args.workers, 'etl') ? { workers: args.workers } : {}),
         onProgress: progressDisplay(bar),
       });
       bar.stop();

@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { STORE_OPENS_MONTH } from '../generator/index.js';
-import type { LakeOptions } from '../lib/options.js';
+import { checkWorkers, type LakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
@@ -12,6 +12,7 @@ interface GenerateArgs extends LakeOptions {
   'orders-per-month': number;
   seed: number;
   force: boolean;
+  workers?: number;
 }
 
 /** `ops generate`: writes the raw monthly order files of the local lake. */
@@ -42,6 +43,11 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
         default: false,
         describe: 'overwrite existing raw files whose content would change',
       })
+      .option('workers', {
+        type: 'number',
+        describe:
+          'months generated at once, each in its own process (default: one per core from 20,000 orders); same files for any number',
+      })
       .example('$0 generate', '12 months from 2025-01, ~5,000 orders a month, seed 42')
       .example('$0 generate --from 2025-06 --months 3 --orders-per-month 20000 --seed 7 --lake /tmp/lake', '')
       .epilogue(
@@ -66,6 +72,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
         ordersPerMonth: args['orders-per-month'],
         seed: args.seed,
         force: args.force,
+        ...(checkWorkers(args.workers, 'generate') ? { workers: args.workers } : {}),
         onProgress: (orders, expected) => {
           if (!started) bar.start(expected, 0);
           started = true;

@@ -1,19 +1,29 @@
+import os from 'node:os';
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import { FxReferenceError, loadFxTable } from '../../lambda/core/fx-table.js';
 import {
+  discardStaged,
   ETL_VERSION,
   type EtlPhase,
   type EtlResult,
-  processSource,
+  publishStaged,
 } from '../../lambda/core/process-source.js';
 import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
 import { planSources, runDecision } from '../../lambda/core/source-policy.js';
+import { runInProcesses } from '../lib/process-pool.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
 import { fileStamp, sha256File } from './file-fingerprint.js';
+import { intersects } from './order-id-hashes.js';
 import { resolveSourceKeys } from './source-keys.js';
+import {
+  type EtlTask,
+  type EtlTaskProgress,
+  type StagedEtlSource,
+  stageLocalSource,
+} from './stage-local-source.js';
 
 export interface LocalEtlOptions {
   /** The lake folder (absolute or relative to the working directory). */
@@ -23,13 +33,18 @@ export interface LocalEtlOptions {
   /** Process every raw file, changed or not. */
   force?: boolean;
   /**
+   * Worker processes staging sources at once (default: one per core from 16 MiB of raw files to
+   * process, else 1); 1 runs everything in this process. The outputs and the state are the same whatever the number.
+   */
+  workers?: number;
+  /**
    * Also re-run every source whose quarantine holds orders rejected for lying in the future whose
    * time has come (`ops etl --retry-quarantine`; lambda/core/quarantine-retry.ts).
    */
   retryQuarantine?: boolean;
   /** Processing time in ms (the "not in the future" rule); injectable for tests. */
   now?: () => number;
-  /** Progress of the file being processed. */
+  /** Progress of the files being processed. */
   onProgress?: (event: EtlProgress) => void;
   /** Each phase as it starts, with the source key (`state`: the state file write). */
   onPhase?: (phase: EtlPhase | 'state', key: string) => void;
@@ -54,6 +69,8 @@ export interface LocalEtlSummary {
   /** Raw keys re-run because quarantined future-dated orders of theirs are now in range. */
   retried: string[];
   durationMs: number;
+  /** Peak RSS of the busiest worker process, when the run used them. */
+  workerMaxRssBytes?: number;
 }
 
 /**
@@ -121,47 +138,134 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     retried,
     durationMs: 0,
   };
+  const workers = Math.min(options.workers ?? (await defaultWorkers(store, todo)), todo.length);
+  const first =
+    workers > 1 ? await runParallel(store, state, summary, todo, workers, etlVersion, options) : 0;
   for (const [i, key] of todo.entries()) {
-    const file = store.pathOf(key);
+    if (i < first) continue;
+    let staged: StagedEtlSource;
     try {
-      const stamp = await fileStamp(file);
-      const sha256 = await sha256File(file);
-      const result = await processSource(store, key, {
+      staged = await stageLocalSource(store, key, {
+        fx,
         now,
         ...(options.onPhase ? { onPhase: (phase: EtlPhase) => options.onPhase?.(phase, key) } : {}),
-        fx,
         onProgress: (bytesRead, sourceBytes) =>
           options.onProgress?.({ key, index: i + 1, total: todo.length, bytesRead, sourceBytes }),
       });
-      summary.processed.push(result);
-      if (result.status === 'failed') {
-        summary.failed.push({ key, error: result.failure ?? 'failed' });
-        delete state.sources[key];
-      } else {
-        const { files, quarantineKey, read, loaded, quarantined, duplicateOf } = result;
-        const processedAt = new Date().toISOString();
-        state.sources[key] = {
-          ...stamp,
-          sha256,
-          etlVersion,
-          processedAt,
-          files,
-          quarantineKey,
-          read,
-          loaded,
-          quarantined,
-          ...(duplicateOf.length ? { duplicateOf } : {}),
-        };
-      }
-      options.onPhase?.('state', key);
-      await writeEtlState(store.root, state);
     } catch (err) {
       summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });
+      continue;
     }
+    await commit(store, state, summary, staged, etlVersion, options.onPhase);
   }
   await writeEtlState(store.root, state);
   summary.durationMs = performance.now() - started;
   return summary;
+}
+
+/** Below this many raw bytes a run stays in this process: starting workers costs ~0.5 s each. */
+const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+/** One worker per core when the run is big enough for processes to pay off, else 1. */
+async function defaultWorkers(store: LocalObjectStore, todo: string[]): Promise<number> {
+  let bytes = 0;
+  for (const key of todo) bytes += (await store.head(key))?.size ?? 0;
+  return bytes >= PARALLEL_MIN_BYTES ? os.availableParallelism() : 1;
+}
+
+/**
+ * Stages every source of `todo` at once in worker processes, then publishes them in `todo` order
+ * as a one-worker run would have. Each worker saw the lake as it was before the run (nothing is
+ * published until all are staged), while in order source i would have seen the new outputs of
+ * the sources before it. That changes nothing unless two sources of the run share an order_id
+ * (the later one would quarantine it as a duplicate) or a source quarantined duplicates whose
+ * first copies were in an earlier source of the run (its new outputs may differ): from the first
+ * such source on, the staged work is discarded and the rest runs in order. Returns how many
+ * sources of `todo` were handled here.
+ */
+async function runParallel(
+  store: LocalObjectStore,
+  state: EtlState,
+  summary: LocalEtlSummary,
+  todo: string[],
+  workers: number,
+  etlVersion: string,
+  options: LocalEtlOptions,
+): Promise<number> {
+  const outcomes = await runInProcesses<EtlTask, StagedEtlSource, EtlTaskProgress>({
+    script: new URL('./etl-worker.ts', import.meta.url),
+    workers,
+    tasks: todo.map((key) => ({ lake: store.root, key })),
+    onProgress: (i, p) =>
+      options.onProgress?.({ key: todo[i] as string, index: i + 1, total: todo.length, ...p }),
+  });
+  summary.workerMaxRssBytes = Math.max(0, ...outcomes.map((o) => o.maxRssBytes));
+  const earlier: Float64Array[] = [];
+  let handled = 0;
+  for (const [i, outcome] of outcomes.entries()) {
+    const key = todo[i] as string;
+    if (!outcome.ok) {
+      if (handled === i) {
+        summary.failed.push({ key, error: outcome.error.message });
+        handled++;
+      }
+      continue;
+    }
+    const staged = outcome.value;
+    const hashes = staged.orderIdHashes ?? new Float64Array();
+    const before = new Set(todo.slice(0, i));
+    const independent =
+      handled === i &&
+      !staged.source.result.duplicateOf.some((holder) => before.has(holder)) &&
+      !earlier.some((ids) => intersects(ids, hashes));
+    if (!independent) {
+      await discardStaged(staged.source);
+      continue;
+    }
+    earlier.push(hashes);
+    await commit(store, state, summary, staged, etlVersion, options.onPhase);
+    handled++;
+  }
+  return handled;
+}
+
+/** Publishes a staged source and records it in the state (written at once: a crash keeps the progress). */
+async function commit(
+  store: LocalObjectStore,
+  state: EtlState,
+  summary: LocalEtlSummary,
+  { fingerprint, source }: StagedEtlSource,
+  etlVersion: string,
+  onPhase?: LocalEtlOptions['onPhase'],
+): Promise<void> {
+  const key = source.result.sourceKey;
+  try {
+    const result = await publishStaged(store, source, onPhase ? { onPhase: (p) => onPhase(p, key) } : {});
+    summary.processed.push(result);
+    if (result.status === 'failed') {
+      summary.failed.push({ key, error: result.failure ?? 'failed' });
+      delete state.sources[key];
+    } else {
+      const { files, quarantineKey, read, loaded, quarantined, duplicateOf } = result;
+      state.sources[key] = {
+        ...fingerprint,
+        etlVersion,
+        processedAt: new Date().toISOString(),
+        files,
+        quarantineKey,
+        read,
+        loaded,
+        quarantined,
+        ...(duplicateOf.length ? { duplicateOf } : {}),
+      };
+    }
+    onPhase?.('state', key);
+    await writeEtlState(store.root, state);
+  } catch (err) {
+    summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });
+  } finally {
+    await discardStaged(source);
+  }
 }
 
 /** Every key a source's last run published: its Parquet files and its quarantine file. */

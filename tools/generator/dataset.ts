@@ -1,22 +1,23 @@
 import { access } from 'node:fs/promises';
+import os from 'node:os';
 import { rawMonthKey } from '../../contracts/lake-keys.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import { lakePath } from '../lib/lake-path.js';
-import { ByteSink } from './byte-sink.js';
+import { type ChildTaskError, runInProcesses } from '../lib/process-pool.js';
 import { monthOf, seasonOf, yearOf } from './calendar.js';
-import { writeDraftJson } from './json-bytes.js';
-import { MonthCursor } from './month-orders.js';
+import { type MonthFileResult, type MonthFileTask, runMonthFile } from './month-file.js';
 import { checkSpec, type DatasetSpec, planCohorts } from './spec.js';
-import { BufferPool, CHUNK_BYTES, sameContent, writeChunksAtomic } from './stream-lines.js';
-
-/** Room kept free after a chunk's worth of bytes: far more than one generated line (~2 KiB at most). */
-const LINE_ROOM = 64 * 1024;
 
 export interface GenerateOptions extends DatasetSpec {
   /** Local lake folder; files go to `raw/store_sales/orders_YYYY_MM.json` under it. */
   lake: string;
   /** Overwrite existing raw files whose content would change. */
   force: boolean;
+  /**
+   * Months generated at once, each in its own process (default: one per core from 20,000 orders,
+   * else 1); 1 generates in this process. The files are the same whatever the number.
+   */
+  workers?: number;
   /** Called as orders stream (about every 1,400): orders generated so far and the expected total. */
   onProgress?: (orders: number, expected: number) => void;
 }
@@ -30,23 +31,6 @@ export interface GenerateSummary {
   skipped: number;
   /** Size in bytes of all files of the range. */
   bytes: number;
-}
-
-/** A month's file content as ~1 MiB chunks from `pool`, counting orders into `counter`. */
-function* monthChunks(
-  spec: DatasetSpec,
-  month: number,
-  counter: { lines: number },
-  pool: BufferPool,
-): Generator<Uint8Array> {
-  const sink = new ByteSink(() => pool.get());
-  const cursor = new MonthCursor(spec, yearOf(month), monthOf(month));
-  while (cursor.next()) {
-    writeDraftJson(sink, cursor.draft);
-    counter.lines++;
-    if (sink.pos >= CHUNK_BYTES) yield sink.take();
-  }
-  yield sink.take();
 }
 
 const exists = (file: string): Promise<boolean> =>
@@ -67,31 +51,55 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   const months = Array.from({ length: last - first + 1 }, (_, i) => first + i);
   const keys = months.map((m) => rawMonthKey(yearOf(m), monthOf(m)));
   const expected = Math.round(months.reduce((sum, m) => sum + opts.ordersPerMonth * seasonOf(m), 0));
-  const counter = { lines: 0 }; // orders generated so far, for progress
-  const pool = new BufferPool(CHUNK_BYTES + LINE_ROOM);
-  const progress = () => opts.onProgress?.(counter.lines, expected);
+  const perMonth = new Array<number>(months.length).fill(0); // orders generated so far, for progress
+  let reported = 0;
+  const progress = () => {
+    const now = perMonth.reduce((a, b) => a + b, 0);
+    if (now !== reported) opts.onProgress?.(now, expected);
+    reported = now;
+  };
+  const spec: DatasetSpec = {
+    from: opts.from,
+    months: opts.months,
+    ordersPerMonth: opts.ordersPerMonth,
+    seed: opts.seed,
+  };
+  const run = (indexes: number[], mode: MonthFileTask['mode']) =>
+    runMonths(
+      indexes.map((i) => ({
+        spec,
+        month: months[i] as number,
+        file: lakePath(opts.lake, keys[i] as string),
+        mode,
+      })),
+      opts.workers ?? (expected >= PARALLEL_MIN_ORDERS ? os.availableParallelism() : 1),
+      (task, orders) => {
+        perMonth[indexes[task] as number] = orders;
+        progress();
+      },
+    );
 
   const summary: GenerateSummary = { orders: 0, files: keys, skipped: 0, bytes: 0 };
+  const present: number[] = [];
   const toWrite: number[] = [];
+  for (const [i] of months.entries()) {
+    if (await exists(lakePath(opts.lake, keys[i] as string))) present.push(i);
+    else toWrite.push(i);
+  }
   const changed: string[] = [];
-  for (const [i, m] of months.entries()) {
-    const file = lakePath(opts.lake, keys[i] as string);
-    if (!(await exists(file))) {
-      toWrite.push(i);
-      continue;
-    }
-    const before = counter.lines;
-    const check = await sameContent(file, monthChunks(opts, m, counter, pool), progress, pool);
+  for (const [n, check] of (await run(present, 'check')).entries()) {
+    const i = present[n] as number;
     if (check.same) {
       summary.skipped++;
-      summary.orders += counter.lines - before;
+      summary.orders += check.orders;
       summary.bytes += check.bytes;
     } else {
-      counter.lines = before; // a changed file is generated again when written
+      perMonth[i] = 0; // a changed file is generated again when written
       toWrite.push(i);
       changed.push(keys[i] as string);
     }
   }
+  toWrite.sort((a, b) => a - b);
   if (changed.length && !opts.force) {
     throw new OpsError(
       'RAW_EXISTS',
@@ -99,13 +107,43 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
       'pass --force to overwrite them, or choose another --lake',
     );
   }
-  for (const i of toWrite) {
-    const before = counter.lines;
-    const file = lakePath(opts.lake, keys[i] as string);
-    const chunks = monthChunks(opts, months[i] as number, counter, pool);
-    summary.bytes += await writeChunksAtomic(file, chunks, progress, pool);
-    summary.orders += counter.lines - before;
+  for (const written of await run(toWrite, 'write')) {
+    summary.bytes += written.bytes;
+    summary.orders += written.orders;
   }
-  progress();
+  opts.onProgress?.(
+    perMonth.reduce((a, b) => a + b, 0),
+    expected,
+  );
   return summary;
+}
+
+/** Below this many orders a run stays in this process: starting workers costs ~0.5 s each. */
+const PARALLEL_MIN_ORDERS = 20_000;
+
+/**
+ * Runs month tasks in this process (one worker, or a single task) or across worker processes;
+ * results in task order. A failing task fails the run with its error (OpsError code and hint kept).
+ */
+async function runMonths(
+  tasks: MonthFileTask[],
+  workers: number,
+  onOrders: (task: number, orders: number) => void,
+): Promise<MonthFileResult[]> {
+  if (workers <= 1 || tasks.length <= 1) {
+    const results: MonthFileResult[] = [];
+    for (const [i, task] of tasks.entries()) results.push(await runMonthFile(task, (n) => onOrders(i, n)));
+    return results;
+  }
+  const outcomes = await runInProcesses<MonthFileTask, MonthFileResult, number>({
+    script: new URL('./generate-worker.ts', import.meta.url),
+    workers,
+    tasks,
+    onProgress: onOrders,
+  });
+  return outcomes.map((o) => {
+    if (o.ok) return o.value;
+    const e = o.error as ChildTaskError;
+    throw e.code ? new OpsError(e.code, e.message, e.hint) : e;
+  });
 }

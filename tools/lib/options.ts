@@ -1,5 +1,7 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { OpsError } from '../../contracts/ops-error.js';
 
 /**
  * Options every command shares: the target to run against (a name of tools/targets/registry.ts,
@@ -18,4 +20,17 @@ export function withLakeOptions<T>(y: Argv<T>): Argv<T & { lake: string }> {
     describe: 'local lake folder (laid out like the bucket)',
     coerce: (p: string) => path.resolve(p),
   }) as unknown as Argv<T & { lake: string }>;
+}
+
+/**
+ * Checks `--workers` (worker processes for `etl` and `generate`): a whole number ≥ 1, or
+ * undefined for the default, one per core. Throws OpsError `BAD_OPTION`.
+ */
+export function checkWorkers(workers: number | undefined, command: string): number | undefined {
+  if (workers === undefined || (Number.isInteger(workers) && workers >= 1)) return workers;
+  throw new OpsError(
+    'BAD_OPTION',
+    `--workers must be a whole number ≥ 1, got ${workers}`,
+    `run \`ops ${command} --workers ${os.availableParallelism()}\` (one per core, the default) or \`--workers 1\``,
+  );
 }

@@ -39,6 +39,7 @@ export const localTarget: Target = {
       force: request.force ?? false,
       retryQuarantine: request.retryQuarantine ?? false,
       ...(request.onPhase ? { onPhase: request.onPhase } : {}),
+      ...(request.workers ? { workers: request.workers } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {

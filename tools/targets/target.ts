@@ -105,6 +105,8 @@ export interface EtlRequest {
   retryQuarantine?: boolean;
   /** Each ETL phase as it starts (`parse`, `encode`, `publish`, `state`), where the target runs it here. */
   onPhase?: (phase: string, key: string) => void;
+  /** Local ETL: worker processes (default one per core); the outputs are the same for any number. */
+  workers?: number;
   onProgress?: (p: EtlProgress) => void;
 }
 

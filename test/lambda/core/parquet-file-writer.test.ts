@@ -63,12 +63,16 @@ describe('Parquet output', () => {
     expect(orders?.rows).toBe(3001);
   });
 
-  it('uses Snappy, dictionary encoding and v1 data pages', () => {
+  it('uses ZSTD, dictionary encoding, delta-encoded timestamps and v1 data pages', () => {
     const [orders, items] = pyarrowDescribe([file('fact_orders'), file('fact_order_items')]);
     for (const c of [...orders!.columns, ...items!.columns]) {
-      expect(c.compression).toBe('SNAPPY');
+      expect(c.compression).toBe('ZSTD');
       expect(c.dataPageType).toBe(0); // DATA_PAGE, not DATA_PAGE_V2
     }
+    const encodings = (f: typeof orders, name: string) => f!.columns.find((c) => c.name === name)?.encodings;
+    expect(encodings(orders, 'order_timestamp')).toContain('DELTA_BINARY_PACKED');
+    expect(encodings(items, 'order_timestamp')).toContain('DELTA_BINARY_PACKED');
+    expect(encodings(orders, 'order_total')).not.toContain('DELTA_BINARY_PACKED');
     const dict = (f: typeof orders, name: string) => f!.columns.find((c) => c.name === name)?.dictionary;
     expect(dict(orders, 'status')).toBe(true);
     expect(dict(items, 'category')).toBe(true);

@@ -57,7 +57,7 @@ describe('runLocalEtl', () => {
   it('reprocesses everything when the state was written by another ETL version', async () => {
     await run();
     const file = `${lake.root}/state/etl-state.json`;
-    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('fact-tables-1+', 'fact-tables-0+'));
+    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('fact-tables-2+', 'fact-tables-0+'));
 
     expect(processedKeys(await run())).toEqual([JAN, FEB]);
   });

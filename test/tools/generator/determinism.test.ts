@@ -18,6 +18,30 @@ describe('determinism', () => {
     for (const [name, content] of fa) expect(content.equals(fb.get(name) as Buffer), name).toBe(true);
   });
 
+  it('writes the same bytes with worker processes as in one process, and checks existing files there too', async () => {
+    const [one, many] = [await tempLake(), await tempLake()];
+    const progress: number[] = [];
+
+    const s1 = await generateDataset({ ...base, lake: one, workers: 1 });
+    const s3 = await generateDataset({
+      ...base,
+      lake: many,
+      workers: 3,
+      onProgress: (n) => progress.push(n),
+    });
+
+    const [f1, f3] = [await rawFiles(one), await rawFiles(many)];
+    expect([...f3.keys()]).toEqual([...f1.keys()]);
+    for (const [name, content] of f1) expect(content.equals(f3.get(name) as Buffer), name).toBe(true);
+    expect(s3).toEqual(s1);
+    expect(progress.at(-1)).toBe(s1.orders);
+    // Re-running in workers finds every file unchanged; a different seed is refused by a worker's check.
+    expect((await generateDataset({ ...base, lake: many, workers: 3 })).skipped).toBe(3);
+    await expect(generateDataset({ ...base, lake: many, workers: 3, seed: 7 })).rejects.toMatchObject({
+      code: 'RAW_EXISTS',
+    });
+  });
+
   it('gives the same files for 2025-01 then 2025-02..03 as for 2025-01..03 at once', async () => {
     const [once, split] = [await tempLake(), await tempLake()];
 

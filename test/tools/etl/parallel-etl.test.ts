@@ -1,0 +1,113 @@
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalEtlSummary, runLocalEtl } from '../../../tools/etl/run-local-etl.js';
+import { generateDataset } from '../../../tools/generator/index.js';
+import { checkWorkers } from '../../../tools/lib/options.js';
+
+/**
+ * `ops etl --workers N` gives what `--workers 1` gives, byte for byte: every Parquet and
+ * quarantine file and the state (but its timestamps). The lake mixes independent months with the
+ * cases where order matters: a resent copy of a month under another name (its orders are
+ * duplicates of a source of the same run) and a file repeating part of another.
+ */
+let base: string;
+const dirs: string[] = [];
+
+async function lakeCopy(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'parallel-etl-'));
+  dirs.push(dir);
+  await cp(base, dir, { recursive: true, preserveTimestamps: true });
+  return dir;
+}
+
+/** Every file under the lake's outputs (path → bytes), and the state without its run timestamps. */
+async function outputs(lake: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const top of ['processed', 'quarantine']) {
+    const root = path.join(lake, top);
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const file = path.join(e.parentPath, e.name);
+      out[path.relative(lake, file)] = (await readFile(file)).toString('base64');
+    }
+  }
+  const state = JSON.parse(await readFile(path.join(lake, 'state', 'etl-state.json'), 'utf8'));
+  for (const s of Object.values(state.sources) as { processedAt?: string }[]) delete s.processedAt;
+  out.state = JSON.stringify(state);
+  return out;
+}
+
+const counts = (s: LocalEtlSummary) =>
+  s.processed.map((r) => [r.sourceKey, r.read, r.loaded, r.quarantined, r.duplicateOf.join()]);
+
+beforeAll(async () => {
+  base = await mkdtemp(path.join(os.tmpdir(), 'parallel-etl-base-'));
+  dirs.push(base);
+  await generateDataset({
+    lake: base,
+    from: '2025-01',
+    months: 4,
+    ordersPerMonth: 400,
+    seed: 9,
+    force: false,
+  });
+  const raw = path.join(base, 'raw', 'store_sales');
+  const feb = await readFile(path.join(raw, 'orders_2025_02.json'), 'utf8');
+  // A copy of February under a name sorting after it, and half of March again in a file sorting before it.
+  await writeFile(path.join(raw, 'orders_2025_02_resent.json'), feb);
+  const march = (await readFile(path.join(raw, 'orders_2025_03.json'), 'utf8')).split('\n');
+  await writeFile(path.join(raw, 'orders_2025_00_part.json'), march.slice(0, 150).join('\n'));
+}, 60_000);
+
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('ops etl with worker processes', () => {
+  it('writes the same files and state as one worker, duplicates across sources included', async () => {
+    const one = await lakeCopy();
+    const many = await lakeCopy();
+    const sequential = await runLocalEtl({ lake: one, workers: 1 });
+    const parallel = await runLocalEtl({ lake: many, workers: 3 });
+    expect(parallel.failed).toEqual([]);
+    expect(parallel.workerMaxRssBytes).toBeGreaterThan(0);
+    expect(sequential.workerMaxRssBytes).toBeUndefined();
+    expect(counts(parallel)).toEqual(counts(sequential));
+    // The cases that make order matter did happen: both copies were caught.
+    expect(counts(sequential).filter((c) => c[4] !== '')).toHaveLength(2);
+    expect(await outputs(many)).toEqual(await outputs(one));
+  }, 120_000);
+
+  it('gives the same result when no source depends on another (all staged at once)', async () => {
+    const one = await lakeCopy();
+    const many = await lakeCopy();
+    for (const lake of [one, many]) {
+      await rm(path.join(lake, 'raw', 'store_sales', 'orders_2025_02_resent.json'));
+      await rm(path.join(lake, 'raw', 'store_sales', 'orders_2025_00_part.json'));
+    }
+    await runLocalEtl({ lake: one, workers: 1 });
+    const parallel = await runLocalEtl({ lake: many, workers: 2 });
+    expect(parallel.processed).toHaveLength(4);
+    expect(await outputs(many)).toEqual(await outputs(one));
+    // Forcing a re-run with workers rewrites the same bytes.
+    const again = await runLocalEtl({ lake: many, workers: 2, force: true });
+    expect(again.processed).toHaveLength(4);
+    expect(await outputs(many)).toEqual(await outputs(one));
+  }, 120_000);
+});
+
+describe('--workers', () => {
+  it('takes a whole number from 1, or nothing for one per core; anything else is BAD_OPTION with the command to run', () => {
+    expect(checkWorkers(undefined, 'etl')).toBeUndefined();
+    expect(checkWorkers(3, 'etl')).toBe(3);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => checkWorkers(bad, 'etl')).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+    }
+    expect(() => checkWorkers(0, 'generate')).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/^run `ops generate --workers \d+`/) }),
+    );
+  });
+});

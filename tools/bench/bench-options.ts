@@ -1,0 +1,9 @@
+/** What `npm run bench` passes every part (see run.ts). */
+export interface BenchOptions {
+  /** Size of the generated input, where the part generates one (its own default otherwise). */
+  orders?: number;
+  /** Keep generated data in the OS temp folder (default: removed when the part ends). */
+  keep: boolean;
+  /** A lake to measure, for parts that read one (parquet). */
+  lake?: string;
+}

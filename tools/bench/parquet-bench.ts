@@ -1,0 +1,106 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { LAKE } from '../../contracts/lake-layout.js';
+import {
+  LAKE_PARQUET,
+  type ParquetEncoding,
+  writerProperties,
+} from '../../lambda/core/parquet-file-writer.js';
+import { parquetWasm } from '../../lambda/core/parquet-wasm.js';
+import type { BenchOptions } from './bench-options.js';
+
+/**
+ * `npm run bench parquet [-- --lake DIR]`: re-encodes every fact Parquet file of a lake (default
+ * ./lake; run `npm start` first) with each candidate encoding and prints the bytes, the ratio to
+ * the raw JSON and the encode time. The lake's choice is `LAKE_PARQUET` (parquet-file-writer.ts);
+ * the table in docs/scale.md comes from here. Target: ≤ 0.08 of the raw bytes.
+ */
+const TARGET_RATIO = 0.08;
+
+const base: ParquetEncoding = {
+  compression: 'SNAPPY',
+  dictionary: 'contract',
+  deltaIntegers: 'none',
+  deltaStrings: false,
+};
+export const CANDIDATES: { name: string; encoding: ParquetEncoding }[] = [
+  { name: 'snappy, dictionary per contract (before)', encoding: base },
+  { name: 'lz4_raw', encoding: { ...base, compression: 'LZ4_RAW' } },
+  { name: 'zstd (level 1)', encoding: { ...base, compression: 'ZSTD' } },
+  { name: 'gzip (level 6)', encoding: { ...base, compression: 'GZIP' } },
+  { name: 'brotli (level 1)', encoding: { ...base, compression: 'BROTLI' } },
+  { name: 'zstd, dictionary on every column', encoding: { ...base, compression: 'ZSTD', dictionary: 'all' } },
+  { name: 'zstd, no dictionary', encoding: { ...base, compression: 'ZSTD', dictionary: 'none' } },
+  {
+    name: 'zstd + delta timestamps',
+    encoding: { ...base, compression: 'ZSTD', deltaIntegers: 'timestamps' },
+  },
+  { name: 'zstd + delta integers', encoding: { ...base, compression: 'ZSTD', deltaIntegers: 'all' } },
+  {
+    name: 'zstd + delta integers + delta strings',
+    encoding: { ...base, compression: 'ZSTD', deltaIntegers: 'all', deltaStrings: true },
+  },
+  { name: 'snappy + delta timestamps', encoding: { ...base, deltaIntegers: 'timestamps' } },
+];
+
+async function filesUnder(dir: string, suffix: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+export interface CandidateFigures {
+  name: string;
+  bytes: number;
+  ratio: number;
+  encodeMs: number;
+  chosen: boolean;
+}
+
+/** Measures every candidate on the lake's fact files against its raw bytes. */
+export async function measureCandidates(
+  lake: string,
+): Promise<{ rawBytes: number; figures: CandidateFigures[] }> {
+  const pw = parquetWasm();
+  const raw = await filesUnder(path.join(lake, LAKE.rawPrefix), '.json');
+  let rawBytes = 0;
+  for (const f of raw) rawBytes += (await stat(f)).size;
+  const facts = await filesUnder(path.join(lake, LAKE.processedPrefix), '.parquet');
+  if (!facts.length || !rawBytes)
+    throw new Error(`no raw and Parquet files in ${lake}: run \`npm start\` first`);
+  // Decoded once, kept as Arrow IPC: each candidate encodes the same batches.
+  const tables = await Promise.all(facts.map(async (f) => pw.readParquet(await readFile(f)).intoIPCStream()));
+  const figures: CandidateFigures[] = [];
+  for (const { name, encoding } of CANDIDATES) {
+    let bytes = 0;
+    let encodeMs = 0;
+    for (const ipc of tables) {
+      const table = pw.Table.fromIPCStream(ipc);
+      const started = performance.now();
+      bytes += pw.writeParquet(table, writerProperties(65_536, encoding)).length;
+      encodeMs += performance.now() - started;
+    }
+    const chosen = JSON.stringify(encoding) === JSON.stringify(LAKE_PARQUET);
+    figures.push({ name, bytes, ratio: bytes / rawBytes, encodeMs, chosen });
+  }
+  return { rawBytes, figures };
+}
+
+export async function run(options: BenchOptions): Promise<void> {
+  const lake = path.resolve(options.lake ?? 'lake');
+  const { rawBytes, figures } = await measureCandidates(lake);
+  process.stdout.write(`raw JSON: ${(rawBytes / 1e6).toFixed(1)} MB in ${lake}\n`);
+  process.stdout.write('| encoding | Parquet bytes | of raw | encode time |\n|---|---:|---:|---:|\n');
+  for (const f of figures) {
+    process.stdout.write(
+      `| ${f.name}${f.chosen ? ' **(chosen)**' : ''} | ${f.bytes.toLocaleString('en-US')} | ${f.ratio.toFixed(4)} | ${(f.encodeMs / 1000).toFixed(2)} s |\n`,
+    );
+  }
+  const chosen = figures.find((f) => f.chosen);
+  if (chosen)
+    process.stdout.write(
+      `chosen: ${chosen.ratio.toFixed(4)} of raw (target ≤ ${TARGET_RATIO}: ${chosen.ratio <= TARGET_RATIO ? 'met' : 'missed'})\n`,
+    );
+}

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { LAKE } from '../../contracts/lake-layout.js';
+import type { BenchOptions } from './bench-options.js';
+
+/**
+ * `npm run bench scale [-- --orders N] [--keep]`: the whole local pipeline on 12 months of
+ * generated orders (default 12,000,000 in all, ~8.7 GB of raw JSON) in a lake in the OS temp
+ * folder, each step as the user runs it (`ops <step>` in a child process, measured with
+ * /usr/bin/time): wall time, peak RSS of the step's largest process (workers and dbt included),
+ * the bytes it leaves, and the total against the 90 s target. The lake is removed at the end
+ * unless `--keep`.
+ */
+const TARGET_SECONDS = 90;
+const DEFAULT_ORDERS = 12_000_000;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface Step {
+  name: string;
+  args: string[];
+  /** What the step leaves behind, measured after it. */
+  output: (lake: string) => Promise<number>;
+  /** The per-step target, where the issue sets one. */
+  target?: string;
+}
+
+async function bytesUnder(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const e of entries) if (e.isFile()) total += (await stat(path.join(e.parentPath, e.name))).size;
+  return total;
+}
+const fileSize = async (file: string) => (await stat(file).catch(() => undefined))?.size ?? 0;
+
+const steps = (ordersPerMonth: number): Step[] => [
+  {
+    name: 'generate',
+    args: ['generate', '--orders-per-month', String(ordersPerMonth), '--seed', '42'],
+    output: (lake) => bytesUnder(path.join(lake, LAKE.rawPrefix)),
+    target: '≤ 30 s',
+  },
+  { name: 'etl', args: ['etl'], output: (lake) => bytesUnder(path.join(lake, LAKE.processedPrefix)) },
+  { name: 'crawl', args: ['crawl'], output: (lake) => fileSize(path.join(lake, 'warehouse.duckdb')) },
+  {
+    name: 'create-views',
+    args: ['create-views'],
+    output: (lake) => fileSize(path.join(lake, 'warehouse.duckdb')),
+  },
+  {
+    name: 'transform (dbt build)',
+    args: ['transform'],
+    output: (lake) => fileSize(path.join(lake, 'warehouse.duckdb')),
+    target: '≤ 20 s warm, ≤ 2 GB',
+  },
+  {
+    name: 'export-outputs',
+    args: ['export-outputs'],
+    output: (lake) => bytesUnder(path.join(lake, 'analytics_outputs')),
+  },
+  { name: 'dashboard', args: ['dashboard'], output: (lake) => bytesUnder(path.join(lake, 'dashboard')) },
+];
+
+export interface StepFigures {
+  name: string;
+  seconds: number;
+  maxRssMb: number;
+  bytes: number;
+}
+
+/** Runs `ops <args> --lake <lake>` under /usr/bin/time; its wall time and peak RSS. */
+async function timed(args: string[], lake: string): Promise<{ seconds: number; maxRssMb: number }> {
+  const started = performance.now();
+  const { stderr } = await promisify(execFile)(
+    '/usr/bin/time',
+    ['-f', 'maxrss_kb=%M', process.execPath, '--import', 'tsx', 'tools/ops.ts', ...args, '--lake', lake],
+    { cwd: ROOT, maxBuffer: 64 << 20, env: { ...process.env, FORCE_COLOR: '0' } },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const rss = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
+  return { seconds, maxRssMb: rss };
+}
+
+const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
+
+export async function run(options: BenchOptions): Promise<void> {
+  const orders = options.orders ?? DEFAULT_ORDERS;
+  const ordersPerMonth = Math.round(orders / 12);
+  const lake = await mkdtemp(path.join(os.tmpdir(), 'store-sales-scale-'));
+  process.stdout.write(
+    `scale: 12 months x ${ordersPerMonth.toLocaleString('en-US')} orders (average) in ${lake} on ${os.availableParallelism()} cores\n`,
+  );
+  const figures: StepFigures[] = [];
+  try {
+    for (const step of steps(ordersPerMonth)) {
+      const t = await timed(step.args, lake);
+      // dbt's warm figure: the second build reuses the parse and the file cache.
+      const warm = step.args[0] === 'transform' ? await timed(step.args, lake) : undefined;
+      const f = { name: step.name, ...t, bytes: await step.output(lake) };
+      figures.push(f);
+      process.stdout.write(
+        `  ${step.name.padEnd(22)} ${f.seconds.toFixed(1).padStart(6)} s  peak RSS ${f.maxRssMb.toFixed(0).padStart(5)} MB  ${mb(f.bytes).padStart(10)}` +
+          `${warm ? `  (warm: ${warm.seconds.toFixed(1)} s, ${warm.maxRssMb.toFixed(0)} MB)` : ''}${step.target ? `  target ${step.target}` : ''}\n`,
+      );
+    }
+    const total = figures.reduce((s, f) => s + f.seconds, 0);
+    const raw = figures[0]?.bytes ?? 0;
+    const parquet = figures[1]?.bytes ?? 0;
+    process.stdout.write(
+      `  total ${total.toFixed(1)} s (target ≤ ${TARGET_SECONDS} s: ${total <= TARGET_SECONDS ? 'met' : 'missed'}); ` +
+        `Parquet ${(parquet / raw).toFixed(4)} of raw (target ≤ 0.08: ${parquet / raw <= 0.08 ? 'met' : 'missed'})\n`,
+    );
+    if (options.keep) process.stdout.write(`  kept: ${lake}\n`);
+  } finally {
+    if (!options.keep) await rm(lake, { recursive: true, force: true });
+  }
+}

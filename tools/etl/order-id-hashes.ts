@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { forEachOrderId } from '../../lambda/core/held-order-ids.js';
+
+/**
+ * A source's loaded order_ids as sorted 53-bit hashes (exact in a double): 8 bytes per order, so
+ * a parallel `ops etl` can ask "did two sources of this run load the same order_id?" without
+ * holding the ids themselves. A collision can only say "yes" wrongly, and "yes" merely makes the
+ * run process the rest in order (about 1 in 100 at 12 sources of a million orders each).
+ */
+export async function orderIdHashes(factOrderFiles: readonly string[]): Promise<Float64Array> {
+  const hashes: number[] = [];
+  for (const file of factOrderFiles) {
+    await forEachOrderId(await readFile(file), (buf, start, end) => hashes.push(hash53(buf, start, end)));
+  }
+  return Float64Array.from(hashes).sort();
+}
+
+/** Whether two sorted hash arrays share a value (one merge pass). */
+export function intersects(a: Float64Array, b: Float64Array): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) return true;
+    if (x < y) i++;
+    else j++;
+  }
+  return false;
+}
+
+/** Two independent 32-bit FNV-1a variants over the bytes, 21 + 32 bits of them combined. */
+function hash53(buf: Uint8Array, start: number, end: number): number {
+  let h1 = 0x811c_9dc5;
+  let h2 = 0x050c_5d1f;
+  for (let i = start; i < end; i++) {
+    const b = buf[i] as number;
+    h1 = Math.imul(h1 ^ b, 0x0100_0193);
+    h2 = Math.imul(h2 ^ b, 0x01b3_a3b5);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85eb_ca6b) >>> 0;
+  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2_ae35) >>> 0;
+  return (h1 & 0x1f_ffff) * 0x1_0000_0000 + h2;
+}

@@ -1,0 +1,37 @@
+import { type ProcessOptions, type StagedSource, stageSource } from '../../lambda/core/process-source.js';
+import type { LocalObjectStore } from '../storage/local-object-store.js';
+import { type FileStamp, fileStamp, sha256File } from './file-fingerprint.js';
+import { orderIdHashes } from './order-id-hashes.js';
+
+/** What the parent sends an ETL worker process (`etl-worker.ts`), and the progress it gets back. */
+export interface EtlTask {
+  lake: string;
+  key: string;
+}
+export interface EtlTaskProgress {
+  bytesRead: number;
+  sourceBytes: number;
+}
+
+/** A local raw file staged by the ETL, with the fingerprint taken before it was read. */
+export interface StagedEtlSource {
+  fingerprint: FileStamp & { sha256: string };
+  source: StagedSource;
+  /** Sorted hashes of the order_ids it loaded (parallel runs; see `order-id-hashes.ts`). */
+  orderIdHashes?: Float64Array;
+}
+
+/** Fingerprints a raw file of the lake, then stages its ETL outputs (nothing is published). */
+export async function stageLocalSource(
+  store: LocalObjectStore,
+  key: string,
+  options: ProcessOptions & { withHashes?: boolean } = {},
+): Promise<StagedEtlSource> {
+  const file = store.pathOf(key);
+  const fingerprint = { ...(await fileStamp(file)), sha256: await sha256File(file) };
+  const { withHashes, ...processOptions } = options;
+  const source = await stageSource(store, key, processOptions);
+  if (!withHashes) return { fingerprint, source };
+  const orders = source.staged.filter((f) => f.table === 'fact_orders').map((f) => f.file);
+  return { fingerprint, source, orderIdHashes: await orderIdHashes(orders) };
+}

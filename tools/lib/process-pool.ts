@@ -1,0 +1,137 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { workerScript } from '../../lambda/core/worker-script.js';
+
+/** Parent → child: run one task. */
+interface TaskMessage<T> {
+  id: number;
+  task: T;
+}
+
+/** Child → parent: progress of a task, its result (with the child's peak RSS so far), or its error. */
+type ReplyMessage<R, P> =
+  | { id: number; progress: P }
+  | { id: number; result: R; maxRssBytes: number }
+  | { id: number; error: { message: string; name?: string; code?: string; hint?: string } };
+
+/** A task's outcome and the peak RSS of the process that ran it. */
+export type PoolOutcome<R> = ({ ok: true; value: R } | { ok: false; error: Error }) & {
+  maxRssBytes: number;
+};
+
+/** An error thrown in a child process, with the code and hint it carried (OpsError, ETL errors). */
+export class ChildTaskError extends Error {
+  constructor(
+    message: string,
+    override readonly name: string,
+    readonly code?: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PoolOptions<T, P> {
+  /** The child's entry point, a TypeScript module that calls `serveTasks` (bundled on the fly). */
+  script: URL;
+  /** Child processes to run at once (at most one per task). */
+  workers: number;
+  tasks: readonly T[];
+  onProgress?: (taskIndex: number, progress: P) => void;
+}
+
+/**
+ * Runs `tasks` across child processes, each task in one child, each child one task at a time;
+ * resolves to every task's outcome in task order (a failing task does not stop the others).
+ * Child processes, not threads: each has its own heap and its own RSS, so the memory bound of a
+ * worker is the process's, and a crash takes down one task, not the run.
+ */
+export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>): Promise<PoolOutcome<R>[]> {
+  const script = workerScript(options.script);
+  const outcomes: PoolOutcome<R>[] = new Array(options.tasks.length);
+  let next = 0;
+  const runChild = async (): Promise<void> => {
+    let child: ChildProcess | undefined;
+    try {
+      while (next < options.tasks.length) {
+        const id = next++;
+        // No execArgv: the script is plain JS; the parent's loaders (tsx: ~100 MB and a thread) would only cost.
+        child ??= fork(script, [], {
+          execArgv: [],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          serialization: 'advanced',
+        });
+        const outcome = await runTask<T, R, P>(child, id, options.tasks[id] as T, options.onProgress);
+        outcomes[id] = outcome;
+        if (!child.connected) child = undefined; // it died: the next task gets a new one
+      }
+    } finally {
+      if (child?.connected) child.disconnect();
+    }
+  };
+  const size = Math.max(1, Math.min(options.workers, options.tasks.length));
+  await Promise.all(Array.from({ length: size }, runChild));
+  return outcomes;
+}
+
+function runTask<T, R, P>(
+  child: ChildProcess,
+  id: number,
+  task: T,
+  onProgress?: (taskIndex: number, progress: P) => void,
+): Promise<PoolOutcome<R>> {
+  return new Promise((resolve) => {
+    const done = (outcome: PoolOutcome<R>) => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(outcome);
+    };
+    const onMessage = (m: ReplyMessage<R, P>) => {
+      if (m.id !== id) return;
+      if ('progress' in m) onProgress?.(id, m.progress);
+      else if ('result' in m) done({ ok: true, value: m.result, maxRssBytes: m.maxRssBytes });
+      else
+        done({
+          ok: false,
+          error: new ChildTaskError(m.error.message, m.error.name ?? 'Error', m.error.code, m.error.hint),
+          maxRssBytes: 0,
+        });
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      done({
+        ok: false,
+        error: new Error(`worker process exited (${signal ?? `code ${code}`}) while running task ${id}`),
+        maxRssBytes: 0,
+      });
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+    child.send({ id, task } satisfies TaskMessage<T>);
+  });
+}
+
+/**
+ * The child side: runs each task the parent sends with `handler` and replies with its result or
+ * its error (name, message, code and hint survive the trip). One task at a time.
+ */
+export function serveTasks<T, R, P = never>(
+  handler: (task: T, progress: (p: P) => void) => Promise<R>,
+): void {
+  if (!process.send) throw new Error('serveTasks runs in a child process started by runInProcesses');
+  const send = (m: ReplyMessage<R, P>) => process.send?.(m);
+  process.on('message', async ({ id, task }: TaskMessage<T>) => {
+    try {
+      const result = await handler(task, (progress) => send({ id, progress }));
+      send({ id, result, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+    } catch (err) {
+      const e = err as Error & { code?: unknown; hint?: unknown };
+      send({
+        id,
+        error: {
+          message: e?.message ?? String(err),
+          name: e?.name ?? 'Error',
+          ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+          ...(typeof e?.hint === 'string' ? { hint: e.hint } : {}),
+        },
+      });
+    }
+  });
+}
