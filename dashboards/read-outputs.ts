@@ -37,7 +37,7 @@ function schemaFor(column: string): z.ZodType<string | number | null> {
   return NULLABLE.has(column) ? cellSchemas.nullable : cellSchemas.number;
 }
 
-const hint = 'run `ops export-outputs` first (or pass --from the folder that holds the CSVs)';
+const hint = 'run `npx ops export-outputs` first (or pass --from the folder that holds the CSVs)';
 
 /** Parses one export file's text against its contract; `file` names it in errors. */
 export function parseOutput<F extends CsvExportFile>(

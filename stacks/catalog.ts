@@ -79,7 +79,8 @@ export class Catalog extends Construct {
         parameters: {
           EXTERNAL: 'TRUE',
           classification: 'parquet',
-          'parquet.compression': 'SNAPPY',
+          // What the ETL writes (lambda/core/parquet-file-writer.ts); readers ignore it, Athena writers honour it.
+          'parquet.compression': 'ZSTD',
           ...projectionParameters(config.catalog.projectionYears),
         },
         partitionKeys: PARTITION_KEYS.map((k) => ({ ...k })),

@@ -3,7 +3,7 @@
  * is free of cdktf imports so `app.ts` can read it before cdktf is loaded.
  */
 export type StateBackend =
-  /** cdktf's default: `terraform.<stack>.tfstate` in the project folder. For one person. */
+  /** `terraform.<stack>.tfstate` next to `cdk.tf.json` in `cdktf.out/stacks/<stack>/`. For one person. */
   | { kind: 'local' }
   /** A shared S3 bucket with S3-native locking (`use_lockfile`, Terraform >= 1.10). For teams and CI. */
   | { kind: 's3'; bucket: string; region: string };
@@ -22,3 +22,9 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv, stackRegion: string)
 
 /** State object key of one stack in the shared bucket: `store-sales-dev/terraform.tfstate`. */
 export const stateKey = (stackName: string): string => `${stackName}/terraform.tfstate`;
+
+/**
+ * Local state file of one stack, relative to its stack folder (`cdktf.out/stacks/<stack>/`), where
+ * Terraform runs. Re-synthesizing leaves the file alone; deleting `cdktf.out` deletes it.
+ */
+export const localStatePath = (stackName: string): string => `terraform.${stackName}.tfstate`;

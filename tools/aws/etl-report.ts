@@ -33,7 +33,7 @@ export function awsEtlReport(summary: AwsEtlSummary) {
           failure: new OpsError(
             'ETL_FAILED',
             `${failed.length} source(s) failed: ${failed.join('; ')}`,
-            'rejected records are in the quarantine bucket; fix or replace the raw object, then run `ops etl --target aws --file NAME`',
+            'rejected records are in the quarantine bucket; fix or replace the raw object, then run `npx ops etl --target aws --file NAME`',
           ),
         }
       : {}),

@@ -41,7 +41,7 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
     throw new OpsError(
       'NO_FACT_DATA',
       `no Parquet files under ${empty.join(' and ')} in ${opts.lake}`,
-      'run `ops generate` and `ops etl` first (or pass the right --lake)',
+      'run `npx ops generate` and `npx ops etl` first (or pass the right --lake)',
     );
   }
   return withWarehouse({ lake: opts.lake, create: true }, async (engine) => {
@@ -61,7 +61,7 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
       throw new OpsError(
         'CRAWL_FAILED',
         `cannot register the fact tables: ${(err as Error).message}`,
-        're-run `ops etl` for the files the message names (the catalog was left unchanged)',
+        're-run `npx ops etl` for the files the message names (the catalog was left unchanged)',
         { cause: err },
       );
     }

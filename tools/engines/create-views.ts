@@ -59,7 +59,7 @@ async function execStatement(engine: QueryEngine, s: SqlStatement): Promise<void
     throw new OpsError(
       'VIEW_FAILED',
       `${s.file} statement ${s.index}${what}, line ${s.line}: ${engine.name} says: ${(err as Error).message}`,
-      'fix the statement; if it names a fact table, run `ops crawl` first',
+      'fix the statement; if it names a fact table, run `npx ops crawl` first',
       { cause: err },
     );
   }

@@ -78,6 +78,6 @@ export function etlFailure(s: LocalEtlSummary): OpsError | undefined {
   return new OpsError(
     'ETL_FAILED',
     `${s.failed.length} file(s) failed: ${s.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
-    `see ${LAKE.quarantinePrefix}<file>.jsonl; fix or remove the raw file, then run \`ops etl\` again (failed files are retried)`,
+    `see ${LAKE.quarantinePrefix}<file>.jsonl; fix or remove the raw file, then run \`npx ops etl\` again (failed files are retried)`,
   );
 }

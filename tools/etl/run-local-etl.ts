@@ -88,7 +88,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     throw new OpsError(
       'FX_REFERENCE_INVALID',
       err.message,
-      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`ops etl\` again`,
+      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`npx ops etl\` again`,
       { cause: err },
     );
   });
@@ -104,7 +104,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const requested = options.files?.length
     ? resolveSourceKeys(options.files, sources, {
         location: store.root,
-        emptyHint: 'the lake has no raw files yet; run `ops generate` first',
+        emptyHint: 'the lake has no raw files yet; run `npx ops generate` first',
       })
     : undefined;
   const plan = planSources({ listed, recorded, ...(requested ? { requested } : {}) });

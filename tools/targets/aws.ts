@@ -41,7 +41,7 @@ export const awsTarget: Target = {
     throw new OpsError(
       'LOCAL_ONLY',
       'generate writes the local lake only',
-      'generate locally, then `ops upload --target aws`',
+      'generate locally, then `npx ops upload --target aws`',
     );
   },
   upload: async (args, request) => {
@@ -66,8 +66,8 @@ export const awsTarget: Target = {
           : 'nothing: every object already holds the same content',
         destination: s.destination,
         next: s.uploaded.length
-          ? 'the ETL Lambda processes each uploaded file; when it is done, `ops crawl --target aws`'
-          : '`ops etl --target aws --file NAME` reprocesses an object',
+          ? 'the ETL Lambda processes each uploaded file; when it is done, `npx ops crawl --target aws`'
+          : '`npx ops etl --target aws --file NAME` reprocesses an object',
       },
     };
   },

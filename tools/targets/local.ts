@@ -29,7 +29,7 @@ export const localTarget: Target = {
     throw new OpsError(
       'UPLOAD_NEEDS_AWS',
       'upload copies raw files to S3',
-      'run it with --target aws (locally, `ops etl` reads the lake directly)',
+      'run it with --target aws (locally, `npx ops etl` reads the lake directly)',
     );
   },
   etl: async (args, request) => {
@@ -46,7 +46,7 @@ export const localTarget: Target = {
       throw new OpsError(
         'ETL_NO_RAW_FILES',
         `no raw files under ${args.lake}/${LAKE.rawPrefix}`,
-        'run `ops generate` first, or point --lake at your lake',
+        'run `npx ops generate` first, or point --lake at your lake',
       );
     }
     const failure = etlFailure(s);
@@ -85,7 +85,7 @@ export const localTarget: Target = {
         throw new OpsError(
           'NO_WAREHOUSE',
           `no catalog at ${warehouse}`,
-          'run `ops etl` and `ops crawl` first',
+          'run `npx ops etl` and `npx ops crawl` first',
         );
       }
       return { warehouse };

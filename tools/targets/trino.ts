@@ -29,7 +29,7 @@ export const trinoTarget: Target = {
     throw new OpsError(
       'UPLOAD_NEEDS_AWS',
       'upload copies raw files to the AWS raw bucket',
-      'on trino the ETL reads the lake folder; with --lake-bucket, `ops etl --target trino` mirrors its Parquet to the bucket',
+      'on trino the ETL reads the lake folder; with --lake-bucket, `npx ops etl --target trino` mirrors its Parquet to the bucket',
     );
   },
   etl: async (args, request) => {
@@ -85,7 +85,7 @@ export const trinoTarget: Target = {
         throw new OpsError(
           'TRINO_ENV_MISSING',
           'dbt-trino needs TRINO_HOST',
-          'run `ops transform --target trino`',
+          'run `npx ops transform --target trino`',
         );
       }
       return {};

@@ -142,7 +142,7 @@ describe('exportOutputsOn (local)', () => {
 
     expect(error).toMatchObject({
       code: 'NO_MARTS',
-      hint: expect.stringMatching(/npm run ops -- transform/),
+      hint: expect.stringMatching(/`npx ops transform`/),
     });
     expect(await readdir(lake)).toEqual(['warehouse.duckdb']);
   });
