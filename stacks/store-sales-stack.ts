@@ -61,9 +61,13 @@ export class StoreSalesStack extends TerraformStack {
     const runner = new RefreshRunner(this, 'refresh', {
       ...common,
       kmsKeyArn,
+      raw: lake.raw,
       processed: lake.processed,
+      quarantine: lake.quarantine,
       athenaResults: lake.athenaResults,
       analytics: lake.analytics,
+      etlFunctionName: etl.fn.functionName,
+      etlFunctionArn: etl.fn.arn,
       databaseName: catalog.database.name,
       workgroupName: query.workgroup.name,
       dbtWorkgroupName: query.dbtWorkgroup.name,

@@ -42,7 +42,7 @@ describe.each(['dev', 'prod'] as const)('%s stack JSON', (stage) => {
   it('keeps local state next to cdk.tf.json, and every file it references exists there', () => {
     const stackDir = path.dirname(synth.files[stage]);
     expect(synth.stacks[stage].terraform.backend).toEqual({
-      local: { path: `terraform.store-sales-${stage}.tfstate` },
+      local: { path: `../../../terraform.store-sales-${stage}.tfstate` },
     });
     const files = strings(synth.stacks[stage]).filter((s) => s.startsWith('assets/'));
     expect(files.length).toBeGreaterThan(0);

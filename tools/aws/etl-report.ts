@@ -22,6 +22,9 @@ export function awsEtlReport(summary: AwsEtlSummary) {
       loaded: total((r) => r.loaded),
       quarantined: total((r) => r.quarantined),
       'deleted raw files (outputs removed)': retired,
+      ...(summary.retried.length
+        ? { 're-run for future-dated orders now in range': summary.retried.join(', ') }
+        : {}),
       'fact_orders rows': total((r) => r.rows.fact_orders),
       'fact_order_items rows': total((r) => r.rows.fact_order_items),
     },

@@ -81,6 +81,7 @@ export const awsTarget: Target = {
           clients,
           ...(request.files?.length ? { files: request.files } : {}),
           localCompute: Boolean(request.localCompute),
+          retryQuarantine: Boolean(request.retryQuarantine),
           ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         }),
       ),

@@ -39,6 +39,8 @@ export const localTarget: Target = {
       lake: args.lake,
       ...(request.files ? { files: request.files } : {}),
       force: request.force ?? false,
+      retryQuarantine: request.retryQuarantine ?? false,
+      ...(request.onPhase ? { onPhase: request.onPhase } : {}),
       ...(request.workers ? { workers: request.workers } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });

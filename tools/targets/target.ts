@@ -112,6 +112,10 @@ export interface EtlRequest {
   force?: boolean;
   /** Run the ETL in this process rather than where the target runs it (AWS: the Lambda). */
   localCompute?: boolean;
+  /** Re-run sources whose future-dated quarantined orders are now in range (`--retry-quarantine`). */
+  retryQuarantine?: boolean;
+  /** Each ETL phase as it starts (`parse`, `encode`, `publish`, `state`), where the target runs it here. */
+  onPhase?: (phase: string, key: string) => void;
   /** Local ETL: worker processes (default one per core); the outputs are the same for any number. */
   workers?: number;
   onProgress?: (p: EtlProgress) => void;
