@@ -150,21 +150,25 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     return result;
   }
 
+  /** An event older than what the ledger records for its key is a no-op with a log line. */
+  function skipStale(
+    ev: SourceEvent,
+    entry: Awaited<ReturnType<typeof readLedger>>,
+    summary: S3EventSummary,
+  ) {
+    if (!isStaleEvent(ev.sequencer, entry)) return false;
+    log.info('stale event ignored', { ...where(ev), applied: entry?.sequencer, appliedEvent: entry?.event });
+    summary.stale.push(ev.key);
+    return true;
+  }
+
   async function created(
     raw: ObjectStore,
     ev: SourceEvent,
     summary: S3EventSummary,
   ): Promise<EtlResult | undefined> {
     const entry = await readLedger(processed, ev.key);
-    if (isStaleEvent(ev.sequencer, entry)) {
-      log.info('stale event ignored', {
-        ...where(ev),
-        applied: entry?.sequencer,
-        appliedEvent: entry?.event,
-      });
-      summary.stale.push(ev.key);
-      return undefined;
-    }
+    if (skipStale(ev, entry, summary)) return undefined;
     const others = await namesakes(raw, ev.key);
     if (others.length) {
       const error = collidingSources([ev.key, ...others]).find((r) => r.key === ev.key)?.error ?? 'colliding';
@@ -192,15 +196,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
 
   async function removed(raw: ObjectStore, ev: SourceEvent, summary: S3EventSummary): Promise<void> {
     const entry = await readLedger(processed, ev.key);
-    if (isStaleEvent(ev.sequencer, entry)) {
-      log.info('stale event ignored', {
-        ...where(ev),
-        applied: entry?.sequencer,
-        appliedEvent: entry?.event,
-      });
-      summary.stale.push(ev.key);
-      return;
-    }
+    if (skipStale(ev, entry, summary)) return;
     if (await raw.head(ev.key)) {
       // Put again since: the newer put's own event processes it.
       log.info('stale event ignored', { ...where(ev), why: 'the key exists again' });
