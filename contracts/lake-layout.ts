@@ -21,4 +21,6 @@ export const LAKE = {
   warehouse: 'warehouse.duckdb',
   csvExports: 'analytics_outputs/',
   dashboard: 'dashboard/',
+  /** `ops docs`: dbt's documentation site (models, columns, lineage) as one offline page. */
+  docs: 'docs/',
 } as const;

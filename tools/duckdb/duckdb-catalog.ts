@@ -4,6 +4,7 @@ import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { lakePath } from '../lib/lake-path.js';
 import { checkFactFiles, factViewSql } from './fact-views.js';
+import { countQuarantineFiles, quarantineViewSql } from './quarantine-view.js';
 import { warehousePath, withWarehouse } from './warehouse.js';
 
 /** What a crawl registered: per table, its Hive partitions and rows. */
@@ -44,6 +45,7 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
       'run `npx ops generate` and `npx ops etl` first (or pass the right --lake)',
     );
   }
+  const quarantineFiles = await countQuarantineFiles(opts.lake);
   return withWarehouse({ lake: opts.lake, create: true }, async (engine) => {
     try {
       // Checking and describing read every file: a broken one fails the crawl before the views commit.
@@ -54,6 +56,8 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
           await engine.exec(factViewSql(opts.lake, table));
           described.push({ name: table, files: files[i] ?? 0, ...(await describeTable(engine, table)) });
         }
+        // The rejected records, for the data-quality mart (docs/dashboard.md, "Data quality").
+        await engine.exec(quarantineViewSql(opts.lake, quarantineFiles));
         return described;
       });
       return { warehouse: warehousePath(opts.lake), tables };

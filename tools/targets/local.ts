@@ -22,6 +22,8 @@ import type { Target } from './target.js';
 export const localTarget: Target = {
   name: 'local',
   summary: 'the local lake folder + DuckDB',
+  catalogsQuarantine: true,
+  etlStateInLake: true,
   pipeline: ['generate', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
   addOptions: (y) => y,
   generate: (args, request) => generateDataset({ lake: args.lake, ...request }),

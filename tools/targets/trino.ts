@@ -22,6 +22,8 @@ const settings = (args: TargetArgs) => trinoSettings(args as unknown as TrinoArg
 export const trinoTarget: Target = {
   name: 'trino',
   summary: 'a Trino/Starburst cluster (default: the local development server) over the lake',
+  catalogsQuarantine: false,
+  etlStateInLake: true,
   pipeline: ['generate', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
   addOptions: (y) => withTrinoOptions(y),
   generate: (args, request) => localTarget.generate(args, request),

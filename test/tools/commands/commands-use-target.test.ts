@@ -14,6 +14,8 @@ const report = (what: string) => ({ title: () => `${what} title`, fields: { what
 const fake: Target = {
   name: 'fake',
   summary: 'records calls',
+  catalogsQuarantine: false,
+  etlStateInLake: false,
   pipeline: ['crawl', 'etl'],
   addOptions: (y) => y,
   generate: async (_a, r) => {
