@@ -53,13 +53,23 @@
 {%- endmacro %}
 
 {#
+  is_incremental(), or the var customer_months_incremental when given (true/false): `dbt compile`
+  without a connection (Athena, Trino in the tests) cannot ask whether the table exists, and uses
+  the var to render either the full or the incremental SQL.
+#}
+{% macro customer_months_is_incremental() -%}
+    {%- set forced = var('customer_months_incremental', none) -%}
+    {{- return(is_incremental() if forced is none else forced) -}}
+{%- endmacro %}
+
+{#
   Whether the stored table has source_fingerprint. A table built before it existed has not: then
   every month differs and is rebuilt (on_schema_change adds the column), and the pre-hook deletes
   nothing (DuckDB refuses to add a column to a table deleted from in another transaction).
   In a unit test `this` is the fixture, which has the column.
 #}
 {% macro customer_months_has_fingerprints() -%}
-    {%- if not execute or model.resource_type == 'unit_test' -%}
+    {%- if not execute or model.resource_type == 'unit_test' or var('customer_months_incremental', none) is not none -%}
         {{- return(true) -}}
     {%- endif -%}
     {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
@@ -72,7 +82,7 @@
   of a month that has no completed order any more. No-op on a full build (the table is new).
 #}
 {% macro customer_months_delete_rebuilt() -%}
-    {%- if is_incremental() and target.type in ('duckdb', 'trino') and customer_months_has_fingerprints() -%}
+    {%- if customer_months_is_incremental() and target.type in ('duckdb', 'trino') and customer_months_has_fingerprints() -%}
         delete from {{ this }} where activity_month >= {{ customer_months_rebuild_from_sql() }}
     {%- else -%}
         select 1

@@ -17,12 +17,22 @@
         pre_hook="{{ customer_months_delete_rebuilt() }}",
     )
 }}
-with orders as (
+with
+{% if customer_months_is_incremental() %}
+-- The first month to rebuild; NULL when nothing changed, and then no row is selected.
+rebuild as (
+
+    select {{ customer_months_rebuild_from_sql() }} as rebuild_from
+
+),
+{% endif %}
+
+orders as (
 
     select * from {{ ref('stg_fact_orders') }}
     where status = 'completed'
-    {% if is_incremental() %}
-        and order_month_start >= {{ customer_months_rebuild_from_sql() }}
+    {% if customer_months_is_incremental() %}
+        and order_month_start >= (select rebuild_from from rebuild)
     {% endif %}
 
 ),
@@ -52,13 +62,13 @@ month_fingerprints as (
 -- so the first of them is the customer's first active month.
 earlier_cohorts as (
 
-    {% if is_incremental() %}
+    {% if customer_months_is_incremental() %}
     select
         customer_id,
         min(activity_month) as cohort_month
 
     from {{ this }}
-    where activity_month < {{ customer_months_rebuild_from_sql() }}
+    where activity_month < (select rebuild_from from rebuild)
     group by customer_id
     {% else %}
     select
