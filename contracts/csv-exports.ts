@@ -77,6 +77,77 @@ export const CSV_EXPORTS = [
     columns: ['month', 'country', 'active_customers', 'orders', 'revenue_usd', 'aov_usd', 'repeat_rate'],
     orderBy: ['month', 'country'],
   },
+  {
+    file: 'monthly_sales_by_filter.csv',
+    mart: 'mart_monthly_sales_by_filter',
+    view: 'v_monthly_sales_by_filter',
+    // the dashboard's filters: one row per month and cell (country x channel x segment, each a
+    // value or 'all') with completed orders, so distinct counts are exact for any filter and
+    // never added up across cells; churned_customers is empty where month+1 was not observed
+    columns: [
+      'month',
+      'country',
+      'sales_channel',
+      'customer_segment',
+      'revenue_usd',
+      'orders',
+      'active_customers',
+      'new_customers',
+      'churned_customers',
+    ],
+    orderBy: ['month', 'country', 'sales_channel', 'customer_segment'],
+  },
+  {
+    file: 'data_quality.csv',
+    mart: 'mart_data_quality',
+    view: 'v_data_quality',
+    // per raw source file: reason 'all' = records read (loaded + quarantined), loaded (rows in
+    // fact_orders) and quarantined, and the newest order date; then one row per quarantine reason
+    // with only records_quarantined. month = the file name's YYYY_MM, empty if it has none.
+    // records_read/records_quarantined are empty (unknown) where the quarantine files are not
+    // catalogued (docs/dashboard.md, "Data quality")
+    columns: [
+      'month',
+      'source_file',
+      'reason',
+      'records_read',
+      'records_loaded',
+      'records_quarantined',
+      'latest_order_date',
+    ],
+    orderBy: ['month', 'source_file', 'reason'],
+  },
 ] as const satisfies readonly CsvExportSpec[];
 
 export type CsvExportFile = (typeof CSV_EXPORTS)[number]['file'];
+
+/**
+ * Beside the CSVs, `export-outputs` writes `run_metadata.json` (docs/dashboard.md, "Data quality"):
+ * when the results were refreshed, when the ETL last ran, and dbt's last build results, so the
+ * dashboard's freshness and test summary come from the export, the same locally and on AWS.
+ */
+export const RUN_METADATA_FILE = 'run_metadata.json';
+
+/** Counts of one kind of dbt node by status in the last `dbt build`. */
+export interface DbtStatusCounts {
+  passed: number;
+  warned: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface RunMetadata {
+  /** When export-outputs wrote these files (ISO 8601, UTC). */
+  refreshed_at: string;
+  /** When the ETL last processed a raw file (ISO 8601), null where the target keeps no ETL state. */
+  last_etl_run: string | null;
+  /** dbt's last build (its target/run_results.json), null when none was found. */
+  dbt: {
+    generated_at: string;
+    models: DbtStatusCounts;
+    data_tests: DbtStatusCounts;
+    unit_tests: DbtStatusCounts;
+    /** Names of the nodes that failed or warned, with their status. */
+    problems: { name: string; status: string }[];
+  } | null;
+}

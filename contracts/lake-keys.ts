@@ -52,3 +52,12 @@ export const tablePrefix = (table: FactTable): string => FACT_TABLES[table].pref
 /** `raw/store_sales/orders_2025_01.json` for year 2025, month 1: the generator's monthly file. */
 export const rawMonthKey = (year: number, month: number): string =>
   `${LAKE.rawPrefix}orders_${year}_${String(month).padStart(2, '0')}.json`;
+
+/** The ledger object of one raw key (`state/sources/orders_2025_01.json.json`), kept per raw key
+ * because S3 sequencers are comparable only between events of the same key. */
+export const sourceLedgerKey = (rawKey: string): string =>
+  `${LAKE.sourceLedgerPrefix}${rawKey.slice(rawKey.lastIndexOf('/') + 1)}.json`;
+
+/** Where the Lambda records why it refused a raw key (two raw files sharing a base name). */
+export const refusedSourceKey = (rawKey: string): string =>
+  `${LAKE.quarantinePrefix}_refused/${rawKey.slice(rawKey.lastIndexOf('/') + 1)}.jsonl`;

@@ -13,7 +13,14 @@ export const LAKE = {
   fxRates: 'reference/fx_rates.csv',
   referencePrefix: 'reference/',
   etlState: 'state/etl-state.json',
+  /**
+   * The Lambda's per-source ledger (S3 keeps no run state): `state/sources/<raw file name>.json`,
+   * the newest event applied to each raw key, so an older event never overwrites a newer version.
+   */
+  sourceLedgerPrefix: 'state/sources/',
   warehouse: 'warehouse.duckdb',
   csvExports: 'analytics_outputs/',
   dashboard: 'dashboard/',
+  /** `ops docs`: dbt's documentation site (models, columns, lineage) as one offline page. */
+  docs: 'docs/',
 } as const;

@@ -2,10 +2,11 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OpsError } from '../contracts/ops-error.js';
 import { buildChartData } from './chart-data.js';
+import { renderDataQuality } from './data-quality.js';
 import { buildHighlights } from './highlights.js';
 import { buildKpis } from './kpis.js';
 import { printDashboard } from './print.js';
-import { readOutputs } from './read-outputs.js';
+import { readOutputs, readRunMetadata } from './read-outputs.js';
 import { renderHtml } from './render-html.js';
 
 /** Where to read the exports and write the dashboard; `generatedAt` pins the page's timestamp. */
@@ -38,7 +39,8 @@ export interface DashboardResult {
 }
 
 /**
- * Builds `<out>/index.html` (self-contained, opens offline) from the analytics CSVs in `from`, then
+ * Builds `<out>/index.html` (self-contained, opens offline) from the analytics CSVs in `from` (and
+ * the run_metadata.json beside them, if any), then
  * prints `dashboard.pdf` and `dashboard.png` with headless Chromium. Every file is written
  * atomically (`io.writeFile`). If printing fails (no Chromium, a page error) the HTML stays — it
  * needs no browser to build — but any older PDF/PNG is removed so the three never disagree, and the
@@ -47,11 +49,13 @@ export interface DashboardResult {
 export async function buildDashboard(opts: DashboardOptions, io: DashboardIo): Promise<DashboardResult> {
   io.progress(`dashboard: reading exports from ${opts.from}`);
   const outputs = await readOutputs(opts.from);
+  const metadata = await readRunMetadata(opts.from);
   const charts = buildChartData(outputs);
   const html = await renderHtml({
-    kpis: buildKpis(outputs, charts),
+    kpis: buildKpis(charts),
     highlights: buildHighlights(charts),
     charts,
+    dataQuality: renderDataQuality(outputs['data_quality.csv'], metadata),
     generatedAt: opts.generatedAt ?? new Date(),
   });
   const files = {

@@ -9,7 +9,9 @@ export interface ChartData {
   months: string[];
   revenue: number[];
   orders: number[];
-  aov: number[];
+  aov: (number | null)[];
+  /** The previous calendar month's revenue, null when that month was not observed. */
+  prevRevenue: (number | null)[];
   mom: (number | null)[];
   cumulative: (number | null)[];
   categories: {
@@ -27,6 +29,23 @@ export interface ChartData {
   newCustomers: (number | null)[];
   returning: (number | null)[];
   geo: GeoRow[];
+  /** monthly_sales_by_filter.csv: the figures of every filter cell, for the chart script's filters. */
+  slices: SliceRow[];
+  /** The values each filter offers, from the exports. */
+  options: { country: string[]; channel: string[]; segment: string[]; category: string[] };
+}
+
+/** One month and filter cell (country × channel × segment, each a value or 'all'). */
+export interface SliceRow {
+  month: string;
+  country: string;
+  channel: string;
+  segment: string;
+  revenue: number;
+  orders: number;
+  active: number;
+  newCustomers: number;
+  churned: number | null;
 }
 
 /** One country: revenue, orders and AOV over the whole period; customers and repeat rate in the latest month. */
@@ -103,6 +122,8 @@ function geography(rows: Outputs['geo_engagement.csv'], latest: string): GeoRow[
     .sort((a, b) => b.revenue - a.revenue);
 }
 
+const values = (xs: string[]): string[] => [...new Set(xs)].filter((v) => v !== 'all').sort();
+
 /** Shapes the export rows into the aligned series the charts draw. */
 export function buildChartData(o: Outputs): ChartData {
   const monthly = o['monthly_revenue.csv'];
@@ -110,11 +131,13 @@ export function buildChartData(o: Outputs): ChartData {
   const mom = o['revenue_mom.csv'];
   const churn = o['monthly_churn.csv'];
   const customers = o['monthly_active_customers.csv'];
+  const slices = o['monthly_sales_by_filter.csv'];
   return {
     months,
     revenue: monthly.map((r) => r.revenue_usd),
     orders: monthly.map((r) => r.orders),
     aov: monthly.map((r) => r.aov_usd),
+    prevRevenue: byMonth(mom, months, (r) => r.prev_revenue_usd),
     mom: byMonth(mom, months, (r) => r.mom_growth),
     cumulative: byMonth(mom, months, (r) => r.cumulative_revenue_usd),
     categories: categories(o['category_sales_monthly.csv'], months),
@@ -125,5 +148,22 @@ export function buildChartData(o: Outputs): ChartData {
     newCustomers: byMonth(customers, months, (r) => r.new_customers),
     returning: byMonth(customers, months, (r) => r.returning_customers),
     geo: geography(o['geo_engagement.csv'], months.at(-1) ?? ''),
+    slices: slices.map((r) => ({
+      month: r.month,
+      country: r.country,
+      channel: r.sales_channel,
+      segment: r.customer_segment,
+      revenue: r.revenue_usd,
+      orders: r.orders,
+      active: r.active_customers,
+      newCustomers: r.new_customers,
+      churned: r.churned_customers,
+    })),
+    options: {
+      country: values(slices.map((r) => r.country)),
+      channel: values(slices.map((r) => r.sales_channel)),
+      segment: values(slices.map((r) => r.customer_segment)),
+      category: values(o['category_sales_monthly.csv'].map((r) => r.category)),
+    },
   };
 }

@@ -10,7 +10,7 @@ export const DEFINITIONS = {
   active: ['Active customers', 'Customers with at least one completed order in the month.'],
   newReturning: [
     'New / returning',
-    'New: first completed order ever in the month; returning: active and not new.',
+    'New: active in their cohort month (first completed order, signed up inside the data window); returning: active and not new, including every customer who signed up before the window.',
   ],
   mom: [
     'MoM growth',
@@ -23,7 +23,7 @@ export const DEFINITIONS = {
   ],
   cohort: [
     'Cohort',
-    'The month of a customer’s first completed order; cohort size = its number of customers.',
+    'The month of a customer’s first completed order, for customers whose signup date lies inside the data window; customers who signed up before it may have ordered before it, so they are never new and in no cohort. Cohort size = its number of customers.',
   ],
   retention: [
     'Retention (k)',
@@ -35,8 +35,12 @@ export const DEFINITIONS = {
   ],
   repeat: [
     'Repeat rate',
-    'Share of the month’s active customers whose cohort month is earlier than the month.',
+    'Share of the month’s active customers who are not new: their cohort month is earlier, or they signed up before the data window.',
   ],
 } as const satisfies Record<string, readonly [string, string]>;
+
+/** The "how to read this" note of the retention page: why a high churn and a high repeat rate go together. */
+export const HOW_TO_READ =
+  'Churn looks only one month ahead: a customer active this month who does not order next month has churned, even if they come back the month after. Repeat rate looks back: the share of this month’s active customers who are not new. Customers who buy every few months therefore count as churned in the months they skip and as repeat when they return, so a high churn beside a high repeat rate means customers skip months, not that they leave for good. The cohort heatmap shows how many of each cohort are back k months later.';
 
 export type DefinitionId = keyof typeof DEFINITIONS;

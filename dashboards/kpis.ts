@@ -11,7 +11,6 @@ import {
   fmtUsd,
   fmtUsdCompact,
 } from './format.js';
-import type { Outputs } from './read-outputs.js';
 
 /**
  * One executive tile. `value` is the raw number (USD, a count or a fraction; null when the
@@ -34,23 +33,25 @@ export interface Kpi {
 const range = (months: string[]) => `${fmtMonth(months[0] ?? '')} – ${fmtMonth(months.at(-1) ?? '')}`;
 
 /**
- * The six tiles. Revenue, orders and AOV cover the whole period (with the latest month as detail);
- * active customers is the latest month; MoM growth is the latest month's; churn is the last month
- * that has a churn figure (the month before the latest, whose next month has been observed).
+ * The six tiles, from the page's (possibly filtered) data alone, so the chart script can redraw
+ * them under a filter. Revenue, orders and AOV cover the whole period (with the latest month as
+ * detail); active customers is the latest month; MoM growth is the latest month's; churn is the
+ * last month that has a churn figure (the month before the latest, whose next month has been
+ * observed).
  */
-export function buildKpis(o: Outputs, d: ChartData): Kpi[] {
-  const monthly = o['monthly_revenue.csv'];
-  const last = monthly.at(-1)!;
+export function buildKpis(d: ChartData): Kpi[] {
+  const n = d.months.length - 1;
   const period = range(d.months);
-  const latest = fmtMonth(last.month);
-  const revenue = sumUsd(monthly.map((r) => r.revenue_usd));
-  const orders = monthly.reduce((s, r) => s + r.orders, 0);
+  const latest = fmtMonth(d.months[n]!);
+  const revenue = sumUsd(d.revenue);
+  const orders = d.orders.reduce((s, v) => s + v, 0);
   const aov = orders ? Math.round((revenue / orders) * 100) / 100 : 0;
-  const customers = o['monthly_active_customers.csv'].at(-1)!;
-  const momRows = o['revenue_mom.csv'];
-  const mom = momRows.at(-1)!;
-  const churn = o['monthly_churn.csv'].filter((r) => r.churn_rate !== null).at(-1);
-  const churnNext = churn && d.months[d.months.indexOf(churn.month) + 1];
+  const active = d.active[n] ?? 0;
+  const mom = d.mom[n] ?? null;
+  const prev = d.prevRevenue[n] ?? null;
+  const c = d.churnRate.findLastIndex((r) => r !== null);
+  const churn = c < 0 ? null : { month: d.months[c]!, rate: d.churnRate[c]!, churned: d.churned[c] ?? null };
+  const churnNext = c < 0 ? undefined : d.months[c + 1];
   return [
     {
       id: 'revenue',
@@ -59,7 +60,7 @@ export function buildKpis(o: Outputs, d: ChartData): Kpi[] {
       headline: fmtUsdCompact(revenue),
       exact: fmtUsd(revenue),
       scope: period,
-      detail: `${latest}: ${fmtUsd(last.revenue_usd)}`,
+      detail: `${latest}: ${fmtUsd(d.revenue[n]!)}`,
       definition: 'revenue',
       tone: 'neutral',
     },
@@ -70,7 +71,7 @@ export function buildKpis(o: Outputs, d: ChartData): Kpi[] {
       headline: fmtInt(orders),
       exact: fmtInt(orders),
       scope: period,
-      detail: `${latest}: ${fmtInt(last.orders)}`,
+      detail: `${latest}: ${fmtInt(d.orders[n]!)}`,
       definition: 'orders',
       tone: 'neutral',
     },
@@ -81,45 +82,41 @@ export function buildKpis(o: Outputs, d: ChartData): Kpi[] {
       headline: fmtUsd(aov),
       exact: fmtUsd(aov),
       scope: period,
-      detail: `${latest}: ${fmtUsd(last.aov_usd)}`,
+      detail: `${latest}: ${fmtMaybe(d.aov[n] ?? null, fmtUsd)}`,
       definition: 'aov',
       tone: 'neutral',
     },
     {
       id: 'active_customers',
       label: 'Active customers',
-      value: customers.active_customers,
-      headline: fmtInt(customers.active_customers),
-      exact: fmtInt(customers.active_customers),
+      value: active,
+      headline: fmtInt(active),
+      exact: fmtInt(active),
       scope: latest,
-      detail: `${fmtInt(customers.new_customers)} new · ${fmtInt(customers.returning_customers)} returning`,
+      detail: `${fmtMaybe(d.newCustomers[n] ?? null, fmtInt)} new · ${fmtMaybe(d.returning[n] ?? null, fmtInt)} returning`,
       definition: 'active',
       tone: 'neutral',
     },
     {
       id: 'mom_growth',
       label: 'MoM revenue growth',
-      value: mom.mom_growth,
-      headline: mom.mom_growth === null ? '—' : fmtGrowth(mom.mom_growth),
-      exact: mom.mom_growth === null ? 'no previous month' : fmtGrowthExact(mom.mom_growth),
-      scope: momRows.length > 1 ? `${latest} vs ${fmtMonth(momRows.at(-2)!.month)}` : latest,
+      value: mom,
+      headline: mom === null ? '—' : fmtGrowth(mom),
+      exact: mom === null ? 'no previous month' : fmtGrowthExact(mom),
+      scope: n > 0 ? `${latest} vs ${fmtMonth(d.months[n - 1]!)}` : latest,
       detail:
-        mom.prev_revenue_usd === null
-          ? 'first month of data'
-          : `${fmtUsdCompact(mom.revenue_usd)} vs ${fmtUsdCompact(mom.prev_revenue_usd)}`,
+        prev === null ? 'first month of data' : `${fmtUsdCompact(d.revenue[n]!)} vs ${fmtUsdCompact(prev)}`,
       definition: 'mom',
-      tone: mom.mom_growth === null || mom.mom_growth === 0 ? 'neutral' : mom.mom_growth > 0 ? 'good' : 'bad',
+      tone: mom === null || mom === 0 ? 'neutral' : mom > 0 ? 'good' : 'bad',
     },
     {
       id: 'churn',
       label: 'Customer churn',
-      value: churn?.churn_rate ?? null,
-      headline: churn?.churn_rate == null ? '—' : fmtPct(churn.churn_rate),
-      exact: churn?.churn_rate == null ? 'needs two months of data' : fmtPctExact(churn.churn_rate),
+      value: churn?.rate ?? null,
+      headline: churn ? fmtPct(churn.rate) : '—',
+      exact: churn ? fmtPctExact(churn.rate) : 'needs two months of data',
       scope: churn ? `${fmtMonth(churn.month)} → ${churnNext ? fmtMonth(churnNext) : 'next month'}` : latest,
-      detail: churn
-        ? `${fmtMaybe(churn.churned_customers, fmtInt)} of ${fmtInt(churn.active_customers)} did not return`
-        : '',
+      detail: churn ? `${fmtMaybe(churn.churned, fmtInt)} of ${fmtInt(d.active[c] ?? 0)} did not return` : '',
       definition: 'churn',
       tone: 'neutral',
     },

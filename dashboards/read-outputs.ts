@@ -2,16 +2,39 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { CSV_EXPORTS, type CsvExportFile } from '../contracts/csv-exports.js';
+import {
+  CSV_EXPORTS,
+  type CsvExportFile,
+  RUN_METADATA_FILE,
+  type RunMetadata,
+} from '../contracts/csv-exports.js';
 import { OpsError } from '../contracts/ops-error.js';
 
 type Spec = (typeof CSV_EXPORTS)[number];
-type TextColumn = 'month' | 'cohort_month' | 'category' | 'country';
+type TextColumn =
+  | 'month'
+  | 'cohort_month'
+  | 'category'
+  | 'country'
+  | 'sales_channel'
+  | 'customer_segment'
+  | 'source_file'
+  | 'reason'
+  | 'latest_order_date';
 /**
  * Columns whose empty field means "undefined": the first month's previous revenue and MoM, the
- * last month's churn (its churned count too, should an export leave it empty).
+ * last month's churn (its churned count too, should an export leave it empty); data quality's
+ * counts a row does not hold or a target cannot know (docs/dashboard.md, "Data quality").
  */
-const NULLABLE_COLUMNS = ['prev_revenue_usd', 'mom_growth', 'churn_rate', 'churned_customers'] as const;
+const NULLABLE_COLUMNS = [
+  'prev_revenue_usd',
+  'mom_growth',
+  'churn_rate',
+  'churned_customers',
+  'records_read',
+  'records_loaded',
+  'records_quarantined',
+] as const;
 type NullableColumn = (typeof NULLABLE_COLUMNS)[number];
 type Cell<C> = C extends TextColumn ? string : C extends NullableColumn ? number | null : number;
 
@@ -29,15 +52,21 @@ const cellSchemas = {
   label: z.string().min(1, 'expected a non-empty label'),
   number: decimal.transform(Number),
   nullable: z.union([z.literal('').transform(() => null), decimal.transform(Number)]),
+  // data_quality.csv: a file not named *_YYYY_MM has no month; a file with no loaded row no date
+  monthOrEmpty: z.string().regex(/^(\d{4}-\d{2}-01)?$/, 'expected a month as YYYY-MM-01 or nothing'),
+  dateOrEmpty: z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/, 'expected a date as YYYY-MM-DD or nothing'),
 };
 
-function schemaFor(column: string): z.ZodType<string | number | null> {
+function schemaFor(file: string, column: string): z.ZodType<string | number | null> {
+  if (file === 'data_quality.csv' && column === 'month') return cellSchemas.monthOrEmpty;
+  if (column === 'latest_order_date') return cellSchemas.dateOrEmpty;
   if (column === 'month' || column === 'cohort_month') return cellSchemas.month;
-  if (column === 'category' || column === 'country') return cellSchemas.label;
+  if (['category', 'country', 'sales_channel', 'customer_segment', 'source_file', 'reason'].includes(column))
+    return cellSchemas.label;
   return NULLABLE.has(column) ? cellSchemas.nullable : cellSchemas.number;
 }
 
-const hint = 'run `ops export-outputs` first (or pass --from the folder that holds the CSVs)';
+const hint = 'run `npx ops export-outputs` first (or pass --from the folder that holds the CSVs)';
 
 /** Parses one export file's text against its contract; `file` names it in errors. */
 export function parseOutput<F extends CsvExportFile>(
@@ -58,7 +87,7 @@ export function parseOutput<F extends CsvExportFile>(
     throw fail(`header is "${header.join(',')}", the contract says "${spec.columns.join(',')}"`);
   }
   if (!rows.length) throw fail('has a header but no rows');
-  const schema = z.object(Object.fromEntries(spec.columns.map((c) => [c, schemaFor(c)])));
+  const schema = z.object(Object.fromEntries(spec.columns.map((c) => [c, schemaFor(spec.file, c)])));
   return rows.map((row, i) => {
     const parsed = schema.safeParse(Object.fromEntries(spec.columns.map((c, j) => [c, row[j] ?? ''])));
     if (!parsed.success) {
@@ -86,4 +115,56 @@ export async function readOutputs(dir: string): Promise<Outputs> {
     }),
   );
   return Object.fromEntries(entries) as Outputs;
+}
+
+const dbtCounts = z.object({
+  passed: z.number().int(),
+  warned: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+});
+const runMetadataSchema = z.object({
+  refreshed_at: z.string(),
+  last_etl_run: z.string().nullable(),
+  dbt: z
+    .object({
+      generated_at: z.string(),
+      models: dbtCounts,
+      data_tests: dbtCounts,
+      unit_tests: dbtCounts,
+      problems: z.array(z.object({ name: z.string(), status: z.string() })),
+    })
+    .nullable(),
+}) satisfies z.ZodType<RunMetadata>;
+
+/**
+ * Reads `run_metadata.json` beside the CSVs (freshness, dbt results). Null when the export has
+ * none (an export from before it existed): the data-quality section then says so. A file that
+ * is there but off its contract is an OpsError, like a bad CSV.
+ */
+export async function readRunMetadata(dir: string): Promise<RunMetadata | null> {
+  const file = path.join(dir, RUN_METADATA_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new OpsError('DASHBOARD_BAD_OUTPUT', `${RUN_METADATA_FILE}: not valid JSON`, hint, { cause: err });
+  }
+  const parsed = runMetadataSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new OpsError(
+      'DASHBOARD_BAD_OUTPUT',
+      `${RUN_METADATA_FILE}: ${issue?.path.join('.')}: ${issue?.message}`,
+      hint,
+    );
+  }
+  return parsed.data;
 }

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { ChartData } from './chart-data.js';
-import { DEFINITIONS, type DefinitionId } from './definitions.js';
+import { DEFINITIONS, type DefinitionId, HOW_TO_READ } from './definitions.js';
+import { FILTER_INFO, FILTER_KEYS } from './filters.js';
 import { escapeHtml, fmtMonth } from './format.js';
+import { kpiTile } from './kpi-tile.js';
 import type { Kpi } from './kpis.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,6 +16,8 @@ export interface PageInput {
   kpis: Kpi[];
   highlights: string[];
   charts: ChartData;
+  /** The data-quality section's body, already HTML (dashboards/data-quality.ts). */
+  dataQuality: string;
   generatedAt: Date;
 }
 
@@ -46,12 +50,6 @@ async function clientSource(): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
-const kpiTile = (k: Kpi): string =>
-  `<article class="kpi kpi--${k.tone}" data-kpi="${k.id}" data-value="${k.value ?? ''}" title="${escapeHtml(DEFINITIONS[k.definition][1])}">` +
-  `<h2>${escapeHtml(k.label)}</h2><p class="kpi-value">${escapeHtml(k.headline)}</p>` +
-  `<p class="kpi-exact"><b>${escapeHtml(k.exact)}</b> · <span class="kpi-scope">${escapeHtml(k.scope)}</span></p>` +
-  `<p class="kpi-detail">${escapeHtml(k.detail)}</p></article>`;
-
 const definitions = (ids: string): string => {
   const items = ids.split(',').map((id) => {
     const def = DEFINITIONS[id as DefinitionId];
@@ -81,13 +79,23 @@ export async function renderHtml(input: PageInput): Promise<string> {
   const header = (title: string) =>
     `<header class="page-head"><div><p class="eyebrow">Store sales analytics</p><h1>${title}</h1></div>` +
     `<p class="page-meta">Data as of <b>${asOf}</b> · ${months.length} months, ${period}<br>` +
-    `Generated ${stamp(input.generatedAt)} from the analytics_outputs CSV exports · ECharts ${echarts.version}</p></header>`;
+    `Generated ${stamp(input.generatedAt)} from the analytics_outputs CSV exports · ECharts ${echarts.version}<br>` +
+    // filled by the chart script: on every printed page, the filter the figures show
+    `<span class="page-filter" data-filter-state>All data (no filter)</span></p></header>`;
   const fill: Record<string, (arg: string) => string> = {
     asOf: () => asOf,
     period: () => period,
+    firstMonth: () => fmtMonth(months[0]!),
+    howToRead: () => escapeHtml(HOW_TO_READ),
+    filterEffects: () =>
+      `<details class="filter-effects"><summary>What the filters change</summary><ul>${FILTER_KEYS.map(
+        (k) =>
+          `<li><b>${escapeHtml(FILTER_INFO[k].label)}</b> changes ${escapeHtml(FILTER_INFO[k].changes)}; it cannot change ${escapeHtml(FILTER_INFO[k].cannot)}.</li>`,
+      ).join('')}</ul></details>`,
     css: () => css,
     header,
     kpis: () => input.kpis.map(kpiTile).join(''),
+    dataQuality: () => input.dataQuality,
     highlights: () => input.highlights.map((h) => `<li>${escapeHtml(h)}</li>`).join(''),
     definitions,
     data: () => JSON.stringify(input.charts).replace(/</g, '\\u003c'),

@@ -1,24 +1,45 @@
 import type { S3Event } from 'aws-lambda';
-import { isRawSourceKey } from '../contracts/lake-keys.js';
+import { isRawSourceKey, refusedSourceKey, sourceStem } from '../contracts/lake-keys.js';
+import { LAKE } from '../contracts/lake-layout.js';
 import type { ObjectStore } from './core/object-store.js';
 import { type EtlResult, type ProcessOptions, processSource } from './core/process-source.js';
+import type { QuarantineRecord } from './core/quarantine-writer.js';
+import { retireSourceOutputs } from './core/retire-source.js';
+import {
+  isStaleEvent,
+  type LedgerEntry,
+  newestSequencer,
+  readLedger,
+  StaleEventError,
+  writeLedger,
+} from './core/source-ledger.js';
+import { collidingSources } from './core/source-policy.js';
 import { emfFields } from './etl-metrics.js';
 import type { Logger } from './logger.js';
 
 export interface S3EventHandlerDeps {
   /** The store of an event record's bucket (the raw bucket comes from the event). */
   storeFor(bucket: string): ObjectStore;
+  /** The processed bucket: Parquet facts, and the per-source ledger (`state/sources/`). */
   processed: ObjectStore;
   quarantine: ObjectStore;
   log: Logger;
   /** Passed to `processSource` for every record (temp folder, encoder thread, clock). */
-  options?: Omit<ProcessOptions, 'processedStore' | 'quarantineStore'>;
+  options?: Omit<ProcessOptions, 'processedStore' | 'quarantineStore' | 'beforePublish'>;
 }
 
-/** What one invocation did: a result per processed source, and the keys it skipped. */
+/** What one invocation did, per raw key. */
 export interface S3EventSummary {
+  /** One result per source run (a put, or a source re-run because a delete freed it). */
   results: EtlResult[];
+  /** Keys that are not raw sources, or events other than created/removed. */
   skipped: string[];
+  /** Events older than the newest one applied to their key: no-ops (logged). */
+  stale: string[];
+  /** Raw keys whose delete event removed their outputs. */
+  retired: string[];
+  /** Raw keys refused: another raw file shares their base name (a quarantine record, nothing published). */
+  refused: { key: string; error: string }[];
 }
 
 /** Some sources of the event failed; the others were processed. Lambda then retries (idempotent). */
@@ -33,60 +54,224 @@ export class EtlBatchError extends Error {
 /** S3 event keys are URL-encoded with `+` for spaces: `raw/store_sales/my+file%282%29.json`. */
 export const decodeS3Key = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
 
+/** One event record, decoded: what happened to which key, and where it sits in the key's history. */
+interface SourceEvent {
+  bucket: string;
+  key: string;
+  eventName: string;
+  /** Empty for `ops etl --target aws` backfills, which process whatever version is current. */
+  sequencer: string | undefined;
+  versionId: string | undefined;
+}
+
 /**
- * The S3-event handler, free of AWS clients so tests can inject local stores. It runs the ETL on
- * every `ObjectCreated` record of the batch in order, skips keys that are not raw sources (so a
- * shared bucket cannot trigger itself on its own outputs), logs one line per source, and throws
- * `EtlBatchError` at the end if any source failed, so the invocation is marked failed and retried.
+ * The S3-event handler, free of AWS clients so tests can inject local stores. Per record, in order:
+ * - `ObjectCreated` on a raw source: refused (quarantine record, nothing published) when another raw
+ *   file shares its base name; otherwise the ETL runs and the ledger records the event.
+ * - `ObjectRemoved` on a raw source: its outputs are retired, as the local runner retires a deleted
+ *   file; a source it kept from loading (same base name, or duplicates it held) runs again.
+ * - An event older than the newest applied to its key (the S3 `sequencer`, see source-ledger.ts)
+ *   is a no-op with a log line, also when a newer one was applied while it ran.
+ * Keys that are not raw sources are skipped (a shared bucket cannot trigger itself on its own
+ * outputs). It throws `EtlBatchError` at the end if any source failed, so Lambda retries.
  */
 export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event) => Promise<S3EventSummary> {
+  const { processed, quarantine, log } = deps;
+
+  /** Other raw sources with the same base name (listed by their common prefix). */
+  const namesakes = async (raw: ObjectStore, key: string): Promise<string[]> =>
+    (await raw.list(`${LAKE.rawPrefix}${sourceStem(key)}.`))
+      .map((o) => o.key)
+      .filter((k) => k !== key && isRawSourceKey(k) && sourceStem(k) === sourceStem(key));
+
+  /** Runs the ETL on `key` unless a newer event for it is applied first; records it in the ledger. */
+  async function run(
+    raw: ObjectStore,
+    ev: SourceEvent,
+    summary: S3EventSummary,
+    started: LedgerEntry | undefined,
+  ): Promise<EtlResult | undefined> {
+    let result: EtlResult;
+    try {
+      result = await processSource(raw, ev.key, {
+        ...deps.options,
+        processedStore: processed,
+        quarantineStore: quarantine,
+        // Re-checked once the outputs are staged: a newer event applied meanwhile wins.
+        beforePublish: async () => {
+          const now = await readLedger(processed, ev.key);
+          const moved = ev.sequencer
+            ? isStaleEvent(ev.sequencer, now)
+            : now?.sequencer !== started?.sequencer;
+          if (moved) throw new StaleEventError(`a newer event for ${ev.key} was applied while this one ran`);
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof StaleEventError)) throw err;
+      log.info('stale event ignored', {
+        bucket: ev.bucket,
+        key: ev.key,
+        sequencer: ev.sequencer,
+        why: err.message,
+      });
+      summary.stale.push(ev.key);
+      return undefined;
+    }
+    await writeLedger(processed, {
+      key: ev.key,
+      event: 'put',
+      ...optional('sequencer', newestSequencer(ev.sequencer, started?.sequencer)),
+      ...optional('versionId', ev.versionId),
+      ...(result.duplicateOf.length ? { duplicateOf: result.duplicateOf } : {}),
+    });
+    // A refusal recorded while it collided with a namesake no longer applies.
+    await quarantine.delete(refusedSourceKey(ev.key));
+    summary.results.push(result);
+    const { read, loaded, quarantined, byReason, byFormat, files, removed, durationMs } = result;
+    const context = {
+      bucket: ev.bucket,
+      key: ev.key,
+      read,
+      loaded,
+      quarantined,
+      byReason,
+      byFormat,
+      files,
+      removed,
+      durationMs: Math.round(durationMs),
+      ...emfFields(
+        ev.key.slice(ev.key.lastIndexOf('/') + 1),
+        { read, loaded, quarantined, byFormat },
+        new Date(),
+      ),
+    };
+    if (result.status === 'failed') log.error('source rejected', { ...context, failure: result.failure });
+    else log.info('source processed', context);
+    return result;
+  }
+
+  /** An event older than what the ledger records for its key is a no-op with a log line. */
+  function skipStale(
+    ev: SourceEvent,
+    entry: Awaited<ReturnType<typeof readLedger>>,
+    summary: S3EventSummary,
+  ) {
+    if (!isStaleEvent(ev.sequencer, entry)) return false;
+    log.info('stale event ignored', { ...where(ev), applied: entry?.sequencer, appliedEvent: entry?.event });
+    summary.stale.push(ev.key);
+    return true;
+  }
+
+  async function created(
+    raw: ObjectStore,
+    ev: SourceEvent,
+    summary: S3EventSummary,
+  ): Promise<EtlResult | undefined> {
+    const entry = await readLedger(processed, ev.key);
+    if (skipStale(ev, entry, summary)) return undefined;
+    const others = await namesakes(raw, ev.key);
+    if (others.length) {
+      const error = collidingSources([ev.key, ...others]).find((r) => r.key === ev.key)?.error ?? 'colliding';
+      const record: QuarantineRecord = {
+        source_key: ev.key,
+        line_number: 0,
+        reason: 'colliding_source',
+        message: `(file): ${error}`,
+        violations: [{ reason: 'colliding_source', path: '(file)', message: error }],
+        raw: '',
+      };
+      await quarantine.put(refusedSourceKey(ev.key), `${JSON.stringify(record)}\n`, {
+        contentType: 'application/x-ndjson',
+      });
+      await writeLedger(processed, {
+        ...(entry ?? { key: ev.key, event: 'put' }),
+        ...optional('sequencer', newestSequencer(ev.sequencer, entry?.sequencer)),
+      });
+      log.error('source refused', { ...where(ev), error, refusedRecord: refusedSourceKey(ev.key) });
+      summary.refused.push({ key: ev.key, error });
+      return undefined;
+    }
+    return run(raw, ev, summary, entry);
+  }
+
+  async function removed(raw: ObjectStore, ev: SourceEvent, summary: S3EventSummary): Promise<void> {
+    const entry = await readLedger(processed, ev.key);
+    if (skipStale(ev, entry, summary)) return;
+    if (await raw.head(ev.key)) {
+      // Put again since: the newer put's own event processes it.
+      log.info('stale event ignored', { ...where(ev), why: 'the key exists again' });
+      summary.stale.push(ev.key);
+      return;
+    }
+    const others = await namesakes(raw, ev.key);
+    // With a namesake left, the outputs (named by the base name) are its to replace, below.
+    const gone = others.length ? [] : await retireSourceOutputs(processed, quarantine, ev.key);
+    await quarantine.delete(refusedSourceKey(ev.key));
+    await writeLedger(processed, {
+      key: ev.key,
+      event: 'delete',
+      ...optional('sequencer', newestSequencer(ev.sequencer, entry?.sequencer)),
+    });
+    summary.retired.push(ev.key);
+    log.info('source retired', { ...where(ev), removed: gone });
+    // Sources this one kept from loading: a lone namesake, and those whose duplicates it held.
+    const rerun = others.length === 1 ? [...others] : [];
+    for (const o of await processed.list(LAKE.sourceLedgerPrefix)) {
+      const key = `${LAKE.rawPrefix}${o.key.slice(LAKE.sourceLedgerPrefix.length, -'.json'.length)}`;
+      if (rerun.includes(key) || !isRawSourceKey(key)) continue;
+      const other = await readLedger(processed, key);
+      if (other?.event === 'put' && other.duplicateOf?.includes(ev.key) && (await raw.head(key)))
+        rerun.push(key);
+    }
+    for (const key of rerun) {
+      log.info('source re-run', { bucket: ev.bucket, key, because: `${ev.key} was deleted` });
+      const next = { bucket: ev.bucket, key, eventName: 'Rerun', sequencer: undefined, versionId: undefined };
+      await run(raw, next, summary, await readLedger(processed, key));
+    }
+  }
+
   return async (event) => {
-    const summary: S3EventSummary = { results: [], skipped: [] };
+    const summary: S3EventSummary = { results: [], skipped: [], stale: [], retired: [], refused: [] };
     const failures: { key: string; error: string }[] = [];
     for (const record of event.Records ?? []) {
-      const bucket = record.s3.bucket.name;
-      const key = decodeS3Key(record.s3.object.key);
-      if (!record.eventName.startsWith('ObjectCreated') || !isRawSourceKey(key)) {
-        deps.log.info('skipped object', { bucket, key, eventName: record.eventName });
-        summary.skipped.push(key);
+      const ev: SourceEvent = {
+        bucket: record.s3.bucket.name,
+        key: decodeS3Key(record.s3.object.key),
+        eventName: record.eventName,
+        sequencer: record.s3.object.sequencer || undefined,
+        versionId: record.s3.object.versionId || undefined,
+      };
+      const isPut = ev.eventName.startsWith('ObjectCreated');
+      if ((!isPut && !ev.eventName.startsWith('ObjectRemoved')) || !isRawSourceKey(ev.key)) {
+        log.info('skipped object', where(ev));
+        summary.skipped.push(ev.key);
         continue;
       }
+      const raw = deps.storeFor(ev.bucket);
       try {
-        const result = await processSource(deps.storeFor(bucket), key, {
-          ...deps.options,
-          processedStore: deps.processed,
-          quarantineStore: deps.quarantine,
-        });
-        summary.results.push(result);
-        const { read, loaded, quarantined, byReason, byFormat, files, removed, durationMs } = result;
-        const context = {
-          bucket,
-          key,
-          read,
-          loaded,
-          quarantined,
-          byReason,
-          byFormat,
-          files,
-          removed,
-          durationMs: Math.round(durationMs),
-          ...emfFields(
-            key.slice(key.lastIndexOf('/') + 1),
-            { read, loaded, quarantined, byFormat },
-            new Date(),
-          ),
-        };
-        if (result.status === 'failed') {
-          deps.log.error('source rejected', { ...context, failure: result.failure });
-          failures.push({ key, error: result.failure ?? 'failed' });
-        } else deps.log.info('source processed', context);
+        if (!isPut) await removed(raw, ev, summary);
+        else {
+          const result = await created(raw, ev, summary);
+          if (result?.status === 'failed') failures.push({ key: ev.key, error: result.failure ?? 'failed' });
+        }
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
-        deps.log.error('source failed', { bucket, key, error, code: (err as { code?: string }).code });
-        failures.push({ key, error });
+        log.error('source failed', { ...where(ev), error, code: (err as { code?: string }).code });
+        failures.push({ key: ev.key, error });
       }
     }
     if (failures.length) throw new EtlBatchError(failures);
     return summary;
   };
 }
+
+const where = (ev: SourceEvent) => ({
+  bucket: ev.bucket,
+  key: ev.key,
+  eventName: ev.eventName,
+  ...optional('sequencer', ev.sequencer),
+});
+
+/** `{ [name]: value }` when the value is set, else nothing (JSON and the ledger stay free of nulls). */
+const optional = <K extends string>(name: K, value: string | undefined) =>
+  (value ? { [name]: value } : {}) as Partial<Record<K, string>>;

@@ -73,6 +73,7 @@ export class S3ObjectStore implements ObjectStore {
         size: res.ContentLength ?? 0,
         etag: unquote(res.ETag),
         lastModified: res.LastModified ?? new Date(0),
+        ...(res.VersionId && res.VersionId !== 'null' ? { versionId: res.VersionId } : {}),
       };
     } catch (err) {
       if (isNotFound(err)) return undefined;

@@ -70,15 +70,36 @@ SELECT DISTINCT month
 FROM v_fact_orders_base;
 
 -- One row per customer per month in which the customer placed a completed order (an active
--- customer-month). cohort_month = the month of the customer's first completed order;
--- next_active_month = the customer's next active month (LEAD), NULL if none yet. Both come
--- from one window, so engines sort the customer-months once.
+-- customer-month). next_active_month = the customer's next active month (LEAD), NULL if none yet.
+-- cohort_month (honest cohorts, README "Metric definitions"): the month of the customer's first
+-- completed order, but only for customers who signed up inside the data window (customer
+-- signup_date on or after the first observed month). A customer who signed up earlier may have
+-- ordered before the window opened, so they are never "new" and belong to no cohort: NULL.
 CREATE OR REPLACE VIEW v_customer_months AS
+WITH active AS (
+  SELECT
+    customer_id,
+    month,
+    FIRST_VALUE(month) OVER (PARTITION BY customer_id ORDER BY month) AS first_order_month,
+    LEAD(month) OVER (PARTITION BY customer_id ORDER BY month) AS next_active_month
+  FROM v_fact_orders_base
+  WHERE status = 'completed'
+  GROUP BY customer_id, month
+),
+signups AS (
+  /* over every valid order of the customer, whatever its status */
+  SELECT customer_id, MIN(customer_signup_date) AS signup_date
+  FROM v_fact_orders_base
+  GROUP BY customer_id
+),
+window_start AS (
+  SELECT MIN(month) AS first_month FROM v_observed_months
+)
 SELECT
-  customer_id,
-  month,
-  FIRST_VALUE(month) OVER (PARTITION BY customer_id ORDER BY month) AS cohort_month,
-  LEAD(month) OVER (PARTITION BY customer_id ORDER BY month) AS next_active_month
-FROM v_fact_orders_base
-WHERE status = 'completed'
-GROUP BY customer_id, month;
+  a.customer_id,
+  a.month,
+  CASE WHEN s.signup_date >= w.first_month THEN a.first_order_month END AS cohort_month,
+  a.next_active_month
+FROM active AS a
+INNER JOIN signups AS s ON s.customer_id = a.customer_id
+CROSS JOIN window_start AS w;

@@ -26,6 +26,8 @@ export interface SynthOptions {
 export interface SynthResult {
   /** `cdktf.out/stacks/<stack>/cdk.tf.json` per stage. */
   stacks: Record<Stage, string>;
+  /** The AWS region each stack deploys to (printed by `npm run synth`). */
+  regions: Record<Stage, string>;
   /** Bytes of the bundle folder and of its zip (the deployed code). */
   bundleBytes: number;
   zipBytes: number;
@@ -62,6 +64,7 @@ export async function synthesize({
     const runnerSource = await zippingSource;
     const app = new App({ outdir });
     const stacks = {} as Record<Stage, string>;
+    const regions = {} as Record<Stage, string>;
     for (const stage of STAGE_NAMES) {
       const config = { ...STAGES[stage], region: env[REGION_ENV] || STAGES[stage].region };
       const name = Naming.stackName(stage);
@@ -72,9 +75,10 @@ export async function synthesize({
         backend: stateBackendFromEnv(env, config.region),
       });
       stacks[stage] = path.join(outdir, 'stacks', name, 'cdk.tf.json');
+      regions[stage] = config.region;
     }
     app.synth();
-    return { stacks, bundleBytes: bytes, zipBytes, runnerSource };
+    return { stacks, regions, bundleBytes: bytes, zipBytes, runnerSource };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -28,7 +28,13 @@ export const ETL_HANDLER = 'index.handler';
  * Raw objects that start an ETL run: every raw source extension of the lake contract under the raw
  * prefix (one S3 filter per suffix; the handler still applies the contract's whole rule).
  */
-export const ETL_TRIGGER = { prefix: LAKE.rawPrefix, suffixes: RAW_SOURCE_EXTENSIONS } as const;
+export const ETL_TRIGGER = {
+  prefix: LAKE.rawPrefix,
+  suffixes: RAW_SOURCE_EXTENSIONS,
+  // Removed too: a deleted raw file retires its outputs (on the versioned bucket a plain delete
+  // is `ObjectRemoved:DeleteMarkerCreated`).
+  events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+} as const;
 
 export interface EtlFunctionProps {
   config: StageConfig;
@@ -43,7 +49,7 @@ export interface EtlFunctionProps {
 }
 
 /**
- * The ETL Lambda, fired by S3 ObjectCreated on `raw/store_sales/*.json`. Its role can read the
+ * The ETL Lambda, fired by S3 ObjectCreated and ObjectRemoved on `raw/store_sales/*.json`. Its role can read the
  * raw prefix (and list it, so a missing object is a 404), write the processed and quarantine
  * prefixes (and list processed, to remove files a re-run no longer produces), write its own log group, and send failed events to its queue; each bucket grant also sets the environment variable
  * that names the bucket. Async failures (after the configured retries) land in an encrypted
@@ -95,6 +101,16 @@ export class EtlFunction extends Construct {
         access: 'write',
         env: 'QUARANTINE_BUCKET',
       },
+      // The per-source ledger (newest event applied per raw key; listed to find the sources a
+      // deleted one held duplicates for): its own prefix of the processed bucket, nothing more.
+      {
+        sid: 'ReadSourceLedger',
+        bucket: lake.processed,
+        prefix: LAKE.sourceLedgerPrefix,
+        access: 'read',
+        list: true,
+      },
+      { sid: 'WriteSourceLedger', bucket: lake.processed, prefix: LAKE.sourceLedgerPrefix, access: 'write' },
     ];
     const { role, policy } = new EtlRole(this, 'iam', {
       config,
@@ -161,7 +177,7 @@ export class EtlFunction extends Construct {
       bucket: lake.raw.id,
       lambdaFunction: ETL_TRIGGER.suffixes.map((suffix) => ({
         lambdaFunctionArn: this.fn.arn,
-        events: ['s3:ObjectCreated:*'],
+        events: [...ETL_TRIGGER.events],
         filterPrefix: ETL_TRIGGER.prefix,
         filterSuffix: suffix,
       })),

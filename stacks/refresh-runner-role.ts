@@ -49,7 +49,9 @@ export interface RefreshRunnerRoleProps {
   naming: Naming;
   accountId: string;
   kmsKeyArn: string;
+  raw: S3Bucket;
   processed: S3Bucket;
+  quarantine: S3Bucket;
   athenaResults: S3Bucket;
   analytics: S3Bucket;
   databaseName: string;
@@ -58,6 +60,7 @@ export interface RefreshRunnerRoleProps {
   /** Undefined in projection mode (nothing to crawl). */
   crawlerName?: string;
   logGroupArn: string;
+  etlFunctionArn: string;
 }
 
 /**
@@ -66,7 +69,10 @@ export interface RefreshRunnerRoleProps {
  * read the facts and the dbt tables, write the dbt tables (processed `dbt/`) and the query
  * results; create and replace only the views' and dbt models' Glue tables; start and watch the
  * stage's crawler (dev); publish to the analytics bucket's `analytics_outputs/` and `reports/`;
- * read its own source zip; write its own logs; use the stage key only through S3.
+ * read its own source zip; write its own logs; use the stage key only through S3. The retry step
+ * (`ops etl --target aws --retry-quarantine`) lists the raw sources, reads the quarantine files
+ * for future-dated orders now due, invokes the ETL function on their sources, and (the shared
+ * source policy) deletes the outputs of raw files that are gone.
  */
 export class RefreshRunnerRole extends Construct {
   readonly role: IamRole;
@@ -160,6 +166,41 @@ export class RefreshRunnerRole extends Construct {
         Effect: 'Allow',
         Action: 's3:PutObject',
         Resource: [`${analytics.arn}/${LAKE.csvExports}*`, `${analytics.arn}/${REPORTS_PREFIX}*`],
+      },
+      {
+        Sid: 'ListRawSources',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: props.raw.arn,
+        Condition: { StringLike: { 's3:prefix': [`${LAKE.rawPrefix}*`] } },
+      },
+      {
+        Sid: 'ReadQuarantineForRetry',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: `${props.quarantine.arn}/${LAKE.quarantinePrefix}*`,
+      },
+      {
+        Sid: 'ListQuarantineForRetry',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: props.quarantine.arn,
+        Condition: { StringLike: { 's3:prefix': [`${LAKE.quarantinePrefix}*`] } },
+      },
+      {
+        Sid: 'RetireOutputsOfDeletedSources',
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        Resource: [
+          `${processed.arn}/${LAKE.processedPrefix}*`,
+          `${props.quarantine.arn}/${LAKE.quarantinePrefix}*`,
+        ],
+      },
+      {
+        Sid: 'InvokeEtlForRetry',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: props.etlFunctionArn,
       },
       {
         Sid: 'UseDataKeyThroughS3',

@@ -20,13 +20,18 @@ export const RUNNER_RUNTIMES = { nodejs: 22, python: 3.11 } as const;
 /** Where the dashboard's PDF/PNG printer finds Chrome (`CHROMIUM_PATH`, read by dashboards/). */
 export const RUNNER_CHROME = '/usr/bin/google-chrome';
 
-/**
- * Arguments of the refresh the runner runs. Flags for later (e.g. `--retry-quarantine`) go
- * here, so the buildspec, the tests and docs/aws-operations.md stay one list.
- */
+/** Arguments of the refresh the runner runs: one list for the buildspec, the tests and the docs. */
 export const RUNNER_REFRESH_ARGS = ['--target', 'aws'] as const;
-/** The build's commands, exactly: install the locked dependencies, then the refresh. */
-export const RUNNER_COMMANDS = ['npm ci', `npm run ops -- refresh ${RUNNER_REFRESH_ARGS.join(' ')}`] as const;
+/**
+ * The build's commands, exactly: install the locked dependencies; re-run (through the ETL
+ * function) the sources whose future-dated quarantined orders are now in range — a no-op when
+ * none is due; then the refresh.
+ */
+export const RUNNER_COMMANDS = [
+  'npm ci',
+  'npm run ops -- etl --target aws --retry-quarantine',
+  `npm run ops -- refresh ${RUNNER_REFRESH_ARGS.join(' ')}`,
+] as const;
 
 /**
  * Install phase: if the image has no Chrome at `RUNNER_CHROME`, install Google Chrome's stable
@@ -60,9 +65,14 @@ export interface RefreshRunnerProps {
   naming: Naming;
   accountId: string;
   kmsKeyArn: string;
+  raw: S3Bucket;
   processed: S3Bucket;
+  quarantine: S3Bucket;
   athenaResults: S3Bucket;
   analytics: S3Bucket;
+  /** The ETL function the retry step invokes. */
+  etlFunctionName: string;
+  etlFunctionArn: string;
   databaseName: string;
   workgroupName: string;
   dbtWorkgroupName: string;
@@ -112,6 +122,10 @@ export class RefreshRunner extends Construct {
     });
 
     this.environment = {
+      // The retry step (`ops etl --target aws --retry-quarantine`): where to look, whom to invoke.
+      STORE_SALES_RAW_BUCKET: props.raw.bucket,
+      STORE_SALES_QUARANTINE_BUCKET: props.quarantine.bucket,
+      STORE_SALES_ETL_FUNCTION: props.etlFunctionName,
       STORE_SALES_PROCESSED_BUCKET: processed.bucket,
       STORE_SALES_RESULTS_BUCKET: athenaResults.bucket,
       STORE_SALES_ANALYTICS_BUCKET: analytics.bucket,

@@ -3,7 +3,7 @@
  * is free of cdktf imports so `app.ts` can read it before cdktf is loaded.
  */
 export type StateBackend =
-  /** cdktf's default: `terraform.<stack>.tfstate` in the project folder. For one person. */
+  /** `terraform.<stack>.tfstate` in the repository root (gitignored). For one person. */
   | { kind: 'local' }
   /** A shared S3 bucket with S3-native locking (`use_lockfile`, Terraform >= 1.10). For teams and CI. */
   | { kind: 's3'; bucket: string; region: string };
@@ -22,3 +22,11 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv, stackRegion: string)
 
 /** State object key of one stack in the shared bucket: `store-sales-dev/terraform.tfstate`. */
 export const stateKey = (stackName: string): string => `${stackName}/terraform.tfstate`;
+
+/**
+ * Local state file of one stack, as Terraform sees it from the stack folder
+ * (`cdktf.out/stacks/<stack>/`, where it runs): the repository root, three levels up. Relative, so
+ * the synthesized JSON holds no machine path; outside `cdktf.out`, so cleaning the generated
+ * folder never deletes state (and checkouts that kept state in the root need no move).
+ */
+export const localStatePath = (stackName: string): string => `../../../terraform.${stackName}.tfstate`;

@@ -1,6 +1,6 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StackOutputName } from '../contracts/stack-outputs.js';
 import { Alarms } from './alarms.js';
@@ -14,7 +14,7 @@ import { AWS_PROVIDER_VERSION } from './provider-version.js';
 import { Query } from './query.js';
 import { RefreshRunner } from './refresh-runner.js';
 import { defaultBusArn, RefreshTriggers } from './refresh-triggers.js';
-import { type StateBackend, stateKey } from './state-backend.js';
+import { localStatePath, type StateBackend, stateKey } from './state-backend.js';
 
 export interface StoreSalesStackProps {
   config: StageConfig;
@@ -61,9 +61,13 @@ export class StoreSalesStack extends TerraformStack {
     const runner = new RefreshRunner(this, 'refresh', {
       ...common,
       kmsKeyArn,
+      raw: lake.raw,
       processed: lake.processed,
+      quarantine: lake.quarantine,
       athenaResults: lake.athenaResults,
       analytics: lake.analytics,
+      etlFunctionName: etl.fn.functionName,
+      etlFunctionArn: etl.fn.arn,
       databaseName: catalog.database.name,
       workgroupName: query.workgroup.name,
       dbtWorkgroupName: query.dbtWorkgroup.name,
@@ -137,9 +141,17 @@ export class StoreSalesStack extends TerraformStack {
   }
 }
 
-/** Configures a stack's state backend; the local default (cdktf's) needs nothing. */
+/**
+ * Configures a stack's state backend. Local state is declared explicitly: cdktf's default writes
+ * the synthesizing machine's absolute working directory into the JSON, which breaks as soon as
+ * the folder is moved, committed or synthesized elsewhere. A relative path is resolved by
+ * Terraform against the folder it runs in, the stack folder.
+ */
 export function applyStateBackend(stack: TerraformStack, stackName: string, backend: StateBackend): void {
-  if (backend.kind === 'local') return;
+  if (backend.kind === 'local') {
+    new LocalBackend(stack, { path: localStatePath(stackName) });
+    return;
+  }
   new S3Backend(stack, {
     bucket: backend.bucket,
     key: stateKey(stackName),

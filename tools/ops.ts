@@ -5,15 +5,21 @@ import { commands } from './commands/index.js';
 import { formatError } from './lib/errors.js';
 
 /**
- * The `ops` CLI: `npm run ops -- <command> [--target local|aws] [--lake DIR]`.
+ * The `ops` CLI: `npx ops <command> [--target local|aws] [--lake DIR]`.
  * Commands are registered from an explicit list (yargs `commandDir` does not load ES modules).
  * Failures set `process.exitCode` and print one line with a hint; nothing calls `process.exit`.
  */
+// The AWS SDK warns on Node 20 that its versions published after January 2027 need Node 22. The
+// pinned versions support Node 20, which this project keeps supporting (docs/internals.md), so the
+// warning is switched off through the SDK's documented variable (aws/aws-sdk-js-v3#7983), unless
+// the caller set it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const cli = yargs(hideBin(process.argv))
-  .scriptName('ops')
+  .scriptName('npx ops')
   .usage('$0 <command> [options]')
   .strict()
-  .demandCommand(1, 'name a command; `ops --help` lists them')
+  .demandCommand(1, 'name a command; `npx ops --help` lists them')
   .recommendCommands()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 110))

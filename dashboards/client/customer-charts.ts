@@ -1,14 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import { type ChartData, RETENTION_MONTHS } from '../chart-data.js';
 import { fmtInt, fmtMonth, fmtPct, fmtPctAxis, fmtPctExact } from '../format.js';
-import {
-  COLORS,
-  exactTooltip as exact,
-  monthAxis,
-  TOOLTIP_ONLY_AXIS,
-  tooltipOnly,
-  valueAxis,
-} from './theme.js';
+import { COLORS, exactTooltip as exact, monthAxis, valueAxis } from './theme.js';
 
 type Cell = { value: [number, number, number]; active: number; label?: { color: string } };
 
@@ -94,15 +87,11 @@ export function cohortHeatmap(d: ChartData): EChartsOption {
   };
 }
 
-/** Active customers (stacked new + returning bars, left axis) with churn rate (line, right axis). */
-export function churnActive(d: ChartData): EChartsOption {
+/** Active customers per month as stacked bars from zero: returning below, new on top. */
+export function activeCustomers(d: ChartData): EChartsOption {
   return {
     xAxis: monthAxis(d.months),
-    yAxis: [
-      valueAxis('Active customers', fmtInt),
-      valueAxis('Churn rate', fmtPctAxis, { right: true }),
-      TOOLTIP_ONLY_AXIS,
-    ],
+    yAxis: valueAxis('Active customers', fmtInt),
     series: [
       {
         name: 'Returning',
@@ -121,18 +110,25 @@ export function churnActive(d: ChartData): EChartsOption {
         itemStyle: { color: COLORS.newCustomers, borderRadius: [3, 3, 0, 0] },
         tooltip: exact(fmtInt),
       },
+    ],
+  };
+}
+
+/** Churn rate per month, a line on an axis from zero; the last month has no figure yet. */
+export function churnRate(d: ChartData): EChartsOption {
+  return {
+    xAxis: monthAxis(d.months),
+    yAxis: valueAxis('Churn rate', fmtPctAxis),
+    series: [
       {
         name: 'Churn rate',
         type: 'line',
-        yAxisIndex: 1,
         data: d.churnRate,
         symbolSize: 7,
         lineStyle: { width: 3 },
         itemStyle: { color: COLORS.churn },
         tooltip: exact(fmtPctExact),
       },
-      tooltipOnly('Churned', d.churned, 2, fmtInt),
     ],
-    legend: { data: ['Returning', 'New', 'Churn rate'] },
   };
 }

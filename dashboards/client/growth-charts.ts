@@ -1,62 +1,41 @@
 import type { EChartsOption } from 'echarts';
 import type { ChartData } from '../chart-data.js';
 import { fmtGrowth, fmtGrowthExact, fmtInt, fmtUsd, fmtUsdCompact, fmtUsdShort } from '../format.js';
-import {
-  COLORS,
-  exactTooltip as exact,
-  monthAxis,
-  TOOLTIP_ONLY_AXIS,
-  tooltipOnly,
-  valueAxis,
-} from './theme.js';
+import { COLORS, exactTooltip as exact, monthAxis, valueAxis } from './theme.js';
 
-/** Monthly revenue (bars, left axis) with AOV (line, right axis); orders in the tooltip. */
-export function revenueAov(d: ChartData): EChartsOption {
+/**
+ * Growth charts, one measure per chart: two series on unrelated axes invite false comparisons
+ * (and their labels collide), so revenue, AOV, MoM growth and cumulative revenue are drawn apart.
+ */
+
+/** Average order value by month: a line whose axis is fitted to the data, marked on the page. */
+export function aovTrend(d: ChartData): EChartsOption {
   return {
     xAxis: monthAxis(d.months),
-    yAxis: [
-      valueAxis('Revenue (USD)', fmtUsdCompact),
-      { ...valueAxis('AOV (USD)', fmtUsdCompact, { right: true }), scale: true },
-      TOOLTIP_ONLY_AXIS,
-    ],
+    yAxis: valueAxis('AOV (USD) · axis does not start at $0', fmtUsdCompact, { fromZero: false }),
     series: [
-      {
-        name: 'Revenue',
-        type: 'bar',
-        data: d.revenue,
-        barMaxWidth: 36,
-        itemStyle: { color: COLORS.revenue, borderRadius: [3, 3, 0, 0] },
-        tooltip: exact(fmtUsd),
-      },
       {
         name: 'AOV',
         type: 'line',
-        yAxisIndex: 1,
         data: d.aov,
         symbolSize: 7,
         lineStyle: { width: 3 },
         itemStyle: { color: COLORS.aov },
         tooltip: exact(fmtUsd),
       },
-      tooltipOnly('Orders', d.orders, 2, fmtInt),
     ],
-    legend: { data: ['Revenue', 'AOV'] },
   };
 }
 
-/** MoM growth (bars, green up / red down, left axis) with cumulative revenue (line, right axis). */
-export function momCumulative(d: ChartData): EChartsOption {
+/** MoM growth as bars from zero, blue up / vermillion down, each labelled with its signed value. */
+export function momGrowth(d: ChartData): EChartsOption {
   return {
     xAxis: monthAxis(d.months),
-    yAxis: [
-      valueAxis('MoM growth', fmtGrowth),
-      valueAxis('Cumulative revenue (USD)', fmtUsdCompact, { right: true }),
-    ],
+    yAxis: valueAxis('MoM revenue growth', fmtGrowth, { signed: true }),
     series: [
       {
         name: 'MoM growth',
         type: 'bar',
-        itemStyle: { color: COLORS.good },
         barMaxWidth: 36,
         data: d.mom.map((v) => ({
           value: v,
@@ -68,15 +47,26 @@ export function momCumulative(d: ChartData): EChartsOption {
           fontSize: 11,
           formatter: (p) => (typeof p.value === 'number' ? fmtGrowth(p.value) : ''),
         },
+        labelLayout: { hideOverlap: true },
         tooltip: exact(fmtGrowthExact),
       },
+    ],
+  };
+}
+
+/** Cumulative revenue from the first month shown, a line on an axis from zero. */
+export function cumulativeRevenue(d: ChartData): EChartsOption {
+  return {
+    xAxis: monthAxis(d.months),
+    yAxis: valueAxis('Cumulative revenue (USD)', fmtUsdCompact),
+    series: [
       {
         name: 'Cumulative revenue',
         type: 'line',
-        yAxisIndex: 1,
         data: d.cumulative,
         symbolSize: 6,
         lineStyle: { width: 3 },
+        areaStyle: { opacity: 0.08 },
         itemStyle: { color: COLORS.cumulative },
         tooltip: exact(fmtUsd),
       },
@@ -84,7 +74,7 @@ export function momCumulative(d: ChartData): EChartsOption {
   };
 }
 
-/** Executive-page trend: revenue bars labelled with compact values. */
+/** Executive-page trend: revenue bars from zero, labelled with compact values. */
 export function revenueTrend(d: ChartData): EChartsOption {
   return {
     grid: { top: 24, left: 12, right: 12, bottom: 8, outerBoundsMode: 'same' },
@@ -106,6 +96,24 @@ export function revenueTrend(d: ChartData): EChartsOption {
         // a year of labels in a narrow print column: drop any that would still collide
         labelLayout: { hideOverlap: true },
         tooltip: exact(fmtUsd),
+      },
+    ],
+  };
+}
+
+/** Completed orders per month, bars from zero. */
+export function ordersTrend(d: ChartData): EChartsOption {
+  return {
+    xAxis: monthAxis(d.months),
+    yAxis: valueAxis('Orders', fmtInt),
+    series: [
+      {
+        name: 'Orders',
+        type: 'bar',
+        data: d.orders,
+        barMaxWidth: 36,
+        itemStyle: { color: COLORS.revenue, borderRadius: [3, 3, 0, 0] },
+        tooltip: exact(fmtInt),
       },
     ],
   };

@@ -1,32 +1,29 @@
 import type { EChartsOption } from 'echarts';
 import { fmtMonth } from '../format.js';
 
-/** Colours shared by the charts and the stylesheet (dashboard.css uses the same values). */
+/**
+ * Colours shared by the charts and the stylesheet (dashboard.css uses the same values). The
+ * palette is Okabe & Ito's, distinguishable with the common colour-vision deficiencies; series
+ * beyond its length cycle, and "up"/"down" are blue/vermillion (never red/green) with a sign.
+ */
 export const COLORS = {
-  revenue: '#2563eb',
-  aov: '#f59e0b',
-  cumulative: '#0f766e',
-  good: '#16a34a',
-  bad: '#dc2626',
-  returning: '#2563eb',
-  newCustomers: '#93c5fd',
-  churn: '#dc2626',
+  revenue: '#0072B2',
+  aov: '#E69F00',
+  cumulative: '#009E73',
+  good: '#0072B2',
+  bad: '#D55E00',
+  returning: '#0072B2',
+  newCustomers: '#56B4E9',
+  churn: '#D55E00',
+  other: '#8C8C8C',
   muted: '#94a3b8',
   text: '#1e293b',
   grid: '#e2e8f0',
-  palette: [
-    '#2563eb',
-    '#0d9488',
-    '#f59e0b',
-    '#7c3aed',
-    '#db2777',
-    '#64748b',
-    '#65a30d',
-    '#0ea5e9',
-    '#b45309',
-    '#4f46e5',
-  ],
+  palette: ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000', '#F0E442'],
 } as const;
+
+/** The i-th series colour: the palette cycles, so any number of categories or countries works. */
+export const paletteColor = (i: number): string => COLORS.palette[i % COLORS.palette.length]!;
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Arial, sans-serif';
 
@@ -55,10 +52,13 @@ export const monthAxis = (months: string[]) => ({
 export const valueAxis = (
   name: string,
   formatter: (v: number) => string,
-  opts: { right?: boolean } = {},
+  /** fromZero false: a line axis fitted to the data (the figure must say so); signed: zero inside, negatives allowed */
+  opts: { right?: boolean; fromZero?: boolean; signed?: boolean } = {},
 ) => ({
   type: 'value' as const,
   name,
+  // bars and most lines are read against zero; only a marked line axis may start elsewhere
+  ...(opts.fromZero === false ? { scale: true } : opts.signed ? {} : { min: 0 }),
   nameTextStyle: { color: '#64748b', align: opts.right ? ('right' as const) : ('left' as const) },
   axisLabel: { formatter },
   splitLine: { show: !opts.right, lineStyle: { color: COLORS.grid } },
@@ -70,26 +70,6 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** Tooltip formatting for one series: exact value, `—` where the month has none. */
 export const exactTooltip = (format: (v: number) => string) => ({
   valueFormatter: (v: unknown) => (typeof v === 'number' ? format(v) : '—'),
-});
-
-/** Hidden value axis for series that only feed the tooltip (orders, churned customers). */
-export const TOOLTIP_ONLY_AXIS = { type: 'value' as const, show: false };
-
-/** Series drawn invisibly on the hidden axis `yAxisIndex`, so the tooltip lists its exact value. */
-export const tooltipOnly = (
-  name: string,
-  data: (number | null)[],
-  yAxisIndex: number,
-  format: (v: number) => string,
-) => ({
-  name,
-  type: 'line' as const,
-  yAxisIndex,
-  data,
-  symbol: 'none',
-  lineStyle: { opacity: 0 },
-  itemStyle: { color: COLORS.muted },
-  tooltip: exactTooltip(format),
 });
 
 /**

@@ -1,5 +1,6 @@
 import type { ContractReason } from '../../contracts/raw-order.js';
 import { parseRawRecord, type RecordFormat } from '../../contracts/raw-order-original.js';
+import { jsonShapeProblem } from './json-shape-guard.js';
 
 /** Why a record was quarantined; stable codes that quarantine files and summaries carry. */
 export type QuarantineReason =
@@ -9,7 +10,15 @@ export type QuarantineReason =
   | 'duplicate_order_id'
   | 'timestamp_out_of_range'
   | 'oversized_record'
-  | 'not_json_file';
+  | 'not_json_file'
+  /** The record's bytes are not valid UTF-8 (decoding would silently replace them with U+FFFD). */
+  | 'invalid_utf8'
+  /** One object holds the same key twice (JSON.parse would silently keep the last). */
+  | 'duplicate_key'
+  /** Objects/arrays nested deeper than any order (json-shape-guard.ts, MAX_JSON_DEPTH). */
+  | 'nesting_too_deep'
+  /** A whole raw file refused because another raw file shares its base name (AWS path). */
+  | 'colliding_source';
 
 /** Every reason code, in the order summaries list them. */
 export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
@@ -23,6 +32,10 @@ export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
   'timestamp_out_of_range',
   'oversized_record',
   'not_json_file',
+  'invalid_utf8',
+  'duplicate_key',
+  'nesting_too_deep',
+  'colliding_source',
 ];
 
 /** One broken rule of a record: its reason code, where (a dotted path, `(order)` for the whole) and what. */
@@ -67,6 +80,8 @@ export type FullRejection = Rejection & { format: RecordFormat };
  * re-serialised in version-2 form so the fast parser (one normalisation for every record) reads it.
  */
 export function validateFully(text: string): Accepted | FullRejection {
+  const shape = jsonShapeProblem(text);
+  if (shape) return { ...rejection(shape.reason, '(record)', shape.message), format: 'unrecognised' };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -30,6 +30,8 @@ export interface ObjectInfo {
   size: number;
   etag: string;
   lastModified: Date;
+  /** The object's version in a versioned bucket (S3 only). */
+  versionId?: string;
 }
 
 /** What `put` accepts: bytes, text (UTF-8) or a local file to upload. */

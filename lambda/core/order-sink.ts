@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { RecordFormat } from '../../contracts/raw-order-original.js';
 import { FastOrderParser } from './fast-order-parser.js';
 import { type Rejection, rejection, validateFully } from './full-validation.js';
@@ -11,6 +12,10 @@ import type { RecordSink } from './record-splitters.js';
 /** Earliest plausible order: 2000-01-01T00:00:00Z. */
 export const MIN_ORDER_MS = Date.UTC(2000, 0, 1);
 const DAY_MS = 86_400_000;
+
+/** The plausible-time rule: from 2000-01-01 up to a day after processing time `nowMs`. */
+export const orderTimeInRange = (timestampMs: number, nowMs: number): boolean =>
+  timestampMs >= MIN_ORDER_MS && timestampMs <= nowMs + DAY_MS;
 
 /**
  * Decides each record's fate: loaded (rows appended to its partition) or quarantined with a
@@ -30,7 +35,7 @@ export class OrderSink implements RecordSink {
   private readonly parser = new FastOrderParser();
   private readonly order = new NormalizedOrder();
   private readonly ids = new OrderIdSet();
-  private readonly maxOrderMs: number;
+  private readonly nowMs: number;
 
   constructor(
     private readonly writers: {
@@ -41,13 +46,19 @@ export class OrderSink implements RecordSink {
     nowMs: number,
     private readonly held?: HeldOrderIds,
   ) {
-    this.maxOrderMs = nowMs + DAY_MS;
+    this.nowMs = nowMs;
   }
 
   record(buf: Buffer, start: number, end: number, ordinal: number): void {
     this.read++;
-    const rejected = this.accept(buf, start, end);
+    // Checked on the bytes (native, fast): decoding would turn bad bytes into U+FFFD silently.
+    const rejected = isUtf8(buf.subarray(start, end)) ? this.accept(buf, start, end) : this.notUtf8();
     if (rejected) this.quarantine.add(ordinal, rejected, buf.toString('utf8', start, end));
+  }
+
+  private notUtf8(): Rejection {
+    this.byFormat.unrecognised++;
+    return rejection('invalid_utf8', '(record)', 'the record is not valid UTF-8');
   }
 
   /** Loads the record, or says why not. */
@@ -62,7 +73,7 @@ export class OrderSink implements RecordSink {
         return rejection('schema_violation', '(order)', this.parser.bailReason);
       }
     }
-    if (o.timestampMs < MIN_ORDER_MS || o.timestampMs > this.maxOrderMs) {
+    if (!orderTimeInRange(o.timestampMs, this.nowMs)) {
       const when = new Date(o.timestampMs).toISOString();
       const why = `${when} is before 2000-01-01 or more than a day after processing`;
       return rejection('timestamp_out_of_range', 'order_timestamp', why);

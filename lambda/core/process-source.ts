@@ -50,9 +50,19 @@ export interface ProcessOptions {
    */
   encoderThread?: boolean;
   onProgress?: (bytesRead: number, sourceBytes: number) => void;
+  /**
+   * Called once everything is staged, right before the first output is published; throwing
+   * publishes nothing (the Lambda checks here that no newer event for the key was applied).
+   */
+  beforePublish?: () => Promise<void>;
+  /** Announces each phase as it starts (kill tests log them to aim SIGKILLs; see docs/reliability.md). */
+  onPhase?: (phase: EtlPhase) => void;
   /** The FX table (default: the shipped rates plus the source store's `reference/fx_rates.csv`). */
   fx?: FxTable;
 }
+
+/** The phases of one source's run, in order; the local runner adds `state` (its state write). */
+export type EtlPhase = 'parse' | 'encode' | 'publish';
 
 /** What one run over one source did. Always: read = loaded + quarantined. */
 export interface EtlResult {
@@ -148,6 +158,7 @@ export async function stageSource(
   const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)(), held);
   let ok = false;
   try {
+    options.onPhase?.('parse');
     const summary = await readRecords(await store.get(key), sink, {
       maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
       afterChunk: async (bytes) => {
@@ -157,6 +168,7 @@ export async function stageSource(
       },
     });
     if (summary.format === 'not_json') sink.notJson(summary.head ?? Buffer.alloc(0), info.size);
+    options.onPhase?.('encode');
     const staged = await writers.finish();
     const hasQuarantine = await quarantine.close();
     const rows = { fact_orders: 0, fact_order_items: 0 };
@@ -207,10 +219,12 @@ export async function stageSource(
 export async function publishStaged(
   store: ObjectStore,
   source: StagedSource,
-  options: Pick<ProcessOptions, 'processedStore' | 'quarantineStore'> = {},
+  options: Pick<ProcessOptions, 'processedStore' | 'quarantineStore' | 'beforePublish' | 'onPhase'> = {},
 ): Promise<EtlResult> {
   const { result } = source;
   const started = performance.now();
+  await options.beforePublish?.();
+  options.onPhase?.('publish');
   const removed = await publishOutputs(
     options.processedStore ?? store,
     options.quarantineStore ?? store,

@@ -8,7 +8,7 @@ import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { athenaEngineFor } from '../../tools/aws/athena-engine.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../tools/duckdb/warehouse.js';
-import { createViews } from '../../tools/engines/create-views.js';
+import { createViews, SQL_DIR } from '../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportOutputs } from '../../tools/exports/export-outputs.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../sql/fact-fixture.js';
@@ -75,7 +75,7 @@ beforeAll(async () => {
   const engine = await openDuckDbEngine(warehousePath(lake));
   try {
     for (const sql of factTablesSql(ORDERS)) await engine.exec(sql);
-    await createViews(engine);
+    await createViews(engine, SQL_DIR, { quality: true });
     for (const sql of martsFromViewsSql()) await engine.exec(sql);
   } finally {
     await engine.close();

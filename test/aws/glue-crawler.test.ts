@@ -149,7 +149,7 @@ describe('Glue crawler lifecycle (moto)', () => {
     expect(error).toMatchObject({
       code: 'CRAWL_TIMEOUT',
       message: expect.stringMatching(/did not finish within 0\.3 s \(last state RUNNING\)/),
-      hint: expect.stringMatching(/run `ops crawl --target aws` again/),
+      hint: expect.stringMatching(/run `npx ops crawl --target aws` again/),
     });
   });
 

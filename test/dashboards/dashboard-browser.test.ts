@@ -10,28 +10,42 @@ import { fmtGrowth, fmtInt, fmtPct, fmtUsd, fmtUsdCompact } from '../../dashboar
 import { dashboardIo } from '../../tools/commands/dashboard.js';
 import {
   countPdfPages,
+  inspectAxes,
   inspectCharts,
   type LoadReport,
   launch,
   loadOffline,
   pngSize,
 } from './browser-harness.js';
-import { expectedKpis, writeFixtureOutputs } from './fixtures.js';
+import {
+  COUNTRIES,
+  expectedKpis,
+  MONTHS,
+  ORDERS,
+  QUARANTINED,
+  REVENUE,
+  writeFixtureOutputs,
+} from './fixtures.js';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
-const CHARTS = [
-  'revenue-trend',
-  'revenue-aov',
-  'mom-cumulative',
-  'category-revenue',
-  'category-totals',
-  'cohort-heatmap',
-  'churn-active',
-  'geo-revenue',
-  'geo-aov',
-  'geo-repeat',
-  'geo-active',
-];
+/** Each chart and the series it draws: one measure per chart, never two on unrelated axes. */
+const SERIES_PER_CHART = {
+  'revenue-trend': ['Revenue'],
+  'orders-trend': ['Orders'],
+  'aov-trend': ['AOV'],
+  'mom-growth': ['MoM growth'],
+  'cumulative-revenue': ['Cumulative revenue'],
+  'category-revenue': ['Electronics', 'Home', 'Apparel'],
+  'category-totals': ['Revenue'],
+  'cohort-heatmap': ['Cohort month', 'Retention'],
+  'active-customers': ['Returning', 'New'],
+  'churn-rate': ['Churn rate'],
+  'geo-revenue': ['Revenue'],
+  'geo-aov': ['AOV'],
+  'geo-repeat': ['Repeat rate'],
+  'geo-active': ['Active customers'],
+};
+const CHARTS = Object.keys(SERIES_PER_CHART);
 
 let lake: string;
 let result: DashboardResult;
@@ -132,19 +146,194 @@ describe('the dashboard in a real browser', () => {
     expect(meta).toContain('Data as of Apr 2025');
     expect(meta).toContain('Generated 2025-05-02 08:00 UTC');
     expect(terms).toEqual(['Revenue', 'Orders', 'AOV', 'Active customers', 'MoM growth', 'Churn']);
-    expect(sectionsWithDefinitions).toBe(5);
+    expect(sectionsWithDefinitions).toBe(5); // the data-quality page explains itself in a note
   });
 
-  it('prints a five-page PDF (one section per page) and a full-page PNG', async () => {
+  it('prints a six-page PDF (one section per page) and a full-page PNG', async () => {
     const pdf = await readFile(result.pdf);
     const png = await readFile(result.png);
 
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(countPdfPages(pdf)).toBe(5);
-    expect(result.pdfPages).toBe(5);
+    expect(countPdfPages(pdf)).toBe(6);
+    expect(result.pdfPages).toBe(6);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(pngSize(png).width).toBe(1360);
     expect(pngSize(png).height).toBeGreaterThan(2500);
+  });
+});
+
+describe('charts that do not mislead (issue 21, point 5)', () => {
+  it('draws one measure per chart: the pinned series, on one visible value axis', async () => {
+    const charts = await inspectAxes(loaded.page);
+
+    expect(Object.fromEntries(charts.map((c) => [c.id, c.series.map((s) => s.name)]))).toEqual(
+      SERIES_PER_CHART,
+    );
+    for (const c of charts.filter((c) => c.id !== 'cohort-heatmap')) expect(c.valueAxes, c.id).toBe(1);
+  });
+
+  it('starts every bar axis at zero (or below, for signed growth), and every unmarked line axis at zero', async () => {
+    const charts = await inspectAxes(loaded.page);
+
+    for (const c of charts) {
+      for (const s of c.series.filter((s) => s.type === 'bar')) {
+        expect(s.axisMin, `${c.id} ${s.name}`).toBe(Math.min(0, s.axisMin ?? 0));
+        if ((s.minValue ?? 0) >= 0) expect(s.axisMin, `${c.id} ${s.name}`).toBe(0);
+      }
+      for (const s of c.series.filter((s) => s.type === 'line')) {
+        if (!c.axisNote) expect(s.axisMin, `${c.id} ${s.name}`).toBe(0);
+      }
+    }
+    // the AOV line is fitted to its data, and its figure says so
+    const aov = charts.find((c) => c.id === 'aov-trend')!;
+    expect(aov.series[0]!.axisMin).toBeGreaterThan(0);
+    expect(aov.axisNote).toBe(true);
+  });
+
+  it('labels categories and countries for people, and states the period of every figure', async () => {
+    const charts = await inspectAxes(loaded.page);
+    const byId = Object.fromEntries(charts.map((c) => [c.id, c]));
+    const captions = await loaded.page.$$eval('figure figcaption > p:not(.unfiltered-note)', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    );
+    const howTo = await loaded.page.textContent('#retention .how-to-read');
+
+    expect(byId['category-totals']!.categories).toEqual(['Electronics', 'Home', 'Apparel']);
+    expect(byId['geo-revenue']!.categories).toEqual(['United States', 'United Kingdom']);
+    expect(byId['revenue-trend']!.categories).toEqual(['Jan 2025', 'Feb 2025', 'Mar 2025', 'Apr 2025']);
+    for (const caption of captions) expect(caption).toMatch(/Jan 2025 – Apr 2025|Apr 2025/);
+    expect(captions.filter((c) => c.startsWith('Latest month only'))).toHaveLength(2);
+    expect(howTo).toMatch(/churn/i);
+    expect(howTo).toMatch(/repeat rate/i);
+  });
+});
+
+describe('filters in the URL hash', () => {
+  it('#country=US shows the US figures in the tiles, on every page and in the filter controls', async () => {
+    const { page, errors } = await loadOffline(browser, result.html, '#country=US');
+    const share = COUNTRIES.US.share;
+    const usRevenueCents = REVENUE.reduce((s, v) => s + Math.round(Math.round(v * share * 100)), 0);
+
+    const tiles = await page.$$eval('[data-kpi]', (els) =>
+      Object.fromEntries(
+        els.map((e) => [(e as HTMLElement).dataset.kpi, Number((e as HTMLElement).dataset.value)]),
+      ),
+    );
+    const states = await page.$$eval('[data-filter-state]', (els) => els.map((e) => e.textContent));
+    const select = await page.$eval('select[name="country"]', (e) => (e as HTMLSelectElement).value);
+    const notes = await page.$$eval('.unfiltered-note:not([hidden])', (els) => els.length);
+
+    expect(errors).toEqual([]);
+    expect(tiles.revenue).toBe(usRevenueCents / 100);
+    expect(tiles.revenue).toBeLessThan(expectedKpis().revenue);
+    expect(states).toHaveLength(7); // the filter bar and the header of each of the six pages
+    for (const s of states) expect(s).toBe('Filtered: Country: United States');
+    expect(select).toBe('US');
+    // category charts and the cohort heatmap cannot be filtered by country: they say so
+    expect(notes).toBe(3);
+    await page.context().close();
+  });
+
+  it('changes the hash from the keyboard-reachable controls, and reset clears it', async () => {
+    const { page } = await loadOffline(browser, result.html);
+    const focusable: string[] = [];
+    for (let i = 0; i < 13; i += 1) {
+      await page.keyboard.press('Tab');
+      focusable.push(
+        await page.evaluate(() => {
+          const a = document.activeElement as HTMLElement;
+          return a.getAttribute('name') ?? a.textContent?.trim() ?? '';
+        }),
+      );
+    }
+
+    await page.focus('select[name="country"]');
+    await page.selectOption('select[name="country"]', 'UK');
+    const hash = await page.evaluate(() => location.hash);
+    await page.click('button[type="reset"]');
+    const cleared = await page.evaluate(() => location.hash.replace(/^#$/, ''));
+    const state = await page.textContent('.filter-state');
+
+    expect(focusable).toEqual(
+      expect.arrayContaining(['country', 'channel', 'segment', 'category', 'Reset filters']),
+    );
+    expect(hash).toBe('#country=UK');
+    expect(cleared).toBe('');
+    expect(state).toBe('All data (no filter)');
+    await page.context().close();
+  });
+});
+
+describe('data quality', () => {
+  it('shows records per file with a column per reason, says what it cannot know, and ignores the filters', async () => {
+    const { page } = await loadOffline(browser, result.html, '#country=US');
+    const jan = await page.$$eval(
+      '[data-dq-file="raw/store_sales/orders_2025_01.json"] th, [data-dq-file="raw/store_sales/orders_2025_01.json"] td',
+      (els) => els.map((e) => e.textContent),
+    );
+    const headers = await page.$$eval('[data-dq-files] thead th', (els) => els.map((e) => e.textContent));
+    const total = await page.$$eval('[data-dq-month="total"] td', (els) => els.map((e) => e.textContent));
+    const reads = ORDERS.reduce((s, n) => s + n, 0) + QUARANTINED;
+
+    expect(headers).toEqual(['Source file', 'Month', 'Read', 'Loaded', 'Quarantined', 'Invalid JSON']);
+    expect(jan).toEqual([
+      'raw/store_sales/orders_2025_01.json',
+      'Jan 2025',
+      String(ORDERS[0]! + QUARANTINED),
+      String(ORDERS[0]),
+      String(QUARANTINED),
+      String(QUARANTINED),
+    ]);
+    // a filter does not change record counts
+    expect(total.slice(0, 3)).toEqual([
+      reads.toLocaleString('en-US'),
+      (reads - QUARANTINED).toLocaleString('en-US'),
+      '3',
+    ]);
+    // the fixture export has no run_metadata.json
+    expect(await page.textContent('[data-freshness="last-refresh"] dd')).toBe('no run metadata');
+    expect(await page.textContent('[data-dbt-summary]')).toMatch(/No dbt test results/);
+    await page.context().close();
+  });
+});
+
+describe('accessibility', () => {
+  it('gives every chart a data table with one row per category', async () => {
+    const tables = await loaded.page.$$eval('[data-chart]', (els) =>
+      els.map((el) => ({
+        id: (el as HTMLElement).dataset.chart,
+        rows:
+          el.closest('figure')?.querySelectorAll('.data-table tbody tr, .data-table table tr').length ?? 0,
+        label: el.getAttribute('aria-label') ?? '',
+      })),
+    );
+
+    for (const t of tables) {
+      expect(t.rows, t.id).toBeGreaterThan(1);
+      expect(t.label, t.id).toContain('data table');
+    }
+    const revenue = await loaded.page.$eval(
+      'figure:has([data-chart="revenue-trend"]) .data-table table',
+      (e) => e.textContent ?? '',
+    );
+    expect(revenue).toContain('Jan 2025');
+    expect(revenue).toContain(fmtUsd(REVENUE[0]!));
+    expect(MONTHS).toHaveLength(4);
+  });
+
+  it('prints the filter state at the top of every page', async () => {
+    const { page } = await loadOffline(browser, result.html, '#channel=online');
+    await page.emulateMedia({ media: 'print' });
+
+    const printed = await page.$$eval('section.page', (els) =>
+      els.map((e) => {
+        const s = e.querySelector('[data-filter-state]') as HTMLElement | null;
+        return s && s.offsetParent !== null ? s.textContent : null;
+      }),
+    );
+
+    expect(printed).toEqual(Array(6).fill('Filtered: Sales channel: Online'));
+    await page.context().close();
   });
 });
 

@@ -36,7 +36,7 @@ describe('ops dashboard', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('error [DASHBOARD_MISSING_OUTPUT]');
     expect(stderr).toContain(path.join(tmp, 'empty-lake', 'analytics_outputs', 'monthly_revenue.csv'));
-    expect(stderr).toContain('hint: run `ops export-outputs` first');
+    expect(stderr).toContain('hint: run `npx ops export-outputs` first');
   });
 
   it('reads --from, writes the HTML to --out, and says how to install a missing Chromium', async () => {

@@ -17,6 +17,8 @@ export const UNITS = [900, 1010, 980, 1100];
 export const ACTIVE = [350, 390, 380, 410];
 export const NEW = [350, 150, 100, 110];
 export const CHURNED = [110, 120, 80];
+/** Records of the first month's file that were quarantined (all invalid JSON). */
+export const QUARANTINED = 3;
 /** Cohort sizes are the months' new customers; active[k] for the months observed. */
 export const COHORT_ACTIVE = [[350, 240, 200, 190], [150, 120, 110], [100, 70], [110]];
 /** Category share of each month's revenue (item line totals leave out shipping and tax). */
@@ -66,6 +68,13 @@ function rowsByFile(): Record<string, (string | number)[][]> {
         ]),
     ),
     'monthly_active_customers.csv': MONTHS.map((m, i) => [m, ACTIVE[i]!, NEW[i]!, ACTIVE[i]! - NEW[i]!]),
+    // every order loaded from its month's file; January's also had QUARANTINED bad records
+    'data_quality.csv': MONTHS.flatMap((m, i) => {
+      const file = `raw/store_sales/orders_${m.slice(0, 4)}_${m.slice(5, 7)}.json`;
+      const bad = i === 0 ? QUARANTINED : 0;
+      const total = [m, file, 'all', ORDERS[i]! + bad, ORDERS[i]!, bad, `${m.slice(0, 8)}28`];
+      return bad ? [total, [m, file, 'invalid_json', '', '', bad, '']] : [total];
+    }),
     'cohort_retention_first_6_months.csv': COHORT_ACTIVE.flatMap((ks, c) =>
       ks.map((active, k) => [MONTHS[c]!, k, ks[0]!, active, rate(active / ks[0]!)]),
     ),
@@ -90,10 +99,27 @@ function rowsByFile(): Record<string, (string | number)[][]> {
           ];
         }),
     ),
+    // the filter cube: the whole store, then each country's share (channel and segment at 'all')
+    'monthly_sales_by_filter.csv': MONTHS.flatMap((m, i) => [
+      ...Object.entries(COUNTRIES)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([country, g]) => [
+          m,
+          country,
+          'all',
+          'all',
+          money(round2(REVENUE[i]! * g.share)),
+          Math.round(ORDERS[i]! * g.share),
+          Math.round(ACTIVE[i]! * g.share),
+          Math.round(NEW[i]! * g.share),
+          CHURNED[i] === undefined ? '' : Math.round(CHURNED[i]! * g.share),
+        ]),
+      [m, 'all', 'all', 'all', money(REVENUE[i]!), ORDERS[i]!, ACTIVE[i]!, NEW[i]!, CHURNED[i] ?? ''],
+    ]),
   };
 }
 
-/** Writes the seven export files into `dir` (created), exactly as `ops export-outputs` lays them out. */
+/** Writes every export file into `dir` (created), exactly as `ops export-outputs` lays them out. */
 export async function writeFixtureOutputs(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const rows = rowsByFile();

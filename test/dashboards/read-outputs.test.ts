@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpsError } from '../../contracts/ops-error.js';
-import { readOutputs } from '../../dashboards/read-outputs.js';
+import { readOutputs, readRunMetadata } from '../../dashboards/read-outputs.js';
 import { MONTHS, ORDERS, REVENUE, writeFixtureOutputs } from './fixtures.js';
 
 let dir: string;
@@ -94,5 +94,32 @@ describe('readOutputs', () => {
     expect(err.message).toBe(
       'monthly_active_customers.csv: line 3, column active_customers: expected a plain decimal number',
     );
+  });
+});
+
+describe('data_quality.csv and run_metadata.json', () => {
+  it('types data quality: empty counts of reason rows are null, dates stay text', async () => {
+    const rows = (await readOutputs(dir))['data_quality.csv'];
+
+    expect(rows[0]).toMatchObject({
+      reason: 'all',
+      records_read: 403,
+      records_loaded: 400,
+      records_quarantined: 3,
+    });
+    expect(rows[1]).toMatchObject({ reason: 'invalid_json', records_read: null, latest_order_date: '' });
+  });
+
+  it('reads no run metadata as null, and refuses a malformed file naming the field', async () => {
+    expect(await readRunMetadata(dir)).toBeNull();
+    await writeFile(
+      path.join(dir, 'run_metadata.json'),
+      JSON.stringify({ refreshed_at: 1, last_etl_run: null, dbt: null }),
+    );
+
+    const err = await rejection(readRunMetadata(dir));
+
+    expect(err.code).toBe('DASHBOARD_BAD_OUTPUT');
+    expect(err.message).toMatch(/^run_metadata.json: refreshed_at: /);
   });
 });

@@ -63,9 +63,10 @@ describe('values the generator never writes', () => {
 
   it('reach the rendered page, whose chart data lists them', async () => {
     const html = await renderHtml({
-      kpis: buildKpis(outputs, charts),
+      kpis: buildKpis(charts),
       highlights: buildHighlights(charts),
       charts,
+      dataQuality: '',
       generatedAt: new Date(0),
     });
     expect(html).toContain('"name":"garden_patio"');

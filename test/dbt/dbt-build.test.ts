@@ -6,7 +6,8 @@ import { runTransform } from '../../tools/commands/transform.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import type { DbtRunSummary } from '../../tools/engines/dbt-runner.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
-import { buildLake } from './dbt-lake.js';
+import { dbtResultsSummary } from '../../tools/exports/run-metadata.js';
+import { BAD_LINE_FILE, buildLake } from './dbt-lake.js';
 
 /** `v_monthly_revenue` -> `mart_monthly_revenue`: each mart is named after its view. */
 const martOf = (view: string): string => view.replace(/^v_/, 'mart_');
@@ -17,7 +18,7 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
   let db: QueryEngine;
 
   beforeAll(async () => {
-    lake = await buildLake(500);
+    lake = await buildLake(500, 'dbt-lake-', { badLine: true });
     summary = await runTransform({
       target: 'local',
       lake,
@@ -33,11 +34,36 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
 
   it('builds every model and passes every data test and unit test', () => {
     expect(summary.failures).toEqual([]);
-    expect(summary.models).toEqual({ passed: 2 + 2 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
+    expect(summary.models).toEqual({ passed: 3 + 3 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
     // every data test of the project's YAML and tests/ folder, counted: one silently skipped fails here
-    // (contract v2: five fixed-list accepted_values tests became three ISO/key shape tests and a not_null)
-    expect(summary.tests).toEqual({ passed: 73, failed: 0, skipped: 0 });
-    expect(summary.unitTests).toEqual({ passed: 7, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 84, failed: 0, skipped: 0 });
+    expect(summary.unitTests).toEqual({ passed: 9, failed: 0, skipped: 0 });
+  });
+
+  it('counts the planted bad line in mart_data_quality: read = loaded + 1, one invalid_json', async () => {
+    const rows = await db.query(
+      `SELECT reason, records_read, records_loaded, records_quarantined FROM mart_data_quality WHERE source_file = '${BAD_LINE_FILE}' ORDER BY reason`,
+    );
+    const [all, bad] = rows;
+
+    expect(rows).toHaveLength(2);
+    expect(Number(all?.records_read)).toBe(Number(all?.records_loaded) + 1);
+    expect(all).toMatchObject({ reason: 'all' });
+    expect(Number(all?.records_quarantined)).toBe(1);
+    expect(bad).toMatchObject({ reason: 'invalid_json' });
+    expect(Number(bad?.records_quarantined)).toBe(1);
+  });
+
+  it('summarizes the same run_results.json for run_metadata.json, warnings apart', async () => {
+    const dbt = await dbtResultsSummary(path.join(lake, '.dbt', 'target', 'run_results.json'));
+
+    expect(dbt).toMatchObject({
+      models: { passed: summary.models.passed, warned: 0, failed: 0, skipped: 0 },
+      data_tests: { passed: summary.tests.passed, warned: 0, failed: 0, skipped: 0 },
+      unit_tests: { passed: summary.unitTests.passed, warned: 0, failed: 0, skipped: 0 },
+      problems: [],
+    });
+    expect(dbt?.generated_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   describe.each(CSV_EXPORTS.map((o) => [martOf(o.view), o] as const))('%s', (mart, output) => {

@@ -41,6 +41,8 @@ const MARTS = [
   'mart_cohort_retention',
   'mart_monthly_churn',
   'mart_geo_engagement',
+  'mart_data_quality',
+  'mart_monthly_sales_by_filter',
 ];
 
 // The incremental run of int_customer_months, compiled for Athena and Trino without a connection.
@@ -103,14 +105,23 @@ describe('dbt compile --target athena', () => {
   it('compiles every model and data test with placeholder environment values', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.ok).toBe(true);
-    expect(summary.models).toEqual({ passed: 2 + 2 + MARTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 73, failed: 0, skipped: 0 });
+    expect(summary.models).toEqual({ passed: 3 + 3 + MARTS.length, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 84, failed: 0, skipped: 0 });
   });
 
   it('reads the Glue tables named by STORE_SALES_GLUE_DATABASE in the Athena catalog', async () => {
     const sql = await readFile(path.join(compiled, 'staging', 'stg_fact_orders.sql'), 'utf8');
 
     expect(sql).toContain('"awsdatacatalog"."store_sales_glue_placeholder"."fact_orders"');
+  });
+
+  it('reads no quarantine table on Athena (none is catalogued there): quarantine counts are unknown', async () => {
+    const staging = await readFile(path.join(compiled, 'staging', 'stg_quarantine_records.sql'), 'utf8');
+    const mart = await readFile(path.join(compiled, 'marts', 'mart_data_quality.sql'), 'utf8');
+
+    expect(staging).not.toContain('quarantine_records');
+    expect(staging).toMatch(/where 1 = 0/);
+    expect(mart).toMatch(/cast\(null as bigint\) as records_quarantined/);
   });
 
   it('renders the cross-database macros in Athena (Trino) syntax, never DuckDB syntax', async () => {
@@ -143,7 +154,7 @@ describe('dbt compile --target athena', () => {
       ([, p]) => p.length,
     );
 
-    expect(Object.keys(models)).toHaveLength(2 + 2 + MARTS.length);
+    expect(Object.keys(models)).toHaveLength(3 + 3 + MARTS.length);
     expect(problems).toEqual([]);
   });
 

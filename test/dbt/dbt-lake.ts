@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { appendFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createViewsOn } from '../../tools/commands/create-views.js';
@@ -6,15 +6,24 @@ import { crawlDuckDb } from '../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../tools/generator/index.js';
 
+/** The raw file `buildLake(…, { badLine: true })` plants an unparsable line in. */
+export const BAD_LINE_FILE = 'raw/store_sales/orders_2025_03.json';
+
 /**
  * A temporary lake built by the real pipeline up to the catalog: generate -> etl (the Lambda's
  * core over the lake folder, as `ops etl` runs it) -> crawl (fact views in warehouse.duckdb) ->
  * create-views (sql/*.sql). Every DuckDB connection is closed on return, so dbt can open the
- * warehouse for writing. 12 months from 2025-01, seed 42.
+ * warehouse for writing. 12 months from 2025-01, seed 42. `badLine` appends one unparsable line
+ * to March's raw file, so the quarantine table has a record (the generator writes none).
  */
-export async function buildLake(ordersPerMonth: number, prefix = 'dbt-lake-'): Promise<string> {
+export async function buildLake(
+  ordersPerMonth: number,
+  prefix = 'dbt-lake-',
+  opts: { badLine?: boolean } = {},
+): Promise<string> {
   const lake = await mkdtemp(path.join(os.tmpdir(), prefix));
   await generateDataset({ lake, from: '2025-01', months: 12, ordersPerMonth, seed: 42, force: false });
+  if (opts.badLine) await appendFile(path.join(lake, BAD_LINE_FILE), 'not json\n');
   const etl = await runLocalEtl({ lake });
   if (etl.failed.length) throw new Error(`ETL failed: ${JSON.stringify(etl.failed)}`);
   await crawlDuckDb({ lake });

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { venvBin } from '../../tools/scripts/ensure-python.js';
+import { runLogged, venvBin } from '../../tools/scripts/ensure-python.js';
 
 const minor = (version: string): string => version.split('.').slice(0, 2).join('.');
 
@@ -23,6 +25,23 @@ describe('the dbt Python environment', () => {
 
     for (const name of ['dbt-core', 'dbt-duckdb', 'dbt-athena', 'dbt-trino', 'duckdb']) {
       expect(requirements).toMatch(new RegExp(`^${name}==\\d+\\.\\d+\\.\\d+$`, 'm'));
+    }
+  });
+});
+
+describe('creating a Python environment', () => {
+  it('keeps the tools output in a log file and names it when a step fails', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'python-env-log-'));
+    const log = path.join(dir, '.venv.log');
+    try {
+      const attempt = () =>
+        runLogged('sh', ['-c', 'echo collecting dbt-core; echo no such version >&2; exit 3'], log);
+
+      expect(attempt).toThrow(/failed \(exit 3\); full log: .*\.venv\.log\n[\s\S]*no such version/);
+      expect(attempt).toThrow(/npm run setup:python/);
+      expect(await readFile(log, 'utf8')).toMatch(/^\$ sh -c .*\ncollecting dbt-core\nno such version\n/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

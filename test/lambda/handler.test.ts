@@ -61,6 +61,8 @@ describe('Lambda handler module', () => {
       expect(Object.keys(await fileHashes(lakes.processed.root)).sort()).toEqual([
         'processed/store_sales/fact_order_items/order_year=2025/order_month=01/part-orders 2025 (01).parquet',
         'processed/store_sales/fact_orders/order_year=2025/order_month=01/part-orders 2025 (01).parquet',
+        // The source ledger (newest event applied to the key) lives beside the facts.
+        'state/sources/orders 2025 (01).json.json',
       ]);
       expect(Object.keys(await fileHashes(lakes.quarantine.root))).toEqual([
         'quarantine/store_sales/orders 2025 (01).jsonl',

@@ -58,6 +58,7 @@ describe('S3 event handler', () => {
     expect(Object.keys(await fileHashes(out.root)).sort()).toEqual([
       'processed/store_sales/fact_order_items/order_year=2025/order_month=01/part-orders 2025 (01).parquet',
       'processed/store_sales/fact_orders/order_year=2025/order_month=01/part-orders 2025 (01).parquet',
+      'state/sources/orders 2025 (01).json.json',
     ]);
     expect(logs).toMatchObject([
       {
@@ -71,16 +72,16 @@ describe('S3 event handler', () => {
     ]);
   });
 
-  it('skips keys outside the raw prefix and events other than ObjectCreated, touching nothing', async () => {
+  it('skips keys outside the raw prefix and events other than created/removed, touching nothing', async () => {
     const event = await fixture();
     event.Records = [
       recordFor(event, 'processed/store_sales/fact_orders/order_year%3D2025/order_month%3D01/part-x.parquet'),
-      recordFor(event, 'raw/store_sales/orders_2025_01.json', 'ObjectRemoved:Delete'),
+      recordFor(event, 'raw/store_sales/orders_2025_01.json', 'ObjectRestore:Completed'),
     ];
 
     const summary = await handler(event);
 
-    expect(summary).toEqual({ results: [], skipped: expect.any(Array) });
+    expect(summary).toEqual({ results: [], skipped: expect.any(Array), stale: [], retired: [], refused: [] });
     expect(summary.skipped).toHaveLength(2);
     expect(await fileHashes(out.root)).toEqual({});
   });

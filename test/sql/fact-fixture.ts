@@ -1,5 +1,6 @@
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
+import { QUARANTINE_TABLE } from '../../contracts/quarantine-table.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { duckdbType } from '../../tools/duckdb/fact-views.js';
 import { warehousePath } from '../../tools/duckdb/warehouse.js';
@@ -18,7 +19,14 @@ export interface FixtureOrder {
   customer: string;
   country: string;
   lines: { category: string; usd: string }[];
+  /** The customer's signup date, `YYYY-MM-DD`; default 2025-01-01 (inside the fixtures' window). */
+  signup?: string;
+  /** Default online / consumer. */
+  channel?: string;
+  segment?: string;
 }
+
+const DEFAULT_SIGNUP = '2025-01-01';
 
 const cents = (usd: string): number => Math.round(Number(usd) * 100);
 const totalCents = (o: FixtureOrder): number => o.lines.reduce((s, l) => s + cents(l.usd), 0);
@@ -49,6 +57,9 @@ function valuesOf(table: FactTable, row: Row): string {
   return `(${names.map((n) => row[n]).join(', ')})`;
 }
 
+/** The raw key every fixture order was "loaded" from. */
+const FIXTURE_SOURCE = 'raw/x.json';
+
 const common = (o: FixtureOrder, dialect: FixtureDialect): Row => ({
   order_id: q(o.id),
   order_timestamp: SQL_DIALECTS[dialect].noonUtc(o.date),
@@ -56,7 +67,7 @@ const common = (o: FixtureOrder, dialect: FixtureDialect): Row => ({
   status: q(o.status),
   customer_id: q(o.customer),
   customer_country: q(o.country),
-  source_file: "'raw/x.json'",
+  source_file: q(FIXTURE_SOURCE),
   order_year: q(o.date.slice(0, 4)),
   order_month: q(o.date.slice(5, 7)),
 });
@@ -66,10 +77,10 @@ function orderRow(o: FixtureOrder, dialect: FixtureDialect): Row {
   const n = String(o.lines.length);
   return {
     ...common(o, dialect),
-    sales_channel: "'online'",
+    sales_channel: q(o.channel ?? 'online'),
     currency: "'USD'",
-    customer_segment: "'consumer'",
-    customer_signup_date: "DATE '2024-01-01'",
+    customer_segment: q(o.segment ?? 'consumer'),
+    customer_signup_date: `DATE '${o.signup ?? DEFAULT_SIGNUP}'`,
     item_count: n,
     units: n,
     subtotal: usd,
@@ -104,6 +115,12 @@ export function factTablesSql(orders: FixtureOrder[], dialect: FixtureDialect = 
   return [
     `CREATE TABLE fact_orders (${columnsDdl('fact_orders', dialect)})`,
     `CREATE TABLE fact_order_items (${columnsDdl('fact_order_items', dialect)})`,
+    // the quarantine catalog table (DuckDB only, as locally), empty: fixture orders are all valid
+    ...(dialect === 'duckdb'
+      ? [
+          `CREATE TABLE ${QUARANTINE_TABLE.name} (${QUARANTINE_TABLE.columns.map((c) => `${c.name} ${c.kind === 'string' ? 'VARCHAR' : 'INTEGER'}`).join(', ')})`,
+        ]
+      : []),
     ...(orders.length
       ? [
           `INSERT INTO fact_orders VALUES ${orders.map((o) => valuesOf('fact_orders', orderRow(o, dialect))).join(',\n')}`,
@@ -120,6 +137,11 @@ export const toOracleOrder = (o: FixtureOrder): OracleOrder => ({
   completed: o.status === 'completed',
   customerId: o.customer,
   country: o.country,
+  signupDate: o.signup ?? DEFAULT_SIGNUP,
+  date: o.date,
+  sourceFile: FIXTURE_SOURCE,
+  channel: o.channel ?? 'online',
+  segment: o.segment ?? 'consumer',
   usdCents: BigInt(totalCents(o)),
   units: o.lines.length,
   lines: o.lines.map((l) => ({ category: l.category, quantity: 1, usdCents: BigInt(cents(l.usd)) })),

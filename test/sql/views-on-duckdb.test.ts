@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
-import { createViews } from '../../tools/engines/create-views.js';
+import { createViews, SQL_DIR } from '../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportQuery } from '../../tools/exports/export-outputs.js';
 import { ORACLE_ROWS } from '../support/metrics-oracle.js';
@@ -14,7 +14,7 @@ describe('the views on known fact tables (DuckDB)', () => {
   beforeAll(async () => {
     engine = await openDuckDbEngine(':memory:');
     for (const sql of factTablesSql(fixtureOrders())) await engine.exec(sql);
-    await createViews(engine);
+    await createViews(engine, SQL_DIR, { quality: true });
     for (const spec of CSV_EXPORTS) {
       // The export query, read from the view instead of the mart: this file pins the views.
       const result = await engine.query(exportQuery({ ...spec, mart: spec.view }));

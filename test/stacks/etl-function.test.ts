@@ -102,7 +102,7 @@ describe.each(['dev', 'prod'] as const)('ETL function (%s)', (stage) => {
     ]);
   });
 
-  it('is triggered by ObjectCreated on raw/store_sales/*.{json,jsonl,ndjson} of the raw bucket only', () => {
+  it('is triggered by ObjectCreated and ObjectRemoved on raw/store_sales/*.{json,jsonl,ndjson} of the raw bucket only', () => {
     const [, notification] = onlyResource(stack(), 'aws_s3_bucket_notification');
     const [fnName] = fn();
     expect(notification.bucket).toBe(ref('aws_s3_bucket', bucketNamed(stack(), 'raw'), 'id'));
@@ -110,7 +110,7 @@ describe.each(['dev', 'prod'] as const)('ETL function (%s)', (stage) => {
     expect(notification.lambda_function).toEqual(
       ['.json', '.jsonl', '.ndjson'].map((suffix) => ({
         lambda_function_arn: ref('aws_lambda_function', fnName, 'arn'),
-        events: ['s3:ObjectCreated:*'],
+        events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
         filter_prefix: 'raw/store_sales/',
         filter_suffix: suffix,
       })),

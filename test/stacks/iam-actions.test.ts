@@ -28,6 +28,9 @@ const ETL: Grants = {
   WriteProcessedFactsList: ['s3:ListBucket'],
   ReadLoadedOrderIds: ['s3:GetObject'],
   WriteQuarantinedRecords: WRITE_OBJECTS,
+  ReadSourceLedger: ['s3:GetObject'],
+  ReadSourceLedgerList: ['s3:ListBucket'],
+  WriteSourceLedger: WRITE_OBJECTS,
   UseDataKeyThroughS3AndSqs: ['kms:Decrypt', 'kms:GenerateDataKey'],
   WriteOwnLogs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
   SendFailedEvents: ['sqs:SendMessage'],
@@ -96,6 +99,11 @@ const RUNNER: Grants = {
   ReadWriteQueryResults: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
   ListQueryResults: ['s3:ListBucket'],
   PublishResults: ['s3:PutObject'],
+  ListRawSources: ['s3:ListBucket'],
+  ReadQuarantineForRetry: ['s3:GetObject'],
+  ListQuarantineForRetry: ['s3:ListBucket'],
+  RetireOutputsOfDeletedSources: ['s3:DeleteObject'],
+  InvokeEtlForRetry: ['lambda:InvokeFunction'],
   UseDataKeyThroughS3: ['kms:Decrypt', 'kms:GenerateDataKey'],
 };
 const RUNNER_WITH_CRAWLER: Grants = { ...RUNNER, RunCrawler: ['glue:GetCrawler', 'glue:StartCrawler'] };

@@ -85,10 +85,14 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
     });
   });
 
-  it('runs exactly `npm ci` then `npm run ops -- refresh --target aws`, on Node 20+ and Python 3.11, with Chrome', () => {
+  it('runs exactly `npm ci`, the quarantine retry, then `npm run ops -- refresh --target aws`, on Node 20+ and Python 3.11, with Chrome', () => {
     const spec = JSON.parse(String((project()[1].source as { buildspec: string }).buildspec));
     expect(spec.version).toBe('0.2');
-    expect(spec.phases.build.commands).toEqual(['npm ci', 'npm run ops -- refresh --target aws']);
+    expect(spec.phases.build.commands).toEqual([
+      'npm ci',
+      'npm run ops -- etl --target aws --retry-quarantine',
+      'npm run ops -- refresh --target aws',
+    ]);
     expect(RUNNER_COMMANDS).toEqual(spec.phases.build.commands);
     expect(spec.phases.install['runtime-versions'].nodejs).toBeGreaterThanOrEqual(20);
     expect(String(spec.phases.install['runtime-versions'].python)).toBe('3.11');
@@ -133,7 +137,11 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
     const workgroup = (id: string) =>
       ref('aws_athena_workgroup', named(stack(), 'aws_athena_workgroup', id)[0], 'name');
     const crawler = resourcesOf(stack(), 'aws_glue_crawler')[0];
+    const [etlName] = onlyResource(stack(), 'aws_lambda_function');
     expect(vars).toEqual({
+      STORE_SALES_RAW_BUCKET: bucket('raw', 'bucket'),
+      STORE_SALES_QUARANTINE_BUCKET: bucket('quarantine', 'bucket'),
+      STORE_SALES_ETL_FUNCTION: ref('aws_lambda_function', etlName, 'function_name'),
       STORE_SALES_PROCESSED_BUCKET: bucket('processed', 'bucket'),
       STORE_SALES_RESULTS_BUCKET: bucket('athena-results', 'bucket'),
       STORE_SALES_ANALYTICS_BUCKET: bucket('analytics', 'bucket'),
@@ -174,6 +182,8 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
 
   it("role: exactly the runner's S3 prefixes, workgroups, Glue database and dbt-owned tables, key and logs", () => {
     const analytics = bucket('analytics', 'arn');
+    const raw = bucket('raw', 'arn');
+    const quarantine = bucket('quarantine', 'arn');
     const processed = bucket('processed', 'arn');
     const results = bucket('athena-results', 'arn');
     const [logName] = named(stack(), 'aws_cloudwatch_log_group', 'refresh_');
@@ -264,6 +274,26 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         'PublishResults',
         ['s3:PutObject'],
         [`${analytics}/analytics_outputs/*`, `${analytics}/reports/*`],
+        undefined,
+      ],
+      ['ListRawSources', ['s3:ListBucket'], raw, { StringLike: { 's3:prefix': ['raw/store_sales/*'] } }],
+      ['ReadQuarantineForRetry', ['s3:GetObject'], `${quarantine}/quarantine/store_sales/*`, undefined],
+      [
+        'ListQuarantineForRetry',
+        ['s3:ListBucket'],
+        quarantine,
+        { StringLike: { 's3:prefix': ['quarantine/store_sales/*'] } },
+      ],
+      [
+        'RetireOutputsOfDeletedSources',
+        ['s3:DeleteObject'],
+        [`${processed}/processed/store_sales/*`, `${quarantine}/quarantine/store_sales/*`],
+        undefined,
+      ],
+      [
+        'InvokeEtlForRetry',
+        ['lambda:InvokeFunction'],
+        ref('aws_lambda_function', onlyResource(stack(), 'aws_lambda_function')[0], 'arn'),
         undefined,
       ],
       [

@@ -13,7 +13,10 @@ function terraformBlock(env: NodeJS.ProcessEnv): Record<string, unknown> {
 describe('state backend', () => {
   it('keeps state local when no state bucket is configured', () => {
     expect(stateBackendFromEnv({}, 'eu-west-1')).toEqual({ kind: 'local' });
-    expect(terraformBlock({}).backend).toBeUndefined();
+    // Explicit and relative: cdktf's own default is an absolute path on the synthesizing machine.
+    expect(terraformBlock({}).backend).toEqual({
+      local: { path: '../../../terraform.store-sales-dev.tfstate' },
+    });
   });
 
   it('uses an encrypted S3 backend with S3-native locking when a state bucket is set', () => {

@@ -51,14 +51,25 @@ function groupCompleted(orders: OracleOrder[], key: (o: OracleOrder) => string):
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Per customer, the month of their first completed order. */
-function cohorts(orders: OracleOrder[]): Map<string, string> {
+/**
+ * Per customer with a completed order, their cohort: the month of their first completed order if
+ * they signed up inside the data window (signup date on or after the first observed month), else
+ * null (they may have ordered before the window: never new, no cohort). The signup date is the
+ * earliest one any of their valid orders carries.
+ */
+function cohorts(orders: OracleOrder[]): Map<string, string | null> {
+  const windowStart = observedMonths(orders)[0] ?? '';
+  const signup = new Map<string, string>();
+  for (const o of orders) {
+    const seen = signup.get(o.customerId);
+    if (!seen || o.signupDate < seen) signup.set(o.customerId, o.signupDate);
+  }
   const first = new Map<string, string>();
   for (const o of orders.filter((x) => x.completed)) {
     const seen = first.get(o.customerId);
     if (!seen || o.month < seen) first.set(o.customerId, o.month);
   }
-  return first;
+  return new Map([...first].map(([c, month]) => [c, (signup.get(c) ?? '') >= windowStart ? month : null]));
 }
 
 /** Per month, the customers with a completed order in it. */
@@ -141,7 +152,8 @@ export function cohortRetentionRows(orders: OracleOrder[]): Row[] {
   const active = activeByMonth(orders);
   const observed = new Set(observedMonths(orders));
   const rows: Row[] = [];
-  for (const cohort of [...new Set(first.values())].sort()) {
+  const cohortMonths = [...new Set(first.values())].filter((m): m is string => m !== null);
+  for (const cohort of cohortMonths.sort()) {
     const members = [...first.entries()].filter(([, m]) => m === cohort).map(([c]) => c);
     for (let k = 0; k <= 6; k += 1) {
       const month = addMonths(cohort, k);
@@ -181,7 +193,8 @@ export function geoEngagementRows(orders: OracleOrder[]): Row[] {
   return groupCompleted(orders, (o) => `${o.month},${o.country}`).map(([key, done]) => {
     const [month = '', country = ''] = key.split(',');
     const customers = [...new Set(done.map((o) => o.customerId))];
-    const repeat = customers.filter((c) => (first.get(c) ?? month) < month).length;
+    // not new: an earlier cohort, or no cohort (signed up before the window)
+    const repeat = customers.filter((c) => first.get(c) !== month).length;
     const revenue = sum(done.map((o) => o.usdCents));
     const n = BigInt(done.length);
     const size = BigInt(customers.length);
@@ -197,6 +210,65 @@ export function geoEngagementRows(orders: OracleOrder[]): Row[] {
   });
 }
 
+/**
+ * monthly_sales_by_filter.csv: month, country, sales_channel, customer_segment, revenue_usd,
+ * orders, active_customers, new_customers, churned_customers. One row per month and cell with
+ * completed orders; a cell fixes each of country, channel and segment to a value or 'all'.
+ */
+export function monthlySalesByFilterRows(orders: OracleOrder[]): Row[] {
+  const first = cohorts(orders);
+  const observed = new Set(observedMonths(orders));
+  const cells = new Map<string, { cents: bigint; orders: number; customers: Set<string> }>();
+  for (const o of orders.filter((x) => x.completed)) {
+    for (const country of [o.country, 'all'])
+      for (const channel of [o.channel, 'all'])
+        for (const segment of [o.segment, 'all']) {
+          const key = [o.month, country, channel, segment].join(',');
+          const cell = cells.get(key) ?? { cents: 0n, orders: 0, customers: new Set<string>() };
+          cell.cents += o.usdCents;
+          cell.orders += 1;
+          cell.customers.add(o.customerId);
+          cells.set(key, cell);
+        }
+  }
+  return [...cells.keys()].sort().map((key) => {
+    const [month = '', ...dims] = key.split(',');
+    const c = cells.get(key)!;
+    const next = addMonths(month, 1);
+    const nextCustomers = cells.get([next, ...dims].join(','))?.customers;
+    const fresh = [...c.customers].filter((id) => first.get(id) === month).length;
+    const churned = observed.has(next)
+      ? String([...c.customers].filter((id) => !nextCustomers?.has(id)).length)
+      : '';
+    return [key, money(c.cents), String(c.orders), String(c.customers.size), String(fresh), churned]
+      .join(',')
+      .split(',');
+  });
+}
+
+/**
+ * data_quality.csv for orders that all loaded (the oracle reads valid orders only, so nothing is
+ * quarantined): per source file read = loaded = its orders, quarantined 0, its newest order date;
+ * month from the file name's `YYYY_MM`. Quarantine counts are pinned on planted bad records in
+ * test/dashboards/dashboard-pipeline.test.ts.
+ */
+export function dataQualityRows(orders: OracleOrder[]): Row[] {
+  const files = new Map<string, { n: number; latest: string }>();
+  for (const o of orders) {
+    const f = files.get(o.sourceFile) ?? { n: 0, latest: '' };
+    f.n += 1;
+    if (o.date > f.latest) f.latest = o.date;
+    files.set(o.sourceFile, f);
+  }
+  const month = (file: string): string => {
+    const m = /([0-9]{4})_(0[1-9]|1[0-2])\.[A-Za-z]+$/.exec(file);
+    return m ? `${m[1]}-${m[2]}-01` : '';
+  };
+  return [...files]
+    .map(([file, f]) => [month(file), file, 'all', String(f.n), String(f.n), '0', f.latest])
+    .sort((a, b) => (a[0] === b[0] ? (a[1]! < b[1]! ? -1 : 1) : a[0]! < b[0]! ? -1 : 1));
+}
+
 /** Every export file's expected rows, keyed by file name. */
 export const ORACLE_ROWS = {
   'monthly_revenue.csv': monthlyRevenueRows,
@@ -206,4 +278,6 @@ export const ORACLE_ROWS = {
   'cohort_retention_first_6_months.csv': cohortRetentionRows,
   'monthly_churn.csv': monthlyChurnRows,
   'geo_engagement.csv': geoEngagementRows,
+  'monthly_sales_by_filter.csv': monthlySalesByFilterRows,
+  'data_quality.csv': dataQualityRows,
 } as const;

@@ -22,6 +22,15 @@ export interface OracleOrder {
   completed: boolean;
   customerId: string;
   country: string;
+  /** The order's UTC date, `YYYY-MM-DD`. */
+  date: string;
+  /** The raw object key it was loaded from (`raw/store_sales/orders_2025_01.json`). */
+  sourceFile: string;
+  /** The customer's signup date, `YYYY-MM-DD`. */
+  signupDate: string;
+  /** The order's sales channel and the customer's segment (the dashboard's filters). */
+  channel: string;
+  segment: string;
   usdCents: bigint;
   units: number;
   lines: { category: string; quantity: number; usdCents: bigint }[];
@@ -39,18 +48,21 @@ export const roundDiv = (n: bigint, d: bigint): bigint => {
 const MIN_ORDER_MS = Date.parse('2000-01-01T00:00:00Z');
 const DAY_MS = 86_400_000;
 
+/** A raw order and the raw object key of the file it came from. */
+export type SourcedRawOrder = RawOrder & { source_key: string };
+
 /**
  * Every order of the raw files under `<lake>/raw/store_sales/` (JSON Lines, or one JSON array)
  * that the ETL loads: it satisfies the raw contract, its timestamp lies between 2000-01-01 and
  * a day after now, and its order_id did not already occur earlier in the same file.
  */
-export async function readValidRawOrders(lake: string): Promise<RawOrder[]> {
+export async function readValidRawOrders(lake: string): Promise<SourcedRawOrder[]> {
   const dir = path.join(lake, 'raw', 'store_sales');
   const files = (await readdir(dir))
     .filter((f) => /\.(json|jsonl|ndjson)$/.test(f) && !f.startsWith('.'))
     .sort();
   const latest = Date.now() + DAY_MS;
-  const orders: RawOrder[] = [];
+  const orders: SourcedRawOrder[] = [];
   for (const file of files) {
     const text = (await readFile(path.join(dir, file), 'utf8')).replace(/^\uFEFF/, '');
     const records: unknown[] = text.trimStart().startsWith('[')
@@ -63,7 +75,7 @@ export async function readValidRawOrders(lake: string): Promise<RawOrder[]> {
       const at = Date.parse(parsed.data.order_timestamp);
       if (at < MIN_ORDER_MS || at > latest) continue;
       ids.add(parsed.data.order_id);
-      orders.push(parsed.data);
+      orders.push({ ...parsed.data, source_key: `raw/store_sales/${file}` });
     }
   }
   return orders;
@@ -80,7 +92,10 @@ function parseLine(line: string): unknown[] {
 }
 
 /** Converts raw orders to USD cents the contract's way: round_half_up(cents x micro-rate / 1e6). */
-export function toOracleOrders(raw: RawOrder[], fxRateToUsd: FxRateToUsd = oracleFxRateToUsd): OracleOrder[] {
+export function toOracleOrders(
+  raw: SourcedRawOrder[],
+  fxRateToUsd: FxRateToUsd = oracleFxRateToUsd,
+): OracleOrder[] {
   return raw.map((o) => {
     const month = `${o.order_timestamp.slice(0, 7)}-01`;
     const micro = BigInt(
@@ -92,9 +107,14 @@ export function toOracleOrders(raw: RawOrder[], fxRateToUsd: FxRateToUsd = oracl
     return {
       orderId: o.order_id,
       month,
+      date: o.order_timestamp.slice(0, 10),
+      sourceFile: o.source_key,
       completed: o.status === 'completed',
       customerId: o.customer.customer_id,
       country: o.customer.country,
+      signupDate: o.customer.signup_date,
+      channel: o.sales_channel,
+      segment: o.customer.segment,
       usdCents: usd(toCents(o.order_total)),
       units: o.items.reduce((n, i) => n + i.quantity, 0),
       lines: o.items.map((i) => ({

@@ -71,16 +71,16 @@ describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the s
       onLine: () => {},
     });
     expect(summary.failures).toEqual([]);
-    expect(summary.models).toEqual({ passed: 2 + 2 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 74, failed: 0, skipped: 0 });
-    expect(summary.unitTests).toEqual({ passed: 7, failed: 0, skipped: 0 });
+    expect(summary.models).toEqual({ passed: 2 + 3 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 82, failed: 0, skipped: 0 });
+    expect(summary.unitTests).toEqual({ passed: 9, failed: 0, skipped: 0 });
     const [revenue] = await trino.query(
       `SELECT (SELECT COUNT(*) FROM mart_monthly_revenue) AS mart, (SELECT COUNT(*) FROM v_monthly_revenue) AS view`,
     );
     expect(revenue).toEqual({ mart: '12', view: '12' });
   });
 
-  it('exports the seven CSVs byte-identical to the DuckDB engine', async () => {
+  it('exports every CSV byte-identical to the DuckDB engine', async () => {
     const duckDir = path.join(lake, 'out-duckdb');
     const trinoDir = path.join(lake, 'out-trino');
     // after dbt build above: the export reads the marts (DuckDB's copied from its views)

@@ -49,7 +49,7 @@ export async function crawlAws(
     throw new OpsError(
       'NO_FACT_TABLES',
       `the crawl registered no ${catalog.missing.join(' or ')} in ${database}`,
-      'the crawler finds tables only where the ETL wrote Parquet: run `ops upload --target aws` (or `ops etl --target aws`), then crawl again',
+      'the crawler finds tables only where the ETL wrote Parquet: run `npx ops upload --target aws` (or `npx ops etl --target aws`), then crawl again',
     );
   }
   return { crawl, catalog };
@@ -60,7 +60,7 @@ function crawlError(err: unknown, name: string): unknown {
     return new OpsError(
       'CRAWL_TIMEOUT',
       err.message,
-      'the crawl keeps running in Glue: run `ops crawl --target aws` again to wait for it, or raise --timeout',
+      'the crawl keeps running in Glue: run `npx ops crawl --target aws` again to wait for it, or raise --timeout',
       { cause: err },
     );
   }

@@ -1,6 +1,9 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
+import type { ObjectStore } from '../../lambda/core/object-store.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
+import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
 import { contestedSources } from '../../lambda/core/source-policy.js';
 import { jsonLogger, type Logger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
@@ -10,6 +13,24 @@ import { mapConcurrent } from './concurrency.js';
 import type { AwsConfig } from './config.js';
 import { planAwsRun } from './etl-plan.js';
 import { s3PutEvent } from './s3-event.js';
+
+/**
+ * Raw sources whose quarantine file (`quarantine/store_sales/<stem>.jsonl`) holds a future-dated
+ * order now in range, by the raw key of the same base name (a lone one: colliding names are refused).
+ */
+async function sourcesDueForRetry(
+  raw: ObjectStore,
+  quarantine: ObjectStore,
+  nowMs: number,
+): Promise<string[]> {
+  const sources = (await raw.list(LAKE.rawPrefix)).map((o) => o.key).filter(isRawSourceKey);
+  const due: string[] = [];
+  for (const o of await quarantine.list(LAKE.quarantinePrefix)) {
+    const owners = sources.filter((k) => quarantineKey(sourceStem(k)) === o.key);
+    if (owners.length === 1 && (await hasRecordDue(quarantine, o.key, nowMs))) due.push(owners[0] as string);
+  }
+  return due;
+}
 
 /** Synchronous invocations in flight: the dev stage reserves 2 concurrent executions for the ETL. */
 const INVOKE_CONCURRENCY = 2;
@@ -21,6 +42,13 @@ export interface AwsEtlOptions {
   files?: string[];
   /** Run the Lambda's handler in this process against S3 instead of invoking the function. */
   localCompute: boolean;
+  /**
+   * Run only the sources whose quarantine holds future-dated orders now in range (with `files`:
+   * those too); none due means nothing runs. The refresh run calls it so such orders load.
+   */
+  retryQuarantine?: boolean;
+  /** Processing time in ms for local compute (the "not in the future" rule); for tests. */
+  now?: () => number;
   /** A source starts (`index` of `total`), and, with local compute, bytes of it read so far. */
   onProgress?: (p: {
     key: string;
@@ -43,6 +71,8 @@ export interface AwsEtlSummary {
   results: AwsEtlFileResult[];
   /** Raw sources gone from the raw bucket whose outputs this run deleted (`<stem>.*` when unknown). */
   retired: string[];
+  /** With `retryQuarantine`: the raw sources re-run because quarantined orders of theirs are now in range. */
+  retried: string[];
   durationMs: number;
 }
 
@@ -81,7 +111,20 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
   const storeFor = (bucket: string) => new S3ObjectStore(clients.s3, bucket);
   const processed = storeFor(config.require('processedBucket'));
   const quarantine = storeFor(config.require('quarantineBucket'));
-  const { plan, sizes } = await planAwsRun(storeFor(rawBucket), processed, quarantine, options.files);
+  const retried = options.retryQuarantine
+    ? await sourcesDueForRetry(storeFor(rawBucket), quarantine, (options.now ?? Date.now)())
+    : [];
+  if (options.retryQuarantine && !retried.length && !options.files?.length) {
+    return {
+      ranOn: 'nothing due',
+      results: [],
+      retired: [],
+      retried,
+      durationMs: performance.now() - started,
+    };
+  }
+  const files = options.retryQuarantine ? [...(options.files ?? []), ...retried] : options.files;
+  const { plan, sizes } = await planAwsRun(storeFor(rawBucket), processed, quarantine, files);
   for (const { outputs } of plan.retired) {
     for (const key of outputs)
       await (key.startsWith(LAKE.quarantinePrefix) ? quarantine : processed).delete(key);
@@ -96,6 +139,7 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
     ranOn,
     results: [...refused, ...results],
     retired,
+    retried,
     durationMs: performance.now() - started,
   });
 
@@ -140,6 +184,7 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
       quarantine,
       log: quietLog(),
       options: {
+        ...(options.now ? { now: options.now } : {}),
         onProgress: (bytesRead, sourceBytes) =>
           options.onProgress?.({ key: s.key, index: i + 1, total: sources.length, bytesRead, sourceBytes }),
       },

@@ -18,7 +18,7 @@ export async function planAwsRun(
   const objects = await raw.list(LAKE.rawPrefix);
   const listed = objects.map((o) => o.key);
   const sources = listed.filter(isRawSourceKey);
-  const emptyHint = `${raw.location} has no raw files yet; run \`ops upload --target aws\` first`;
+  const emptyHint = `${raw.location} has no raw files yet; run \`npx ops upload --target aws\` first`;
   const requested = names?.length
     ? resolveSourceKeys(names, sources, { location: raw.location, emptyHint })
     : undefined;

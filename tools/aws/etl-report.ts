@@ -22,6 +22,9 @@ export function awsEtlReport(summary: AwsEtlSummary) {
       loaded: total((r) => r.loaded),
       quarantined: total((r) => r.quarantined),
       'deleted raw files (outputs removed)': retired,
+      ...(summary.retried.length
+        ? { 're-run for future-dated orders now in range': summary.retried.join(', ') }
+        : {}),
       'fact_orders rows': total((r) => r.rows.fact_orders),
       'fact_order_items rows': total((r) => r.rows.fact_order_items),
     },
@@ -30,7 +33,7 @@ export function awsEtlReport(summary: AwsEtlSummary) {
           failure: new OpsError(
             'ETL_FAILED',
             `${failed.length} source(s) failed: ${failed.join('; ')}`,
-            'rejected records are in the quarantine bucket; fix or replace the raw object, then run `ops etl --target aws --file NAME`',
+            'rejected records are in the quarantine bucket; fix or replace the raw object, then run `npx ops etl --target aws --file NAME`',
           ),
         }
       : {}),

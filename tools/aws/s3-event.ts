@@ -45,7 +45,9 @@ export function s3PutEvent(
             key: encodeS3EventKey(key),
             size,
             eTag: '',
-            sequencer: now.getTime().toString(16).toUpperCase(),
+            // No sequencer: a backfill is unordered, it processes the current version; a made-up
+            // value could never be compared with the ones S3 issues (lambda/core/source-ledger.ts).
+            sequencer: '',
           },
         },
       },

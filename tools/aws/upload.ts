@@ -59,7 +59,7 @@ export async function uploadRawFiles(options: UploadOptions): Promise<UploadSumm
     throw new OpsError(
       'NO_RAW_FILES',
       `no raw files under ${store.pathOf(LAKE.rawPrefix.slice(0, -1))}`,
-      'run `ops generate` first',
+      'run `npx ops generate` first',
     );
   }
   const hashes = await mapConcurrent(files, options.concurrency ?? 3, async (f) => {

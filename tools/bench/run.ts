@@ -7,6 +7,7 @@
  * afterwards unless `--keep`; `--lake` is the lake `parquet` measures (default ./lake).
  */
 import { parseArgs } from 'node:util';
+import { parseCount } from '../lib/count-option.js';
 import type { BenchOptions } from './bench-options.js';
 import { run as dbtBench } from './dbt-bench.js';
 
@@ -35,13 +36,14 @@ const { values, positionals } = parseArgs({
     lake: { type: 'string' },
   },
 });
-const orders = values.orders === undefined ? undefined : Number(values.orders);
+// Sizes read as `ops generate` reads them (5k, 1.5M); NaN marks a refused value.
+const orders = values.orders === undefined ? undefined : readOrders(values.orders);
 const unknown = positionals.filter((w) => !parts.some((p) => p.name === w));
 if (unknown.length || (orders !== undefined && !(Number.isInteger(orders) && orders > 0))) {
   process.stderr.write(
     unknown.length
       ? `unknown bench part(s): ${unknown.join(', ')}; parts: ${parts.map((p) => p.name).join(', ')}\n`
-      : `--orders must be a whole number > 0, got ${values.orders}\n`,
+      : `--orders must be a whole number > 0, e.g. 240000, 240k or 1.5M (got "${values.orders}")\n`,
   );
   process.exitCode = 1;
 } else {
@@ -54,5 +56,13 @@ if (unknown.length || (orders !== undefined && !(Number.isInteger(orders) && ord
   for (const part of chosen) {
     process.stdout.write(`\n== bench: ${part.name}\n`);
     await part.run(options);
+  }
+}
+
+function readOrders(value: string): number {
+  try {
+    return parseCount('--orders', value, { suffixes: true });
+  } catch {
+    return Number.NaN;
   }
 }

@@ -6,8 +6,9 @@ import { targetFor, withTargetOptions } from '../targets/registry.js';
 
 /** Runs the view files on the target's query engine (DuckDB: in one transaction). */
 export function createViewsOn(args: LakeOptions, sqlDir: string = SQL_DIR): Promise<CreateViewsResult> {
-  return targetFor(args.target).withQueryEngine(args, { readOnly: false }, (engine) =>
-    createViews(engine, sqlDir),
+  const target = targetFor(args.target);
+  return target.withQueryEngine(args, { readOnly: false }, (engine) =>
+    createViews(engine, sqlDir, { quality: target.catalogsQuarantine }),
   );
 }
 

@@ -10,6 +10,7 @@ interface EtlArgs extends LakeOptions {
   file?: string[];
   force: boolean;
   'local-compute': boolean;
+  'retry-quarantine': boolean;
   workers?: number;
 }
 
@@ -70,6 +71,16 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
         default: false,
         describe: 'aws: run the handler here against S3 instead of invoking the function (backfills)',
       })
+      .option('retry-quarantine', {
+        type: 'boolean',
+        default: false,
+        describe:
+          're-run sources whose orders were quarantined as timestamp_out_of_range for lying in the future and are now in range',
+      })
+      .example(
+        '$0 etl --retry-quarantine',
+        'load future-dated orders whose time has come (no double counting)',
+      )
       .example('$0 etl --target aws --file orders_2025_01.json', 'invoke the function for one object')
       .epilogue(
         `Reads ${LAKE.rawPrefix}*.json, writes ${LAKE.processedPrefix}<table>/order_year=YYYY/order_month=MM/` +
@@ -87,6 +98,11 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
         ...(args.file ? { files: args.file } : {}),
         force: args.force,
         localCompute: args['local-compute'],
+        retryQuarantine: args['retry-quarantine'],
+        // For the kill tests (test/tools/etl/kill-etl.test.ts): a line per phase, to aim SIGKILLs.
+        ...(process.env.STORE_SALES_PHASE_LOG === '1'
+          ? { onPhase: (phase: string, key: string) => process.stderr.write(`phase ${phase} ${key}\n`) }
+          : {}),
         ...(checkWorkers(args.workers, 'etl') ? { workers: args.workers } : {}),
         onProgress: progressDisplay(bar),
       });

@@ -1,33 +1,45 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { RUN_METADATA_FILE } from '../../contracts/csv-exports.js';
 import { assertNoDuplicateOrders } from '../exports/duplicate-orders.js';
 import { type ExportResult, exportOutputs } from '../exports/export-outputs.js';
+import { runMetadata } from '../exports/run-metadata.js';
+import { writeFileAtomic } from '../lib/fs-atomic.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
 interface ExportArgs extends LakeOptions {
   out?: string;
+  /** Where `ops transform` wrote dbt's target/ (default dbt/): the run metadata's test summary. */
+  dbtArtifactsDir?: string;
 }
 
 /**
  * Writes the analytics CSVs from the target's dbt marts (read-only) to `out` or the target's CSV
- * folder, once the facts are proven free of duplicated order_ids (else DUPLICATE_ORDERS, nothing
+ * folder, then `run_metadata.json` (tools/exports/run-metadata.ts), once the facts are proven free of duplicated order_ids (else DUPLICATE_ORDERS, nothing
  * written; the pipeline stops there, before the dashboard).
  */
-export function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
+export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
   const target = targetFor(args.target);
   const outDir = path.resolve(args.out ?? target.published(args).csvDir);
-  return target.withQueryEngine(args, { readOnly: true }, async (engine) => {
+  const result = await target.withQueryEngine(args, { readOnly: true }, async (engine) => {
     await assertNoDuplicateOrders(engine);
     return exportOutputs(engine, outDir);
   });
+  // After the CSVs: freshness and dbt results for the dashboard's data-quality section.
+  const metadata = await runMetadata({
+    ...(target.etlStateInLake ? { lake: args.lake } : {}),
+    ...(args.dbtArtifactsDir ? { dbtArtifactsDir: args.dbtArtifactsDir } : {}),
+  });
+  await writeFileAtomic(path.join(outDir, RUN_METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
+  return result;
 }
 
 /** `ops export-outputs [--out DIR]`: the analytics CSVs of contracts/csv-exports.ts. */
 export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
   command: 'export-outputs',
-  describe: 'write the analytics CSVs (monthly_revenue.csv, …) from the dbt marts',
+  describe: 'write the analytics CSVs (monthly_revenue.csv, …) from the dbt marts, and run_metadata.json',
   builder: (y) =>
     withTargetOptions(y).option('out', {
       type: 'string',
@@ -37,7 +49,10 @@ export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
   handler: async (args) => {
     const start = performance.now();
     const result = await exportOutputsOn(args);
-    const fields = Object.fromEntries(result.files.map((f) => [f.file, `${f.rows} rows`]));
+    const fields = {
+      ...Object.fromEntries(result.files.map((f) => [f.file, `${f.rows} rows`])),
+      [RUN_METADATA_FILE]: 'freshness and dbt results',
+    };
     printSummary(`export-outputs done in ${elapsed(start)}; output: ${result.outDir}`, fields);
   },
 };

@@ -1,18 +1,81 @@
 import cliProgress from 'cli-progress';
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { STORE_OPENS_MONTH } from '../generator/index.js';
+import { DATASET_DEFAULTS, type GenerateSummary, STORE_OPENS_MONTH } from '../generator/index.js';
+import { parseCount } from '../lib/count-option.js';
 import { checkWorkers, type LakeOptions } from '../lib/options.js';
 import { elapsed, formatCount, printSummary } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
+import type { Target } from '../targets/target.js';
 
-interface GenerateArgs extends LakeOptions {
+/**
+ * The flags that define a dataset, shared by `ops generate` and `ops pipeline`, as typed: counts
+ * are read by `datasetRequest` in the handler, so a refusal is an OpsError with its code and hint
+ * (yargs would flatten an error thrown while parsing into a bare message).
+ */
+export interface GenerateFlags {
   from: string;
-  months: number;
-  'orders-per-month': number;
-  seed: number;
+  months: string | number;
+  'orders-per-month': string | number;
+  seed: string | number;
   force: boolean;
   workers?: number;
+}
+
+/** The generator's request from the flags; a count that is not a whole number is refused here. */
+export function datasetRequest(args: GenerateFlags) {
+  return {
+    from: args.from,
+    months: parseCount('--months', args.months),
+    ordersPerMonth: parseCount('--orders-per-month', args['orders-per-month'], { suffixes: true }),
+    seed: parseCount('--seed', args.seed),
+    force: args.force,
+  };
+}
+
+interface GenerateArgs extends LakeOptions, GenerateFlags {}
+
+/** Targets that can generate raw files (those whose pipeline starts with it). */
+export const generates = (target: Target): boolean => target.pipeline.includes('generate');
+
+/**
+ * Adds the dataset flags (defaults: the demo dataset). Counts are read as typed (`5k`, `1.5M`)
+ * and anything else is refused with what is expected; ranges are checked by the generator.
+ */
+export function withGenerateOptions<T>(y: Argv<T>): Argv<T & GenerateFlags> {
+  return y
+    .option('from', {
+      type: 'string',
+      default: DATASET_DEFAULTS.from,
+      describe: `first month, YYYY-MM (the simulated store opens ${STORE_OPENS_MONTH})`,
+    })
+    .option('months', {
+      type: 'string',
+      default: DATASET_DEFAULTS.months,
+      describe: 'number of consecutive months',
+    })
+    .option('orders-per-month', {
+      type: 'string',
+      default: DATASET_DEFAULTS.ordersPerMonth,
+      describe:
+        'average orders per month over a year, e.g. 5000, 5k or 1.5M; seasonality makes months differ (Nov/Dec ~1.3-1.5x, Jul ~0.85x)',
+    })
+    .option('seed', {
+      type: 'string',
+      default: DATASET_DEFAULTS.seed,
+      describe: 'random seed; the same flags give byte-identical files',
+    })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'overwrite existing raw files whose content would change',
+    }) as unknown as Argv<T & GenerateFlags>;
+}
+
+/** What a generate run did, truthfully: `3 file(s) written, 9 unchanged; 15,000 orders`. */
+export function describeGenerate(s: GenerateSummary): string {
+  const written = s.files.length - s.skipped;
+  return `${written} file(s) written, ${s.skipped} unchanged; ${formatCount(s.orders)} orders`;
 }
 
 /** `ops generate`: writes the raw monthly order files of the local lake. */
@@ -20,29 +83,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
   command: 'generate',
   describe: 'write synthetic monthly order files (JSON Lines) to <lake>/raw/store_sales/',
   builder: (y) =>
-    withTargetOptions(y, { targetFlags: false })
-      .option('from', {
-        type: 'string',
-        default: '2025-01',
-        describe: `first month, YYYY-MM (the simulated store opens ${STORE_OPENS_MONTH})`,
-      })
-      .option('months', { type: 'number', default: 12, describe: 'number of consecutive months' })
-      .option('orders-per-month', {
-        type: 'number',
-        default: 5000,
-        describe:
-          'average orders per month over a year; seasonality makes months differ (Nov/Dec ~1.3-1.5x, Jul ~0.85x)',
-      })
-      .option('seed', {
-        type: 'number',
-        default: 42,
-        describe: 'random seed; the same flags give byte-identical files',
-      })
-      .option('force', {
-        type: 'boolean',
-        default: false,
-        describe: 'overwrite existing raw files whose content would change',
-      })
+    withGenerateOptions(withTargetOptions(y, { targetFlags: false, only: generates }))
       .option('workers', {
         type: 'number',
         describe:
@@ -67,11 +108,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
     let started = false;
     try {
       const s = await targetFor(args.target).generate(args, {
-        from: args.from,
-        months: args.months,
-        ordersPerMonth: args['orders-per-month'],
-        seed: args.seed,
-        force: args.force,
+        ...datasetRequest(args),
         ...(checkWorkers(args.workers, 'generate') ? { workers: args.workers } : {}),
         onProgress: (orders, expected) => {
           if (!started) bar.start(expected, 0);
@@ -82,7 +119,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
       if (started) bar.update(bar.getTotal());
       bar.stop();
       const seconds = (performance.now() - start) / 1000;
-      printSummary(`generated ${s.files.length} monthly file(s) in ${elapsed(start)}`, {
+      printSummary(`generate: ${describeGenerate(s)} in ${elapsed(start)}`, {
         orders: formatCount(s.orders),
         written: s.files.length - s.skipped,
         unchanged: s.skipped,

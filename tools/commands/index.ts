@@ -3,6 +3,7 @@ import { crawlCommand } from './crawl.js';
 import { createViewsCommand } from './create-views.js';
 import { dashboardCommand } from './dashboard.js';
 import { dashboardLinkCommand } from './dashboard-link.js';
+import { docsCommand } from './docs.js';
 import { etlCommand } from './etl.js';
 import { exportOutputsCommand } from './export-outputs.js';
 import { generateCommand } from './generate.js';
@@ -23,6 +24,7 @@ export const commands: CommandModule<any, any>[] = [
   exportOutputsCommand,
   dashboardCommand,
   dashboardLinkCommand,
+  docsCommand,
   pipelineCommand,
   refreshCommand,
 ];

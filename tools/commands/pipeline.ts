@@ -3,19 +3,20 @@ import { pathToFileURL } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
 import type { LakeOptions } from '../lib/options.js';
-import { elapsed, formatCount, printSummary, progress } from '../lib/report.js';
+import { compactProgress, elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 import type { PipelineStep, Target } from '../targets/target.js';
 import { createViewsOn } from './create-views.js';
 import { dashboardIo } from './dashboard.js';
 import { exportOutputsOn } from './export-outputs.js';
+import { datasetRequest, describeGenerate, type GenerateFlags, withGenerateOptions } from './generate.js';
 import { describeTransform, runTransform } from './transform.js';
 
-/** Default demo dataset: a year of data a newcomer waits seconds for. */
-export const PIPELINE_DEFAULTS = { from: '2025-01', months: 12, ordersPerMonth: 5000, seed: 42 } as const;
+/** `ops pipeline`'s arguments: the shared ones and the dataset flags its generate step uses. */
+type PipelineArgs = LakeOptions & GenerateFlags;
 
 /** Runs the work behind the `ops` command of the same name on a target; returns a one-line result. */
-type StepRunner = (target: Target, opts: LakeOptions) => Promise<string>;
+type StepRunner = (target: Target, opts: PipelineArgs) => Promise<string>;
 
 /** Progress callback printing at most one line per 10 % step (the pipeline log stays short). */
 function tenths(label: string): (done: number, total: number) => void {
@@ -32,8 +33,8 @@ function tenths(label: string): (done: number, total: number) => void {
 const STEPS: Record<PipelineStep, StepRunner> = {
   generate: async (target, opts) => {
     const onProgress = tenths('orders');
-    const s = await target.generate(opts, { ...PIPELINE_DEFAULTS, force: false, onProgress });
-    return `${formatCount(s.orders)} orders in ${s.files.length} files (${s.skipped} unchanged)`;
+    const s = await target.generate(opts, { ...datasetRequest(opts), onProgress });
+    return describeGenerate(s);
   },
   upload: async (target, opts) =>
     (await target.upload(opts, { concurrency: 3, onProgress: tenths('bytes') })).line,
@@ -69,24 +70,29 @@ const STEPS: Record<PipelineStep, StepRunner> = {
   },
 };
 
-export const pipelineCommand: CommandModule<object, LakeOptions> = {
+export const pipelineCommand: CommandModule<object, PipelineArgs> = {
   command: 'pipeline',
   describe:
     'run every step that applies to the target, in order (local: generate, etl, crawl, create-views, ' +
     'transform, export-outputs, dashboard; trino: the same; aws: upload instead of generate)',
   builder: (y) =>
-    withTargetOptions(y).epilogue(
-      `Default data: ${JSON.stringify(PIPELINE_DEFAULTS)}. \`npm start\` runs this. On aws, the raw files ` +
-        'come from the lake (`ops generate` first) and the ETL step invokes the deployed function.',
-    ),
+    withGenerateOptions(withTargetOptions(y, { only: (t) => t.pipeline.length > 0 }))
+      .example('$0 pipeline --orders-per-month 20k --months 3 --from 2025-10 --seed 7', '')
+      .epilogue(
+        '`npm start` runs this with the defaults. The dataset flags apply where the pipeline generates ' +
+          '(local, trino); on aws the raw files come from the lake (`npx ops generate` first) and the ' +
+          'ETL step invokes the deployed function.',
+      ),
   handler: async (opts) => {
     const target = targetFor(opts.target);
+    // a malformed count is refused before any step runs (only where the pipeline generates)
+    if (target.pipeline.includes('generate')) datasetRequest(opts);
     const start = performance.now();
     const results: Record<string, string> = {};
     for (const [i, step] of target.pipeline.entries()) {
-      process.stderr.write(`\n[${i + 1}/${target.pipeline.length}] ${step}\n`);
+      process.stderr.write(`[${i + 1}/${target.pipeline.length}] ${step}\n`);
       const t = performance.now();
-      results[step] = `${await STEPS[step](target, opts)} (${elapsed(t)})`;
+      results[step] = `${await compactProgress(() => STEPS[step](target, opts))} (${elapsed(t)})`;
     }
     printSummary(`\npipeline (${target.name}) done in ${elapsed(start)}; lake: ${opts.lake}`, results);
     const html = pathToFileURL(path.join(target.published(opts).dashboardDir, 'index.html')).href;

@@ -5,7 +5,7 @@ import { ATHENA_ENV } from '../aws/dbt-env.js';
 import { DBT_PROJECT_DIR, type DbtRunSummary, runDbt } from '../engines/dbt-runner.js';
 import { describeDuplicates, findDuplicateOrders } from '../exports/duplicate-orders.js';
 import type { LakeOptions } from '../lib/options.js';
-import { elapsed, printSummary } from '../lib/report.js';
+import { elapsed, printSummary, progress } from '../lib/report.js';
 import { ensurePythonEnv } from '../scripts/ensure-python.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
@@ -15,7 +15,7 @@ export interface TransformOptions extends LakeOptions {
    * folder dbt/. Runs that may overlap (tests, benchmarks) each need their own.
    */
   artifactsDir?: string;
-  /** Receives dbt's progress lines; default: copied to stderr. */
+  /** Receives dbt's progress lines; default: kept, and printed to stderr only if dbt fails. */
   onLine?: (line: string) => void;
 }
 
@@ -35,6 +35,8 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
   ensurePythonEnv('dbt');
   const artifacts = opts.artifactsDir ?? DBT_PROJECT_DIR;
   const logFile = path.join(artifacts, 'logs', 'dbt.log');
+  // one line while dbt runs; its own output goes to the log (and to stderr only if it fails)
+  if (!opts.onLine) progress(`transform: dbt build --target ${dbt.profile} running; log: ${logFile}`);
   const summary = await runDbt({
     args: ['build'],
     target: dbt.profile,
@@ -86,7 +88,7 @@ export const transformCommand: CommandModule<object, LakeOptions> = {
   describe: 'run `dbt build` (staging views, mart tables, their tests) on the target',
   builder: (y) =>
     withTargetOptions(y, { waits: false })
-      .example('$0 transform', 'dbt build on lake/warehouse.duckdb (after `ops crawl`)')
+      .example('$0 transform', 'dbt build on lake/warehouse.duckdb (after `npx ops crawl`)')
       .example('$0 transform --target aws', 'dbt build --target athena over the Glue tables')
       .epilogue(
         `Runs .venv/bin/dbt build --project-dir dbt --profiles-dir dbt. --target aws fills ${ATHENA_ENV.join(', ')} ` +

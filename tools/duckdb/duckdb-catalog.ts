@@ -4,6 +4,7 @@ import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { lakePath } from '../lib/lake-path.js';
 import { checkFactFiles, factViewSql } from './fact-views.js';
+import { countQuarantineFiles, quarantineViewSql } from './quarantine-view.js';
 import { warehousePath, withWarehouse } from './warehouse.js';
 
 /** What a crawl registered: per table, its Hive partitions and rows. */
@@ -41,9 +42,10 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
     throw new OpsError(
       'NO_FACT_DATA',
       `no Parquet files under ${empty.join(' and ')} in ${opts.lake}`,
-      'run `ops generate` and `ops etl` first (or pass the right --lake)',
+      'run `npx ops generate` and `npx ops etl` first (or pass the right --lake)',
     );
   }
+  const quarantineFiles = await countQuarantineFiles(opts.lake);
   return withWarehouse({ lake: opts.lake, create: true }, async (engine) => {
     try {
       // Checking and describing read every file: a broken one fails the crawl before the views commit.
@@ -54,6 +56,8 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
           await engine.exec(factViewSql(opts.lake, table));
           described.push({ name: table, files: files[i] ?? 0, ...(await describeTable(engine, table)) });
         }
+        // The rejected records, for the data-quality mart (docs/dashboard.md, "Data quality").
+        await engine.exec(quarantineViewSql(opts.lake, quarantineFiles));
         return described;
       });
       return { warehouse: warehousePath(opts.lake), tables };
@@ -61,7 +65,7 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
       throw new OpsError(
         'CRAWL_FAILED',
         `cannot register the fact tables: ${(err as Error).message}`,
-        're-run `ops etl` for the files the message names (the catalog was left unchanged)',
+        're-run `npx ops etl` for the files the message names (the catalog was left unchanged)',
         { cause: err },
       );
     }

@@ -24,7 +24,11 @@ export interface WarehouseAccess {
 export async function openWarehouse(opts: WarehouseAccess): Promise<QueryEngine> {
   const file = warehousePath(opts.lake);
   if (!opts.create && !existsSync(file)) {
-    throw new OpsError('NO_WAREHOUSE', `no catalog at ${file}`, 'run `ops crawl` (after `ops etl`) first');
+    throw new OpsError(
+      'NO_WAREHOUSE',
+      `no catalog at ${file}`,
+      'run `npx ops crawl` (after `npx ops etl`) first',
+    );
   }
   try {
     return await openDuckDbEngine(file, { readOnly: opts.readOnly ?? false });

@@ -10,6 +10,12 @@ export const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 /** The view files in the order they must run: later files select from earlier ones' views. */
 export const VIEW_FILES = ['base_views.sql', 'bi_views.sql', 'product_views.sql'] as const;
 
+/**
+ * Views over the quarantine table as well as the facts (`v_data_quality`): run last, and only on
+ * a target whose crawl catalogs the quarantine files (`Target.catalogsQuarantine`).
+ */
+export const QUALITY_VIEW_FILE = 'quality_views.sql';
+
 /** What `createViews` ran. */
 export interface CreateViewsResult {
   files: number;
@@ -19,8 +25,12 @@ export interface CreateViewsResult {
 }
 
 /** Reads every view file of `sqlDir` into statements, in run order. */
-export async function readViewStatements(sqlDir: string = SQL_DIR): Promise<SqlStatement[]> {
-  const perFile = await Promise.all(VIEW_FILES.map((f) => readSqlFile(path.join(sqlDir, f))));
+export async function readViewStatements(
+  sqlDir: string = SQL_DIR,
+  opts: { quality?: boolean } = {},
+): Promise<SqlStatement[]> {
+  const files = opts.quality ? [...VIEW_FILES, QUALITY_VIEW_FILE] : VIEW_FILES;
+  const perFile = await Promise.all(files.map((f) => readSqlFile(path.join(sqlDir, f))));
   return perFile.flat();
 }
 
@@ -29,8 +39,12 @@ export async function readViewStatements(sqlDir: string = SQL_DIR): Promise<SqlS
  * atomically where the engine has transactions. A failing statement stops the run with an
  * OpsError naming its file, statement number, line and the engine's message.
  */
-export async function createViews(engine: QueryEngine, sqlDir: string = SQL_DIR): Promise<CreateViewsResult> {
-  const statements = await readViewStatements(sqlDir).catch((err: unknown) => {
+export async function createViews(
+  engine: QueryEngine,
+  sqlDir: string = SQL_DIR,
+  opts: { quality?: boolean } = {},
+): Promise<CreateViewsResult> {
+  const statements = await readViewStatements(sqlDir, opts).catch((err: unknown) => {
     throw new OpsError(
       'VIEW_SQL_UNREADABLE',
       `cannot read the view files: ${(err as Error).message}`,
@@ -45,7 +59,7 @@ export async function createViews(engine: QueryEngine, sqlDir: string = SQL_DIR)
   };
   await (engine.transaction ? engine.transaction(run) : run());
   return {
-    files: VIEW_FILES.length,
+    files: VIEW_FILES.length + (opts.quality ? 1 : 0),
     statements: statements.length,
     views: statements.flatMap((s) => (s.creates ? [s.creates] : [])),
   };
@@ -59,7 +73,7 @@ async function execStatement(engine: QueryEngine, s: SqlStatement): Promise<void
     throw new OpsError(
       'VIEW_FAILED',
       `${s.file} statement ${s.index}${what}, line ${s.line}: ${engine.name} says: ${(err as Error).message}`,
-      'fix the statement; if it names a fact table, run `ops crawl` first',
+      'fix the statement; if it names a fact table, run `npx ops crawl` first',
       { cause: err },
     );
   }

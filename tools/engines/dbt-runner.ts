@@ -23,7 +23,10 @@ export interface DbtRunOptions {
   logPath: string;
   /** Extra environment (Athena's ATHENA_* and STORE_SALES_GLUE_DATABASE). */
   env?: Record<string, string>;
-  /** Receives each line dbt prints (its own progress log); default: copied to stderr. */
+  /**
+   * Receives each line dbt prints (its own progress log). Default: nothing is shown while dbt
+   * runs (its full log is `<logPath>/dbt.log`); if it fails, its failure report goes to stderr.
+   */
   onLine?: (line: string) => void;
 }
 
@@ -68,6 +71,16 @@ class OutputWatch {
 }
 
 /**
+ * dbt's own account of a failed run, from its closing report ("Completed with N errors", or
+ * "Encountered an error" when it could not run) to the end; the last lines if it has neither.
+ */
+function printFailureReport(lines: string[]): void {
+  const from = lines.findIndex((l) => /Completed with \d+ error|Encountered an error/.test(l));
+  const report = from >= 0 ? lines.slice(from) : lines.slice(-20);
+  process.stderr.write(report.map((l) => `  dbt | ${l}\n`).join(''));
+}
+
+/**
  * Runs `.venv/bin/dbt <args> --project-dir dbt --profiles-dir dbt --target <target>` and reads
  * what it did from run_results.json. Resolves with `ok: false` when nodes failed (dbt exit 1);
  * rejects with DbtRunError when dbt could not run or produced no results (exit 2, crash).
@@ -87,8 +100,9 @@ export async function runDbt(options: DbtRunOptions): Promise<DbtRunSummary> {
   const env: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', ...options.env };
   if (options.warehouse) env.STORE_SALES_WAREHOUSE = path.resolve(options.warehouse);
 
-  const onLine = options.onLine ?? ((line: string) => process.stderr.write(`  dbt | ${line}\n`));
   const output = new OutputWatch();
+  const kept: string[] = [];
+  const onLine = options.onLine ?? ((line: string) => kept.push(line));
   const start = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(venvBin('dbt', 'dbt'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -102,6 +116,7 @@ export async function runDbt(options: DbtRunOptions): Promise<DbtRunSummary> {
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
   const wallSeconds = (performance.now() - start) / 1000;
+  if (exitCode !== 0 && !options.onLine) printFailureReport(kept);
 
   let parsed: { results: RunResult[]; elapsed_time: number };
   try {

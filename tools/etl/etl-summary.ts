@@ -33,7 +33,9 @@ export const describeFormats = (byFormat: EtlResult['byFormat']): string =>
 /** One line for `ops pipeline`: `2 file(s) processed, 10 unchanged; 10,123 loaded, 3 quarantined`. */
 export function describeLocalEtl(s: LocalEtlSummary): string {
   const t = etlTotals(s);
-  const retired = s.retired.length ? `, ${s.retired.length} deleted (outputs removed)` : '';
+  const retired =
+    (s.retired.length ? `, ${s.retired.length} deleted (outputs removed)` : '') +
+    (s.retried.length ? `, ${s.retried.length} re-run for quarantined orders now in range` : '');
   return `${s.processed.length} file(s) processed, ${s.skipped.length} unchanged${retired}; ${formatCount(t.loaded)} orders loaded, ${formatCount(t.quarantined)} quarantined`;
 }
 
@@ -61,6 +63,7 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
     loaded: formatCount(t.loaded),
     quarantined: formatCount(t.quarantined),
     'deleted raw files (outputs removed)': s.retired.length ? s.retired.join(', ') : 'none',
+    ...(s.retried.length ? { 're-run for future-dated orders now in range': s.retried.join(', ') } : {}),
     'fact_orders rows': formatCount(t.orderRows),
     'fact_order_items rows': formatCount(t.itemRows),
     'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,
@@ -75,6 +78,6 @@ export function etlFailure(s: LocalEtlSummary): OpsError | undefined {
   return new OpsError(
     'ETL_FAILED',
     `${s.failed.length} file(s) failed: ${s.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
-    `see ${LAKE.quarantinePrefix}<file>.jsonl; fix or remove the raw file, then run \`ops etl\` again (failed files are retried)`,
+    `see ${LAKE.quarantinePrefix}<file>.jsonl; fix or remove the raw file, then run \`npx ops etl\` again (failed files are retried)`,
   );
 }

@@ -6,9 +6,11 @@ import { FxReferenceError, loadFxTable } from '../../lambda/core/fx-table.js';
 import {
   discardStaged,
   ETL_VERSION,
+  type EtlPhase,
   type EtlResult,
   publishStaged,
 } from '../../lambda/core/process-source.js';
+import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
 import { planSources, runDecision } from '../../lambda/core/source-policy.js';
 import { runInProcesses } from '../lib/process-pool.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
@@ -35,8 +37,17 @@ export interface LocalEtlOptions {
    * process, else 1); 1 runs everything in this process. The outputs and the state are the same whatever the number.
    */
   workers?: number;
+  /**
+   * Also re-run every source whose quarantine holds orders rejected for lying in the future whose
+   * time has come (`ops etl --retry-quarantine`; lambda/core/quarantine-retry.ts).
+   */
+  retryQuarantine?: boolean;
+  /** Processing time in ms (the "not in the future" rule); injectable for tests. */
+  now?: () => number;
   /** Progress of the files being processed. */
   onProgress?: (event: EtlProgress) => void;
+  /** Each phase as it starts, with the source key (`state`: the state file write). */
+  onPhase?: (phase: EtlPhase | 'state', key: string) => void;
 }
 
 export interface EtlProgress {
@@ -55,6 +66,8 @@ export interface LocalEtlSummary {
   failed: { key: string; error: string }[];
   /** Raw keys gone from the lake since their last run; their outputs were removed. */
   retired: string[];
+  /** Raw keys re-run because quarantined future-dated orders of theirs are now in range. */
+  retried: string[];
   durationMs: number;
   /** Peak RSS of the busiest worker process, when the run used them. */
   workerMaxRssBytes?: number;
@@ -75,7 +88,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     throw new OpsError(
       'FX_REFERENCE_INVALID',
       err.message,
-      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`ops etl\` again`,
+      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`npx ops etl\` again`,
       { cause: err },
     );
   });
@@ -91,7 +104,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const requested = options.files?.length
     ? resolveSourceKeys(options.files, sources, {
         location: store.root,
-        emptyHint: 'the lake has no raw files yet; run `ops generate` first',
+        emptyHint: 'the lake has no raw files yet; run `npx ops generate` first',
       })
     : undefined;
   const plan = planSources({ listed, recorded, ...(requested ? { requested } : {}) });
@@ -99,10 +112,20 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     for (const out of outputs) await store.delete(out);
     delete state.sources[key];
   }
+  const now = options.now ?? Date.now;
+  const retried: string[] = [];
+  if (options.retryQuarantine) {
+    for (const key of plan.candidates) {
+      const rejects = state.sources[key]?.quarantineKey;
+      if (rejects && (await store.head(rejects)) && (await hasRecordDue(store, rejects, now())))
+        retried.push(key);
+    }
+  }
   const todo: string[] = [];
   const skipped: string[] = [];
   for (const key of plan.candidates) {
-    const forced = requested?.includes(key) || options.force || plan.rerun.includes(key);
+    const forced =
+      requested?.includes(key) || options.force || plan.rerun.includes(key) || retried.includes(key);
     if (forced || (await needsRun(store, state, key, etlVersion))) todo.push(key);
     else skipped.push(key);
   }
@@ -112,6 +135,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     skipped,
     failed: plan.refused.map(({ key, error }) => ({ key, error })),
     retired: plan.retired.map((r) => r.key),
+    retried,
     durationMs: 0,
   };
   const workers = Math.min(options.workers ?? (await defaultWorkers(store, todo)), todo.length);
@@ -123,6 +147,8 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     try {
       staged = await stageLocalSource(store, key, {
         fx,
+        now,
+        ...(options.onPhase ? { onPhase: (phase: EtlPhase) => options.onPhase?.(phase, key) } : {}),
         onProgress: (bytesRead, sourceBytes) =>
           options.onProgress?.({ key, index: i + 1, total: todo.length, bytesRead, sourceBytes }),
       });
@@ -130,7 +156,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
       summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });
       continue;
     }
-    await commit(store, state, summary, staged, etlVersion);
+    await commit(store, state, summary, staged, etlVersion, options.onPhase);
   }
   await writeEtlState(store.root, state);
   summary.durationMs = performance.now() - started;
@@ -197,7 +223,7 @@ async function runParallel(
       continue;
     }
     earlier.push(hashes);
-    await commit(store, state, summary, staged, etlVersion);
+    await commit(store, state, summary, staged, etlVersion, options.onPhase);
     handled++;
   }
   return handled;
@@ -210,10 +236,11 @@ async function commit(
   summary: LocalEtlSummary,
   { fingerprint, source }: StagedEtlSource,
   etlVersion: string,
+  onPhase?: LocalEtlOptions['onPhase'],
 ): Promise<void> {
   const key = source.result.sourceKey;
   try {
-    const result = await publishStaged(store, source);
+    const result = await publishStaged(store, source, onPhase ? { onPhase: (p) => onPhase(p, key) } : {});
     summary.processed.push(result);
     if (result.status === 'failed') {
       summary.failed.push({ key, error: result.failure ?? 'failed' });
@@ -232,6 +259,7 @@ async function commit(
         ...(duplicateOf.length ? { duplicateOf } : {}),
       };
     }
+    onPhase?.('state', key);
     await writeEtlState(store.root, state);
   } catch (err) {
     summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });

@@ -81,6 +81,6 @@ export async function assertNoDuplicateOrders(engine: QueryEngine): Promise<void
     'DUPLICATE_ORDERS',
     `refusing to export: ${describeDuplicates(report)}`,
     'the ETL keeps the first loaded copy and quarantines later ones; reprocess the later file ' +
-      '(`ops etl --file NAME`) or delete it, then run `ops crawl` and export again (docs/duplicates.md)',
+      '(`npx ops etl --file NAME`) or delete it, then run `npx ops crawl` and export again (docs/duplicates.md)',
   );
 }

@@ -17,7 +17,7 @@ export const exportQuery = (spec: CsvExportSpec): string =>
   `SELECT ${spec.columns.join(', ')} FROM ${spec.mart} ORDER BY ${spec.orderBy.join(', ')}`;
 
 /** What to run when the marts are missing or stale: dbt builds (and tests) them. */
-export const MARTS_HINT = 'run `npm run ops -- transform` (dbt build) first';
+export const MARTS_HINT = 'run `npx ops transform` (dbt build) first';
 
 /**
  * Completed orders in the curated marts (monthly revenue counts completed orders only). A failure
@@ -46,7 +46,7 @@ export async function exportOutputs(engine: QueryEngine, outDir: string): Promis
     throw new OpsError(
       'NO_DATA',
       'the fact tables hold no completed orders: nothing to export',
-      'run `ops generate`, `ops etl`, `ops crawl` and `ops transform` first',
+      'run `npx ops generate`, `npx ops etl`, `npx ops crawl` and `npx ops transform` first',
     );
   }
   const rendered: { file: string; rows: number; csv: string }[] = [];

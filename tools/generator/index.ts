@@ -7,5 +7,5 @@
 export { type GenerateOptions, type GenerateSummary, generateDataset } from './dataset.js';
 export { orderToJsonLine } from './json-lines.js';
 export { generateMonthOrders } from './month-orders.js';
-export { checkSpec, type DatasetSpec, STORE_OPENS_MONTH } from './spec.js';
+export { checkSpec, DATASET_DEFAULTS, type DatasetSpec, STORE_OPENS_MONTH } from './spec.js';
 export { writeOrdersFile } from './write-orders.js';

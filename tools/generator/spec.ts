@@ -27,6 +27,9 @@ const monthOfInstant = (ms: number): number => {
 };
 
 const bad = (message: string, hint?: string): OpsError => new OpsError('BAD_OPTION', message, hint);
+/** The demo dataset `ops generate` and `ops pipeline` (so `npm start`) write by default. */
+export const DATASET_DEFAULTS = { from: '2025-01', months: 12, ordersPerMonth: 5000, seed: 42 } as const;
+
 const isCount = (n: number, min: number): boolean => Number.isSafeInteger(n) && n >= min;
 
 /**

@@ -11,7 +11,32 @@ export function printSummary(title: string, fields: Record<string, string | numb
   process.stdout.write(`${title}\n${lines.join('\n')}\n`);
 }
 
-/** Progress line on stderr (kept off stdout so summaries stay machine-readable). */
+/** Inside `ops pipeline`: progress shows as one live terminal line instead of a line per event. */
+let compact = false;
+
+/**
+ * Progress line on stderr (kept off stdout so summaries stay machine-readable). Within
+ * `compactProgress`, each line replaces the previous one on a terminal and is dropped when stderr
+ * is a pipe or a file: the pipeline's step headers and summary already say what happened, and a
+ * first `npm start` stays a screenful.
+ */
 export function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
+  if (!compact) {
+    process.stderr.write(`${message}\n`);
+    return;
+  }
+  if (!process.stderr.isTTY) return;
+  const width = Math.max(20, (process.stderr.columns ?? 100) - 1);
+  process.stderr.write(`\r\x1b[K${message.trim().slice(0, width)}`);
+}
+
+/** Runs `work` with compact progress (see `progress`), clearing the live line after it. */
+export async function compactProgress<T>(work: () => Promise<T>): Promise<T> {
+  compact = true;
+  try {
+    return await work();
+  } finally {
+    compact = false;
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,16 +23,32 @@ export type PythonEnv = keyof typeof PYTHON_ENVS;
 export const venvBin = (env: PythonEnv, exe: string): string =>
   path.join(root, PYTHON_ENVS[env].dir, 'bin', exe);
 
-function run(cmd: string, args: string[]): void {
-  const res = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
-  if (res.status !== 0) {
-    throw new Error(
-      `\`${cmd} ${args.join(' ')}\` failed (exit ${res.status ?? res.signal}); see the output above`,
-    );
+/** Where a virtualenv's creation log goes: `.venv.log` beside `.venv` (git-ignored as `*.log`). */
+export const setupLog = (env: PythonEnv): string => path.join(root, `${PYTHON_ENVS[env].dir}.log`);
+
+/** Runs a setup command with its output appended to `log`; on failure the error names the log. */
+export function runLogged(cmd: string, args: string[], log: string): void {
+  const fd = openSync(log, 'a');
+  try {
+    writeFileSync(fd, `$ ${cmd} ${args.join(' ')}\n`);
+    const res = spawnSync(cmd, args, { stdio: ['ignore', fd, fd], cwd: root });
+    if (res.status !== 0) {
+      const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-8).join('\n');
+      throw new Error(
+        `\`${cmd} ${args.join(' ')}\` failed (exit ${res.status ?? res.error?.message ?? res.signal}); ` +
+          `full log: ${log}\n${tail}\nneeds Python 3.11 with venv (apt-get install python3-venv) and PyPI access; ` +
+          'then run `npm run setup:python`',
+      );
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
-/** Ensures one virtualenv exists and matches its requirements file; prints progress. */
+/**
+ * Ensures one virtualenv exists and matches its requirements file. Prints one line (pip's output
+ * goes to `setupLog(env)`, whose path the error names if a step fails).
+ */
 export function ensurePythonEnv(env: PythonEnv): void {
   const { dir, requirements } = PYTHON_ENVS[env];
   const venv = path.join(root, dir);
@@ -44,20 +60,33 @@ export function ensurePythonEnv(env: PythonEnv): void {
 
   const python = process.env.PYTHON ?? 'python3';
   const start = performance.now();
-  process.stderr.write(`python: creating ${dir} from ${requirements} (first run only, about a minute)…\n`);
+  const log = setupLog(env);
+  process.stderr.write(
+    `python: creating ${dir} from ${requirements} (first run only, about a minute; log ${log})… `,
+  );
   rmSync(venv, { recursive: true, force: true });
-  run(python, ['-m', 'venv', venv]);
-  run(path.join(venv, 'bin', 'pip'), [
-    'install',
-    '--disable-pip-version-check',
-    '--no-input',
-    '--progress-bar',
-    'off',
-    '-r',
-    path.join(root, requirements),
-  ]);
+  writeFileSync(log, '');
+  try {
+    runLogged(python, ['-m', 'venv', venv], log);
+    runLogged(
+      path.join(venv, 'bin', 'pip'),
+      [
+        'install',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--progress-bar',
+        'off',
+        '-r',
+        path.join(root, requirements),
+      ],
+      log,
+    );
+  } catch (err) {
+    process.stderr.write('failed\n');
+    throw err;
+  }
   writeFileSync(stamp, hash);
-  process.stderr.write(`python: ${dir} ready in ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
+  process.stderr.write(`ready in ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -35,13 +35,15 @@ const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 export const awsTarget: Target = {
   name: 'aws',
   summary: 'the deployed AWS stack (S3, Lambda, Glue, Athena)',
+  catalogsQuarantine: false,
+  etlStateInLake: false,
   pipeline: ['upload', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
   addOptions: (y, { waits }) => withAwsOptions(y, { waits }),
   generate: async () => {
     throw new OpsError(
       'LOCAL_ONLY',
       'generate writes the local lake only',
-      'generate locally, then `ops upload --target aws`',
+      'generate locally, then `npx ops upload --target aws`',
     );
   },
   upload: async (args, request) => {
@@ -66,8 +68,8 @@ export const awsTarget: Target = {
           : 'nothing: every object already holds the same content',
         destination: s.destination,
         next: s.uploaded.length
-          ? 'the ETL Lambda processes each uploaded file; when it is done, `ops crawl --target aws`'
-          : '`ops etl --target aws --file NAME` reprocesses an object',
+          ? 'the ETL Lambda processes each uploaded file; when it is done, `npx ops crawl --target aws`'
+          : '`npx ops etl --target aws --file NAME` reprocesses an object',
       },
     };
   },
@@ -79,6 +81,7 @@ export const awsTarget: Target = {
           clients,
           ...(request.files?.length ? { files: request.files } : {}),
           localCompute: Boolean(request.localCompute),
+          retryQuarantine: Boolean(request.retryQuarantine),
           ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         }),
       ),

@@ -22,6 +22,8 @@ import type { Target } from './target.js';
 export const localTarget: Target = {
   name: 'local',
   summary: 'the local lake folder + DuckDB',
+  catalogsQuarantine: true,
+  etlStateInLake: true,
   pipeline: ['generate', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
   addOptions: (y) => y,
   generate: (args, request) => generateDataset({ lake: args.lake, ...request }),
@@ -29,7 +31,7 @@ export const localTarget: Target = {
     throw new OpsError(
       'UPLOAD_NEEDS_AWS',
       'upload copies raw files to S3',
-      'run it with --target aws (locally, `ops etl` reads the lake directly)',
+      'run it with --target aws (locally, `npx ops etl` reads the lake directly)',
     );
   },
   etl: async (args, request) => {
@@ -37,6 +39,8 @@ export const localTarget: Target = {
       lake: args.lake,
       ...(request.files ? { files: request.files } : {}),
       force: request.force ?? false,
+      retryQuarantine: request.retryQuarantine ?? false,
+      ...(request.onPhase ? { onPhase: request.onPhase } : {}),
       ...(request.workers ? { workers: request.workers } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
@@ -44,7 +48,7 @@ export const localTarget: Target = {
       throw new OpsError(
         'ETL_NO_RAW_FILES',
         `no raw files under ${args.lake}/${LAKE.rawPrefix}`,
-        'run `ops generate` first, or point --lake at your lake',
+        'run `npx ops generate` first, or point --lake at your lake',
       );
     }
     const failure = etlFailure(s);
@@ -83,7 +87,7 @@ export const localTarget: Target = {
         throw new OpsError(
           'NO_WAREHOUSE',
           `no catalog at ${warehouse}`,
-          'run `ops etl` and `ops crawl` first',
+          'run `npx ops etl` and `npx ops crawl` first',
         );
       }
       return { warehouse };

@@ -28,20 +28,24 @@ export function targetFor(name: string): Target {
 /**
  * Adds `--target` (choices from this registry), `--lake` and every target's own flags to a
  * command; `waits` adds the flags of commands that wait on remote work (AWS `--timeout`), and
- * `targetFlags: false` leaves the targets' flags out for commands that never reach a target.
+ * `targetFlags: false` leaves the targets' flags out for commands that never reach a target, and
+ * `only` keeps the targets the command supports, so `--help` never offers one it would refuse.
  */
 export function withTargetOptions<T>(
   y: Argv<T>,
-  { waits = true, targetFlags = true } = {},
+  {
+    waits = true,
+    targetFlags = true,
+    only = (_target: Target) => true,
+  }: { waits?: boolean; targetFlags?: boolean; only?: (target: Target) => boolean } = {},
 ): Argv<T & LakeOptions> {
+  const supported = Object.values(TARGETS).filter(only);
   let out = withLakeOptions(y).option('target', {
-    choices: TARGET_NAMES,
-    default: TARGET_NAMES[0],
-    describe: Object.values(TARGETS)
-      .map((t) => `${t.name}: ${t.summary}`)
-      .join('; '),
+    choices: supported.map((t) => t.name),
+    default: supported[0]?.name,
+    describe: supported.map((t) => `${t.name}: ${t.summary}`).join('; '),
   }) as unknown as Argv<T & LakeOptions>;
   if (!targetFlags) return out;
-  for (const target of Object.values(TARGETS)) out = target.addOptions(out, { waits });
+  for (const target of supported) out = target.addOptions(out, { waits });
   return out;
 }

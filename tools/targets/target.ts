@@ -15,6 +15,17 @@ export interface Target {
   readonly name: string;
   /** One line for `--target`'s help. */
   readonly summary: string;
+  /**
+   * Whether `crawl` registers the quarantine files as the `quarantine_records` table (only then do
+   * `create-views` make `v_data_quality` and the data-quality mart count quarantined records;
+   * elsewhere the mart leaves them empty: unknown, not zero). docs/dashboard.md, "Data quality".
+   */
+  readonly catalogsQuarantine: boolean;
+  /**
+   * Whether the ETL keeps its state in the lake folder (`state/etl-state.json`): only then does
+   * run_metadata.json give a last ETL run (the Lambda on AWS keeps none: null, "not recorded").
+   */
+  readonly etlStateInLake: boolean;
   /** The steps `ops pipeline` runs on this target, in order. */
   readonly pipeline: readonly PipelineStep[];
   /** Adds the target's own flags to a command; `waits` for commands that wait on remote work. */
@@ -101,6 +112,10 @@ export interface EtlRequest {
   force?: boolean;
   /** Run the ETL in this process rather than where the target runs it (AWS: the Lambda). */
   localCompute?: boolean;
+  /** Re-run sources whose future-dated quarantined orders are now in range (`--retry-quarantine`). */
+  retryQuarantine?: boolean;
+  /** Each ETL phase as it starts (`parse`, `encode`, `publish`, `state`), where the target runs it here. */
+  onPhase?: (phase: string, key: string) => void;
   /** Local ETL: worker processes (default one per core); the outputs are the same for any number. */
   workers?: number;
   onProgress?: (p: EtlProgress) => void;

@@ -22,6 +22,8 @@ const settings = (args: TargetArgs) => trinoSettings(args as unknown as TrinoArg
 export const trinoTarget: Target = {
   name: 'trino',
   summary: 'a Trino/Starburst cluster (default: the local development server) over the lake',
+  catalogsQuarantine: false,
+  etlStateInLake: true,
   pipeline: ['generate', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
   addOptions: (y) => withTrinoOptions(y),
   generate: (args, request) => localTarget.generate(args, request),
@@ -29,7 +31,7 @@ export const trinoTarget: Target = {
     throw new OpsError(
       'UPLOAD_NEEDS_AWS',
       'upload copies raw files to the AWS raw bucket',
-      'on trino the ETL reads the lake folder; with --lake-bucket, `ops etl --target trino` mirrors its Parquet to the bucket',
+      'on trino the ETL reads the lake folder; with --lake-bucket, `npx ops etl --target trino` mirrors its Parquet to the bucket',
     );
   },
   etl: async (args, request) => {
@@ -85,7 +87,7 @@ export const trinoTarget: Target = {
         throw new OpsError(
           'TRINO_ENV_MISSING',
           'dbt-trino needs TRINO_HOST',
-          'run `ops transform --target trino`',
+          'run `npx ops transform --target trino`',
         );
       }
       return {};

@@ -61,7 +61,7 @@ export async function mirrorProcessed(
     throw new OpsError(
       'LAKE_BUCKET_FAILED',
       `cannot mirror ${lakeDir}/${LAKE.processedPrefix} to s3://${bucket.name}: ${(err as Error).message}`,
-      'check --lake-bucket, --endpoint-url and the AWS_* credentials; re-running `ops etl --target trino` resumes',
+      'check --lake-bucket, --endpoint-url and the AWS_* credentials; re-running `npx ops etl --target trino` resumes',
       { cause: err },
     );
   }

@@ -70,7 +70,7 @@ export async function checkNamespace(
     throw new OpsError(
       'TRINO_UNKNOWN_SCHEMA',
       `schema "${conn.schema}" does not exist in catalog "${conn.catalog}" on ${conn.url}`,
-      'run `ops crawl --target trino` first (it creates the schema), or pass --trino-schema (env TRINO_SCHEMA)',
+      'run `npx ops crawl --target trino` first (it creates the schema), or pass --trino-schema (env TRINO_SCHEMA)',
     );
   }
 }

@@ -1,9 +1,27 @@
--- One row per cohort (month of the customers' first completed order) and months_since_cohort
--- k = 0..6 for which month cohort + k has been observed: cohort size, customers of the cohort
--- active in cohort + k (0 when nobody was), and retention = active ÷ cohort size.
-with customer_months as (
+-- One row per cohort (month of the customers' first completed order, for customers who signed up
+-- inside the data window: int_customer_cohorts) and months_since_cohort k = 0..6 for which month
+-- cohort + k has been observed: cohort size, customers of the cohort active in cohort + k (0 when
+-- nobody was), and retention = active ÷ cohort size. Customers who signed up before the window
+-- belong to no cohort.
+with all_customer_months as (
 
     select * from {{ ref('int_customer_months') }}
+
+),
+
+customer_cohorts as (
+
+    select * from {{ ref('int_customer_cohorts') }}
+
+),
+
+customer_months as (
+
+    select all_customer_months.*
+    from all_customer_months
+    inner join customer_cohorts
+        on customer_cohorts.customer_id = all_customer_months.customer_id
+        and customer_cohorts.cohort_month is not null
 
 ),
 

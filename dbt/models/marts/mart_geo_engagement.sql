@@ -1,15 +1,16 @@
 -- One row per month and customer country with completed orders: active customers, orders,
--- revenue, AOV and repeat rate = share of those customers whose cohort month is earlier (they
--- had completed orders before). A customer counts in the country their orders carry.
+-- revenue, AOV and repeat rate = share of those customers who are not new: their cohort month is
+-- earlier, or they signed up before the data window and have none (int_customer_cohorts).
+-- A customer counts in the country their orders carry.
 with orders as (
 
     select * from {{ ref('stg_fact_orders') }}
 
 ),
 
-customer_months as (
+customer_cohorts as (
 
-    select * from {{ ref('int_customer_months') }}
+    select * from {{ ref('int_customer_cohorts') }}
 
 ),
 
@@ -36,13 +37,14 @@ monthly as (
         count(*) as active_customers,
         cast(sum(customer_country_months.orders) as {{ dbt.type_bigint() }}) as orders,
         cast(sum(customer_country_months.revenue_usd) as decimal(18, 2)) as revenue_usd,
-        count(case when customer_months.cohort_month < customer_country_months.month then 1 end)
-            as repeat_customers
+        count(
+            case when customer_cohorts.cohort_month is null
+                or customer_cohorts.cohort_month < customer_country_months.month then 1 end
+        ) as repeat_customers
 
     from customer_country_months
-    inner join customer_months
-        on customer_months.customer_id = customer_country_months.customer_id
-        and customer_months.activity_month = customer_country_months.month
+    inner join customer_cohorts
+        on customer_cohorts.customer_id = customer_country_months.customer_id
     group by customer_country_months.month, customer_country_months.country
 
 ),

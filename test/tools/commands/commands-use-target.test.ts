@@ -14,10 +14,12 @@ const report = (what: string) => ({ title: () => `${what} title`, fields: { what
 const fake: Target = {
   name: 'fake',
   summary: 'records calls',
+  catalogsQuarantine: false,
+  etlStateInLake: false,
   pipeline: ['crawl', 'etl'],
   addOptions: (y) => y,
-  generate: async () => {
-    calls.push('generate');
+  generate: async (_a, r) => {
+    calls.push(`generate ${r.from} months=${r.months} orders=${r.ordersPerMonth} seed=${r.seed}`);
     return { files: [], orders: 0, skipped: 0, bytes: 0 } as never;
   },
   upload: async (_a, r) => {
@@ -120,5 +122,25 @@ describe('every command takes its target-specific pieces from the target', () =>
       'crawl',
       'etl files=undefined force=undefined localCompute=undefined',
     ]);
+  });
+
+  it('pipeline hands its dataset flags, as typed, to the generate step', async () => {
+    const steps = fake.pipeline;
+    Object.assign(fake, { pipeline: ['generate'] });
+    try {
+      const flags = { from: '2025-06', months: '3', 'orders-per-month': '1.5k', seed: '7', force: false };
+      await handler('pipeline')(flags);
+      expect(calls).toEqual(['targetFor fake', 'generate 2025-06 months=3 orders=1500 seed=7']);
+
+      calls.length = 0;
+      const refused = await handler('pipeline')({ ...flags, 'orders-per-month': '5kb' }).catch((e) => e);
+      expect(refused).toMatchObject({
+        code: 'BAD_OPTION',
+        message: expect.stringMatching(/e\.g\. 5000, 5k/),
+      });
+      expect(calls).toEqual(['targetFor fake']); // refused before any step ran
+    } finally {
+      Object.assign(fake, { pipeline: steps });
+    }
   });
 });

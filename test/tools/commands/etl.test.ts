@@ -39,6 +39,14 @@ describe('ops etl (end to end on a generated lake)', () => {
     expect(row).toEqual({ orders: loaded, months: 2 });
   });
 
+  it('with --retry-quarantine and no future-dated rejects due, re-runs nothing', () => {
+    const retry = ops('etl', '--lake', lake.root, '--retry-quarantine');
+
+    expect(retry.status, retry.stderr).toBe(0);
+    expect(retry.stdout).toMatch(/etl: 0 file\(s\) processed, 2 unchanged/);
+    expect(retry.stdout).not.toMatch(/re-run for future-dated/);
+  });
+
   it('then skips the unchanged files, and exits non-zero with a hint for a raw file that is not JSON', () => {
     writeFileSync(`${lake.root}/raw/store_sales/orders_2025_03.json`, 'id,total\n');
 

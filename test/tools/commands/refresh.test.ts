@@ -3,7 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_EXPORTS } from '../../../contracts/csv-exports.js';
+import { CSV_EXPORTS, RUN_METADATA_FILE } from '../../../contracts/csv-exports.js';
 import { LAKE } from '../../../contracts/lake-layout.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { lakePath } from '../../../tools/lib/lake-path.js';
@@ -40,7 +40,7 @@ describe('ops refresh --target local, on a lake the pipeline has loaded', () => 
   }, 300_000);
   afterAll(() => rm(lake, { recursive: true, force: true }));
 
-  it('rebuilds the marts and publishes the seven CSVs and the dashboard, in one summary', {
+  it('rebuilds the marts and publishes every CSV and the dashboard, in one summary', {
     timeout: 300_000,
   }, async () => {
     const r = await refresh(lake);
@@ -53,6 +53,7 @@ describe('ops refresh --target local, on a lake the pipeline has loaded', () => 
     expect(Object.keys(files).sort()).toEqual(
       [
         ...CSV_EXPORTS.map((s) => `${LAKE.csvExports}${s.file}`),
+        `${LAKE.csvExports}${RUN_METADATA_FILE}`,
         `${LAKE.dashboard}dashboard.pdf`,
         `${LAKE.dashboard}dashboard.png`,
         `${LAKE.dashboard}index.html`,

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RawOrder } from '../../../contracts/raw-order.js';
 import { createViewsOn } from '../../../tools/commands/create-views.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { crawlDuckDb } from '../../../tools/duckdb/duckdb-catalog.js';
@@ -10,6 +9,7 @@ import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { jsonLines, tempLake, validOrder } from '../../lambda/support/orders.js';
 import { addMartsFromViews } from '../../sql/fact-fixture.js';
 import { monthlyRevenueRows, readValidRawOrders, toOracleOrders } from '../../support/metrics-oracle.js';
+import type { SourcedRawOrder } from '../../support/oracle-orders.js';
 
 /** 24 distinct orders over two months; files draw from them, so they overlap at random. */
 const POOL = Array.from({ length: 24 }, (_, i) => validOrder(i + 1, 2025, 1 + (i % 2)));
@@ -25,7 +25,7 @@ const files = fc.array(
 
 /** The oracle's monthly_revenue over the distinct orders of the raw files (copies are identical). */
 async function oracleRevenue(lake: string): Promise<string[][]> {
-  const distinct = new Map<string, RawOrder>();
+  const distinct = new Map<string, SourcedRawOrder>();
   for (const o of await readValidRawOrders(lake)) if (!distinct.has(o.order_id)) distinct.set(o.order_id, o);
   return monthlyRevenueRows(toOracleOrders([...distinct.values()]));
 }

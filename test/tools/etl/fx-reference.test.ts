@@ -61,7 +61,7 @@ describe('the FX reference file', () => {
     await expect(run()).rejects.toMatchObject({
       code: 'FX_REFERENCE_INVALID',
       message: 'reference/fx_rates.csv line 2: expected YYYY-MM,CUR,rate (up to 6 decimals): 2025-01,JPY,-1',
-      hint: expect.stringContaining('then run `ops etl` again'),
+      hint: expect.stringContaining('then run `npx ops etl` again'),
     });
     expect(await lake.store.list('processed/')).toEqual([]);
   });

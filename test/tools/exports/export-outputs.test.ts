@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CSV_EXPORTS } from '../../../contracts/csv-exports.js';
+import { CSV_EXPORTS, RUN_METADATA_FILE } from '../../../contracts/csv-exports.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../../tools/duckdb/warehouse.js';
-import { createViews } from '../../../tools/engines/create-views.js';
+import { createViews, SQL_DIR } from '../../../tools/engines/create-views.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../../sql/fact-fixture.js';
 
 const run = promisify(execFile);
@@ -33,7 +33,7 @@ async function lakeWith(
   const engine = await openDuckDbEngine(warehousePath(lake));
   try {
     for (const sql of factTablesSql(orders)) await engine.exec(sql);
-    await createViews(engine);
+    await createViews(engine, SQL_DIR, { quality: true });
     if (marts) for (const sql of martsFromViewsSql()) await engine.exec(sql);
     for (const sql of extra) await engine.exec(sql);
   } finally {
@@ -72,7 +72,9 @@ describe('exportOutputsOn (local)', () => {
 
     const out = path.join(lake, 'analytics_outputs');
     expect(result.outDir).toBe(out);
-    expect((await readdir(out)).sort()).toEqual(CSV_EXPORTS.map((o) => o.file).sort());
+    expect((await readdir(out)).sort()).toEqual(
+      [...CSV_EXPORTS.map((o) => o.file), RUN_METADATA_FILE].sort(),
+    );
     expect(await readFile(path.join(out, 'monthly_churn.csv'), 'utf8')).toBe(
       'month,active_customers,churned_customers,churn_rate\n2025-01-01,1,0,0.000000\n2025-02-01,1,,\n',
     );
@@ -85,7 +87,46 @@ describe('exportOutputsOn (local)', () => {
     const result = await exportOutputsOn({ target: 'local', lake, out });
 
     expect(result.files.map((f) => f.file)).toEqual(CSV_EXPORTS.map((o) => o.file));
-    expect(await readdir(out)).toHaveLength(CSV_EXPORTS.length);
+    expect(await readdir(out)).toHaveLength(CSV_EXPORTS.length + 1);
+  });
+
+  it('writes run_metadata.json: refresh time, no ETL run without ETL state, dbt results with warnings apart', async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed')]);
+    const artifacts = path.join(lake, 'dbt-artifacts');
+    await mkdir(path.join(artifacts, 'target'), { recursive: true });
+    const node = (unique_id: string, status: string) => ({ unique_id, status });
+    await writeFile(
+      path.join(artifacts, 'target', 'run_results.json'),
+      JSON.stringify({
+        metadata: { generated_at: '2026-12-01T10:00:00Z' },
+        results: [
+          node('model.store_sales.mart_a', 'success'),
+          node('model.store_sales.mart_b', 'error'),
+          node('test.store_sales.not_null_mart_a_month.0123456789', 'pass'),
+          node('test.store_sales.unique_mart_a_month.abcdef0123', 'warn'),
+          node('unit_test.store_sales.mart_a.rounds', 'skipped'),
+        ],
+      }),
+    );
+    const before = Date.now();
+
+    await exportOutputsOn({ target: 'local', lake, dbtArtifactsDir: artifacts });
+
+    const meta = JSON.parse(await readFile(path.join(lake, 'analytics_outputs', RUN_METADATA_FILE), 'utf8'));
+    expect(Date.parse(meta.refreshed_at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(meta).toMatchObject({
+      last_etl_run: null,
+      dbt: {
+        generated_at: '2026-12-01T10:00:00Z',
+        models: { passed: 1, warned: 0, failed: 1, skipped: 0 },
+        data_tests: { passed: 1, warned: 1, failed: 0, skipped: 0 },
+        unit_tests: { passed: 0, warned: 0, failed: 0, skipped: 1 },
+        problems: [
+          { name: 'mart_b', status: 'error' },
+          { name: 'unique_mart_a_month.abcdef0123', status: 'warn' },
+        ],
+      },
+    });
   });
 
   it('keeps the previous files when one export fails', async () => {
@@ -142,7 +183,7 @@ describe('exportOutputsOn (local)', () => {
 
     expect(error).toMatchObject({
       code: 'NO_MARTS',
-      hint: expect.stringMatching(/npm run ops -- transform/),
+      hint: expect.stringMatching(/`npx ops transform`/),
     });
     expect(await readdir(lake)).toEqual(['warehouse.duckdb']);
   });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { generateCommand } from '../../../tools/commands/generate.js';
 import { checkSpec, generateDataset, generateMonthOrders } from '../../../tools/generator/index.js';
+import { parseCount } from '../../../tools/lib/count-option.js';
 import { tempLake } from './lake-fixture.js';
 
 const ok = { from: '2025-01', months: 12, ordersPerMonth: 5000, seed: 42 };
@@ -72,6 +73,37 @@ describe('bad input', () => {
   });
 });
 
+describe('counts as typed', () => {
+  it.each([
+    ['5000', 5000],
+    ['5_000', 5000],
+    ['5k', 5000],
+    ['5K', 5000],
+    ['0.3k', 300],
+    ['1.5M', 1_500_000],
+    ['1.25m', 1_250_000],
+    [20000, 20000],
+  ])('reads %o as %d', (typed, value) => {
+    expect(parseCount('--orders-per-month', typed, { suffixes: true })).toBe(value);
+  });
+
+  it.each(['5kb', 'k', '1.2345k', 'five', '', '5e3', '-5', '1.5'])(
+    'refuses %o saying what is expected',
+    (typed) => {
+      const attempt = () => parseCount('--orders-per-month', typed, { suffixes: true });
+      expect(attempt).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+      expect(attempt).toThrow(
+        `--orders-per-month must be a whole number, e.g. 5000, 5k or 1.5M (got "${typed}")`,
+      );
+    },
+  );
+
+  it('takes suffixes only where they are allowed, and a flag given once', () => {
+    expect(() => parseCount('--seed', '5k')).toThrow('--seed must be a whole number, e.g. 42 (got "5k")');
+    expect(() => parseCount('--months', ['1', '2'])).toThrow(/--months was given 2 times/);
+  });
+});
+
 // Spawning the real CLI loads every command (DuckDB, charts…): two runs, side by side.
 describe.concurrent('ops generate', () => {
   it('prints one line on stderr, exits non-zero and writes nothing on bad input', async () => {
@@ -85,10 +117,19 @@ describe.concurrent('ops generate', () => {
     expect(await readdir(lake)).toEqual([]);
   });
 
-  it('writes the files and prints a summary with counts and where they are', async () => {
-    const lake = await tempLake();
+  it('refuses a count it cannot read, saying what it expects', async () => {
+    const r = await ops('generate', '--lake', await tempLake(), '--orders-per-month', '5kb');
 
-    const r = await ops(
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error \[BAD_OPTION\]: --orders-per-month must be a whole number, e\.g\. 5000, 5k or 1\.5M \(got "5kb"\)/,
+    );
+    expect(r.stderr).not.toMatch(/NaN/);
+  });
+
+  it('writes the files, then says truthfully that a second run wrote nothing', async () => {
+    const lake = await tempLake();
+    const args = [
       'generate',
       '--lake',
       lake,
@@ -97,17 +138,23 @@ describe.concurrent('ops generate', () => {
       '--months',
       '2',
       '--orders-per-month',
-      '300',
-    );
+      '0.3k',
+    ];
+
+    const r = await ops(...args);
 
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/generated 2 monthly file\(s\)/);
+    expect(r.stdout).toMatch(/^generate: 2 file\(s\) written, 0 unchanged; [\d,]+ orders/);
     expect(r.stdout).toMatch(/written\s+2/);
     expect(r.stdout).toContain(path.join(lake, 'raw/store_sales/'));
     expect(await readdir(path.join(lake, 'raw/store_sales'))).toEqual([
       'orders_2025_11.json',
       'orders_2025_12.json',
     ]);
+
+    const again = await ops(...args);
+    expect(again.stdout).toMatch(/^generate: 0 file\(s\) written, 2 unchanged;/);
+    expect(again.stdout).not.toMatch(/generated/);
   });
 });
 

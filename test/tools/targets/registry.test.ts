@@ -1,16 +1,39 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import yargs, { type CommandModule } from 'yargs';
 import { OpsError } from '../../../contracts/ops-error.js';
+import { generateCommand } from '../../../tools/commands/generate.js';
+import { pipelineCommand } from '../../../tools/commands/pipeline.js';
 import { TARGET_NAMES, targetFor } from '../../../tools/targets/registry.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const args = (target: string) => ({ target, lake: '/nonexistent-lake' });
 
+/** The `--target` choices a command's `--help` offers. */
+async function targetChoices(command: CommandModule<object, never>, name: string): Promise<string[]> {
+  const help = await new Promise<string>((resolve) => {
+    yargs()
+      .command(command)
+      .wrap(null)
+      .exitProcess(false)
+      .parse([name, '--help'], {}, (_err, _argv, output) => resolve(output));
+  });
+  const line = help.split('\n').find((l) => l.trimStart().startsWith('--target'));
+  return [...(line?.match(/\[choices: ([^\]]+)\]/)?.[1] ?? '').matchAll(/"(\w+)"/g)].map((m) => m[1]!);
+}
+
 describe('the target registry', () => {
   it('offers every registered target as a --target choice, each under its own name', () => {
     expect(TARGET_NAMES).toEqual(['local', 'aws', 'trino']);
     for (const name of TARGET_NAMES) expect(targetFor(name).name).toBe(name);
+  });
+
+  it('help offers only the targets a command supports', async () => {
+    const withPipeline = TARGET_NAMES.filter((n) => targetFor(n).pipeline.length > 0);
+    expect(await targetChoices(pipelineCommand as never, 'pipeline')).toEqual(withPipeline);
+    // aws refuses to generate (LOCAL_ONLY), so generate's help does not offer it
+    expect(await targetChoices(generateCommand as never, 'generate')).toEqual(['local', 'trino']);
   });
 
   it('refuses an unknown target, listing the known ones', () => {

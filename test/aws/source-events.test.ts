@@ -1,0 +1,281 @@
+import { Readable } from 'node:stream';
+import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ObjectStore } from '../../lambda/core/object-store.js';
+import { jsonLogger } from '../../lambda/logger.js';
+import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
+import { S3ObjectStore } from '../../lambda/s3-object-store.js';
+import { encodeS3EventKey } from '../../tools/aws/s3-event.js';
+import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
+import { fileHashes } from '../lambda/support/lake-files.js';
+import { jsonLines, tempLake, validOrder } from '../lambda/support/orders.js';
+import { createBuckets, getBytes, headObject, listKeys, sha256 } from './support/buckets.js';
+import { REGION } from './support/moto-server.js';
+import { STACK, useTestbed } from './support/testbed.js';
+
+// Points 1-3 of issue 15 on the AWS path: the real handler module (lambda/handler.ts, configured
+// through its environment as on Lambda) against moto S3 with a versioned raw bucket.
+
+const bed = useTestbed();
+const JAN = 'raw/store_sales/orders_2025_01.json';
+const JAN_L = 'raw/store_sales/orders_2025_01.jsonl';
+const FEB = 'raw/store_sales/orders_2025_02.json';
+const NOW = Date.now();
+
+let handler: (event: S3Event) => Promise<S3EventSummary>;
+let logged: Record<string, unknown>[];
+
+const store = (bucket: string) => new S3ObjectStore(bed.clients.s3, bucket);
+const keys = async (bucket: string, prefix = '') =>
+  (await listKeys(bed.clients.s3, bucket, prefix)).map((o) => o.key);
+/** Every object of the processed and quarantine buckets, key -> sha256 (what a stale event must not touch). */
+async function outputs(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const bucket of [STACK.processedBucket, STACK.quarantineBucket]) {
+    for (const key of await keys(bucket)) {
+      if (!key.startsWith('state/')) out[key] = sha256(await getBytes(bed.clients.s3, bucket, key));
+    }
+  }
+  return out;
+}
+
+/** Puts a raw object; returns its versionId (the raw bucket is versioned). */
+async function upload(key: string, body: string): Promise<string> {
+  const res = await bed.clients.s3.send(
+    new PutObjectCommand({ Bucket: STACK.rawBucket, Key: key, Body: body }),
+  );
+  return res.VersionId ?? '';
+}
+
+/** An S3 notification record as S3 sends it for `eventName` on `key`, with this sequencer. */
+function record(eventName: string, key: string, sequencer: string, versionId?: string): S3EventRecord {
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: REGION,
+    eventTime: new Date(NOW).toISOString(),
+    eventName: eventName as S3EventRecord['eventName'],
+    userIdentity: { principalId: 'test' },
+    requestParameters: { sourceIPAddress: '127.0.0.1' },
+    responseElements: { 'x-amz-request-id': 'test', 'x-amz-id-2': 'test' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'raw-trigger',
+      bucket: {
+        name: STACK.rawBucket,
+        ownerIdentity: { principalId: 'test' },
+        arn: `arn:aws:s3:::${STACK.rawBucket}`,
+      },
+      object: {
+        key: encodeS3EventKey(key),
+        size: 0,
+        eTag: '',
+        sequencer,
+        ...(versionId ? { versionId } : {}),
+      },
+    },
+  };
+}
+const events = (...records: S3EventRecord[]): S3Event => ({ Records: records });
+
+const orders = (month: number, ids: number[]) => jsonLines(ids.map((i) => validOrder(i, 2025, month)));
+
+beforeAll(async () => {
+  await createBuckets(bed.clients.s3, [STACK.rawBucket, STACK.processedBucket, STACK.quarantineBucket]);
+  await bed.clients.s3.send(
+    new PutBucketVersioningCommand({
+      Bucket: STACK.rawBucket,
+      VersioningConfiguration: { Status: 'Enabled' },
+    }),
+  );
+  vi.stubEnv('PROCESSED_BUCKET', STACK.processedBucket);
+  vi.stubEnv('QUARANTINE_BUCKET', STACK.quarantineBucket);
+  vi.stubEnv('S3_ENDPOINT', bed.proxy.url);
+  vi.resetModules();
+  const mod = await import('../../lambda/handler.js');
+  handler = async (event) => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      for (const line of String(chunk).split('\n')) if (line.startsWith('{')) logged.push(JSON.parse(line));
+      return true;
+    });
+    try {
+      return await mod.handler(event);
+    } finally {
+      write.mockRestore();
+    }
+  };
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+beforeEach(async () => {
+  logged = [];
+  for (const bucket of [STACK.rawBucket, STACK.processedBucket, STACK.quarantineBucket]) {
+    for (const key of await keys(bucket)) await store(bucket).delete(key);
+  }
+});
+
+describe('deletes on AWS (ObjectRemoved)', () => {
+  it('retires the deleted source’s Parquet and quarantine exactly as the local runner does', async () => {
+    const jan = `${orders(1, [1, 2, 3])}{"order_id": "broken"\n`;
+    const feb = orders(2, [4, 5]);
+    await upload(JAN, jan);
+    await upload(FEB, feb);
+    await handler(events(record('ObjectCreated:Put', JAN, '10'), record('ObjectCreated:Put', FEB, '11')));
+    expect(await keys(STACK.quarantineBucket)).toEqual(['quarantine/store_sales/orders_2025_01.jsonl']);
+
+    await store(STACK.rawBucket).delete(JAN); // versioned: a delete marker
+    expect(await headObject(bed.clients.s3, STACK.rawBucket, JAN).catch(() => undefined)).toBeUndefined();
+    const summary = await handler(events(record('ObjectRemoved:DeleteMarkerCreated', JAN, '20')));
+
+    expect(summary.retired).toEqual([JAN]);
+    expect(logged).toContainEqual(expect.objectContaining({ message: 'source retired', key: JAN }));
+    // The local runner on the same files, then the same deletion: the same outputs, byte for byte.
+    const lake = await tempLake();
+    try {
+      await lake.store.put(JAN, jan);
+      await lake.store.put(FEB, feb);
+      await runLocalEtl({ lake: lake.root });
+      await lake.store.delete(JAN);
+      const local = await runLocalEtl({ lake: lake.root });
+      expect(local.retired).toEqual([JAN]);
+      const expected = Object.fromEntries(
+        Object.entries(await fileHashes(lake.root)).filter(([k]) => /^(processed|quarantine)\//.test(k)),
+      );
+      expect(await outputs()).toEqual(expected);
+      expect(Object.keys(expected)).toEqual(
+        ['fact_order_items', 'fact_orders'].map(
+          (t) => `processed/store_sales/${t}/order_year=2025/order_month=02/part-orders_2025_02.parquet`,
+        ),
+      );
+    } finally {
+      await lake.cleanup();
+    }
+  });
+
+  it('re-runs a source whose duplicates the deleted one held, so its orders load now', async () => {
+    await upload(JAN, orders(1, [1, 2]));
+    await upload(JAN_L.replace('01.jsonl', '01_resent.json'), orders(1, [2, 3]));
+    const resent = 'raw/store_sales/orders_2025_01_resent.json';
+    await handler(events(record('ObjectCreated:Put', JAN, '10'), record('ObjectCreated:Put', resent, '10')));
+    expect(await keys(STACK.quarantineBucket)).toEqual([
+      'quarantine/store_sales/orders_2025_01_resent.jsonl',
+    ]);
+
+    await store(STACK.rawBucket).delete(JAN);
+    const summary = await handler(events(record('ObjectRemoved:DeleteMarkerCreated', JAN, '20')));
+
+    expect(summary.results).toMatchObject([{ sourceKey: resent, loaded: 2, quarantined: 0 }]);
+    expect(await keys(STACK.quarantineBucket)).toEqual([]);
+  });
+});
+
+describe('event ordering on AWS (sequencer)', () => {
+  it('ignores an older put delivered after a newer one, comparing sequencers left-padded to equal length', async () => {
+    const v1 = await upload(JAN, orders(1, [1]));
+    const v2 = await upload(JAN, orders(1, [1, 2]));
+    // "FF" < "100" once padded ("0FF"); as plain strings "FF" would sort after "100".
+    await handler(events(record('ObjectCreated:Put', JAN, '100', v2)));
+    const after = await outputs();
+
+    const summary = await handler(events(record('ObjectCreated:Put', JAN, 'FF', v1)));
+
+    expect(summary).toMatchObject({ results: [], stale: [JAN] });
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'stale event ignored',
+        key: JAN,
+        sequencer: 'FF',
+        applied: '100',
+      }),
+    );
+    expect(await outputs()).toEqual(after);
+    const ledger = JSON.parse(
+      (
+        await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01.json.json')
+      ).toString(),
+    );
+    expect(ledger).toEqual({ key: JAN, event: 'put', sequencer: '100', versionId: v2 });
+  });
+
+  it('ignores a stale put that arrives after the key’s delete: nothing is published again', async () => {
+    await upload(JAN, orders(1, [1, 2]));
+    await store(STACK.rawBucket).delete(JAN);
+    await handler(events(record('ObjectRemoved:DeleteMarkerCreated', JAN, '0200')));
+
+    const summary = await handler(events(record('ObjectCreated:Put', JAN, '01FF')));
+
+    expect(summary).toMatchObject({ results: [], stale: [JAN] });
+    expect(await outputs()).toEqual({});
+  });
+
+  it('ignores a delete whose key was put again since (the newer put’s event processes it)', async () => {
+    await upload(JAN, orders(1, [1]));
+    await handler(events(record('ObjectCreated:Put', JAN, '10')));
+    const before = await outputs();
+
+    const summary = await handler(events(record('ObjectRemoved:Delete', JAN, '20')));
+
+    expect(summary).toMatchObject({ stale: [JAN], retired: [] });
+    expect(await outputs()).toEqual(before);
+  });
+
+  it('discards a run when a newer event for the key is applied while it runs (checked before publishing)', async () => {
+    await upload(JAN, orders(1, [1, 2, 3]));
+    // The ledger as a newer event leaves it while this run reads: the first read (before the run)
+    // sees nothing, every later one (the check before publishing) sees a delete with sequencer 30.
+    const real = store(STACK.processedBucket);
+    let ledgerReads = 0;
+    const processed: ObjectStore = Object.assign(Object.create(real) as S3ObjectStore, {
+      get: async (key: string) =>
+        key.startsWith('state/sources/') && ledgerReads++ > 0
+          ? Readable.from([JSON.stringify({ key: JAN, event: 'delete', sequencer: '30' })])
+          : real.get(key),
+    });
+    const racing = createS3EventHandler({
+      storeFor: store,
+      processed,
+      quarantine: store(STACK.quarantineBucket),
+      log: jsonLogger('test', (line) => logged.push(JSON.parse(line))),
+      options: { encoderThread: false },
+    });
+
+    const summary = await racing(events(record('ObjectCreated:Put', JAN, '20')));
+
+    expect(summary).toMatchObject({ results: [], stale: [JAN] });
+    expect(ledgerReads).toBe(2);
+    expect(await outputs()).toEqual({});
+  });
+});
+
+describe('colliding sources on AWS', () => {
+  it('refuses a second raw file with the same base name: a quarantine record, nothing published', async () => {
+    await upload(JAN, orders(1, [1, 2]));
+    await handler(events(record('ObjectCreated:Put', JAN, '10')));
+    const before = await outputs();
+    await upload(JAN_L, orders(1, [7]));
+
+    const summary = await handler(events(record('ObjectCreated:Put', JAN_L, '10')));
+
+    expect(summary.refused).toEqual([
+      { key: JAN_L, error: expect.stringMatching(/share the name "orders_2025_01"/) },
+    ]);
+    const refusal = 'quarantine/store_sales/_refused/orders_2025_01.jsonl.jsonl';
+    const { [refusal]: recordHash, ...rest } = await outputs();
+    expect(recordHash).toBeDefined();
+    expect(rest).toEqual(before);
+    const [line] = (await getBytes(bed.clients.s3, STACK.quarantineBucket, refusal))
+      .toString()
+      .trim()
+      .split('\n');
+    expect(JSON.parse(line!)).toMatchObject({ source_key: JAN_L, reason: 'colliding_source' });
+
+    // Deleting one of the pair frees the other: it is processed and its refusal is cleared.
+    await store(STACK.rawBucket).delete(JAN);
+    const freed = await handler(events(record('ObjectRemoved:DeleteMarkerCreated', JAN, '20')));
+    expect(freed.results).toMatchObject([{ sourceKey: JAN_L, loaded: 1 }]);
+    expect(await keys(STACK.quarantineBucket)).toEqual([]);
+  });
+});

@@ -1,0 +1,153 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+/**
+ * Runs `ops` commands as child processes and SIGKILLs them at chosen points, for the kill tests
+ * (issue 15, point 5; docs/reliability.md). Each child leads its own process group, so a kill also
+ * takes the processes it started (Chromium under `ops dashboard`), and nothing outlives a test.
+ */
+
+export const REPO = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * `tools/ops.ts` bundled into one file (packages stay external), so a child starts in a fraction
+ * of tsx's time: many kills fit in CI. It sits two folders below the repository (under the ignored
+ * `test-artifacts/`), where the paths the code derives from its own location (sql/, dbt/) still
+ * resolve. Returns the bundle and a clean-up.
+ */
+export async function bundleOps(): Promise<{ entry: string; remove: () => Promise<void> }> {
+  const dir = path.join(REPO, 'test-artifacts', `kill-ops-${process.pid}`);
+  await mkdir(dir, { recursive: true });
+  const entry = path.join(dir, 'ops.mjs');
+  await build({
+    entryPoints: [path.join(REPO, 'tools', 'ops.ts')],
+    outfile: entry,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  // Started through a one-line launcher: the modules' "run me when I am argv[1]" guards compare
+  // their import.meta.url with argv[1], which inside one bundle would all be true at once.
+  const launcher = path.join(dir, 'run.mjs');
+  await writeFile(launcher, "await import('./ops.mjs');\n");
+  return { entry: launcher, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same kill points. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface OpsRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** True when this harness killed it (rather than it exiting on its own first). */
+  killed: boolean;
+  /** The last `phase <name> <key>` line the child printed before it ended. */
+  lastPhase?: string;
+}
+
+export interface KillPlan {
+  /** Kill once this predicate matches a stderr line (default: from the start). */
+  after?: (line: string) => boolean;
+  /** Then wait this long before SIGKILL. */
+  delayMs: number;
+}
+
+/**
+ * `node --import tsx tools/ops.ts …args` (or `node <entry> …args` for a bundle from `bundleOps`),
+ * to completion or until `kill` says.
+ */
+export async function runOps(
+  args: string[],
+  kill?: KillPlan,
+  { env = {}, entry }: { env?: NodeJS.ProcessEnv; entry?: string } = {},
+): Promise<OpsRun> {
+  const argv = entry ? [entry, ...args] : ['--import', 'tsx', 'tools/ops.ts', ...args];
+  const child: ChildProcess = spawn(process.execPath, argv, {
+    cwd: REPO,
+    env: { ...process.env, STORE_SALES_PHASE_LOG: '1', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: OpsRun = { code: null, signal: null, stdout: '', stderr: '', killed: false };
+  let timer: NodeJS.Timeout | undefined;
+  let armed = false;
+  const arm = () => {
+    if (armed || !kill) return;
+    armed = true;
+    timer = setTimeout(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      run.killed = true;
+      process.kill(-(child.pid as number), 'SIGKILL');
+    }, kill.delayMs);
+  };
+  if (kill && !kill.after) arm();
+  let pending = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    run.stdout += d;
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    run.stderr += d;
+    pending += d;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith('phase ')) run.lastPhase = line.slice('phase '.length);
+      if (kill?.after?.(line)) arm();
+    }
+  });
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  // The group may still hold children the kill reached late; make sure none survives.
+  if (run.killed) {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  run.code = code;
+  run.signal = signal;
+  return run;
+}
+
+/** Every file under `dir` (relative path -> sha256); `hidden` says whether dot-files count. */
+export async function hashTree(dir: string, { hidden = false } = {}): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (sub: string): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(path.join(dir, sub), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!hidden && e.name.startsWith('.')) continue;
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(rel);
+      else
+        out[rel] = createHash('sha256')
+          .update(await readFile(path.join(dir, rel)))
+          .digest('hex');
+    }
+  };
+  await walk('');
+  return out;
+}

@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DbtStatusCounts, RunMetadata } from '../../contracts/csv-exports.js';
+import { DBT_PROJECT_DIR } from '../engines/dbt-runner.js';
+import { readEtlState } from '../etl/etl-state.js';
+
+/** One node of dbt's run_results.json (the fields read here). */
+interface RunResultNode {
+  unique_id: string;
+  status: string;
+}
+
+const zero = (): DbtStatusCounts => ({ passed: 0, warned: 0, failed: 0, skipped: 0 });
+
+// dbt's node statuses: models succeed or error, tests pass, warn, fail or error.
+const STATUS: Record<string, keyof DbtStatusCounts> = {
+  success: 'passed',
+  pass: 'passed',
+  warn: 'warned',
+  skipped: 'skipped',
+  'no-op': 'skipped',
+};
+
+/**
+ * The summary of a dbt run_results.json: counts per node kind and status (warnings apart from
+ * failures, unlike `ops transform`'s pass/fail summary) and the nodes that warned or failed.
+ * Null when the file is missing or unreadable: the dashboard then says "no dbt results".
+ */
+export async function dbtResultsSummary(runResultsFile: string): Promise<RunMetadata['dbt']> {
+  let parsed: { metadata?: { generated_at?: string }; results?: RunResultNode[] };
+  try {
+    parsed = JSON.parse(await readFile(runResultsFile, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed.results)) return null;
+  const counts = { model: zero(), test: zero(), unit_test: zero() };
+  const problems: { name: string; status: string }[] = [];
+  for (const r of parsed.results) {
+    const kind = r.unique_id.split('.')[0] as keyof typeof counts;
+    if (!counts[kind]) continue;
+    const status = STATUS[r.status] ?? 'failed';
+    counts[kind][status] += 1;
+    if (status === 'warned' || status === 'failed') {
+      problems.push({ name: r.unique_id.split('.').slice(2).join('.'), status: r.status });
+    }
+  }
+  return {
+    generated_at: parsed.metadata?.generated_at ?? '',
+    models: counts.model,
+    data_tests: counts.test,
+    unit_tests: counts.unit_test,
+    problems,
+  };
+}
+
+/** The latest `processedAt` of the lake's ETL state, or null when the ETL never ran there. */
+export async function lastEtlRun(lake: string): Promise<string | null> {
+  const times = Object.values((await readEtlState(lake)).sources).map((s) => s.processedAt);
+  return times.length ? times.sort().at(-1)! : null;
+}
+
+/**
+ * The run metadata written beside the CSVs: now, the lake's last ETL run (the local ETL state;
+ * `lake` is left out where the target keeps none, e.g. the Lambda on AWS: null) and the last dbt build of `dbtArtifactsDir` (default
+ * dbt/, where `ops transform` writes target/run_results.json).
+ */
+export async function runMetadata(opts: {
+  /** The lake whose ETL state gives the last ETL run; none where the target keeps no state there. */
+  lake?: string;
+  dbtArtifactsDir?: string;
+  now?: Date;
+}): Promise<RunMetadata> {
+  const artifacts = opts.dbtArtifactsDir ?? DBT_PROJECT_DIR;
+  return {
+    refreshed_at: (opts.now ?? new Date()).toISOString(),
+    last_etl_run: opts.lake ? await lastEtlRun(opts.lake) : null,
+    dbt: await dbtResultsSummary(path.join(artifacts, 'target', 'run_results.json')),
+  };
+}
