@@ -119,7 +119,9 @@ describe('int_customer_months incremental == full refresh (12 x 300 orders)', ()
   });
 
   it('builds the table in full the first time, with a fingerprint on every row', async () => {
-    expect(compared).toEqual(expect.arrayContaining(['int_customer_months', ...CSV_EXPORTS.map((o) => o.mart)]));
+    expect(compared).toEqual(
+      expect.arrayContaining(['int_customer_months', ...CSV_EXPORTS.map((o) => o.mart)]),
+    );
     expect(runSql).toMatch(/create\s+table/i);
     const [row] = await query(
       warehouse,
