@@ -2,7 +2,7 @@ import { OpsError } from '../../contracts/ops-error.js';
 import { publishedInLake } from '../exports/published.js';
 import { formatCount } from '../lib/report.js';
 import { trinoDbtEnv } from '../trino/dbt-env.js';
-import { mirrorProcessed } from '../trino/lake-bucket.js';
+import { mirrorLake } from '../trino/lake-bucket.js';
 import { registerTrinoFactTables } from '../trino/trino-catalog.js';
 import { type TrinoArgs, trinoSettings, withTrinoOptions } from '../trino/trino-options.js';
 import { trinoConnection, trinoLake, withTrinoEngine } from '../trino/trino-session.js';
@@ -22,7 +22,7 @@ const settings = (args: TargetArgs) => trinoSettings(args as unknown as TrinoArg
 export const trinoTarget: Target = {
   name: 'trino',
   summary: 'a Trino/Starburst cluster (default: the local development server) over the lake',
-  catalogsQuarantine: false,
+  catalogsQuarantine: true,
   etlStateInLake: true,
   pipeline: ['generate', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
   addOptions: (y) => withTrinoOptions(y),
@@ -38,7 +38,7 @@ export const trinoTarget: Target = {
     const report = await localTarget.etl(args, request);
     const bucket = settings(args).bucket;
     if (!bucket || report.failure) return report;
-    const m = await mirrorProcessed(args.lake, bucket);
+    const m = await mirrorLake(args.lake, bucket);
     const mirrored = `${m.uploaded} uploaded, ${m.unchanged} unchanged, ${m.deleted} deleted`;
     return {
       ...report,

@@ -20,12 +20,13 @@ async function md5(file: string): Promise<string> {
 }
 
 /**
- * Makes the bucket's `processed/` equal to the lake folder's: uploads new or changed Parquet
+ * Makes the bucket's `processed/` and `quarantine/` equal to the lake folder's (the facts, and the
+ * rejected records the data-quality table reads): uploads new or changed files
  * (an object is unchanged when its ETag, the MD5 of a single-part upload, matches the file) and
  * deletes objects the ETL has retired. Each object appears whole (S3 puts are atomic), and the
  * catalog reads only what the crawl registers after the mirror, so Trino never sees a half-written lake.
  */
-export async function mirrorProcessed(
+export async function mirrorLake(
   lakeDir: string,
   bucket: NonNullable<TrinoSettings['bucket']>,
 ): Promise<MirrorSummary> {
@@ -39,8 +40,29 @@ export async function mirrorProcessed(
   );
   const summary: MirrorSummary = { uploaded: 0, unchanged: 0, deleted: 0 };
   try {
-    const wanted = await local.list(LAKE.processedPrefix);
-    const present = new Map((await remote.list(LAKE.processedPrefix)).map((o) => [o.key, o]));
+    for (const prefix of [LAKE.processedPrefix, LAKE.quarantinePrefix])
+      await mirrorPrefix(local, remote, prefix, summary);
+  } catch (err) {
+    if (err instanceof OpsError) throw err;
+    throw new OpsError(
+      'LAKE_BUCKET_FAILED',
+      `cannot mirror ${lakeDir}/{${LAKE.processedPrefix},${LAKE.quarantinePrefix}} to s3://${bucket.name}: ${(err as Error).message}`,
+      'check --lake-bucket, --endpoint-url and the AWS_* credentials; re-running `npx ops etl --target trino` resumes',
+      { cause: err },
+    );
+  }
+  return summary;
+}
+
+async function mirrorPrefix(
+  local: LocalObjectStore,
+  remote: S3ObjectStore,
+  prefix: string,
+  summary: MirrorSummary,
+): Promise<void> {
+  {
+    const wanted = await local.list(prefix);
+    const present = new Map((await remote.list(prefix)).map((o) => [o.key, o]));
     for (const o of wanted) {
       const file = local.pathOf(o.key);
       const there = present.get(o.key);
@@ -56,14 +78,5 @@ export async function mirrorProcessed(
       await remote.delete(key);
       summary.deleted += 1;
     }
-  } catch (err) {
-    if (err instanceof OpsError) throw err;
-    throw new OpsError(
-      'LAKE_BUCKET_FAILED',
-      `cannot mirror ${lakeDir}/${LAKE.processedPrefix} to s3://${bucket.name}: ${(err as Error).message}`,
-      'check --lake-bucket, --endpoint-url and the AWS_* credentials; re-running `npx ops etl --target trino` resumes',
-      { cause: err },
-    );
   }
-  return summary;
 }

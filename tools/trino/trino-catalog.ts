@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { FactColumn } from '../../contracts/fact-column.js';
 import {
   FACT_TABLE_NAMES,
@@ -6,6 +7,7 @@ import {
   PARTITION_COLUMNS,
 } from '../../contracts/fact-tables.js';
 import { OpsError } from '../../contracts/ops-error.js';
+import { QUARANTINE_TABLE } from '../../contracts/quarantine-table.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 
 /** One column of a Trino Hive table. */
@@ -36,6 +38,7 @@ export const trinoFactColumns = (table: FactTable): TrinoColumnDef[] =>
   FACT_TABLES[table].columns.map((c: FactColumn) => ({ name: c.name, type: trinoType(c) }));
 
 /** Where a lake lives as the catalog sees it: `local:///abs/lake` or `s3://bucket`. */
+const LOCAL_SCHEME = 'local://';
 export type LakeUri = string;
 
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -61,6 +64,24 @@ export function factTableDdl(catalog: string, schema: string, table: FactTable, 
     "  format = 'PARQUET',",
     `  external_location = ${quote(lakeLocation(lake, FACT_TABLES[table].prefix))},`,
     `  partitioned_by = ARRAY[${PARTITION_COLUMNS.map((k) => quote(k.name)).join(', ')}]`,
+    ')',
+  ].join('\n');
+}
+
+/**
+ * DDL of the external table over the quarantine files (JSON Lines, one rejected record per line):
+ * the contract's columns; other fields of a record (`violations`, `raw`) are not read. Trino skips
+ * files and folders whose names start with `_` or `.` (the Lambda's `_refused/`, temp files).
+ */
+export function quarantineTableDdl(catalog: string, schema: string, lake: LakeUri): string {
+  return [
+    `CREATE TABLE ${ident(catalog)}.${ident(schema)}.${ident(QUARANTINE_TABLE.name)} (`,
+    QUARANTINE_TABLE.columns
+      .map((c) => `  ${ident(c.name)} ${c.kind === 'int32' ? 'INTEGER' : 'VARCHAR'}`)
+      .join(',\n'),
+    ') WITH (',
+    "  format = 'JSON',",
+    `  external_location = ${quote(lakeLocation(lake, QUARANTINE_TABLE.prefix))}`,
     ')',
   ].join('\n');
 }
@@ -115,5 +136,17 @@ export async function registerTrinoFactTables(
       rows: parts.reduce((sum, p) => sum + Number(p.n), 0),
     });
   }
+  // The quarantine table, for the data-quality mart (read = loaded + quarantined). Trino refuses
+  // an external location that does not exist, and a clean local lake has no quarantine folder
+  // yet (an S3 prefix needs no creating).
+  if (lake.startsWith(LOCAL_SCHEME)) {
+    const folder = lakeLocation(lake, QUARANTINE_TABLE.prefix).slice(LOCAL_SCHEME.length);
+    await mkdir(folder, { recursive: true });
+  }
+  await run(
+    `drop ${QUARANTINE_TABLE.name}`,
+    `DROP TABLE IF EXISTS ${qualified}.${ident(QUARANTINE_TABLE.name)}`,
+  );
+  await run(`create ${QUARANTINE_TABLE.name}`, quarantineTableDdl(catalog, schema, lake));
   return { schema, tables };
 }
