@@ -114,7 +114,11 @@ export class Catalog extends Construct {
  * (`violations`, `raw`, ...) are ignored by the SerDe. Athena reads the bucket with the caller's rights: the
  * refresh runner's GetObject/ListBucket on the quarantine prefix (refresh-runner-role.ts).
  */
-function quarantineTable(scope: Construct, database: GlueCatalogDatabase, bucket: S3Bucket): GlueCatalogTable {
+function quarantineTable(
+  scope: Construct,
+  database: GlueCatalogDatabase,
+  bucket: S3Bucket,
+): GlueCatalogTable {
   return new GlueCatalogTable(scope, QUARANTINE_TABLE.name, {
     name: QUARANTINE_TABLE.name,
     databaseName: database.name,

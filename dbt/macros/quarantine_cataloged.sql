@@ -1,9 +1,9 @@
 {#
-  True where the catalog has the quarantine table (locally: the DuckDB view `ops crawl` makes over
-  quarantine/store_sales/*.jsonl). Elsewhere (Athena, Trino) no such table exists yet, so the
-  data-quality mart leaves read and quarantined counts empty: unknown, not zero.
-  Mirrors Target.catalogsQuarantine (tools/targets).
+  True where the catalog has the quarantine table: locally the DuckDB view `ops crawl` makes over
+  quarantine/store_sales/*.jsonl, on Athena the Glue table the stack defines (stacks/catalog.ts).
+  Elsewhere (Trino) no such table exists yet, so the data-quality mart leaves read and quarantined
+  counts empty: unknown, not zero. Mirrors Target.catalogsQuarantine (tools/targets).
 #}
 {% macro quarantine_cataloged() %}
-  {{ return(target.type == 'duckdb') }}
+  {{ return(target.type in ['duckdb', 'athena']) }}
 {% endmacro %}

@@ -42,7 +42,9 @@ describe('Glue catalog, crawler mode (dev)', () => {
       delete_behavior: 'LOG',
     });
     // the crawler makes the fact tables; the only table defined up front is the quarantine one
-    expect(resourcesOf(dev, 'aws_glue_catalog_table').map(([, t]) => t.name)).toEqual([QUARANTINE_TABLE.name]);
+    expect(resourcesOf(dev, 'aws_glue_catalog_table').map(([, t]) => t.name)).toEqual([
+      QUARANTINE_TABLE.name,
+    ]);
   });
 
   it('encrypts the crawler logs with the stage key', () => {
@@ -60,7 +62,9 @@ describe.each(['dev', 'prod'] as const)('Glue quarantine table (%s)', (stage) =>
   const quarantineTable = () => {
     const stack = synth.stacks[stage];
     const [dbName] = onlyResource(stack, 'aws_glue_catalog_database');
-    const found = resourcesOf(stack, 'aws_glue_catalog_table').find(([, t]) => t.name === 'quarantine_records');
+    const found = resourcesOf(stack, 'aws_glue_catalog_table').find(
+      ([, t]) => t.name === 'quarantine_records',
+    );
     return { stack, dbName, table: found?.[1] };
   };
 
@@ -84,7 +88,10 @@ describe.each(['dev', 'prod'] as const)('Glue quarantine table (%s)', (stage) =>
     const { table } = quarantineTable();
     const descriptor = table?.storage_descriptor as { columns: { name: string; type: string }[] };
     expect(descriptor.columns).toEqual(
-      QUARANTINE_TABLE.columns.map((c) => ({ name: c.name, type: { string: 'string', int32: 'int' }[c.kind] })),
+      QUARANTINE_TABLE.columns.map((c) => ({
+        name: c.name,
+        type: { string: 'string', int32: 'int' }[c.kind],
+      })),
     );
   });
 });
