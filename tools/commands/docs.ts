@@ -13,7 +13,7 @@ export const docsCommand: CommandModule<object, LakeOptions> = {
   describe: 'write the dbt docs site (models, lineage) to <lake>/docs/index.html, offline',
   builder: (y) =>
     withTargetOptions(y, { targetFlags: false }).epilogue(
-      'Runs .venv/bin/dbt docs generate --static on the local warehouse (after `ops transform`).',
+      'Runs .venv/bin/dbt docs generate --static on the local warehouse (after `npx ops transform`).',
     ),
   handler: async (args) => {
     const start = performance.now();

@@ -57,10 +57,10 @@ const STEPS: Record<RefreshStep, (c: StepContext) => Promise<string>> = {
 
 /** A run's id: its UTC start to the second, `2026-12-01T221500Z` (sorts by time, safe in keys). */
 export const refreshRunId = (at: Date): string =>
-  at
+  `${at
     .toISOString()
     .replace(/[:-]|\.\d+/g, '')
-    .slice(0, 15) + 'Z';
+    .slice(0, 15)}Z`;
 
 /** What a refresh did: each step's line, in order (of its last round). */
 export interface RefreshResult {

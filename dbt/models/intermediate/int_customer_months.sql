@@ -2,9 +2,38 @@
 -- ("active" in the README's metric definitions), with the customer's cohort (month of the first completed order).
 -- Ids and months only: the marts that need money sum it from the orders themselves, and a
 -- per-customer sum here would cost more than every mart that reads this table.
-with orders as (
+--
+-- Incremental by month (docs/scale.md, "Incremental dbt"): a run rebuilds the months from the
+-- earliest one whose completed orders changed (macros/customer_months_incremental.sql) and keeps
+-- the others; `dbt build --full-refresh` rebuilds everything. DuckDB and Trino replace the months
+-- with delete+insert, Athena overwrites the activity_month partitions.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
+        unique_key=(none if target.type == 'athena' else 'activity_month'),
+        partitioned_by=(['activity_month'] if target.type == 'athena' else none),
+        on_schema_change='sync_all_columns',
+        pre_hook="{{ customer_months_delete_rebuilt() }}",
+    )
+}}
+with
+{% if customer_months_is_incremental() %}
+-- The first month to rebuild; NULL when nothing changed, and then no row is selected.
+rebuild as (
+
+    select {{ customer_months_rebuild_from_sql() }} as rebuild_from
+
+),
+{% endif %}
+
+orders as (
 
     select * from {{ ref('stg_fact_orders') }}
+    where status = 'completed'
+    {% if customer_months_is_incremental() %}
+        and order_month_start >= (select rebuild_from from rebuild)
+    {% endif %}
 
 ),
 
@@ -15,30 +44,70 @@ customer_months as (
         order_month_start as activity_month
 
     from orders
-    where status = 'completed'
+
+),
+
+month_fingerprints as (
+
+    select
+        order_month_start as month,
+        sum({{ customer_hash('customer_id') }}) as fingerprint
+
+    from orders
+    group by order_month_start
+
+),
+
+-- The cohort of a customer already active before the rebuilt months: the rows kept are exact,
+-- so the first of them is the customer's first active month.
+earlier_cohorts as (
+
+    {% if customer_months_is_incremental() %}
+    select
+        customer_id,
+        min(activity_month) as cohort_month
+
+    from {{ this }}
+    where activity_month < (select rebuild_from from rebuild)
+    group by customer_id
+    {% else %}
+    select
+        cast(null as varchar) as customer_id,
+        cast(null as date) as cohort_month
+    where 1 = 0
+    {% endif %}
 
 ),
 
 with_cohort as (
 
     select
-        customer_id,
-        activity_month,
-        min(activity_month) over (partition by customer_id) as cohort_month
+        customer_months.customer_id,
+        customer_months.activity_month,
+        coalesce(
+            earlier_cohorts.cohort_month,
+            min(customer_months.activity_month) over (partition by customer_months.customer_id)
+        ) as cohort_month
 
     from customer_months
+    left join earlier_cohorts
+        on earlier_cohorts.customer_id = customer_months.customer_id
 
 ),
 
 final as (
 
     select
-        customer_id,
-        activity_month,
-        cohort_month,
-        {{ dbt.datediff('cohort_month', 'activity_month', 'month') }} as months_since_cohort
+        with_cohort.customer_id,
+        with_cohort.cohort_month,
+        {{ dbt.datediff('with_cohort.cohort_month', 'with_cohort.activity_month', 'month') }} as months_since_cohort,
+        month_fingerprints.fingerprint as source_fingerprint,
+        -- last: Athena wants the partition column at the end
+        with_cohort.activity_month
 
     from with_cohort
+    inner join month_fingerprints
+        on month_fingerprints.month = with_cohort.activity_month
 
 )
 

@@ -1,0 +1,207 @@
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
+import { runTransform } from '../../tools/commands/transform.js';
+import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
+import { runDbt } from '../../tools/engines/dbt-runner.js';
+import type { SqlRow } from '../../tools/engines/query-engine.js';
+import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
+import { buildLake } from './dbt-lake.js';
+
+// The incremental model and every table dbt builds (the other intermediates and every mart): each
+// must equal a full refresh row for row. Read from the warehouse, so a new mart is compared too.
+const MODEL_TABLES = `SELECT table_name FROM information_schema.tables
+  WHERE table_schema = 'main' AND table_type = 'BASE TABLE' AND regexp_matches(table_name, '^(int|mart)_')
+  ORDER BY table_name`;
+
+interface RawOrder {
+  order_id: string;
+  order_timestamp: string;
+  status: string;
+  customer: { customer_id: string };
+  payments: { status: string }[];
+}
+
+const rawFile = (lake: string, month: string) =>
+  path.join(lake, 'raw', 'store_sales', `orders_${month}.json`);
+
+async function readOrders(lake: string, month: string): Promise<RawOrder[]> {
+  const text = await readFile(rawFile(lake, month), 'utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as RawOrder);
+}
+
+async function writeOrders(lake: string, month: string, orders: RawOrder[]): Promise<void> {
+  await writeFile(rawFile(lake, month), `${orders.map((o) => JSON.stringify(o)).join('\n')}\n`);
+}
+
+async function query(warehouse: string, sql: string): Promise<SqlRow[]> {
+  const db = await openDuckDbEngine(warehouse, { readOnly: true });
+  try {
+    return await db.query(sql);
+  } finally {
+    await db.close();
+  }
+}
+
+describe('int_customer_months incremental == full refresh (12 x 300 orders)', () => {
+  let lake: string;
+  let warehouse: string;
+  let runSql: string;
+
+  /** `ops transform` on the lake: the incremental run under test. */
+  async function transformIncrementally(): Promise<void> {
+    await runTransform({ target: 'local', lake, artifactsDir: path.join(lake, '.dbt'), onLine: () => {} });
+    runSql = await readFile(
+      path.join(
+        lake,
+        '.dbt',
+        'target',
+        'run',
+        'store_sales',
+        'models',
+        'intermediate',
+        'int_customer_months.sql',
+      ),
+      'utf8',
+    );
+  }
+
+  /**
+   * Copies the warehouse and runs `dbt run --full-refresh` on the copy; returns, per compared
+   * relation, the rows only in the incremental warehouse plus the rows only in the full refresh.
+   */
+  async function differencesFromFullRefresh(): Promise<Record<string, number>> {
+    const full = path.join(lake, 'full-refresh.duckdb');
+    await rm(full, { force: true });
+    await copyFile(warehouse, full);
+    const summary = await runDbt({
+      args: ['run', '--full-refresh'],
+      target: 'local',
+      warehouse: full,
+      targetPath: path.join(lake, '.dbt-full', 'target'),
+      logPath: path.join(lake, '.dbt-full', 'logs'),
+      onLine: () => {},
+    });
+    expect(summary.failures).toEqual([]);
+    const db = await openDuckDbEngine(warehouse, { readOnly: true });
+    try {
+      await db.exec(`ATTACH '${full}' AS full_refresh (READ_ONLY)`);
+      const out: Record<string, number> = {};
+      for (const t of compared) {
+        const [row] = await db.query(
+          `SELECT (SELECT COUNT(*) FROM (FROM main.${t} EXCEPT ALL FROM full_refresh.${t}))
+                + (SELECT COUNT(*) FROM (FROM full_refresh.${t} EXCEPT ALL FROM main.${t})) AS n`,
+        );
+        out[t] = Number(row?.n);
+      }
+      return out;
+    } finally {
+      await db.close();
+    }
+  }
+
+  let compared: string[];
+  let none: Record<string, number>;
+
+  beforeAll(async () => {
+    lake = await buildLake(300, 'dbt-incremental-');
+    warehouse = path.join(lake, 'warehouse.duckdb');
+    await transformIncrementally();
+    compared = (await query(warehouse, MODEL_TABLES)).map((r) => String(r.table_name));
+    none = Object.fromEntries(compared.map((t) => [t, 0]));
+  });
+  afterAll(async () => {
+    await rm(lake, { recursive: true, force: true });
+  });
+
+  it('builds the table in full the first time, with a fingerprint on every row', async () => {
+    expect(compared).toEqual(
+      expect.arrayContaining(['int_customer_months', ...CSV_EXPORTS.map((o) => o.mart)]),
+    );
+    expect(runSql).toMatch(/create\s+table/i);
+    const [row] = await query(
+      warehouse,
+      'SELECT COUNT(*) AS n, COUNT(source_fingerprint) AS fp, COUNT(DISTINCT activity_month) AS months FROM int_customer_months',
+    );
+    expect(Number(row?.n)).toBeGreaterThan(0);
+    expect(Number(row?.fp)).toBe(Number(row?.n));
+    expect(Number(row?.months)).toBe(12);
+  });
+
+  it('rebuilds nothing when no fact changed', async () => {
+    const before = await query(warehouse, 'FROM int_customer_months ORDER BY ALL');
+    await transformIncrementally();
+
+    expect(runSql).toMatch(/insert into/i);
+    expect(await query(warehouse, 'FROM int_customer_months ORDER BY ALL')).toEqual(before);
+  });
+
+  it('equals a full refresh after a month is re-processed with changed facts', async () => {
+    // June: some completed orders cancelled, one moved to a brand-new customer.
+    // December: every completed order cancelled, so the month has no active customer any more.
+    const june = await readOrders(lake, '2025_06');
+    const completed = june.filter((o) => o.status === 'completed');
+    for (const o of completed.slice(0, 10)) o.status = 'cancelled';
+    const moved = completed[10];
+    if (!moved) throw new Error('June has too few completed orders');
+    moved.customer.customer_id = 'CUST-NEW-JUNE';
+    await writeOrders(lake, '2025_06', june);
+    const december = await readOrders(lake, '2025_12');
+    for (const o of december) if (o.status === 'completed') o.status = 'cancelled';
+    await writeOrders(lake, '2025_12', december);
+    const etl = await runLocalEtl({ lake });
+    expect(etl.failed).toEqual([]);
+    expect(etl.processed.map((r) => r.sourceKey).sort()).toEqual([
+      'raw/store_sales/orders_2025_06.json',
+      'raw/store_sales/orders_2025_12.json',
+    ]);
+    expect(etl.processed.map((r) => r.quarantined)).toEqual([0, 0]);
+
+    await transformIncrementally();
+
+    expect(runSql).toMatch(/insert into/i);
+    const rows = await query(
+      warehouse,
+      `SELECT
+         (SELECT COUNT(*) FROM int_customer_months WHERE activity_month = DATE '2025-12-01') AS december,
+         (SELECT COUNT(*) FROM int_customer_months WHERE customer_id = 'CUST-NEW-JUNE') AS newcomer`,
+    );
+    expect(rows).toEqual([{ december: '0', newcomer: '1' }]);
+    expect(await differencesFromFullRefresh()).toEqual(none);
+  });
+
+  it('equals a full refresh after late data arrives for an old month, moving cohorts earlier', async () => {
+    // A customer first active in a later month buys in February, delivered late in February's file:
+    // their cohort, and every later row of theirs, moves to February.
+    const [late] = await query(
+      warehouse,
+      `SELECT customer_id FROM int_customer_months
+       WHERE cohort_month >= DATE '2025-05-01' GROUP BY customer_id HAVING COUNT(*) >= 2 ORDER BY customer_id LIMIT 1`,
+    );
+    const customer = String(late?.customer_id);
+    const february = await readOrders(lake, '2025_02');
+    const template = february.find((o) => o.status === 'completed');
+    if (!template) throw new Error('February has no completed order');
+    const extra = structuredClone(template);
+    extra.order_id = 'ORD-20250228-late0001';
+    extra.customer.customer_id = customer;
+    await writeOrders(lake, '2025_02', [...february, extra]);
+    const etl = await runLocalEtl({ lake });
+    expect(etl.failed).toEqual([]);
+    expect(etl.processed.map((r) => r.sourceKey)).toEqual(['raw/store_sales/orders_2025_02.json']);
+    expect(etl.processed.map((r) => r.quarantined)).toEqual([0]);
+
+    await transformIncrementally();
+
+    const cohorts = await query(
+      warehouse,
+      `SELECT DISTINCT strftime(cohort_month, '%Y-%m') AS cohort FROM int_customer_months WHERE customer_id = '${customer}'`,
+    );
+    expect(cohorts).toEqual([{ cohort: '2025-02' }]);
+    expect(await differencesFromFullRefresh()).toEqual(none);
+  });
+});
