@@ -1,7 +1,7 @@
 -- Data quality per raw source file (docs/dashboard.md, "Data quality"): records read, loaded and
 -- quarantined, and the quarantined records by reason. Reads the quarantine table as well as the
--- facts, so it runs only where the crawl catalogs the quarantine files (locally:
--- quarantine_records, a DuckDB view over quarantine/store_sales/*.jsonl).
+-- facts, so it runs only where the quarantine files are catalogued as quarantine_records (locally
+-- a DuckDB view over quarantine/store_sales/*.jsonl, on AWS the stack's Glue table).
 --
 -- Per source file, one row with reason = 'all': records_read = loaded + quarantined (every record
 -- the ETL reads ends in exactly one of the two; a whole-file rejection counts as one record),

@@ -5,9 +5,10 @@ import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { Construct } from 'constructs';
 import { FACT_TABLE_NAMES, FACT_TABLES } from '../contracts/fact-tables.js';
 import { LAKE } from '../contracts/lake-layout.js';
+import { QUARANTINE_TABLE } from '../contracts/quarantine-table.js';
 import type { StageConfig } from './config.js';
 import { CrawlerRole } from './crawler-role.js';
-import { glueColumns, PARTITION_KEYS, projectionParameters } from './fact-tables.js';
+import { GLUE_TYPES, glueColumns, PARTITION_KEYS, projectionParameters } from './fact-tables.js';
 import type { Naming } from './naming.js';
 
 export interface CatalogProps {
@@ -16,6 +17,7 @@ export interface CatalogProps {
   accountId: string;
   kmsKeyArn: string;
   processed: S3Bucket;
+  quarantine: S3Bucket;
 }
 
 // The crawler keeps one table per fact folder even if a month's files differ slightly, and new
@@ -27,7 +29,7 @@ const CRAWLER_CONFIGURATION = JSON.stringify({
 });
 
 /**
- * The Glue catalog of the fact tables, in one of two modes (`StageConfig.catalog.mode`, see
+ * The Glue catalog of the fact tables, plus the quarantine table in both modes, in one of two modes (`StageConfig.catalog.mode`, see
  * config.ts for when to use which): a crawler over `processed/store_sales/<table>/`, or tables
  * defined here from the fact contract with partition projection (no crawler at all).
  */
@@ -35,6 +37,7 @@ export class Catalog extends Construct {
   readonly database: GlueCatalogDatabase;
   /** Undefined in projection mode: nothing to crawl. */
   readonly crawler?: GlueCrawler;
+  readonly quarantineTable: GlueCatalogTable;
 
   constructor(scope: Construct, id: string, props: CatalogProps) {
     super(scope, id);
@@ -44,6 +47,7 @@ export class Catalog extends Construct {
       description: `Store-sales fact tables (${config.stage}); views and dbt models live here too`,
     });
     const location = (prefix: string) => `s3://${processed.bucket}/${prefix}`;
+    this.quarantineTable = quarantineTable(this, this.database, props.quarantine);
 
     if (config.catalog.mode === 'crawler') {
       const role = new CrawlerRole(this, 'crawler-role', {
@@ -97,4 +101,40 @@ export class Catalog extends Construct {
       });
     }
   }
+}
+
+/**
+ * `quarantine_records` over the ETL's quarantine files (`quarantine/store_sales/<source>.jsonl`,
+ * JSON lines), with the contract's columns (contracts/quarantine-table.ts): what the data-quality
+ * view and mart read on Athena, as the DuckDB view does locally. Defined here in both catalog
+ * modes (the crawler crawls the processed facts only). Not partitioned: one small file per source.
+ * The Lambda's refused-source records under `_refused/` are not read: Athena (Hive) skips files
+ * and folders whose names start with `_` or `.`, so the table sees `<source>.jsonl` only, the same
+ * files as the local view's non-recursive glob. Fields a record has beyond the columns
+ * (`violations`, `raw`, ...) are ignored by the SerDe. Athena reads the bucket with the caller's rights: the
+ * refresh runner's GetObject/ListBucket on the quarantine prefix (refresh-runner-role.ts).
+ */
+function quarantineTable(
+  scope: Construct,
+  database: GlueCatalogDatabase,
+  bucket: S3Bucket,
+): GlueCatalogTable {
+  return new GlueCatalogTable(scope, QUARANTINE_TABLE.name, {
+    name: QUARANTINE_TABLE.name,
+    databaseName: database.name,
+    description: `${QUARANTINE_TABLE.grain}; JSON lines written by the ETL`,
+    tableType: 'EXTERNAL_TABLE',
+    parameters: { EXTERNAL: 'TRUE', classification: 'json' },
+    storageDescriptor: {
+      location: `s3://${bucket.bucket}/${QUARANTINE_TABLE.prefix}`,
+      inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+      outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+      serDeInfo: {
+        serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+        // A malformed line is a bug in the quarantine writer: fail the query, never skip it silently.
+        parameters: { 'ignore.malformed.json': 'FALSE' },
+      },
+      columns: QUARANTINE_TABLE.columns.map((c) => ({ name: c.name, type: GLUE_TYPES[c.kind] })),
+    },
+  });
 }

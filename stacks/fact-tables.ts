@@ -1,4 +1,4 @@
-import type { FactColumn } from '../contracts/fact-column.js';
+import type { FactColumn, FactKind } from '../contracts/fact-column.js';
 import { FACT_TABLES, type FactTable, PARTITION_COLUMNS } from '../contracts/fact-tables.js';
 
 /** A Glue (Hive DDL) column: name and type as Athena reads them from the Parquet files. */
@@ -7,23 +7,20 @@ export interface GlueColumn {
   type: string;
 }
 
+/** The Glue (Hive) type of each fixed-width kind; `decimal` carries its precision and scale. */
+export const GLUE_TYPES = {
+  string: 'string',
+  timestamp: 'timestamp',
+  date: 'date',
+  int32: 'int',
+} as const satisfies Record<Exclude<FactKind, 'decimal'>, string>;
+
 /**
  * The Glue (Hive) type of a contract column. In crawler mode the crawler infers the same types
  * from the Parquet logical types (DECIMAL, TIMESTAMP, DATE, INT32, UTF8).
  */
 export function glueType(c: FactColumn): string {
-  switch (c.kind) {
-    case 'string':
-      return 'string';
-    case 'timestamp':
-      return 'timestamp';
-    case 'date':
-      return 'date';
-    case 'int32':
-      return 'int';
-    case 'decimal':
-      return `decimal(${c.precision},${c.scale})`;
-  }
+  return c.kind === 'decimal' ? `decimal(${c.precision},${c.scale})` : GLUE_TYPES[c.kind];
 }
 
 const glueColumn = (c: FactColumn): GlueColumn => ({ name: c.name, type: glueType(c) });

@@ -66,12 +66,13 @@ export interface RefreshRunnerRoleProps {
 /**
  * The refresh runner's service role: exactly what `ops refresh --target aws` touches. Athena runs
  * each query with the caller's permissions, so the S3 and Glue grants are the query's too:
- * read the facts and the dbt tables, write the dbt tables (processed `dbt/`) and the query
+ * read the facts, the quarantine files (the Glue table quarantine_records, stacks/catalog.ts) and
+ * the dbt tables, write the dbt tables (processed `dbt/`) and the query
  * results; create and replace only the views' and dbt models' Glue tables; start and watch the
  * stage's crawler (dev); publish to the analytics bucket's `analytics_outputs/` and `reports/`;
  * read its own source zip; write its own logs; use the stage key only through S3. The retry step
- * (`ops etl --target aws --retry-quarantine`) lists the raw sources, reads the quarantine files
- * for future-dated orders now due, invokes the ETL function on their sources, and (the shared
+ * (`ops etl --target aws --retry-quarantine`) lists the raw sources, reads the same quarantine
+ * files for future-dated orders now due, invokes the ETL function on their sources, and (the shared
  * source policy) deletes the outputs of raw files that are gone.
  */
 export class RefreshRunnerRole extends Construct {
@@ -175,13 +176,13 @@ export class RefreshRunnerRole extends Construct {
         Condition: { StringLike: { 's3:prefix': [`${LAKE.rawPrefix}*`] } },
       },
       {
-        Sid: 'ReadQuarantineForRetry',
+        Sid: 'ReadQuarantine',
         Effect: 'Allow',
         Action: 's3:GetObject',
         Resource: `${props.quarantine.arn}/${LAKE.quarantinePrefix}*`,
       },
       {
-        Sid: 'ListQuarantineForRetry',
+        Sid: 'ListQuarantine',
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: props.quarantine.arn,

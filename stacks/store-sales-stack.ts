@@ -56,7 +56,12 @@ export class StoreSalesStack extends TerraformStack {
       codeZip: lambdaZip,
       successBusArn: defaultBusArn(naming),
     });
-    const catalog = new Catalog(this, 'catalog', { ...common, kmsKeyArn, processed: lake.processed });
+    const catalog = new Catalog(this, 'catalog', {
+      ...common,
+      kmsKeyArn,
+      processed: lake.processed,
+      quarantine: lake.quarantine,
+    });
     const query = new Query(this, 'query', { ...common, kmsKeyArn, results: lake.athenaResults });
     const runner = new RefreshRunner(this, 'refresh', {
       ...common,

@@ -115,13 +115,14 @@ describe('dbt compile --target athena', () => {
     expect(sql).toContain('"awsdatacatalog"."store_sales_glue_placeholder"."fact_orders"');
   });
 
-  it('reads no quarantine table on Athena (none is catalogued there): quarantine counts are unknown', async () => {
+  it('reads the quarantine table the stack defines in the same Glue database: quarantine counts are known', async () => {
     const staging = await readFile(path.join(compiled, 'staging', 'stg_quarantine_records.sql'), 'utf8');
     const mart = await readFile(path.join(compiled, 'marts', 'mart_data_quality.sql'), 'utf8');
 
-    expect(staging).not.toContain('quarantine_records');
-    expect(staging).toMatch(/where 1 = 0/);
-    expect(mart).toMatch(/cast\(null as bigint\) as records_quarantined/);
+    expect(staging).toContain('"awsdatacatalog"."store_sales_glue_placeholder"."quarantine_records"');
+    expect(staging).not.toMatch(/where 1 = 0/);
+    expect(mart).toContain('coalesce(quarantined.records_quarantined, 0)');
+    expect(mart).not.toMatch(/cast\(null as bigint\) as records_quarantined/);
   });
 
   it('renders the cross-database macros in Athena (Trino) syntax, never DuckDB syntax', async () => {

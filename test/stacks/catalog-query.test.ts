@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactColumn } from '../../contracts/fact-column.js';
 import { FACT_TABLE_NAMES, FACT_TABLES } from '../../contracts/fact-tables.js';
+import { QUARANTINE_TABLE } from '../../contracts/quarantine-table.js';
 import { STACK_OUTPUTS } from '../../contracts/stack-outputs.js';
 import { STAGES } from '../../stacks/config.js';
 import {
@@ -40,7 +41,10 @@ describe('Glue catalog, crawler mode (dev)', () => {
       update_behavior: 'UPDATE_IN_DATABASE',
       delete_behavior: 'LOG',
     });
-    expect(resourcesOf(dev, 'aws_glue_catalog_table')).toEqual([]);
+    // the crawler makes the fact tables; the only table defined up front is the quarantine one
+    expect(resourcesOf(dev, 'aws_glue_catalog_table').map(([, t]) => t.name)).toEqual([
+      QUARANTINE_TABLE.name,
+    ]);
   });
 
   it('encrypts the crawler logs with the stage key', () => {
@@ -51,6 +55,44 @@ describe('Glue catalog, crawler mode (dev)', () => {
       cloudwatch_encryption: { cloudwatch_encryption_mode: 'SSE-KMS' },
       s3_encryption: { s3_encryption_mode: 'SSE-KMS' },
     });
+  });
+});
+
+describe.each(['dev', 'prod'] as const)('Glue quarantine table (%s)', (stage) => {
+  const quarantineTable = () => {
+    const stack = synth.stacks[stage];
+    const [dbName] = onlyResource(stack, 'aws_glue_catalog_database');
+    const found = resourcesOf(stack, 'aws_glue_catalog_table').find(
+      ([, t]) => t.name === 'quarantine_records',
+    );
+    return { stack, dbName, table: found?.[1] };
+  };
+
+  it('reads the JSON lines directly under quarantine/store_sales/ of the quarantine bucket, unpartitioned', () => {
+    const { stack, dbName, table } = quarantineTable();
+    const descriptor = table?.storage_descriptor as Record<string, unknown>;
+    expect(table?.database_name).toBe(ref('aws_glue_catalog_database', dbName, 'name'));
+    expect(descriptor.location).toBe(
+      `s3://${ref('aws_s3_bucket', bucketNamed(stack, 'quarantine'), 'bucket')}/quarantine/store_sales/`,
+    );
+    expect(table?.partition_keys).toBeUndefined();
+    expect(table?.table_type).toBe('EXTERNAL_TABLE');
+    expect(descriptor.input_format).toBe('org.apache.hadoop.mapred.TextInputFormat');
+    expect(descriptor.ser_de_info).toEqual({
+      serialization_library: 'org.openx.data.jsonserde.JsonSerDe',
+      parameters: { 'ignore.malformed.json': 'FALSE' },
+    });
+  });
+
+  it('has the quarantine contract columns, typed as in Glue', () => {
+    const { table } = quarantineTable();
+    const descriptor = table?.storage_descriptor as { columns: { name: string; type: string }[] };
+    expect(descriptor.columns).toEqual(
+      QUARANTINE_TABLE.columns.map((c) => ({
+        name: c.name,
+        type: { string: 'string', int32: 'int' }[c.kind],
+      })),
+    );
   });
 });
 
@@ -65,7 +107,7 @@ describe('Glue catalog, projection mode (prod)', () => {
 
   it('defines exactly the contract tables', () => {
     const names = resourcesOf(synth.stacks.prod, 'aws_glue_catalog_table').map(([, t]) => t.name);
-    expect(names.sort()).toEqual([...FACT_TABLE_NAMES].sort());
+    expect(names.sort()).toEqual([...FACT_TABLE_NAMES, QUARANTINE_TABLE.name].sort());
   });
 
   it.each(FACT_TABLE_NAMES)('defines %s with the contract columns and types', (name) => {

@@ -277,9 +277,9 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         undefined,
       ],
       ['ListRawSources', ['s3:ListBucket'], raw, { StringLike: { 's3:prefix': ['raw/store_sales/*'] } }],
-      ['ReadQuarantineForRetry', ['s3:GetObject'], `${quarantine}/quarantine/store_sales/*`, undefined],
+      ['ReadQuarantine', ['s3:GetObject'], `${quarantine}/quarantine/store_sales/*`, undefined],
       [
-        'ListQuarantineForRetry',
+        'ListQuarantine',
         ['s3:ListBucket'],
         quarantine,
         { StringLike: { 's3:prefix': ['quarantine/store_sales/*'] } },

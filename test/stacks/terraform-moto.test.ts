@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { DeleteBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_NAMES, type Stage } from '../../stacks/config.js';
@@ -48,6 +49,23 @@ function ops(...args: string[]) {
       (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, out: stdout + stderr }),
     );
   });
+}
+
+/** The Glue table `name` of `database` as moto holds it after the apply. */
+async function glueTable(database: string, name: string) {
+  const glue = new GlueClient({
+    endpoint: moto.url,
+    region: REGION,
+    credentials: {
+      accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: FAKE_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+  try {
+    return (await glue.send(new GetTableCommand({ DatabaseName: database, Name: name }))).Table;
+  } finally {
+    glue.destroy();
+  }
 }
 
 /**
@@ -131,9 +149,18 @@ describe('terraform on the synthesized stacks, against moto', () => {
     expect(crawl.out).toContain('crawler ready');
     expect(crawl.out).toContain(`[NO_FACT_TABLES]`);
     expect(crawl.out).toContain(bucket('glue_database'));
+    // The stack's quarantine table is there without a crawl (the data-quality view reads it).
+    const quarantine = await glueTable(bucket('glue_database'), 'quarantine_records');
+    expect(quarantine?.StorageDescriptor?.Location).toBe(
+      `s3://${bucket('quarantine_bucket')}/quarantine/store_sales/`,
+    );
+    expect(quarantine?.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      'org.openx.data.jsonserde.JsonSerDe',
+    );
     // moto's Athena accepts any SQL in the stack's workgroup, and answers queries with no rows.
     const views = await ops('create-views', ...aws);
     expect(views.status, views.out).toBe(0);
+    expect(views.out).toContain('v_data_quality');
     const exports = await ops('export-outputs', '--lake', lake, ...aws);
     expect(exports.out).toContain('[NO_DATA]');
   }, 300_000);

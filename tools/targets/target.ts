@@ -16,9 +16,10 @@ export interface Target {
   /** One line for `--target`'s help. */
   readonly summary: string;
   /**
-   * Whether `crawl` registers the quarantine files as the `quarantine_records` table (only then do
-   * `create-views` make `v_data_quality` and the data-quality mart count quarantined records;
-   * elsewhere the mart leaves them empty: unknown, not zero). docs/dashboard.md, "Data quality".
+   * Whether the catalog has the `quarantine_records` table over the quarantine files (locally
+   * `crawl` registers it, on AWS the stack defines it in Glue). Only then do `create-views` make
+   * `v_data_quality` and the data-quality mart count quarantined records; elsewhere the mart
+   * leaves them empty: unknown, not zero. docs/dashboard.md, "Data quality".
    */
   readonly catalogsQuarantine: boolean;
   /**
