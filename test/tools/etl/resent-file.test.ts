@@ -35,8 +35,14 @@ async function etlAndExport(): Promise<Record<string, string>> {
   return csvs();
 }
 
+/**
+ * The metric exports: data_quality.csv counts the resent file's quarantined records (checked on
+ * its own below) and run_metadata.json carries run times, so neither is part of "no change".
+ */
 async function csvs(): Promise<Record<string, string>> {
-  const files = (await readdir(csvDir())).sort();
+  const files = (await readdir(csvDir()))
+    .filter((f) => f.endsWith('.csv') && f !== 'data_quality.csv')
+    .sort();
   return Object.fromEntries(
     await Promise.all(files.map(async (f) => [f, await readFile(path.join(csvDir(), f), 'utf8')] as const)),
   );
@@ -68,6 +74,9 @@ describe('a resent month under another file name', () => {
     expect(after['monthly_revenue.csv']).toContain('2025-08');
     const records = await quarantineOf('orders_2025_09');
     expect(records).toHaveLength(augustOrders);
+    // The data-quality export shows the resent file: every record read, none loaded.
+    const quality = await readFile(path.join(csvDir(), 'data_quality.csv'), 'utf8');
+    expect(quality).toContain(`,${RESENT},all,${augustOrders},0,${augustOrders},`);
     for (const r of records) {
       expect(r).toMatchObject({ source_key: RESENT, reason: 'duplicate_order_id' });
       expect(r.message).toContain(`already loaded from ${AUG}`);
