@@ -13,7 +13,7 @@ import { athenaEngineFor } from '../../tools/aws/athena-engine.js';
 import { s3PutEvent } from '../../tools/aws/s3-event.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../tools/duckdb/warehouse.js';
-import { createViews } from '../../tools/engines/create-views.js';
+import { createViews, SQL_DIR } from '../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { exportOutputs } from '../../tools/exports/export-outputs.js';
@@ -153,7 +153,7 @@ describe('an Athena query FAILED during export-outputs', () => {
     const engine = await openDuckDbEngine(warehousePath(lake));
     try {
       for (const sql of factTablesSql(ORDERS)) await engine.exec(sql);
-      await createViews(engine);
+      await createViews(engine, SQL_DIR, { quality: true });
       for (const sql of martsFromViewsSql()) await engine.exec(sql);
     } finally {
       await engine.close();

@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_METADATA_FILE } from '../../contracts/csv-exports.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../tools/duckdb/warehouse.js';
-import { createViews } from '../../tools/engines/create-views.js';
+import { createViews, SQL_DIR } from '../../tools/engines/create-views.js';
 import { writeFixtureOutputs } from '../dashboards/fixtures.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../sql/fact-fixture.js';
 import { bundleOps, hashTree, type OpsRun, runOps, seededRandom } from '../support/kill-harness.js';
@@ -44,6 +45,16 @@ function expectOldOrNew(
   );
 }
 
+const RUN_METADATA = RUN_METADATA_FILE;
+/** A complete run_metadata.json: JSON with the refresh time (a cut-off file does not parse). */
+async function wholeMetadata(file: string): Promise<boolean> {
+  try {
+    return typeof JSON.parse(await readFile(file, 'utf8')).refreshed_at === 'string';
+  } catch {
+    return false;
+  }
+}
+
 const orders: FixtureOrder[] = Array.from({ length: 60 }, (_, i) => ({
   id: `ORD-2025${String(1 + (i % 12)).padStart(2, '0')}01-${(0x10000000 + i).toString(16)}`,
   date: `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 27)).padStart(2, '0')}`,
@@ -61,7 +72,7 @@ beforeAll(async () => {
   const engine = await openDuckDbEngine(warehousePath(lake));
   try {
     for (const sql of factTablesSql(orders)) await engine.exec(sql);
-    await createViews(engine);
+    await createViews(engine, SQL_DIR, { quality: true });
     for (const sql of martsFromViewsSql()) await engine.exec(sql);
   } finally {
     await engine.close();
@@ -94,12 +105,16 @@ describe('SIGKILL never leaves a half-written output', () => {
       await expectOldOrNew(
         await hashTree(out),
         old,
-        (rel, hash) => hash === next[rel],
+        // run_metadata.json names the run's time: whole means it parses as the run's record.
+        async (rel, hash) => (rel === RUN_METADATA ? wholeMetadata(path.join(out, rel)) : hash === next[rel]),
         `kill ${i} at ${delayMs} ms (killed: ${run.killed})`,
       );
     }
     ok(await runOps(['export-outputs', '--lake', lake, '--out', out], undefined, { entry: ops?.entry }));
-    expect(await hashTree(out)).toEqual(next);
+    const { [RUN_METADATA]: metadata, ...csvs } = await hashTree(out);
+    const { [RUN_METADATA]: _, ...expected } = next;
+    expect(csvs).toEqual(expected);
+    expect(metadata && (await wholeMetadata(path.join(out, RUN_METADATA)))).toBe(true);
   }, 300_000);
 
   it('ops dashboard: index.html, the PDF and the PNG are each old or complete after every kill', async () => {
