@@ -115,12 +115,8 @@ export function factTablesSql(orders: FixtureOrder[], dialect: FixtureDialect = 
   return [
     `CREATE TABLE fact_orders (${columnsDdl('fact_orders', dialect)})`,
     `CREATE TABLE fact_order_items (${columnsDdl('fact_order_items', dialect)})`,
-    // the quarantine catalog table (DuckDB only, as locally), empty: fixture orders are all valid
-    ...(dialect === 'duckdb'
-      ? [
-          `CREATE TABLE ${QUARANTINE_TABLE.name} (${QUARANTINE_TABLE.columns.map((c) => `${c.name} ${c.kind === 'string' ? 'VARCHAR' : 'INTEGER'}`).join(', ')})`,
-        ]
-      : []),
+    // the quarantine catalog table (both engines catalog it), empty: fixture orders are all valid
+    `CREATE TABLE ${QUARANTINE_TABLE.name} (${QUARANTINE_TABLE.columns.map((c) => `${c.name} ${c.kind === 'string' ? 'VARCHAR' : 'INTEGER'}`).join(', ')})`,
     ...(orders.length
       ? [
           `INSERT INTO fact_orders VALUES ${orders.map((o) => valuesOf('fact_orders', orderRow(o, dialect))).join(',\n')}`,
