@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
+import { CSV_EXPORTS, RUN_METADATA_FILE } from '../../contracts/csv-exports.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { openTrinoEngine } from '../../tools/trino/trino-engine.js';
 import { type OpsRun, ops } from './support/ops-cli.js';
@@ -60,7 +60,8 @@ describe('ops --target trino (CLI in a child process, development server)', () =
       expect(pipeline.stderr).toContain(`] ${step}\n`);
     }
     expect(pipeline.stdout).toMatch(
-      /transform +models 11 passed, 0 failed; tests 74 passed, 0 failed; unit tests 6 passed, 0 failed/,
+      // the same exact counts as dbt-build.test.ts (DuckDB) and trino-parity.test.ts
+      /transform +models 15 passed, 0 failed; tests 84 passed, 0 failed; unit tests 9 passed, 0 failed/,
     );
   });
 
@@ -170,6 +171,9 @@ describe('ops --target trino (CLI in a child process, development server)', () =
     });
     const after = await Promise.all(CSV_EXPORTS.map((s) => readFile(path.join(dir, s.file), 'utf8')));
     expect(after).toEqual(before);
-    expect((await readdir(dir)).sort()).toEqual(CSV_EXPORTS.map((s) => s.file).sort());
+    // nothing new appeared either: the CSVs and the previous run's metadata, as before
+    expect((await readdir(dir)).sort()).toEqual(
+      [...CSV_EXPORTS.map((s) => s.file), RUN_METADATA_FILE].sort(),
+    );
   });
 });
