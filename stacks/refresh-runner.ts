@@ -1,13 +1,10 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project/index.js';
-import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object/index.js';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import type { StageConfig } from './config.js';
 import { ATHENA_RESULTS_PREFIX, DBT_DATA_PREFIX } from './data-lake.js';
-import type { Naming } from './naming.js';
-import { RefreshRunnerRole, RUNNER_SOURCE_KEY } from './refresh-runner-role.js';
+import { RefreshRunnerRole, type RefreshRunnerRoleProps, RUNNER_SOURCE_KEY } from './refresh-runner-role.js';
 
 /**
  * CodeBuild's Ubuntu 22.04 managed image. Its documented runtimes include Node.js 20/22 and
@@ -60,24 +57,15 @@ export function runnerBuildspec(): string {
   });
 }
 
-export interface RefreshRunnerProps {
-  config: StageConfig;
-  naming: Naming;
-  accountId: string;
-  kmsKeyArn: string;
-  raw: S3Bucket;
-  processed: S3Bucket;
-  quarantine: S3Bucket;
-  athenaResults: S3Bucket;
-  analytics: S3Bucket;
-  /** The ETL function the retry step invokes. */
+/**
+ * The role's inputs (the stack's resources the runner touches), less the two the runner makes
+ * itself: the workgroup list and its log group.
+ */
+export interface RefreshRunnerProps extends Omit<RefreshRunnerRoleProps, 'workgroupNames' | 'logGroupArn'> {
+  /** The ETL function the retry step invokes (the role grants on `etlFunctionArn`). */
   etlFunctionName: string;
-  etlFunctionArn: string;
-  databaseName: string;
   workgroupName: string;
   dbtWorkgroupName: string;
-  /** Undefined in projection mode. */
-  crawlerName?: string;
   /** The deterministic zip of the repository's tracked files (`source-archive.ts`). */
   sourceZip: string;
 }
