@@ -40,17 +40,8 @@ export async function bundleOps(): Promise<{ entry: string; remove: () => Promis
   return { entry: launcher, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same kill points. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The kill points are drawn from it: the same seed gives the same kill points.
+export { seededRandom } from './seeded-random.js';
 
 export interface OpsRun {
   code: number | null;

@@ -1,3 +1,5 @@
+import { seededRandom } from './seeded-random.js';
+
 /**
  * A reimplementation of the original project's order generator (its notebook), by its rules, for
  * the original-format tests: one JSON array per month (pretty-printed, as `json.dump(..., indent=2)`
@@ -44,18 +46,6 @@ export const ORIGINAL_MONTHS = [
 ] as const;
 export const ORIGINAL_ORDER_COUNT = ORIGINAL_MONTHS.reduce((n, m) => n + m.orders, 0);
 
-/** mulberry32: small, seeded, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface OriginalOrderRecord {
   order_id: string;
   order_timestamp: string;
@@ -81,7 +71,7 @@ export function originalMonthOrders(
   count: number,
   seed = 2025,
 ): OriginalOrderRecord[] {
-  const random = rng(seed * 100 + month);
+  const random = seededRandom(seed * 100 + month);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const start = Date.UTC(year, month - 1, 1);
   const span = Date.UTC(year, month, 1) - start;
