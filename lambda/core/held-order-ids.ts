@@ -30,11 +30,16 @@ export class HeldOrderIds {
     for (const obj of await store.list(tablePrefix('fact_orders'))) {
       const owner = outputOwner(obj.key);
       if (owner === undefined || owner === ownStem) continue;
-      const table = await readIdColumns(await readAll(await store.get(obj.key)));
-      const sourceKey = String(table.getChild('source_file')?.get(0) ?? owner);
-      const holder = byKey.get(sourceKey) ?? { sourceKey, ids: new OrderIdSet() };
-      byKey.set(sourceKey, holder);
-      addIds(holder.ids, table.getChild('order_id'));
+      const bytes = await readAll(await store.get(obj.key));
+      let holder: Holder | undefined;
+      await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
+        if (!holder) {
+          const sourceKey = String(table.getChild('source_file')?.get(0) ?? owner);
+          holder = byKey.get(sourceKey) ?? { sourceKey, ids: new OrderIdSet() };
+          byKey.set(sourceKey, holder);
+        }
+        addIds(holder.ids, table.getChild('order_id'));
+      });
     }
     return new HeldOrderIds([...byKey.values()]);
   }
@@ -56,29 +61,35 @@ export class HeldOrderIds {
  * buffer (no string per id): `ops etl`'s parallel run uses it to compare sources' ids.
  */
 export async function forEachOrderId(
-  bytes: Uint8Array,
+  file: Blob,
   each: (buf: Uint8Array, start: number, end: number) => void,
 ): Promise<void> {
-  const column = (await readIdColumns(bytes)).getChild('order_id');
-  for (const data of column?.data ?? []) {
-    const offsets = data.valueOffsets as Int32Array;
-    const values = data.values as Uint8Array;
-    for (let i = 0; i < data.length; i++) each(values, offsets[i] as number, offsets[i + 1] as number);
-  }
+  await forEachIdBatch(file, (table) => {
+    for (const data of table.getChild('order_id')?.data ?? []) {
+      const offsets = data.valueOffsets as Int32Array;
+      const values = data.values as Uint8Array;
+      for (let i = 0; i < data.length; i++) each(values, offsets[i] as number, offsets[i + 1] as number);
+    }
+  });
 }
 
 /**
- * The order_id and source_file columns of a Parquet file, as an Arrow table. `ParquetFile.read`
- * decodes only those columns (`readParquet` of parquet-wasm 0.8 ignores `columns` and decodes all
- * 22: about 7x slower and 2.5x the memory).
+ * The order_id and source_file columns of a Parquet file, one row group at a time, as Arrow
+ * tables. `ParquetFile.read` decodes only those columns (`readParquet` of parquet-wasm 0.8
+ * ignores `columns` and decodes all 22: about 7x slower and 2.5x the memory); a row group at a
+ * time, because WebAssembly memory never shrinks: decoding a 1.5M-order file at once grew it by
+ * ~300 MB, for good, in every `ops etl` worker.
  */
-async function readIdColumns(bytes: Uint8Array): Promise<arrow.Table> {
-  const file = await parquetWasm().ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+async function forEachIdBatch(file: Blob, each: (table: arrow.Table) => void): Promise<void> {
+  const parquet = await parquetWasm().ParquetFile.fromFile(file);
   try {
-    const wasm = await file.read({ columns: ['order_id', 'source_file'], batchSize: 65_536 });
-    return arrow.tableFromIPC(wasm.intoIPCStream());
+    const rowGroups = parquet.metadata().numRowGroups();
+    for (let rowGroup = 0; rowGroup < rowGroups; rowGroup++) {
+      const wasm = await parquet.read({ columns: ['order_id', 'source_file'], rowGroups: [rowGroup] });
+      each(arrow.tableFromIPC(wasm.intoIPCStream()));
+    }
   } finally {
-    file.free();
+    parquet.free();
   }
 }
 

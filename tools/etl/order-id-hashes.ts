@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
 import { forEachOrderId } from '../../lambda/core/held-order-ids.js';
 
 /**
@@ -10,7 +10,7 @@ import { forEachOrderId } from '../../lambda/core/held-order-ids.js';
 export async function orderIdHashes(factOrderFiles: readonly string[]): Promise<Float64Array> {
   const hashes: number[] = [];
   for (const file of factOrderFiles) {
-    await forEachOrderId(await readFile(file), (buf, start, end) => hashes.push(hash53(buf, start, end)));
+    await forEachOrderId(await openAsBlob(file), (buf, start, end) => hashes.push(hash53(buf, start, end)));
   }
   return Float64Array.from(hashes).sort();
 }

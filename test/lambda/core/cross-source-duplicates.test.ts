@@ -1,5 +1,7 @@
+import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { forEachOrderId } from '../../../lambda/core/held-order-ids.js';
 import { processSource } from '../../../lambda/core/process-source.js';
 import type { QuarantineRecord } from '../../../lambda/core/quarantine-writer.js';
 import { LocalObjectStore } from '../../../tools/storage/local-object-store.js';
@@ -74,5 +76,24 @@ describe('processSource across sources', () => {
     } finally {
       await processed.cleanup();
     }
+  });
+});
+
+describe('the held ids of files of many row groups', () => {
+  it('reads every row group: a duplicate of the last one is caught, and every id is visited', async () => {
+    const orders = Array.from({ length: 250 }, (_, i) => validOrder(i + 1));
+    await lake.store.put(A, jsonLines(orders));
+    // 40 rows per row group: 7 of them, the ids are read one row group at a time
+    await processSource(lake.store, A, { ...opts, rowGroupRows: 40 });
+    const [file] = (await lake.store.list('processed/store_sales/fact_orders/')).map((o) => o.key);
+    const visited: string[] = [];
+    await forEachOrderId(await openAsBlob(lake.store.pathOf(file as string)), (buf, start, end) =>
+      visited.push(Buffer.from(buf.subarray(start, end)).toString()),
+    );
+    expect(visited.sort()).toEqual(orders.map((o) => o.order_id).sort());
+
+    await lake.store.put(B, jsonLines([validOrder(250), validOrder(251)]));
+    const b = await processSource(lake.store, B, opts);
+    expect(b).toMatchObject({ loaded: 1, quarantined: 1, duplicateOf: [A] });
   });
 });
