@@ -67,6 +67,11 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
     'fact_orders rows': formatCount(t.orderRows),
     'fact_order_items rows': formatCount(t.itemRows),
     'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,
+    ...(s.workers
+      ? {
+          'worker processes': `${s.workers}, peak RSS of the busiest ${((s.workerMaxRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB`,
+        }
+      : {}),
     parquet: `${lake}/${LAKE.processedPrefix}`,
     quarantine: `${lake}/${LAKE.quarantinePrefix}`,
   };

@@ -69,6 +69,8 @@ export interface LocalEtlSummary {
   /** Raw keys re-run because quarantined future-dated orders of theirs are now in range. */
   retried: string[];
   durationMs: number;
+  /** Worker processes the run staged sources in (0: all in this process). */
+  workers: number;
   /** Peak RSS of the busiest worker process, when the run used them. */
   workerMaxRssBytes?: number;
 }
@@ -137,6 +139,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     retired: plan.retired.map((r) => r.key),
     retried,
     durationMs: 0,
+    workers: 0,
   };
   const workers = Math.min(options.workers ?? (await defaultWorkers(store, todo)), todo.length);
   const first =
@@ -192,13 +195,17 @@ async function runParallel(
   etlVersion: string,
   options: LocalEtlOptions,
 ): Promise<number> {
+  const bytes = new Map<string, number>();
+  for (const key of todo) bytes.set(key, (await store.head(key))?.size ?? 0);
   const outcomes = await runInProcesses<EtlTask, StagedEtlSource, EtlTaskProgress>({
     script: new URL('./etl-worker.ts', import.meta.url),
     workers,
     tasks: todo.map((key) => ({ lake: store.root, key })),
+    cost: (task) => bytes.get(task.key) ?? 0,
     onProgress: (i, p) =>
       options.onProgress?.({ key: todo[i] as string, index: i + 1, total: todo.length, ...p }),
   });
+  summary.workers = Math.min(workers, todo.length);
   summary.workerMaxRssBytes = Math.max(0, ...outcomes.map((o) => o.maxRssBytes));
   const earlier: Float64Array[] = [];
   let handled = 0;

@@ -36,6 +36,11 @@ export interface PoolOptions<T, P> {
   /** Child processes to run at once (at most one per task). */
   workers: number;
   tasks: readonly T[];
+  /**
+   * A task's expected cost (e.g. its input bytes). Tasks start largest first, so the biggest one
+   * does not start last and leave the other workers idle at the end (results stay in task order).
+   */
+  cost?: (task: T) => number;
   onProgress?: (taskIndex: number, progress: P) => void;
 }
 
@@ -48,12 +53,13 @@ export interface PoolOptions<T, P> {
 export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>): Promise<PoolOutcome<R>[]> {
   const script = workerScript(options.script);
   const outcomes: PoolOutcome<R>[] = new Array(options.tasks.length);
+  const order = startOrder(options.tasks, options.cost);
   let next = 0;
   const runChild = async (): Promise<void> => {
     let child: ChildProcess | undefined;
     try {
-      while (next < options.tasks.length) {
-        const id = next++;
+      while (next < order.length) {
+        const id = order[next++] as number;
         // No execArgv: the script is plain JS; the parent's loaders (tsx: ~100 MB and a thread) would only cost.
         child ??= fork(script, [], {
           execArgv: [],
@@ -71,6 +77,14 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
   const size = Math.max(1, Math.min(options.workers, options.tasks.length));
   await Promise.all(Array.from({ length: size }, runChild));
   return outcomes;
+}
+
+/** Task indexes in the order they start: by cost, largest first (ties in task order), or task order. */
+export function startOrder<T>(tasks: readonly T[], cost?: (task: T) => number): number[] {
+  const indexes = tasks.map((_, i) => i);
+  if (!cost) return indexes;
+  const costs = tasks.map(cost);
+  return indexes.sort((a, b) => (costs[b] as number) - (costs[a] as number) || a - b);
 }
 
 function runTask<T, R, P>(
