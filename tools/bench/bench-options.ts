@@ -4,6 +4,6 @@ export interface BenchOptions {
   orders?: number;
   /** Keep generated data in the OS temp folder (default: removed when the part ends). */
   keep: boolean;
-  /** A lake to measure, for parts that read one (parquet). */
+  /** A lake to measure, for parts that read one (parquet); for `scale`, the folder its lake is made in. */
   lake?: string;
 }

@@ -4,7 +4,8 @@
  * to its reference or target. Parts: see `parts` below; with no argument, all but `scale` (minutes,
  * gigabytes; run it by name). `--orders` sets the size a part generates (etl: orders in the file;
  * scale: orders in all; dbt: orders per month); generated data in the OS temp folder is removed
- * afterwards unless `--keep`; `--lake` is the lake `parquet` measures (default ./lake).
+ * afterwards unless `--keep`; `--lake` is the lake `parquet` measures (default ./lake), and for
+ * `scale` the folder its new lake is made in (default the OS temp folder; e.g. /dev/shm).
  */
 import { parseArgs } from 'node:util';
 import { parseCount } from '../lib/count-option.js';
