@@ -105,8 +105,8 @@ describe('dbt compile --target athena', () => {
   it('compiles every model and data test with placeholder environment values', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.ok).toBe(true);
-    expect(summary.models).toEqual({ passed: 3 + 3 + MARTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 84, failed: 0, skipped: 0 });
+    expect(summary.models).toEqual({ passed: 3 + 5 + MARTS.length, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 86, failed: 0, skipped: 0 });
   });
 
   it('reads the Glue tables named by STORE_SALES_GLUE_DATABASE in the Athena catalog', async () => {
@@ -155,7 +155,7 @@ describe('dbt compile --target athena', () => {
       ([, p]) => p.length,
     );
 
-    expect(Object.keys(models)).toHaveLength(3 + 3 + MARTS.length);
+    expect(Object.keys(models)).toHaveLength(3 + 5 + MARTS.length);
     expect(problems).toEqual([]);
   });
 

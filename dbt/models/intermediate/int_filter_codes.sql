@@ -1,0 +1,29 @@
+-- The dashboard filters' values as small integers (mart_monthly_sales_by_filter's cell codes,
+-- macros/filter_cells.sql): one row per filter dimension and value with completed orders,
+-- numbered from 1 in value order (0 stands for 'all').
+with orders as (
+
+    select * from {{ ref('stg_fact_orders') }}
+    where status = 'completed'
+
+),
+
+{% for column in ['customer_country', 'sales_channel', 'customer_segment'] %}
+{{ column }}_values as (
+
+    select
+        '{{ column }}' as dimension,
+        {{ column }} as value,
+        row_number() over (order by {{ column }}) as code
+
+    from orders
+    group by {{ column }}
+
+){{ ',' if not loop.last }}
+
+{% endfor %}
+select * from customer_country_values
+union all
+select * from sales_channel_values
+union all
+select * from customer_segment_values
