@@ -15,5 +15,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 1,
+    // as vitest.mutation.config.ts: modules imported once per runner, not per file and mutant
+    isolate: false,
   },
 });

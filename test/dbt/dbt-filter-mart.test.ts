@@ -1,11 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
-import { runDbt } from '../../tools/engines/dbt-runner.js';
-import { factTablesSql } from '../sql/fact-fixture.js';
 import { filterFixtureOrders, filterMartRows, oracleFilterRows } from '../sql/filter-fixture.js';
+import { type DuckDbDbtFixture, dbtOnDuckDbFixture } from './dbt-fixture.js';
 
 /**
  * mart_monthly_sales_by_filter counts customers by group where a customer-month has at most three
@@ -15,28 +10,17 @@ import { filterFixtureOrders, filterMartRows, oracleFilterRows } from '../sql/fi
  * same fixture on Trino: test/trino/trino-marts-ties.test.ts.
  */
 describe('mart_monthly_sales_by_filter on customers of many cells (DuckDB)', () => {
-  let dir: string;
+  let fixture: DuckDbDbtFixture | undefined;
   let rows: string[] = [];
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'dbt-filter-'));
-    const warehouse = path.join(dir, 'warehouse.duckdb');
-    const seed = await openDuckDbEngine(warehouse);
-    for (const sql of factTablesSql(filterFixtureOrders())) await seed.exec(sql);
-    await seed.close();
-    const summary = await runDbt({
-      args: ['run', '--select', '+mart_monthly_sales_by_filter'],
-      target: 'local',
-      warehouse,
-      targetPath: path.join(dir, 'target'),
-      logPath: path.join(dir, 'logs'),
-      onLine: () => {},
-    });
-    expect(summary.failures).toEqual([]);
-    const db = await openDuckDbEngine(warehouse, { readOnly: true });
-    rows = await filterMartRows(db);
-    await db.close();
+    fixture = await dbtOnDuckDbFixture('filter', filterFixtureOrders(), [
+      'run',
+      '--select',
+      '+mart_monthly_sales_by_filter',
+    ]);
+    rows = await filterMartRows(fixture.db);
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => fixture?.cleanup());
 
   it('equals the oracle, row for row', () => {
     expect(rows).toEqual(oracleFilterRows());

@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
-import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
-import { runDbt } from '../../tools/engines/dbt-runner.js';
-import type { QueryEngine } from '../../tools/engines/query-engine.js';
-import { factTablesSql } from '../sql/fact-fixture.js';
 import { martExportRows, oracleTieRows, TIE_ROWS, tieFixtureOrders } from '../sql/tie-fixture.js';
+import { type DuckDbDbtFixture, dbtOnDuckDbFixture } from './dbt-fixture.js';
 
 /**
  * The dbt marts on fact tables full of rounding ties (AOV 1.025, churn and retention
@@ -16,31 +10,13 @@ import { martExportRows, oracleTieRows, TIE_ROWS, tieFixtureOrders } from '../sq
  * Trino: test/trino/trino-marts-ties.test.ts.
  */
 describe('dbt marts on a fixture of rounding ties (DuckDB)', () => {
-  let dir: string;
-  let db: QueryEngine;
+  let fixture: DuckDbDbtFixture | undefined;
   let rows: Record<string, string[]> = {};
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'dbt-ties-'));
-    const warehouse = path.join(dir, 'warehouse.duckdb');
-    const seed = await openDuckDbEngine(warehouse);
-    for (const sql of factTablesSql(tieFixtureOrders())) await seed.exec(sql);
-    await seed.close();
-    const summary = await runDbt({
-      args: ['run'],
-      target: 'local',
-      warehouse,
-      targetPath: path.join(dir, 'target'),
-      logPath: path.join(dir, 'logs'),
-      onLine: () => {},
-    });
-    expect(summary.failures).toEqual([]);
-    db = await openDuckDbEngine(warehouse, { readOnly: true });
-    rows = await martExportRows(db);
+    fixture = await dbtOnDuckDbFixture('ties', tieFixtureOrders(), ['run']);
+    rows = await martExportRows(fixture.db);
   });
-  afterAll(async () => {
-    await db?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.cleanup());
 
   it.each(CSV_EXPORTS.map((s) => [s.file]))('%s from the mart equals the oracle', (file) => {
     expect(rows[file]).toEqual(oracleTieRows(file));
