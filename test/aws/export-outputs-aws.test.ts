@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateWorkGroupCommand } from '@aws-sdk/client-athena';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { athenaEngineFor } from '../../tools/aws/athena-engine.js';
@@ -12,7 +11,12 @@ import { createViews, SQL_DIR } from '../../tools/engines/create-views.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { exportOutputs } from '../../tools/exports/export-outputs.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../sql/fact-fixture.js';
-import { athenaPaging, registerAthenaResults, type StubResult } from './support/athena-stubs.js';
+import {
+  asAthenaResult,
+  athenaPaging,
+  registerAthenaResults,
+  type StubResult,
+} from './support/athena-stubs.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
 const bed = useTestbed();
@@ -32,42 +36,6 @@ const ORDERS: FixtureOrder[] = Array.from({ length: 40 }, (_, i) => ({
     ...(i % 2 ? [{ category: CATEGORIES[(i + 1) % 3] as string, usd: '5.05' }] : []),
   ],
 }));
-
-/** DuckDB's type name as Athena's ColumnInfo.Type (what the same view yields on Athena). */
-function athenaType(duck: string): Pick<StubResult['columns'][number], 'type' | 'precision' | 'scale'> {
-  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duck);
-  if (decimal) return { type: 'decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) };
-  const map: Record<string, string> = {
-    BIGINT: 'bigint',
-    HUGEINT: 'bigint',
-    INTEGER: 'integer',
-    DATE: 'date',
-    VARCHAR: 'varchar',
-    DOUBLE: 'double',
-  };
-  const type = map[duck];
-  if (!type) throw new Error(`no Athena type for DuckDB ${duck}`);
-  return { type };
-}
-
-/** Runs `sql` on the warehouse and returns its result as Athena would send it (all text). */
-async function asAthenaResult(file: string, sql: string): Promise<StubResult> {
-  const db = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
-  const connection = await db.connect();
-  try {
-    const reader = await connection.runAndReadAll(sql);
-    const types = reader.columnTypes().map((t) => athenaType(t.toString()));
-    return {
-      columns: reader
-        .columnNames()
-        .map((name, i) => ({ name, ...types[i] }) as StubResult['columns'][number]),
-      rows: reader.getRowsJson().map((row) => row.map((v) => (v === null ? null : String(v)))),
-    };
-  } finally {
-    connection.closeSync();
-    db.closeSync();
-  }
-}
 
 beforeAll(async () => {
   await bed.clients.athena.send(new CreateWorkGroupCommand({ Name: STACK.workgroup }));

@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateWorkGroupCommand } from '@aws-sdk/client-athena';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
@@ -20,7 +19,12 @@ import { exportOutputs } from '../../tools/exports/export-outputs.js';
 import { fileHashes } from '../lambda/support/lake-files.js';
 import { jsonLines, tempLake, validOrder } from '../lambda/support/orders.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../sql/fact-fixture.js';
-import { athenaFailing, registerAthenaResults, type StubResult } from './support/athena-stubs.js';
+import {
+  asAthenaResult,
+  athenaFailing,
+  registerAthenaResults,
+  type StubResult,
+} from './support/athena-stubs.js';
 import { createBuckets, getBytes, listKeys, sha256 } from './support/buckets.js';
 import { failFirst, type ProxiedCall } from './support/fault-proxy.js';
 import { REGION } from './support/moto-server.js';
@@ -207,38 +211,3 @@ describe('an Athena query FAILED during export-outputs', () => {
 });
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Runs `sql` on the warehouse and returns its result as Athena would send it (all text). */
-async function asAthenaResult(file: string, sql: string): Promise<StubResult> {
-  const db = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
-  const connection = await db.connect();
-  try {
-    const reader = await connection.runAndReadAll(sql);
-    const types = reader.columnTypes().map((t) => athenaType(t.toString()));
-    return {
-      columns: reader
-        .columnNames()
-        .map((name, i) => ({ name, ...types[i] }) as StubResult['columns'][number]),
-      rows: reader.getRowsJson().map((row) => row.map((v) => (v === null ? null : String(v)))),
-    };
-  } finally {
-    connection.closeSync();
-    db.closeSync();
-  }
-}
-
-function athenaType(duck: string): Pick<StubResult['columns'][number], 'type' | 'precision' | 'scale'> {
-  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duck);
-  if (decimal) return { type: 'decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) };
-  const map: Record<string, string> = {
-    BIGINT: 'bigint',
-    HUGEINT: 'bigint',
-    INTEGER: 'integer',
-    DATE: 'date',
-    VARCHAR: 'varchar',
-    DOUBLE: 'double',
-  };
-  const type = map[duck];
-  if (!type) throw new Error(`no Athena type for DuckDB ${duck}`);
-  return { type };
-}

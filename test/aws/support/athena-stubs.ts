@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { jsonBody, type ProxyHook, utf8 } from './fault-proxy.js';
 import { ACCOUNT, type MotoServer, REGION } from './moto-server.js';
 
@@ -94,4 +95,40 @@ export function athenaFailing(pattern: RegExp, reason: string): ProxyHook {
     }
     return res;
   };
+}
+
+/** DuckDB's type name as Athena's ColumnInfo.Type (what the same view yields on Athena). */
+function athenaType(duck: string): Pick<StubResult['columns'][number], 'type' | 'precision' | 'scale'> {
+  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duck);
+  if (decimal) return { type: 'decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) };
+  const map: Record<string, string> = {
+    BIGINT: 'bigint',
+    HUGEINT: 'bigint',
+    INTEGER: 'integer',
+    DATE: 'date',
+    VARCHAR: 'varchar',
+    DOUBLE: 'double',
+  };
+  const type = map[duck];
+  if (!type) throw new Error(`no Athena type for DuckDB ${duck}`);
+  return { type };
+}
+
+/** Runs `sql` on the warehouse and returns its result as Athena would send it (all text). */
+export async function asAthenaResult(file: string, sql: string): Promise<StubResult> {
+  const db = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const connection = await db.connect();
+  try {
+    const reader = await connection.runAndReadAll(sql);
+    const types = reader.columnTypes().map((t) => athenaType(t.toString()));
+    return {
+      columns: reader
+        .columnNames()
+        .map((name, i) => ({ name, ...types[i] }) as StubResult['columns'][number]),
+      rows: reader.getRowsJson().map((row) => row.map((v) => (v === null ? null : String(v)))),
+    };
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
 }
