@@ -141,9 +141,12 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     durationMs: 0,
     workers: 0,
   };
-  const workers = Math.min(options.workers ?? (await defaultWorkers(store, todo)), todo.length);
+  // Raw bytes per source: the default worker count and the pool's start order both use them.
+  const sizes = new Map<string, number>();
+  for (const key of todo) sizes.set(key, (await store.head(key))?.size ?? 0);
+  const workers = Math.min(options.workers ?? defaultWorkers(sizes), todo.length);
   const first =
-    workers > 1 ? await runParallel(store, state, summary, todo, workers, etlVersion, options) : 0;
+    workers > 1 ? await runParallel(store, state, summary, todo, sizes, workers, etlVersion, options) : 0;
   for (const [i, key] of todo.entries()) {
     if (i < first) continue;
     let staged: StagedEtlSource;
@@ -170,9 +173,9 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
 const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
 /** One worker per core when the run is big enough for processes to pay off, else 1. */
-async function defaultWorkers(store: LocalObjectStore, todo: string[]): Promise<number> {
+function defaultWorkers(sizes: Map<string, number>): number {
   let bytes = 0;
-  for (const key of todo) bytes += (await store.head(key))?.size ?? 0;
+  for (const size of sizes.values()) bytes += size;
   return bytes >= PARALLEL_MIN_BYTES ? os.availableParallelism() : 1;
 }
 
@@ -191,17 +194,16 @@ async function runParallel(
   state: EtlState,
   summary: LocalEtlSummary,
   todo: string[],
+  sizes: Map<string, number>,
   workers: number,
   etlVersion: string,
   options: LocalEtlOptions,
 ): Promise<number> {
-  const bytes = new Map<string, number>();
-  for (const key of todo) bytes.set(key, (await store.head(key))?.size ?? 0);
   const outcomes = await runInProcesses<EtlTask, StagedEtlSource, EtlTaskProgress>({
     script: new URL('./etl-worker.ts', import.meta.url),
     workers,
     tasks: todo.map((key) => ({ lake: store.root, key })),
-    cost: (task) => bytes.get(task.key) ?? 0,
+    cost: (task) => sizes.get(task.key) ?? 0,
     onProgress: (i, p) =>
       options.onProgress?.({ key: todo[i] as string, index: i + 1, total: todo.length, ...p }),
   });
