@@ -11,7 +11,7 @@ import base from './stryker.config.mjs';
  */
 export default {
   ...base,
-  mutate: ['lambda/core/fx-rates.ts', 'lambda/core/money.ts:14-38'],
+  mutate: ['lambda/core/fx-rates.ts', 'lambda/core/money.ts:14-27'],
   vitest: { configFile: 'vitest.mutation-ci.config.ts' },
   checkers: [],
   incremental: false,

@@ -31,14 +31,12 @@ export class HeldOrderIds {
       const owner = outputOwner(obj.key);
       if (owner === undefined || owner === ownStem) continue;
       const bytes = await readAll(await store.get(obj.key));
-      let holder: Holder | undefined;
       await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
-        if (!holder) {
-          const sourceKey = String(table.getChild('source_file')?.get(0) ?? owner);
-          holder = byKey.get(sourceKey) ?? { sourceKey, ids: new OrderIdSet() };
-          byKey.set(sourceKey, holder);
-        }
-        addIds(holder.ids, table.getChild('order_id'));
+        const sourceKey = String(table.getChild('source_file')?.get(0) ?? owner);
+        const holder = byKey.get(sourceKey) ?? { sourceKey, ids: new OrderIdSet() };
+        byKey.set(sourceKey, holder);
+        const ids = holder.ids;
+        forEachIdIn(table, (buf, start, end) => ids.add(buf, start, end));
       });
     }
     return new HeldOrderIds([...byKey.values()]);
@@ -64,13 +62,16 @@ export async function forEachOrderId(
   file: Blob,
   each: (buf: Uint8Array, start: number, end: number) => void,
 ): Promise<void> {
-  await forEachIdBatch(file, (table) => {
-    for (const data of table.getChild('order_id')?.data ?? []) {
-      const offsets = data.valueOffsets as Int32Array;
-      const values = data.values as Uint8Array;
-      for (let i = 0; i < data.length; i++) each(values, offsets[i] as number, offsets[i + 1] as number);
-    }
-  });
+  await forEachIdBatch(file, (table) => forEachIdIn(table, each));
+}
+
+/** Calls `each` with every order_id of a batch, straight from the UTF-8 value buffers. */
+function forEachIdIn(table: arrow.Table, each: (buf: Uint8Array, start: number, end: number) => void): void {
+  for (const data of table.getChild('order_id')?.data ?? []) {
+    const offsets = data.valueOffsets as Int32Array;
+    const values = data.values as Uint8Array;
+    for (let i = 0; i < data.length; i++) each(values, offsets[i] as number, offsets[i + 1] as number);
+  }
 }
 
 /**
@@ -90,23 +91,6 @@ async function forEachIdBatch(file: Blob, each: (table: arrow.Table) => void): P
     }
   } finally {
     parquet.free();
-  }
-}
-
-/** Adds every id of a UTF-8 column straight from its value buffers (no string per id). */
-function addIds(ids: OrderIdSet, column: arrow.Vector | null): void {
-  let base = 0;
-  for (const data of column?.data ?? []) {
-    const offsets = data.valueOffsets as Int32Array | undefined;
-    const values = data.values as Uint8Array | undefined;
-    for (let i = 0; i < data.length; i++) {
-      if (offsets && values) ids.add(values, offsets[i] as number, offsets[i + 1] as number);
-      else {
-        const id = Buffer.from(String(column?.get(base + i)));
-        ids.add(id, 0, id.length);
-      }
-    }
-    base += data.length;
   }
 }
 

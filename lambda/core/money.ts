@@ -14,27 +14,16 @@ const MICRO = 1_000_000;
 export function toUsdCents(cents: number, microRate: number): number {
   const product = cents * microRate;
   if (Number.isSafeInteger(product)) {
-    let q = Math.floor(product / MICRO);
-    let r = product - q * MICRO;
-    // Float division can land one off near a boundary; the exact remainder corrects it.
-    if (r < 0) {
-      q -= 1;
-      r += MICRO;
-    } else if (r >= MICRO) {
-      q += 1;
-      r -= MICRO;
-    }
-    return r >= MICRO / 2 ? q + 1 : q;
+    // Exact: below 2^53 the quotient is below 2^34, where rounding a double moves it by at most
+    // 2^-20 (half its spacing), less than the 1e-6 between a non-integer quotient and the next
+    // integer, so the rounded division never reaches that integer and the floor is the true floor.
+    const q = Math.floor(product / MICRO);
+    return product - q * MICRO >= MICRO / 2 ? q + 1 : q;
   }
-  const p = BigInt(cents) * BigInt(microRate);
-  const m = BigInt(MICRO);
-  let q = p / m;
-  let r = p % m;
-  if (r < 0n) {
-    q -= 1n;
-    r += m;
-  }
-  return Number(r * 2n >= m ? q + 1n : q);
+  // round half up = floor((p + m/2) / m); BigInt division truncates towards zero
+  const shifted = BigInt(cents) * BigInt(microRate) + BigInt(MICRO / 2);
+  const q = shifted / BigInt(MICRO);
+  return Number(shifted % BigInt(MICRO) < 0n ? q - 1n : q);
 }
 
 /**

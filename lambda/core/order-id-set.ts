@@ -15,30 +15,27 @@ export class OrderIdSet {
   /** Adds the id `buf[start, end)` (at most 255 bytes); false if it is already present. */
   add(buf: Uint8Array, start: number, end: number): boolean {
     if (this.size * 4 >= this.slots.length) this.grow();
-    const h = hash(buf, start, end);
-    const slots = this.slots;
-    const mask = (slots.length >> 1) - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const at = slots[i * 2] as number;
-      if (at === 0) {
-        slots[i * 2] = this.store(buf, start, end) + 1;
-        slots[i * 2 + 1] = h;
-        this.size++;
-        return true;
-      }
-      if (slots[i * 2 + 1] === h && this.equals(at - 1, buf, start, end)) return false;
-    }
+    const h = idHash(buf, start, end);
+    const i = this.probe(h, buf, start, end);
+    if (this.slots[i * 2] !== 0) return false;
+    this.slots[i * 2] = this.store(buf, start, end) + 1;
+    this.slots[i * 2 + 1] = h;
+    this.size++;
+    return true;
   }
 
   /** Whether the id `buf[start, end)` is present. */
   has(buf: Uint8Array, start: number, end: number): boolean {
-    const h = hash(buf, start, end);
+    return this.slots[this.probe(idHash(buf, start, end), buf, start, end) * 2] !== 0;
+  }
+
+  /** The slot that holds the id, or else the empty slot where it would go. */
+  private probe(h: number, buf: Uint8Array, start: number, end: number): number {
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const at = slots[i * 2] as number;
-      if (at === 0) return false;
-      if (slots[i * 2 + 1] === h && this.equals(at - 1, buf, start, end)) return true;
+      if (at === 0 || (slots[i * 2 + 1] === h && this.equals(at - 1, buf, start, end))) return i;
     }
   }
 
@@ -55,7 +52,8 @@ export class OrderIdSet {
     const len = end - start;
     if (len > 255) throw new Error('order id longer than 255 bytes');
     if (this.arenaUsed + len + 1 > this.arena.length) {
-      const grown = Buffer.alloc(Math.max(this.arena.length * 2, this.arenaUsed + len + 1));
+      // doubling always fits the id: the arena starts at 64 KiB and an id is at most 256 bytes
+      const grown = Buffer.alloc(this.arena.length * 2);
       this.arena.copy(grown, 0, 0, this.arenaUsed);
       this.arena = grown;
     }
@@ -84,7 +82,7 @@ export class OrderIdSet {
 }
 
 /** FNV-1a over the id's bytes, finished with a multiply so the low bits (the slot) mix well. */
-function hash(buf: Uint8Array, start: number, end: number): number {
+export function idHash(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c_9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x0100_0193);
   return Math.imul(h ^ (h >>> 16), 0x85eb_ca6b) >>> 0;

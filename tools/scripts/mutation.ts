@@ -1,15 +1,33 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capLines, changedLineRanges, strykerRange } from '../mutation/changed-lines.js';
 import { folderScores, formatFolderScores, type MutationReport } from '../mutation/folder-scores.js';
-import { CI_SAMPLE, fileOf, isMutated, MUTATED_FOLDERS, testsImporting } from '../mutation/scope.js';
+import {
+  CI_SAMPLE,
+  fileOf,
+  isMutated,
+  MUTATED_FOLDERS,
+  mutatedFiles,
+  testsImporting,
+} from '../mutation/scope.js';
+import { type MutationReportFile, mergeReports, onlyFiles, planSlices } from '../mutation/slices.js';
 
 /**
  * Mutation testing with StrykerJS.
- *   `npm run mutation [-- <stryker options>]`: everything stryker.config.mjs mutates, incremental;
- *     then the score per folder (lambda/core, contracts, tools/exports).
+ *   `npm run mutation [-- <stryker options>]`: everything stryker.config.mjs mutates, incremental,
+ *     in slices of about SLICE_LINES lines (tools/mutation/slices.ts: each slice's results are
+ *     kept as soon as it ends); then the score per folder (lambda/core, contracts, tools/exports).
+ *     With `--mutate`, just those files, in one slice.
  *   `npm run mutation:ci`: the lines this branch changed since it left main (`git diff
  *     --unified=0 $(git merge-base main HEAD)`, uncommitted edits included) in the mutated folders,
  *     against the tests that import those files; the fixed sample (scope.ts) when it changed none.
@@ -19,6 +37,12 @@ import { CI_SAMPLE, fileOf, isMutated, MUTATED_FOLDERS, testsImporting } from '.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPORT = path.join(root, 'reports', 'mutation', 'mutation.json');
+/** Every result so far, merged slice by slice; also what Stryker's incremental mode reads. */
+const INCREMENTAL = path.join(root, 'reports', 'stryker-incremental.json');
+/** Where one slice's Stryker run reads and writes its incremental report. */
+const SLICE_INCREMENTAL = path.join(root, 'reports', 'mutation', 'slice-incremental.json');
+/** About 400 mutants: 5-30 minutes a slice on 2 cores, after ~30 s of start-up each. */
+const SLICE_LINES = 500;
 /** About one mutant per changed line, ~2.5 s each on a loaded 2-core machine, after ~45 s start-up. */
 const MAX_CI_LINES = 50;
 
@@ -59,9 +83,43 @@ function printScores(): number {
   return 0;
 }
 
+const readReport = (file: string): MutationReportFile | undefined =>
+  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MutationReportFile) : undefined;
+
+function writeJson(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(value));
+  renameSync(`${file}.tmp`, file);
+}
+
 function runFull(args: string[]): number {
-  const code = stryker(args);
-  return code === 0 ? printScores() : code;
+  const files = mutatedFiles(root);
+  const explicit = args.some((a) => a === '--mutate' || a.startsWith('--mutate='));
+  const slices: (string[] | undefined)[] = explicit
+    ? [undefined]
+    : planSlices(
+        files.map((file) => ({
+          file,
+          lines: readFileSync(path.join(root, file), 'utf8').split('\n').length,
+        })),
+        SLICE_LINES,
+      );
+  for (const [i, slice] of slices.entries()) {
+    if (slice) console.log(`\n== mutation: slice ${i + 1} of ${slices.length}: ${slice.join(', ')}`);
+    mkdirSync(path.dirname(SLICE_INCREMENTAL), { recursive: true });
+    if (existsSync(INCREMENTAL)) copyFileSync(INCREMENTAL, SLICE_INCREMENTAL);
+    else rmSync(SLICE_INCREMENTAL, { force: true });
+    const code = stryker([...args, ...(slice ? ['--mutate', slice.join(',')] : [])], {
+      MUTATION_INCREMENTAL_FILE: SLICE_INCREMENTAL,
+    });
+    if (code !== 0) return code;
+    const result = readReport(SLICE_INCREMENTAL);
+    if (!result) throw new Error(`Stryker wrote no report to ${path.relative(root, SLICE_INCREMENTAL)}`);
+    writeJson(INCREMENTAL, mergeReports(readReport(INCREMENTAL), result));
+  }
+  const merged = readReport(INCREMENTAL);
+  if (merged) writeJson(REPORT, onlyFiles(merged, files));
+  return printScores();
 }
 
 function runCi(): number {

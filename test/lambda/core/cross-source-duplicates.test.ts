@@ -92,8 +92,16 @@ describe('the held ids of files of many row groups', () => {
     );
     expect(visited.sort()).toEqual(orders.map((o) => o.order_id).sort());
 
-    await lake.store.put(B, jsonLines([validOrder(250), validOrder(251)]));
+    // duplicates of the first and the last row group, beside a new order
+    await lake.store.put(B, jsonLines([validOrder(1), validOrder(250), validOrder(251)]));
     const b = await processSource(lake.store, B, opts);
-    expect(b).toMatchObject({ loaded: 1, quarantined: 1, duplicateOf: [A] });
+    expect(b).toMatchObject({ loaded: 1, quarantined: 2, duplicateOf: [A] });
+  });
+
+  it('skips objects under fact_orders that are no source output, such as a _SUCCESS marker', async () => {
+    await lake.store.put('processed/store_sales/fact_orders/year=2025/month=01/_SUCCESS', '');
+    await lake.store.put('processed/store_sales/fact_orders/notes.txt', 'not Parquet');
+    await lake.store.put(A, jsonLines([validOrder(1), validOrder(2)]));
+    expect(await processSource(lake.store, A, opts)).toMatchObject({ loaded: 2, quarantined: 0 });
   });
 });

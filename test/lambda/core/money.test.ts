@@ -64,6 +64,9 @@ describe('setInt128', () => {
     setInt128(words, 0, 2 ** 40 + 5);
     setInt128(words, 1, -2);
     expect([...words]).toEqual([5, 256, 0, 0, 0xffff_fffe, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff]);
+    // below 2^32 the high words are zeros, not the sign of a negative
+    setInt128(words, 1, 7);
+    expect([...words.subarray(4)]).toEqual([7, 0, 0, 0]);
   });
 });
 

@@ -1,0 +1,153 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FACT_TABLE_NAMES } from '../../../contracts/fact-tables.js';
+import { factFileKey, quarantineKey, sourceLedgerKey } from '../../../contracts/lake-keys.js';
+import type { ObjectStore, PutBody, PutOptions } from '../../../lambda/core/object-store.js';
+import { publishOutputs } from '../../../lambda/core/publish-outputs.js';
+import { retireSourceOutputs } from '../../../lambda/core/retire-source.js';
+import {
+  type LedgerEntry,
+  newestSequencer,
+  readLedger,
+  StaleEventError,
+  writeLedger,
+} from '../../../lambda/core/source-ledger.js';
+import { LocalObjectStore } from '../../../tools/storage/local-object-store.js';
+import { tempLake } from '../support/orders.js';
+
+/** The real local store, recording the content type of every put (S3 keeps it; a folder cannot). */
+class RecordingStore extends LocalObjectStore {
+  readonly contentTypes = new Map<string, string | undefined>();
+  override async put(key: string, body: PutBody, options?: PutOptions): Promise<void> {
+    this.contentTypes.set(key, options?.contentType);
+    await super.put(key, body);
+  }
+}
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let processed: RecordingStore;
+let quarantine: RecordingStore;
+beforeEach(async () => {
+  ({ root: dir, cleanup } = await tempLake());
+  processed = new RecordingStore(path.join(dir, 'processed'));
+  quarantine = new RecordingStore(path.join(dir, 'quarantine'));
+});
+afterEach(() => cleanup());
+
+async function keys(store: ObjectStore): Promise<string[]> {
+  return (await store.list('')).map((o) => o.key);
+}
+
+/** A local file to publish, with `text` as its bytes. */
+function staged(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('the source ledger', () => {
+  it('reads back what it wrote, as one JSON line typed application/json', async () => {
+    const entry: LedgerEntry = { key: 'raw/store_sales/orders_2025_01.json', event: 'put', sequencer: '0A' };
+    await writeLedger(processed, entry);
+    expect(await readLedger(processed, entry.key)).toEqual(entry);
+    const ledgerKey = sourceLedgerKey(entry.key);
+    expect(processed.contentTypes.get(ledgerKey)).toBe('application/json');
+    expect(
+      await processed
+        .get(ledgerKey)
+        .then((s) => s.toArray())
+        .then((c) => Buffer.concat(c).toString()),
+    ).toBe(`${JSON.stringify(entry)}\n`);
+  });
+
+  it('has no entry for a missing, unparseable or foreign ledger object, and rethrows other failures', async () => {
+    const key = 'raw/store_sales/orders_2025_02.json';
+    expect(await readLedger(processed, key)).toBeUndefined();
+    await processed.put(sourceLedgerKey(key), '{"key": ');
+    expect(await readLedger(processed, key)).toBeUndefined();
+    // the ledger is named by base name: an entry written for another folder's key is not this key's
+    await processed.put(
+      sourceLedgerKey(key),
+      JSON.stringify({ key: 'elsewhere/orders_2025_02.json', event: 'put' }),
+    );
+    expect(await readLedger(processed, key)).toBeUndefined();
+    await processed.put(sourceLedgerKey(key), 'null');
+    expect(await readLedger(processed, key)).toBeUndefined();
+    const failing = Object.create(processed) as ObjectStore;
+    failing.get = () => Promise.reject(Object.assign(new Error('access denied'), { code: 'AccessDenied' }));
+    await expect(readLedger(failing, key)).rejects.toThrow('access denied');
+  });
+
+  it('keeps the first of two equal sequencers and names a stale event', () => {
+    expect(newestSequencer('0055AED6DCD90281E5', '55aed6dcd90281e5')).toBe('0055AED6DCD90281E5');
+    expect(newestSequencer('100', 'FF')).toBe('100');
+    expect(newestSequencer('1A', undefined)).toBe('1A');
+    const err = new StaleEventError('older than the ledger');
+    expect([err.name, err.code, err.message]).toEqual([
+      'StaleEventError',
+      'stale_event',
+      'older than the ledger',
+    ]);
+  });
+});
+
+describe('publishing and retiring one source', () => {
+  const stem = 'orders_2025_01';
+  const other = 'orders_2025_02';
+
+  it('publishes typed Parquet and quarantine objects, then removes only its own files in partitions it left', async () => {
+    // before: this source fed 2025-01 and 2025-02 of every table; another source feeds 2025-02
+    for (const table of FACT_TABLE_NAMES) {
+      await processed.put(factFileKey(table, 2025, 1, stem), 'old');
+      await processed.put(factFileKey(table, 2025, 2, stem), 'old');
+      await processed.put(factFileKey(table, 2025, 2, other), 'theirs');
+    }
+    const files = FACT_TABLE_NAMES.map((table) => ({
+      table,
+      partition: 'year=2025/month=01',
+      key: factFileKey(table, 2025, 1, stem),
+      file: staged(`${table}.parquet`, `new ${table}`),
+      rows: 1,
+    }));
+    const removed = await publishOutputs(processed, quarantine, stem, files, staged('q.jsonl', '{}\n'));
+    expect(removed.sort()).toEqual(FACT_TABLE_NAMES.map((t) => factFileKey(t, 2025, 2, stem)).sort());
+    for (const f of files) {
+      expect(processed.contentTypes.get(f.key)).toBe('application/vnd.apache.parquet');
+      expect(Buffer.concat(await (await processed.get(f.key)).toArray()).toString()).toBe(`new ${f.table}`);
+    }
+    expect(quarantine.contentTypes.get(quarantineKey(stem))).toBe('application/x-ndjson');
+    expect(await keys(quarantine)).toEqual([quarantineKey(stem)]);
+    expect((await keys(processed)).filter((k) => k.includes(other))).toHaveLength(FACT_TABLE_NAMES.length);
+
+    // a failed source publishes its quarantine file only: its facts stay, nothing is removed
+    const failed = await publishOutputs(processed, quarantine, stem, [], undefined, { replaceFacts: false });
+    expect(failed).toEqual([]);
+    expect(await keys(quarantine)).toEqual([]);
+    expect((await keys(processed)).filter((k) => k.includes(stem))).toHaveLength(FACT_TABLE_NAMES.length);
+  });
+
+  it('retires every Parquet file and the quarantine file of a deleted source, and nothing of another', async () => {
+    for (const table of FACT_TABLE_NAMES) {
+      await processed.put(factFileKey(table, 2025, 1, stem), 'x');
+      await processed.put(factFileKey(table, 2025, 2, stem), 'x');
+      await processed.put(factFileKey(table, 2025, 1, other), 'x');
+      // a source whose name ends like this one's is another source
+      await processed.put(factFileKey(table, 2025, 1, `x${stem}`), 'x');
+    }
+    await quarantine.put(quarantineKey(stem), '{}\n');
+    await quarantine.put(quarantineKey(other), '{}\n');
+    const before = await keys(processed);
+    const removed = await retireSourceOutputs(processed, quarantine, `raw/store_sales/${stem}.json`);
+    const expected = FACT_TABLE_NAMES.flatMap((t) => [
+      factFileKey(t, 2025, 1, stem),
+      factFileKey(t, 2025, 2, stem),
+    ]);
+    expect(removed.sort()).toEqual(expected.sort());
+    expect(await keys(processed)).toEqual(before.filter((k) => !expected.includes(k)));
+    expect(await keys(quarantine)).toEqual([quarantineKey(other)]);
+    // retiring again finds nothing and is no error
+    expect(await retireSourceOutputs(processed, quarantine, `raw/store_sales/${stem}.json`)).toEqual([]);
+  });
+});
