@@ -36,17 +36,20 @@ export function planSlices(files: readonly { file: string; lines: number }[], ma
 }
 
 /**
- * `base` with the files and test files of `slice` put in: a slice's report replaces the results
- * of the files it mutated (and of the tests it ran), the rest of `base` stays.
+ * `base` with the results of `slice` put in: a slice's report replaces the results of the files it
+ * mutated (`mutated`; all of its files when not given: Stryker also carries over, unchanged, the
+ * results of files it read from the incremental file) and of the tests it ran; the rest stays.
  */
 export function mergeReports(
   base: MutationReportFile | undefined,
   slice: MutationReportFile,
+  mutated?: readonly string[],
 ): MutationReportFile {
+  const fresh = mutated ? onlyFiles(slice, mutated).files : slice.files;
   return {
     ...(base ?? {}),
     ...slice,
-    files: { ...(base?.files ?? {}), ...slice.files },
+    files: { ...(base?.files ?? {}), ...fresh },
     testFiles: { ...(base?.testFiles ?? {}), ...(slice.testFiles ?? {}) },
   };
 }

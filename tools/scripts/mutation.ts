@@ -115,7 +115,7 @@ function runFull(args: string[]): number {
     if (code !== 0) return code;
     const result = readReport(SLICE_INCREMENTAL);
     if (!result) throw new Error(`Stryker wrote no report to ${path.relative(root, SLICE_INCREMENTAL)}`);
-    writeJson(INCREMENTAL, mergeReports(readReport(INCREMENTAL), result));
+    writeJson(INCREMENTAL, mergeReports(readReport(INCREMENTAL), result, slice));
   }
   const merged = readReport(INCREMENTAL);
   if (merged) writeJson(REPORT, onlyFiles(merged, files));

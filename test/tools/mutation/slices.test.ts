@@ -37,6 +37,12 @@ describe('mutation slices', () => {
       testFiles: { 'a.test.ts': { tests: ['new'] }, 'b.test.ts': { tests: ['b'] } },
     });
     expect(mergeReports(undefined, slice)).toEqual({ ...slice, testFiles: slice.testFiles });
+    // Stryker also carries over files it did not mutate: only the slice's own files replace
+    expect(mergeReports(base, slice, ['c.ts']).files).toEqual({
+      'a.ts': { mutants: ['old a'] },
+      'b.ts': { mutants: ['b'] },
+      'c.ts': { mutants: ['c'] },
+    });
     expect(onlyFiles(mergeReports(base, slice), ['b.ts', 'c.ts']).files).toEqual({
       'b.ts': { mutants: ['b'] },
       'c.ts': { mutants: ['c'] },
