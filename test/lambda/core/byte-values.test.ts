@@ -3,29 +3,10 @@ import { categoryKey } from '../../../contracts/raw-order.js';
 import { readCategory } from '../../../lambda/core/category-values.js';
 import type { TextRef } from '../../../lambda/core/contract-values.js';
 import { codeTable, readCode } from '../../../lambda/core/iso-code-values.js';
-import { BAIL, JsonByteCursor } from '../../../lambda/core/json-byte-cursor.js';
+import { cursorOn, outcome } from '../support/cursor.js';
 
 // The fast parser's readers of short values, on bytes: what they return, where the cursor ends,
 // and which path they take (a record's own bytes, or text decoded into the arena).
-
-/** A cursor over `text` alone: the value is the whole record. */
-function cursorOn(text: string): JsonByteCursor {
-  const c = new JsonByteCursor();
-  const buf = Buffer.from(text);
-  c.begin(buf, 0, buf.length);
-  return c;
-}
-
-/** Runs `read`; returns the bail reason, or undefined when it did not bail. */
-function bailOf(c: JsonByteCursor, read: () => void): string | undefined {
-  try {
-    read();
-    return undefined;
-  } catch (err) {
-    if (err !== BAIL) throw err;
-    return c.bailReason;
-  }
-}
 
 describe('readCategory', () => {
   const range = { min: 1, max: 100 };
@@ -76,13 +57,13 @@ describe('readCategory', () => {
     expect(category('"home\\u005fkitchen"')).toEqual({ key: 'home_kitchen', arena: true });
     const c = cursorOn('"&&"');
     const into = { start: 0, end: 0 };
-    expect(bailOf(c, () => readCategory(c, range, { addToArena: () => [0, 0] }, into))).toBe(
-      'category: needs a letter or digit',
-    );
+    expect(outcome(c, () => readCategory(c, range, { addToArena: () => [0, 0] }, into))).toEqual({
+      bail: 'category: needs a letter or digit',
+    });
     const d = cursorOn('7');
-    expect(bailOf(d, () => readCategory(d, range, { addToArena: () => [0, 0] }, into))).toBe(
-      'category: expected a string',
-    );
+    expect(outcome(d, () => readCategory(d, range, { addToArena: () => [0, 0] }, into))).toEqual({
+      bail: 'category: expected a string',
+    });
   });
 });
 
@@ -109,7 +90,9 @@ describe('readCode', () => {
     'bails on %s with the field named',
     (json) => {
       const c = cursorOn(json);
-      expect(bailOf(c, () => readCode(c, table, 'country'))).toBe('country: not an allowed value');
+      expect(outcome(c, () => readCode(c, table, 'country'))).toEqual({
+        bail: 'country: not an allowed value',
+      });
       expect(c.p).toBe(0);
     },
   );

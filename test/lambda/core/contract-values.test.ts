@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readInt, readMoney, readText, type TextRef } from '../../../lambda/core/contract-values.js';
-import { BAIL, JsonByteCursor } from '../../../lambda/core/json-byte-cursor.js';
+import { JsonByteCursor } from '../../../lambda/core/json-byte-cursor.js';
+import { cursorOn, outcome } from '../support/cursor.js';
 
 // The fast parser's readers of integers, money and free text, on bytes. A reader that bails hands
 // the record to the full path, which gives the same result: only a test of the reader itself sees
 // what it accepts, where it leaves the cursor, and why it bails.
-
-/** A cursor over `text` alone (the value is the whole record), or up to `end`. */
-function cursorOn(text: string, end?: number): JsonByteCursor {
-  const c = new JsonByteCursor();
-  const buf = Buffer.from(text);
-  c.begin(buf, 0, end ?? buf.length);
-  return c;
-}
-
-/** `read`'s value and where it left the cursor, or the reason it bailed. */
-function outcome<T>(c: JsonByteCursor, read: () => T): { value: T; p: number } | { bail: string } {
-  try {
-    const value = read();
-    return { value, p: c.p };
-  } catch (err) {
-    if (err !== BAIL) throw err;
-    return { bail: c.bailReason };
-  }
-}
 
 describe('readInt', () => {
   const range = { min: 1, max: 1000 };
