@@ -1,15 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { capLines, changedLineRanges, strykerRange } from '../mutation/changed-lines.js';
 import { folderScores, formatFolderScores, type MutationReport } from '../mutation/folder-scores.js';
 import {
@@ -86,13 +79,7 @@ function printScores(): number {
 const readReport = (file: string): MutationReportFile | undefined =>
   existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MutationReportFile) : undefined;
 
-function writeJson(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(value));
-  renameSync(`${file}.tmp`, file);
-}
-
-function runFull(args: string[]): number {
+async function runFull(args: string[]): Promise<number> {
   const files = mutatedFiles(root);
   const explicit = args.some((a) => a === '--mutate' || a.startsWith('--mutate='));
   const slices: (string[] | undefined)[] = explicit
@@ -104,10 +91,11 @@ function runFull(args: string[]): number {
         })),
         SLICE_LINES,
       );
+  let merged = readReport(INCREMENTAL);
   for (const [i, slice] of slices.entries()) {
     if (slice) console.log(`\n== mutation: slice ${i + 1} of ${slices.length}: ${slice.join(', ')}`);
     mkdirSync(path.dirname(SLICE_INCREMENTAL), { recursive: true });
-    if (existsSync(INCREMENTAL)) copyFileSync(INCREMENTAL, SLICE_INCREMENTAL);
+    if (merged) copyFileSync(INCREMENTAL, SLICE_INCREMENTAL);
     else rmSync(SLICE_INCREMENTAL, { force: true });
     const code = stryker([...args, ...(slice ? ['--mutate', slice.join(',')] : [])], {
       MUTATION_INCREMENTAL_FILE: SLICE_INCREMENTAL,
@@ -115,10 +103,10 @@ function runFull(args: string[]): number {
     if (code !== 0) return code;
     const result = readReport(SLICE_INCREMENTAL);
     if (!result) throw new Error(`Stryker wrote no report to ${path.relative(root, SLICE_INCREMENTAL)}`);
-    writeJson(INCREMENTAL, mergeReports(readReport(INCREMENTAL), result, slice));
+    merged = mergeReports(merged, result, slice);
+    await writeFileAtomic(INCREMENTAL, JSON.stringify(merged));
   }
-  const merged = readReport(INCREMENTAL);
-  if (merged) writeJson(REPORT, onlyFiles(merged, files));
+  if (merged) await writeFileAtomic(REPORT, JSON.stringify(onlyFiles(merged, files)));
   return printScores();
 }
 
@@ -153,7 +141,7 @@ function runCi(): number {
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === 'ci') process.exitCode = runCi();
-else if (mode === 'full') process.exitCode = runFull(rest);
+else if (mode === 'full') process.exitCode = await runFull(rest);
 else if (mode === 'scores') process.exitCode = printScores();
 else {
   console.error('usage: tsx tools/scripts/mutation.ts full [stryker options] | ci | scores');
