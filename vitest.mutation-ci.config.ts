@@ -11,6 +11,8 @@ export default defineConfig({
       : ['test/lambda/core/money.test.ts', 'test/lambda/core/fx-rates.test.ts'],
     // Stryker's sandbox has no Python venv: link it for the tests that read Parquet with pyarrow
     globalSetup: ['test/support/mutation-sandbox.ts'],
+    // code run by a file's beforeAll hooks counts as covered by its tests (see the file)
+    setupFiles: process.env.MUTATION_NO_HOOK_COVERAGE ? [] : ['test/support/mutation-hook-coverage.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -98,6 +98,7 @@ export function validateFully(text: string): Accepted | FullRejection {
     path: issue.path.length ? issue.path.join('.') : '(order)',
     message: issue.message,
   }));
-  const first = violations[0] ?? { reason: 'schema_violation', path: '(order)', message: 'invalid' };
+  // a failed zod parse reports at least one issue
+  const first = violations[0] as Violation;
   return { reason: first.reason, message: `${first.path}: ${first.message}`, violations, format };
 }

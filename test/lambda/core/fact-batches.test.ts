@@ -1,6 +1,11 @@
+import type * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RawOrder } from '../../../contracts/raw-order.js';
+import { ItemsBatch, OrdersBatch } from '../../../lambda/core/fact-batches.js';
+import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
+import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
 import { processSource } from '../../../lambda/core/process-source.js';
-import { GOLDEN_ORDER, jsonLines, TEST_NOW, tempLake } from '../support/orders.js';
+import { GOLDEN_ORDER, jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
 import { duckRows } from '../support/readers.js';
 
 // Golden test of the flattening: one hand-written GBP order of January 2025 -> the exact rows.
@@ -101,5 +106,84 @@ describe('flattening (golden)', () => {
         line_total_usd: '46.31',
       },
     ]);
+  });
+});
+
+// The batches reuse one NormalizedOrder, as the ETL does: an order with fewer items than the one
+// before must not pick up the earlier order's items; a reset batch starts empty.
+describe('fact batches across orders', () => {
+  const parseInto = (order: NormalizedOrder, raw: RawOrder): NormalizedOrder => {
+    const buf = Buffer.from(JSON.stringify(raw));
+    if (!new FastOrderParser().parse(buf, 0, buf.length, order)) throw new Error(`${raw.order_id} rejected`);
+    return order;
+  };
+  const cents = (x: number) => Math.round(x * 100);
+  const sums = (raw: RawOrder) => ({
+    units: raw.items.reduce((s, it) => s + it.quantity, 0),
+    subtotal: raw.items.reduce((s, it) => s + it.quantity * cents(it.unit_price), 0),
+    discount: raw.items.reduce((s, it) => s + cents(it.discount), 0),
+  });
+  const column = (batch: arrow.RecordBatch, name: string) => {
+    const child = batch.getChild(name);
+    if (!child) throw new Error(`no column ${name}`);
+    return Array.from({ length: batch.numRows }, (_, r) => child.get(r));
+  };
+  const rowsOf = (batch: arrow.RecordBatch, names: string[]) =>
+    Array.from({ length: batch.numRows }, (_, r) =>
+      Object.fromEntries(names.map((n) => [n, Number(column(batch, n)[r])])),
+    );
+  // Decimal(…, 2) cells as integer cents: Arrow gives the 128-bit words, the low one suffices here.
+  const centsOf = (batch: arrow.RecordBatch, name: string) =>
+    column(batch, name).map((cell) => (cell as Uint32Array)[0]);
+
+  it('sums units, subtotal and discount over each order’s own items only', () => {
+    const [many, few] = [validOrder(5), validOrder(3)];
+    expect(many.items.length).toBeGreaterThan(few.items.length);
+    const order = new NormalizedOrder();
+    const orders = new OrdersBatch(KEY);
+    const items = new ItemsBatch(KEY);
+    for (const raw of [many, few]) {
+      parseInto(order, raw);
+      orders.append(order, 1_000_000);
+      items.append(order, 1_000_000);
+    }
+    const batch = orders.recordBatch();
+    expect(rowsOf(batch, ['units', 'item_count'])).toEqual([
+      { units: sums(many).units, item_count: many.items.length },
+      { units: sums(few).units, item_count: few.items.length },
+    ]);
+    expect(centsOf(batch, 'subtotal')).toEqual([sums(many).subtotal, sums(few).subtotal]);
+    expect(centsOf(batch, 'discount_total')).toEqual([sums(many).discount, sums(few).discount]);
+    const lines = items.recordBatch();
+    expect(lines.numRows).toBe(many.items.length + few.items.length);
+    expect(centsOf(lines, 'line_total')).toEqual(
+      [...many.items, ...few.items].map((it) => it.quantity * cents(it.unit_price) - cents(it.discount)),
+    );
+  });
+
+  it('starts empty after reset, for orders and for items', () => {
+    const order = parseInto(new NormalizedOrder(), validOrder(5));
+    const orders = new OrdersBatch(KEY);
+    const items = new ItemsBatch(KEY);
+    orders.append(order, 1_000_000);
+    items.append(order, 1_000_000);
+    orders.reset();
+    items.reset();
+    expect([orders.length, items.length]).toEqual([0, 0]);
+    parseInto(order, validOrder(3));
+    orders.append(order, 1_000_000);
+    items.append(order, 1_000_000);
+    const ids = (batch: arrow.RecordBatch) => column(batch, 'order_id').map(String);
+    expect(ids(orders.recordBatch())).toEqual([validOrder(3).order_id]);
+    expect(ids(items.recordBatch())).toEqual([validOrder(3).order_id]);
+  });
+
+  it('names the table and the column an append left behind', () => {
+    const items = new ItemsBatch(KEY);
+    items.append(parseInto(new NormalizedOrder(), validOrder(3)), 1_000_000);
+    (items as unknown as { c: { quantity: { reset(): void } } }).c.quantity.reset();
+    expect(() => items.recordBatch()).toThrow(
+      'fact_order_items: quantity not computed for every row (lambda/core/fact-batches.ts)',
+    );
   });
 });

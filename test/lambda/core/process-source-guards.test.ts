@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReconciliationError } from '../../../lambda/core/etl-errors.js';
+import { ReconciliationError, SourceKeyError } from '../../../lambda/core/etl-errors.js';
 import { ParquetFileWriter } from '../../../lambda/core/parquet-file-writer.js';
 import { processSource } from '../../../lambda/core/process-source.js';
 import { fileHashes } from '../support/lake-files.js';
@@ -35,9 +35,24 @@ describe('processSource guards', () => {
     const run = processSource(lake.store, JAN, opts);
 
     await expect(run).rejects.toBeInstanceOf(ReconciliationError);
+    await expect(run).rejects.toMatchObject({ name: 'ReconciliationError', code: 'reconciliation_failed' });
     await expect(run).rejects.toThrow(/read 3, loaded 3, quarantined 0, order rows 2/);
     const after = await fileHashes(lake.root);
     expect({ ...after, [JAN]: before[JAN] }).toEqual(before);
     expect(after[JAN]).toBe(raw);
+  });
+
+  it('refuses a key that is not a raw source, with its code, before reading anything', async () => {
+    const key = 'processed/store_sales/fact_orders/x.parquet';
+    const get = vi.spyOn(lake.store, 'get');
+    const run = processSource(lake.store, key, opts);
+    await expect(run).rejects.toBeInstanceOf(SourceKeyError);
+    await expect(run).rejects.toMatchObject({
+      name: 'SourceKeyError',
+      code: 'not_a_source_key',
+      key,
+      message: `"${key}" is not a raw source key: expected raw/store_sales/<name>.json (or .jsonl, .ndjson)`,
+    });
+    expect(get).not.toHaveBeenCalled();
   });
 });
