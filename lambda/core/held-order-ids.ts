@@ -32,7 +32,7 @@ export class HeldOrderIds {
       if (owner === undefined || owner === ownStem) continue;
       const bytes = await readAll(await store.get(obj.key));
       await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
-        const sourceKey = String(table.getChild('source_file')?.get(0) ?? owner);
+        const sourceKey = String(column(table, 'source_file').get(0));
         const holder = byKey.get(sourceKey) ?? { sourceKey, ids: new OrderIdSet() };
         byKey.set(sourceKey, holder);
         const ids = holder.ids;
@@ -40,11 +40,6 @@ export class HeldOrderIds {
       });
     }
     return new HeldOrderIds([...byKey.values()]);
-  }
-
-  /** Number of ids held by other sources. */
-  get size(): number {
-    return this.holders.reduce((n, h) => n + h.ids.size, 0);
   }
 
   /** The raw key of the source that holds the id `buf[start, end)`, if another one does. */
@@ -67,12 +62,15 @@ export async function forEachOrderId(
 
 /** Calls `each` with every order_id of a batch, straight from the UTF-8 value buffers. */
 function forEachIdIn(table: arrow.Table, each: (buf: Uint8Array, start: number, end: number) => void): void {
-  for (const data of table.getChild('order_id')?.data ?? []) {
+  for (const data of column(table, 'order_id').data) {
     const offsets = data.valueOffsets as Int32Array;
     const values = data.values as Uint8Array;
     for (let i = 0; i < data.length; i++) each(values, offsets[i] as number, offsets[i + 1] as number);
   }
 }
+
+/** A column `forEachIdBatch` asked for: Parquet decoding fails before a table lacks it. */
+const column = (table: arrow.Table, name: 'order_id' | 'source_file') => table.getChild(name) as arrow.Vector;
 
 /**
  * The order_id and source_file columns of a Parquet file, one row group at a time, as Arrow

@@ -14,9 +14,9 @@ export function isDueForRetry(record: Pick<QuarantineRecord, 'reason' | 'raw'>, 
   if (record.reason !== 'timestamp_out_of_range') return false;
   let timestamp: unknown;
   try {
-    timestamp = (JSON.parse(record.raw) as { order_timestamp?: unknown } | null)?.order_timestamp;
+    timestamp = (JSON.parse(record.raw) as { order_timestamp?: unknown }).order_timestamp;
   } catch {
-    // not JSON (a malformed line was quarantined as it came): no time, never due
+    // not JSON (a malformed line was quarantined as it came), or `null`: no time, never due
   }
   const ms = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
   return Number.isFinite(ms) && orderTimeInRange(ms, nowMs);

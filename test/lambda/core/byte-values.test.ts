@@ -68,38 +68,61 @@ describe('readCategory', () => {
 });
 
 describe('readCode', () => {
-  const table = codeTable(['US', 'GB', 'ZA']);
+  // built inside each test, so that the mutation run credits codeTable to the tests that use it
+  const table = () => codeTable(['US', 'GB', 'ZA']);
 
   it('returns the index of a listed code and moves past its closing quote', () => {
+    const t = table();
     for (const [code, index] of [
       ['US', 0],
       ['GB', 1],
       ['ZA', 2],
     ] as const) {
       const c = cursorOn(`"${code}",`);
-      expect(readCode(c, table, 'country')).toBe(index);
+      expect(readCode(c, t, 'country')).toBe(index);
       expect(c.p).toBe(4);
     }
     // a value that ends the record exactly
     const c = cursorOn('"US"');
-    expect(readCode(c, table, 'country')).toBe(0);
+    expect(readCode(c, t, 'country')).toBe(0);
     expect(c.p).toBe(4);
   });
 
-  it.each(['"us"', '"UK"', '"U"', '"USA"', '"U$"', '"[S"', '"US', 'US"', '""', '7', '"U\\u0053"'])(
-    'bails on %s with the field named',
-    (json) => {
-      const c = cursorOn(json);
-      expect(outcome(c, () => readCode(c, table, 'country'))).toEqual({
-        bail: 'country: not an allowed value',
-      });
-      expect(c.p).toBe(0);
-    },
-  );
+  it.each([
+    '"us"',
+    '"UK"',
+    '"AA"',
+    '"U"',
+    '"USA"',
+    '"U$"',
+    '"[S"',
+    '"US',
+    'US"',
+    'xUS"',
+    '""',
+    '7',
+    '"U\\u0053"',
+    // letters past Z that index the same slot as US (19 × 26 + 44 = 20 × 26 + 18)
+    '"Tm"',
+  ])('bails on %s with the field named', (json) => {
+    const c = cursorOn(json);
+    expect(outcome(c, () => readCode(c, table(), 'country'))).toEqual({
+      bail: 'country: not an allowed value',
+    });
+    expect(c.p).toBe(0);
+  });
+
+  it('bails when the closing quote lies past the end of the record', () => {
+    const c = cursorOn('"US",', 3);
+    expect(outcome(c, () => readCode(c, table(), 'country'))).toEqual({
+      bail: 'country: not an allowed value',
+    });
+  });
 
   it('refuses a list of codes of mixed lengths or other characters', () => {
     expect(() => codeTable(['US', 'USA'])).toThrow('code "USA": 2 letters A-Z expected');
-    expect(() => codeTable(['us'])).toThrow('code "us": 2 letters A-Z expected');
+    for (const code of ['us', 'Us', 'uS', 'U1'])
+      expect(() => codeTable([code])).toThrow(`code "${code}": 2 letters A-Z expected`);
     expect(codeTable([]).length).toBe(0);
   });
 });

@@ -76,5 +76,8 @@ describe('retrying future-dated quarantined orders', () => {
     expect(isDueForRetry(rec({ ...SOON, order_timestamp: '1999-12-31T00:00:00Z' }), RETRY_AT)).toBe(false);
     expect(isDueForRetry(rec(SOON, 'schema_violation'), RETRY_AT)).toBe(false);
     expect(isDueForRetry(rec('{not json'), RETRY_AT)).toBe(false);
+    // JSON, but no order with a text timestamp: never due (Date.parse would read 2025 as a year)
+    for (const raw of ['null', '2025', '[]', '{"order_timestamp":2025}', '{}'])
+      expect(isDueForRetry(rec(raw), RETRY_AT)).toBe(false);
   });
 });
