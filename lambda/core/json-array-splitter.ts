@@ -96,7 +96,7 @@ export class JsonArraySplitter {
 
   private emit(buf: Buffer, start: number, end: number): void {
     if (end - start > this.max)
-      this.sink.oversized(this.ordinal, buf.subarray(start, start + HEAD_BYTES), end - start);
+      this.sink.oversized(this.ordinal, buf.subarray(start, Math.min(end, start + HEAD_BYTES)), end - start);
     else this.sink.record(buf, start, end, this.ordinal);
   }
 

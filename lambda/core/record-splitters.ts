@@ -25,16 +25,26 @@ export const isJsonSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b
 /** The part of one record read so far, kept up to `max` bytes. */
 export class Carry {
   private parts: Buffer[] = [];
+  /** Bytes of the record so far. */
   bytes = 0;
+  /** Bytes held in `parts`: all of them within the limit, the first HEAD_BYTES past it. */
+  private held = 0;
   constructor(private readonly max: number) {}
 
   add(buf: Buffer, start: number, end: number): void {
     if (end <= start) return;
-    const wasOver = this.bytes > this.max;
     this.bytes += end - start;
-    if (wasOver) return;
-    this.parts.push(buf.subarray(start, end));
-    if (this.bytes > this.max) this.parts = [Buffer.from(Buffer.concat(this.parts).subarray(0, HEAD_BYTES))];
+    const cap = this.bytes > this.max ? HEAD_BYTES : this.max;
+    const keep = Math.min(end - start, cap - this.held);
+    if (keep > 0) {
+      this.parts.push(buf.subarray(start, start + keep));
+      this.held += keep;
+    }
+    if (this.held > cap) {
+      // past the limit: a copy of the head, so that the chunks it came from can be freed
+      this.parts = [Buffer.from(Buffer.concat(this.parts).subarray(0, cap))];
+      this.held = cap;
+    }
   }
 
   /** Hands the record to the sink (whole, or as oversized) and starts a new one. */
@@ -43,6 +53,7 @@ export class Carry {
     const bytes = this.bytes;
     this.parts = [];
     this.bytes = 0;
+    this.held = 0;
     if (bytes > this.max) sink.oversized(ordinal, buf, bytes);
     else emit(buf, 0, buf.length);
   }
@@ -94,7 +105,7 @@ export class LineSplitter {
     let e = end;
     if (e > start && buf[e - 1] === CR) e--;
     if (e - start > this.max) {
-      this.sink.oversized(this.line, buf.subarray(start, start + HEAD_BYTES), e - start);
+      this.sink.oversized(this.line, buf.subarray(start, Math.min(e, start + HEAD_BYTES)), e - start);
       return;
     }
     if (buf[start] !== LBRACE) {
