@@ -120,7 +120,7 @@ export class NormalizedOrder {
       this.arena = grown;
     }
     const start = this.arenaUsed;
-    this.arenaUsed += this.arena.write(value, start, 'utf8');
+    this.arenaUsed += this.arena.write(value, start); // UTF-8
     return [ARENA + start, ARENA + this.arenaUsed];
   }
 }

@@ -22,6 +22,8 @@ describe('jsonShapeProblem', () => {
     ['the same key in sibling objects', '[{"a":1},{"a":2}]'],
     ['the same key at two depths', '{"a":{"a":1}}'],
     ['repeated strings in an array', '{"tags":["a","a","b"]}'],
+    ['a string repeated after commas in an array', '{"tags":["a","b","b"]}'],
+    ['a top-level array of repeated strings', '["x","y","y","y"]'],
     ['a string value holding a quoted key', '{"a":"\\"a\\"","b":"{\\"a\\":1}"}'],
     ['a key after a closed array', '{"a":[1,2],"b":[3]}'],
     ['a top-level string', '"a"'],
