@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RAW_ORDER_LIMITS, type RawOrder } from '../../../contracts/raw-order.js';
 import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
 import { validateFully } from '../../../lambda/core/full-validation.js';
-import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
+import { ENUMS, NormalizedOrder } from '../../../lambda/core/normalized-order.js';
 import { GOLDEN_ORDER } from '../support/orders.js';
 
 // Where the fast parser gives up, and why: `bailReason` becomes the quarantine message when the
@@ -75,6 +75,99 @@ describe('the fast parser bails with the reason', () => {
       golden.replace(/("payments":\[.*?\}\])/, (m) => `${m.slice(0, -1)}}`),
       "payments: expected ',' or ']'",
     ],
+    [
+      'a repeated customer field',
+      golden.replace('"customer":{', '"customer":{"segment":"consumer",'),
+      'customer: repeated field',
+    ],
+    [
+      'a customer without a segment',
+      J({ ...g, customer: { ...g.customer, segment: undefined } }),
+      'customer: missing field',
+    ],
+    ['a customer that is not an object', J({ ...g, customer: [] }), "customer: expected '{'"],
+    [
+      'an empty customer_id',
+      J({ ...g, customer: { ...g.customer, customer_id: '' } }),
+      'customer_id: bad format',
+    ],
+    [
+      'an unknown country',
+      J({ ...g, customer: { ...g.customer, country: 'XX' } }),
+      'country: not an allowed value',
+    ],
+    [
+      'an unknown segment',
+      J({ ...g, customer: { ...g.customer, segment: 'x' } }),
+      'segment: not an allowed value',
+    ],
+    [
+      'a repeated item field',
+      golden.replace('"items":[{', '"items":[{"quantity":2,'),
+      'item: repeated field',
+    ],
+    [
+      'an item without a discount',
+      J({ ...g, items: [{ ...g.items[0], discount: undefined }, g.items[1]] }),
+      'item: missing field',
+    ],
+    ['an item that is not an object', J({ ...g, items: [1] }), "item: expected '{'"],
+    [
+      'line number 0',
+      J({ ...g, items: [{ ...g.items[0], line_number: 0 }, g.items[1]] }),
+      'line_number: out of range',
+    ],
+    [
+      'quantity 0',
+      J({ ...g, items: [{ ...g.items[0], quantity: 0 }, g.items[1]] }),
+      'quantity: out of range',
+    ],
+    [
+      'an empty product_id',
+      J({ ...g, items: [{ ...g.items[0], product_id: '' }, g.items[1]] }),
+      'product_id: bad format',
+    ],
+    [
+      'a 500-character product name',
+      J({ ...g, items: [{ ...g.items[0], product_name: 'x'.repeat(500) }, g.items[1]] }),
+      'product_name: length out of range',
+    ],
+    [
+      'a category without a letter or digit',
+      J({ ...g, items: [{ ...g.items[0], category: '!!' }, g.items[1]] }),
+      'category: needs a letter or digit',
+    ],
+    [
+      'a negative price',
+      J({ ...g, items: [{ ...g.items[0], unit_price: -1 }, g.items[1]] }),
+      'unit_price: not a money amount',
+    ],
+    [
+      'a repeated payment field',
+      golden.replace('"payments":[{', '"payments":[{"amount":1,'),
+      'payment: repeated field',
+    ],
+    [
+      'a payment without a status',
+      J({ ...g, payments: [{ ...g.payments[0], status: undefined }, g.payments[1]] }),
+      'payment: missing field',
+    ],
+    ['a payment that is not an object', J({ ...g, payments: ['x'] }), "payment: expected '{'"],
+    [
+      'an unknown payment method',
+      J({ ...g, payments: [{ ...g.payments[0], method: 'x' }, g.payments[1]] }),
+      'method: not an allowed value',
+    ],
+    [
+      'an unknown payment status',
+      J({ ...g, payments: [{ ...g.payments[0], status: 'x' }, g.payments[1]] }),
+      'payment status: not an allowed value',
+    ],
+    [
+      'a 500-character payment_id',
+      J({ ...g, payments: [{ ...g.payments[0], payment_id: 'x'.repeat(500) }, g.payments[1]] }),
+      'payment_id: length out of range',
+    ],
     ['a line number twice', J(withItems([item(1), item(1)])), 'items repeat a line_number'],
     [
       'the last line number twice',
@@ -98,12 +191,22 @@ describe('the fast parser bails with the reason', () => {
     expect(validateFully(text)).toHaveProperty('reason');
   });
 
-  it('leaves an order with a field the contract does not know to the full path, which accepts it', () => {
-    const text = J({ zzz: 1, ...g });
-    expect(parse(new FastOrderParser(), text)).toEqual({
-      accepted: false,
-      bail: 'order: unexpected field "zzz"',
-    });
+  // the full path accepts these; the sink then quarantines what the fast path still refuses
+  // (a date off the calendar) with the bail reason, and loads the rest
+  it.each([
+    ['an unknown order field', J({ zzz: 1, ...g }), 'order: unexpected field "zzz"'],
+    [
+      'an unknown customer field',
+      J({ ...g, customer: { ...g.customer, zz: 1 } }),
+      'customer: unexpected field "zz"',
+    ],
+    [
+      'a signup date off the calendar',
+      J({ ...g, customer: { ...g.customer, signup_date: '2024-02-30' } }),
+      'signup_date: not a calendar date',
+    ],
+  ])('leaves %s to the full path', (_, text, bail) => {
+    expect(parse(new FastOrderParser(), text)).toEqual({ accepted: false, bail });
     expect(validateFully(text)).toHaveProperty('canonical');
   });
 
@@ -126,6 +229,39 @@ describe('the fast parser bails with the reason', () => {
     const text = J(withItems([item(1), item(2, { discount: 37.5 })]));
     expect(parse(new FastOrderParser(), text)).toEqual({ accepted: true, bail: '' });
     expect(validateFully(text)).toHaveProperty('canonical');
+  });
+
+  it("takes the largest payment's method, the first on ties, and sums only paid payments", () => {
+    const pay = (amount: number, method: string, status = 'paid') => ({
+      payment_id: 'P',
+      amount,
+      method,
+      status,
+    });
+    const read = (payments: unknown[]) => {
+      const order = new NormalizedOrder();
+      const buf = Buffer.from(J({ ...g, payments }));
+      const accepted = new FastOrderParser().parse(buf, 0, buf.length, order);
+      return { accepted, method: ENUMS.method[order.paymentMethod], paid: order.paidCents };
+    };
+    expect(read([pay(168.94, 'paypal'), pay(168.94, 'gift_card'), pay(0.01, 'wallet')])).toEqual({
+      accepted: true,
+      method: 'paypal',
+      paid: 33_789,
+    });
+    expect(read([pay(0.01, 'wallet'), pay(168.94, 'gift_card'), pay(168.94, 'paypal')])).toEqual({
+      accepted: true,
+      method: 'gift_card',
+      paid: 33_789,
+    });
+    // a completed order's failed or refunded attempts do not count towards what was paid
+    expect(
+      read([pay(500, 'paypal', 'failed'), pay(337.89, 'debit_card'), pay(1, 'wallet', 'refunded')]),
+    ).toEqual({
+      accepted: true,
+      method: 'paypal',
+      paid: 33_789,
+    });
   });
 
   it('still finds a repeated line number after its record counter wraps around', () => {
