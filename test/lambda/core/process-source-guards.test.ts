@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReconciliationError, SourceKeyError } from '../../../lambda/core/etl-errors.js';
 import { ParquetFileWriter } from '../../../lambda/core/parquet-file-writer.js';
 import { processSource } from '../../../lambda/core/process-source.js';
+import { QuarantineWriter } from '../../../lambda/core/quarantine-writer.js';
 import { fileHashes } from '../support/lake-files.js';
 import { jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
 
@@ -40,6 +41,22 @@ describe('processSource guards', () => {
     const after = await fileHashes(lake.root);
     expect({ ...after, [JAN]: before[JAN] }).toEqual(before);
     expect(after[JAN]).toBe(raw);
+  });
+
+  it('throws ReconciliationError and publishes nothing when a rejected record is lost', async () => {
+    await lake.store.put(JAN, jsonLines([validOrder(1), validOrder(2)]));
+    await processSource(lake.store, JAN, opts);
+    const before = await fileHashes(lake.root);
+    await lake.store.put(JAN, `${jsonLines([validOrder(3), validOrder(4)])}{"not":"an order"}\n`);
+    // The injected fault: the quarantine writer drops what it is given.
+    vi.spyOn(QuarantineWriter.prototype, 'add').mockImplementation(() => undefined);
+
+    const run = processSource(lake.store, JAN, opts);
+
+    await expect(run).rejects.toBeInstanceOf(ReconciliationError);
+    await expect(run).rejects.toThrow(/read 3, loaded 2, quarantined 0, order rows 2/);
+    const after = await fileHashes(lake.root);
+    expect({ ...after, [JAN]: before[JAN] }).toEqual(before);
   });
 
   it('refuses a key that is not a raw source, with its code, before reading anything', async () => {

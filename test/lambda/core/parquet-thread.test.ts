@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrdersBatch } from '../../../lambda/core/fact-batches.js';
+import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
+import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
+import { ParquetThread } from '../../../lambda/core/parquet-thread.js';
+import { parquetWasm } from '../../../lambda/core/parquet-wasm.js';
+import { validOrder } from '../support/orders.js';
+
+// The encoder thread on its own: several files at once, each file's rows as sent, an aborted
+// file removed, a failure reported where the caller awaits.
+let dir: string;
+let thread: ParquetThread;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'parquet-thread-'));
+  thread = new ParquetThread();
+});
+afterAll(async () => {
+  await thread.terminate();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A fact_orders batch of `n` orders starting at validOrder(from). */
+function batch(from: number, n: number) {
+  const rows = new OrdersBatch('raw/store_sales/x.json');
+  const parser = new FastOrderParser();
+  const order = new NormalizedOrder();
+  for (let i = from; i < from + n; i++) {
+    const buf = Buffer.from(JSON.stringify(validOrder(i)));
+    if (!parser.parse(buf, 0, buf.length, order)) throw new Error('rejected');
+    rows.append(order, 1_000_000);
+  }
+  return rows.recordBatch();
+}
+
+const footerRows = async (file: string) => {
+  const parquet = await parquetWasm().ParquetFile.fromFile(new Blob([await readFile(file)]));
+  try {
+    return parquet.metadata().fileMetadata().numRows();
+  } finally {
+    parquet.free();
+  }
+};
+
+describe('ParquetThread', () => {
+  it('encodes several files at once, each with the rows sent to it', async () => {
+    const a = thread.open(path.join(dir, 'a.parquet'), 64);
+    const b = thread.open(path.join(dir, 'b.parquet'), 64);
+    for (let k = 0; k < 6; k++) {
+      await a.write(batch(k * 50, 50));
+      await b.write(batch(k * 7, 7));
+    }
+    expect(await Promise.all([a.close(), b.close()])).toEqual([300, 42]);
+    expect([await footerRows(a.file), await footerRows(b.file)]).toEqual([300, 42]);
+  });
+
+  it('removes a file it aborts, and goes on serving other files', async () => {
+    const aborted = thread.open(path.join(dir, 'aborted.parquet'), 16);
+    await aborted.write(batch(0, 40));
+    await aborted.write(batch(40, 40));
+    await aborted.abort();
+    expect(existsSync(aborted.file)).toBe(false);
+    const next = thread.open(path.join(dir, 'next.parquet'), 16);
+    await next.write(batch(0, 3));
+    expect(await next.close()).toBe(3);
+  });
+
+  it('reports a file it cannot write when the caller closes it', async () => {
+    const bad = thread.open(path.join(dir, 'missing-folder', 'x.parquet'), 16);
+    await bad.write(batch(0, 3)).catch(() => undefined);
+    await expect(bad.close()).rejects.toMatchObject({ name: 'ParquetWriteError' });
+  });
+});
