@@ -104,7 +104,7 @@ export function parseOutput<F extends CsvExportFile>(
  * A missing, empty or off-contract file is an OpsError naming the file.
  */
 export async function readOutputs(dir: string): Promise<Outputs> {
-  const entries = await Promise.all(
+  const read = await Promise.allSettled(
     CSV_EXPORTS.map(async (spec) => {
       const file = path.join(dir, spec.file);
       const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -114,6 +114,11 @@ export async function readOutputs(dir: string): Promise<Outputs> {
       return [spec.file, parseOutput(spec, text)] as const;
     }),
   );
+  // The first problem in the contract's order, not the first read to fail: the same on every run.
+  const entries = read.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
   return Object.fromEntries(entries) as Outputs;
 }
 
