@@ -68,7 +68,9 @@ export class LineSplitter {
     private readonly max: number,
     private line = 0,
   ) {
-    this.carry = new Carry(max);
+    // One byte over: a carried line may end in the CR of a CRLF, which `emit` drops before it
+    // applies the limit, as it does for a line within one chunk.
+    this.carry = new Carry(max + 1);
   }
 
   push(chunk: Buffer, from: number): void {

@@ -1,4 +1,4 @@
-import { isRawSourceKey, partFileName, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
+import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 
 /**
@@ -101,12 +101,9 @@ export function planSources(input: SourcePlanInput): SourcePlan {
 /** The base name owning an output key (`…/part-<stem>.parquet`, `quarantine/…/<stem>.jsonl`), if any. */
 export function outputOwner(key: string): string | undefined {
   const name = key.slice(key.lastIndexOf('/') + 1);
-  if (key.startsWith(LAKE.processedPrefix)) {
-    const m = /^part-(.+)\.parquet$/.exec(name);
-    return m?.[1] && partFileName(m[1]) === name ? m[1] : undefined;
-  }
-  if (key.startsWith(LAKE.quarantinePrefix) && quarantineKey(sourceStem(key)) === key) return sourceStem(key);
-  return undefined;
+  // `part-<stem>.parquet`, as contracts/lake-keys.ts names them
+  if (key.startsWith(LAKE.processedPrefix)) return /^part-(.+)\.parquet$/.exec(name)?.[1];
+  return quarantineKey(sourceStem(key)) === key ? sourceStem(key) : undefined;
 }
 
 /**

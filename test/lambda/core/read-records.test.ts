@@ -99,4 +99,36 @@ describe('readRecords', () => {
     expect((await read('')).summary.format).toBe('empty');
     expect((await read(' \n\n')).summary.format).toBe('empty');
   });
+
+  it('counts the blank lines of leading chunks that hold nothing else', async () => {
+    const text = '\n \t\r\n\n{"n":1}\n{"n":2}\n';
+    for (const cuts of [[], [1], [2, 4], [5], [1, 2, 3, 4, 5]]) {
+      const { summary, records } = await read(text, cuts);
+      expect(records, JSON.stringify(cuts)).toEqual([
+        [4, '{"n":1}'],
+        [5, '{"n":2}'],
+      ]);
+      expect(summary).toEqual({ format: 'jsonl', bytes: Buffer.byteLength(text) });
+    }
+  });
+
+  it('takes a byte-order mark only as the very first bytes of the file', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const body = Buffer.from('{"n":1}\n');
+    // after a leading blank line it is content, and the file is not JSON
+    const late = await read(Buffer.concat([Buffer.from('\n'), bom, body]), [1]);
+    expect(late.summary.format).toBe('not_json');
+    expect(late.records).toEqual([]);
+    // bytes that only start like one are content too
+    for (const start of [
+      [0xef, 0xbb, 0x7b],
+      [0xef, 0x7b, 0xbf],
+      [0x7b, 0xbb, 0xbf],
+    ]) {
+      const { summary } = await read(Buffer.concat([Buffer.from(start), body]));
+      expect(summary.format, JSON.stringify(start)).toBe(start[0] === 0x7b ? 'jsonl' : 'not_json');
+    }
+    const first = await read(Buffer.concat([bom, Buffer.from('\n'), body]));
+    expect(first.records).toEqual([[2, '{"n":1}']]);
+  });
 });

@@ -107,4 +107,21 @@ describe('LineSplitter', () => {
     expect(split(`${huge}\n`, 100, [], lineSplitter)).toEqual([head]);
     expect(split(`${huge}\n`, 100, [5, 1500], lineSplitter)).toEqual([head]);
   });
+
+  it('reports a line at the limit as a record, and skips lines of tabs, CRs and spaces only', () => {
+    const at = `{"a":"${'x'.repeat(10)}"}`; // 18 bytes
+    expectAnyChunking(`${at}\r\n\t\r\n \t \n${at}`, 18, [`1 ${at}`, `4 ${at}`], lineSplitter);
+  });
+
+  it('keeps only the head of a line that passes the limit after its first chunks', () => {
+    // the limit is above the head's size: the line is held whole until it passes it
+    const long = `{"a":"${'q'.repeat(3000)}"}`;
+    const head = `1 oversized ${long.length} bytes, head ${long.slice(0, 30)} (${HEAD_BYTES})`;
+    for (const cuts of [[1000, 2000], [1500], [10, 1030, 2050]])
+      expect(split(`${long}\n{"b":2}\n`, 2000, cuts, lineSplitter), JSON.stringify(cuts)).toEqual([
+        head,
+        '2 {"b":2}',
+      ]);
+    expect(split(`${long},7]`, 2000, [1000, 2000])).toEqual([head, '2 7']);
+  });
 });

@@ -26,7 +26,10 @@ describe('planSources', () => {
   it('refuses every key of a base name shared by two raw files, and keeps the others', () => {
     const plan = planSources({ listed: [JAN, JAN_L, FEB], recorded: {} });
     expect(plan.refused.map((r) => r.key)).toEqual([JAN, JAN_L]);
-    expect(plan.refused[0]!.error).toMatch(/share the name "orders_2025_01"/);
+    expect(plan.refused.map((r) => r.error)).toEqual([
+      `raw files ${JAN}, ${JAN_L} share the name "orders_2025_01", so their outputs would collide: keep one`,
+      `raw files ${JAN}, ${JAN_L} share the name "orders_2025_01", so their outputs would collide: keep one`,
+    ]);
     expect(plan.candidates).toEqual([FEB]);
   });
 
@@ -47,6 +50,21 @@ describe('planSources', () => {
     expect(plan.rerun).toEqual([FEB]);
     expect(plan.candidates).toEqual([MAR, FEB]);
     expect(planSources({ listed: [JAN, FEB, MAR], recorded }).rerun).toEqual([]);
+  });
+
+  it("reruns a source when any one of its duplicates' holders is gone, once, and never a refused one", () => {
+    const MAR = 'raw/store_sales/orders_2025_03.json';
+    const MAR_L = 'raw/store_sales/orders_2025_03.jsonl';
+    const recorded = {
+      [JAN]: { outputs: [] },
+      [FEB]: { outputs: [], duplicateOf: ['raw/store_sales/kept.json', JAN] },
+      [MAR]: { outputs: [], duplicateOf: [JAN] },
+      [MAR_L]: { outputs: [], duplicateOf: [JAN] },
+    };
+    const listed = [FEB, MAR, MAR_L, 'raw/store_sales/kept.json'];
+    const plan = planSources({ listed, recorded, requested: [FEB] });
+    expect(plan.rerun).toEqual([FEB]);
+    expect(plan.candidates).toEqual([FEB]);
   });
 
   it('retires recorded sources that are gone, with all their outputs', () => {
@@ -83,6 +101,26 @@ describe('recordFromOutputs (stores that keep no state)', () => {
       outputOwner('processed/store_sales/fact_orders/order_year=2025/order_month=01/x.parquet'),
     ).toBeUndefined();
     expect(outputOwner('raw/store_sales/orders_2025_01.json')).toBeUndefined();
+    for (const name of ['xpart-a.parquet', 'part-a.parquet.tmp', 'part-.parquet'])
+      expect(
+        outputOwner(`processed/store_sales/fact_orders/order_year=2025/order_month=01/${name}`),
+        name,
+      ).toBeUndefined();
+    for (const key of [
+      'quarantine/store_sales/_refused/orders_2025_01.jsonl.jsonl',
+      'quarantine/store_sales/orders_2025_01.json',
+      'state/quarantine/store_sales/orders_2025_01.jsonl',
+    ])
+      expect(outputOwner(key), key).toBeUndefined();
+  });
+
+  it('records outputs under listed raw keys only', () => {
+    const outputs = [part('fact_orders', '01', 'orders_2025_01')];
+    expect(
+      recordFromOutputs(['other/orders_2025_01.json', 'raw/store_sales/orders_2025_01.csv'], outputs),
+    ).toEqual({
+      'raw/store_sales/orders_2025_01.*': { outputs },
+    });
   });
 });
 
@@ -111,5 +149,9 @@ describe('contestedSources', () => {
     ];
     expect(contestedSources(results)).toEqual([JAN]);
     expect(contestedSources([r(JAN, ['2025-01']), r(FEB, ['2025-02']), r(JAN_L, [])])).toEqual([]);
+    // in key order whatever the order of the results, which stay as given
+    const given = [r(JAN, ['2025-01']), r('raw/store_sales/b.json', ['2025-01'])];
+    expect(contestedSources(given)).toEqual([JAN]);
+    expect(given.map((g) => g.sourceKey)).toEqual([JAN, 'raw/store_sales/b.json']);
   });
 });
