@@ -64,6 +64,8 @@ describe('JsonArraySplitter', () => {
 
   it('reports content after the closing bracket as further records, numbered on', () => {
     expectAnyChunking('{"a":1}] {"x":2}\n{"y":3}\n', 100, ['1 {"a":1}', '2  {"x":2}', '3 {"y":3}']);
+    // after a scalar's bracket too, and a last line without its line feed
+    expectAnyChunking('1] {"x":2}\n{"y":3}', 100, ['1 1', '2  {"x":2}', '3 {"y":3}']);
   });
 
   it('reports an unterminated last element, which then fails as JSON', () => {
