@@ -1,4 +1,4 @@
-import { Carry, HEAD_BYTES, isJsonSpace, LineSplitter, type RecordSink } from './record-splitters.js';
+import { Carry, headOf, isJsonSpace, LineSplitter, type RecordSink } from './record-splitters.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -95,8 +95,7 @@ export class JsonArraySplitter {
   }
 
   private emit(buf: Buffer, start: number, end: number): void {
-    if (end - start > this.max)
-      this.sink.oversized(this.ordinal, buf.subarray(start, Math.min(end, start + HEAD_BYTES)), end - start);
+    if (end - start > this.max) this.sink.oversized(this.ordinal, headOf(buf, start, end), end - start);
     else this.sink.record(buf, start, end, this.ordinal);
   }
 

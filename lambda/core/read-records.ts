@@ -1,5 +1,5 @@
 import { JsonArraySplitter } from './json-array-splitter.js';
-import { HEAD_BYTES, isJsonSpace, LineSplitter, type RecordSink } from './record-splitters.js';
+import { headOf, isJsonSpace, LineSplitter, type RecordSink } from './record-splitters.js';
 
 /**
  * What the source turned out to be, from its first significant byte: `{` JSON Lines, `[` one
@@ -58,7 +58,7 @@ export async function readRecords(
         splitter.push(chunk, i + 1);
       } else {
         // Leaving the loop closes the stream: nothing more of a non-JSON file is read.
-        return { format: 'not_json', bytes, head: Buffer.from(chunk.subarray(from, from + HEAD_BYTES)) };
+        return { format: 'not_json', bytes, head: Buffer.from(headOf(chunk, from, chunk.length)) };
       }
     }
     await options.afterChunk?.(bytes);

@@ -15,6 +15,10 @@ export interface RecordSink {
 /** Bytes of a record kept for quarantine when the record itself is too large to keep. */
 export const HEAD_BYTES = 1024;
 
+/** What an oversized record `buf[start, end)` keeps: its own first bytes, at most HEAD_BYTES. */
+export const headOf = (buf: Buffer, start: number, end: number): Buffer =>
+  buf.subarray(start, Math.min(end, start + HEAD_BYTES));
+
 const NL = 0x0a;
 const CR = 0x0d;
 const LBRACE = 0x7b;
@@ -107,7 +111,7 @@ export class LineSplitter {
     let e = end;
     if (e > start && buf[e - 1] === CR) e--;
     if (e - start > this.max) {
-      this.sink.oversized(this.line, buf.subarray(start, Math.min(e, start + HEAD_BYTES)), e - start);
+      this.sink.oversized(this.line, headOf(buf, start, e), e - start);
       return;
     }
     if (buf[start] !== LBRACE) {
