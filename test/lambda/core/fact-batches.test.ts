@@ -2,10 +2,9 @@ import type * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawOrder } from '../../../contracts/raw-order.js';
 import { ItemsBatch, OrdersBatch } from '../../../lambda/core/fact-batches.js';
-import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
 import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
 import { processSource } from '../../../lambda/core/process-source.js';
-import { GOLDEN_ORDER, jsonLines, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
+import { GOLDEN_ORDER, jsonLines, normalized, TEST_NOW, tempLake, validOrder } from '../support/orders.js';
 import { duckRows } from '../support/readers.js';
 
 // Golden test of the flattening: one hand-written GBP order of January 2025 -> the exact rows.
@@ -112,11 +111,6 @@ describe('flattening (golden)', () => {
 // The batches reuse one NormalizedOrder, as the ETL does: an order with fewer items than the one
 // before must not pick up the earlier order's items; a reset batch starts empty.
 describe('fact batches across orders', () => {
-  const parseInto = (order: NormalizedOrder, raw: RawOrder): NormalizedOrder => {
-    const buf = Buffer.from(JSON.stringify(raw));
-    if (!new FastOrderParser().parse(buf, 0, buf.length, order)) throw new Error(`${raw.order_id} rejected`);
-    return order;
-  };
   const cents = (x: number) => Math.round(x * 100);
   const sums = (raw: RawOrder) => ({
     units: raw.items.reduce((s, it) => s + it.quantity, 0),
@@ -143,7 +137,7 @@ describe('fact batches across orders', () => {
     const orders = new OrdersBatch(KEY);
     const items = new ItemsBatch(KEY);
     for (const raw of [many, few]) {
-      parseInto(order, raw);
+      normalized(raw, order);
       orders.append(order, 1_000_000);
       items.append(order, 1_000_000);
     }
@@ -162,7 +156,7 @@ describe('fact batches across orders', () => {
   });
 
   it('starts empty after reset, for orders and for items', () => {
-    const order = parseInto(new NormalizedOrder(), validOrder(5));
+    const order = normalized(validOrder(5));
     const orders = new OrdersBatch(KEY);
     const items = new ItemsBatch(KEY);
     orders.append(order, 1_000_000);
@@ -170,7 +164,7 @@ describe('fact batches across orders', () => {
     orders.reset();
     items.reset();
     expect([orders.length, items.length]).toEqual([0, 0]);
-    parseInto(order, validOrder(3));
+    normalized(validOrder(3), order);
     orders.append(order, 1_000_000);
     items.append(order, 1_000_000);
     const ids = (batch: arrow.RecordBatch) => column(batch, 'order_id').map(String);
@@ -180,7 +174,7 @@ describe('fact batches across orders', () => {
 
   it('names the table and the column an append left behind', () => {
     const items = new ItemsBatch(KEY);
-    items.append(parseInto(new NormalizedOrder(), validOrder(3)), 1_000_000);
+    items.append(normalized(validOrder(3)), 1_000_000);
     (items as unknown as { c: { quantity: { reset(): void } } }).c.quantity.reset();
     expect(() => items.recordBatch()).toThrow(
       'fact_order_items: quantity not computed for every row (lambda/core/fact-batches.ts)',

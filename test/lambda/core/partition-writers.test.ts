@@ -1,12 +1,11 @@
 import type * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import type { RawOrder } from '../../../contracts/raw-order.js';
-import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
 import { type FxTable, SHIPPED_FX } from '../../../lambda/core/fx-table.js';
 import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
 import type { ParquetSink } from '../../../lambda/core/parquet-file-writer.js';
 import { PartitionWriters } from '../../../lambda/core/partition-writers.js';
-import { validOrder } from '../support/orders.js';
+import { normalized, validOrder } from '../support/orders.js';
 
 // Routing rows to their month and bounding what is buffered: which batches reach the Parquet
 // sinks, and when. The sinks here record what they are given.
@@ -33,13 +32,8 @@ function writers(batchRows: number, fx: FxTable = SHIPPED_FX) {
       };
     },
   });
-  const parser = new FastOrderParser();
   const order = new NormalizedOrder();
-  const append = (raw: RawOrder) => {
-    const buf = Buffer.from(JSON.stringify(raw));
-    if (!parser.parse(buf, 0, buf.length, order)) throw new Error('rejected');
-    parts.append(order);
-  };
+  const append = (raw: RawOrder) => parts.append(normalized(raw, order));
   return { parts, writes, append };
 }
 
@@ -109,14 +103,8 @@ describe('PartitionWriters', () => {
       microRate: (_c: string, _y: number, month: number) => (month === 1 ? 1_250_000 : undefined),
     };
     const { parts } = writers(4, fx as unknown as FxTable);
-    const order = new NormalizedOrder();
-    const parse = (raw: RawOrder) => {
-      const buf = Buffer.from(JSON.stringify(raw));
-      if (!new FastOrderParser().parse(buf, 0, buf.length, order)) throw new Error('rejected');
-      return order;
-    };
-    expect(parts.hasRate(parse(oneItem(0, 2025, 1)))).toBe(true);
-    expect(parts.hasRate(parse(oneItem(0, 2025, 2)))).toBe(false);
-    expect(parts.hasRate(parse(oneItem(1, 2025, 1)))).toBe(true);
+    expect(parts.hasRate(normalized(oneItem(0, 2025, 1)))).toBe(true);
+    expect(parts.hasRate(normalized(oneItem(0, 2025, 2)))).toBe(false);
+    expect(parts.hasRate(normalized(oneItem(1, 2025, 1)))).toBe(true);
   });
 });

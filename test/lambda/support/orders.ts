@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RawOrder } from '../../../contracts/raw-order.js';
+import { FastOrderParser } from '../../../lambda/core/fast-order-parser.js';
+import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
 import { LocalObjectStore } from '../../../tools/storage/local-object-store.js';
 
 /**
@@ -114,3 +116,13 @@ export async function tempLake(): Promise<{
 
 /** Fixed processing time for tests: 2025-06-30T00:00:00Z. */
 export const TEST_NOW = Date.UTC(2025, 5, 30);
+
+/**
+ * `raw` read by the fast parser into `into` (pass the same one to reuse it across orders, as the
+ * ETL does); throws when the parser does not accept it.
+ */
+export function normalized(raw: RawOrder, into = new NormalizedOrder()): NormalizedOrder {
+  const buf = Buffer.from(JSON.stringify(raw));
+  if (!new FastOrderParser().parse(buf, 0, buf.length, into)) throw new Error(`${raw.order_id} rejected`);
+  return into;
+}
