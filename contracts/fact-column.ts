@@ -18,6 +18,13 @@ export interface EncodingHints {
   readonly dictionary: boolean;
   /** True for columns queries filter on: min/max statistics let engines skip row groups. */
   readonly statistics: boolean;
+  /**
+   * True for distinct strings that share a long prefix with the row before (fact_orders'
+   * order_id, `ORD-YYYYMMDD-…` in time order): DELTA_BYTE_ARRAY stores each value as the length
+   * of the prefix it shares and the rest. Not where a value repeats on consecutive rows (the same
+   * order_id on every line of fact_order_items), which PLAIN + ZSTD compresses better.
+   */
+  readonly prefixDelta: boolean;
 }
 
 interface ColumnBase<N extends string> extends EncodingHints {
@@ -33,8 +40,13 @@ export type FactColumn<N extends string = string> =
   | (ColumnBase<N> & { readonly kind: Exclude<FactKind, 'decimal'> })
   | (ColumnBase<N> & { readonly kind: 'decimal'; readonly precision: number; readonly scale: number });
 
-/** Defaults: dictionary encoded, no statistics, never NULL. */
-const PLAIN: EncodingHints & { nullable: boolean } = { dictionary: true, statistics: false, nullable: false };
+/** Defaults: dictionary encoded, no statistics, no prefix delta, never NULL. */
+const PLAIN: EncodingHints & { nullable: boolean } = {
+  dictionary: true,
+  statistics: false,
+  prefixDelta: false,
+  nullable: false,
+};
 
 /** Hints for near-unique values (ids, instants, order-level money). */
 export const UNIQUE = { dictionary: false } as const;

@@ -68,7 +68,11 @@ export const FACT_TABLES = {
     prefix: LAKE.factOrders,
     grain: 'one row per valid order',
     columns: [
-      ORDER_ID,
+      // The grain: each id once, in time order, so the `ORD-YYYYMMDD-` prefix repeats row after
+      // row. DELTA_BYTE_ARRAY makes the column 19 % smaller on the default data and 7 % at 1M
+      // orders a month (docs/scale.md); on fact_order_items, where the id repeats on each line of
+      // an order, it is 13 % larger, hence the hint on this table only.
+      { ...ORDER_ID, prefixDelta: true },
       ORDER_TIMESTAMP,
       ORDER_DATE,
       STATUS,

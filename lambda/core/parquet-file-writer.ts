@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as arrow from 'apache-arrow';
 import type { FactColumn } from '../../contracts/fact-column.js';
-import { FACT_TABLES } from '../../contracts/fact-tables.js';
+import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
 import { parquetWasm } from './parquet-wasm.js';
 
 /** Writing a Parquet file failed, or the written file does not hold the rows given to it. */
@@ -28,66 +28,47 @@ export interface ParquetSink {
 export const toIpc = (batch: arrow.RecordBatch): Uint8Array =>
   arrow.tableToIPC(new arrow.Table([batch]), 'stream');
 
-/** Column names of either fact table whose contract hints say `hint` (names mean the same in both). */
-const hinted = (hint: (c: FactColumn) => boolean): string[] => [
-  ...new Set(
-    Object.values(FACT_TABLES)
-      .flatMap((t): readonly FactColumn[] => t.columns)
-      .filter(hint)
-      .map((c) => c.name),
-  ),
-];
-
-/**
- * Near-unique columns (the contract's `dictionary: false`): a dictionary costs encoding time and
- * saves no space there. Measured on generated data: about 10% less encoding time for 4% larger
- * files than dictionary encoding everything.
- */
-const NO_DICTIONARY = hinted((c) => !c.dictionary);
-
-/**
- * Columns given min/max statistics (the contract's `statistics: true`): those queries filter on,
- * which lets DuckDB and Athena skip row groups. Statistics on every column cost ~15% more
- * encoding time and the money columns are never filtered on.
- */
-const WITH_STATISTICS = hinted((c) => c.statistics);
-
-const ALL = hinted(() => true);
-
-/** Integer-backed columns (INT32 / INT64 in Parquet), where DELTA_BINARY_PACKED applies, and the timestamps among them. */
-const INTEGER_BACKED = new Set(hinted((c) => c.kind !== 'string'));
-const TIMESTAMPS = new Set(hinted((c) => c.kind === 'timestamp'));
-
 /** A way to encode the lake's Parquet: the lake's choice (`LAKE_PARQUET`) and the candidates `npm run bench parquet` measures. */
 export interface ParquetEncoding {
   compression: 'SNAPPY' | 'ZSTD' | 'GZIP' | 'BROTLI' | 'LZ4_RAW';
-  /** Dictionary per the contract's hints, on every column, or on none. */
+  /**
+   * Dictionary per the contract's hints, on every column, or on none. The hints turn it off for
+   * near-unique columns: measured on generated data, about 10% less encoding time for 4% larger
+   * files than dictionary encoding everything.
+   */
   dictionary: 'contract' | 'all' | 'none';
   /** DELTA_BINARY_PACKED for the integer-backed columns without a dictionary (instants, money), for the timestamps among them, or none (PLAIN). */
   deltaIntegers: 'all' | 'timestamps' | 'none';
-  /** DELTA_BYTE_ARRAY (shared prefixes) for string columns without a dictionary (ids), else PLAIN. */
-  deltaStrings: boolean;
+  /** DELTA_BYTE_ARRAY (shared prefixes) for the string columns without a dictionary: where the contract says `prefixDelta`, all of them, or none (PLAIN). */
+  deltaStrings: 'contract' | 'all' | 'none';
 }
 
 /**
  * The lake's Parquet, chosen by measurement (docs/scale.md: `npm run bench parquet`): ZSTD
  * (parquet-wasm 0.8 sets no level: parquet-rs's default, 1), dictionaries where the contract says
  * values repeat, DELTA_BINARY_PACKED for the timestamps (sorted within a file: small deltas; on
- * money columns it loses to PLAIN + ZSTD). v1 data pages. Every engine the project targets reads it: DuckDB, pyarrow, Trino 476 and
- * Athena engine v3 (tests and docs/scale.md).
+ * money columns it loses to PLAIN + ZSTD), DELTA_BYTE_ARRAY for fact_orders' order_ids. v1 data
+ * pages. Every engine the project targets reads it: DuckDB, pyarrow, Trino 476 and Athena engine
+ * v3 (tests and docs/scale.md).
  */
 export const LAKE_PARQUET: ParquetEncoding = {
   compression: 'ZSTD',
   dictionary: 'contract',
   deltaIntegers: 'timestamps',
-  deltaStrings: false,
+  deltaStrings: 'contract',
 };
 
 /**
- * Writer properties for an encoding: v1 data pages (readable by every engine the project
- * targets, Athena and Glue included), chunk statistics on the filtered columns.
+ * Writer properties for a table's file in an encoding: v1 data pages (readable by every engine
+ * the project targets, Athena and Glue included), chunk min/max statistics on the columns the
+ * contract marks as filtered (they let DuckDB and Athena skip row groups; statistics on every
+ * column cost ~15% more encoding time and the money columns are never filtered on).
  */
-export function writerProperties(rowGroupRows: number, encoding: ParquetEncoding = LAKE_PARQUET) {
+export function writerProperties(
+  table: FactTable,
+  rowGroupRows: number,
+  encoding: ParquetEncoding = LAKE_PARQUET,
+) {
   const pw = parquetWasm();
   let builder = new pw.WriterPropertiesBuilder()
     .setWriterVersion(pw.WriterVersion.V1)
@@ -95,19 +76,22 @@ export function writerProperties(rowGroupRows: number, encoding: ParquetEncoding
     .setDictionaryEnabled(encoding.dictionary !== 'none')
     .setStatisticsEnabled(pw.EnabledStatistics.None)
     .setMaxRowGroupSize(rowGroupRows);
-  const plainColumns =
-    encoding.dictionary === 'contract' ? NO_DICTIONARY : encoding.dictionary === 'none' ? ALL : [];
-  for (const column of plainColumns) {
-    builder = builder.setColumnDictionaryEnabled(column, false);
-    const integer = INTEGER_BACKED.has(column);
-    const delta =
-      encoding.deltaIntegers === 'all' || (encoding.deltaIntegers === 'timestamps' && TIMESTAMPS.has(column));
-    if (integer && delta) builder = builder.setColumnEncoding(column, pw.Encoding.DELTA_BINARY_PACKED);
-    if (!integer && encoding.deltaStrings)
-      builder = builder.setColumnEncoding(column, pw.Encoding.DELTA_BYTE_ARRAY);
+  const plain = (c: FactColumn) =>
+    encoding.dictionary === 'none' || (encoding.dictionary === 'contract' && !c.dictionary);
+  for (const c of FACT_TABLES[table].columns.filter(plain)) {
+    builder = builder.setColumnDictionaryEnabled(c.name, false);
+    const deltaInteger =
+      c.kind !== 'string' &&
+      (encoding.deltaIntegers === 'all' ||
+        (encoding.deltaIntegers === 'timestamps' && c.kind === 'timestamp'));
+    const deltaString =
+      c.kind === 'string' &&
+      (encoding.deltaStrings === 'all' || (encoding.deltaStrings === 'contract' && c.prefixDelta));
+    if (deltaInteger) builder = builder.setColumnEncoding(c.name, pw.Encoding.DELTA_BINARY_PACKED);
+    if (deltaString) builder = builder.setColumnEncoding(c.name, pw.Encoding.DELTA_BYTE_ARRAY);
   }
-  for (const column of WITH_STATISTICS)
-    builder = builder.setColumnStatisticsEnabled(column, pw.EnabledStatistics.Chunk);
+  for (const c of FACT_TABLES[table].columns.filter((c) => c.statistics))
+    builder = builder.setColumnStatisticsEnabled(c.name, pw.EnabledStatistics.Chunk);
   return builder.build();
 }
 
@@ -125,6 +109,7 @@ export class ParquetFileWriter implements ParquetSink {
   private wake: (() => void) | undefined;
 
   constructor(
+    readonly table: FactTable,
     readonly file: string,
     private readonly rowGroupRows: number,
   ) {}
@@ -181,7 +166,7 @@ export class ParquetFileWriter implements ParquetSink {
     );
     // The writer reads the first batch (for the schema) before it returns its output stream.
     this.controller?.enqueue(first);
-    const props = writerProperties(this.rowGroupRows);
+    const props = writerProperties(this.table, this.rowGroupRows);
     const bytes = (await parquetWasm().transformParquetStream(input, props)) as WebReadableStream;
     this.output = pipeline(Readable.fromWeb(bytes), createWriteStream(this.file)).catch((err: unknown) => {
       this.failure = new ParquetWriteError(`writing ${this.file} failed: ${(err as Error).message}`, {

@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type * as arrow from 'apache-arrow';
+import type { FactTable } from '../../contracts/fact-tables.js';
 import { type ParquetSink, ParquetWriteError, toIpc } from './parquet-file-writer.js';
 import { workerScript } from './worker-script.js';
 
 /** Requests to the encoder thread; each names the sink (file) it is for and gets one reply. */
 export type EncoderRequest =
-  | { type: 'open'; seq: number; sink: number; file: string; rowGroupRows: number }
+  | { type: 'open'; seq: number; sink: number; table: FactTable; file: string; rowGroupRows: number }
   | { type: 'batch'; seq: number; sink: number; ipc: Uint8Array; rows: number }
   | { type: 'close' | 'abort'; seq: number; sink: number };
 
@@ -56,8 +57,8 @@ export class ParquetThread {
     );
   }
 
-  /** A sink whose batches are encoded by this thread's worker into `file`. */
-  open(file: string, rowGroupRows: number): ParquetSink {
+  /** A sink whose batches are encoded by this thread's worker into `file`, a file of `table`. */
+  open(table: FactTable, file: string, rowGroupRows: number): ParquetSink {
     const sink = ++this.sinks;
     const inFlight: Promise<unknown>[] = [];
     // Failures surface when the promise is awaited (in write/close); until then they are parked.
@@ -65,7 +66,7 @@ export class ParquetThread {
       p.catch(() => undefined);
       inFlight.push(p);
     };
-    track(this.request({ type: 'open', seq: 0, sink, file, rowGroupRows }));
+    track(this.request({ type: 'open', seq: 0, sink, table, file, rowGroupRows }));
     return {
       file,
       write: async (batch: arrow.RecordBatch) => {

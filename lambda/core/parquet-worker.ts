@@ -14,7 +14,7 @@ const queues = new Map<number, Promise<void>>();
 
 async function handle(m: EncoderRequest): Promise<EncoderReply> {
   if (m.type === 'open') {
-    writers.set(m.sink, new ParquetFileWriter(m.file, m.rowGroupRows));
+    writers.set(m.sink, new ParquetFileWriter(m.table, m.file, m.rowGroupRows));
     return { type: 'done', seq: m.seq };
   }
   const writer = writers.get(m.sink);

@@ -21,7 +21,7 @@ export interface PartitionWriterOptions {
   /** The run's FX table: each partition's rates come from it. */
   fx: FxTable;
   /** Opens the Parquet file a partition's table is written to (in this thread or the encoder thread). */
-  openSink: (file: string, rowGroupRows: number) => ParquetSink;
+  openSink: (table: FactTable, file: string, rowGroupRows: number) => ParquetSink;
 }
 
 /** A finished local Parquet file and the object key it is published under. */
@@ -127,7 +127,7 @@ export class PartitionWriters {
     let writer = p.writers[table];
     if (!writer) {
       const file = path.join(this.options.tmpDir, `${table}-${partitionLabel(p.year, p.month)}.parquet`);
-      writer = this.options.openSink(file, this.options.rowGroupRows);
+      writer = this.options.openSink(table, file, this.options.rowGroupRows);
       p.writers[table] = writer;
     }
     await writer.write(batch.recordBatch());

@@ -23,7 +23,7 @@ import { readRecords, type SourceFormat } from './read-records.js';
  * Local runs reprocess every source when it changes; bump the first part when the flattening
  * changes, the second when the raw contract accepts other records.
  */
-export const ETL_VERSION = `fact-tables-2+raw-contract-2+${FX_RATES_VERSION}`;
+export const ETL_VERSION = `fact-tables-3+raw-contract-2+${FX_RATES_VERSION}`;
 
 /** Sources from this size get the encoder thread by default. */
 const THREAD_MIN_BYTES = 64 * 1024 * 1024;
@@ -152,7 +152,8 @@ export async function stageSource(
     sourceKey: key,
     batchRows: options.batchRows ?? 16_384,
     rowGroupRows: options.rowGroupRows ?? 65_536,
-    openSink: (file, rows) => (thread ? thread.open(file, rows) : new ParquetFileWriter(file, rows)),
+    openSink: (table, file, rows) =>
+      thread ? thread.open(table, file, rows) : new ParquetFileWriter(table, file, rows),
   });
   const quarantine = new QuarantineWriter(path.join(tmp, 'quarantine.jsonl'), key);
   const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)(), held);

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { FACT_TABLE_NAMES, FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import {
   LAKE_PARQUET,
@@ -21,7 +22,7 @@ const base: ParquetEncoding = {
   compression: 'SNAPPY',
   dictionary: 'contract',
   deltaIntegers: 'none',
-  deltaStrings: false,
+  deltaStrings: 'none',
 };
 export const CANDIDATES: { name: string; encoding: ParquetEncoding }[] = [
   { name: 'snappy, dictionary per contract (before)', encoding: base },
@@ -35,10 +36,14 @@ export const CANDIDATES: { name: string; encoding: ParquetEncoding }[] = [
     name: 'zstd + delta timestamps',
     encoding: { ...base, compression: 'ZSTD', deltaIntegers: 'timestamps' },
   },
+  {
+    name: "zstd + delta timestamps + delta fact_orders' order_ids",
+    encoding: { ...base, compression: 'ZSTD', deltaIntegers: 'timestamps', deltaStrings: 'contract' },
+  },
   { name: 'zstd + delta integers', encoding: { ...base, compression: 'ZSTD', deltaIntegers: 'all' } },
   {
     name: 'zstd + delta integers + delta strings',
-    encoding: { ...base, compression: 'ZSTD', deltaIntegers: 'all', deltaStrings: true },
+    encoding: { ...base, compression: 'ZSTD', deltaIntegers: 'all', deltaStrings: 'all' },
   },
   { name: 'snappy + delta timestamps', encoding: { ...base, deltaIntegers: 'timestamps' } },
 ];
@@ -49,6 +54,14 @@ async function filesUnder(dir: string, suffix: string): Promise<string[]> {
     .filter((e) => e.isFile() && e.name.endsWith(suffix))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
+}
+
+/** The fact table a Parquet file of the lake belongs to, from its folder. */
+function tableOf(lake: string, file: string): FactTable {
+  const key = path.relative(lake, file).split(path.sep).join('/');
+  const table = FACT_TABLE_NAMES.find((t) => key.startsWith(FACT_TABLES[t].prefix));
+  if (!table) throw new Error(`${file} is in no fact table's folder`);
+  return table;
 }
 
 export interface CandidateFigures {
@@ -71,15 +84,20 @@ export async function measureCandidates(
   if (!facts.length || !rawBytes)
     throw new Error(`no raw and Parquet files in ${lake}: run \`npm start\` first`);
   // Decoded once, kept as Arrow IPC: each candidate encodes the same batches.
-  const tables = await Promise.all(facts.map(async (f) => pw.readParquet(await readFile(f)).intoIPCStream()));
+  const tables = await Promise.all(
+    facts.map(async (f) => ({
+      table: tableOf(lake, f),
+      ipc: pw.readParquet(await readFile(f)).intoIPCStream(),
+    })),
+  );
   const figures: CandidateFigures[] = [];
   for (const { name, encoding } of CANDIDATES) {
     let bytes = 0;
     let encodeMs = 0;
-    for (const ipc of tables) {
-      const table = pw.Table.fromIPCStream(ipc);
+    for (const { table, ipc } of tables) {
+      const arrowTable = pw.Table.fromIPCStream(ipc);
       const started = performance.now();
-      bytes += pw.writeParquet(table, writerProperties(65_536, encoding)).length;
+      bytes += pw.writeParquet(arrowTable, writerProperties(table, 65_536, encoding)).length;
       encodeMs += performance.now() - started;
     }
     const chosen = JSON.stringify(encoding) === JSON.stringify(LAKE_PARQUET);

@@ -36,7 +36,7 @@ beforeAll(async () => {
     batchRows: 16_384,
     rowGroupRows: 65_536,
     fx: SHIPPED_FX,
-    openSink: (file, rows) => new ParquetFileWriter(file, rows),
+    openSink: (table, file, rows) => new ParquetFileWriter(table, file, rows),
   });
   const o = new NormalizedOrder();
   const src = Buffer.alloc(256);

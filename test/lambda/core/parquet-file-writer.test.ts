@@ -71,7 +71,7 @@ describe('Parquet output', () => {
     expect(orders?.rows).toBe(3001);
   });
 
-  it('uses ZSTD, dictionary encoding, delta-encoded timestamps and v1 data pages', () => {
+  it('uses ZSTD, dictionary encoding, delta-encoded timestamps and fact_orders ids, and v1 data pages', () => {
     const [orders, items] = pyarrowDescribe([file('fact_orders'), file('fact_order_items')]);
     for (const c of [...orders!.columns, ...items!.columns]) {
       expect(c.compression).toBe('ZSTD');
@@ -81,6 +81,10 @@ describe('Parquet output', () => {
     expect(encodings(orders, 'order_timestamp')).toContain('DELTA_BINARY_PACKED');
     expect(encodings(items, 'order_timestamp')).toContain('DELTA_BINARY_PACKED');
     expect(encodings(orders, 'order_total')).not.toContain('DELTA_BINARY_PACKED');
+    // shared prefixes: per table, the same column name is delta-encoded in one and not the other
+    expect(encodings(orders, 'order_id')).toContain('DELTA_BYTE_ARRAY');
+    expect(encodings(items, 'order_id')).not.toContain('DELTA_BYTE_ARRAY');
+    expect(encodings(orders, 'customer_id')).not.toContain('DELTA_BYTE_ARRAY');
     const dict = (f: typeof orders, name: string) => f!.columns.find((c) => c.name === name)?.dictionary;
     expect(dict(orders, 'status')).toBe(true);
     expect(dict(items, 'category')).toBe(true);
@@ -127,7 +131,7 @@ describe('Parquet encodings', () => {
     const pw = parquetWasm();
     const table = pw.readParquet(await readFile(file('fact_orders')));
     const out = `${lake.root}/candidate-${JSON.stringify(encoding).replace(/\W/g, '')}.parquet`;
-    await writeFile(out, pw.writeParquet(table, writerProperties(65_536, encoding)));
+    await writeFile(out, pw.writeParquet(table, writerProperties('fact_orders', 65_536, encoding)));
     const [described] = pyarrowDescribe([out]);
     return (name: string) => {
       const c = described?.columns.find((col) => col.name === name);
@@ -145,7 +149,7 @@ describe('Parquet encodings', () => {
       compression: 'SNAPPY',
       dictionary: 'none',
       deltaIntegers: 'none',
-      deltaStrings: false,
+      deltaStrings: 'none',
     });
     expect([none('status'), none('order_id')].map((c) => [c.compression, c.dictionary])).toEqual([
       ['SNAPPY', false],
@@ -155,7 +159,7 @@ describe('Parquet encodings', () => {
       compression: 'GZIP',
       dictionary: 'all',
       deltaIntegers: 'none',
-      deltaStrings: false,
+      deltaStrings: 'none',
     });
     expect(
       [all('status'), all('order_id'), all('order_total')].map((c) => [c.compression, c.dictionary]),
@@ -168,20 +172,26 @@ describe('Parquet encodings', () => {
 
   it('delta-encodes the integer columns without a dictionary, only the timestamps, or none; and strings on request', async () => {
     const base = { compression: 'ZSTD', dictionary: 'contract' } as const;
-    const all = await encodingsWith({ ...base, deltaIntegers: 'all', deltaStrings: true });
+    const all = await encodingsWith({ ...base, deltaIntegers: 'all', deltaStrings: 'all' });
     expect([all('order_timestamp').delta, all('order_total').delta, all('order_id').deltaBytes]).toEqual([
       true,
       true,
       true,
     ]);
-    const timestamps = await encodingsWith({ ...base, deltaIntegers: 'timestamps', deltaStrings: false });
+    const timestamps = await encodingsWith({ ...base, deltaIntegers: 'timestamps', deltaStrings: 'none' });
     expect([
       timestamps('order_timestamp').delta,
       timestamps('order_total').delta,
       timestamps('order_id').deltaBytes,
     ]).toEqual([true, false, false]);
-    const none = await encodingsWith({ ...base, deltaIntegers: 'none', deltaStrings: false });
-    expect([none('order_timestamp').delta, none('order_total').delta]).toEqual([false, false]);
+    const none = await encodingsWith({ ...base, deltaIntegers: 'none', deltaStrings: 'none' });
+    expect([none('order_timestamp').delta, none('order_total').delta, none('order_id').deltaBytes]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    const contract = await encodingsWith({ ...base, deltaIntegers: 'none', deltaStrings: 'contract' });
+    expect([contract('order_id').deltaBytes, contract('customer_id').deltaBytes]).toEqual([true, false]);
   });
 });
 
@@ -198,7 +208,7 @@ describe('ParquetFileWriter errors', () => {
     const pw = parquetWasm();
     const ipc = pw.readParquet(await readFile(file('fact_orders'))).intoIPCStream();
     const out = `${lake.root}/aborted.parquet`;
-    const writer = new ParquetFileWriter(out, 1024);
+    const writer = new ParquetFileWriter('fact_orders', out, 1024);
     await writer.writeIpc(ipc, 3001);
     await writer.writeIpc(pw.readParquet(await readFile(file('fact_orders'))).intoIPCStream(), 3001);
     // row groups of 1,024 rows: some are on disk before the end

@@ -41,8 +41,8 @@ const footerRows = async (file: string) => {
 
 describe('ParquetThread', () => {
   it('encodes several files at once, each with the rows sent to it', async () => {
-    const a = thread.open(path.join(dir, 'a.parquet'), 64);
-    const b = thread.open(path.join(dir, 'b.parquet'), 64);
+    const a = thread.open('fact_orders', path.join(dir, 'a.parquet'), 64);
+    const b = thread.open('fact_orders', path.join(dir, 'b.parquet'), 64);
     for (let k = 0; k < 6; k++) {
       await a.write(batch(k * 50, 50));
       await b.write(batch(k * 7, 7));
@@ -52,18 +52,18 @@ describe('ParquetThread', () => {
   });
 
   it('removes a file it aborts, and goes on serving other files', async () => {
-    const aborted = thread.open(path.join(dir, 'aborted.parquet'), 16);
+    const aborted = thread.open('fact_orders', path.join(dir, 'aborted.parquet'), 16);
     await aborted.write(batch(0, 40));
     await aborted.write(batch(40, 40));
     await aborted.abort();
     expect(existsSync(aborted.file)).toBe(false);
-    const next = thread.open(path.join(dir, 'next.parquet'), 16);
+    const next = thread.open('fact_orders', path.join(dir, 'next.parquet'), 16);
     await next.write(batch(0, 3));
     expect(await next.close()).toBe(3);
   });
 
   it('reports a file it cannot write when the caller closes it', async () => {
-    const bad = thread.open(path.join(dir, 'missing-folder', 'x.parquet'), 16);
+    const bad = thread.open('fact_orders', path.join(dir, 'missing-folder', 'x.parquet'), 16);
     await bad.write(batch(0, 3)).catch(() => undefined);
     await expect(bad.close()).rejects.toMatchObject({ name: 'ParquetWriteError' });
   });

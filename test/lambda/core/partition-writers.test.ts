@@ -18,7 +18,7 @@ function writers(batchRows: number, fx: FxTable = SHIPPED_FX) {
     batchRows,
     rowGroupRows: 1024,
     fx,
-    openSink: (file): ParquetSink => {
+    openSink: (_table, file): ParquetSink => {
       let rows = 0;
       const name = file.slice(file.lastIndexOf('/') + 1);
       return {
