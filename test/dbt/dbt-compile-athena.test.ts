@@ -106,7 +106,7 @@ describe('dbt compile --target athena', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.ok).toBe(true);
     expect(summary.models).toEqual({ passed: 3 + 5 + MARTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 86, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 87, failed: 0, skipped: 0 });
   });
 
   it('reads the Glue tables named by STORE_SALES_GLUE_DATABASE in the Athena catalog', async () => {

@@ -8,12 +8,13 @@
 --
 -- Why not a cube over (customer, cell): that expands every customer-month into 8 rows and sorts
 -- them per customer and cell (59M rows and a minute at 12M orders). Customers are grouped
--- instead. int_customer_filter_months holds each customer-month's finest cells as integer codes
--- in up to three slots. Customers with the same month, slots, next month's slots and "new" flag
--- count the same in every cell: they become one row with a head count, and only those few
--- thousand rows are expanded to the 8 filter levels. The rare customer-month with more than three
--- finest cells (or whose next month has) is expanded customer by customer, as the cube did. Both
--- paths are exact (test/dbt/dbt-filter-mart.test.ts compares them with an oracle).
+-- instead: int_customer_filter_groups holds the customers with the same month, finest cells
+-- (integer codes, in up to three slots), next month's cells and "new" flag as one row with a head
+-- count; they count the same in every cell, and only those few thousand rows are expanded to the
+-- 8 filter levels. The rare customer-month with more than three finest cells (or whose next month
+-- has) is a row of its own there, with its customer_id, and is expanded customer by customer from
+-- the orders, as the cube did. Both paths are exact (test/dbt/dbt-filter-mart.test.ts compares
+-- them with an oracle).
 -- Import CTEs name their columns: DuckDB materialises a CTE read twice, whole.
 with orders as (
 
@@ -36,21 +37,22 @@ codes as (
 
 ),
 
-customer_months as (
+-- customers who count alike (at most three cells this month and next), with their head count
+customer_groups as (
 
     select
         month,
         is_new,
-        cells,
         slot_1,
         slot_2,
         slot_3,
-        next_cells,
         next_slot_1,
         next_slot_2,
-        next_slot_3
+        next_slot_3,
+        customers
 
-    from {{ ref('int_customer_filter_months') }}
+    from {{ ref('int_customer_filter_groups') }}
+    where customer_id is null
 
 ),
 
@@ -62,8 +64,8 @@ spread_months as (
         customer_id,
         is_new
 
-    from {{ ref('int_customer_filter_months') }}
-    where cells > 3 or next_cells > 3
+    from {{ ref('int_customer_filter_groups') }}
+    where customer_id is not null
 
 ),
 
@@ -119,26 +121,6 @@ cell_sales as (
 
     from orders
     group by order_month_start, cube (customer_country, sales_channel, customer_segment)
-
-),
-
--- customers who count alike (at most three cells this month and next), with their head count
-customer_groups as (
-
-    select
-        month,
-        is_new,
-        slot_1,
-        slot_2,
-        slot_3,
-        next_slot_1,
-        next_slot_2,
-        next_slot_3,
-        count(*) as customers
-
-    from customer_months
-    where cells <= 3 and coalesce(next_cells, 0) <= 3
-    group by month, is_new, slot_1, slot_2, slot_3, next_slot_1, next_slot_2, next_slot_3
 
 ),
 

@@ -1,0 +1,137 @@
+-- The customers of each month with completed orders, grouped by how they count in
+-- mart_monthly_sales_by_filter: their finest filter cells (country x channel x segment, as
+-- integer codes: macros/filter_cells.sql) that month and the next, and whether the month is their
+-- cohort month. Customers alike in all three are one row with their head count (`customers`), a
+-- few thousand rows at 12M orders instead of one per customer-month: writing and re-reading 7M
+-- rows was most of the mart's time.
+-- Up to three cells are kept in slots (lowest code first): almost every customer has one country
+-- and one segment in a month, so three channels make three cells at most. A customer-month with
+-- more (or whose next month has more) cannot be described by slots: it is a row of its own, with
+-- its customer_id and no slots, and the mart counts it from the orders.
+with orders as (
+
+    select * from {{ ref('stg_fact_orders') }}
+    where status = 'completed'
+
+),
+
+codes as (
+
+    select * from {{ ref('int_filter_codes') }}
+
+),
+
+customer_cohorts as (
+
+    select * from {{ ref('int_customer_cohorts') }}
+
+),
+
+dims as (
+
+    {{ filter_cell_bases(ref('int_filter_codes')) }}
+
+),
+
+-- distinct first: fewer rows to join to the codes
+customer_values as (
+
+    select distinct
+        order_month_start as month,
+        customer_id,
+        customer_country,
+        sales_channel,
+        customer_segment
+
+    from orders
+
+),
+
+customer_cells as (
+
+    select
+        customer_values.month,
+        customer_values.customer_id,
+        {{ filter_cell_code() }} as cell
+
+    from customer_values
+    {{ filter_code_joins('customer_values') }}
+    cross join dims
+
+),
+
+customer_months as (
+
+    select
+        month,
+        customer_id,
+        count(*) as cells,
+        min(cell) as slot_1,
+        case count(*) when 2 then max(cell) when 3 then sum(cell) - min(cell) - max(cell) end as slot_2,
+        case when count(*) = 3 then max(cell) end as slot_3
+
+    from customer_cells
+    group by month, customer_id
+
+),
+
+customer_month_slots as (
+
+    select
+        this_month.month,
+        this_month.customer_id,
+        this_month.cells > 3 or coalesce(next_month.cells, 0) > 3 as is_spread,
+        this_month.slot_1,
+        this_month.slot_2,
+        this_month.slot_3,
+        next_month.slot_1 as next_slot_1,
+        next_month.slot_2 as next_slot_2,
+        next_month.slot_3 as next_slot_3,
+        coalesce(customer_cohorts.cohort_month = this_month.month, false) as is_new
+
+    from customer_months as this_month
+    inner join customer_cohorts on customer_cohorts.customer_id = this_month.customer_id
+    left join customer_months as next_month
+        on next_month.customer_id = this_month.customer_id
+        and next_month.month = {{ dbt.dateadd('month', 1, 'this_month.month') }}
+
+),
+
+-- a spread customer-month keeps its customer_id (a group of one), the others only their slots
+group_keys as (
+
+    select
+        month,
+        is_new,
+        case when not is_spread then slot_1 end as slot_1,
+        case when not is_spread then slot_2 end as slot_2,
+        case when not is_spread then slot_3 end as slot_3,
+        case when not is_spread then next_slot_1 end as next_slot_1,
+        case when not is_spread then next_slot_2 end as next_slot_2,
+        case when not is_spread then next_slot_3 end as next_slot_3,
+        case when is_spread then customer_id end as customer_id
+
+    from customer_month_slots
+
+),
+
+final as (
+
+    select
+        month,
+        is_new,
+        slot_1,
+        slot_2,
+        slot_3,
+        next_slot_1,
+        next_slot_2,
+        next_slot_3,
+        customer_id,
+        count(*) as customers
+
+    from group_keys
+    group by month, is_new, slot_1, slot_2, slot_3, next_slot_1, next_slot_2, next_slot_3, customer_id
+
+)
+
+select * from final
