@@ -24,12 +24,16 @@ interface Holder {
 export class HeldOrderIds {
   private constructor(private readonly holders: Holder[]) {}
 
-  /** Reads the ids held by every source but `ownStem` from `store` (the processed store). */
-  static async load(store: ObjectStore, ownStem: string): Promise<HeldOrderIds> {
+  /** Reads the ids held by every source but `ownStem` (and the `unheld` stems) from `store` (the processed store). */
+  static async load(
+    store: ObjectStore,
+    ownStem: string,
+    unheld: readonly string[] = [],
+  ): Promise<HeldOrderIds> {
     const byKey = new Map<string, Holder>();
     for (const obj of await store.list(tablePrefix('fact_orders'))) {
       const owner = outputOwner(obj.key);
-      if (owner === undefined || owner === ownStem) continue;
+      if (owner === undefined || owner === ownStem || unheld.includes(owner)) continue;
       const bytes = await readAll(await store.get(obj.key));
       await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
         const sourceKey = String(column(table, 'source_file').get(0));

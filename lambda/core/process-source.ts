@@ -59,6 +59,12 @@ export interface ProcessOptions {
   onPhase?: (phase: EtlPhase) => void;
   /** The FX table (default: the shipped rates plus the source store's `reference/fx_rates.csv`). */
   fx?: FxTable;
+  /**
+   * Stems of sources whose outputs are not read for cross-source duplicate detection: the other
+   * sources of a parallel `ops etl` run, which compares the sources' order_ids itself
+   * (`tools/etl/run-local-etl.ts`). Default: none, every other source's outputs are read.
+   */
+  unheldSources?: readonly string[];
 }
 
 /** The phases of one source's run, in order; the local runner adds `state` (its state write). */
@@ -141,7 +147,7 @@ export async function stageSource(
   if (!info) throw new ObjectNotFoundError(store.location, key);
   const stem = sourceStem(key);
   const fx = options.fx ?? (await loadFxTable(store));
-  const held = await HeldOrderIds.load(options.processedStore ?? store, stem);
+  const held = await HeldOrderIds.load(options.processedStore ?? store, stem, options.unheldSources);
   const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'etl-'));
   const threaded = options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1);
   const thread = threaded ? new ParquetThread() : undefined;

@@ -17,6 +17,7 @@ serveTasks<EtlTask, StagedEtlSource, EtlTaskProgress>((task, progress) =>
     // A worker gets one core: an encoder thread would only compete with the other workers.
     encoderThread: false,
     withHashes: true,
+    unheldSources: task.unheldSources,
     onProgress: (bytesRead, sourceBytes) => progress({ bytesRead, sourceBytes }),
   }),
 );

@@ -7,6 +7,8 @@ import { orderIdHashes } from './order-id-hashes.js';
 export interface EtlTask {
   lake: string;
   key: string;
+  /** Stems of the run's other sources: their outputs are not read for duplicates (the parent compares ids). */
+  unheldSources: string[];
 }
 export interface EtlTaskProgress {
   bytesRead: number;

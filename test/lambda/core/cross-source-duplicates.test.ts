@@ -60,6 +60,20 @@ describe('processSource across sources', () => {
     expect(await processSource(lake.store, B, opts)).toMatchObject({ loaded: 0, duplicateOf: [A] });
   });
 
+  it('does not read the outputs of the sources named unheld (a parallel run compares those itself)', async () => {
+    const C = 'raw/store_sales/orders_c.json';
+    await lake.store.put(A, jsonLines([validOrder(1)]));
+    await lake.store.put(B, jsonLines([validOrder(2)]));
+    await lake.store.put(C, jsonLines([validOrder(1), validOrder(2)]));
+    await processSource(lake.store, A, opts);
+    await processSource(lake.store, B, opts);
+
+    const c = await processSource(lake.store, C, { ...opts, unheldSources: ['orders_a'] });
+
+    expect(c).toMatchObject({ loaded: 1, quarantined: 1, duplicateOf: [B] });
+    expect(await processSource(lake.store, C, opts)).toMatchObject({ loaded: 0, duplicateOf: [A, B] });
+  });
+
   it('reads the ids from the processed store, as the Lambda writes to its own bucket', async () => {
     const processed = await tempLake();
     try {

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,38 @@ describe('ops etl with worker processes', () => {
     // Forcing a re-run with workers rewrites the same bytes.
     const again = await runLocalEtl({ lake: many, workers: 2, force: true });
     expect(again.processed).toHaveLength(4);
+    expect(await outputs(many)).toEqual(await outputs(one));
+  }, 120_000);
+});
+
+describe('ops etl with worker processes, re-processing a lake', () => {
+  it("finds in a parallel run what one worker finds: a changed source repeating an order of a later source's old outputs", async () => {
+    const one = await lakeCopy();
+    const many = await lakeCopy();
+    const january = (lake: string) => path.join(lake, 'raw', 'store_sales', 'orders_2025_01.json');
+    for (const lake of [one, many]) {
+      const raw = path.join(lake, 'raw', 'store_sales');
+      await rm(path.join(raw, 'orders_2025_02_resent.json'));
+      await rm(path.join(raw, 'orders_2025_00_part.json'));
+      await runLocalEtl({ lake, workers: 1 });
+    }
+    // January now also carries the first order of March, which March's outputs already hold.
+    const march = (await readFile(path.join(one, 'raw', 'store_sales', 'orders_2025_03.json'), 'utf8')).split(
+      '\n',
+    )[0];
+    for (const lake of [one, many]) {
+      await writeFile(january(lake), `${march}\n`, { flag: 'a' });
+      // the same stamp in both (the state records it)
+      await utimes(january(lake), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    }
+    // Every source runs again: the workers read no outputs of the run's sources, the parent
+    // compares the ids instead, with March's old outputs too (in order, January sees them).
+    const sequential = await runLocalEtl({ lake: one, workers: 1, force: true });
+    const parallel = await runLocalEtl({ lake: many, workers: 2, force: true });
+    expect(parallel.failed).toEqual([]);
+    const caught = counts(sequential).find((c) => String(c[0]).endsWith('orders_2025_01.json'));
+    expect(caught?.[4]).toBe('raw/store_sales/orders_2025_03.json');
+    expect(counts(parallel)).toEqual(counts(sequential));
     expect(await outputs(many)).toEqual(await outputs(one));
   }, 120_000);
 });
