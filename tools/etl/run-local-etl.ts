@@ -12,7 +12,7 @@ import {
 } from '../../lambda/core/process-source.js';
 import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
 import { outputOwner, planSources, runDecision } from '../../lambda/core/source-policy.js';
-import { runInProcesses } from '../lib/process-pool.js';
+import { type PoolOutcome, runInProcesses } from '../lib/process-pool.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
 import { fileStamp, sha256File } from './file-fingerprint.js';
@@ -217,7 +217,35 @@ async function runParallel(
   });
   summary.workers = Math.min(workers, todo.length);
   summary.workerMaxRssBytes = Math.max(0, ...outcomes.map((o) => o.maxRssBytes));
-  const old = await oldIds;
+  // Old outputs that cannot be read (a corrupt file): nothing to compare with, so every source
+  // runs in order, and the sources whose duplicate check reads that file fail there, as in a
+  // one-worker run.
+  const old = await oldIds.catch(() => undefined);
+  if (!old) {
+    for (const o of outcomes) if (o.ok) await discardStaged(o.value.source);
+    return 0;
+  }
+  try {
+    return await publishInOrder(store, state, summary, todo, stems, outcomes, old, etlVersion, options);
+  } catch (err) {
+    // nothing staged stays behind in the temp folder (discarding twice is harmless)
+    for (const o of outcomes) if (o.ok) await discardStaged(o.value.source);
+    throw err;
+  }
+}
+
+/** The second half of `runParallel`: publishes each staged source in order while it is independent. */
+async function publishInOrder(
+  store: LocalObjectStore,
+  state: EtlState,
+  summary: LocalEtlSummary,
+  todo: string[],
+  stems: string[],
+  outcomes: PoolOutcome<StagedEtlSource>[],
+  old: Map<string, Float64Array>,
+  etlVersion: string,
+  options: LocalEtlOptions,
+): Promise<number> {
   const oldOf = (stem: string): Float64Array[] => {
     const ids = old.get(stem);
     return ids ? [ids] : [];
@@ -243,6 +271,7 @@ async function runParallel(
     const later = stems.slice(i + 1).flatMap(oldOf);
     const independent =
       handled === i &&
+      // workers read no source of the run, so this holds unless that changes
       !staged.source.result.duplicateOf.some((holder) => before.has(holder)) &&
       !earlier.some((ids) => intersects(ids, hashes)) &&
       !later.some((ids) => intersects(ids, hashes));

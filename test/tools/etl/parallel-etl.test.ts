@@ -40,6 +40,15 @@ async function outputs(lake: string): Promise<Record<string, string>> {
   return out;
 }
 
+/** Records the sources staged in this process, in order: a worker's staging reports no phase here. */
+function inOrderRecorder() {
+  const parsed: string[] = [];
+  const onPhase = (phase: string, key: string) => {
+    if (phase === 'parse') parsed.push(path.basename(key));
+  };
+  return { parsed, onPhase };
+}
+
 const counts = (s: LocalEtlSummary) =>
   s.processed.map((r) => [r.sourceKey, r.read, r.loaded, r.quarantined, r.duplicateOf.join()]);
 
@@ -92,9 +101,12 @@ describe('ops etl with worker processes', () => {
     const parallel = await runLocalEtl({ lake: many, workers: 2 });
     expect(parallel.processed).toHaveLength(4);
     expect(await outputs(many)).toEqual(await outputs(one));
-    // Forcing a re-run with workers rewrites the same bytes.
-    const again = await runLocalEtl({ lake: many, workers: 2, force: true });
+    // Forcing a re-run with workers rewrites the same bytes, all of it staged by the workers:
+    // the months' old outputs share no order with another month, nothing runs in order.
+    const recorder = inOrderRecorder();
+    const again = await runLocalEtl({ lake: many, workers: 2, force: true, onPhase: recorder.onPhase });
     expect(again.processed).toHaveLength(4);
+    expect(recorder.parsed).toEqual([]);
     expect(await outputs(many)).toEqual(await outputs(one));
   }, 120_000);
 });
@@ -122,10 +134,46 @@ describe('ops etl with worker processes, re-processing a lake', () => {
     // Every source runs again: the workers read no outputs of the run's sources, the parent
     // compares the ids instead, with March's old outputs too (in order, January sees them).
     const sequential = await runLocalEtl({ lake: one, workers: 1, force: true });
-    const parallel = await runLocalEtl({ lake: many, workers: 2, force: true });
+    const recorder = inOrderRecorder();
+    const parallel = await runLocalEtl({ lake: many, workers: 2, force: true, onPhase: recorder.onPhase });
     expect(parallel.failed).toEqual([]);
     const caught = counts(sequential).find((c) => String(c[0]).endsWith('orders_2025_01.json'));
     expect(caught?.[4]).toBe('raw/store_sales/orders_2025_03.json');
+    // The workers' January loaded the order (they do not read March's outputs); the hashes
+    // found it, and every source ran again in order.
+    expect(recorder.parsed).toEqual([
+      'orders_2025_01.json',
+      'orders_2025_02.json',
+      'orders_2025_03.json',
+      'orders_2025_04.json',
+    ]);
+    expect(counts(parallel)).toEqual(counts(sequential));
+    expect(await outputs(many)).toEqual(await outputs(one));
+  }, 120_000);
+
+  it('runs every source in order when an old output cannot be read, as one worker does', async () => {
+    const one = await lakeCopy();
+    const many = await lakeCopy();
+    for (const lake of [one, many]) {
+      const raw = path.join(lake, 'raw', 'store_sales');
+      await rm(path.join(raw, 'orders_2025_02_resent.json'));
+      await rm(path.join(raw, 'orders_2025_00_part.json'));
+      await runLocalEtl({ lake, workers: 1 });
+      const march =
+        'processed/store_sales/fact_orders/order_year=2025/order_month=03/part-orders_2025_03.parquet';
+      await writeFile(path.join(lake, march), 'not parquet');
+    }
+    const sequential = await runLocalEtl({ lake: one, workers: 1, force: true });
+    const recorder = inOrderRecorder();
+    const parallel = await runLocalEtl({ lake: many, workers: 2, force: true, onPhase: recorder.onPhase });
+    // in order, the sources before March fail on its file; March replaces it, the rest run
+    expect(sequential.failed.map((f) => path.basename(f.key))).toEqual([
+      'orders_2025_01.json',
+      'orders_2025_02.json',
+    ]);
+    // all in this process (January and February fail on the file before they parse)
+    expect(recorder.parsed).toEqual(['orders_2025_03.json', 'orders_2025_04.json']);
+    expect(parallel.failed.map((f) => f.key)).toEqual(sequential.failed.map((f) => f.key));
     expect(counts(parallel)).toEqual(counts(sequential));
     expect(await outputs(many)).toEqual(await outputs(one));
   }, 120_000);
