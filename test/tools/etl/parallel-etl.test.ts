@@ -15,6 +15,14 @@ import { checkWorkers } from '../../../tools/lib/options.js';
 let base: string;
 const dirs: string[] = [];
 
+/** A copy of the lake with the four months only: no source shares an order with another. */
+async function monthsOnlyCopy(): Promise<string> {
+  const lake = await lakeCopy();
+  await rm(path.join(lake, 'raw', 'store_sales', 'orders_2025_02_resent.json'));
+  await rm(path.join(lake, 'raw', 'store_sales', 'orders_2025_00_part.json'));
+  return lake;
+}
+
 async function lakeCopy(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parallel-etl-'));
   dirs.push(dir);
@@ -91,12 +99,8 @@ describe('ops etl with worker processes', () => {
   }, 120_000);
 
   it('gives the same result when no source depends on another (all staged at once)', async () => {
-    const one = await lakeCopy();
-    const many = await lakeCopy();
-    for (const lake of [one, many]) {
-      await rm(path.join(lake, 'raw', 'store_sales', 'orders_2025_02_resent.json'));
-      await rm(path.join(lake, 'raw', 'store_sales', 'orders_2025_00_part.json'));
-    }
+    const one = await monthsOnlyCopy();
+    const many = await monthsOnlyCopy();
     await runLocalEtl({ lake: one, workers: 1 });
     const parallel = await runLocalEtl({ lake: many, workers: 2 });
     expect(parallel.processed).toHaveLength(4);
@@ -113,15 +117,10 @@ describe('ops etl with worker processes', () => {
 
 describe('ops etl with worker processes, re-processing a lake', () => {
   it("finds in a parallel run what one worker finds: a changed source repeating an order of a later source's old outputs", async () => {
-    const one = await lakeCopy();
-    const many = await lakeCopy();
+    const one = await monthsOnlyCopy();
+    const many = await monthsOnlyCopy();
     const january = (lake: string) => path.join(lake, 'raw', 'store_sales', 'orders_2025_01.json');
-    for (const lake of [one, many]) {
-      const raw = path.join(lake, 'raw', 'store_sales');
-      await rm(path.join(raw, 'orders_2025_02_resent.json'));
-      await rm(path.join(raw, 'orders_2025_00_part.json'));
-      await runLocalEtl({ lake, workers: 1 });
-    }
+    for (const lake of [one, many]) await runLocalEtl({ lake, workers: 1 });
     // January now also carries the first order of March, which March's outputs already hold.
     const march = (await readFile(path.join(one, 'raw', 'store_sales', 'orders_2025_03.json'), 'utf8')).split(
       '\n',
@@ -152,12 +151,9 @@ describe('ops etl with worker processes, re-processing a lake', () => {
   }, 120_000);
 
   it('runs every source in order when an old output cannot be read, as one worker does', async () => {
-    const one = await lakeCopy();
-    const many = await lakeCopy();
+    const one = await monthsOnlyCopy();
+    const many = await monthsOnlyCopy();
     for (const lake of [one, many]) {
-      const raw = path.join(lake, 'raw', 'store_sales');
-      await rm(path.join(raw, 'orders_2025_02_resent.json'));
-      await rm(path.join(raw, 'orders_2025_00_part.json'));
       await runLocalEtl({ lake, workers: 1 });
       const march =
         'processed/store_sales/fact_orders/order_year=2025/order_month=03/part-orders_2025_03.parquet';
