@@ -24,6 +24,13 @@ export class OrderIdSet {
     return true;
   }
 
+  /** Calls `each` with every id, as a byte range of the arena, in the order they were added. */
+  forEach(each: (buf: Uint8Array, start: number, end: number) => void): void {
+    const arena = this.arena;
+    for (let at = 0; at < this.arenaUsed; at += (arena[at] as number) + 1)
+      each(arena, at + 1, at + 1 + (arena[at] as number));
+  }
+
   /** Whether the id `buf[start, end)` is present. */
   has(buf: Uint8Array, start: number, end: number): boolean {
     return this.slots[this.probe(idHash(buf, start, end), buf, start, end) * 2] !== 0;

@@ -34,7 +34,8 @@ export class OrderSink implements RecordSink {
   readonly byFormat: Record<RecordFormat, number> = { v2: 0, original: 0, unrecognised: 0 };
   private readonly parser = new FastOrderParser();
   private readonly order = new NormalizedOrder();
-  private readonly ids = new OrderIdSet();
+  /** The order_ids loaded so far (each once: a second copy is quarantined as a duplicate). */
+  readonly ids = new OrderIdSet();
   private readonly nowMs: number;
 
   constructor(

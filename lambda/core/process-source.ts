@@ -10,6 +10,7 @@ import { FX_RATES_VERSION } from './fx-rates.js';
 import { type FxTable, loadFxTable } from './fx-table.js';
 import { HeldOrderIds } from './held-order-ids.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
+import type { OrderIdSet } from './order-id-set.js';
 import { OrderSink } from './order-sink.js';
 import { ParquetFileWriter } from './parquet-file-writer.js';
 import { ParquetThread } from './parquet-thread.js';
@@ -65,6 +66,11 @@ export interface ProcessOptions {
    * (`tools/etl/run-local-etl.ts`). Default: none, every other source's outputs are read.
    */
   unheldSources?: readonly string[];
+  /**
+   * Called once staging succeeded, with the order_ids the source loaded (the set its duplicate
+   * check built): a parallel `ops etl` hashes them instead of reading its Parquet back.
+   */
+  onLoadedIds?: (ids: OrderIdSet) => void;
 }
 
 /** The phases of one source's run, in order; the local runner adds `state` (its state write). */
@@ -188,6 +194,7 @@ export async function stageSource(
     // A source that is not JSON at all is a failed run: publish its quarantine record but keep the
     // facts of its last good version (a corrupt re-upload must not wipe a month).
     const failed = summary.format === 'not_json';
+    options.onLoadedIds?.(sink.ids);
     ok = true;
     return {
       result: {

@@ -1,7 +1,8 @@
+import type { OrderIdSet } from '../../lambda/core/order-id-set.js';
 import { type ProcessOptions, type StagedSource, stageSource } from '../../lambda/core/process-source.js';
 import type { LocalObjectStore } from '../storage/local-object-store.js';
 import { type FileStamp, fileStamp, sha256File } from './file-fingerprint.js';
-import { orderIdHashes } from './order-id-hashes.js';
+import { loadedIdHashes } from './order-id-hashes.js';
 
 /** What the parent sends an ETL worker process (`etl-worker.ts`), and the progress it gets back. */
 export interface EtlTask {
@@ -32,8 +33,11 @@ export async function stageLocalSource(
   const file = store.pathOf(key);
   const fingerprint = { ...(await fileStamp(file)), sha256: await sha256File(file) };
   const { withHashes, ...processOptions } = options;
-  const source = await stageSource(store, key, processOptions);
-  if (!withHashes) return { fingerprint, source };
-  const orders = source.staged.filter((f) => f.table === 'fact_orders').map((f) => f.file);
-  return { fingerprint, source, orderIdHashes: await orderIdHashes(orders) };
+  let loaded: OrderIdSet | undefined;
+  const source = await stageSource(store, key, {
+    ...processOptions,
+    ...(withHashes ? { onLoadedIds: (ids: OrderIdSet) => (loaded = ids) } : {}),
+  });
+  if (!loaded) return { fingerprint, source };
+  return { fingerprint, source, orderIdHashes: await loadedIdHashes(loaded) };
 }

@@ -43,6 +43,26 @@ describe('OrderIdSet', () => {
     expect(set.size).toBe(2);
   });
 
+  it('visits every id it holds once, in the order added, repeats not kept, across arena growth', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 255 }), { maxLength: 600 }), (ids) => {
+        const set = new OrderIdSet();
+        for (const id of ids) {
+          const buf = Buffer.from(id);
+          if (buf.length <= 255) set.add(buf, 0, buf.length);
+        }
+        const visited: string[] = [];
+        set.forEach((buf, start, end) => {
+          visited.push(Buffer.from(buf.subarray(start, end)).toString());
+        });
+        const expected = [...new Set(ids.filter((id) => Buffer.byteLength(id) <= 255))];
+        expect(visited).toEqual(expected);
+        expect(visited).toHaveLength(set.size);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('takes ids of up to 255 bytes and refuses a longer one by name', () => {
     const set = new OrderIdSet();
     const longest = Buffer.alloc(255, 0x41);
