@@ -204,9 +204,9 @@ async function runParallel(
   options: LocalEtlOptions,
 ): Promise<number> {
   const stems = todo.map(sourceStem);
-  // read while the workers run: the old outputs stay in place until this run publishes
-  const oldIds = oldOrderIdHashes(store, stems);
-  oldIds.catch(() => undefined);
+  // Read while the workers run: the old outputs stay in place until this run publishes. A file
+  // that cannot be read (a corrupt one) leaves nothing to compare with: see below.
+  const oldIds = oldOrderIdHashes(store, stems).catch(() => undefined);
   const outcomes = await runInProcesses<EtlTask, StagedEtlSource, EtlTaskProgress>({
     script: new URL('./etl-worker.ts', import.meta.url),
     workers,
@@ -217,19 +217,22 @@ async function runParallel(
   });
   summary.workers = Math.min(workers, todo.length);
   summary.workerMaxRssBytes = Math.max(0, ...outcomes.map((o) => o.maxRssBytes));
-  // Old outputs that cannot be read (a corrupt file): nothing to compare with, so every source
-  // runs in order, and the sources whose duplicate check reads that file fail there, as in a
-  // one-worker run.
-  const old = await oldIds.catch(() => undefined);
-  if (!old) {
+  // Discarding twice is harmless: what was published or discarded already is gone.
+  const discardAll = async () => {
     for (const o of outcomes) if (o.ok) await discardStaged(o.value.source);
+  };
+  const old = await oldIds;
+  if (!old) {
+    // Unreadable old outputs: every source runs in order, and the sources whose duplicate check
+    // reads the bad file fail there, as in a one-worker run.
+    await discardAll();
     return 0;
   }
   try {
     return await publishInOrder(store, state, summary, todo, stems, outcomes, old, etlVersion, options);
   } catch (err) {
-    // nothing staged stays behind in the temp folder (discarding twice is harmless)
-    for (const o of outcomes) if (o.ok) await discardStaged(o.value.source);
+    // nothing staged stays behind in the temp folder
+    await discardAll();
     throw err;
   }
 }
