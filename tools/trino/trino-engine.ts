@@ -18,8 +18,22 @@ export interface TrinoConnection {
 const REQUEST_TIMEOUT_MS = 60_000;
 /** Trino answers 429/502/503/504 while busy or starting: retried this many times, 1 s apart. */
 const BUSY_RETRIES = 30;
+/**
+ * A statement refused with NO_NODES_AVAILABLE is sent again, 1 s apart, this many times: Trino
+ * schedules only on nodes that have announced themselves, which a worker does a few seconds after
+ * it starts and again after a missed heartbeat (a loaded machine). The error comes before any task
+ * runs, so sending the statement again cannot apply it twice.
+ */
+const NO_NODES_RETRIES = 30;
 
 const START_HINT = 'start the development server with `npm run trino -- start`, or check the Trino URL';
+
+/** A statement Trino could not schedule yet (NO_NODES_AVAILABLE); `cause` is the error to report. */
+class NoNodesYet extends Error {
+  constructor(readonly failure: OpsError) {
+    super(failure.message);
+  }
+}
 
 /** A client of Trino's REST protocol (`POST /v1/statement`, then follow `nextUri`). */
 export class TrinoClient {
@@ -86,6 +100,18 @@ export class TrinoClient {
 
   /** Runs one statement to completion and returns its columns and rows (converted to SqlValues). */
   async run(sql: string): Promise<{ columns: TrinoColumn[]; rows: SqlRow[] }> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.runOnce(sql);
+      } catch (err) {
+        if (!(err instanceof NoNodesYet)) throw err;
+        if (attempt >= NO_NODES_RETRIES) throw err.failure;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private async runOnce(sql: string): Promise<{ columns: TrinoColumn[]; rows: SqlRow[] }> {
     let page = await this.request(this.endpoint('/v1/statement'), {
       method: 'POST',
       body: sql,
@@ -93,6 +119,8 @@ export class TrinoClient {
     let columns: TrinoColumn[] = [];
     const rows: SqlRow[] = [];
     for (;;) {
+      if (page.error?.errorName === 'NO_NODES_AVAILABLE')
+        throw new NoNodesYet(trinoFailure(page.error, this.conn));
       if (page.error) throw trinoFailure(page.error, this.conn);
       if (page.columns) columns = page.columns;
       for (const values of page.data ?? []) {
