@@ -18,7 +18,7 @@ const PLACEHOLDER_ENV = {
 
 // Parses each compiled model as Athena SQL; lists parse errors and functions Athena does not know.
 // KNOWN: Trino functions of Athena engine v3 that sqlglot parses as unknown (Anonymous) ones; the
-// incremental int_customer_months hashes customer ids with them (macros/customer_months_incremental.sql).
+// month fingerprints of the incremental models hash their input rows with them (macros/month_incremental.sql).
 const ATHENA_PARSER = `
 import json, sys, sqlglot
 from sqlglot import exp
@@ -45,17 +45,21 @@ const MARTS = [
   'mart_monthly_sales_by_filter',
 ];
 
-// The incremental run of int_customer_months, compiled for Athena and Trino without a connection.
-async function compileIncremental(target: 'athena' | 'trino', dir: string): Promise<string> {
+// The models built incrementally by month, and their incremental runs' SQL.
+const INCREMENTAL = {
+  int_customer_months: 'intermediate',
+  int_category_sales_monthly: 'intermediate',
+} as const;
+type IncrementalModel = keyof typeof INCREMENTAL;
+
+// The incremental runs of the models built by month, compiled for Athena and Trino without a connection.
+async function compileIncremental(
+  target: 'athena' | 'trino',
+  dir: string,
+): Promise<Record<IncrementalModel, string>> {
+  const models = Object.keys(INCREMENTAL) as IncrementalModel[];
   const summary = await runDbt({
-    args: [
-      'compile',
-      '--no-populate-cache',
-      '--select',
-      'int_customer_months',
-      '--vars',
-      '{customer_months_incremental: true}',
-    ],
+    args: ['compile', '--no-populate-cache', '--select', ...models, '--vars', '{month_incremental: true}'],
     target,
     targetPath: path.join(dir, target, 'target'),
     logPath: path.join(dir, target, 'logs'),
@@ -63,19 +67,11 @@ async function compileIncremental(target: 'athena' | 'trino', dir: string): Prom
     onLine: () => {},
   });
   expect(summary.failures).toEqual([]);
-  return readFile(
-    path.join(
-      dir,
-      target,
-      'target',
-      'compiled',
-      'store_sales',
-      'models',
-      'intermediate',
-      'int_customer_months.sql',
-    ),
-    'utf8',
+  const compiled = path.join(dir, target, 'target', 'compiled', 'store_sales', 'models');
+  const sql = await Promise.all(
+    models.map((m) => readFile(path.join(compiled, INCREMENTAL[m], `${m}.sql`), 'utf8')),
   );
+  return Object.fromEntries(models.map((m, i) => [m, sql[i]])) as Record<IncrementalModel, string>;
 }
 
 describe('dbt compile --target athena', () => {
@@ -88,7 +84,7 @@ describe('dbt compile --target athena', () => {
     summary = await runDbt({
       // without a connection dbt must not list the schemas it would cache, nor ask whether the
       // incremental model's table exists: the var says which SQL to render (the full build here)
-      args: ['compile', '--no-populate-cache', '--vars', '{customer_months_incremental: false}'],
+      args: ['compile', '--no-populate-cache', '--vars', '{month_incremental: false}'],
       target: 'athena',
       targetPath: path.join(dir, 'target'),
       logPath: path.join(dir, 'logs'),
@@ -105,8 +101,8 @@ describe('dbt compile --target athena', () => {
   it('compiles every model and data test with placeholder environment values', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.ok).toBe(true);
-    expect(summary.models).toEqual({ passed: 3 + 5 + MARTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 87, failed: 0, skipped: 0 });
+    expect(summary.models).toEqual({ passed: 3 + 7 + MARTS.length, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 92, failed: 0, skipped: 0 });
   });
 
   it('reads the Glue tables named by STORE_SALES_GLUE_DATABASE in the Athena catalog', async () => {
@@ -155,24 +151,37 @@ describe('dbt compile --target athena', () => {
       ([, p]) => p.length,
     );
 
-    expect(Object.keys(models)).toHaveLength(3 + 5 + MARTS.length);
+    expect(Object.keys(models)).toHaveLength(3 + 7 + MARTS.length);
     expect(problems).toEqual([]);
   });
 
+  it("hashes each incremental model's input rows per month in Athena syntax", async () => {
+    const sql = await readFile(path.join(compiled, 'intermediate', 'int_month_fingerprints.sql'), 'utf8');
+    expect(sql).toContain('xxhash64(to_utf8(customer_id))');
+    expect(sql).toContain(
+      "xxhash64(to_utf8(concat_ws('|', cast(order_id as varchar), cast(category as varchar), cast(quantity as varchar), cast(line_total_usd as varchar))))",
+    );
+  });
+
   it.each(['athena', 'trino'] as const)(
-    'compiles the incremental run of int_customer_months for %s: months from the first changed fingerprint on',
+    'compiles the incremental runs for %s: months from the first changed fingerprint on',
     async (target) => {
       const sql = await compileIncremental(target, dir);
       const res = spawnSync(venvBin('dbt', 'python'), ['-c', ATHENA_PARSER], {
-        input: JSON.stringify({ 'int_customer_months.sql': sql }),
+        input: JSON.stringify(sql),
         encoding: 'utf8',
       });
 
       expect(res.stderr).toBe('');
-      expect(JSON.parse(res.stdout)).toEqual({ 'int_customer_months.sql': [] });
-      expect(sql).toContain('xxhash64(to_utf8(customer_id))');
-      expect(sql).toMatch(/order_month_start >= \(select rebuild_from from rebuild\)/);
-      expect(sql).toMatch(/activity_month < \(select rebuild_from from rebuild\)/);
+      expect(JSON.parse(res.stdout)).toEqual({ int_customer_months: [], int_category_sales_monthly: [] });
+      for (const text of Object.values(sql)) {
+        // the facts are read from the first rebuilt month on, by order_date (row group statistics)
+        expect(text).toMatch(
+          /order_date >= \(select coalesce\(rebuild_from, cast\('9999-12-31' as date\)\) from rebuild\)/,
+        );
+        expect(text).toMatch(/from "[^"]+"\."[^"]+"\."int_month_fingerprints"/);
+      }
+      expect(sql.int_customer_months).toMatch(/activity_month < \(select rebuild_from from rebuild\)/);
     },
   );
 });

@@ -9,7 +9,7 @@ import type { SqlRow } from '../../tools/engines/query-engine.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { buildLake } from './dbt-lake.js';
 
-// The incremental model and every table dbt builds (the other intermediates and every mart): each
+// The incremental models and every table dbt builds (the other intermediates and every mart): each
 // must equal a full refresh row for row. Read from the warehouse, so a new mart is compared too.
 const MODEL_TABLES = `SELECT table_name FROM information_schema.tables
   WHERE table_schema = 'main' AND table_type = 'BASE TABLE' AND regexp_matches(table_name, '^(int|mart)_')
@@ -20,6 +20,7 @@ interface RawOrder {
   order_timestamp: string;
   status: string;
   customer: { customer_id: string };
+  items: { category: string }[];
   payments: { status: string }[];
 }
 
@@ -47,7 +48,7 @@ async function query(warehouse: string, sql: string): Promise<SqlRow[]> {
   }
 }
 
-describe('int_customer_months incremental == full refresh (12 x 300 orders)', () => {
+describe('models incremental by month == full refresh (12 x 300 orders)', () => {
   let lake: string;
   let warehouse: string;
   let runSql: string;
@@ -171,6 +172,36 @@ describe('int_customer_months incremental == full refresh (12 x 300 orders)', ()
          (SELECT COUNT(*) FROM int_customer_months WHERE customer_id = 'CUST-NEW-JUNE') AS newcomer`,
     );
     expect(rows).toEqual([{ december: '0', newcomer: '1' }]);
+    expect(await differencesFromFullRefresh()).toEqual(none);
+  });
+
+  it("equals a full refresh after a month's order lines change and its customers do not", async () => {
+    // March: a completed order's first line moves to another category. int_customer_months'
+    // checksum (the customers) stays, int_category_sales_monthly's (the lines) changes.
+    const march = await readOrders(lake, '2025_03');
+    const order = march.find((o) => o.status === 'completed');
+    const line = order?.items[0];
+    const other = march.flatMap((o) => o.items).find((i) => i.category !== line?.category);
+    if (!line || !other) throw new Error('March has too few completed orders');
+    const before = await query(
+      warehouse,
+      "SELECT category, revenue_usd, units, orders FROM mart_category_sales_monthly WHERE month = DATE '2025-03-01' ORDER BY ALL",
+    );
+    line.category = other.category;
+    await writeOrders(lake, '2025_03', march);
+    const etl = await runLocalEtl({ lake });
+    expect(etl.failed).toEqual([]);
+    expect(etl.processed.map((r) => r.sourceKey)).toEqual(['raw/store_sales/orders_2025_03.json']);
+    expect(etl.processed.map((r) => r.quarantined)).toEqual([0]);
+
+    await transformIncrementally();
+
+    expect(
+      await query(
+        warehouse,
+        "SELECT category, revenue_usd, units, orders FROM mart_category_sales_monthly WHERE month = DATE '2025-03-01' ORDER BY ALL",
+      ),
+    ).not.toEqual(before);
     expect(await differencesFromFullRefresh()).toEqual(none);
   });
 

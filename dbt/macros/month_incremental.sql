@@ -1,0 +1,106 @@
+{#
+  Models built incrementally by month (docs/scale.md, "Incremental dbt"): int_customer_months and
+  int_category_sales_monthly (the incremental form of mart_category_sales_monthly).
+
+  int_month_fingerprints holds, per month of the facts, a checksum of each such model's inputs (the
+  sum of a per-row hash over the columns the model reads). Every row of the model stores its month's
+  checksum in source_fingerprint. A run compares the two; the earliest month that differs (changed,
+  new, late data, or gone from the facts) and every later month are rebuilt, the earlier months are
+  kept. Later months too: int_customer_months' cohort_month is the customer's first active month,
+  so late data in an old month can move the cohort of rows in every later month, while rows before
+  that month cannot change; the month-local category mart uses the same rule for one way of doing
+  it (the usual change, a new or re-processed last month, rebuilds one month either way). Nothing
+  differs: nothing rebuilt.
+#}
+
+{#
+  A per-row hash of `columns` (SQL expressions), as a BIGINT below 1e9 + 7 so sums over a month stay
+  exact on every engine. The values differ between engines; they are only compared on one.
+#}
+{% macro row_hash(columns) -%}
+    {{- return(adapter.dispatch('row_hash')(columns)) -}}
+{%- endmacro %}
+
+{% macro default__row_hash(columns) -%}
+    mod(from_big_endian_64(xxhash64(to_utf8(
+        {%- if columns | length == 1 -%}
+            {{ columns[0] }}
+        {%- else -%}
+            concat_ws('|'{% for c in columns %}, cast({{ c }} as varchar){% endfor %})
+        {%- endif -%}
+    ))), 1000000007)
+{%- endmacro %}
+
+{% macro duckdb__row_hash(columns) -%}
+    cast(hash({{ columns | join(', ') }}) % 1000000007 as bigint)
+{%- endmacro %}
+
+{#
+  A scalar subquery: the first month to rebuild, NULL when every month's checksum matches. A month
+  only in the facts (new) or only in the table (no input any more) differs too.
+  `month_column`: the model's month column; `fingerprint`: its column of int_month_fingerprints.
+#}
+{% macro month_rebuild_from_sql(month_column, fingerprint) -%}
+    {%- set stored_fingerprint = 'min(source_fingerprint)' if month_incremental_has_fingerprints() else 'cast(null as bigint)' -%}
+    (
+        select min(coalesce(source_months.month, built_months.month))
+        from (
+            select month, {{ fingerprint }} as fingerprint
+            from {{ ref('int_month_fingerprints') }}
+            where {{ fingerprint }} is not null
+        ) as source_months
+        full outer join (
+            select {{ month_column }} as month, {{ stored_fingerprint }} as fingerprint
+            from {{ this }}
+            group by {{ month_column }}
+        ) as built_months
+            on built_months.month = source_months.month
+        where source_months.fingerprint is distinct from built_months.fingerprint
+    )
+{%- endmacro %}
+
+{#
+  The day no rebuild starts on: a filter `order_date >= coalesce(rebuild_from, never)` selects no
+  fact row when nothing changed, and lets the engine skip every row group by its order_date
+  statistics (a NULL bound made DuckDB read them all: 1.0 s at 12M order lines against 0.01 s).
+#}
+{% macro month_rebuild_never() -%}
+    cast('9999-12-31' as date)
+{%- endmacro %}
+
+{#
+  is_incremental(), or the var month_incremental when given (true/false): `dbt compile` without a
+  connection (Athena, Trino in the tests) cannot ask whether the table exists, and uses the var to
+  render either the full or the incremental SQL.
+#}
+{% macro month_incremental_is_incremental() -%}
+    {%- set forced = var('month_incremental', none) -%}
+    {{- return(is_incremental() if forced is none else forced) -}}
+{%- endmacro %}
+
+{#
+  Whether the stored table has source_fingerprint. A table built before it existed has not: then
+  every month differs and is rebuilt (on_schema_change adds the column), and the pre-hook deletes
+  nothing (DuckDB refuses to add a column to a table deleted from in another transaction).
+  In a unit test `this` is the fixture, which has the column.
+#}
+{% macro month_incremental_has_fingerprints() -%}
+    {%- if not execute or model.resource_type == 'unit_test' or var('month_incremental', none) is not none -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {{- return('source_fingerprint' in names) -}}
+{%- endmacro %}
+
+{#
+  Pre-hook of an incremental run on DuckDB and Trino: delete every row from the first month to
+  rebuild on. delete+insert alone would only replace months the new rows hold, and keep the rows
+  of a month that has no input any more. No-op on a full build (the table is new).
+#}
+{% macro month_incremental_delete_rebuilt(month_column, fingerprint) -%}
+    {%- if month_incremental_is_incremental() and target.type in ('duckdb', 'trino') and month_incremental_has_fingerprints() -%}
+        delete from {{ this }} where {{ month_column }} >= {{ month_rebuild_from_sql(month_column, fingerprint) }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
