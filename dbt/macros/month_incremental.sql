@@ -60,12 +60,13 @@
 {%- endmacro %}
 
 {#
-  The day no rebuild starts on: a filter `order_date >= coalesce(rebuild_from, never)` selects no
-  fact row when nothing changed, and lets the engine skip every row group by its order_date
-  statistics (a NULL bound made DuckDB read them all: 1.0 s at 12M order lines against 0.01 s).
+  The facts filter of an incremental run (the model's `rebuild` CTE in scope): rows from the first
+  month to rebuild on, none when nothing changed. On order_date, so engines skip row groups by its
+  statistics; with a far-future bound when nothing changed rather than NULL, which made DuckDB read
+  every row group (1.0 s at 12M order lines against 0.01 s).
 #}
-{% macro month_rebuild_never() -%}
-    cast('9999-12-31' as date)
+{% macro month_rebuild_facts_filter() -%}
+    order_date >= (select coalesce(rebuild_from, cast('9999-12-31' as date)) from rebuild)
 {%- endmacro %}
 
 {#

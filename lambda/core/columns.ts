@@ -13,7 +13,10 @@ export interface Column {
   reset(): void;
 }
 
-export const grown = <T extends Int32Array | Uint32Array | Uint8Array>(old: T, need: number): T => {
+export const grown = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(
+  old: T,
+  need: number,
+): T => {
   let size = old.length * 2;
   while (size < need) size *= 2;
   const next = new (old.constructor as new (n: number) => T)(size);

@@ -1,4 +1,5 @@
 import { openAsBlob } from 'node:fs';
+import { grown } from '../../lambda/core/columns.js';
 import { forEachOrderId } from '../../lambda/core/held-order-ids.js';
 import type { OrderIdSet } from '../../lambda/core/order-id-set.js';
 
@@ -15,11 +16,7 @@ async function sortedHashes(visit: (each: IdVisitor) => void | Promise<void>): P
   let hashes = new Float64Array(1 << 16);
   let n = 0;
   await visit((buf, start, end) => {
-    if (n === hashes.length) {
-      const grown = new Float64Array(hashes.length * 2);
-      grown.set(hashes);
-      hashes = grown;
-    }
+    if (n === hashes.length) hashes = grown(hashes, n + 1);
     hashes[n++] = hash53(buf, start, end);
   });
   return hashes.slice(0, n).sort();

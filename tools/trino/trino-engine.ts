@@ -28,7 +28,7 @@ const NO_NODES_RETRIES = 30;
 
 const START_HINT = 'start the development server with `npm run trino -- start`, or check the Trino URL';
 
-/** A statement Trino could not schedule yet (NO_NODES_AVAILABLE); `cause` is the error to report. */
+/** A statement Trino could not schedule yet (NO_NODES_AVAILABLE); `failure` is the error to report. */
 class NoNodesYet extends Error {
   constructor(readonly failure: OpsError) {
     super(failure.message);

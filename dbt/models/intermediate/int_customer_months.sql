@@ -34,8 +34,7 @@ orders as (
     select * from {{ ref('stg_fact_orders') }}
     where status = 'completed'
     {% if month_incremental_is_incremental() %}
-        -- on order_date, so engines skip row groups by its statistics
-        and order_date >= (select coalesce(rebuild_from, {{ month_rebuild_never() }}) from rebuild)
+        and {{ month_rebuild_facts_filter() }}
     {% endif %}
 
 ),
