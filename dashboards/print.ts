@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { OpsError } from '../contracts/ops-error.js';
 
 /** Flags for a quiet, offline, sandbox-free headless Chromium (CI runs as root in a container). */
@@ -32,6 +32,8 @@ export async function launchChromium(): Promise<Browser> {
       { cause },
     );
   }
+  // playwright-core loads here, not with the module: most `ops` commands never print (~0.4 s).
+  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 

@@ -1,5 +1,5 @@
 import { OpsError } from '../../contracts/ops-error.js';
-import { AwsClients } from './clients.js';
+import type { AwsClients } from './clients.js';
 import type { AwsConfig } from './config.js';
 import { type AwsArgs, awsConfigFrom, DEFAULT_AWS_TIMEOUT_SECONDS } from './options.js';
 
@@ -67,6 +67,8 @@ export async function withAwsSession<T>(
 ): Promise<T> {
   const config = await awsConfigFrom(args);
   const timeoutMs = (args.timeout ?? DEFAULT_AWS_TIMEOUT_SECONDS) * 1000;
+  // The SDK loads with the first session, not with `ops` itself (test/tools/commands/cli-startup.test.ts).
+  const { AwsClients } = await import('./clients.js');
   const clients = new AwsClients(config, { requestTimeoutMs: timeoutMs });
   try {
     return await work({ config, clients, timeoutMs });

@@ -3,7 +3,6 @@ import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { lakePath } from '../lib/lake-path.js';
-import { openDuckDbEngine } from './duckdb-engine.js';
 
 /** Where the DuckDB catalog lives: `<lake>/warehouse.duckdb`. */
 export const warehousePath = (lake: string): string => lakePath(lake, LAKE.warehouse);
@@ -31,6 +30,9 @@ export async function openWarehouse(opts: WarehouseAccess): Promise<QueryEngine>
     );
   }
   try {
+    // DuckDB's native module loads on first use: `ops` commands that never open the warehouse
+    // start without it (test/tools/commands/cli-startup.test.ts).
+    const { openDuckDbEngine } = await import('./duckdb-engine.js');
     return await openDuckDbEngine(file, { readOnly: opts.readOnly ?? false });
   } catch (err) {
     throw new OpsError(

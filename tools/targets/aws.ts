@@ -1,19 +1,15 @@
 import { OpsError } from '../../contracts/ops-error.js';
-import { athenaEngineFor } from '../aws/athena-engine.js';
 import type { AthenaRunOptions } from '../aws/athena-query.js';
-import { crawlAws } from '../aws/crawl-aws.js';
 import { ATHENA_ENV, athenaDbtEnv, fillEnv } from '../aws/dbt-env.js';
-import { runAwsEtl } from '../aws/etl-aws.js';
 import { awsEtlReport } from '../aws/etl-report.js';
-import { latestFactWrite } from '../aws/facts-written.js';
 import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
-import { presignGetUrl } from '../aws/presign.js';
-import { LATEST_DASHBOARD_KEY, publishToS3 } from '../aws/publish.js';
 import { withAwsSession } from '../aws/session.js';
-import { uploadRawFiles } from '../aws/upload.js';
 import { publishedInLake } from '../exports/published.js';
 import { progress } from '../lib/report.js';
 import type { Target, TargetArgs } from './target.js';
+
+// Every module that imports the AWS SDK is imported where a step needs it (`await import`), so
+// `ops` commands on the other targets never load the SDK (test/tools/commands/cli-startup.test.ts).
 
 /** The AWS flags of a command's parsed arguments (`addOptions` added them). */
 const aws = (args: TargetArgs): AwsArgs => args as unknown as AwsArgs;
@@ -48,6 +44,7 @@ export const awsTarget: Target = {
     );
   },
   upload: async (args, request) => {
+    const { uploadRawFiles } = await import('../aws/upload.js');
     const s = await withAwsSession(aws(args), ({ config, clients }) =>
       uploadRawFiles({
         s3: clients.s3,
@@ -74,8 +71,9 @@ export const awsTarget: Target = {
       },
     };
   },
-  etl: async (args, request) =>
-    awsEtlReport(
+  etl: async (args, request) => {
+    const { runAwsEtl } = await import('../aws/etl-aws.js');
+    return awsEtlReport(
       await withAwsSession(aws(args), ({ config, clients }) =>
         runAwsEtl({
           config,
@@ -86,8 +84,10 @@ export const awsTarget: Target = {
           ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         }),
       ),
-    ),
+    );
+  },
   crawl: async (args) => {
+    const { crawlAws } = await import('../aws/crawl-aws.js');
     const result = await withAwsSession(aws(args), ({ config, clients, timeoutMs }) =>
       crawlAws(config, clients, { timeoutMs, onState: (s) => progress(`crawl: crawler ${s.toLowerCase()}`) }),
     );
@@ -110,10 +110,12 @@ export const awsTarget: Target = {
     };
   },
   // Athena is stateless per query: readers and writers need nothing different.
-  withQueryEngine: (args, _access, work) =>
-    withAwsSession(aws(args), (s) =>
+  withQueryEngine: async (args, _access, work) => {
+    const { athenaEngineFor } = await import('../aws/athena-engine.js');
+    return withAwsSession(aws(args), (s) =>
       work(athenaEngineFor(s.config, s.clients, { ...athenaProgress, timeoutMs: s.timeoutMs })),
-    ),
+    );
+  },
   dbt: {
     profile: 'athena',
     describe: () => 'athena (dbt-athena)',
@@ -135,6 +137,7 @@ export const awsTarget: Target = {
   },
   published: (args) => publishedInLake(args.lake),
   publish: async (args, staged, runId) => {
+    const { publishToS3 } = await import('../aws/publish.js');
     const { bucket, keys } = await withAwsSession(aws(args), async ({ config, clients }) => {
       const bucket = config.require('analyticsBucket');
       return { bucket, keys: await publishToS3(clients.s3, bucket, staged, runId) };
@@ -146,12 +149,18 @@ export const awsTarget: Target = {
       line: `${at(keys.csvPrefix)}, ${at(keys.latestPrefix)} and ${at(keys.datedPrefix)}`,
     };
   },
-  factsWrittenAt: (args) =>
-    withAwsSession(aws(args), ({ config, clients }) =>
+  factsWrittenAt: async (args) => {
+    const { latestFactWrite } = await import('../aws/facts-written.js');
+    return withAwsSession(aws(args), ({ config, clients }) =>
       latestFactWrite(clients.s3, config.require('processedBucket')),
-    ),
-  dashboardLink: (args, seconds) =>
-    withAwsSession(aws(args), async ({ config, clients }) =>
+    );
+  },
+  dashboardLink: async (args, seconds) => {
+    const [{ presignGetUrl }, { LATEST_DASHBOARD_KEY }] = await Promise.all([
+      import('../aws/presign.js'),
+      import('../aws/publish.js'),
+    ]);
+    return withAwsSession(aws(args), async ({ config, clients }) =>
       presignGetUrl({
         bucket: config.require('analyticsBucket'),
         key: LATEST_DASHBOARD_KEY,
@@ -160,5 +169,6 @@ export const awsTarget: Target = {
         ...(config.endpoint ? { endpoint: config.endpoint } : {}),
         expiresInSeconds: seconds,
       }),
-    ),
+    );
+  },
 };

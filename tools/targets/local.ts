@@ -3,13 +3,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
-import { crawlDuckDb } from '../duckdb/duckdb-catalog.js';
 import { warehousePath, withWarehouse } from '../duckdb/warehouse.js';
 import { describeLocalEtl, describeProcessed, etlFailure, localEtlFields } from '../etl/etl-summary.js';
-import { runLocalEtl } from '../etl/run-local-etl.js';
 import { swapIntoPlace } from '../exports/publish-local.js';
 import { publishedInLake } from '../exports/published.js';
-import { generateDataset } from '../generator/index.js';
 import { lakePath } from '../lib/lake-path.js';
 import { newestMtime } from '../lib/newest-mtime.js';
 import { formatCount } from '../lib/report.js';
@@ -26,7 +23,12 @@ export const localTarget: Target = {
   etlStateInLake: true,
   pipeline: ['generate', 'etl', 'crawl', 'create-views', 'transform', 'export-outputs', 'dashboard'],
   addOptions: (y) => y,
-  generate: (args, request) => generateDataset({ lake: args.lake, ...request }),
+  // The generator, the ETL (Arrow, parquet-wasm) and the crawl are imported by the step that runs
+  // them, so each `ops` command loads only its own (test/tools/commands/cli-startup.test.ts).
+  generate: async (args, request) => {
+    const { generateDataset } = await import('../generator/index.js');
+    return generateDataset({ lake: args.lake, ...request });
+  },
   upload: async () => {
     throw new OpsError(
       'UPLOAD_NEEDS_AWS',
@@ -35,6 +37,7 @@ export const localTarget: Target = {
     );
   },
   etl: async (args, request) => {
+    const { runLocalEtl } = await import('../etl/run-local-etl.js');
     const s = await runLocalEtl({
       lake: args.lake,
       ...(request.files ? { files: request.files } : {}),
@@ -62,6 +65,7 @@ export const localTarget: Target = {
     };
   },
   crawl: async (args) => {
+    const { crawlDuckDb } = await import('../duckdb/duckdb-catalog.js');
     const result = await crawlDuckDb({ lake: args.lake });
     const fields: Record<string, string> = {};
     for (const t of result.tables) {

@@ -2,7 +2,6 @@ import { OpsError } from '../../contracts/ops-error.js';
 import { publishedInLake } from '../exports/published.js';
 import { formatCount } from '../lib/report.js';
 import { trinoDbtEnv } from '../trino/dbt-env.js';
-import { mirrorLake } from '../trino/lake-bucket.js';
 import { registerTrinoFactTables } from '../trino/trino-catalog.js';
 import { type TrinoArgs, trinoSettings, withTrinoOptions } from '../trino/trino-options.js';
 import { trinoConnection, trinoLake, withTrinoEngine } from '../trino/trino-session.js';
@@ -38,6 +37,8 @@ export const trinoTarget: Target = {
     const report = await localTarget.etl(args, request);
     const bucket = settings(args).bucket;
     if (!bucket || report.failure) return report;
+    // imported here: the bucket mirror brings the AWS SDK, which only --lake-bucket needs
+    const { mirrorLake } = await import('../trino/lake-bucket.js');
     const m = await mirrorLake(args.lake, bucket);
     const mirrored = `${m.uploaded} uploaded, ${m.unchanged} unchanged, ${m.deleted} deleted`;
     return {
