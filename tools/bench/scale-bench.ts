@@ -68,26 +68,49 @@ const steps = (ordersPerMonth: number): Step[] => [
 export interface StepFigures {
   name: string;
   seconds: number;
+  /** User + system CPU of the step and every process it waited for (workers, dbt). */
+  cpuSeconds: number;
   maxRssMb: number;
   bytes: number;
 }
 
-/** Runs `ops <args> --lake <lake>` under /usr/bin/time; its wall time and peak RSS. */
+/**
+ * Runs `ops <args> --lake <lake>` under /usr/bin/time: its wall time, CPU time and peak RSS. The
+ * CPU seconds say how busy the two cores were (a wall time near CPU / 2 is CPU-bound) and vary less
+ * than wall time when other machines share the host.
+ */
 async function timed(
   args: string[],
   lake: string,
-): Promise<{ seconds: number; maxRssMb: number; workerMb?: number }> {
+): Promise<{ seconds: number; cpuSeconds: number; maxRssMb: number; workerMb?: number }> {
   const started = performance.now();
   const { stdout, stderr } = await promisify(execFile)(
     '/usr/bin/time',
-    ['-f', 'maxrss_kb=%M', process.execPath, '--import', 'tsx', 'tools/ops.ts', ...args, '--lake', lake],
+    [
+      '-f',
+      'maxrss_kb=%M cpu=%U+%S',
+      process.execPath,
+      '--import',
+      'tsx',
+      'tools/ops.ts',
+      ...args,
+      '--lake',
+      lake,
+    ],
     { cwd: ROOT, maxBuffer: 64 << 20, env: { ...process.env, FORCE_COLOR: '0' } },
   );
   const seconds = (performance.now() - started) / 1000;
   const rss = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(stderr);
+  const cpuSeconds = Number(cpu?.[1] ?? 0) + Number(cpu?.[2] ?? 0);
   // `ops etl` reports its busiest worker process (tools/etl/etl-summary.ts)
   const worker = /peak RSS of the busiest (\d+) MiB/.exec(stdout)?.[1];
-  return { seconds, maxRssMb: rss, ...(worker ? { workerMb: (Number(worker) * 2 ** 20) / 1e6 } : {}) };
+  return {
+    seconds,
+    cpuSeconds,
+    maxRssMb: rss,
+    ...(worker ? { workerMb: (Number(worker) * 2 ** 20) / 1e6 } : {}),
+  };
 }
 
 const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
@@ -108,16 +131,17 @@ export async function run(options: BenchOptions): Promise<void> {
       const f = { name: step.name, ...t, bytes: await step.output(lake) };
       figures.push(f);
       process.stdout.write(
-        `  ${step.name.padEnd(22)} ${f.seconds.toFixed(1).padStart(6)} s  peak RSS ${f.maxRssMb.toFixed(0).padStart(5)} MB  ${mb(f.bytes).padStart(10)}` +
-          `${warm ? `  (warm: ${warm.seconds.toFixed(1)} s, ${warm.maxRssMb.toFixed(0)} MB)` : ''}` +
+        `  ${step.name.padEnd(22)} ${f.seconds.toFixed(1).padStart(6)} s  CPU ${f.cpuSeconds.toFixed(1).padStart(6)} s  peak RSS ${f.maxRssMb.toFixed(0).padStart(5)} MB  ${mb(f.bytes).padStart(10)}` +
+          `${warm ? `  (warm: ${warm.seconds.toFixed(1)} s, CPU ${warm.cpuSeconds.toFixed(1)} s, ${warm.maxRssMb.toFixed(0)} MB)` : ''}` +
           `${t.workerMb !== undefined ? `  (busiest worker ${t.workerMb.toFixed(0)} MB, target ≤ 512 MB)` : ''}${step.target ? `  target ${step.target}` : ''}\n`,
       );
     }
     const total = figures.reduce((s, f) => s + f.seconds, 0);
+    const cpu = figures.reduce((s, f) => s + f.cpuSeconds, 0);
     const raw = figures[0]?.bytes ?? 0;
     const parquet = figures[1]?.bytes ?? 0;
     process.stdout.write(
-      `  total ${total.toFixed(1)} s (target ≤ ${TARGET_SECONDS} s: ${total <= TARGET_SECONDS ? 'met' : 'missed'}); ` +
+      `  total ${total.toFixed(1)} s, CPU ${cpu.toFixed(1)} s (target ≤ ${TARGET_SECONDS} s: ${total <= TARGET_SECONDS ? 'met' : 'missed'}); ` +
         `Parquet ${(parquet / raw).toFixed(4)} of raw (target ≤ 0.08: ${parquet / raw <= 0.08 ? 'met' : 'missed'})\n`,
     );
     if (options.keep) process.stdout.write(`  kept: ${lake}\n`);
