@@ -29,10 +29,11 @@ export async function openWarehouse(opts: WarehouseAccess): Promise<QueryEngine>
       'run `npx ops crawl` (after `npx ops etl`) first',
     );
   }
+  // DuckDB's native module loads on first use: `ops` commands that never open the warehouse
+  // start without it (test/tools/commands/cli-startup.test.ts). Outside the try: a binding that
+  // fails to load is its own error, not a warehouse someone else holds.
+  const { openDuckDbEngine } = await import('./duckdb-engine.js');
   try {
-    // DuckDB's native module loads on first use: `ops` commands that never open the warehouse
-    // start without it (test/tools/commands/cli-startup.test.ts).
-    const { openDuckDbEngine } = await import('./duckdb-engine.js');
     return await openDuckDbEngine(file, { readOnly: opts.readOnly ?? false });
   } catch (err) {
     throw new OpsError(
