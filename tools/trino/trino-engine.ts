@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine, SqlRow } from '../engines/query-engine.js';
 import { socketCause, trinoFailure } from './trino-errors.js';
@@ -16,6 +17,8 @@ export interface TrinoConnection {
 
 /** Seconds one HTTP request may take: Trino answers a poll within about a second. */
 const REQUEST_TIMEOUT_MS = 60_000;
+/** The pause before either retry below. */
+const RETRY_PAUSE_MS = 1000;
 /** Trino answers 429/502/503/504 while busy or starting: retried this many times, 1 s apart. */
 const BUSY_RETRIES = 30;
 /**
@@ -81,7 +84,7 @@ export class TrinoClient {
       }
       const body = await res.text();
       if ([429, 502, 503, 504].includes(res.status) && attempt < BUSY_RETRIES) {
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(RETRY_PAUSE_MS);
         continue;
       }
       if (res.status === 401 || res.status === 403) {
@@ -106,7 +109,7 @@ export class TrinoClient {
       } catch (err) {
         if (!(err instanceof NoNodesYet)) throw err;
         if (attempt >= NO_NODES_RETRIES) throw err.failure;
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(RETRY_PAUSE_MS);
       }
     }
   }
