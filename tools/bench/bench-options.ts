@@ -7,3 +7,8 @@ export interface BenchOptions {
   /** A lake to measure, for parts that read one (parquet); for `scale`, the folder its lake is made in. */
   lake?: string;
 }
+
+/** A part could not measure (a step failed, a prerequisite is missing): run.ts prints the message, no stack. */
+export class BenchFailure extends Error {
+  override readonly name = 'BenchFailure';
+}

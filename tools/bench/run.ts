@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseCount } from '../lib/count-option.js';
-import type { BenchOptions } from './bench-options.js';
+import { BenchFailure, type BenchOptions } from './bench-options.js';
 import { run as dbtBench } from './dbt-bench.js';
 
 interface BenchPart {
@@ -56,7 +56,14 @@ if (unknown.length || (orders !== undefined && !(Number.isInteger(orders) && ord
   const chosen = parts.filter((p) => (positionals.length ? positionals.includes(p.name) : !p.explicit));
   for (const part of chosen) {
     process.stdout.write(`\n== bench: ${part.name}\n`);
-    await part.run(options);
+    try {
+      await part.run(options);
+    } catch (err) {
+      if (!(err instanceof BenchFailure)) throw err;
+      process.stderr.write(`bench ${part.name}: ${err.message}\n`);
+      process.exitCode = 1;
+      break;
+    }
   }
 }
 

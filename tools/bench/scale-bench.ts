@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { access, constants, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LAKE } from '../../contracts/lake-layout.js';
-import type { BenchOptions } from './bench-options.js';
+import { chromiumPath } from '../../dashboards/print.js';
+import { BenchFailure, type BenchOptions } from './bench-options.js';
 
 /**
  * `npm run bench scale [-- --orders N] [--keep] [--lake DIR]`: the whole local pipeline on 12
@@ -17,6 +18,7 @@ import type { BenchOptions } from './bench-options.js';
  * total against the 90 s target. The lake is removed at the end unless `--keep`.
  */
 const TARGET_SECONDS = 90;
+const TIME = '/usr/bin/time';
 const DEFAULT_ORDERS = 12_000_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -79,26 +81,25 @@ export interface StepFigures {
  * CPU seconds say how busy the two cores were (a wall time near CPU / 2 is CPU-bound) and vary less
  * than wall time when other machines share the host.
  */
-async function timed(
+export async function timedStep(
   args: string[],
   lake: string,
 ): Promise<{ seconds: number; cpuSeconds: number; maxRssMb: number; workerMb?: number }> {
   const started = performance.now();
+  const command = ['tools/ops.ts', ...args, '--lake', lake];
   const { stdout, stderr } = await promisify(execFile)(
-    '/usr/bin/time',
-    [
-      '-f',
-      'maxrss_kb=%M cpu=%U+%S',
-      process.execPath,
-      '--import',
-      'tsx',
-      'tools/ops.ts',
-      ...args,
-      '--lake',
-      lake,
-    ],
+    TIME,
+    ['-f', 'maxrss_kb=%M cpu=%U+%S', process.execPath, '--import', 'tsx', ...command],
     { cwd: ROOT, maxBuffer: 64 << 20, env: { ...process.env, FORCE_COLOR: '0' } },
-  );
+  ).catch((err: { code?: number; stderr?: string }) => {
+    // The step's own error report (ops prints a code and a hint), without /usr/bin/time's lines.
+    const report = (err.stderr ?? '')
+      .split('\n')
+      .filter((l) => l.trim() && !/^maxrss_kb=|^Command exited with/.test(l))
+      .map((l) => `    ${l}\n`)
+      .join('');
+    throw new BenchFailure(`\`ops ${args.join(' ')}\` failed (exit ${err.code ?? '?'}):\n${report}`);
+  });
   const seconds = (performance.now() - started) / 1000;
   const rss = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
   const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(stderr);
@@ -116,18 +117,35 @@ async function timed(
 const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 
 export async function run(options: BenchOptions): Promise<void> {
+  // Missing tools are reported now rather than after minutes of work: every step runs under
+  // /usr/bin/time, and the last one prints the dashboard with Chromium.
+  const needs = [
+    { what: 'GNU time', file: TIME, why: 'which measures each step: install time (apt-get install -y time)' },
+    {
+      what: 'Chromium',
+      file: chromiumPath(),
+      why: 'which the dashboard step needs: install chromium (apt-get install -y chromium), or set CHROMIUM_PATH',
+    },
+  ];
+  for (const { what, file, why } of needs)
+    await access(file, constants.X_OK).catch(() => {
+      throw new BenchFailure(`no ${what} at ${file}, ${why}`);
+    });
   const orders = options.orders ?? DEFAULT_ORDERS;
   const ordersPerMonth = Math.round(orders / 12);
-  const lake = await mkdtemp(path.join(options.lake ?? os.tmpdir(), 'store-sales-scale-'));
+  const parent = options.lake ?? os.tmpdir();
+  const lake = await mkdtemp(path.join(parent, 'store-sales-scale-')).catch((err: Error) => {
+    throw new BenchFailure(`cannot make a lake under ${parent}: ${err.message}`);
+  });
   process.stdout.write(
     `scale: 12 months x ${ordersPerMonth.toLocaleString('en-US')} orders (average) in ${lake} on ${os.availableParallelism()} cores\n`,
   );
   const figures: StepFigures[] = [];
   try {
     for (const step of steps(ordersPerMonth)) {
-      const t = await timed(step.args, lake);
+      const t = await timedStep(step.args, lake);
       // dbt's warm figure: the second build reuses the parse and the file cache.
-      const warm = step.args[0] === 'transform' ? await timed(step.args, lake) : undefined;
+      const warm = step.args[0] === 'transform' ? await timedStep(step.args, lake) : undefined;
       const f = { name: step.name, ...t, bytes: await step.output(lake) };
       figures.push(f);
       process.stdout.write(

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BenchFailure } from '../../../tools/bench/bench-options.js';
+import { timedStep } from '../../../tools/bench/scale-bench.js';
+
+// `npm run bench scale` runs for minutes; what goes wrong must read as the step's own error, not
+// as a Node stack trace, and a missing prerequisite must stop it before any work.
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'scale-bench-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function bench(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'tools/bench/run.ts', ...args],
+      { cwd: root, env: { ...process.env, ...env } },
+      (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
+    );
+  });
+}
+
+describe('the scale bench', () => {
+  it('stops before generating anything when Chromium is missing', async () => {
+    const missing = path.join(dir, 'no-chromium');
+    const r = await bench(['scale', '--orders', '1200', '--lake', dir], { CHROMIUM_PATH: missing });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`bench scale: no Chromium at ${missing}`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(await readdir(dir)).toEqual([]); // no lake was made
+  });
+
+  it("reports a failing step by its command and the step's own error, without time's lines", async () => {
+    const empty = await mkdtemp(path.join(dir, 'empty-lake-'));
+    const failure = await timedStep(['crawl'], empty).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(BenchFailure);
+    const message = (failure as BenchFailure).message;
+    expect(message).toMatch(/^`ops crawl` failed \(exit 1\):/);
+    expect(message).toContain('error [NO_FACT_DATA]');
+    expect(message).not.toMatch(/maxrss_kb|Command exited/);
+  });
+
+  it('measures a step that succeeds', async () => {
+    const lake = await mkdtemp(path.join(dir, 'lake-'));
+    const t = await timedStep(['generate', '--orders-per-month', '20', '--months', '1'], lake);
+    expect(t.seconds).toBeGreaterThan(0);
+    expect(t.maxRssMb).toBeGreaterThan(10);
+    expect(t.cpuSeconds).toBeGreaterThan(0);
+  });
+});
