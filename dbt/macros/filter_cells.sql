@@ -5,19 +5,46 @@
   division on DuckDB, Trino and Athena alike.
 -#}
 
-{#- The bases, as one row (country_base, channel_base, channel_span), from int_filter_codes. -#}
+{#-
+  The bases, as one row (country_base, channel_base, channel_span, slot_base), from
+  int_filter_codes. Every cell code is below slot_base.
+-#}
 {% macro filter_cell_bases(codes) -%}
 select
         (channel_count + 1) * (segment_count + 1) as country_base,
         segment_count + 1 as channel_base,
-        channel_count + 1 as channel_span
+        channel_count + 1 as channel_span,
+        (country_count + 1) * (channel_count + 1) * (segment_count + 1) as slot_base
 
     from (
         select
+            count(case when dimension = 'customer_country' then 1 end) as country_count,
             count(case when dimension = 'sales_channel' then 1 end) as channel_count,
             count(case when dimension = 'customer_segment' then 1 end) as segment_count
         from {{ codes }}
     ) as counts
+{%- endmacro %}
+
+{#-
+  Up to three cell codes (NULL: an empty slot) as one integer, s1 x base^2 + s2 x base + s3 with
+  base = `base` (dims.slot_base: every code is below it, and codes start at 1, so 0 is an empty
+  slot), and back. One integer instead of three keeps the rows of int_customer_filter_groups'
+  joins and groupings narrow (docs/scale.md). Exact while base^3 < 2^53 (about 208,000 finest
+  cells; six countries, three channels and three segments make 112).
+-#}
+{% macro filter_slots_pack(slot_1, slot_2, slot_3, base) -%}
+(coalesce({{ slot_1 }}, 0) * {{ base }} + coalesce({{ slot_2 }}, 0)) * {{ base }} + coalesce({{ slot_3 }}, 0)
+{%- endmacro %}
+
+{#- Slot `n` (1-3) of a packed integer, NULL for an empty slot. -#}
+{% macro filter_slot_unpack(packed, n, base) -%}
+{%- if n == 1 -%}
+nullif(cast(floor(({{ packed }}) / ({{ base }} * {{ base }})) as {{ dbt.type_bigint() }}), 0)
+{%- elif n == 2 -%}
+nullif(mod(cast(floor(({{ packed }}) / {{ base }}) as {{ dbt.type_bigint() }}), {{ base }}), 0)
+{%- else -%}
+nullif(mod({{ packed }}, {{ base }}), 0)
+{%- endif -%}
 {%- endmacro %}
 
 {#-
