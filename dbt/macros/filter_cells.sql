@@ -27,23 +27,24 @@ select
 
 {#-
   Up to three cell codes (NULL: an empty slot) as one integer, s1 x base^2 + s2 x base + s3 with
-  base = `base` (dims.slot_base: every code is below it, and codes start at 1, so 0 is an empty
-  slot), and back. One integer instead of three keeps the rows of int_customer_filter_groups'
-  joins and groupings narrow (docs/scale.md). Exact while base^3 < 2^53 (about 208,000 finest
-  cells; six countries, three channels and three segments make 112).
+  base = `base` (dims.slot_base, one more than the largest cell code; codes start at 1, so 0 is an
+  empty slot), and back. One integer instead of three keeps the rows of
+  int_customer_filter_groups' joins and groupings narrow (docs/scale.md). Exact while
+  base^3 < 2^53, i.e. slot_base below about 208,000 (six countries, three channels and three
+  segments give 7 x 4 x 4 = 112). BIGINT on every engine.
 -#}
 {% macro filter_slots_pack(slot_1, slot_2, slot_3, base) -%}
-(coalesce({{ slot_1 }}, 0) * {{ base }} + coalesce({{ slot_2 }}, 0)) * {{ base }} + coalesce({{ slot_3 }}, 0)
+cast((coalesce({{ slot_1 }}, 0) * {{ base }} + coalesce({{ slot_2 }}, 0)) * {{ base }} + coalesce({{ slot_3 }}, 0) as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
-{#- Slot `n` (1-3) of a packed integer, NULL for an empty slot. -#}
+{#- Slot `n` (1-3) of a packed integer, NULL for an empty slot; BIGINT. -#}
 {% macro filter_slot_unpack(packed, n, base) -%}
 {%- if n == 1 -%}
 nullif(cast(floor(({{ packed }}) / ({{ base }} * {{ base }})) as {{ dbt.type_bigint() }}), 0)
 {%- elif n == 2 -%}
-nullif(mod(cast(floor(({{ packed }}) / {{ base }}) as {{ dbt.type_bigint() }}), {{ base }}), 0)
+nullif(cast(mod(cast(floor(({{ packed }}) / {{ base }}) as {{ dbt.type_bigint() }}), {{ base }}) as {{ dbt.type_bigint() }}), 0)
 {%- else -%}
-nullif(mod({{ packed }}, {{ base }}), 0)
+nullif(cast(mod({{ packed }}, {{ base }}) as {{ dbt.type_bigint() }}), 0)
 {%- endif -%}
 {%- endmacro %}
 

@@ -10,7 +10,7 @@
 -- them per customer and cell (59M rows and a minute at 12M orders). Customers are grouped
 -- instead: int_customer_filter_groups holds the customers with the same month, finest cells
 -- (integer codes, in up to three slots), next month's cells and "new" flag as one row with a head
--- count; they count the same in every cell, and only those few thousand rows are expanded to the
+-- count; they count the same in every cell, and only those ~17,000 rows (at 12M orders) are expanded to the
 -- 8 filter levels. The rare customer-month with more than three finest cells (or whose next month
 -- has) is a row of its own there, with its customer_id, and is expanded customer by customer from
 -- the orders, as the cube did. Both paths are exact (test/dbt/dbt-filter-mart.test.ts compares
