@@ -95,7 +95,7 @@ export async function timedStep(
     // The step's own error report (ops prints a code and a hint), without /usr/bin/time's lines.
     const report = (err.stderr ?? '')
       .split('\n')
-      .filter((l) => l.trim() && !/^maxrss_kb=|^Command exited with/.test(l))
+      .filter((l) => l.trim() && !/^maxrss_kb=|^Command (exited with|terminated by)/.test(l))
       .map((l) => `    ${l}\n`)
       .join('');
     throw new BenchFailure(`\`ops ${args.join(' ')}\` failed (exit ${err.code ?? '?'}):\n${report}`);
@@ -116,14 +116,16 @@ export async function timedStep(
 
 const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 
-export async function run(options: BenchOptions): Promise<void> {
-  // Missing tools are reported now rather than after minutes of work: every step runs under
-  // /usr/bin/time, and the last one prints the dashboard with Chromium.
+/**
+ * Fails with what is missing and how to install it: every step runs under GNU time, and the last
+ * one prints the dashboard with Chromium. Checked before the minutes of work that would find out.
+ */
+export async function checkTools(time = TIME, chromium = chromiumPath()): Promise<void> {
   const needs = [
-    { what: 'GNU time', file: TIME, why: 'which measures each step: install time (apt-get install -y time)' },
+    { what: 'GNU time', file: time, why: 'which measures each step: install time (apt-get install -y time)' },
     {
       what: 'Chromium',
-      file: chromiumPath(),
+      file: chromium,
       why: 'which the dashboard step needs: install chromium (apt-get install -y chromium), or set CHROMIUM_PATH',
     },
   ];
@@ -131,6 +133,10 @@ export async function run(options: BenchOptions): Promise<void> {
     await access(file, constants.X_OK).catch(() => {
       throw new BenchFailure(`no ${what} at ${file}, ${why}`);
     });
+}
+
+export async function run(options: BenchOptions): Promise<void> {
+  await checkTools();
   const orders = options.orders ?? DEFAULT_ORDERS;
   const ordersPerMonth = Math.round(orders / 12);
   const parent = options.lake ?? os.tmpdir();

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchFailure } from '../../../tools/bench/bench-options.js';
-import { timedStep } from '../../../tools/bench/scale-bench.js';
+import { checkTools, timedStep } from '../../../tools/bench/scale-bench.js';
 
 // `npm run bench scale` runs for minutes; what goes wrong must read as the step's own error, not
 // as a Node stack trace, and a missing prerequisite must stop it before any work.
@@ -16,13 +16,16 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function bench(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+function bench(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'tools/bench/run.ts', ...args],
       { cwd: root, env: { ...process.env, ...env } },
-      (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
     );
   });
 }
@@ -34,7 +37,18 @@ describe('the scale bench', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`bench scale: no Chromium at ${missing}`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(await readdir(dir)).toEqual([]); // no lake was made
+    expect(r.stdout).not.toContain('scale: 12 months'); // stopped before the first step
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('names a missing GNU time, and passes when both tools are there', async () => {
+    const missing = path.join(dir, 'no-time');
+    await expect(checkTools(missing, process.execPath)).rejects.toThrow(
+      new BenchFailure(
+        `no GNU time at ${missing}, which measures each step: install time (apt-get install -y time)`,
+      ),
+    );
+    await expect(checkTools(process.execPath, process.execPath)).resolves.toBeUndefined();
   });
 
   it("reports a failing step by its command and the step's own error, without time's lines", async () => {
