@@ -19,9 +19,8 @@ export const CHROMIUM_ARGS = [
 /** Debian's Chromium unless `CHROMIUM_PATH` names another build (never a downloaded one). */
 export const chromiumPath = (): string => process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Starts headless Chromium, or fails with an OpsError that says how to install it. */
-export async function launchChromium(): Promise<Browser> {
-  const executablePath = chromiumPath();
+/** Fails with an OpsError that says how to install Chromium unless `executablePath` can run. */
+export async function assertChromium(executablePath = chromiumPath()): Promise<void> {
   try {
     await access(executablePath, constants.X_OK);
   } catch (cause) {
@@ -32,6 +31,12 @@ export async function launchChromium(): Promise<Browser> {
       { cause },
     );
   }
+}
+
+/** Starts headless Chromium, or fails with an OpsError that says how to install it. */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  await assertChromium(executablePath);
   // playwright-core loads here, not with the module: most `ops` commands never print (~0.4 s).
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { chromiumPath } from '../../dashboards/print.js';
+import type { OpsError } from '../../contracts/ops-error.js';
+import { assertChromium, chromiumPath } from '../../dashboards/print.js';
 import { BenchFailure, type BenchOptions } from './bench-options.js';
 
 /**
@@ -118,21 +119,18 @@ const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3
 
 /**
  * Fails with what is missing and how to install it: every step runs under GNU time, and the last
- * one prints the dashboard with Chromium. Checked before the minutes of work that would find out.
+ * one prints the dashboard with Chromium (checked as `ops dashboard` checks it). Checked before
+ * the minutes of work that would find out.
  */
 export async function checkTools(time = TIME, chromium = chromiumPath()): Promise<void> {
-  const needs = [
-    { what: 'GNU time', file: time, why: 'which measures each step: install time (apt-get install -y time)' },
-    {
-      what: 'Chromium',
-      file: chromium,
-      why: 'which the dashboard step needs: install chromium (apt-get install -y chromium), or set CHROMIUM_PATH',
-    },
-  ];
-  for (const { what, file, why } of needs)
-    await access(file, constants.X_OK).catch(() => {
-      throw new BenchFailure(`no ${what} at ${file}, ${why}`);
-    });
+  await access(time, constants.X_OK).catch(() => {
+    throw new BenchFailure(
+      `no GNU time at ${time}, which measures each step: install time (apt-get install -y time)`,
+    );
+  });
+  await assertChromium(chromium).catch((err: OpsError) => {
+    throw new BenchFailure(`${err.message}, which the dashboard step needs: ${err.hint}`);
+  });
 }
 
 export async function run(options: BenchOptions): Promise<void> {
