@@ -49,7 +49,7 @@ customer_cells as (
 ),
 
 -- the slots packed into one integer (macros/filter_cells.sql): narrower rows through the self
--- join and the grouping than three columns, ~1 s less of ~8 s at 12M orders (docs/scale.md)
+-- join and the grouping than three columns, ~2 s less of ~9 s at 12M orders (docs/scale.md)
 customer_months as (
 
     select
@@ -90,23 +90,31 @@ customer_month_slots as (
 ),
 
 -- a spread customer-month keeps its customer_id (a group of one), the others only their slots
-grouped as (
+group_keys as (
 
     select
         month,
         is_new,
         case when not is_spread then slots end as slots,
         case when not is_spread then next_slots end as next_slots,
-        case when is_spread then customer_id end as customer_id,
-        count(*) as customers
+        case when is_spread then customer_id end as customer_id
 
     from customer_month_slots
-    group by
+
+),
+
+grouped as (
+
+    select
         month,
         is_new,
-        case when not is_spread then slots end,
-        case when not is_spread then next_slots end,
-        case when is_spread then customer_id end
+        slots,
+        next_slots,
+        customer_id,
+        count(*) as customers
+
+    from group_keys
+    group by month, is_new, slots, next_slots, customer_id
 
 ),
 
