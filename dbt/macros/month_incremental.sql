@@ -1,6 +1,8 @@
 {#
-  Models built incrementally by month (docs/scale.md, "Incremental dbt"): int_customer_months and
-  int_category_sales_monthly (the incremental form of mart_category_sales_monthly).
+  Models built incrementally by month (docs/scale.md, "Incremental dbt"): int_customer_months,
+  int_category_sales_monthly (the incremental form of mart_category_sales_monthly) and
+  int_customer_filter_groups (its checksums in int_cohort_month_fingerprints: a month's groups
+  also depend on the next month and on cohorts, which any month's orders can move).
 
   int_month_fingerprints holds, per month of the facts, a checksum of each such model's inputs (the
   sum of a per-row hash over the columns the model reads). Every row of the model stores its month's
@@ -38,15 +40,16 @@
 {#
   A scalar subquery: the first month to rebuild, NULL when every month's checksum matches. A month
   only in the facts (new) or only in the table (no input any more) differs too.
-  `month_column`: the model's month column; `fingerprint`: its column of int_month_fingerprints.
+  `month_column`: the model's month column; `fingerprint`: its column of `fingerprints`
+  (int_month_fingerprints unless given: int_customer_filter_groups' is int_cohort_month_fingerprints).
 #}
-{% macro month_rebuild_from_sql(month_column, fingerprint) -%}
+{% macro month_rebuild_from_sql(month_column, fingerprint, fingerprints=none) -%}
     {%- set stored_fingerprint = 'min(source_fingerprint)' if month_incremental_has_fingerprints() else 'cast(null as bigint)' -%}
     (
         select min(coalesce(source_months.month, built_months.month))
         from (
             select month, {{ fingerprint }} as fingerprint
-            from {{ ref('int_month_fingerprints') }}
+            from {{ fingerprints if fingerprints is not none else ref('int_month_fingerprints') }}
             where {{ fingerprint }} is not null
         ) as source_months
         full outer join (
@@ -98,10 +101,46 @@
   rebuild on. delete+insert alone would only replace months the new rows hold, and keep the rows
   of a month that has no input any more. No-op on a full build (the table is new).
 #}
-{% macro month_incremental_delete_rebuilt(month_column, fingerprint) -%}
+{% macro month_incremental_delete_rebuilt(month_column, fingerprint, fingerprints=none) -%}
     {%- if month_incremental_is_incremental() and target.type in ('duckdb', 'trino') and month_incremental_has_fingerprints() -%}
-        delete from {{ this }} where {{ month_column }} >= {{ month_rebuild_from_sql(month_column, fingerprint) }}
+        delete from {{ this }} where {{ month_column }} >= {{ month_rebuild_from_sql(month_column, fingerprint, fingerprints) }}
     {%- else -%}
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  on-run-start of `dbt build` / `dbt run`: drops the table of a selected incremental model that
+  has no source_fingerprint column, so the model is created whole (as on a first run) instead of
+  incrementally. Such a table predates the model's incremental build: a plain table, which on
+  Athena is not partitioned by month, where insert_overwrite would find no partition to replace
+  and append every month beside the old rows.
+  The drop happens while the hook renders (adapter.drop_relation: dbt's relation cache then knows
+  the table is gone). dbt-duckdb runs it inside a transaction it rolls back after the hooks, so on
+  DuckDB the hook's SQL drops again and commits; elsewhere it renders nothing (dbt skips an empty
+  hook; Athena has no transactions).
+#}
+{% macro month_incremental_drop_tables_without_fingerprints() %}
+    {%- set dropped = [] -%}
+    {%- if execute and flags.WHICH in ('build', 'run') -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.config.materialized == 'incremental'
+            and node.unique_id in selected_resources -%}
+            {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- if relation is not none and relation.is_table -%}
+                {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+                {%- if 'source_fingerprint' not in names -%}
+                    {%- do log('Dropping ' ~ relation ~ ': built before ' ~ node.name ~ ' was incremental; it is built whole', info=true) -%}
+                    {%- do adapter.drop_relation(relation) -%}
+                    {%- do dropped.append(relation) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if dropped and target.type == 'duckdb' -%}
+        {%- for relation in dropped %}
+    drop table if exists {{ relation }};
+        {%- endfor %}
+    commit;
+    {%- endif -%}
+{% endmacro %}

@@ -49,6 +49,8 @@ const MARTS = [
 const INCREMENTAL = {
   int_customer_months: 'intermediate',
   int_category_sales_monthly: 'intermediate',
+  int_customer_filter_groups: 'intermediate',
+  int_geo_engagement_monthly: 'intermediate',
 } as const;
 type IncrementalModel = keyof typeof INCREMENTAL;
 
@@ -101,8 +103,8 @@ describe('dbt compile --target athena', () => {
   it('compiles every model and data test with placeholder environment values', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.ok).toBe(true);
-    expect(summary.models).toEqual({ passed: 3 + 7 + MARTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 92, failed: 0, skipped: 0 });
+    expect(summary.models).toEqual({ passed: 3 + 9 + MARTS.length, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 99, failed: 0, skipped: 0 });
   });
 
   it('reads the Glue tables named by STORE_SALES_GLUE_DATABASE in the Athena catalog', async () => {
@@ -151,13 +153,16 @@ describe('dbt compile --target athena', () => {
       ([, p]) => p.length,
     );
 
-    expect(Object.keys(models)).toHaveLength(3 + 7 + MARTS.length);
+    expect(Object.keys(models)).toHaveLength(3 + 9 + MARTS.length);
     expect(problems).toEqual([]);
   });
 
   it("hashes each incremental model's input rows per month in Athena syntax", async () => {
     const sql = await readFile(path.join(compiled, 'intermediate', 'int_month_fingerprints.sql'), 'utf8');
     expect(sql).toContain('xxhash64(to_utf8(customer_id))');
+    expect(sql).toContain(
+      "xxhash64(to_utf8(concat_ws('|', cast(customer_id as varchar), cast(customer_country as varchar), cast(sales_channel as varchar), cast(customer_segment as varchar), cast(order_total_usd as varchar))))",
+    );
     expect(sql).toContain(
       "xxhash64(to_utf8(concat_ws('|', cast(order_id as varchar), cast(category as varchar), cast(quantity as varchar), cast(line_total_usd as varchar))))",
     );
@@ -173,13 +178,15 @@ describe('dbt compile --target athena', () => {
       });
 
       expect(res.stderr).toBe('');
-      expect(JSON.parse(res.stdout)).toEqual({ int_customer_months: [], int_category_sales_monthly: [] });
+      expect(JSON.parse(res.stdout)).toEqual(
+        Object.fromEntries(Object.keys(INCREMENTAL).map((m) => [m, []])),
+      );
       for (const text of Object.values(sql)) {
         // the facts are read from the first rebuilt month on, by order_date (row group statistics)
         expect(text).toMatch(
           /order_date >= \(select coalesce\(rebuild_from, cast\('9999-12-31' as date\)\) from rebuild\)/,
         );
-        expect(text).toMatch(/from "[^"]+"\."[^"]+"\."int_month_fingerprints"/);
+        expect(text).toMatch(/from "[^"]+"\."[^"]+"\."int_(cohort_)?month_fingerprints"/);
       }
       expect(sql.int_customer_months).toMatch(/activity_month < \(select rebuild_from from rebuild\)/);
     },

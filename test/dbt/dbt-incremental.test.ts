@@ -19,7 +19,8 @@ interface RawOrder {
   order_id: string;
   order_timestamp: string;
   status: string;
-  customer: { customer_id: string };
+  currency: string;
+  customer: { customer_id: string; country: string; signup_date: string };
   items: { category: string }[];
   payments: { status: string }[];
 }
@@ -52,23 +53,24 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
   let lake: string;
   let warehouse: string;
   let runSql: string;
+  let groupsRunSql: string;
 
-  /** `ops transform` on the lake: the incremental run under test. */
-  async function transformIncrementally(): Promise<void> {
-    await runTransform({ target: 'local', lake, artifactsDir: path.join(lake, '.dbt'), onLine: () => {} });
-    runSql = await readFile(
-      path.join(
-        lake,
-        '.dbt',
-        'target',
-        'run',
-        'store_sales',
-        'models',
-        'intermediate',
-        'int_customer_months.sql',
-      ),
-      'utf8',
-    );
+  /** `ops transform` on the lake: the incremental run under test (`--full-refresh` if asked). */
+  async function transformIncrementally(fullRefresh = false): Promise<void> {
+    await runTransform({
+      target: 'local',
+      lake,
+      artifactsDir: path.join(lake, '.dbt'),
+      onLine: () => {},
+      fullRefresh,
+    });
+    const runSqlOf = (model: string) =>
+      readFile(
+        path.join(lake, '.dbt', 'target', 'run', 'store_sales', 'models', 'intermediate', `${model}.sql`),
+        'utf8',
+      );
+    runSql = await runSqlOf('int_customer_months');
+    groupsRunSql = await runSqlOf('int_customer_filter_groups');
   }
 
   /**
@@ -124,6 +126,7 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
       expect.arrayContaining(['int_customer_months', ...CSV_EXPORTS.map((o) => o.mart)]),
     );
     expect(runSql).toMatch(/create\s+table/i);
+    expect(groupsRunSql).toMatch(/create\s+table/i);
     const [row] = await query(
       warehouse,
       'SELECT COUNT(*) AS n, COUNT(source_fingerprint) AS fp, COUNT(DISTINCT activity_month) AS months FROM int_customer_months',
@@ -135,10 +138,13 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
 
   it('rebuilds nothing when no fact changed', async () => {
     const before = await query(warehouse, 'FROM int_customer_months ORDER BY ALL');
+    const groupsBefore = await query(warehouse, 'FROM int_customer_filter_groups ORDER BY ALL');
     await transformIncrementally();
 
     expect(runSql).toMatch(/insert into/i);
+    expect(groupsRunSql).toMatch(/insert into/i);
     expect(await query(warehouse, 'FROM int_customer_months ORDER BY ALL')).toEqual(before);
+    expect(await query(warehouse, 'FROM int_customer_filter_groups ORDER BY ALL')).toEqual(groupsBefore);
   });
 
   it('equals a full refresh after a month is re-processed with changed facts', async () => {
@@ -234,5 +240,125 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
     );
     expect(cohorts).toEqual([{ cohort: '2025-02' }]);
     expect(await differencesFromFullRefresh()).toEqual(none);
+  });
+
+  it("equals a full refresh after a later month's order moves a customer's signup before the window", async () => {
+    // A customer with a cohort (signed up inside the window) buys again in August; that August
+    // order, re-processed, carries a signup date before the window. The customer has no cohort any
+    // more, so their first month's filter groups change though only August's facts did.
+    const [row] = await query(
+      warehouse,
+      `SELECT c.customer_id, strftime(c.cohort_month, '%Y-%m') AS cohort
+       FROM int_customer_cohorts AS c
+       JOIN int_customer_months AS m ON m.customer_id = c.customer_id AND m.activity_month = DATE '2025-08-01'
+       WHERE c.cohort_month < DATE '2025-07-01' ORDER BY c.customer_id LIMIT 1`,
+    );
+    const customer = String(row?.customer_id);
+    const august = await readOrders(lake, '2025_08');
+    const order = august.find((o) => o.customer.customer_id === customer && o.status === 'completed');
+    if (!row || !order) throw new Error('no customer with a cohort before July is active in August');
+    const groupsBefore = await query(
+      warehouse,
+      `FROM int_customer_filter_groups WHERE strftime(month, '%Y-%m') = '${String(row.cohort)}' ORDER BY ALL`,
+    );
+    order.customer.signup_date = '2020-01-15';
+    await writeOrders(lake, '2025_08', august);
+    const etl = await runLocalEtl({ lake });
+    expect(etl.failed).toEqual([]);
+    expect(etl.processed.map((r) => r.sourceKey)).toEqual(['raw/store_sales/orders_2025_08.json']);
+
+    await transformIncrementally();
+
+    expect(
+      await query(
+        warehouse,
+        `SELECT cohort_month FROM int_customer_cohorts WHERE customer_id = '${customer}'`,
+      ),
+    ).toEqual([{ cohort_month: null }]);
+    expect(
+      await query(
+        warehouse,
+        `FROM int_customer_filter_groups WHERE strftime(month, '%Y-%m') = '${String(row.cohort)}' ORDER BY ALL`,
+      ),
+    ).not.toEqual(groupsBefore);
+    expect(await differencesFromFullRefresh()).toEqual(none);
+  });
+
+  it("equals a full refresh after a month's revenue changes and nothing else", async () => {
+    // October: a completed order paid in another currency is now in USD: the same amounts, another
+    // USD value. Customers, cells and cohorts stay; the geography mart's revenue moves.
+    const revenue =
+      "SELECT country, revenue_usd FROM mart_geo_engagement WHERE month = DATE '2025-10-01' ORDER BY ALL";
+    const before = await query(warehouse, revenue);
+    const october = await readOrders(lake, '2025_10');
+    const order = october.find((o) => o.status === 'completed' && o.currency !== 'USD');
+    if (!order) throw new Error('October has no completed order in another currency than USD');
+    order.currency = 'USD';
+    await writeOrders(lake, '2025_10', october);
+    const etl = await runLocalEtl({ lake });
+    expect(etl.failed).toEqual([]);
+    expect(etl.processed.map((r) => r.quarantined)).toEqual([0]);
+
+    await transformIncrementally();
+
+    expect(await query(warehouse, revenue)).not.toEqual(before);
+    expect(await differencesFromFullRefresh()).toEqual(none);
+  });
+
+  it('equals a full refresh after a new filter value renumbers the filter codes', async () => {
+    // September: one completed order's customer country becomes Andorra, a value no month had.
+    // It sorts first, so every country's code and every month's filter cells change.
+    const september = await readOrders(lake, '2025_09');
+    const order = september.find((o) => o.status === 'completed');
+    if (!order) throw new Error('September has no completed order');
+    order.customer.country = 'AD';
+    await writeOrders(lake, '2025_09', september);
+    const etl = await runLocalEtl({ lake });
+    expect(etl.failed).toEqual([]);
+    expect(etl.processed.map((r) => r.quarantined)).toEqual([0]);
+
+    await transformIncrementally();
+
+    expect(
+      await query(
+        warehouse,
+        "SELECT code FROM int_filter_codes WHERE dimension = 'customer_country' AND value = 'AD'",
+      ),
+    ).toEqual([{ code: '1' }]);
+    expect(await differencesFromFullRefresh()).toEqual(none);
+  });
+
+  it('drops a table from before its model was incremental and builds the model whole', async () => {
+    // int_customer_filter_groups as a plain table built it: month first, no source_fingerprint.
+    // On Athena such a table is not partitioned, and insert_overwrite would append beside it.
+    const groups = await query(warehouse, 'FROM int_customer_filter_groups ORDER BY ALL');
+    const db = await openDuckDbEngine(warehouse);
+    try {
+      await db.exec(
+        'CREATE OR REPLACE TABLE int_customer_filter_groups AS SELECT month, * EXCLUDE (month, source_fingerprint) FROM int_customer_filter_groups',
+      );
+    } finally {
+      await db.close();
+    }
+
+    await transformIncrementally();
+
+    expect(groupsRunSql).toMatch(/create\s+table/i);
+    expect(runSql).toMatch(/insert into/i);
+    const columns = await query(
+      warehouse,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'int_customer_filter_groups' ORDER BY ordinal_position",
+    );
+    expect(columns.map((c) => c.column_name).slice(-2)).toEqual(['source_fingerprint', 'month']);
+    expect(await query(warehouse, 'FROM int_customer_filter_groups ORDER BY ALL')).toEqual(groups);
+  });
+
+  it('rebuilds every incremental model whole with --full-refresh', async () => {
+    const groupsBefore = await query(warehouse, 'FROM int_customer_filter_groups ORDER BY ALL');
+    await transformIncrementally(true);
+
+    expect(runSql).toMatch(/create\s+table/i);
+    expect(groupsRunSql).toMatch(/create\s+table/i);
+    expect(await query(warehouse, 'FROM int_customer_filter_groups ORDER BY ALL')).toEqual(groupsBefore);
   });
 });

@@ -17,6 +17,11 @@ export interface TransformOptions extends LakeOptions {
   artifactsDir?: string;
   /** Receives dbt's progress lines; default: kept, and printed to stderr only if dbt fails. */
   onLine?: (line: string) => void;
+  /**
+   * `dbt build --full-refresh`: the models built incrementally by month are rebuilt whole (after
+   * re-processing old months in bulk, or when an Athena table predates its partitioning).
+   */
+  fullRefresh?: boolean;
 }
 
 const count = (c: { passed: number; failed: number; skipped: number }): string =>
@@ -35,10 +40,12 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
   ensurePythonEnv('dbt');
   const artifacts = opts.artifactsDir ?? DBT_PROJECT_DIR;
   const logFile = path.join(artifacts, 'logs', 'dbt.log');
+  const args = opts.fullRefresh ? ['build', '--full-refresh'] : ['build'];
   // one line while dbt runs; its own output goes to the log (and to stderr only if it fails)
-  if (!opts.onLine) progress(`transform: dbt build --target ${dbt.profile} running; log: ${logFile}`);
+  if (!opts.onLine)
+    progress(`transform: dbt ${args.join(' ')} --target ${dbt.profile} running; log: ${logFile}`);
   const summary = await runDbt({
-    args: ['build'],
+    args,
     target: dbt.profile,
     targetPath: path.join(artifacts, 'target'),
     logPath: path.join(artifacts, 'logs'),
@@ -82,13 +89,19 @@ async function duplicatesIn(opts: TransformOptions): Promise<string> {
 export const describeTransform = (s: DbtRunSummary): string =>
   `models ${count(s.models)}; tests ${count(s.tests)}; unit tests ${count(s.unitTests)}`;
 
-/** `ops transform [--target local|aws]`: `dbt build` on the target and a count of what passed. */
-export const transformCommand: CommandModule<object, LakeOptions> = {
+/** `ops transform [--target local|aws] [--full-refresh]`: `dbt build` on the target and a count of what passed. */
+export const transformCommand: CommandModule<object, LakeOptions & { 'full-refresh': boolean }> = {
   command: 'transform',
   describe: 'run `dbt build` (staging views, mart tables, their tests) on the target',
   builder: (y) =>
     withTargetOptions(y, { waits: false })
+      .option('full-refresh', {
+        type: 'boolean',
+        default: false,
+        describe: 'rebuild the models built incrementally by month whole (dbt build --full-refresh)',
+      })
       .example('$0 transform', 'dbt build on lake/warehouse.duckdb (after `npx ops crawl`)')
+      .example('$0 transform --full-refresh', 'the same, every incremental model rebuilt from all months')
       .example('$0 transform --target aws', 'dbt build --target athena over the Glue tables')
       .epilogue(
         `Runs .venv/bin/dbt build --project-dir dbt --profiles-dir dbt. --target aws fills ${ATHENA_ENV.join(', ')} ` +
@@ -99,7 +112,7 @@ export const transformCommand: CommandModule<object, LakeOptions> = {
     const start = performance.now();
     const dbt = targetFor(opts.target).dbt;
     await dbt.configure(opts);
-    const s = await runTransform(opts);
+    const s = await runTransform({ ...opts, fullRefresh: opts['full-refresh'] });
     printSummary(`transform done in ${elapsed(start)} (dbt run ${s.dbtSeconds.toFixed(2)} s)`, {
       target: dbt.describe(opts),
       models: count(s.models),

@@ -8,16 +8,58 @@
 -- and one segment in a month, so three channels make three cells at most. A customer-month with
 -- more (or whose next month has more) cannot be described by slots: it is a row of its own, with
 -- its customer_id and no slots, and the mart counts it from the orders.
-with orders as (
+--
+-- Incremental by month (docs/scale.md, "Incremental dbt"): a month's groups depend on its
+-- customers' cells, the next month's, the cohorts and the filter codes, all in one checksum per
+-- month (int_cohort_month_fingerprints.filter_groups_fingerprint). A run rebuilds the months from
+-- the earliest one whose checksum changed and keeps the others; `dbt build --full-refresh`
+-- rebuilds everything. DuckDB and Trino replace the months with delete+insert, Athena overwrites
+-- the month partitions.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
+        unique_key=(none if target.type == 'athena' else 'month'),
+        partitioned_by=(['month'] if target.type == 'athena' else none),
+        on_schema_change='sync_all_columns',
+        pre_hook="{{ month_incremental_delete_rebuilt('month', 'filter_groups_fingerprint', ref('int_cohort_month_fingerprints')) }}",
+    )
+}}
+with
+{% if month_incremental_is_incremental() %}
+-- The first month to rebuild; NULL when nothing changed, and then no row is selected.
+rebuild as (
+
+    select
+        {{ month_rebuild_from_sql('month', 'filter_groups_fingerprint', ref('int_cohort_month_fingerprints')) }} as rebuild_from
+
+),
+{% endif %}
+
+orders as (
 
     select * from {{ ref('stg_fact_orders') }}
     where status = 'completed'
+    {% if month_incremental_is_incremental() %}
+        -- the rebuilt months and their next months: all from the first rebuilt month on
+        and {{ month_rebuild_facts_filter() }}
+    {% endif %}
 
 ),
 
 codes as (
 
     select * from {{ ref('int_filter_codes') }}
+
+),
+
+month_fingerprints as (
+
+    select
+        month,
+        filter_groups_fingerprint as fingerprint
+
+    from {{ ref('int_cohort_month_fingerprints') }}
 
 ),
 
@@ -121,7 +163,6 @@ grouped as (
 final as (
 
     select
-        grouped.month,
         grouped.is_new,
         {%- for n in [1, 2, 3] %}
         {{ filter_slot_unpack('grouped.slots', n, 'dims.slot_base') }} as slot_{{ n }},
@@ -130,9 +171,13 @@ final as (
         {{ filter_slot_unpack('grouped.next_slots', n, 'dims.slot_base') }} as next_slot_{{ n }},
         {%- endfor %}
         grouped.customer_id,
-        grouped.customers
+        grouped.customers,
+        month_fingerprints.fingerprint as source_fingerprint,
+        -- last: Athena wants the partition column at the end
+        grouped.month
 
     from grouped
+    inner join month_fingerprints on month_fingerprints.month = grouped.month
     cross join dims
 
 )

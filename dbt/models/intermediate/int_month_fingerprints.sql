@@ -8,7 +8,10 @@ with completed_orders as (
     select
         order_month_start as month,
         -- int_customer_months: which customers were active in the month
-        sum({{ row_hash(['customer_id']) }}) as customers_fingerprint
+        sum({{ row_hash(['customer_id']) }}) as customers_fingerprint,
+        -- int_customer_filter_groups and int_geo_engagement_monthly (through
+        -- int_cohort_month_fingerprints): each completed order's customer, filter cells and revenue
+        sum({{ row_hash(['customer_id', 'customer_country', 'sales_channel', 'customer_segment', 'order_total_usd']) }}) as customer_orders_fingerprint
 
     from {{ ref('stg_fact_orders') }}
     where status = 'completed'
@@ -34,6 +37,7 @@ final as (
     select
         coalesce(completed_orders.month, completed_lines.month) as month,
         completed_orders.customers_fingerprint,
+        completed_orders.customer_orders_fingerprint,
         completed_lines.category_lines_fingerprint
 
     from completed_orders
