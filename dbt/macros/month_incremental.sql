@@ -1,18 +1,20 @@
 {#
   Models built incrementally by month (docs/scale.md, "Incremental dbt"): int_customer_months,
-  int_category_sales_monthly (the incremental form of mart_category_sales_monthly) and
-  int_customer_filter_groups (its checksums in int_cohort_month_fingerprints: a month's groups
-  also depend on the next month and on cohorts, which any month's orders can move).
+  int_category_sales_monthly (the incremental form of mart_category_sales_monthly),
+  int_customer_filter_groups and int_geo_engagement_monthly (the incremental form of
+  mart_geo_engagement).
 
-  int_month_fingerprints holds, per month of the facts, a checksum of each such model's inputs (the
-  sum of a per-row hash over the columns the model reads). Every row of the model stores its month's
-  checksum in source_fingerprint. A run compares the two; the earliest month that differs (changed,
-  new, late data, or gone from the facts) and every later month are rebuilt, the earlier months are
-  kept. Later months too: int_customer_months' cohort_month is the customer's first active month,
-  so late data in an old month can move the cohort of rows in every later month, while rows before
-  that month cannot change; the month-local category mart uses the same rule for one way of doing
-  it (the usual change, a new or re-processed last month, rebuilds one month either way). Nothing
-  differs: nothing rebuilt.
+  A checksum model holds, per month, a checksum of each such model's inputs for that month (the sum
+  of a per-row hash over the columns the model reads): int_month_fingerprints for the first two;
+  int_cohort_month_fingerprints for the two whose rows depend on cohorts (which any month's orders
+  can move) and, for the filter groups, on the next month and on the filter codes. Every row of
+  the model stores its month's checksum in source_fingerprint. A run compares the two; the earliest
+  month that differs (changed, new, late data, or gone from the facts) and every later month are
+  rebuilt, the earlier months are kept. Later months too: int_customer_months' cohort_month is the
+  customer's first active month, so late data in an old month can move the cohort of rows in every
+  later month; a month's rows depend on nothing its checksum does not cover, so the months before
+  the first difference are exact as stored. The usual change, a new or re-processed last month,
+  rebuilds one or two months. Nothing differs: nothing rebuilt.
 #}
 
 {#
@@ -41,7 +43,7 @@
   A scalar subquery: the first month to rebuild, NULL when every month's checksum matches. A month
   only in the facts (new) or only in the table (no input any more) differs too.
   `month_column`: the model's month column; `fingerprint`: its column of `fingerprints`
-  (int_month_fingerprints unless given: int_customer_filter_groups' is int_cohort_month_fingerprints).
+  (int_month_fingerprints unless given: the cohort-dependent models pass int_cohort_month_fingerprints).
 #}
 {% macro month_rebuild_from_sql(month_column, fingerprint, fingerprints=none) -%}
     {%- set stored_fingerprint = 'min(source_fingerprint)' if month_incremental_has_fingerprints() else 'cast(null as bigint)' -%}
@@ -83,10 +85,11 @@
 {%- endmacro %}
 
 {#
-  Whether the stored table has source_fingerprint. A table built before it existed has not: then
-  every month differs and is rebuilt (on_schema_change adds the column), and the pre-hook deletes
-  nothing (DuckDB refuses to add a column to a table deleted from in another transaction).
-  In a unit test `this` is the fixture, which has the column.
+  Whether the stored table has source_fingerprint. A table built before it existed has not. Before
+  `dbt build` and `dbt run` the on-run-start hook below drops such a table; for other commands
+  (e.g. `dbt retry`) every month then differs and is rebuilt (on_schema_change adds the column),
+  and the pre-hook deletes nothing (DuckDB refuses to add a column to a table deleted from in
+  another transaction). In a unit test `this` is the fixture, which has the column.
 #}
 {% macro month_incremental_has_fingerprints() -%}
     {%- if not execute or model.resource_type == 'unit_test' or var('month_incremental', none) is not none -%}
@@ -110,22 +113,22 @@
 {%- endmacro %}
 
 {#
-  on-run-start of `dbt build` / `dbt run`: drops the table of a selected incremental model that
-  has no source_fingerprint column, so the model is created whole (as on a first run) instead of
-  incrementally. Such a table predates the model's incremental build: a plain table, which on
-  Athena is not partitioned by month, where insert_overwrite would find no partition to replace
-  and append every month beside the old rows.
-  The drop happens while the hook renders (adapter.drop_relation: dbt's relation cache then knows
-  the table is gone). dbt-duckdb runs it inside a transaction it rolls back after the hooks, so on
-  DuckDB the hook's SQL drops again and commits; elsewhere it renders nothing (dbt skips an empty
-  hook; Athena has no transactions).
+  on-run-start of `dbt build` / `dbt run`: drops the table of a selected model built incrementally
+  by month (a model documenting a source_fingerprint column) when the table has no such column, so
+  the model is created whole, as on a first run. Such a table predates the model's incremental
+  build: a plain table, which on Athena is not partitioned by month, where insert_overwrite would
+  find no partition to replace and append every month beside the old rows.
+  The drop runs while the hook renders (adapter.drop_relation, which also tells dbt's relation
+  cache). On DuckDB the describe of get_columns_in_relation opened a transaction on this
+  connection that dbt rolls back after the hooks, so the drop is committed here; Athena has no
+  transactions and Trino commits each statement. Renders no SQL (dbt skips an empty hook).
 #}
 {% macro month_incremental_drop_tables_without_fingerprints() %}
     {%- set dropped = [] -%}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {%- for node in graph.nodes.values()
             if node.resource_type == 'model' and node.config.materialized == 'incremental'
-            and node.unique_id in selected_resources -%}
+            and 'source_fingerprint' in node.columns and node.unique_id in selected_resources -%}
             {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
             {%- if relation is not none and relation.is_table -%}
                 {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
@@ -138,9 +141,6 @@
         {%- endfor -%}
     {%- endif -%}
     {%- if dropped and target.type == 'duckdb' -%}
-        {%- for relation in dropped %}
-    drop table if exists {{ relation }};
-        {%- endfor %}
-    commit;
+        {%- do adapter.commit() -%}
     {%- endif -%}
 {% endmacro %}

@@ -138,13 +138,53 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
 
   it('rebuilds nothing when no fact changed', async () => {
     const before = await query(warehouse, 'FROM int_customer_months ORDER BY ALL');
-    const groupsBefore = await query(warehouse, 'FROM int_customer_filter_groups ORDER BY ALL');
+    // Marks on stored January rows of each cohort-dependent model, their checksums untouched and
+    // invisible to the data tests (a customer moved between two groups, a cent on one AOV): a
+    // rebuilt month would lose them. Equal rows alone would not tell a rebuild from a kept month.
+    const groupsSql = 'FROM int_customer_filter_groups ORDER BY ALL';
+    const geoSql = 'FROM int_geo_engagement_monthly ORDER BY ALL';
+    const unmarked = { groups: await query(warehouse, groupsSql), geo: await query(warehouse, geoSql) };
+    const pair = await query(
+      warehouse,
+      `SELECT slot_1, slot_2, slot_3, next_slot_1, next_slot_2, next_slot_3 FROM int_customer_filter_groups
+       WHERE month = DATE '2025-01-01' AND customer_id IS NULL AND NOT is_new AND customers >= 2
+       ORDER BY customers DESC, slot_1, slot_2, slot_3, next_slot_1, next_slot_2, next_slot_3 LIMIT 2`,
+    );
+    if (pair.length < 2) throw new Error('January has fewer than two groups of returning customers');
+    const group = (row: SqlRow) =>
+      `month = DATE '2025-01-01' AND customer_id IS NULL AND NOT is_new AND ${Object.entries(row)
+        .map(([column, value]) => `${column} IS NOT DISTINCT FROM ${value === null ? 'NULL' : Number(value)}`)
+        .join(' AND ')}`;
+    const mark = async (delta: number) => {
+      const db = await openDuckDbEngine(warehouse);
+      try {
+        await db.exec(
+          `UPDATE int_customer_filter_groups SET customers = customers + ${delta} WHERE ${group(pair[0] as SqlRow)}`,
+        );
+        await db.exec(
+          `UPDATE int_customer_filter_groups SET customers = customers - ${delta} WHERE ${group(pair[1] as SqlRow)}`,
+        );
+        await db.exec(`UPDATE int_geo_engagement_monthly SET aov_usd = aov_usd + ${delta / 100}
+          WHERE month = DATE '2025-01-01' AND country = (SELECT MIN(country) FROM int_geo_engagement_monthly WHERE month = DATE '2025-01-01')`);
+      } finally {
+        await db.close();
+      }
+    };
+    await mark(1);
+    const marked = { groups: await query(warehouse, groupsSql), geo: await query(warehouse, geoSql) };
+    expect(marked).not.toEqual(unmarked);
     await transformIncrementally();
 
     expect(runSql).toMatch(/insert into/i);
     expect(groupsRunSql).toMatch(/insert into/i);
     expect(await query(warehouse, 'FROM int_customer_months ORDER BY ALL')).toEqual(before);
-    expect(await query(warehouse, 'FROM int_customer_filter_groups ORDER BY ALL')).toEqual(groupsBefore);
+    expect({ groups: await query(warehouse, groupsSql), geo: await query(warehouse, geoSql) }).toEqual(
+      marked,
+    );
+    await mark(-1);
+    expect({ groups: await query(warehouse, groupsSql), geo: await query(warehouse, geoSql) }).toEqual(
+      unmarked,
+    );
   });
 
   it('equals a full refresh after a month is re-processed with changed facts', async () => {

@@ -35,6 +35,26 @@ describe('summarizeRunResults', () => {
       'mart_monthly_churn.churn_counts',
     ]);
   });
+
+  it('names a failed hook, which fails the run before any model, without counting hooks', () => {
+    const results = [
+      { unique_id: 'operation.store_sales.store_sales-on-run-start-0', status: 'error', message: 'boom' },
+      { unique_id: 'operation.store_sales.store_sales-on-run-end-0', status: 'success', message: null },
+      { unique_id: 'model.store_sales.stg_fact_orders', status: 'skipped', message: null },
+    ];
+
+    const summary = summarizeRunResults(results);
+
+    expect(summary.models).toEqual({ passed: 0, failed: 0, skipped: 1 });
+    expect(summary.failures).toEqual([
+      {
+        uniqueId: 'operation.store_sales.store_sales-on-run-start-0',
+        name: 'store_sales-on-run-start-0',
+        status: 'error',
+        message: 'boom',
+      },
+    ]);
+  });
 });
 
 describe('runTransform pre-flight', () => {

@@ -19,7 +19,8 @@ export interface TransformOptions extends LakeOptions {
   onLine?: (line: string) => void;
   /**
    * `dbt build --full-refresh`: the models built incrementally by month are rebuilt whole (after
-   * re-processing old months in bulk, or when an Athena table predates its partitioning).
+   * re-processing old months in bulk, or on Athena to drop the partition of a month whose orders
+   * are all gone, which Athena cannot delete).
    */
   fullRefresh?: boolean;
 }

@@ -17,6 +17,12 @@ final as (
         orders
 
     from category_months
+    -- the months that have completed orders now: on Athena a month whose input is all gone keeps
+    -- its partition in the incremental table until a full refresh (Athena deletes nothing)
+    where month in (
+        select month from {{ ref('int_month_fingerprints') }}
+        where category_lines_fingerprint is not null
+    )
 
 )
 

@@ -19,6 +19,11 @@ final as (
         repeat_rate
 
     from country_months
+    -- the months that have completed orders now: on Athena a month whose input is all gone keeps
+    -- its partition in the incremental table until a full refresh (Athena deletes nothing)
+    where month in (
+        select month from {{ ref('int_cohort_month_fingerprints') }}
+    )
 
 )
 
