@@ -40,6 +40,37 @@
 {%- endmacro %}
 
 {#
+  The config of a model built incrementally by month, and its `rebuild` CTE: `month_column` is
+  the model's month column (Athena's partition column, last), `fingerprint` its checksum column
+  in `fingerprints` (a model name; int_month_fingerprints unless given).
+  DuckDB and Trino replace the rebuilt months with delete+insert after a pre-hook that deletes
+  every stored row from the first of them on; Athena overwrites the month partitions.
+#}
+{% macro month_incremental_config(month_column, fingerprint, fingerprints=none) -%}
+    {%- set fingerprints_arg = ", ref('" ~ fingerprints ~ "')" if fingerprints else "" -%}
+    {%- do config(
+        materialized='incremental',
+        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
+        unique_key=(none if target.type == 'athena' else month_column),
+        partitioned_by=([month_column] if target.type == 'athena' else none),
+        on_schema_change='sync_all_columns',
+        pre_hook="{{ month_incremental_delete_rebuilt('" ~ month_column ~ "', '" ~ fingerprint ~ "'" ~ fingerprints_arg ~ ") }}",
+    ) -%}
+{%- endmacro %}
+
+{#- The first month to rebuild (NULL when nothing changed: then no row is selected), as a CTE. -#}
+{% macro month_rebuild_cte(month_column, fingerprint, fingerprints=none) -%}
+{%- if month_incremental_is_incremental() %}
+rebuild as (
+
+    select
+        {{ month_rebuild_from_sql(month_column, fingerprint, ref(fingerprints) if fingerprints else none) }} as rebuild_from
+
+),
+{%- endif %}
+{%- endmacro %}
+
+{#
   A scalar subquery: the first month to rebuild, NULL when every month's checksum matches. A month
   only in the facts (new) or only in the table (no input any more) differs too.
   `month_column`: the model's month column; `fingerprint`: its column of `fingerprints`

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DbtRunSummary, runDbt } from '../../tools/engines/dbt-runner.js';
+import { DBT_PROJECT_DIR, type DbtRunSummary, runDbt } from '../../tools/engines/dbt-runner.js';
 import { venvBin } from '../../tools/scripts/ensure-python.js';
 
 // Placeholder values: compiling needs no AWS connection (no credentials, no network here).
@@ -203,4 +203,40 @@ describe('dbt compile --target athena', () => {
       expect(sql.int_customer_months).toMatch(/activity_month < \(select rebuild_from from rebuild\)/);
     },
   );
+  it('configures each incremental model for Athena: insert_overwrite of month partitions, the month last', async () => {
+    const res = spawnSync(
+      venvBin('dbt', 'dbt'),
+      [
+        'ls',
+        ...['--target', 'athena', '--resource-type', 'model', '--output', 'json'],
+        ...['--output-keys', 'name', 'config', 'original_file_path'],
+        ...['--project-dir', DBT_PROJECT_DIR, '--profiles-dir', DBT_PROJECT_DIR],
+        ...['--target-path', path.join(dir, 'ls', 'target'), '--log-path', path.join(dir, 'ls', 'logs')],
+      ],
+      { encoding: 'utf8', env: { ...process.env, ...PLACEHOLDER_ENV } },
+    );
+    expect(res.status, res.stdout + res.stderr).toBe(0);
+    const nodes = res.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { name: string; config: Record<string, unknown> });
+    const incremental = nodes.filter((n) => n.config.materialized === 'incremental');
+
+    expect(incremental.map((n) => n.name).sort()).toEqual(Object.keys(INCREMENTAL).sort());
+    for (const { name, config } of incremental) {
+      const month = name === 'int_customer_months' ? 'activity_month' : 'month';
+      expect(config).toMatchObject({
+        incremental_strategy: 'insert_overwrite',
+        partitioned_by: [month],
+        unique_key: null,
+        on_schema_change: 'sync_all_columns',
+      });
+      const sql = await readFile(
+        path.join(compiled, INCREMENTAL[name as IncrementalModel], `${name}.sql`),
+        'utf8',
+      );
+      const columns = sql.slice(sql.lastIndexOf('final as ('));
+      expect(columns).toMatch(new RegExp(`\\.${month}\\s+from`));
+    }
+  });
 });

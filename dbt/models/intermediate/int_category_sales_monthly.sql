@@ -7,26 +7,9 @@
 -- month's lines only. A run rebuilds the months from the earliest one whose completed lines
 -- changed (int_month_fingerprints.category_lines_fingerprint, macros/month_incremental.sql);
 -- `dbt build --full-refresh` rebuilds everything.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
-        unique_key=(none if target.type == 'athena' else 'month'),
-        partitioned_by=(['month'] if target.type == 'athena' else none),
-        on_schema_change='sync_all_columns',
-        pre_hook="{{ month_incremental_delete_rebuilt('month', 'category_lines_fingerprint') }}",
-    )
-}}
+{{ month_incremental_config('month', 'category_lines_fingerprint') }}
 with
-{% if month_incremental_is_incremental() %}
--- The first month to rebuild; NULL when nothing changed, and then no row is selected.
-rebuild as (
-
-    select
-        {{ month_rebuild_from_sql('month', 'category_lines_fingerprint') }} as rebuild_from
-
-),
-{% endif %}
+{{ month_rebuild_cte('month', 'category_lines_fingerprint') }}
 
 completed_items as (
 

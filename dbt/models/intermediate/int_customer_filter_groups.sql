@@ -15,26 +15,9 @@
 -- the earliest one whose checksum changed and keeps the others; `dbt build --full-refresh`
 -- rebuilds everything. DuckDB and Trino replace the months with delete+insert, Athena overwrites
 -- the month partitions.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
-        unique_key=(none if target.type == 'athena' else 'month'),
-        partitioned_by=(['month'] if target.type == 'athena' else none),
-        on_schema_change='sync_all_columns',
-        pre_hook="{{ month_incremental_delete_rebuilt('month', 'filter_groups_fingerprint', ref('int_cohort_month_fingerprints')) }}",
-    )
-}}
+{{ month_incremental_config('month', 'filter_groups_fingerprint', 'int_cohort_month_fingerprints') }}
 with
-{% if month_incremental_is_incremental() %}
--- The first month to rebuild; NULL when nothing changed, and then no row is selected.
-rebuild as (
-
-    select
-        {{ month_rebuild_from_sql('month', 'filter_groups_fingerprint', ref('int_cohort_month_fingerprints')) }} as rebuild_from
-
-),
-{% endif %}
+{{ month_rebuild_cte('month', 'filter_groups_fingerprint', 'int_cohort_month_fingerprints') }}
 
 orders as (
 

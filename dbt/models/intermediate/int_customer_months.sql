@@ -8,26 +8,9 @@
 -- macros/month_incremental.sql) and keeps the others; `dbt build --full-refresh` rebuilds
 -- everything. DuckDB and Trino replace the months with delete+insert, Athena overwrites the
 -- activity_month partitions.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
-        unique_key=(none if target.type == 'athena' else 'activity_month'),
-        partitioned_by=(['activity_month'] if target.type == 'athena' else none),
-        on_schema_change='sync_all_columns',
-        pre_hook="{{ month_incremental_delete_rebuilt('activity_month', 'customers_fingerprint') }}",
-    )
-}}
+{{ month_incremental_config('activity_month', 'customers_fingerprint') }}
 with
-{% if month_incremental_is_incremental() %}
--- The first month to rebuild; NULL when nothing changed, and then no row is selected.
-rebuild as (
-
-    select
-        {{ month_rebuild_from_sql('activity_month', 'customers_fingerprint') }} as rebuild_from
-
-),
-{% endif %}
+{{ month_rebuild_cte('activity_month', 'customers_fingerprint') }}
 
 orders as (
 

@@ -10,26 +10,9 @@
 -- (int_cohort_month_fingerprints.geo_engagement_fingerprint). A run rebuilds the months from the
 -- earliest one whose checksum changed and keeps the others; `dbt build --full-refresh` rebuilds
 -- everything.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
-        unique_key=(none if target.type == 'athena' else 'month'),
-        partitioned_by=(['month'] if target.type == 'athena' else none),
-        on_schema_change='sync_all_columns',
-        pre_hook="{{ month_incremental_delete_rebuilt('month', 'geo_engagement_fingerprint', ref('int_cohort_month_fingerprints')) }}",
-    )
-}}
+{{ month_incremental_config('month', 'geo_engagement_fingerprint', 'int_cohort_month_fingerprints') }}
 with
-{% if month_incremental_is_incremental() %}
--- The first month to rebuild; NULL when nothing changed, and then no row is selected.
-rebuild as (
-
-    select
-        {{ month_rebuild_from_sql('month', 'geo_engagement_fingerprint', ref('int_cohort_month_fingerprints')) }} as rebuild_from
-
-),
-{% endif %}
+{{ month_rebuild_cte('month', 'geo_engagement_fingerprint', 'int_cohort_month_fingerprints') }}
 
 orders as (
 
