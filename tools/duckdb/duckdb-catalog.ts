@@ -3,7 +3,7 @@ import { FACT_TABLE_NAMES, FACT_TABLES } from '../../contracts/fact-tables.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { lakePath } from '../lib/lake-path.js';
-import { checkFactFiles, factViewSql } from './fact-views.js';
+import { checkFactFiles, factFilesViewSql, factViewSql } from './fact-views.js';
 import { countQuarantineFiles, quarantineViewSql } from './quarantine-view.js';
 import { warehousePath, withWarehouse } from './warehouse.js';
 
@@ -56,6 +56,8 @@ export async function crawlDuckDb(opts: { lake: string }): Promise<CrawlResult> 
           await engine.exec(factViewSql(opts.lake, table));
           described.push({ name: table, files: files[i] ?? 0, ...(await describeTable(engine, table)) });
         }
+        // The files behind both tables: dbt re-tests only the months whose files changed.
+        await engine.exec(factFilesViewSql(opts.lake));
         // The rejected records, for the data-quality mart (docs/dashboard.md, "Data quality").
         await engine.exec(quarantineViewSql(opts.lake, quarantineFiles));
         return described;

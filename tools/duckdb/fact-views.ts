@@ -1,5 +1,10 @@
 import type { FactColumn } from '../../contracts/fact-column.js';
-import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
+import {
+  FACT_TABLE_NAMES,
+  FACT_TABLES,
+  type FactTable,
+  PARTITION_COLUMNS,
+} from '../../contracts/fact-tables.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { lakePath } from '../lib/lake-path.js';
 
@@ -44,6 +49,27 @@ export function factViewSql(lake: string, table: FactTable): string {
     `CREATE OR REPLACE VIEW main.${table} AS SELECT ${names} FROM read_parquet(` +
     `${sqlString(tableGlob(lake, table))}, hive_partitioning = true, hive_types = {${hiveTypes}})`
   );
+}
+
+/** The partition folder's value of `name` in a file path (`…/order_year=2025/…`), NULL if absent. */
+const partitionValue = (name: string): string =>
+  `TRY_CAST(NULLIF(regexp_extract(filename, '[\\\\/]${name}=([0-9]+)[\\\\/]', 1), '') AS INTEGER)`;
+
+/**
+ * The DuckDB view `fact_files`: one row per Parquet file of either fact table, with its table, the
+ * month its partition folders name (NULL for a file outside them), its path, size and bytes
+ * (`content`, read only when selected). dbt hashes it to re-test only the months whose files
+ * changed (dbt/macros/fact_test_scope.sql).
+ */
+export function factFilesViewSql(lake: string): string {
+  const [year, month] = PARTITION_COLUMNS;
+  const selects = FACT_TABLE_NAMES.map(
+    (table) =>
+      `SELECT ${sqlString(table)} AS table_name, ` +
+      `make_date(${partitionValue(year.name)}, ${partitionValue(month.name)}, 1) AS month, ` +
+      `filename AS file, size, content FROM read_blob(${sqlString(tableGlob(lake, table))})`,
+  );
+  return `CREATE OR REPLACE VIEW main.fact_files AS ${selects.join(' UNION ALL ')}`;
 }
 
 /** `name TYPE` of each stored column, as DuckDB reads it. */

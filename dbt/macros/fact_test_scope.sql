@@ -1,0 +1,176 @@
+{#
+  Staging tests re-test only the months whose Parquet changed (DuckDB; docs/scale.md, "Staging
+  tests by month").
+
+  Every staging test reads every fact on every build, ~10 s of a warm build at 12M orders, while
+  a month's rows only change when the ETL rewrites that month's files. So a test whose config has
+  `where: "__changed_fact_months__"` (dbt_project.yml sets it for the staging folder) reads only
+  the months it has not yet passed with exactly these files and this definition:
+
+  - on-run-start, `fact_test_scope_start` hashes every fact file's bytes, per partition month, into
+    `fact_month_signatures` (with the fact views' SQL: a changed view re-tests everything); 0.2 s
+    for the 600 MB of 12M orders;
+  - each scoped test reads the months whose signature has no row in `fact_month_tests_passed` for
+    this test and its definition, through a literal `order_date` range per month, which DuckDB
+    prunes by the Parquet statistics;
+  - on-run-end, `fact_test_scope_record` records every current month against each scoped test that
+    passed. A failed or warned test records nothing and reads its months again next time.
+
+  A test's definition is a hash of its SQL and arguments, the models it reads, every macro of this
+  project and dbt's version: editing any of them re-tests every month. `--full-refresh` reads
+  everything, and so do Athena and Trino (no filter there: the placeholder reads as no `where`).
+  The month scope assumes what the ETL guarantees: a row lives in the partition of its order
+  month. Tests that compare rows across months (order_id unique over all orders) are left out of
+  the scope in models/staging/_staging.yml.
+#}
+
+{% macro fact_test_scope_placeholder() %}{{ return('__changed_fact_months__') }}{% endmacro %}
+
+{# The scope's three relations, or none where there is no scope: not DuckDB, or no `fact_files`
+   view (a warehouse crawled before it existed: every test reads everything until `ops crawl`). #}
+{% macro fact_test_scope_relations() %}
+    {%- if not execute or target.type != 'duckdb' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set facts = source('store_sales', 'fact_orders') -%}
+    {%- set files = adapter.get_relation(database=facts.database, schema=facts.schema, identifier='fact_files') -%}
+    {%- if files is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return({
+        'files': files,
+        'signatures': api.Relation.create(database=facts.database, schema=facts.schema, identifier='fact_month_signatures', type='table'),
+        'definitions': api.Relation.create(database=facts.database, schema=facts.schema, identifier='fact_test_definitions', type='table'),
+        'passed': api.Relation.create(database=facts.database, schema=facts.schema, identifier='fact_month_tests_passed', type='table'),
+    }) }}
+{% endmacro %}
+
+{% macro fact_test_scope_start() %}
+    {%- set scope = fact_test_scope_relations() -%}
+    {%- if scope is not none and flags.WHICH in ('build', 'test') -%}
+        {%- call statement('fact_test_scope_start') -%}
+            create or replace table {{ scope.signatures }} as
+            with files as (
+                select month, table_name || '|' || file || '|' || size || '|' || hash(content) as file_signature
+                from {{ scope.files }}
+            ),
+            -- a file outside the partition folders could hold any month's rows: it is in every
+            -- month's signature
+            unplaced as (
+                select coalesce(string_agg(file_signature, ';' order by file_signature), '') as signature
+                from files where month is null
+            ),
+            views as (
+                select string_agg(sql, ';' order by view_name) as sql
+                from duckdb_views()
+                where schema_name = '{{ scope.files.schema }}' and view_name in ('fact_orders', 'fact_order_items', 'fact_files')
+            )
+            select
+                month,
+                hash(string_agg(file_signature, ';' order by file_signature), (select signature from unplaced), (select sql from views)) as signature
+            from files
+            where month is not null
+            group by month;
+            create or replace table {{ scope.definitions }} (test_id varchar, definition varchar);
+            {%- for node in graph.nodes.values()
+                if node.resource_type == 'test' and node.config.where == fact_test_scope_placeholder() %}
+            insert into {{ scope.definitions }} values ('{{ node.unique_id }}', '{{ fact_test_definition(node) }}');
+            {%- endfor %}
+            create table if not exists {{ scope.passed }} (
+                test_id varchar, month date, signature ubigint, definition varchar
+            );
+        {%- endcall -%}
+        {%- do adapter.commit() -%}
+        {#- dbt listed the relations before this hook: without these, get_relation would not see them -#}
+        {%- for relation in [scope.signatures, scope.definitions, scope.passed] -%}
+            {%- do adapter.cache_added(relation) -%}
+        {%- endfor -%}
+    {%- endif -%}
+{% endmacro %}
+
+{# What a scoped test's result depends on besides the data: see the top of this file. #}
+{% macro fact_test_definition(node) %}
+    {%- set parts = [dbt_version, node.unique_id, node.raw_code, tojson(node.test_metadata or {}), tojson(node.config)] -%}
+    {%- for parent_id in node.depends_on.nodes -%}
+        {%- set parent = graph.nodes.get(parent_id) -%}
+        {%- if parent -%}
+            {%- do parts.append(parent.raw_code ~ tojson(parent.config)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for name, value in context.items() | sort(attribute='0') -%}
+        {%- if value.macro is defined and value.macro.package_name == project_name -%}
+            {%- do parts.append(name ~ ':' ~ value.macro.macro_sql) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(local_md5(parts | join('\n'))) }}
+{% endmacro %}
+
+{# The `where` of a scoped test reading `relation`: a range of order_date per month to re-test,
+   `false` for none, or '' (everything) when there is no scope or the relation has no order_date. #}
+{% macro fact_test_scope_filter(relation) %}
+    {%- set scope = fact_test_scope_relations() -%}
+    {%- if scope is none or flags.FULL_REFRESH -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set signatures = adapter.get_relation(database=scope.signatures.database, schema=scope.signatures.schema, identifier=scope.signatures.identifier) -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- if signatures is none or 'order_date' not in columns -%}
+        {{ return('') }}
+    {%- endif -%}
+    {#- a test without a definition row (not in the graph at run start) matches nothing: every month -#}
+    {%- set months = run_query(
+        "select strftime(s.month, '%Y-%m-%d'), strftime(s.month + interval 1 month, '%Y-%m-%d')"
+        ~ " from " ~ scope.signatures ~ " as s"
+        ~ " left join " ~ scope.definitions ~ " as d on d.test_id = '" ~ model.unique_id ~ "'"
+        ~ " left join " ~ scope.passed ~ " as p on p.test_id = '" ~ model.unique_id ~ "'"
+        ~ " and p.month = s.month and p.signature = s.signature and p.definition = d.definition"
+        ~ " where p.month is null order by 1"
+    ) -%}
+    {%- set ranges = [] -%}
+    {%- for m in months.rows -%}
+        {%- do ranges.append("(order_date >= date '" ~ m[0] ~ "' and order_date < date '" ~ m[1] ~ "')") -%}
+    {%- endfor -%}
+    {{ return(ranges | join(' or ') if ranges else 'false') }}
+{% endmacro %}
+
+{# dbt's own macro (global_project), with the placeholder resolved. A singular test can call it on
+   a ref, as dbt does for a generic test's model. #}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where == fact_test_scope_placeholder() -%}
+        {%- set where = fact_test_scope_filter(relation) -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro fact_test_scope_record(results) %}
+    {%- set scope = fact_test_scope_relations() -%}
+    {%- if scope is not none and flags.WHICH in ('build', 'test')
+        and adapter.get_relation(database=scope.signatures.database, schema=scope.signatures.schema, identifier=scope.signatures.identifier) is not none -%}
+        {%- set passed = [] -%}
+        {%- for result in results
+            if result.node.resource_type == 'test' and result.status == 'pass'
+            and result.node.config.where == fact_test_scope_placeholder() -%}
+            {%- do passed.append(result.node.unique_id) -%}
+        {%- endfor -%}
+        {%- if passed -%}
+            {%- call statement('fact_test_scope_record') -%}
+                {%- for test_id in passed %}
+                delete from {{ scope.passed }} where test_id = '{{ test_id }}';
+                insert into {{ scope.passed }}
+                select d.test_id, s.month, s.signature, d.definition
+                from {{ scope.signatures }} as s
+                join {{ scope.definitions }} as d on d.test_id = '{{ test_id }}';
+                {%- endfor %}
+            {%- endcall -%}
+            {%- do adapter.commit() -%}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}

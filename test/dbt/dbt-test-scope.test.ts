@@ -1,0 +1,205 @@
+import { execFile } from 'node:child_process';
+import { copyFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAKE } from '../../contracts/lake-layout.js';
+import { runTransform } from '../../tools/commands/transform.js';
+import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
+import { DBT_PROJECT_DIR } from '../../tools/engines/dbt-runner.js';
+import { lakePath } from '../../tools/lib/lake-path.js';
+import { venvBin } from '../../tools/scripts/ensure-python.js';
+import { buildLake } from './dbt-lake.js';
+
+// The staging tests scoped to the months whose files changed (dbt/macros/fact_test_scope.sql).
+
+const ALL_MONTHS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
+const UNSCOPED = 'unique_stg_fact_orders_order_id';
+const RECONCILE = 'assert_order_lines_reconcile_with_orders';
+
+/** The one Parquet file of a fact table's month. */
+async function monthFile(lake: string, table: string, month: string): Promise<string> {
+  const dir = path.join(lakePath(lake, table), 'order_year=2025', `order_month=${month}`);
+  const [file] = (await readdir(dir)).filter((f) => f.endsWith('.parquet'));
+  return path.join(dir, file!);
+}
+
+/**
+ * Per staging test (and the lines/orders reconciliation) that ran in the last dbt invocation
+ * writing to `target`, the months its compiled SQL reads: `all` when it has no month filter.
+ */
+async function monthsRead(target: string): Promise<Record<string, string[] | 'all'>> {
+  const run = path.join(target, 'run', 'store_sales');
+  const staging = path.join(run, 'models', 'staging', '_staging.yml');
+  const files = [
+    ...(await readdir(staging)).map((f) => path.join(staging, f)),
+    path.join(run, 'tests', `${RECONCILE}.sql`),
+  ];
+  const read: Record<string, string[] | 'all'> = {};
+  for (const file of files) {
+    const sql = await readFile(file, 'utf8');
+    const months = [...sql.matchAll(/order_date >= date '(\d{4}-\d{2})-01'/g)].map((m) => m[1] as string);
+    const name = path.basename(file, '.sql');
+    if (months.length) read[name] = [...new Set(months)].sort();
+    else if (/\bwhere false\b/.test(sql)) read[name] = [];
+    else read[name] = 'all';
+  }
+  return read;
+}
+
+/** Every scoped test reads `months`; the unscoped unique test reads everything. */
+function expectEveryScopedTestReads(read: Record<string, string[] | 'all'>, months: string[] | 'all'): void {
+  const scoped = Object.entries(read).filter(([name]) => name !== UNSCOPED);
+  expect(scoped.length).toBeGreaterThanOrEqual(25);
+  expect(Object.keys(read)).toContain(RECONCILE);
+  for (const [name, read_] of scoped) expect({ name, read: read_ }).toEqual({ name, read: months });
+  expect(read[UNSCOPED]).toBe('all');
+}
+
+describe('staging tests read only the months whose files changed (12 x 150 orders)', () => {
+  let lake: string;
+  const target = () => path.join(lake, '.dbt', 'target');
+
+  async function transform(fullRefresh = false): Promise<void> {
+    await runTransform({
+      target: 'local',
+      lake,
+      artifactsDir: path.join(lake, '.dbt'),
+      onLine: () => {},
+      fullRefresh,
+    });
+  }
+
+  /** Rewrites one month's order-line file with one line's category broken (not a key). */
+  async function breakCategory(month: string): Promise<{ file: string; original: string }> {
+    const file = await monthFile(lake, LAKE.factOrderItems, month);
+    const original = `${file}.orig`;
+    await copyFile(file, original);
+    const db = await openDuckDbEngine(':memory:');
+    try {
+      await db.exec(
+        `COPY (SELECT * REPLACE (CASE WHEN line_number = 1 AND order_id = (SELECT min(order_id) FROM read_parquet('${original}'))
+                 THEN 'Bad Category' ELSE category END AS category)
+               FROM read_parquet('${original}')) TO '${file}' (FORMAT parquet)`,
+      );
+    } finally {
+      await db.close();
+    }
+    return { file, original };
+  }
+
+  beforeAll(async () => {
+    lake = await buildLake(150, 'dbt-scope-');
+    await transform();
+  });
+  afterAll(async () => {
+    await rm(lake, { recursive: true, force: true });
+  });
+
+  it('the first build read every month; an unchanged lake is read by none of the scoped tests', async () => {
+    expectEveryScopedTestReads(await monthsRead(target()), ALL_MONTHS);
+    await transform();
+    expectEveryScopedTestReads(await monthsRead(target()), []);
+  });
+
+  it('a bad row in a rewritten month fails its test, reading that month only, and fails again until fixed', async () => {
+    const { file, original } = await breakCategory('03');
+    const failure = /\bstg_fact_order_items_category_is_a_key \(fail\)/;
+
+    await expect(transform()).rejects.toMatchObject({
+      code: 'DBT_BUILD_FAILED',
+      message: expect.stringMatching(failure),
+    });
+    expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
+    // a failed test records nothing: the next build reads March again and fails again
+    await expect(transform()).rejects.toMatchObject({ message: expect.stringMatching(failure) });
+    expect((await monthsRead(target())).stg_fact_order_items_category_is_a_key).toEqual(['2025-03']);
+
+    // the file as it was: the tests that passed on the broken bytes recorded them, so they read
+    // March again; the failed test last passed on these very bytes, so it reads nothing
+    await copyFile(original, file);
+    await rm(original);
+    await transform();
+    const restored = await monthsRead(target());
+    expect(restored.stg_fact_order_items_category_is_a_key).toEqual([]);
+    expectEveryScopedTestReads({ ...restored, stg_fact_order_items_category_is_a_key: ['2025-03'] }, [
+      '2025-03',
+    ]);
+    await transform();
+    expectEveryScopedTestReads(await monthsRead(target()), []);
+  });
+
+  it('--full-refresh reads every month', async () => {
+    await transform(true);
+    expectEveryScopedTestReads(await monthsRead(target()), 'all');
+    await transform();
+    expectEveryScopedTestReads(await monthsRead(target()), []);
+  });
+
+  it("a test's changed definition reads every month again; a new macro re-reads them for every test", async () => {
+    // a copy of the project with one test's accepted values changed, run by dbt directly
+    const project = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-project-'));
+    try {
+      await cp(DBT_PROJECT_DIR, project, {
+        recursive: true,
+        filter: (src) => !/[\\/](target|logs|dbt_packages)$/.test(src),
+      });
+      const dbt = (targetPath: string) =>
+        promisify(execFile)(
+          venvBin('dbt', 'dbt'),
+          [
+            'build',
+            '--project-dir',
+            project,
+            '--profiles-dir',
+            project,
+            '--target-path',
+            targetPath,
+            '--log-path',
+            path.join(project, 'logs'),
+          ],
+          { env: { ...process.env, STORE_SALES_WAREHOUSE: path.join(lake, 'warehouse.duckdb') } },
+        );
+      const yml = path.join(project, 'models', 'staging', '_staging.yml');
+      const staging = await readFile(yml, 'utf8');
+      const changed = staging.replace(
+        'values: [online, mobile_app, store]',
+        'values: [online, mobile_app, store, kiosk]',
+      );
+      expect(changed).not.toBe(staging);
+      await writeFile(yml, changed);
+
+      await dbt(path.join(project, 't1'));
+      const read = await monthsRead(path.join(project, 't1'));
+      // dbt shortens the long name of the changed test: find it by its new value
+      const compiled = path.join(
+        project,
+        't1',
+        'compiled',
+        'store_sales',
+        'models',
+        'staging',
+        '_staging.yml',
+      );
+      const names = [];
+      for (const f of await readdir(compiled))
+        if ((await readFile(path.join(compiled, f), 'utf8')).includes("'kiosk'"))
+          names.push(path.basename(f, '.sql'));
+      expect(names).toHaveLength(1);
+      const channel = names[0] as string;
+      expect(read[channel]).toEqual(ALL_MONTHS);
+      const others = Object.fromEntries(Object.entries(read).filter(([n]) => n !== channel));
+      expectEveryScopedTestReads({ ...others, [channel]: [] }, []);
+
+      await writeFile(
+        path.join(project, 'macros', 'another_macro.sql'),
+        '{% macro another_macro() %}1{% endmacro %}\n',
+      );
+      await dbt(path.join(project, 't2'));
+      expectEveryScopedTestReads(await monthsRead(path.join(project, 't2')), ALL_MONTHS);
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+  });
+});
