@@ -2,12 +2,11 @@ import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
-import { runTransform } from '../../tools/commands/transform.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { runDbt } from '../../tools/engines/dbt-runner.js';
 import type { SqlRow } from '../../tools/engines/query-engine.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
-import { buildLake } from './dbt-lake.js';
+import { buildLake, transformLake } from './dbt-lake.js';
 
 // The incremental models and every table dbt builds (the other intermediates and every mart): each
 // must equal a full refresh row for row. Read from the warehouse, so a new mart is compared too.
@@ -57,13 +56,7 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
 
   /** `ops transform` on the lake: the incremental run under test (`--full-refresh` if asked). */
   async function transformIncrementally(fullRefresh = false): Promise<void> {
-    await runTransform({
-      target: 'local',
-      lake,
-      artifactsDir: path.join(lake, '.dbt'),
-      onLine: () => {},
-      fullRefresh,
-    });
+    await transformLake(lake, fullRefresh);
     const runSqlOf = (model: string) =>
       readFile(
         path.join(lake, '.dbt', 'target', 'run', 'store_sales', 'models', 'intermediate', `${model}.sql`),

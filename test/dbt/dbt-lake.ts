@@ -2,6 +2,7 @@ import { appendFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createViewsOn } from '../../tools/commands/create-views.js';
+import { runTransform } from '../../tools/commands/transform.js';
 import { crawlDuckDb } from '../../tools/duckdb/duckdb-catalog.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../tools/generator/index.js';
@@ -29,4 +30,15 @@ export async function buildLake(
   await crawlDuckDb({ lake });
   await createViewsOn({ target: 'local', lake });
   return lake;
+}
+
+/** `ops transform` on a lake built above (`--full-refresh` if asked); dbt's target is `<lake>/.dbt/target`. */
+export async function transformLake(lake: string, fullRefresh = false): Promise<void> {
+  await runTransform({
+    target: 'local',
+    lake,
+    artifactsDir: path.join(lake, '.dbt'),
+    onLine: () => {},
+    fullRefresh,
+  });
 }

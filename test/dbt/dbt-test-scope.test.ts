@@ -5,12 +5,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { runTransform } from '../../tools/commands/transform.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { DBT_PROJECT_DIR } from '../../tools/engines/dbt-runner.js';
 import { lakePath } from '../../tools/lib/lake-path.js';
 import { venvBin } from '../../tools/scripts/ensure-python.js';
-import { buildLake } from './dbt-lake.js';
+import { buildLake, transformLake } from './dbt-lake.js';
 
 // The staging tests scoped to the months whose files changed (dbt/macros/fact_test_scope.sql).
 
@@ -61,15 +60,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   let lake: string;
   const target = () => path.join(lake, '.dbt', 'target');
 
-  async function transform(fullRefresh = false): Promise<void> {
-    await runTransform({
-      target: 'local',
-      lake,
-      artifactsDir: path.join(lake, '.dbt'),
-      onLine: () => {},
-      fullRefresh,
-    });
-  }
+  const transform = (fullRefresh = false) => transformLake(lake, fullRefresh);
 
   /** Rewrites one month's order-line file with one line's category broken (not a key). */
   async function breakCategory(month: string): Promise<{ file: string; original: string }> {
