@@ -17,8 +17,10 @@
     passed. A failed or warned test records nothing and reads its months again next time.
 
   A test's definition is a hash of its SQL and arguments, the models it reads, every macro of this
-  project and dbt's version: editing any of them re-tests every month. `--full-refresh` reads
-  everything, and so do Athena and Trino (no filter there: the placeholder reads as no `where`).
+  project and dbt's version: editing any of them re-tests every month. Not in it: vars and
+  environment variables, which no staging test reads (a scoped test that did would need them
+  added). `--full-refresh` reads everything, and so do Athena and Trino (no filter there: the
+  placeholder reads as no `where`).
   The month scope assumes what the ETL guarantees: a row lives in the partition of its order
   month. Tests that compare rows across months (order_id unique over all orders) are left out of
   the scope in models/staging/_staging.yml.
