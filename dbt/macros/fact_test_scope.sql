@@ -8,13 +8,17 @@
   the months it has not yet passed with exactly these files and this definition:
 
   - on-run-start, `fact_test_scope_start` hashes every fact file's bytes, per partition month, into
-    `fact_month_signatures` (with the fact views' SQL: a changed view re-tests everything); 0.2 s
-    for the 600 MB of 12M orders;
-  - each scoped test reads the months whose signature has no row in `fact_month_tests_passed` for
-    this test and its definition, through a literal `order_date` range per month, which DuckDB
-    prunes by the Parquet statistics;
+    `fact_month_signatures`; 0.2 s for the 600 MB of 12M orders;
+  - each scoped test reads the months whose signature, hashed with the SQL of the views the tests
+    read as deployed when it compiles (a changed view re-tests everything), has no row in
+    `fact_month_tests_passed` for this test and its definition, through a literal `order_date`
+    range per month, which DuckDB prunes by the Parquet statistics;
   - on-run-end, `fact_test_scope_record` records every current month against each scoped test that
-    passed. A failed or warned test records nothing and reads its months again next time.
+    passed. A failed or warned test records nothing and reads its months again next time, and
+    `--empty` (which reads no row) records nothing.
+
+  Only tests that fail on any failing row are scoped: one with `warn_if`, `error_if` or another
+  `fail_calc` adds the months up, and reads every month (fact_test_is_scoped).
 
   A test's definition is a hash of its SQL and arguments, the models it reads, every macro of this
   project and dbt's version: editing any of them re-tests every month. Not in it: vars and
@@ -22,11 +26,42 @@
   added). `--full-refresh` reads everything, and so do Athena and Trino (no filter there: the
   placeholder reads as no `where`).
   The month scope assumes what the ETL guarantees: a row lives in the partition of its order
-  month. Tests that compare rows across months (order_id unique over all orders) are left out of
+  month (its order_date is not NULL). A row the ETL did not write, with a NULL order_date or in
+  another month's folder, is read by no scoped test; `--full-refresh` reads it. Tests that compare rows across months (order_id unique over all orders) are left out of
   the scope in models/staging/_staging.yml.
 #}
 
 {% macro fact_test_scope_placeholder() %}{{ return('__changed_fact_months__') }}{% endmacro %}
+
+{# Whether a test (its config: a node's, or `config` while it compiles) is scoped: the placeholder
+   and dbt's default thresholds. A test passes on all months only if it passes on each month alone
+   when it fails on any failing row; a threshold (`warn_if`, `error_if`) or another `fail_calc`
+   adds the months up, so such a test reads every month. #}
+{% macro fact_test_is_scoped(test_config) %}
+    {{ return(test_config.get('where') == fact_test_scope_placeholder()
+        and test_config.get('fail_calc', 'count(*)') == 'count(*)'
+        and test_config.get('warn_if', '!= 0') == '!= 0'
+        and test_config.get('error_if', '!= 0') == '!= 0') }}
+{% endmacro %}
+
+{# The SQL of the views scoped tests read, as deployed now (a scalar subquery): the fact views
+   (`ops crawl`) and every scoped test's parent models. Hashed with the files' signature when a test
+   compiles and when its pass is recorded, so the pass holds for the view it read: under `dbt build`
+   a changed staging view is deployed before its tests; a view changed by a later `dbt run` (its
+   code edited after `dbt test` ran it) does not match a pass recorded on the old one. #}
+{% macro fact_test_scope_views_sql(scope) %}
+    {%- set names = ['fact_orders', 'fact_order_items', 'fact_files'] -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'test' and fact_test_is_scoped(node.config) -%}
+        {%- for parent_id in node.depends_on.nodes -%}
+            {%- set parent = graph.nodes.get(parent_id) -%}
+            {%- if parent and parent.alias not in names -%}
+                {%- do names.append(parent.alias) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return("(select coalesce(string_agg(sql, ';' order by view_name), '') from duckdb_views()"
+        ~ " where schema_name = '" ~ scope.files.schema ~ "' and view_name in ('" ~ (names | sort | join("', '")) ~ "'))") }}
+{% endmacro %}
 
 {# The scope's three relations, or none where there is no scope: not DuckDB, or no `fact_files`
    view (a warehouse crawled before it existed: every test reads everything until `ops crawl`). #}
@@ -61,21 +96,16 @@
             unplaced as (
                 select coalesce(string_agg(file_signature, ';' order by file_signature), '') as signature
                 from files where month is null
-            ),
-            views as (
-                select string_agg(sql, ';' order by view_name) as sql
-                from duckdb_views()
-                where schema_name = '{{ scope.files.schema }}' and view_name in ('fact_orders', 'fact_order_items', 'fact_files')
             )
             select
                 month,
-                hash(string_agg(file_signature, ';' order by file_signature), (select signature from unplaced), (select sql from views)) as signature
+                hash(string_agg(file_signature, ';' order by file_signature), (select signature from unplaced)) as signature
             from files
             where month is not null
             group by month;
             create or replace table {{ scope.definitions }} (test_id varchar, definition varchar);
             {%- for node in graph.nodes.values()
-                if node.resource_type == 'test' and node.config.where == fact_test_scope_placeholder() %}
+                if node.resource_type == 'test' and fact_test_is_scoped(node.config) %}
             insert into {{ scope.definitions }} values ('{{ node.unique_id }}', '{{ fact_test_definition(node) }}');
             {%- endfor %}
             create table if not exists {{ scope.passed }} (
@@ -125,7 +155,8 @@
         ~ " from " ~ scope.signatures ~ " as s"
         ~ " left join " ~ scope.definitions ~ " as d on d.test_id = '" ~ model.unique_id ~ "'"
         ~ " left join " ~ scope.passed ~ " as p on p.test_id = '" ~ model.unique_id ~ "'"
-        ~ " and p.month = s.month and p.signature = s.signature and p.definition = d.definition"
+        ~ " and p.month = s.month and p.signature = hash(s.signature, " ~ fact_test_scope_views_sql(scope) ~ ")"
+        ~ " and p.definition = d.definition"
         ~ " where p.month is null order by 1"
     ) -%}
     {%- set ranges = [] -%}
@@ -140,7 +171,7 @@
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- if where == fact_test_scope_placeholder() -%}
-        {%- set where = fact_test_scope_filter(relation) -%}
+        {%- set where = fact_test_scope_filter(relation) if fact_test_is_scoped(config) else '' -%}
     {%- endif -%}
     {%- if where -%}
         {%- set filtered -%}
@@ -154,12 +185,12 @@
 
 {% macro fact_test_scope_record(results) %}
     {%- set scope = fact_test_scope_relations() -%}
-    {%- if scope is not none and flags.WHICH in ('build', 'test')
+    {%- if scope is not none and flags.WHICH in ('build', 'test') and not flags.EMPTY
         and adapter.get_relation(database=scope.signatures.database, schema=scope.signatures.schema, identifier=scope.signatures.identifier) is not none -%}
         {%- set passed = [] -%}
         {%- for result in results
             if result.node.resource_type == 'test' and result.status == 'pass'
-            and result.node.config.where == fact_test_scope_placeholder() -%}
+            and fact_test_is_scoped(result.node.config) -%}
             {%- do passed.append(result.node.unique_id) -%}
         {%- endfor -%}
         {%- if passed -%}
@@ -167,7 +198,7 @@
                 {%- for test_id in passed %}
                 delete from {{ scope.passed }} where test_id = '{{ test_id }}';
                 insert into {{ scope.passed }}
-                select d.test_id, s.month, s.signature, d.definition
+                select d.test_id, s.month, hash(s.signature, {{ fact_test_scope_views_sql(scope) }}), d.definition
                 from {{ scope.signatures }} as s
                 join {{ scope.definitions }} as d on d.test_id = '{{ test_id }}';
                 {%- endfor %}

@@ -80,6 +80,34 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     return { file, original };
   }
 
+  /** dbt `args` on the lake's warehouse from `project` (a copy of dbt/, or dbt/ itself). */
+  const dbtOn = (project: string, args: string[], targetPath: string) =>
+    promisify(execFile)(
+      venvBin('dbt', 'dbt'),
+      [
+        ...args,
+        '--project-dir',
+        project,
+        '--profiles-dir',
+        project,
+        '--target-path',
+        targetPath,
+        '--log-path',
+        path.join(targetPath, 'logs'),
+      ],
+      { env: { ...process.env, STORE_SALES_WAREHOUSE: path.join(lake, 'warehouse.duckdb') } },
+    );
+
+  /** A copy of the dbt project in a temp folder, removed by `rm`. */
+  async function copyProject(): Promise<string> {
+    const project = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-project-'));
+    await cp(DBT_PROJECT_DIR, project, {
+      recursive: true,
+      filter: (src) => !/[\\/](target|logs|dbt_packages)$/.test(src),
+    });
+    return project;
+  }
+
   beforeAll(async () => {
     lake = await buildLake(150, 'dbt-scope-');
     await transform();
@@ -121,6 +149,58 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     expectEveryScopedTestReads(await monthsRead(target()), []);
   });
 
+  it('a build with --empty, which reads no row, records no month: the next build reads the bad one', async () => {
+    const { file, original } = await breakCategory('05');
+    try {
+      const scratch = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-empty-'));
+      try {
+        await dbtOn(DBT_PROJECT_DIR, ['build', '--empty'], scratch);
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+      await expect(transform()).rejects.toMatchObject({
+        message: expect.stringMatching(/\bstg_fact_order_items_category_is_a_key \(fail\)/),
+      });
+      expectEveryScopedTestReads(await monthsRead(target()), ['2025-05']);
+    } finally {
+      await copyFile(original, file);
+      await rm(original);
+    }
+    await transform();
+    await transform();
+    expectEveryScopedTestReads(await monthsRead(target()), []);
+  });
+
+  it('a pass is kept for the view it read: a staging view deployed after `dbt test` re-tests every month', async () => {
+    // `dbt test` with an edited staging model reads every month (a new definition) through the
+    // view still deployed, and passes; `dbt run` then deploys the edit, negative revenue, which
+    // the next `dbt test` must read and fail on
+    const project = await copyProject();
+    try {
+      const model = path.join(project, 'models', 'staging', 'stg_fact_orders.sql');
+      const sql = await readFile(model, 'utf8');
+      const negated = sql.replace(/^(\s*)order_total_usd,$/m, '$1-order_total_usd as order_total_usd,');
+      expect(negated).not.toBe(sql);
+      await writeFile(model, negated);
+      const select = ['--select', 'stg_fact_orders'];
+      await dbtOn(project, ['test', ...select], path.join(project, 't1'));
+      await dbtOn(project, ['run', ...select], path.join(project, 't2'));
+      const failed = await dbtOn(project, ['test', ...select], path.join(project, 't3')).then(
+        () => 'passed',
+        (err: { stdout?: string }) => String(err.stdout),
+      );
+      expect(failed).toMatch(/Failure in test stg_fact_orders_money_not_negative/);
+      const read = await monthsRead(path.join(project, 't3'));
+      expect(read.stg_fact_orders_money_not_negative).toEqual(ALL_MONTHS);
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+    // the project's own view back: its tests read every month once on it, then none
+    await transform();
+    await transform();
+    expectEveryScopedTestReads(await monthsRead(target()), []);
+  });
+
   it('--full-refresh reads every month', async () => {
     await transform(true);
     expectEveryScopedTestReads(await monthsRead(target()), 'all');
@@ -128,30 +208,11 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     expectEveryScopedTestReads(await monthsRead(target()), []);
   });
 
-  it("a test's changed definition reads every month again; a new macro re-reads them for every test", async () => {
+  it("a test's changed definition reads every month again; a new macro re-reads them for every test; a test with a threshold is not scoped", async () => {
     // a copy of the project with one test's accepted values changed, run by dbt directly
-    const project = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-project-'));
+    const project = await copyProject();
     try {
-      await cp(DBT_PROJECT_DIR, project, {
-        recursive: true,
-        filter: (src) => !/[\\/](target|logs|dbt_packages)$/.test(src),
-      });
-      const dbt = (targetPath: string) =>
-        promisify(execFile)(
-          venvBin('dbt', 'dbt'),
-          [
-            'build',
-            '--project-dir',
-            project,
-            '--profiles-dir',
-            project,
-            '--target-path',
-            targetPath,
-            '--log-path',
-            path.join(project, 'logs'),
-          ],
-          { env: { ...process.env, STORE_SALES_WAREHOUSE: path.join(lake, 'warehouse.duckdb') } },
-        );
+      const dbt = (targetPath: string) => dbtOn(project, ['build'], targetPath);
       const yml = path.join(project, 'models', 'staging', '_staging.yml');
       const staging = await readFile(yml, 'utf8');
       const changed = staging.replace(
@@ -189,6 +250,19 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       );
       await dbt(path.join(project, 't2'));
       expectEveryScopedTestReads(await monthsRead(path.join(project, 't2')), ALL_MONTHS);
+
+      // a threshold adds the months' failures up: such a test reads every month, every time
+      const withThreshold = changed.replace(
+        'name: stg_fact_order_items_category_is_a_key\n',
+        'name: stg_fact_order_items_category_is_a_key\n          config:\n            error_if: ">50"\n',
+      );
+      expect(withThreshold).not.toBe(changed);
+      await writeFile(yml, withThreshold);
+      await dbt(path.join(project, 't3'));
+      await dbt(path.join(project, 't4'));
+      const read4 = await monthsRead(path.join(project, 't4'));
+      expect(read4.stg_fact_order_items_category_is_a_key).toBe('all');
+      expect(read4.stg_fact_order_items_key_unique).toEqual([]);
     } finally {
       await rm(project, { recursive: true, force: true });
     }

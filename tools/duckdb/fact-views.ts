@@ -57,7 +57,8 @@ const partitionValue = (name: string): string =>
 
 /**
  * The DuckDB view `fact_files`: one row per Parquet file of either fact table, with its table, the
- * month its partition folders name (NULL for a file outside them), its path, size and bytes
+ * month its partition folders name (NULL for a file outside them, or in folders that name no month,
+ * such as `order_month=13`), its path, size and bytes
  * (`content`, read only when selected). dbt hashes it to re-test only the months whose files
  * changed (dbt/macros/fact_test_scope.sql).
  */
@@ -66,7 +67,7 @@ export function factFilesViewSql(lake: string): string {
   const selects = FACT_TABLE_NAMES.map(
     (table) =>
       `SELECT ${sqlString(table)} AS table_name, ` +
-      `make_date(${partitionValue(year.name)}, ${partitionValue(month.name)}, 1) AS month, ` +
+      `try(make_date(${partitionValue(year.name)}, ${partitionValue(month.name)}, 1)) AS month, ` +
       `filename AS file, size, content FROM read_blob(${sqlString(tableGlob(lake, table))})`,
   );
   return `CREATE OR REPLACE VIEW main.fact_files AS ${selects.join(' UNION ALL ')}`;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,29 @@ describe('crawlDuckDb', () => {
       ['2025-01', '2025-02'],
       ['2025-01', '2025-02'],
     ]);
+  });
+
+  it("lists every fact file in fact_files with its folders' month; folders that name no month give NULL", async () => {
+    const good = path.join(lake, 'processed/store_sales/fact_orders/order_year=2025/order_month=02');
+    const stray = path.join(lake, 'processed/store_sales/fact_orders/order_year=2025/order_month=13');
+    await mkdir(stray, { recursive: true });
+    await copyFile(path.join(good, 'part-orders_2025_02.parquet'), path.join(stray, 'part-stray.parquet'));
+    const engine = await openDuckDbEngine(warehousePath(lake), { readOnly: true });
+    try {
+      const rows = await engine.query(
+        "SELECT table_name, strftime(month, '%Y-%m') AS month, regexp_extract(file, '[^/]+$') AS name FROM fact_files ORDER BY ALL",
+      );
+      expect(rows).toEqual([
+        { table_name: 'fact_order_items', month: '2025-01', name: 'part-orders_2025_01.parquet' },
+        { table_name: 'fact_order_items', month: '2025-02', name: 'part-orders_2025_02.parquet' },
+        { table_name: 'fact_orders', month: '2025-01', name: 'part-orders_2025_01.parquet' },
+        { table_name: 'fact_orders', month: '2025-02', name: 'part-orders_2025_02.parquet' },
+        { table_name: 'fact_orders', month: null, name: 'part-stray.parquet' },
+      ]);
+    } finally {
+      await engine.close();
+      await rm(stray, { recursive: true });
+    }
   });
 
   it('fails on a file that is not Parquet, naming it, and points to the ETL', async () => {
