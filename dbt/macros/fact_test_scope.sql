@@ -27,8 +27,9 @@
   placeholder reads as no `where`).
   The month scope assumes what the ETL guarantees: a row lives in the partition of its order
   month (its order_date is not NULL). A row the ETL did not write, with a NULL order_date or in
-  another month's folder, is read by no scoped test; `--full-refresh` reads it. Tests that compare rows across months (order_id unique over all orders) are left out of
-  the scope in models/staging/_staging.yml.
+  another month's folder, is read by no scoped test; `--full-refresh` reads it. Tests that compare
+  rows across months (order_id unique over all orders) are left out of the scope in
+  models/staging/_staging.yml.
 #}
 
 {% macro fact_test_scope_placeholder() %}{{ return('__changed_fact_months__') }}{% endmacro %}
@@ -194,11 +195,12 @@
             {%- do passed.append(result.node.unique_id) -%}
         {%- endfor -%}
         {%- if passed -%}
+            {%- set views_sql = fact_test_scope_views_sql(scope) -%}
             {%- call statement('fact_test_scope_record') -%}
                 {%- for test_id in passed %}
                 delete from {{ scope.passed }} where test_id = '{{ test_id }}';
                 insert into {{ scope.passed }}
-                select d.test_id, s.month, hash(s.signature, {{ fact_test_scope_views_sql(scope) }}), d.definition
+                select d.test_id, s.month, hash(s.signature, {{ views_sql }}), d.definition
                 from {{ scope.signatures }} as s
                 join {{ scope.definitions }} as d on d.test_id = '{{ test_id }}';
                 {%- endfor %}

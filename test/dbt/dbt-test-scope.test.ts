@@ -98,6 +98,14 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       { env: { ...process.env, STORE_SALES_WAREHOUSE: path.join(lake, 'warehouse.duckdb') } },
     );
 
+  /** Rewrites a text file of a project copy; fails if `change` leaves it as it was. */
+  async function edit(file: string, change: (text: string) => string): Promise<void> {
+    const text = await readFile(file, 'utf8');
+    const changed = change(text);
+    expect(changed).not.toBe(text);
+    await writeFile(file, changed);
+  }
+
   /** A copy of the dbt project in a temp folder, removed by `rm`. */
   async function copyProject(): Promise<string> {
     const project = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-project-'));
@@ -177,11 +185,9 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // the next `dbt test` must read and fail on
     const project = await copyProject();
     try {
-      const model = path.join(project, 'models', 'staging', 'stg_fact_orders.sql');
-      const sql = await readFile(model, 'utf8');
-      const negated = sql.replace(/^(\s*)order_total_usd,$/m, '$1-order_total_usd as order_total_usd,');
-      expect(negated).not.toBe(sql);
-      await writeFile(model, negated);
+      await edit(path.join(project, 'models', 'staging', 'stg_fact_orders.sql'), (sql) =>
+        sql.replace(/^(\s*)order_total_usd,$/m, '$1-order_total_usd as order_total_usd,'),
+      );
       const select = ['--select', 'stg_fact_orders'];
       await dbtOn(project, ['test', ...select], path.join(project, 't1'));
       await dbtOn(project, ['run', ...select], path.join(project, 't2'));
@@ -214,13 +220,9 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     try {
       const dbt = (targetPath: string) => dbtOn(project, ['build'], targetPath);
       const yml = path.join(project, 'models', 'staging', '_staging.yml');
-      const staging = await readFile(yml, 'utf8');
-      const changed = staging.replace(
-        'values: [online, mobile_app, store]',
-        'values: [online, mobile_app, store, kiosk]',
+      await edit(yml, (staging) =>
+        staging.replace('values: [online, mobile_app, store]', 'values: [online, mobile_app, store, kiosk]'),
       );
-      expect(changed).not.toBe(staging);
-      await writeFile(yml, changed);
 
       await dbt(path.join(project, 't1'));
       const read = await monthsRead(path.join(project, 't1'));
@@ -252,12 +254,12 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       expectEveryScopedTestReads(await monthsRead(path.join(project, 't2')), ALL_MONTHS);
 
       // a threshold adds the months' failures up: such a test reads every month, every time
-      const withThreshold = changed.replace(
-        'name: stg_fact_order_items_category_is_a_key\n',
-        'name: stg_fact_order_items_category_is_a_key\n          config:\n            error_if: ">50"\n',
+      await edit(yml, (staging) =>
+        staging.replace(
+          'name: stg_fact_order_items_category_is_a_key\n',
+          'name: stg_fact_order_items_category_is_a_key\n          config:\n            error_if: ">50"\n',
+        ),
       );
-      expect(withThreshold).not.toBe(changed);
-      await writeFile(yml, withThreshold);
       await dbt(path.join(project, 't3'));
       await dbt(path.join(project, 't4'));
       const read4 = await monthsRead(path.join(project, 't4'));
