@@ -9,10 +9,11 @@
 
   - on-run-start, `fact_test_scope_start` hashes every fact file's bytes, per partition month, into
     `fact_month_signatures`; 0.2 s for the 600 MB of 12M orders;
-  - each scoped test reads the months whose signature, hashed with the SQL of the views the tests
-    read as deployed when it compiles (a changed view re-tests everything), has no row in
-    `fact_month_tests_passed` for this test and its definition, through a literal `order_date`
-    range per month, which DuckDB prunes by the Parquet statistics;
+  - each scoped test leaves out the rows of the partition months whose signature, hashed with the
+    SQL of the views the tests read as deployed when it compiles (a changed view re-tests
+    everything), has a row in `fact_month_tests_passed` for this test and its definition. It
+    filters on the partition columns (order_year, order_month), which DuckDB prunes by folder, so a
+    row is read whenever its file changed, whatever its order_date says;
   - on-run-end, `fact_test_scope_record` records every current month against each scoped test that
     passed. A failed or warned test records nothing and reads its months again next time, and
     `--empty` (which reads no row) records nothing.
@@ -25,11 +26,10 @@
   environment variables, which no staging test reads (a scoped test that did would need them
   added). `--full-refresh` reads everything, and so do Athena and Trino (no filter there: the
   placeholder reads as no `where`).
-  The month scope assumes what the ETL guarantees: a row lives in the partition of its order
-  month (its order_date is not NULL). A row the ETL did not write, with a NULL order_date or in
-  another month's folder, is read by no scoped test; `--full-refresh` reads it. Tests that compare
-  rows across months (order_id unique over all orders) are left out of the scope in
-  models/staging/_staging.yml.
+  A row is tested with its file: one with a NULL order_date, or dated in another month than its
+  folder's, is read while its file is new (and fails `stg_*_in_its_partition`), and so is any row
+  in a folder that names no month. Tests that compare rows across months (order_id unique over
+  all orders) are left out of the scope in models/staging/_staging.yml.
 #}
 
 {% macro fact_test_scope_placeholder() %}{{ return('__changed_fact_months__') }}{% endmacro %}
@@ -138,8 +138,11 @@
     {{ return(local_md5(parts | join('\n'))) }}
 {% endmacro %}
 
-{# The `where` of a scoped test reading `relation`: a range of order_date per month to re-test,
-   `false` for none, or '' (everything) when there is no scope or the relation has no order_date. #}
+{# The `where` of a scoped test reading `relation`: it leaves out the rows of each partition month
+   this test passed with exactly these files, views and definition, and reads every other row: the
+   months to re-test, and any row whose folder names no month. By the partition columns, not by
+   order_date: a row is read with the files it sits in, whatever its date. `true` when no month
+   passed, '' (everything) when there is no scope or the relation has no partition columns. #}
 {% macro fact_test_scope_filter(relation) %}
     {%- set scope = fact_test_scope_relations() -%}
     {%- if scope is none or flags.FULL_REFRESH -%}
@@ -147,24 +150,25 @@
     {%- endif -%}
     {%- set signatures = adapter.get_relation(database=scope.signatures.database, schema=scope.signatures.schema, identifier=scope.signatures.identifier) -%}
     {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-    {%- if signatures is none or 'order_date' not in columns -%}
+    {%- if signatures is none or 'order_year' not in columns or 'order_month' not in columns -%}
         {{ return('') }}
     {%- endif -%}
     {#- a test without a definition row (not in the graph at run start) matches nothing: every month -#}
-    {%- set months = run_query(
-        "select strftime(s.month, '%Y-%m-%d'), strftime(s.month + interval 1 month, '%Y-%m-%d')"
+    {%- set passed = run_query(
+        "select strftime(s.month, '%Y-%m')"
         ~ " from " ~ scope.signatures ~ " as s"
-        ~ " left join " ~ scope.definitions ~ " as d on d.test_id = '" ~ model.unique_id ~ "'"
-        ~ " left join " ~ scope.passed ~ " as p on p.test_id = '" ~ model.unique_id ~ "'"
+        ~ " join " ~ scope.definitions ~ " as d on d.test_id = '" ~ model.unique_id ~ "'"
+        ~ " join " ~ scope.passed ~ " as p on p.test_id = d.test_id"
         ~ " and p.month = s.month and p.signature = hash(s.signature, " ~ fact_test_scope_views_sql(scope) ~ ")"
         ~ " and p.definition = d.definition"
-        ~ " where p.month is null order by 1"
+        ~ " order by 1"
     ) -%}
-    {%- set ranges = [] -%}
-    {%- for m in months.rows -%}
-        {%- do ranges.append("(order_date >= date '" ~ m[0] ~ "' and order_date < date '" ~ m[1] ~ "')") -%}
-    {%- endfor -%}
-    {{ return(ranges | join(' or ') if ranges else 'false') }}
+    {%- if not passed.rows -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {#- the folders spell months as order_year=YYYY/order_month=MM; any other spelling is read -#}
+    {{ return("not coalesce(order_year || '-' || order_month in ('"
+        ~ (passed.columns[0].values() | join("', '")) ~ "'), false)") }}
 {% endmacro %}
 
 {# dbt's own macro (global_project), with the placeholder resolved. A singular test can call it on

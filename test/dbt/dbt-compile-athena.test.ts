@@ -111,7 +111,7 @@ describe('dbt compile --target athena', () => {
     expect(summary.failures).toEqual([]);
     expect(summary.ok).toBe(true);
     expect(summary.models).toEqual({ passed: 3 + 9 + MARTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 99, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 101, failed: 0, skipped: 0 });
   });
 
   it('reads the Glue tables named by STORE_SALES_GLUE_DATABASE in the Athena catalog', async () => {

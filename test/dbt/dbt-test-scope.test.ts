@@ -26,7 +26,9 @@ async function monthFile(lake: string, table: string, month: string): Promise<st
 
 /**
  * Per staging test (and the lines/orders reconciliation) that ran in the last dbt invocation
- * writing to `target`, the months its compiled SQL reads: `all` when it has no month filter.
+ * writing to `target`, the months its compiled SQL reads: `all` when it has no month filter. A
+ * scoped test leaves out the partition months it passed (`… order_month in ('2025-01', …)`), or
+ * none (`where true`).
  */
 async function monthsRead(target: string): Promise<Record<string, string[] | 'all'>> {
   const run = path.join(target, 'run', 'store_sales');
@@ -38,11 +40,15 @@ async function monthsRead(target: string): Promise<Record<string, string[] | 'al
   const read: Record<string, string[] | 'all'> = {};
   for (const file of files) {
     const sql = await readFile(file, 'utf8');
-    const months = [...sql.matchAll(/order_date >= date '(\d{4}-\d{2})-01'/g)].map((m) => m[1] as string);
     const name = path.basename(file, '.sql');
-    if (months.length) read[name] = [...new Set(months)].sort();
-    else if (/\bwhere false\b/.test(sql)) read[name] = [];
-    else read[name] = 'all';
+    const scopes = [
+      ...sql.matchAll(
+        /where (true|not coalesce\(order_year \|\| '-' \|\| order_month in \(([^)]*)\), false\))\) dbt_subquery/g,
+      ),
+    ];
+    read[name] = scopes.length
+      ? ALL_MONTHS.filter((m) => scopes.some((s) => !(s[2] ?? '').includes(`'${m}'`)))
+      : 'all';
   }
   return read;
 }
@@ -62,23 +68,37 @@ describe('staging tests read only the months whose files changed (12 x 150 order
 
   const transform = (fullRefresh = false) => transformLake(lake, fullRefresh);
 
-  /** Rewrites one month's order-line file with one line's category broken (not a key). */
-  async function breakCategory(month: string): Promise<{ file: string; original: string }> {
-    const file = await monthFile(lake, LAKE.factOrderItems, month);
+  /**
+   * Rewrites one month's file of `table` with `column` set to `value` (SQL) on the first row of
+   * the month's first order; the original is kept beside it for `restore`.
+   */
+  async function rewriteFirstRow(table: string, month: string, column: string, value: string) {
+    const file = await monthFile(lake, table, month);
     const original = `${file}.orig`;
     await copyFile(file, original);
     const db = await openDuckDbEngine(':memory:');
     try {
       await db.exec(
-        `COPY (SELECT * REPLACE (CASE WHEN line_number = 1 AND order_id = (SELECT min(order_id) FROM read_parquet('${original}'))
-                 THEN 'Bad Category' ELSE category END AS category)
+        `COPY (SELECT * REPLACE (CASE WHEN row_number() OVER (ORDER BY order_id, ${table === LAKE.factOrders ? '1' : 'line_number'}) = 1
+                 THEN ${value} ELSE ${column} END AS ${column})
                FROM read_parquet('${original}')) TO '${file}' (FORMAT parquet)`,
       );
     } finally {
       await db.close();
     }
-    return { file, original };
+    return {
+      file,
+      original,
+      restore: async () => {
+        await copyFile(original, file);
+        await rm(original);
+      },
+    };
   }
+
+  /** One month's order-line file with one line's category broken (not a key). */
+  const breakCategory = (month: string) =>
+    rewriteFirstRow(LAKE.factOrderItems, month, 'category', "'Bad Category'");
 
   /** dbt `args` on the lake's warehouse from `project` (a copy of dbt/, or dbt/ itself). */
   const dbtOn = (project: string, args: string[], targetPath: string) =>
@@ -202,6 +222,29 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       await rm(project, { recursive: true, force: true });
     }
     // the project's own view back: its tests read every month once on it, then none
+    await transform();
+    await transform();
+    expectEveryScopedTestReads(await monthsRead(target()), []);
+  });
+
+  it('a row is read with its file, whatever its date: one dated in another month, or with none, fails', async () => {
+    // an order of March dated in February sits in March's folder; a line of May has no date
+    const moved = await rewriteFirstRow(LAKE.factOrders, '03', 'order_date', "DATE '2025-02-10'");
+    const undated = await rewriteFirstRow(LAKE.factOrderItems, '05', 'order_date', 'NULL::DATE');
+    try {
+      const failed = await transform().then(
+        () => 'passed',
+        (err: Error) => err.message,
+      );
+      expect(failed).toMatch(/\bstg_fact_orders_in_its_partition \(fail\)/);
+      expect(failed).toMatch(/\bstg_fact_order_items_in_its_partition \(fail\)/);
+      expect(failed).toMatch(/\bnot_null_stg_fact_order_items_order_date\.?\w* \(fail\)/);
+      // a month's signature covers both tables' files: every scoped test reads March and May
+      expectEveryScopedTestReads(await monthsRead(target()), ['2025-03', '2025-05']);
+    } finally {
+      await moved.restore();
+      await undated.restore();
+    }
     await transform();
     await transform();
     expectEveryScopedTestReads(await monthsRead(target()), []);

@@ -72,7 +72,7 @@ describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the s
     });
     expect(summary.failures).toEqual([]);
     expect(summary.models).toEqual({ passed: 3 + 9 + CSV_EXPORTS.length, failed: 0, skipped: 0 });
-    expect(summary.tests).toEqual({ passed: 99, failed: 0, skipped: 0 });
+    expect(summary.tests).toEqual({ passed: 101, failed: 0, skipped: 0 });
     expect(summary.unitTests).toEqual({ passed: 11, failed: 0, skipped: 0 });
     const [revenue] = await trino.query(
       `SELECT (SELECT COUNT(*) FROM mart_monthly_revenue) AS mart, (SELECT COUNT(*) FROM v_monthly_revenue) AS view`,

@@ -61,7 +61,7 @@ describe('ops --target trino (CLI in a child process, development server)', () =
     }
     expect(pipeline.stdout).toMatch(
       // the same exact counts as dbt-build.test.ts (DuckDB) and trino-parity.test.ts
-      /transform +models 21 passed, 0 failed; tests 99 passed, 0 failed; unit tests 11 passed, 0 failed/,
+      /transform +models 21 passed, 0 failed; tests 101 passed, 0 failed; unit tests 11 passed, 0 failed/,
     );
   });
 

@@ -23,7 +23,11 @@ renamed as (
         discount,
         line_total,
         line_total_usd,
-        source_file
+        source_file,
+        -- the partition folder (order_year=YYYY/order_month=MM) the row was read from: the
+        -- staging tests' month scope reads by it (macros/fact_test_scope.sql)
+        order_year,
+        order_month
 
     from source
 
