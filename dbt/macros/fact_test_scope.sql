@@ -27,8 +27,9 @@
   added). `--full-refresh` reads everything, and so do Athena and Trino (no filter there: the
   placeholder reads as no `where`).
   A row is tested with its file: one with a NULL order_date, or dated in another month than its
-  folder's, is read while its file is new (and fails `stg_*_in_its_partition`). Tests that compare rows across months (order_id unique over
-  all orders) are left out of the scope in models/staging/_staging.yml.
+  folder's, is read while its file is new (and fails `stg_*_in_its_partition`). Tests that compare
+  rows across months (order_id unique over all orders) are left out of the scope in
+  models/staging/_staging.yml.
 #}
 
 {% macro fact_test_scope_placeholder() %}{{ return('__changed_fact_months__') }}{% endmacro %}
@@ -44,6 +45,15 @@
         and test_config.get('error_if', '!= 0') == '!= 0') }}
 {% endmacro %}
 
+{# The nodes a test (a graph node, or `model` while it compiles) reads: models, and seeds if any. #}
+{% macro fact_test_parents(node) %}
+    {%- set parents = [] -%}
+    {%- for parent_id in node.depends_on.nodes if graph.nodes.get(parent_id) -%}
+        {%- do parents.append(graph.nodes.get(parent_id)) -%}
+    {%- endfor -%}
+    {{ return(parents) }}
+{% endmacro %}
+
 {# The SQL of the views scoped tests read, as deployed now (a scalar subquery): the fact views
    (`ops crawl`) and every scoped test's parent models. Hashed with the files' signature when a test
    compiles and when its pass is recorded, so the pass holds for the view it read: under `dbt build`
@@ -52,11 +62,8 @@
 {% macro fact_test_scope_views_sql(scope) %}
     {%- set names = ['fact_orders', 'fact_order_items', 'fact_files'] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'test' and fact_test_is_scoped(node.config) -%}
-        {%- for parent_id in node.depends_on.nodes -%}
-            {%- set parent = graph.nodes.get(parent_id) -%}
-            {%- if parent and parent.alias not in names -%}
-                {%- do names.append(parent.alias) -%}
-            {%- endif -%}
+        {%- for parent in fact_test_parents(node) if parent.alias not in names -%}
+            {%- do names.append(parent.alias) -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return("(select coalesce(string_agg(sql, ';' order by view_name), '') from duckdb_views()"
@@ -123,11 +130,8 @@
 {# What a scoped test's result depends on besides the data: see the top of this file. #}
 {% macro fact_test_definition(node) %}
     {%- set parts = [dbt_version, node.unique_id, node.raw_code, tojson(node.test_metadata or {}), tojson(node.config)] -%}
-    {%- for parent_id in node.depends_on.nodes -%}
-        {%- set parent = graph.nodes.get(parent_id) -%}
-        {%- if parent -%}
-            {%- do parts.append(parent.raw_code ~ tojson(parent.config)) -%}
-        {%- endif -%}
+    {%- for parent in fact_test_parents(node) -%}
+        {%- do parts.append(parent.raw_code ~ tojson(parent.config)) -%}
     {%- endfor -%}
     {%- for name, value in context.items() | sort(attribute='0') -%}
         {%- if value.macro is defined and value.macro.package_name == project_name -%}
@@ -155,18 +159,14 @@
     {#- decided once per test: a test reading two relations (the lines' reconciliation with the
         orders) filters both or neither, even when one deployed view lacks the partition columns.
         One query for all of them: a scoped test's compile time is the warm build's cost -#}
-    {%- set relations = [relation] -%}
-    {%- for parent_id in model.depends_on.nodes -%}
-        {%- set parent = graph.nodes.get(parent_id) -%}
-        {%- if parent and parent.resource_type == 'model' -%}
-            {%- do relations.append(api.Relation.create(database=parent.database, schema=parent.schema, identifier=parent.alias)) -%}
-        {%- endif -%}
+    {%- set tables = [(relation.database, relation.schema, relation.identifier)] -%}
+    {%- for parent in fact_test_parents(model) if parent.resource_type == 'model' -%}
+        {%- do tables.append((parent.database, parent.schema, parent.alias)) -%}
     {%- endfor -%}
     {%- set wanted = [] -%}
-    {%- for r in relations -%}
-        {%- do wanted.append("(database_name = '" ~ r.database ~ "' and schema_name = '" ~ r.schema ~ "' and table_name = '" ~ r.identifier ~ "')") -%}
+    {%- for t in tables | unique -%}
+        {%- do wanted.append("(database_name = '" ~ t[0] ~ "' and schema_name = '" ~ t[1] ~ "' and table_name = '" ~ t[2] ~ "')") -%}
     {%- endfor -%}
-    {%- set wanted = wanted | unique | list -%}
     {%- set partitioned = run_query(
         "select count(*) from (select database_name, schema_name, table_name from duckdb_columns()"
         ~ " where (" ~ (wanted | join(' or ')) ~ ") and lower(column_name) in ('order_year', 'order_month')"

@@ -87,8 +87,6 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       await db.close();
     }
     return {
-      file,
-      original,
       restore: async () => {
         await copyFile(original, file);
         await rm(original);
@@ -151,7 +149,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   });
 
   it('a bad row in a rewritten month fails its test, reading that month only, and fails again until fixed', async () => {
-    const { file, original } = await breakCategory('03');
+    const broken = await breakCategory('03');
     const failure = /\bstg_fact_order_items_category_is_a_key \(fail\)/;
 
     await expect(transform()).rejects.toMatchObject({
@@ -165,8 +163,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
 
     // the file as it was: the tests that passed on the broken bytes recorded them, so they read
     // March again; the failed test last passed on these very bytes, so it reads nothing
-    await copyFile(original, file);
-    await rm(original);
+    await broken.restore();
     await transform();
     const restored = await monthsRead(target());
     expect(restored.stg_fact_order_items_category_is_a_key).toEqual([]);
@@ -178,7 +175,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   });
 
   it('a build with --empty, which reads no row, records no month: the next build reads the bad one', async () => {
-    const { file, original } = await breakCategory('05');
+    const broken = await breakCategory('05');
     try {
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-empty-'));
       try {
@@ -191,8 +188,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       });
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-05']);
     } finally {
-      await copyFile(original, file);
-      await rm(original);
+      await broken.restore();
     }
     await transform();
     await transform();
