@@ -27,9 +27,10 @@
   added). `--full-refresh` reads everything, and so do Athena and Trino (no filter there: the
   placeholder reads as no `where`).
   A row is tested with its file: one with a NULL order_date, or dated in another month than its
-  folder's, is read while its file is new (and fails `stg_*_in_its_partition`). Tests that compare
-  rows across months (order_id unique over all orders) are left out of the scope in
-  models/staging/_staging.yml.
+  folder's, is read while its file is new (and fails `stg_*_in_its_partition`). A test comparing
+  rows across months reads its scoped rows against the whole relation: the staging key tests
+  (`unique_combination` with `within`, tests/generic/unique_combination.sql) look up the new
+  months' keys among every row, and relationships looks up the new lines' orders among every order.
 #}
 
 {% macro fact_test_scope_placeholder() %}{{ return('__changed_fact_months__') }}{% endmacro %}
@@ -145,8 +146,8 @@
    this test passed with exactly these files, views and definition, and reads every other row: the
    months to re-test, and rows whose folders spell a month otherwise (`order_month=3`). By the
    partition columns, not by order_date: a row is read whenever its file is new, whatever its
-   date. `true` when no month passed, '' (everything) when there is no scope or a relation the test
-   reads has no partition columns. #}
+   date. '' (everything, no filter) when no month passed, when there is no scope, or when a
+   relation the test reads has no partition columns. #}
 {% macro fact_test_scope_filter(relation) %}
     {%- set scope = fact_test_scope_relations() -%}
     {%- if scope is none or flags.FULL_REFRESH -%}
@@ -185,8 +186,10 @@
         ~ " and p.definition = d.definition"
         ~ " order by 1"
     ) -%}
+    {#- no month passed: no filter, so a test comparing its rows with the whole relation (a
+        `within` key test) sees that they are the same rows -#}
     {%- if not passed.rows -%}
-        {{ return('true') }}
+        {{ return('') }}
     {%- endif -%}
     {#- the ETL spells months order_year=YYYY/order_month=MM; a row in a folder spelt otherwise is
         read every time (or, in a folder naming no month, its file is in every month's signature) -#}
