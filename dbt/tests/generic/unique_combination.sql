@@ -8,8 +8,10 @@
   `within`: a new month's key that repeats an old month's still fails, and the old months' keys are
   not grouped again. That is exact: the months left out passed together, with these very files,
   on the last build where the test passed (a month whose files changed since is read again), so a
-  duplicate can only involve a row of the months read. When `model` is the whole relation (no
-  month passed yet, Athena, Trino, --full-refresh), `within` changes nothing.
+  duplicate can only involve a row of the months read. When `model` is the whole relation (the
+  scope reads every month: none passed yet, --full-refresh, Athena, Trino, a view without the
+  partition columns), `within` changes nothing. A NULL key counts as a key, as in dbt_utils' test
+  of the same name (two NULL order_ids fail `unique_stg_fact_orders_order_id` and `not_null`).
 #}
 {# Implementations per engine: macros/integrity_tests.sql. #}
 {% test unique_combination(model, columns, within=none) %}

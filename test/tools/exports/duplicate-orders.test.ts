@@ -15,13 +15,15 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close?.());
 
-async function factOrders(rows: [string, string, string][]): Promise<void> {
+async function factOrders(rows: [string | null, string, string][]): Promise<void> {
   await engine.exec(
     'CREATE OR REPLACE TABLE fact_orders (order_id VARCHAR, order_year VARCHAR, order_month VARCHAR, source_file VARCHAR)',
   );
   for (const [id, month, file] of rows) {
     const [y, m] = month.split('-');
-    await engine.exec(`INSERT INTO fact_orders VALUES ('${id}', '${y}', '${m}', '${file}')`);
+    await engine.exec(
+      `INSERT INTO fact_orders VALUES (${id === null ? 'NULL' : `'${id}'`}, '${y}', '${m}', '${file}')`,
+    );
   }
 }
 
@@ -37,6 +39,15 @@ describe('duplicate orders', () => {
     ]);
     expect(await findDuplicateOrders(engine)).toEqual({ count: 0, examples: [], sourceFiles: [] });
     await expect(assertNoDuplicateOrders(engine)).resolves.toBeUndefined();
+  });
+
+  it('counts no NULL order_id as loaded twice: dbt not_null names those rows, and no file could be named', async () => {
+    await factOrders([
+      [null, '2025-01', JAN],
+      [null, '2025-02', FEB],
+      ['A', '2025-01', JAN],
+    ]);
+    expect(await findDuplicateOrders(engine)).toEqual({ count: 0, examples: [], sourceFiles: [] });
   });
 
   it('names each duplicated order_id with its months and files, the first ones by id, and every file', async () => {
