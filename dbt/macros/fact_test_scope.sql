@@ -61,7 +61,9 @@
    (`ops crawl`) and every scoped test's parent models. Hashed with the files' signature when a test
    compiles and when its pass is recorded, so the pass holds for the view it read: under `dbt build`
    a changed staging view is deployed before its tests; a view changed by a later `dbt run` (its
-   code edited after `dbt test` ran it) does not match a pass recorded on the old one. #}
+   code edited after `dbt test` ran it) does not match a pass recorded on the old one. Without its
+   double quotes: DuckDB spells a view's types `AS "DATE"` in the session that created it and
+   `AS DATE` in the next one, so a `dbt test` after a `dbt build` would re-read every month. #}
 {% macro fact_test_scope_views_sql(scope) %}
     {%- set names = ['fact_orders', 'fact_order_items', 'fact_files'] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'test' and fact_test_is_scoped(node.config) -%}
@@ -69,7 +71,7 @@
             {%- do names.append(parent.alias) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {{ return("(select coalesce(string_agg(sql, ';' order by view_name), '') from duckdb_views()"
+    {{ return("(select coalesce(string_agg(replace(sql, '\"', ''), ';' order by view_name), '') from duckdb_views()"
         ~ " where schema_name = '" ~ scope.files.schema ~ "' and view_name in ('" ~ (names | sort | join("', '")) ~ "'))") }}
 {% endmacro %}
 
