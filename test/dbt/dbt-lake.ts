@@ -32,13 +32,17 @@ export async function buildLake(
   return lake;
 }
 
-/** `ops transform` on a lake built above (`--full-refresh` if asked); dbt's target is `<lake>/.dbt/target`. */
-export async function transformLake(lake: string, fullRefresh = false): Promise<void> {
+/**
+ * `ops transform` on a lake built above (`--full-refresh` if asked; only the dbt selection
+ * `select` if given); dbt's target is `<lake>/.dbt/target`.
+ */
+export async function transformLake(lake: string, fullRefresh = false, select?: string[]): Promise<void> {
   await runTransform({
     target: 'local',
     lake,
     artifactsDir: path.join(lake, '.dbt'),
     onLine: () => {},
     fullRefresh,
+    ...(select ? { select } : {}),
   });
 }

@@ -23,6 +23,11 @@ export interface TransformOptions extends LakeOptions {
    * are all gone, which Athena cannot delete).
    */
   fullRefresh?: boolean;
+  /**
+   * A dbt selection (`--select`) instead of the whole project: tests that exercise only part of
+   * it (the staging tests' month scope) build just that part, at half the time of a whole build.
+   */
+  select?: string[];
 }
 
 const count = (c: { passed: number; failed: number; skipped: number }): string =>
@@ -41,7 +46,11 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
   ensurePythonEnv('dbt');
   const artifacts = opts.artifactsDir ?? DBT_PROJECT_DIR;
   const logFile = path.join(artifacts, 'logs', 'dbt.log');
-  const args = opts.fullRefresh ? ['build', '--full-refresh'] : ['build'];
+  const args = [
+    'build',
+    ...(opts.fullRefresh ? ['--full-refresh'] : []),
+    ...(opts.select?.length ? ['--select', ...opts.select] : []),
+  ];
   // one line while dbt runs; its own output goes to the log (and to stderr only if it fails)
   if (!opts.onLine)
     progress(`transform: dbt ${args.join(' ')} --target ${dbt.profile} running; log: ${logFile}`);
