@@ -38,7 +38,9 @@ having count(*) > 1
 {% macro duckdb__test_unique_combination(model, columns, within) %}
 
 {%- set key = columns | join(', ') -%}
-{%- set part = unique_combination_reads_part(model, within) %}
+{%- set part = unique_combination_reads_part(model, within) -%}
+{#- the rows whose keys are grouped: the whole relation when only part of it is tested -#}
+{%- set grouped = within if part else model %}
 with {% if part -%}
 checked_hashes as (
 
@@ -51,7 +53,7 @@ checked_hashes as (
 repeated_hashes as (
 
     select hash({{ key }}) as key_hash
-    from {{ within if part else model }}
+    from {{ grouped }}
     {%- if part %}
     where hash({{ key }}) in (select key_hash from checked_hashes)
     {%- endif %}
@@ -64,7 +66,7 @@ select
     {{ key }},
     count(*) as n_rows
 
-from {{ within if part else model }}
+from {{ grouped }}
 where hash({{ key }}) in (select key_hash from repeated_hashes)
 group by {{ key }}
 having count(*) > 1
