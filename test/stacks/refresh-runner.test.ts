@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETL_METRICS, ETL_METRICS_NAMESPACE } from '../../lambda/etl-metrics.js';
@@ -22,6 +22,7 @@ import {
   resourcesOf,
   type Synthesized,
   statementsOf,
+  synthOne,
   synthStacks,
   type TfJson,
 } from './synth-fixture.js';
@@ -485,18 +486,19 @@ describe('alarm e-mail subscriptions', () => {
       ...STAGES.dev,
       alerts: { ...STAGES.dev.alerts, emails: ['ops@example.com', 'data@example.com'] },
     };
-    const app = Testing.app();
-    const stack = new TerraformStack(app, 'alarms-only');
-    new Alarms(stack, 'alarms', {
-      config,
-      naming: new Naming(config, '123456789012'),
-      kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
-      etlFunctionName: 'etl',
-      etlFailureQueueName: 'failures',
-      refreshProjectName: 'refresh',
-      triggerDeadLetterQueueName: 'dlq',
+    const json = synthOne((app) => {
+      const stack = new TerraformStack(app, 'alarms-only');
+      new Alarms(stack, 'alarms', {
+        config,
+        naming: new Naming(config, '123456789012'),
+        kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
+        etlFunctionName: 'etl',
+        etlFailureQueueName: 'failures',
+        refreshProjectName: 'refresh',
+        triggerDeadLetterQueueName: 'dlq',
+      });
+      return stack;
     });
-    const json = JSON.parse(Testing.synth(stack)) as TfJson;
     const topicArn = ref('aws_sns_topic', onlyResource(json, 'aws_sns_topic')[0], 'arn');
     expect(resourcesOf(json, 'aws_sns_topic_subscription').map(([, s]) => s)).toEqual(
       ['ops@example.com', 'data@example.com'].map((endpoint) =>

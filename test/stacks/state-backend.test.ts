@@ -1,13 +1,18 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { STATE_BUCKET_ENV, STATE_REGION_ENV, stateBackendFromEnv } from '../../stacks/state-backend.js';
 import { applyStateBackend } from '../../stacks/store-sales-stack.js';
+import { synthOne } from './synth-fixture.js';
 
 /** The `terraform` block of a bare stack after applying a backend choice. */
 function terraformBlock(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const stack = new TerraformStack(Testing.app(), 'store-sales-dev');
-  applyStateBackend(stack, 'store-sales-dev', stateBackendFromEnv(env, 'eu-west-1'));
-  return JSON.parse(Testing.synth(stack)).terraform ?? {};
+  return (
+    synthOne((app) => {
+      const stack = new TerraformStack(app, 'store-sales-dev');
+      applyStateBackend(stack, 'store-sales-dev', stateBackendFromEnv(env, 'eu-west-1'));
+      return stack;
+    }).terraform ?? {}
+  );
 }
 
 describe('state backend', () => {

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type App, type TerraformStack, Testing } from 'cdktf';
 import { bundleLambda } from '../../lambda/build.js';
 import { synthesize } from '../../stacks/app.js';
 import type { Stage } from '../../stacks/config.js';
@@ -77,4 +78,17 @@ export function bucketNamed(stack: TfJson, role: string): string {
   const match = resourcesOf(stack, 'aws_s3_bucket').find(([name]) => name.startsWith(`lake_${role}_bucket`));
   if (!match) throw new Error(`no ${role} bucket`);
   return match[0];
+}
+
+/**
+ * Synthesizes one stack that `build` adds to a fresh testing app, then removes the folder cdktf's
+ * `Testing.app()` makes for it in the OS temp folder (it leaves one per call otherwise).
+ */
+export function synthOne(build: (app: App) => TerraformStack): TfJson {
+  const app = Testing.app();
+  try {
+    return JSON.parse(Testing.synth(build(app))) as TfJson;
+  } finally {
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
 }

@@ -43,12 +43,13 @@ describe('server configuration', () => {
     expect(files['jvm.config']).toMatch(/^-Xmx2G$/m);
   });
 
-  it('writes a Hive catalog with a file metastore under the data folder and local files', () => {
+  it('writes a Hive catalog with its file metastore and write staging under the data folder, and local files', () => {
     const hive = renderServerConfig(base)['catalog/hive.properties'] ?? '';
     expect(hive).toMatch(/^hive.metastore=file$/m);
     expect(hive).toMatch(/^hive.metastore.catalog.dir=local:\/\/\/var\/tmp\/trino-data\/metastore$/m);
     expect(hive).toMatch(/^fs.native-local.enabled=true$/m);
     expect(hive).toMatch(/^local.location=\/$/m);
+    expect(hive).toMatch(/^hive.temporary-staging-directory-path=\/var\/tmp\/trino-data\/staging$/m);
     expect(hive).not.toMatch(/s3/);
   });
 

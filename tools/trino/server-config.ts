@@ -55,6 +55,9 @@ export function hiveCatalogProperties(config: TrinoServerConfig): string {
     'fs.native-local.enabled': true,
     // A plain absolute path: a local:// URI here fails in Trino 476.
     'local.location': LOCAL_ROOT,
+    // Writes stage under the data folder, not in Trino's default /tmp/presto-<user>, which
+    // nothing removes.
+    'hive.temporary-staging-directory-path': path.join(config.dataDir, 'staging'),
   };
   const s3 = config.s3;
   if (s3) {
