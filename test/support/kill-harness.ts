@@ -8,8 +8,9 @@ import { build } from 'esbuild';
 
 /**
  * Runs `ops` commands as child processes and SIGKILLs them at chosen points, for the kill tests
- * (issue 15, point 5; docs/reliability.md). Each child leads its own process group, so a kill also
- * takes the processes it started (Chromium under `ops dashboard`), and nothing outlives a test.
+ * (issue 15, point 5; docs/reliability.md). Each child leads its own process group, which a kill
+ * takes whole; what runs outside it (Chromium under `ops dashboard`) is found by the child's own
+ * TMPDIR and killed after the run, so nothing outlives a test or leaves files in the OS temp folder.
  */
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -106,33 +107,58 @@ export async function runOps(
       if (kill?.after?.(line)) arm();
     }
   });
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  clearTimeout(timer);
-  // The group may still hold children the kill reached late; make sure none survives.
-  if (run.killed) {
-    try {
-      process.kill(-(child.pid as number), 'SIGKILL');
-    } catch {
-      // already gone
+  try {
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    run.code = code;
+    run.signal = signal;
+    return run;
+  } finally {
+    clearTimeout(timer);
+    // The group may still hold children the kill reached late.
+    if (run.killed) {
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
+    // What the child started may outlive it: Playwright starts Chromium in a session of its own,
+    // out of reach of the group kill, and it writes its profile until it notices its pipe closed.
+    // Every process that still carries this run's TMPDIR is killed before the folder goes, in the
+    // background (`removeRunTempDirs` waits for it).
+    tempDirRemovals.push(
+      killRunProcesses(tmp).then(() => rm(tmp, { recursive: true, force: true, maxRetries: 5 })),
+    );
   }
-  run.code = code;
-  run.signal = signal;
-  // A killed Chromium's processes still write its profile for a moment: remove the folder once
-  // the whole group is gone.
-  await groupGone(child.pid as number);
-  await rm(tmp, { recursive: true, force: true });
-  return run;
 }
 
-/** Resolves when no process of group `pgid` is left (or after 10 s). */
-async function groupGone(pgid: number): Promise<void> {
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    try {
-      process.kill(-pgid, 0);
-    } catch {
-      return;
+const tempDirRemovals: Promise<void>[] = [];
+
+/** Waits until every finished run's temp folder is removed; call it in `afterAll`. */
+export async function removeRunTempDirs(): Promise<void> {
+  await Promise.all(tempDirRemovals);
+}
+
+/**
+ * SIGKILLs every process whose environment holds `TMPDIR=<tmp>` (the run's child and all it
+ * started, whatever their group), until none is left; Linux `/proc`.
+ */
+async function killRunProcesses(tmp: string): Promise<void> {
+  const marker = `TMPDIR=${tmp}\0`;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    let found = false;
+    for (const pid of await readdir('/proc').catch(() => [])) {
+      if (!/^\d+$/.test(pid)) continue;
+      const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
+      if (!environ.startsWith(marker) && !environ.includes(`\0${marker}`)) continue;
+      found = true;
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
     }
+    if (!found) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

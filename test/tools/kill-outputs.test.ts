@@ -8,7 +8,14 @@ import { warehousePath } from '../../tools/duckdb/warehouse.js';
 import { createViews, SQL_DIR } from '../../tools/engines/create-views.js';
 import { writeFixtureOutputs } from '../dashboards/fixtures.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../sql/fact-fixture.js';
-import { bundleOps, hashTree, type OpsRun, runOps, seededRandom } from '../support/kill-harness.js';
+import {
+  bundleOps,
+  hashTree,
+  type OpsRun,
+  removeRunTempDirs,
+  runOps,
+  seededRandom,
+} from '../support/kill-harness.js';
 
 // Issue 15, point 5: `ops export-outputs` and `ops dashboard` SIGKILLed at seeded random times
 // never leave a half-written file: every file under its real name is the old version or a
@@ -79,6 +86,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(async () => {
+  await removeRunTempDirs();
   await rm(work, { recursive: true, force: true });
   await ops?.remove();
 });

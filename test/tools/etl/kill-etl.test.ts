@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAKE } from '../../../contracts/lake-layout.js';
 import { generateDataset } from '../../../tools/generator/index.js';
-import { bundleOps, hashTree, type OpsRun, runOps, seededRandom } from '../../support/kill-harness.js';
+import {
+  bundleOps,
+  hashTree,
+  type OpsRun,
+  removeRunTempDirs,
+  runOps,
+  seededRandom,
+} from '../../support/kill-harness.js';
 
 // Issue 15, point 5: `ops etl` (bundled, see bundleOps) is SIGKILLed at seeded random points in each phase (parse, encode,
 // publish, the state write); after every kill the files present are whole (each equals its
@@ -79,6 +86,7 @@ beforeAll(async () => {
   baseline = await outputs(lake);
 }, 120_000);
 afterAll(async () => {
+  await removeRunTempDirs();
   await rm(work, { recursive: true, force: true });
   await ops?.remove();
 });
