@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isReady, runningDevServer, startDevServer } from '../../tools/trino/server-process.js';
@@ -30,6 +33,13 @@ describe('npm run trino (development server)', () => {
   it('status reports ready, the URL and the resident memory', async () => {
     const { stdout } = await npmTrino('status');
     expect(stdout).toMatch(new RegExp(`^ready ${url} pid \\d+ rss \\d+ MB`));
+  });
+
+  it('runs the JVM with the client compiler only, and leaves no perf data file in /tmp', async () => {
+    const server = await runningDevServer();
+    const args = (await readFile(`/proc/${server?.pid}/cmdline`, 'utf8')).split('\0');
+    expect(args).toContain('-XX:TieredStopAtLevel=1');
+    expect(existsSync(`/tmp/hsperfdata_${os.userInfo().username}/${server?.pid}`)).toBe(false);
   });
 
   it('refuses to reuse a server started with other options (TRINO_CONFIG_CHANGED)', async () => {

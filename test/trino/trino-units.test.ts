@@ -34,13 +34,14 @@ describe('Trino JSON', () => {
 describe('server configuration', () => {
   const base = { port: 18123, dataDir: '/var/tmp/trino-data' };
 
-  it('is one node that schedules work on itself, on the given loopback port, with a 2 GB heap', () => {
+  it('is one node that schedules work on itself, on the given loopback port, with a 2 GB heap and the client compiler', () => {
     const files = renderServerConfig(base);
     expect(files['config.properties']).toMatch(/^coordinator=true$/m);
     expect(files['config.properties']).toMatch(/^node-scheduler.include-coordinator=true$/m);
     expect(files['config.properties']).toMatch(/^http-server.http.port=18123$/m);
     expect(files['node.properties']).toMatch(/^node.bind-ip=127.0.0.1$/m);
     expect(files['jvm.config']).toMatch(/^-Xmx2G$/m);
+    expect(files['jvm.config']).toMatch(/^-XX:TieredStopAtLevel=1$/m);
   });
 
   it('writes a Hive catalog with its file metastore and write staging under the data folder, and local files', () => {

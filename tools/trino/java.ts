@@ -23,8 +23,8 @@ export function javaMajor(versionOutput: string): number | undefined {
 function probe(home: string): JavaHome | undefined {
   const java = path.join(home, 'bin', 'java');
   if (!existsSync(java)) return undefined;
-  // `java -version` reports on stderr.
-  const res = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  // `java -version` reports on stderr; without perf data it leaves no hsperfdata_<user> folder.
+  const res = spawnSync(java, ['-XX:-UsePerfData', '-version'], { encoding: 'utf8' });
   const major = javaMajor(`${res.stderr ?? ''}${res.stdout ?? ''}`);
   return major === undefined ? undefined : { home, major };
 }

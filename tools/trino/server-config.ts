@@ -100,6 +100,11 @@ export function renderServerConfig(config: TrinoServerConfig): Record<string, st
       '-server',
       `-Xmx${config.heapGb ?? 2}G`,
       '-XX:+UseG1GC',
+      // The client compiler only: a development server runs many short queries (views, dbt
+      // tests), where the optimising compiler's work does not pay back. Measured here
+      // (docs/trino.md): ready 13 s instead of 17 s, the default `ops pipeline --target trino`
+      // 54-65 s instead of 80-85 s with 40 % less CPU, dbt on 1M orders as fast either way.
+      '-XX:TieredStopAtLevel=1',
       '-XX:+ExitOnOutOfMemoryError',
       '-Djdk.attach.allowAttachSelf=true',
     ].join('\n')}\n`,

@@ -137,7 +137,14 @@ async function startLocked(cache: string, opts: DevServerOptions): Promise<DevSe
   const child = spawn(path.join(home, 'bin', 'launcher'), ['run', '--etc-dir', etc, '--data-dir', data], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: { ...process.env, JAVA_HOME: java.home, PATH: `${path.join(java.home, 'bin')}:${process.env.PATH}` },
+    env: {
+      ...process.env,
+      JAVA_HOME: java.home,
+      PATH: `${path.join(java.home, 'bin')}:${process.env.PATH}`,
+      // No hsperfdata_<user> folder in the OS temp folder, from the server or from the launcher's
+      // own `java -version`: both JVMs read JDK_JAVA_OPTIONS (nothing here reads their counters).
+      JDK_JAVA_OPTIONS: `${process.env.JDK_JAVA_OPTIONS ?? ''} -XX:-UsePerfData`.trim(),
+    },
   });
   child.unref();
   if (child.pid === undefined) throw new OpsError('TRINO_START_FAILED', `cannot run ${home}/bin/launcher`);
