@@ -60,7 +60,7 @@ describe('ops --target trino (CLI in a child process, development server)', () =
       expect(pipeline.stderr).toContain(`] ${step}\n`);
     }
     expect(pipeline.stdout).toMatch(
-      // the same exact counts as dbt-build.test.ts (DuckDB) and trino-parity.test.ts
+      // the same exact counts as dbt-build.test.ts (DuckDB)
       /transform +models 21 passed, 0 failed; tests 101 passed, 0 failed; unit tests 11 passed, 0 failed/,
     );
   });
