@@ -37,6 +37,7 @@ describe('npm run trino (development server)', () => {
 
   it('runs the JVM with the client compiler only, and leaves no perf data file in /tmp', async () => {
     const server = await runningDevServer();
+    expect(server).toBeDefined();
     const args = (await readFile(`/proc/${server?.pid}/cmdline`, 'utf8')).split('\0');
     expect(args).toContain('-XX:TieredStopAtLevel=1');
     expect(existsSync(`/tmp/hsperfdata_${os.userInfo().username}/${server?.pid}`)).toBe(false);

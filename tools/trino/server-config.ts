@@ -103,7 +103,7 @@ export function renderServerConfig(config: TrinoServerConfig): Record<string, st
       // The client compiler only: a development server runs many short queries (views, dbt
       // tests), where the optimising compiler's work does not pay back. Measured here
       // (docs/trino.md): ready 13 s instead of 17 s, the default `ops pipeline --target trino`
-      // 54-65 s instead of 80-85 s with 40 % less CPU, dbt on 1M orders as fast either way.
+      // 54-65 s instead of 80-85 s with about a third less CPU, dbt on 1M orders as fast either way.
       '-XX:TieredStopAtLevel=1',
       '-XX:+ExitOnOutOfMemoryError',
       '-Djdk.attach.allowAttachSelf=true',

@@ -8,7 +8,7 @@ import { OpsError } from '../../contracts/ops-error.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { cacheRoot, ensureTrinoDist } from './dist.js';
 import { findJava } from './java.js';
-import { type S3StoreConfig, writeServerConfig } from './server-config.js';
+import { renderServerConfig, type S3StoreConfig, writeServerConfig } from './server-config.js';
 import { alive, withStartLock } from './start-lock.js';
 import { TrinoClient } from './trino-engine.js';
 
@@ -106,8 +106,10 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 }
 
 async function startLocked(cache: string, opts: DevServerOptions): Promise<DevServer & { reused: boolean }> {
+  // The JVM's options count too: a server started by an older checkout (other flags) is not reused.
+  const jvm = renderServerConfig({ port: 0, dataDir: '', heapGb: opts.heapGb })['jvm.config'];
   const config = createHash('sha256')
-    .update(JSON.stringify({ heapGb: opts.heapGb ?? 2, s3: opts.s3 ?? null }))
+    .update(JSON.stringify({ heapGb: opts.heapGb ?? 2, s3: opts.s3 ?? null, jvm }))
     .digest('hex')
     .slice(0, 16);
   const dir = instanceDir(cache);
