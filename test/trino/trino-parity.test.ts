@@ -11,7 +11,7 @@ import { localLocation, TRINO_CATALOG } from '../../tools/trino/server-config.js
 import { registerTrinoFactTables, type TrinoCrawlResult } from '../../tools/trino/trino-catalog.js';
 import { openTrinoEngine } from '../../tools/trino/trino-engine.js';
 import { buildLake } from '../dbt/dbt-lake.js';
-import { addMartsFromViews } from '../sql/fact-fixture.js';
+import { addMartsFromViews, martsFromViewsSql } from '../sql/fact-fixture.js';
 import { connection, dropSchema, testSchema, useTrino } from './support/trino-server.js';
 
 /**
@@ -65,8 +65,7 @@ describe('Trino over a generated lake (12 x 500 orders), against DuckDB on the s
     // The export reads the marts: on both engines here, tables copied from the views. dbt-trino's
     // own marts are compared with DuckDB's through the CLI (trino-target.test.ts).
     await addMartsFromViews(lake);
-    for (const spec of CSV_EXPORTS)
-      await trino.exec(`CREATE TABLE ${spec.mart} AS SELECT * FROM ${spec.view}`);
+    for (const sql of martsFromViewsSql('trino')) await trino.exec(sql);
     const duck = await openDuckDbEngine(warehousePath(lake), { readOnly: true });
     try {
       await exportOutputs(duck, duckDir);

@@ -106,10 +106,11 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 }
 
 async function startLocked(cache: string, opts: DevServerOptions): Promise<DevServer & { reused: boolean }> {
-  // The JVM's options count too: a server started by an older checkout (other flags) is not reused.
+  // The JVM's options (the heap among them): a server an older checkout started with other flags
+  // is not reused.
   const jvm = renderServerConfig({ port: 0, dataDir: '', heapGb: opts.heapGb })['jvm.config'];
   const config = createHash('sha256')
-    .update(JSON.stringify({ heapGb: opts.heapGb ?? 2, s3: opts.s3 ?? null, jvm }))
+    .update(JSON.stringify({ s3: opts.s3 ?? null, jvm }))
     .digest('hex')
     .slice(0, 16);
   const dir = instanceDir(cache);
