@@ -30,9 +30,10 @@
   folder's, is read while its file is new (and fails `stg_*_in_its_partition`). A test comparing
   rows across months reads its scoped rows against the whole relation: the staging key tests
   (`unique_combination` with `within`, tests/generic/unique_combination.sql) look up the new
-  months' keys among every row, which is exact; relationships looks up the new months' lines among
-  every order, which misses one case: an order removed from a changed month while a line of it
-  sits in an unchanged month (the ETL writes an order's lines in its month; --full-refresh reads all).
+  months' keys among every row, which is exact; the lines' order test looks up the new months'
+  lines among every order on order_id and order_date, exact too: a line passes only beside its
+  order in its own month, so the order cannot go without its month, and the line, being re-tested
+  (tests/generic/relationships_on.sql).
 #}
 
 {% macro fact_test_scope_placeholder() %}{{ return('__changed_fact_months__') }}{% endmacro %}

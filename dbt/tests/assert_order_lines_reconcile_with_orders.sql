@@ -2,7 +2,7 @@
 -- headers to the cent (line count = Σ item_count, Σ quantity = Σ units, Σ quantity·unit_price =
 -- Σ subtotal, Σ discount = Σ discount_total, Σ line_total = Σ (subtotal − discount_total)).
 -- Per month rather than per order: the same guard against lost or doubled lines at a fraction
--- of the cost on millions of lines (per-order integrity is the relationships and key tests').
+-- of the cost on millions of lines (per-order integrity is the lines' order test's and the key tests').
 -- Fails with one row per month that disagrees. On DuckDB it reads only the months whose files
 -- changed since it last passed (macros/fact_test_scope.sql).
 {{ config(where='__changed_fact_months__') }}

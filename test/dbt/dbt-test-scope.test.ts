@@ -71,19 +71,21 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   const transform = (fullRefresh = false) => transformLake(lake, fullRefresh, ['staging', RECONCILE]);
 
   /**
-   * Rewrites one month's file of `table` with `column` set to `value` (SQL) on the first row of
-   * the month's first order; the original is kept beside it for `restore`.
+   * Rewrites one month's file of `table` with each column of `values` set to its value (SQL) on
+   * the first row of the month's first order; the original is kept beside it for `restore`.
    */
-  async function rewriteFirstRow(table: string, month: string, column: string, value: string) {
+  async function rewriteFirstRow(table: string, month: string, values: Record<string, string>) {
     const file = await monthFile(lake, table, month);
     const original = `${file}.orig`;
     await copyFile(file, original);
     const db = await openDuckDbEngine(':memory:');
     try {
+      const first = `row_number() OVER (ORDER BY order_id, ${table === LAKE.factOrders ? '1' : 'line_number'}) = 1`;
+      const replace = Object.entries(values).map(
+        ([column, value]) => `CASE WHEN ${first} THEN ${value} ELSE ${column} END AS ${column}`,
+      );
       await db.exec(
-        `COPY (SELECT * REPLACE (CASE WHEN row_number() OVER (ORDER BY order_id, ${table === LAKE.factOrders ? '1' : 'line_number'}) = 1
-                 THEN ${value} ELSE ${column} END AS ${column})
-               FROM read_parquet('${original}')) TO '${file}' (FORMAT parquet)`,
+        `COPY (SELECT * REPLACE (${replace.join(', ')}) FROM read_parquet('${original}')) TO '${file}' (FORMAT parquet)`,
       );
     } finally {
       await db.close();
@@ -98,7 +100,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
 
   /** One month's order-line file with one line's category broken (not a key). */
   const breakCategory = (month: string) =>
-    rewriteFirstRow(LAKE.factOrderItems, month, 'category', "'Bad Category'");
+    rewriteFirstRow(LAKE.factOrderItems, month, { category: "'Bad Category'" });
 
   /**
    * After a case put its files back: one build re-reads (and records) what the case changed, and
@@ -257,8 +259,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
 
   it('a row is read with its file, whatever its date: one dated in another month, or with none, fails', async () => {
     // an order of March dated in February sits in March's folder; a line of May has no date
-    const moved = await rewriteFirstRow(LAKE.factOrders, '03', 'order_date', "DATE '2025-02-10'");
-    const undated = await rewriteFirstRow(LAKE.factOrderItems, '05', 'order_date', 'NULL::DATE');
+    const moved = await rewriteFirstRow(LAKE.factOrders, '03', { order_date: "DATE '2025-02-10'" });
+    const undated = await rewriteFirstRow(LAKE.factOrderItems, '05', { order_date: 'NULL::DATE' });
     try {
       const failed = await transform().then(
         () => 'passed',
@@ -287,8 +289,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       )
       .finally(() => db.close());
     const id = `'${String(march?.id)}'`;
-    const order = await rewriteFirstRow(LAKE.factOrders, '05', 'order_id', id);
-    const line = await rewriteFirstRow(LAKE.factOrderItems, '05', 'order_id', id);
+    const order = await rewriteFirstRow(LAKE.factOrders, '05', { order_id: id });
+    const line = await rewriteFirstRow(LAKE.factOrderItems, '05', { order_id: id });
     try {
       const failed = await transform().then(
         () => 'passed',
@@ -298,6 +300,36 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-05']);
     } finally {
       await order.restore();
+      await line.restore();
+    }
+    await expectSettled();
+  });
+
+  it("a line pointing at another month's order fails, so a line's order cannot go while the line's month is left out", async () => {
+    // March's first line moves to a February order that has a single line (as its line 2: no key
+    // repeats). That order exists, so a check on order_id alone passes, and removing the order
+    // from February later would re-test February's lines only: the March line would stay
+    // untested. The lines' order test also matches the date, so the move itself fails
+    const db = await openDuckDbEngine(':memory:');
+    const [february] = await db
+      .query(
+        `SELECT min(order_id) AS id FROM read_parquet('${await monthFile(lake, LAKE.factOrders, '02')}') WHERE item_count = 1`,
+      )
+      .finally(() => db.close());
+    expect(february?.id).toEqual(expect.any(String));
+    const line = await rewriteFirstRow(LAKE.factOrderItems, '03', {
+      order_id: `'${String(february?.id)}'`,
+      line_number: '2',
+    });
+    try {
+      const failed = await transform().then(
+        () => 'passed',
+        (err: Error) => err.message,
+      );
+      // the only failure: the keys stay unique and March's lines still add up to its orders
+      expect(failed).toMatch(/^dbt build failed: stg_fact_order_items_order_exists_on_its_date \(fail\)$/);
+      expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
+    } finally {
       await line.restore();
     }
     await expectSettled();
