@@ -31,8 +31,9 @@
   rows across months reads its scoped rows against the whole relation: the staging key tests
   (`unique_combination` with `within`, tests/generic/unique_combination.sql) look up the new
   months' keys among every row, which is exact; the lines' order test looks up the new months'
-  lines among every order on order_id and order_date, exact too: a line passes only beside its
-  order in its own month, so the order cannot go without its month, and the line, being re-tested
+  lines among every order on order_id and order_date, counting only orders in their month's
+  folder, exact too: a line passes only beside its order in its own month's files, so the order
+  cannot go without those files changing and the line being re-tested
   (tests/generic/relationships_on.sql).
 #}
 

@@ -73,22 +73,25 @@ having count(*) > 1
 
 {% endmacro %}
 
-{#- The rows of `relation` with none of `columns` NULL, as `columns`. -#}
-{% macro relationships_on_side(relation, columns) %}
+{#- The rows of `relation` with none of `columns` NULL (and meeting `where`, if any), as `columns`. -#}
+{% macro relationships_on_side(relation, columns, where=none) %}
     select {{ columns | join(', ') }}
     from {{ relation }}
     where {{ columns | join(' is not null and ') }} is not null
+    {%- if where %}
+        and ({{ where }})
+    {%- endif %}
 {% endmacro %}
 
 {# dbt's own form (tests/generic/relationships_on.sql): a left join filtered on a missing parent. #}
-{% macro default__test_relationships_on(model, to, columns) %}
+{% macro default__test_relationships_on(model, to, columns, to_where) %}
 
 with child as (
 {{ relationships_on_side(model, columns) }}
 ),
 
 parent as (
-{{ relationships_on_side(to, columns) }}
+{{ relationships_on_side(to, columns, to_where) }}
 )
 
 select child.*
@@ -106,14 +109,14 @@ where parent.{{ columns[0] }} is null
   lines instead of the 12M orders. For the lines of 12M orders (order_id alone): 1.5 s instead of
   3.1 s.
 #}
-{% macro duckdb__test_relationships_on(model, to, columns) %}
+{% macro duckdb__test_relationships_on(model, to, columns, to_where) %}
 
 with child as (
 {{ relationships_on_side(model, columns) }}
 ),
 
 parent as (
-{{ relationships_on_side(to, columns) }}
+{{ relationships_on_side(to, columns, to_where) }}
 )
 
 select *

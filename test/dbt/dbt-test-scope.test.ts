@@ -72,17 +72,22 @@ describe('staging tests read only the months whose files changed (12 x 150 order
 
   /**
    * Rewrites one month's file of `table` with each column of `values` set to its value (SQL) on
-   * the first row of the month's first order; the original is kept beside it for `restore`.
+   * the rows `where` selects (SQL; by default the first row of the month's first order); the
+   * original is kept beside it for `restore`.
    */
-  async function rewriteFirstRow(table: string, month: string, values: Record<string, string>) {
+  async function rewriteRows(
+    table: string,
+    month: string,
+    values: Record<string, string>,
+    where = `row_number() OVER (ORDER BY order_id, ${table === LAKE.factOrders ? '1' : 'line_number'}) = 1`,
+  ) {
     const file = await monthFile(lake, table, month);
     const original = `${file}.orig`;
     await copyFile(file, original);
     const db = await openDuckDbEngine(':memory:');
     try {
-      const first = `row_number() OVER (ORDER BY order_id, ${table === LAKE.factOrders ? '1' : 'line_number'}) = 1`;
       const replace = Object.entries(values).map(
-        ([column, value]) => `CASE WHEN ${first} THEN ${value} ELSE ${column} END AS ${column}`,
+        ([column, value]) => `CASE WHEN ${where} THEN ${value} ELSE ${column} END AS ${column}`,
       );
       await db.exec(
         `COPY (SELECT * REPLACE (${replace.join(', ')}) FROM read_parquet('${original}')) TO '${file}' (FORMAT parquet)`,
@@ -98,9 +103,23 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     };
   }
 
+  /** The least order_id of a month's orders (meeting `where`, SQL on fact_orders' columns). */
+  async function firstOrderId(month: string, where = 'true'): Promise<string> {
+    const db = await openDuckDbEngine(':memory:');
+    try {
+      const [row] = await db.query(
+        `SELECT min(order_id) AS id FROM read_parquet('${await monthFile(lake, LAKE.factOrders, month)}') WHERE ${where}`,
+      );
+      expect(row?.id).toEqual(expect.any(String));
+      return String(row?.id);
+    } finally {
+      await db.close();
+    }
+  }
+
   /** One month's order-line file with one line's category broken (not a key). */
   const breakCategory = (month: string) =>
-    rewriteFirstRow(LAKE.factOrderItems, month, { category: "'Bad Category'" });
+    rewriteRows(LAKE.factOrderItems, month, { category: "'Bad Category'" });
 
   /**
    * After a case put its files back: one build re-reads (and records) what the case changed, and
@@ -259,8 +278,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
 
   it('a row is read with its file, whatever its date: one dated in another month, or with none, fails', async () => {
     // an order of March dated in February sits in March's folder; a line of May has no date
-    const moved = await rewriteFirstRow(LAKE.factOrders, '03', { order_date: "DATE '2025-02-10'" });
-    const undated = await rewriteFirstRow(LAKE.factOrderItems, '05', { order_date: 'NULL::DATE' });
+    const moved = await rewriteRows(LAKE.factOrders, '03', { order_date: "DATE '2025-02-10'" });
+    const undated = await rewriteRows(LAKE.factOrderItems, '05', { order_date: 'NULL::DATE' });
     try {
       const failed = await transform().then(
         () => 'passed',
@@ -282,15 +301,9 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // May's first order, and its first line, take the id of March's first order (that line's
     // line_number is 1, as is the first line of March's first order). March is not read again
     // (its files did not change), so only a lookup of May's keys among every row finds them
-    const db = await openDuckDbEngine(':memory:');
-    const [march] = await db
-      .query(
-        `SELECT min(order_id) AS id FROM read_parquet('${await monthFile(lake, LAKE.factOrders, '03')}')`,
-      )
-      .finally(() => db.close());
-    const id = `'${String(march?.id)}'`;
-    const order = await rewriteFirstRow(LAKE.factOrders, '05', { order_id: id });
-    const line = await rewriteFirstRow(LAKE.factOrderItems, '05', { order_id: id });
+    const id = `'${await firstOrderId('03')}'`;
+    const order = await rewriteRows(LAKE.factOrders, '05', { order_id: id });
+    const line = await rewriteRows(LAKE.factOrderItems, '05', { order_id: id });
     try {
       const failed = await transform().then(
         () => 'passed',
@@ -310,15 +323,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // repeats). That order exists, so a check on order_id alone passes, and removing the order
     // from February later would re-test February's lines only: the March line would stay
     // untested. The lines' order test also matches the date, so the move itself fails
-    const db = await openDuckDbEngine(':memory:');
-    const [february] = await db
-      .query(
-        `SELECT min(order_id) AS id FROM read_parquet('${await monthFile(lake, LAKE.factOrders, '02')}') WHERE item_count = 1`,
-      )
-      .finally(() => db.close());
-    expect(february?.id).toEqual(expect.any(String));
-    const line = await rewriteFirstRow(LAKE.factOrderItems, '03', {
-      order_id: `'${String(february?.id)}'`,
+    const line = await rewriteRows(LAKE.factOrderItems, '03', {
+      order_id: `'${await firstOrderId('02', 'item_count = 1')}'`,
       line_number: '2',
     });
     try {
@@ -331,6 +337,34 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
     } finally {
       await line.restore();
+    }
+
+    // The mirror case: February's first line points at a March order (one with a single line)
+    // that sits in March's folder but is dated in February, as are the line and the order's own
+    // line. Ids and dates all match, yet removing that order from March later would leave the
+    // February line untested; an order counts only in its own month's folder, so the lines
+    // fail (besides the partition tests of the order and of its own line)
+    const date = "DATE '2025-02-10'";
+    const id = `'${await firstOrderId('03', 'item_count = 1')}'`;
+    const order = await rewriteRows(LAKE.factOrders, '03', { order_date: date }, `order_id = ${id}`);
+    const orderLine = await rewriteRows(LAKE.factOrderItems, '03', { order_date: date }, `order_id = ${id}`);
+    const febLine = await rewriteRows(LAKE.factOrderItems, '02', {
+      order_id: id,
+      line_number: '99',
+      order_date: date,
+    });
+    try {
+      const failed = await transform().then(
+        () => 'passed',
+        (err: Error) => err.message,
+      );
+      expect(failed).toMatch(/\bstg_fact_order_items_order_exists_on_its_date \(fail\)/);
+      expect(failed).toMatch(/\bstg_fact_orders_in_its_partition \(fail\)/);
+      expect(failed).toMatch(/\bstg_fact_order_items_in_its_partition \(fail\)/);
+      for (const test of KEY_TESTS) expect(failed).not.toMatch(new RegExp(`\\b${test} \\(fail\\)`));
+      expectEveryScopedTestReads(await monthsRead(target()), ['2025-02', '2025-03']);
+    } finally {
+      for (const file of [order, orderLine, febLine]) await file.restore();
     }
     await expectSettled();
   });
