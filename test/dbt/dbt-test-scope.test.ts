@@ -157,6 +157,13 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     await writeFile(file, changed);
   }
 
+  /** A transform's error message (which tests failed), or 'passed'. */
+  const transformFailures = () =>
+    transform().then(
+      () => 'passed',
+      (err: Error) => err.message,
+    );
+
   /** A copy of the dbt project in a temp folder, removed by `rm`. */
   async function copyProject(): Promise<string> {
     const project = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-project-'));
@@ -281,10 +288,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     const moved = await rewriteRows(LAKE.factOrders, '03', { order_date: "DATE '2025-02-10'" });
     const undated = await rewriteRows(LAKE.factOrderItems, '05', { order_date: 'NULL::DATE' });
     try {
-      const failed = await transform().then(
-        () => 'passed',
-        (err: Error) => err.message,
-      );
+      const failed = await transformFailures();
       expect(failed).toMatch(/\bstg_fact_orders_in_its_partition \(fail\)/);
       expect(failed).toMatch(/\bstg_fact_order_items_in_its_partition \(fail\)/);
       expect(failed).toMatch(/\bnot_null_stg_fact_order_items_order_date\.?\w* \(fail\)/);
@@ -305,10 +309,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     const order = await rewriteRows(LAKE.factOrders, '05', { order_id: id });
     const line = await rewriteRows(LAKE.factOrderItems, '05', { order_id: id });
     try {
-      const failed = await transform().then(
-        () => 'passed',
-        (err: Error) => err.message,
-      );
+      const failed = await transformFailures();
       for (const test of KEY_TESTS) expect(failed).toMatch(new RegExp(`\\b${test} \\(fail\\)`));
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-05']);
     } finally {
@@ -328,10 +329,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       line_number: '2',
     });
     try {
-      const failed = await transform().then(
-        () => 'passed',
-        (err: Error) => err.message,
-      );
+      const failed = await transformFailures();
       // the only failure: the keys stay unique and March's lines still add up to its orders
       expect(failed).toMatch(/^dbt build failed: stg_fact_order_items_order_exists_on_its_date \(fail\)$/);
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
@@ -354,10 +352,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       order_date: date,
     });
     try {
-      const failed = await transform().then(
-        () => 'passed',
-        (err: Error) => err.message,
-      );
+      const failed = await transformFailures();
       expect(failed).toMatch(/\bstg_fact_order_items_order_exists_on_its_date \(fail\)/);
       expect(failed).toMatch(/\bstg_fact_orders_in_its_partition \(fail\)/);
       expect(failed).toMatch(/\bstg_fact_order_items_in_its_partition \(fail\)/);
