@@ -32,9 +32,9 @@
   (`unique_combination` with `within`, tests/generic/unique_combination.sql) look up the new
   months' keys among every row, which is exact; the lines' order test looks up the new months'
   lines among every order on order_id and order_date, counting only orders in their month's
-  folder, exact too: a line passes only beside its order in its own month's files, so the order
-  cannot go without those files changing and the line being re-tested
-  (tests/generic/relationships_on.sql).
+  folder, exact too in a whole `dbt build` (which runs the lines' partition test with it): a line
+  passes only beside its order in its own month's files, so the order cannot go without those
+  files changing and the line being re-tested (tests/generic/relationships_on.sql).
 #}
 
 {% macro fact_test_scope_placeholder() %}{{ return('__changed_fact_months__') }}{% endmacro %}

@@ -83,8 +83,11 @@ having count(*) > 1
     {%- endif %}
 {% endmacro %}
 
-{# dbt's own form (tests/generic/relationships_on.sql): a left join filtered on a missing parent. #}
-{% macro default__test_relationships_on(model, to, columns, to_where) %}
+{#
+  The test's SQL (tests/generic/relationships_on.sql), the child rows with no parent: dbt's own
+  form is a left join filtered on a missing parent; `anti_join` writes it as an anti join instead.
+#}
+{% macro relationships_on_sql(model, to, columns, to_where, anti_join) %}
 
 with child as (
 {{ relationships_on_side(model, columns) }}
@@ -96,10 +99,16 @@ parent as (
 
 select child.*
 from child
-left join parent
+{{ 'anti join' if anti_join else 'left join' }} parent
     on {% for c in columns %}child.{{ c }} = parent.{{ c }}{{ ' and ' if not loop.last }}{% endfor %}
+{%- if not anti_join %}
 where parent.{{ columns[0] }} is null
+{%- endif %}
 
+{% endmacro %}
+
+{% macro default__test_relationships_on(model, to, columns, to_where) %}
+    {{ return(relationships_on_sql(model, to, columns, to_where, anti_join=false)) }}
 {% endmacro %}
 
 {#
@@ -110,18 +119,5 @@ where parent.{{ columns[0] }} is null
   3.1 s.
 #}
 {% macro duckdb__test_relationships_on(model, to, columns, to_where) %}
-
-with child as (
-{{ relationships_on_side(model, columns) }}
-),
-
-parent as (
-{{ relationships_on_side(to, columns, to_where) }}
-)
-
-select *
-from child
-anti join parent
-    on {% for c in columns %}child.{{ c }} = parent.{{ c }}{{ ' and ' if not loop.last }}{% endfor %}
-
+    {{ return(relationships_on_sql(model, to, columns, to_where, anti_join=true)) }}
 {% endmacro %}
