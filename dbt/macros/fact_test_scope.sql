@@ -8,15 +8,21 @@
   the months it has not yet passed with exactly these files and this definition:
 
   - on-run-start, `fact_test_scope_start` hashes every fact file's bytes, per partition month, into
-    `fact_month_signatures`; 0.2 s for the 600 MB of 12M orders;
+    `fact_month_signatures`, with the dbt invocation's id; 0.2 s for the 600 MB of 12M orders;
   - each scoped test leaves out the rows of the partition months whose signature, hashed with the
     SQL of the views the tests read as deployed when it compiles (a changed view re-tests
     everything), has a row in `fact_month_tests_passed` for this test and its definition. It
     filters on the partition columns (order_year, order_month), which DuckDB prunes by folder, so a
     row is read whenever its file changed, whatever its order_date says;
-  - on-run-end, `fact_test_scope_record` records every current month against each scoped test that
-    passed. A failed or warned test records nothing and reads its months again next time, and
-    `--empty` (which reads no row) records nothing.
+  - on-run-end, `fact_test_scope_record` hashes the files again and records every month whose
+    signature is still the one of run start against each scoped test that passed: a month whose
+    files changed during the build (an `ops etl` running beside it) is read again next time, since
+    its tests may have read either bytes. A failed or warned test records nothing and reads its
+    months again next time, and `--empty` (which reads no row) records nothing.
+  - The signatures carry the id of the invocation that hashed them: a command that compiles a
+    scoped test without running the start hook (`dbt compile`, `dbt show`) finds another
+    invocation's and compiles it unfiltered, and records nothing. (`dbt retry` of a build runs
+    both hooks again, so its tests read the months changed since.)
 
   Only tests that fail on any failing row are scoped: one with `warn_if`, `error_if` or another
   `fail_calc` adds the months up, and reads every month (fact_test_is_scoped).
@@ -96,11 +102,11 @@
     }) }}
 {% endmacro %}
 
-{% macro fact_test_scope_start() %}
-    {%- set scope = fact_test_scope_relations() -%}
-    {%- if scope is not none and flags.WHICH in ('build', 'test') -%}
-        {%- call statement('fact_test_scope_start') -%}
-            create or replace table {{ scope.signatures }} as
+{# Each partition month's signature: a hash of its files' tables, paths, sizes and bytes, in both
+   fact tables. Computed at run start, and again at run end to record only the months whose files
+   did not change while the build ran. #}
+{% macro fact_test_scope_signatures_sql(scope) %}
+    {%- set sql -%}
             with files as (
                 select month, table_name || '|' || file || '|' || size || '|' || hash(content) as file_signature
                 from {{ scope.files }}
@@ -116,7 +122,18 @@
                 hash(string_agg(file_signature, ';' order by file_signature), (select signature from unplaced)) as signature
             from files
             where month is not null
-            group by month;
+            group by month
+    {%- endset -%}
+    {{ return(sql) }}
+{% endmacro %}
+
+{% macro fact_test_scope_start() %}
+    {%- set scope = fact_test_scope_relations() -%}
+    {%- if scope is not none and flags.WHICH in ('build', 'test') -%}
+        {%- call statement('fact_test_scope_start') -%}
+            create or replace table {{ scope.signatures }} as
+            select month, signature, '{{ invocation_id }}' as invocation_id
+            from ({{ fact_test_scope_signatures_sql(scope) }});
             create or replace table {{ scope.definitions }} (test_id varchar, definition varchar);
             {%- for node in graph.nodes.values()
                 if node.resource_type == 'test' and fact_test_is_scoped(node.config) %}
@@ -182,7 +199,8 @@
     {%- if partitioned != wanted | length -%}
         {{ return('') }}
     {%- endif -%}
-    {#- a test without a definition row (not in the graph at run start) matches nothing: every month -#}
+    {#- a test without a definition row (not in the graph at run start), or signatures hashed by another
+        invocation (a `dbt compile` runs no start hook), match nothing: every month -#}
     {%- set passed = run_query(
         "select strftime(s.month, '%Y-%m')"
         ~ " from " ~ scope.signatures ~ " as s"
@@ -190,6 +208,7 @@
         ~ " join " ~ scope.passed ~ " as p on p.test_id = d.test_id"
         ~ " and p.month = s.month and p.signature = hash(s.signature, " ~ fact_test_scope_views_sql(scope) ~ ")"
         ~ " and p.definition = d.definition"
+        ~ " where s.invocation_id = '" ~ invocation_id ~ "'"
         ~ " order by 1"
     ) -%}
     {#- no month passed: no filter, so a test comparing its rows with the whole relation (a
@@ -233,13 +252,17 @@
         {%- if passed -%}
             {%- set views_sql = fact_test_scope_views_sql(scope) -%}
             {%- call statement('fact_test_scope_record') -%}
+                create or replace temp table fact_month_signatures_now as {{ fact_test_scope_signatures_sql(scope) }};
                 {%- for test_id in passed %}
                 delete from {{ scope.passed }} where test_id = '{{ test_id }}';
                 insert into {{ scope.passed }}
                 select d.test_id, s.month, hash(s.signature, {{ views_sql }}), d.definition
                 from {{ scope.signatures }} as s
-                join {{ scope.definitions }} as d on d.test_id = '{{ test_id }}';
+                join {{ scope.definitions }} as d on d.test_id = '{{ test_id }}'
+                join fact_month_signatures_now as now on now.month = s.month and now.signature = s.signature
+                where s.invocation_id = '{{ invocation_id }}';
                 {%- endfor %}
+                drop table fact_month_signatures_now;
             {%- endcall -%}
             {%- do adapter.commit() -%}
         {%- endif -%}

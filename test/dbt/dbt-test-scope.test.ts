@@ -15,6 +15,8 @@ import { buildLake, transformLake } from './dbt-lake.js';
 
 const ALL_MONTHS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
 const RECONCILE = 'assert_order_lines_reconcile_with_orders';
+/** The lines' order test, which looks the months it reads up among every order. */
+const ORDER_TEST = 'stg_fact_order_items_order_exists_on_its_date';
 /** The key tests, which look up the months they read among every row. */
 const KEY_TESTS = ['unique_stg_fact_orders_order_id', 'stg_fact_order_items_key_unique'];
 
@@ -117,6 +119,23 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     }
   }
 
+  /**
+   * Runs `check` on the files the `rewrites` (calls of rewriteRows, in order) make, then puts back
+   * every file rewritten, even when a later rewrite or `check` throws.
+   */
+  async function withRewrites(
+    rewrites: (() => ReturnType<typeof rewriteRows>)[],
+    check: () => Promise<void>,
+  ): Promise<void> {
+    const done: Awaited<ReturnType<typeof rewriteRows>>[] = [];
+    try {
+      for (const rewrite of rewrites) done.push(await rewrite());
+      await check();
+    } finally {
+      for (const file of done.reverse()) await file.restore();
+    }
+  }
+
   /** One month's order-line file with one line's category broken (not a key). */
   const breakCategory = (month: string) =>
     rewriteRows(LAKE.factOrderItems, month, { category: "'Bad Category'" });
@@ -155,6 +174,15 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     const changed = change(text);
     expect(changed).not.toBe(text);
     await writeFile(file, changed);
+  }
+
+  /** The failing rows the last transform's test `name` counted (run_results.json). */
+  async function failuresOf(name: string): Promise<number> {
+    const { results } = JSON.parse(await readFile(path.join(target(), 'run_results.json'), 'utf8')) as {
+      results: { unique_id: string; failures: number | null }[];
+    };
+    const [test] = results.filter((r) => r.unique_id.startsWith(`test.store_sales.${name}`));
+    return Number(test?.failures);
   }
 
   /** A transform's error message (which tests failed), or 'passed'. */
@@ -257,6 +285,63 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     await expectSettled();
   });
 
+  it('a month whose files change during a build is not recorded: the next build reads it, whatever its bytes', async () => {
+    // March is broken when the build starts; a hook of a project copy, right after the scope
+    // hashed the files, puts good rows back, which the tests read and pass. The broken bytes back
+    // afterwards must be read again: a pass recorded against the files hashed at run start would
+    // let them through unread
+    const file = await monthFile(lake, LAKE.factOrderItems, '03');
+    const broken = await breakCategory('03');
+    const project = await copyProject();
+    try {
+      await copyFile(file, `${file}.bad`);
+      await edit(path.join(project, 'dbt_project.yml'), (yml) =>
+        yml.replace(
+          '  - "{{ fact_test_scope_start() }}"\n',
+          `  - "{{ fact_test_scope_start() }}"\n  - "copy (select * from read_parquet('${file}.orig')) to '${file}' (format parquet)"\n`,
+        ),
+      );
+      await dbtOn(project, ['build', '--select', 'staging', RECONCILE], path.join(project, 't1'));
+      expectEveryScopedTestReads(await monthsRead(path.join(project, 't1')), ['2025-03']);
+
+      await copyFile(`${file}.bad`, file);
+      await expect(transform()).rejects.toMatchObject({
+        message: expect.stringMatching(/\bstg_fact_order_items_category_is_a_key \(fail\)/),
+      });
+      expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
+    } finally {
+      await rm(`${file}.bad`, { force: true });
+      await broken.restore();
+      await rm(project, { recursive: true, force: true });
+    }
+    await expectSettled();
+  });
+
+  it('`dbt retry` of a failed build hashes the files again: it reads the months changed since the failure', async () => {
+    // a build fails on a broken May; May is mended and June broken before the retry, which re-runs
+    // the failed test. Scoped by the failed build's signatures it would read May alone and pass
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-retry-'));
+    const failures = (run: Promise<unknown>) =>
+      run.then(
+        () => 'passed',
+        (err: { stdout?: string }) => String(err.stdout),
+      );
+    const failure = /Failure in test stg_fact_order_items_category_is_a_key/;
+    try {
+      await withRewrites([() => breakCategory('05')], async () => {
+        const build = dbtOn(DBT_PROJECT_DIR, ['build', '--select', 'staging', RECONCILE], scratch);
+        expect(await failures(build)).toMatch(failure);
+      });
+      await withRewrites([() => breakCategory('06')], async () => {
+        expect(await failures(dbtOn(DBT_PROJECT_DIR, ['retry'], scratch))).toMatch(failure);
+        expect((await monthsRead(scratch)).stg_fact_order_items_category_is_a_key).toEqual(['2025-06']);
+      });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+    await expectSettled();
+  });
+
   it('a pass is kept for the view it read: a staging view deployed after `dbt test` re-tests every month', async () => {
     // `dbt test` with an edited staging model reads every month (a new definition) through the
     // view still deployed, and passes; `dbt run` then deploys the edit, negative revenue, which
@@ -285,19 +370,16 @@ describe('staging tests read only the months whose files changed (12 x 150 order
 
   it('a row is read with its file, whatever its date: one dated in another month, or with none, fails', async () => {
     // an order of March dated in February sits in March's folder; a line of May has no date
-    const moved = await rewriteRows(LAKE.factOrders, '03', { order_date: "DATE '2025-02-10'" });
-    const undated = await rewriteRows(LAKE.factOrderItems, '05', { order_date: 'NULL::DATE' });
-    try {
+    const moved = () => rewriteRows(LAKE.factOrders, '03', { order_date: "DATE '2025-02-10'" });
+    const undated = () => rewriteRows(LAKE.factOrderItems, '05', { order_date: 'NULL::DATE' });
+    await withRewrites([moved, undated], async () => {
       const failed = await transformFailures();
       expect(failed).toMatch(/\bstg_fact_orders_in_its_partition \(fail\)/);
       expect(failed).toMatch(/\bstg_fact_order_items_in_its_partition \(fail\)/);
       expect(failed).toMatch(/\bnot_null_stg_fact_order_items_order_date\.?\w* \(fail\)/);
       // a month's signature covers both tables' files: every scoped test reads March and May
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-03', '2025-05']);
-    } finally {
-      await moved.restore();
-      await undated.restore();
-    }
+    });
     await expectSettled();
   });
 
@@ -306,16 +388,13 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // line_number is 1, as is the first line of March's first order). March is not read again
     // (its files did not change), so only a lookup of May's keys among every row finds them
     const id = `'${await firstOrderId('03')}'`;
-    const order = await rewriteRows(LAKE.factOrders, '05', { order_id: id });
-    const line = await rewriteRows(LAKE.factOrderItems, '05', { order_id: id });
-    try {
+    const order = () => rewriteRows(LAKE.factOrders, '05', { order_id: id });
+    const line = () => rewriteRows(LAKE.factOrderItems, '05', { order_id: id });
+    await withRewrites([order, line], async () => {
       const failed = await transformFailures();
       for (const test of KEY_TESTS) expect(failed).toMatch(new RegExp(`\\b${test} \\(fail\\)`));
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-05']);
-    } finally {
-      await order.restore();
-      await line.restore();
-    }
+    });
     await expectSettled();
   });
 
@@ -324,18 +403,15 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // repeats). That order exists, so a check on order_id alone passes, and removing the order
     // from February later would re-test February's lines only: the March line would stay
     // untested. The lines' order test also matches the date, so the move itself fails
-    const line = await rewriteRows(LAKE.factOrderItems, '03', {
-      order_id: `'${await firstOrderId('02', 'item_count = 1')}'`,
-      line_number: '2',
-    });
-    try {
+    const febOrder = `'${await firstOrderId('02', 'item_count = 1')}'`;
+    const line = () => rewriteRows(LAKE.factOrderItems, '03', { order_id: febOrder, line_number: '2' });
+    await withRewrites([line], async () => {
       const failed = await transformFailures();
       // the only failure: the keys stay unique and March's lines still add up to its orders
       expect(failed).toMatch(/^dbt build failed: stg_fact_order_items_order_exists_on_its_date \(fail\)$/);
+      expect(await failuresOf(ORDER_TEST)).toBe(1);
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
-    } finally {
-      await line.restore();
-    }
+    });
 
     // The mirror case: February's first line points at a March order (one with a single line)
     // that sits in March's folder but is dated in February, as are the line and the order's own
@@ -344,23 +420,21 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // fail (besides the partition tests of the order and of its own line)
     const date = "DATE '2025-02-10'";
     const id = `'${await firstOrderId('03', 'item_count = 1')}'`;
-    const order = await rewriteRows(LAKE.factOrders, '03', { order_date: date }, `order_id = ${id}`);
-    const orderLine = await rewriteRows(LAKE.factOrderItems, '03', { order_date: date }, `order_id = ${id}`);
-    const febLine = await rewriteRows(LAKE.factOrderItems, '02', {
-      order_id: id,
-      line_number: '99',
-      order_date: date,
-    });
-    try {
+    const order = () => rewriteRows(LAKE.factOrders, '03', { order_date: date }, `order_id = ${id}`);
+    const orderLine = () => rewriteRows(LAKE.factOrderItems, '03', { order_date: date }, `order_id = ${id}`);
+    const febLine = () =>
+      rewriteRows(LAKE.factOrderItems, '02', { order_id: id, line_number: '99', order_date: date });
+    await withRewrites([order, orderLine, febLine], async () => {
       const failed = await transformFailures();
       expect(failed).toMatch(/\bstg_fact_order_items_order_exists_on_its_date \(fail\)/);
       expect(failed).toMatch(/\bstg_fact_orders_in_its_partition \(fail\)/);
       expect(failed).toMatch(/\bstg_fact_order_items_in_its_partition \(fail\)/);
       for (const test of KEY_TESTS) expect(failed).not.toMatch(new RegExp(`\\b${test} \\(fail\\)`));
+      // both lines, the order's own (in March's folder) and February's: an order outside its
+      // month's folder counts for neither (without the folder condition neither fails)
+      expect(await failuresOf(ORDER_TEST)).toBe(2);
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-02', '2025-03']);
-    } finally {
-      for (const file of [order, orderLine, febLine]) await file.restore();
-    }
+    });
     await expectSettled();
   });
 
