@@ -8,7 +8,7 @@
   the months it has not yet passed with exactly these files and this definition:
 
   - on-run-start, `fact_test_scope_start` hashes every fact file's bytes, per partition month, into
-    `fact_month_signatures`, with the dbt invocation's id; 0.2 s for the 600 MB of 12M orders;
+    `fact_month_signatures`; 0.2 s for the 600 MB of 12M orders;
   - each scoped test leaves out the rows of the partition months whose signature, hashed with the
     SQL of the views the tests read as deployed when it compiles (a changed view re-tests
     everything), has a row in `fact_month_tests_passed` for this test and its definition. It
@@ -16,13 +16,14 @@
     row is read whenever its file changed, whatever its order_date says;
   - on-run-end, `fact_test_scope_record` hashes the files again and records every month whose
     signature is still the one of run start against each scoped test that passed: a month whose
-    files changed during the build (an `ops etl` running beside it) is read again next time, since
-    its tests may have read either bytes. A failed or warned test records nothing and reads its
-    months again next time, and `--empty` (which reads no row) records nothing.
-  - The signatures carry the id of the invocation that hashed them: a command that compiles a
-    scoped test without running the start hook (`dbt compile`, `dbt show`) finds another
-    invocation's and compiles it unfiltered, and records nothing. (`dbt retry` of a build runs
-    both hooks again, so its tests read the months changed since.)
+    files at run end differ from those at run start (an `ops etl` ran beside the build) is read
+    again next time, since its tests may have read either. (Files changed and put back within one
+    build are not seen.) A failed or warned test records nothing and reads its months again next
+    time, and `--empty` (which reads no row) records nothing.
+  - Only `dbt build` and `dbt test` run the hooks and filter: `dbt compile` and `dbt docs
+    generate` (`ops docs`) render a scoped test unfiltered, without reading the warehouse's
+    signatures. `dbt retry` of a build runs both hooks again: its tests read the months changed
+    since the failed build.
 
   Only tests that fail on any failing row are scoped: one with `warn_if`, `error_if` or another
   `fail_calc` adds the months up, and reads every month (fact_test_is_scoped).
@@ -132,8 +133,7 @@
     {%- if scope is not none and flags.WHICH in ('build', 'test') -%}
         {%- call statement('fact_test_scope_start') -%}
             create or replace table {{ scope.signatures }} as
-            select month, signature, '{{ invocation_id }}' as invocation_id
-            from ({{ fact_test_scope_signatures_sql(scope) }});
+            {{ fact_test_scope_signatures_sql(scope) }};
             create or replace table {{ scope.definitions }} (test_id varchar, definition varchar);
             {%- for node in graph.nodes.values()
                 if node.resource_type == 'test' and fact_test_is_scoped(node.config) %}
@@ -173,7 +173,8 @@
    relation the test reads has no partition columns. #}
 {% macro fact_test_scope_filter(relation) %}
     {%- set scope = fact_test_scope_relations() -%}
-    {%- if scope is none or flags.FULL_REFRESH -%}
+    {#- only the commands that run the start hook (`dbt compile` compiles the tests as well) -#}
+    {%- if scope is none or flags.FULL_REFRESH or flags.WHICH not in ('build', 'test') -%}
         {{ return('') }}
     {%- endif -%}
     {%- set signatures = adapter.get_relation(database=scope.signatures.database, schema=scope.signatures.schema, identifier=scope.signatures.identifier) -%}
@@ -199,8 +200,7 @@
     {%- if partitioned != wanted | length -%}
         {{ return('') }}
     {%- endif -%}
-    {#- a test without a definition row (not in the graph at run start), or signatures hashed by another
-        invocation (a `dbt compile` runs no start hook), match nothing: every month -#}
+    {#- a test without a definition row (not in the graph at run start) matches nothing: every month -#}
     {%- set passed = run_query(
         "select strftime(s.month, '%Y-%m')"
         ~ " from " ~ scope.signatures ~ " as s"
@@ -208,7 +208,6 @@
         ~ " join " ~ scope.passed ~ " as p on p.test_id = d.test_id"
         ~ " and p.month = s.month and p.signature = hash(s.signature, " ~ fact_test_scope_views_sql(scope) ~ ")"
         ~ " and p.definition = d.definition"
-        ~ " where s.invocation_id = '" ~ invocation_id ~ "'"
         ~ " order by 1"
     ) -%}
     {#- no month passed: no filter, so a test comparing its rows with the whole relation (a
@@ -259,8 +258,7 @@
                 select d.test_id, s.month, hash(s.signature, {{ views_sql }}), d.definition
                 from {{ scope.signatures }} as s
                 join {{ scope.definitions }} as d on d.test_id = '{{ test_id }}'
-                join fact_month_signatures_now as now on now.month = s.month and now.signature = s.signature
-                where s.invocation_id = '{{ invocation_id }}';
+                join fact_month_signatures_now as now on now.month = s.month and now.signature = s.signature;
                 {%- endfor %}
                 drop table fact_month_signatures_now;
             {%- endcall -%}

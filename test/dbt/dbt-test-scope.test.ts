@@ -75,7 +75,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   /**
    * Rewrites one month's file of `table` with each column of `values` set to its value (SQL) on
    * the rows `where` selects (SQL; by default the first row of the month's first order); the
-   * original is kept beside it for `restore`.
+   * original is kept beside it for `restore` (which only the first call does), and put back at
+   * once if the rewrite fails.
    */
   async function rewriteRows(
     table: string,
@@ -86,6 +87,13 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     const file = await monthFile(lake, table, month);
     const original = `${file}.orig`;
     await copyFile(file, original);
+    let restored = false;
+    const restore = async () => {
+      if (restored) return;
+      restored = true;
+      await copyFile(original, file);
+      await rm(original);
+    };
     const db = await openDuckDbEngine(':memory:');
     try {
       const replace = Object.entries(values).map(
@@ -94,15 +102,13 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       await db.exec(
         `COPY (SELECT * REPLACE (${replace.join(', ')}) FROM read_parquet('${original}')) TO '${file}' (FORMAT parquet)`,
       );
+    } catch (err) {
+      await restore();
+      throw err;
     } finally {
       await db.close();
     }
-    return {
-      restore: async () => {
-        await copyFile(original, file);
-        await rm(original);
-      },
-    };
+    return { restore };
   }
 
   /** The least order_id of a month's orders (meeting `where`, SQL on fact_orders' columns). */
@@ -243,19 +249,21 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   it('a bad row in a rewritten month fails its test, reading that month only, and fails again until fixed', async () => {
     const broken = await breakCategory('03');
     const failure = /\bstg_fact_order_items_category_is_a_key \(fail\)/;
-
-    await expect(transform()).rejects.toMatchObject({
-      code: 'DBT_BUILD_FAILED',
-      message: expect.stringMatching(failure),
-    });
-    expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
-    // a failed test records nothing: the next build reads March again and fails again
-    await expect(transform()).rejects.toMatchObject({ message: expect.stringMatching(failure) });
-    expect((await monthsRead(target())).stg_fact_order_items_category_is_a_key).toEqual(['2025-03']);
+    try {
+      await expect(transform()).rejects.toMatchObject({
+        code: 'DBT_BUILD_FAILED',
+        message: expect.stringMatching(failure),
+      });
+      expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
+      // a failed test records nothing: the next build reads March again and fails again
+      await expect(transform()).rejects.toMatchObject({ message: expect.stringMatching(failure) });
+      expect((await monthsRead(target())).stg_fact_order_items_category_is_a_key).toEqual(['2025-03']);
+    } finally {
+      await broken.restore();
+    }
 
     // the file as it was: the tests that passed on the broken bytes recorded them, so they read
     // March again; the failed test last passed on these very bytes, so it reads nothing
-    await broken.restore();
     await transform();
     const restored = await monthsRead(target());
     expect(restored.stg_fact_order_items_category_is_a_key).toEqual([]);
@@ -291,35 +299,36 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // afterwards must be read again: a pass recorded against the files hashed at run start would
     // let them through unread
     const file = await monthFile(lake, LAKE.factOrderItems, '03');
-    const broken = await breakCategory('03');
-    const project = await copyProject();
-    try {
-      await copyFile(file, `${file}.bad`);
-      await edit(path.join(project, 'dbt_project.yml'), (yml) =>
-        yml.replace(
-          '  - "{{ fact_test_scope_start() }}"\n',
-          `  - "{{ fact_test_scope_start() }}"\n  - "copy (select * from read_parquet('${file}.orig')) to '${file}' (format parquet)"\n`,
-        ),
-      );
-      await dbtOn(project, ['build', '--select', 'staging', RECONCILE], path.join(project, 't1'));
-      expectEveryScopedTestReads(await monthsRead(path.join(project, 't1')), ['2025-03']);
+    await withRewrites([() => breakCategory('03')], async () => {
+      const project = await copyProject();
+      try {
+        await copyFile(file, `${file}.bad`);
+        await edit(path.join(project, 'dbt_project.yml'), (yml) =>
+          yml.replace(
+            '  - "{{ fact_test_scope_start() }}"\n',
+            `  - "{{ fact_test_scope_start() }}"\n  - "copy (select * from read_parquet('${file}.orig')) to '${file}' (format parquet)"\n`,
+          ),
+        );
+        await dbtOn(project, ['build', '--select', 'staging', RECONCILE], path.join(project, 't1'));
+        expectEveryScopedTestReads(await monthsRead(path.join(project, 't1')), ['2025-03']);
 
-      await copyFile(`${file}.bad`, file);
-      await expect(transform()).rejects.toMatchObject({
-        message: expect.stringMatching(/\bstg_fact_order_items_category_is_a_key \(fail\)/),
-      });
-      expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
-    } finally {
-      await rm(`${file}.bad`, { force: true });
-      await broken.restore();
-      await rm(project, { recursive: true, force: true });
-    }
+        await copyFile(`${file}.bad`, file);
+        await expect(transform()).rejects.toMatchObject({
+          message: expect.stringMatching(/\bstg_fact_order_items_category_is_a_key \(fail\)/),
+        });
+        expectEveryScopedTestReads(await monthsRead(target()), ['2025-03']);
+      } finally {
+        await rm(`${file}.bad`, { force: true });
+        await rm(project, { recursive: true, force: true });
+      }
+    });
     await expectSettled();
   });
 
   it('`dbt retry` of a failed build hashes the files again: it reads the months changed since the failure', async () => {
-    // a build fails on a broken May; May is mended and June broken before the retry, which re-runs
-    // the failed test. Scoped by the failed build's signatures it would read May alone and pass
+    // what the scope relies on: dbt's retry of a build runs both hooks again. A build fails on a
+    // broken May; May is mended and June broken before the retry, which re-runs the failed test.
+    // Scoped by the failed build's signatures it would read May alone and pass
     const scratch = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-retry-'));
     const failures = (run: Promise<unknown>) =>
       run.then(
