@@ -325,25 +325,6 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     await expectSettled();
   });
 
-  it("a failed on-run-start hook skips every model and test: none runs on the last build's signatures", async () => {
-    const project = await copyProject();
-    try {
-      await edit(path.join(project, 'dbt_project.yml'), (yml) =>
-        yml.replace('on-run-start:\n', 'on-run-start:\n  - "select * from a_table_that_is_not_there"\n'),
-      );
-      const t1 = path.join(project, 't1');
-      await expect(dbtOn(project, ['build', '--select', 'staging', RECONCILE], t1)).rejects.toThrow();
-      const { results } = JSON.parse(await readFile(path.join(t1, 'run_results.json'), 'utf8')) as {
-        results: { unique_id: string; status: string }[];
-      };
-      const nodes = results.filter((r) => !r.unique_id.startsWith('operation.'));
-      expect(nodes.length).toBeGreaterThanOrEqual(30);
-      expect(new Set(nodes.map((r) => r.status))).toEqual(new Set(['skipped']));
-    } finally {
-      await rm(project, { recursive: true, force: true });
-    }
-  });
-
   it('`dbt retry` of a failed build hashes the files again: it reads the months changed since the failure', async () => {
     // what the scope relies on: dbt's retry of a build runs both hooks again. A build fails on a
     // broken May; May is mended and June broken before the retry, which re-runs the failed test.
