@@ -22,8 +22,8 @@
     time, and `--empty` (which reads no row) records nothing.
   - Only `dbt build` and `dbt test` run the hooks and filter: `dbt compile` and `dbt docs
     generate` (`ops docs`) render a scoped test unfiltered, without reading the warehouse's
-    signatures. `dbt retry` of a build runs both hooks again: its tests read the months changed
-    since the failed build.
+    signatures. `dbt retry` of a build runs both hooks again: each test it re-runs reads the months
+    whose files differ from those it last passed on.
 
   Only tests that fail on any failing row are scoped: one with `warn_if`, `error_if` or another
   `fail_calc` adds the months up, and reads every month (fact_test_is_scoped).

@@ -246,6 +246,27 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     expectEveryScopedTestReads(await monthsRead(target()), []);
   });
 
+  it('`dbt compile` renders every scoped test unfiltered: only build and test hash the files', async () => {
+    // after a build every month passed, so a filter would leave them all out
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-compile-'));
+    try {
+      await dbtOn(DBT_PROJECT_DIR, ['compile', '--select', 'staging', RECONCILE], scratch);
+      const compiled = path.join(scratch, 'compiled', 'store_sales');
+      const sql = await Promise.all(
+        [
+          ...(await readdir(path.join(compiled, 'models', 'staging', '_staging.yml'))).map((f) =>
+            path.join(compiled, 'models', 'staging', '_staging.yml', f),
+          ),
+          path.join(compiled, 'tests', `${RECONCILE}.sql`),
+        ].map((f) => readFile(f, 'utf8')),
+      );
+      expect(sql.length).toBeGreaterThanOrEqual(30);
+      for (const text of sql) expect(text).not.toMatch(/order_month in \(/);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('a bad row in a rewritten month fails its test, reading that month only, and fails again until fixed', async () => {
     const broken = await breakCategory('03');
     const failure = /\bstg_fact_order_items_category_is_a_key \(fail\)/;
