@@ -1,10 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ATHENA_ENV } from '../../tools/aws/dbt-env.js';
 import { runTransform } from '../../tools/commands/transform.js';
 import { summarizeRunResults } from '../../tools/engines/dbt-results.js';
+import { runDbt } from '../../tools/engines/dbt-runner.js';
+import { withDirLock } from '../../tools/lib/dir-lock.js';
 
 describe('summarizeRunResults', () => {
   it('counts models, data tests and unit tests apart and names the nodes that did not pass', () => {
@@ -84,5 +86,28 @@ describe('runTransform pre-flight', () => {
         'ATHENA_S3_STAGING_DIR, ATHENA_SCHEMA, ATHENA_WORKGROUP, STORE_SALES_GLUE_DATABASE',
       ),
     });
+  });
+});
+
+describe('runDbt on a target folder another run holds', () => {
+  it("leaves the other run's results alone until it releases the folder", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'dbt-lock-'));
+    try {
+      const targetPath = path.join(dir, 'target');
+      const results = path.join(targetPath, 'run_results.json');
+      let run: Promise<unknown> | undefined;
+      await withDirLock(targetPath, 'dbt-run.lock', async () => {
+        // the other run's results, not yet read: a run starting now would delete them first
+        await writeFile(results, '{"results": [], "elapsed_time": 0}');
+        run = runDbt({ args: ['--version'], target: 'local', targetPath, logPath: path.join(dir, 'logs') });
+        run.catch(() => {});
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(await readFile(results, 'utf8')).toContain('"results"');
+      });
+      // then it runs: `dbt --version` writes no run_results.json, and the stale one is gone
+      await expect(run).rejects.toThrow(/without results/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,8 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { withDirLock } from '../lib/dir-lock.js';
+import { progress } from '../lib/report.js';
 import { venvBin } from '../scripts/ensure-python.js';
 import { type RunResult, type RunResultsSummary, summarizeRunResults } from './dbt-results.js';
 
@@ -18,7 +20,7 @@ export interface DbtRunOptions {
   target: DbtTarget;
   /** For `local`: the DuckDB file dbt-duckdb opens (exported as STORE_SALES_WAREHOUSE). */
   warehouse?: string;
-  /** dbt's target folder (compiled SQL, run_results.json) and log folder; concurrent runs need their own. */
+  /** dbt's target folder (compiled SQL, run_results.json) and log folder; runs sharing one take turns. */
   targetPath: string;
   logPath: string;
   /** Extra environment (Athena's ATHENA_* and STORE_SALES_GLUE_DATABASE). */
@@ -87,6 +89,17 @@ function printFailureReport(lines: string[]): void {
  * Locally, the warehouse file must not be open for writing by another process (DuckDB locks it).
  */
 export async function runDbt(options: DbtRunOptions): Promise<DbtRunSummary> {
+  // One run at a time per target folder: a second run would delete or overwrite this run's
+  // run_results.json before it is read (two `ops transform`s, or test workers, sharing dbt/target)
+  return withDirLock(
+    options.targetPath,
+    'dbt-run.lock',
+    () => runDbtLocked(options),
+    () => progress(`dbt: waiting for another dbt run using ${options.targetPath}`),
+  );
+}
+
+async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   const { targetPath, logPath } = options;
   const resultsFile = path.join(targetPath, 'run_results.json');
   // A stale file from an earlier run must not be mistaken for this run's results.

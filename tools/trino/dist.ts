@@ -6,8 +6,8 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OpsError } from '../../contracts/ops-error.js';
+import { withDirLock } from '../lib/dir-lock.js';
 import { extractTarGz, extractZip } from './extract.js';
-import { withStartLock } from './start-lock.js';
 
 /** The Trino release the project tests against: the newest Maven Central serves. */
 export const TRINO_VERSION = '476';
@@ -127,10 +127,8 @@ export async function ensureTrinoDist(cache: string = cacheRoot()): Promise<stri
   const home = path.join(cache, `trino-server-${TRINO_VERSION}`);
   const installed = () => existsSync(path.join(home, 'plugin', 'hive'));
   if (installed()) return home;
-  return withStartLock(
-    cache,
-    async () => (installed() ? home : download(cache, home)),
-    `.trino-server-${TRINO_VERSION}.lock`,
+  return withDirLock(cache, `.trino-server-${TRINO_VERSION}.lock`, async () =>
+    installed() ? home : download(cache, home),
   );
 }
 

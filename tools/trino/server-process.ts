@@ -5,11 +5,11 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { OpsError } from '../../contracts/ops-error.js';
+import { alive, withDirLock } from '../lib/dir-lock.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { cacheRoot, ensureTrinoDist } from './dist.js';
 import { findJava } from './java.js';
 import { renderServerConfig, type S3StoreConfig, writeServerConfig } from './server-config.js';
-import { alive, withStartLock } from './start-lock.js';
 import { TrinoClient } from './trino-engine.js';
 
 /** What the state file records about the running development server. */
@@ -102,7 +102,7 @@ async function waitReady(server: DevServer, log: string, timeoutS: number): Prom
  */
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer & { reused: boolean }> {
   const cache = opts.cache ?? cacheRoot();
-  return withStartLock(instanceDir(cache), () => startLocked(cache, opts));
+  return withDirLock(instanceDir(cache), 'start.lock', () => startLocked(cache, opts));
 }
 
 async function startLocked(cache: string, opts: DevServerOptions): Promise<DevServer & { reused: boolean }> {

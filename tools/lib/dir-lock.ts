@@ -12,13 +12,20 @@ export const alive = (pid: number): boolean => {
 };
 
 /**
- * Runs `work` holding `<dir>/<name>` (default `start.lock`), so that concurrent starts or
- * downloads (test workers, two terminals) do the work once, not twice. A lock whose owner died
- * is taken over.
+ * Runs `work` holding the lock file `<dir>/<name>`, which holds the owner's pid: concurrent
+ * callers (test workers, two terminals) run one after the other, e.g. one Trino start or
+ * download, one dbt run per target folder. A lock whose owner died is taken over. `onWait` is
+ * called once if the lock is held when asked for.
  */
-export async function withStartLock<T>(dir: string, work: () => Promise<T>, name = 'start.lock'): Promise<T> {
+export async function withDirLock<T>(
+  dir: string,
+  name: string,
+  work: () => Promise<T>,
+  onWait?: () => void,
+): Promise<T> {
   await mkdir(dir, { recursive: true });
   const lock = path.join(dir, name);
+  let waited = false;
   for (;;) {
     try {
       await writeFile(lock, String(process.pid), { flag: 'wx' });
@@ -26,8 +33,13 @@ export async function withStartLock<T>(dir: string, work: () => Promise<T>, name
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(await readFile(lock, 'utf8').catch(() => '0'));
-      if (owner && !alive(owner)) await rm(lock, { force: true });
-      else await new Promise((r) => setTimeout(r, 500));
+      if (owner && !alive(owner)) {
+        await rm(lock, { force: true });
+        continue;
+      }
+      if (!waited) onWait?.();
+      waited = true;
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
   try {
