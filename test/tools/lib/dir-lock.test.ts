@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,5 +55,50 @@ describe('withDirLock', () => {
     ).rejects.toThrow('boom');
     expect(waits).toEqual([]);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("lets one waiter at a time in when several take over a dead owner's lock", async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(path.join(dir, 'x.lock'), String(dead));
+    let inside = 0;
+    let most = 0;
+    const ran: number[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map((n) =>
+        withDirLock(dir, 'x.lock', async () => {
+          inside += 1;
+          most = Math.max(most, inside);
+          await new Promise((r) => setTimeout(r, 50));
+          inside -= 1;
+          ran.push(n);
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+    expect(ran.sort()).toEqual([0, 1, 2, 3]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("takes over a lock naming this process's pid that it does not hold (a reused pid)", async () => {
+    await writeFile(path.join(dir, 'x.lock'), `${process.pid}:from-an-earlier-life`);
+    const waits: string[] = [];
+    expect(
+      await withDirLock(
+        dir,
+        'x.lock',
+        async () => 'ran',
+        () => waits.push('waited'),
+      ),
+    ).toBe('ran');
+    expect(waits).toEqual([]);
+  });
+
+  it('leaves in place a lock that is no longer its own when it ends', async () => {
+    const lock = path.join(dir, 'x.lock');
+    await withDirLock(dir, 'x.lock', async () => {
+      // as if a waiter had wrongly taken it over
+      await writeFile(lock, 'another-owner');
+    });
+    expect(await readFile(lock, 'utf8')).toBe('another-owner');
   });
 });
