@@ -104,7 +104,8 @@ describe('runDbt on a target folder another run holds', () => {
         await new Promise((r) => setTimeout(r, 1000));
         expect(await readFile(results, 'utf8')).toContain('"results"');
       });
-      // then it runs: `dbt --version` writes no run_results.json, and the stale one is gone
+      // then it runs: dbt rejects `--version` with runDbt's own options and writes no run_results.json,
+      // and the stale one is gone, so the run rejects
       await expect(run).rejects.toThrow(/without results/);
     } finally {
       await rm(dir, { recursive: true, force: true });
