@@ -89,13 +89,18 @@ function printFailureReport(lines: string[]): void {
  * Locally, the warehouse file must not be open for writing by another process (DuckDB locks it).
  */
 export async function runDbt(options: DbtRunOptions): Promise<DbtRunSummary> {
-  // One run at a time per target folder: a second run would delete or overwrite this run's
-  // run_results.json before it is read (two `ops transform`s, or test workers, sharing dbt/target)
-  return withDirLock(
-    options.targetPath,
-    'dbt-run.lock',
-    () => runDbtLocked(options),
-    () => progress(`dbt: waiting for another dbt run using ${options.targetPath}`),
+  return withDbtTargetLock(options.targetPath, () => runDbtLocked(options));
+}
+
+/**
+ * Runs `work` while no other run of runDbt uses dbt's target folder `targetPath`. One run at a
+ * time per folder: a second run would delete or overwrite this run's run_results.json before it
+ * is read (two `ops` commands, or test workers, sharing dbt/target); a reader of the file (the run
+ * metadata beside the CSVs) waits for a run in progress.
+ */
+export function withDbtTargetLock<T>(targetPath: string, work: () => Promise<T>): Promise<T> {
+  return withDirLock(targetPath, 'dbt-run.lock', work, () =>
+    progress(`dbt: waiting for another dbt run using ${targetPath}`),
   );
 }
 

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DbtStatusCounts, RunMetadata } from '../../contracts/csv-exports.js';
-import { DBT_PROJECT_DIR } from '../engines/dbt-runner.js';
+import { DBT_PROJECT_DIR, withDbtTargetLock } from '../engines/dbt-runner.js';
 import { readEtlState } from '../etl/etl-state.js';
 
 /** One node of dbt's run_results.json (the fields read here). */
@@ -71,10 +72,12 @@ export async function runMetadata(opts: {
   dbtArtifactsDir?: string;
   now?: Date;
 }): Promise<RunMetadata> {
-  const artifacts = opts.dbtArtifactsDir ?? DBT_PROJECT_DIR;
+  const target = path.join(opts.dbtArtifactsDir ?? DBT_PROJECT_DIR, 'target');
+  const results = () => dbtResultsSummary(path.join(target, 'run_results.json'));
   return {
     refreshed_at: (opts.now ?? new Date()).toISOString(),
     last_etl_run: opts.lake ? await lastEtlRun(opts.lake) : null,
-    dbt: await dbtResultsSummary(path.join(artifacts, 'target', 'run_results.json')),
+    // after any dbt run in progress there (no target folder: no dbt run ever, and none to wait for)
+    dbt: existsSync(target) ? await withDbtTargetLock(target, results) : null,
   };
 }

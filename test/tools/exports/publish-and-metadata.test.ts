@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withDbtTargetLock } from '../../../tools/engines/dbt-runner.js';
 import { stagingFor, swapIntoPlace } from '../../../tools/exports/publish-local.js';
 import { publishedInLake } from '../../../tools/exports/published.js';
 import { dbtResultsSummary, lastEtlRun, runMetadata } from '../../../tools/exports/run-metadata.js';
@@ -105,5 +106,20 @@ describe('run metadata', () => {
     expect(meta).toMatchObject({ refreshed_at: '2026-12-02T10:00:00.000Z', last_etl_run: null });
     expect(meta.dbt?.models).toEqual({ passed: 1, warned: 0, failed: 0, skipped: 0 });
     expect((await runMetadata({ dbtArtifactsDir: lake, now })).dbt).toBeNull();
+  });
+
+  it('reads the dbt summary after a dbt run in progress in that folder, not before it', async () => {
+    const artifacts = path.join(lake, 'dbt');
+    const file = path.join(artifacts, 'target', 'run_results.json');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, results([['model.p.m', 'success']]));
+    let meta: ReturnType<typeof runMetadata> | undefined;
+    // a dbt run holds the folder, and writes its results before it lets go
+    await withDbtTargetLock(path.dirname(file), async () => {
+      meta = runMetadata({ dbtArtifactsDir: artifacts });
+      await new Promise((r) => setTimeout(r, 1000));
+      await writeFile(file, results([['model.p.m', 'error']]));
+    });
+    expect((await meta)?.dbt?.models).toEqual({ passed: 0, warned: 0, failed: 1, skipped: 0 });
   });
 });
