@@ -28,20 +28,27 @@ async function monthFile(lake: string, table: string, month: string): Promise<st
 }
 
 /**
+ * The SQL files of the staging tests and the reconciliation in a dbt target folder: as run
+ * (`run`, the last invocation that ran them) or as compiled (`compiled`).
+ */
+async function scopedTestFiles(target: string, phase: 'run' | 'compiled'): Promise<string[]> {
+  const root = path.join(target, phase, 'store_sales');
+  const staging = path.join(root, 'models', 'staging', '_staging.yml');
+  return [
+    ...(await readdir(staging)).map((f) => path.join(staging, f)),
+    path.join(root, 'tests', `${RECONCILE}.sql`),
+  ];
+}
+
+/**
  * Per staging test (and the lines/orders reconciliation) that ran in the last dbt invocation
  * writing to `target`, the months its compiled SQL reads: `all` when it has no month filter (not
  * scoped, or no month passed yet). A scoped test leaves out the partition months it passed
  * (`… order_month in ('2025-01', …)`).
  */
 async function monthsRead(target: string): Promise<Record<string, string[] | 'all'>> {
-  const run = path.join(target, 'run', 'store_sales');
-  const staging = path.join(run, 'models', 'staging', '_staging.yml');
-  const files = [
-    ...(await readdir(staging)).map((f) => path.join(staging, f)),
-    path.join(run, 'tests', `${RECONCILE}.sql`),
-  ];
   const read: Record<string, string[] | 'all'> = {};
-  for (const file of files) {
+  for (const file of await scopedTestFiles(target, 'run')) {
     const sql = await readFile(file, 'utf8');
     const name = path.basename(file, '.sql');
     const scopes = [
@@ -75,8 +82,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   /**
    * Rewrites one month's file of `table` with each column of `values` set to its value (SQL) on
    * the rows `where` selects (SQL; by default the first row of the month's first order); the
-   * original is kept beside it for `restore` (which only the first call does), and put back at
-   * once if the rewrite fails.
+   * original is kept beside it for `restore` (withRewrites calls it), and put back at once if
+   * the rewrite fails.
    */
   async function rewriteRows(
     table: string,
@@ -87,10 +94,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     const file = await monthFile(lake, table, month);
     const original = `${file}.orig`;
     await copyFile(file, original);
-    let restored = false;
     const restore = async () => {
-      if (restored) return;
-      restored = true;
       await copyFile(original, file);
       await rm(original);
     };
@@ -182,14 +186,23 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     await writeFile(file, changed);
   }
 
-  /** The failing rows the last transform's test `name` counted (run_results.json). */
+  /** The nodes of the last transform (its run_results.json). */
+  async function lastResults(): Promise<{ unique_id: string; failures: number | null }[]> {
+    return JSON.parse(await readFile(path.join(target(), 'run_results.json'), 'utf8')).results;
+  }
+
+  /** The failing rows the last transform's test `name` counted. */
   async function failuresOf(name: string): Promise<number> {
-    const { results } = JSON.parse(await readFile(path.join(target(), 'run_results.json'), 'utf8')) as {
-      results: { unique_id: string; failures: number | null }[];
-    };
-    const [test] = results.filter((r) => r.unique_id.startsWith(`test.store_sales.${name}`));
+    const [test] = (await lastResults()).filter((r) => r.unique_id.startsWith(`test.store_sales.${name}`));
     return Number(test?.failures);
   }
+
+  /** What dbt printed when a direct run (dbtOn) failed, or 'passed'. */
+  const dbtFailures = (run: Promise<unknown>) =>
+    run.then(
+      () => 'passed',
+      (err: { stdout?: string }) => String(err.stdout),
+    );
 
   /** A transform's error message (which tests failed), or 'passed'. */
   const transformFailures = () =>
@@ -221,10 +234,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     await transform();
     expectEveryScopedTestReads(await monthsRead(target()), []);
     // the builds after the first build the selection only: the staging models, no other
-    const { results } = JSON.parse(await readFile(path.join(target(), 'run_results.json'), 'utf8')) as {
-      results: { unique_id: string }[];
-    };
-    const models = results.map((r) => r.unique_id).filter((id) => id.startsWith('model.'));
+    const models = (await lastResults()).map((r) => r.unique_id).filter((id) => id.startsWith('model.'));
     expect(models.sort()).toEqual([
       'model.store_sales.stg_fact_order_items',
       'model.store_sales.stg_fact_orders',
@@ -251,14 +261,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     const scratch = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-compile-'));
     try {
       await dbtOn(DBT_PROJECT_DIR, ['compile', '--select', 'staging', RECONCILE], scratch);
-      const compiled = path.join(scratch, 'compiled', 'store_sales');
       const sql = await Promise.all(
-        [
-          ...(await readdir(path.join(compiled, 'models', 'staging', '_staging.yml'))).map((f) =>
-            path.join(compiled, 'models', 'staging', '_staging.yml', f),
-          ),
-          path.join(compiled, 'tests', `${RECONCILE}.sql`),
-        ].map((f) => readFile(f, 'utf8')),
+        (await scopedTestFiles(scratch, 'compiled')).map((f) => readFile(f, 'utf8')),
       );
       expect(sql.length).toBeGreaterThanOrEqual(30);
       for (const text of sql) expect(text).not.toMatch(/order_month in \(/);
@@ -268,9 +272,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   });
 
   it('a bad row in a rewritten month fails its test, reading that month only, and fails again until fixed', async () => {
-    const broken = await breakCategory('03');
     const failure = /\bstg_fact_order_items_category_is_a_key \(fail\)/;
-    try {
+    await withRewrites([() => breakCategory('03')], async () => {
       await expect(transform()).rejects.toMatchObject({
         code: 'DBT_BUILD_FAILED',
         message: expect.stringMatching(failure),
@@ -279,9 +282,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       // a failed test records nothing: the next build reads March again and fails again
       await expect(transform()).rejects.toMatchObject({ message: expect.stringMatching(failure) });
       expect((await monthsRead(target())).stg_fact_order_items_category_is_a_key).toEqual(['2025-03']);
-    } finally {
-      await broken.restore();
-    }
+    });
 
     // the file as it was: the tests that passed on the broken bytes recorded them, so they read
     // March again; the failed test last passed on these very bytes, so it reads nothing
@@ -296,8 +297,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   });
 
   it('a build with --empty, which reads no row, records no month: the next build reads the bad one', async () => {
-    const broken = await breakCategory('05');
-    try {
+    await withRewrites([() => breakCategory('05')], async () => {
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-empty-'));
       try {
         await dbtOn(DBT_PROJECT_DIR, ['build', '--empty'], scratch);
@@ -308,9 +308,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
         message: expect.stringMatching(/\bstg_fact_order_items_category_is_a_key \(fail\)/),
       });
       expectEveryScopedTestReads(await monthsRead(target()), ['2025-05']);
-    } finally {
-      await broken.restore();
-    }
+    });
     await expectSettled();
   });
 
@@ -351,19 +349,14 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // broken May; May is mended and June broken before the retry, which re-runs the failed test.
     // Scoped by the failed build's signatures it would read May alone and pass
     const scratch = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-retry-'));
-    const failures = (run: Promise<unknown>) =>
-      run.then(
-        () => 'passed',
-        (err: { stdout?: string }) => String(err.stdout),
-      );
     const failure = /Failure in test stg_fact_order_items_category_is_a_key/;
     try {
       await withRewrites([() => breakCategory('05')], async () => {
         const build = dbtOn(DBT_PROJECT_DIR, ['build', '--select', 'staging', RECONCILE], scratch);
-        expect(await failures(build)).toMatch(failure);
+        expect(await dbtFailures(build)).toMatch(failure);
       });
       await withRewrites([() => breakCategory('06')], async () => {
-        expect(await failures(dbtOn(DBT_PROJECT_DIR, ['retry'], scratch))).toMatch(failure);
+        expect(await dbtFailures(dbtOn(DBT_PROJECT_DIR, ['retry'], scratch))).toMatch(failure);
         expect((await monthsRead(scratch)).stg_fact_order_items_category_is_a_key).toEqual(['2025-06']);
       });
     } finally {
@@ -384,10 +377,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       const select = ['--select', 'stg_fact_orders'];
       await dbtOn(project, ['test', ...select], path.join(project, 't1'));
       await dbtOn(project, ['run', ...select], path.join(project, 't2'));
-      const failed = await dbtOn(project, ['test', ...select], path.join(project, 't3')).then(
-        () => 'passed',
-        (err: { stdout?: string }) => String(err.stdout),
-      );
+      const failed = await dbtFailures(dbtOn(project, ['test', ...select], path.join(project, 't3')));
       expect(failed).toMatch(/Failure in test stg_fact_orders_money_not_negative/);
       const read = await monthsRead(path.join(project, 't3'));
       expect(read.stg_fact_orders_money_not_negative).toBe('all');
