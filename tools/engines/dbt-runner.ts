@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { endWithThisProcess } from '../lib/child-processes.js';
 import { withDirLock } from '../lib/dir-lock.js';
 import { progress } from '../lib/report.js';
 import { venvBin } from '../scripts/ensure-python.js';
@@ -123,7 +124,9 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   const onLine = options.onLine ?? ((line: string) => kept.push(line));
   const start = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(venvBin('dbt', 'dbt'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = endWithThisProcess(
+      spawn(venvBin('dbt', 'dbt'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         output.see(line);

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { workerScript } from '../../lambda/core/worker-script.js';
+import { endWithThisProcess } from './child-processes.js';
 
 /** Parent → child: run one task. */
 interface TaskMessage<T> {
@@ -61,11 +62,13 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
       while (next < order.length) {
         const id = order[next++] as number;
         // No execArgv: the script is plain JS; the parent's loaders (tsx: ~100 MB and a thread) would only cost.
-        child ??= fork(script, [], {
-          execArgv: [],
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          serialization: 'advanced',
-        });
+        child ??= endWithThisProcess(
+          fork(script, [], {
+            execArgv: [],
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+            serialization: 'advanced',
+          }),
+        );
         const outcome = await runTask<T, R, P>(child, id, options.tasks[id] as T, options.onProgress);
         outcomes[id] = outcome;
         if (!child.connected) child = undefined; // it died: the next task gets a new one

@@ -1,0 +1,58 @@
+/**
+ * A parent process for test/tools/lib/child-processes.test.ts, started with `node --import tsx`.
+ * It starts children the way `ops` does, prints one JSON line `{"pid": <its own>}` once they run,
+ * then waits to be signalled. Modes:
+ * - `spawn <graceMs> <child script>…`: `node -e <script>` per script, each tied with
+ *   `endWithThisProcess`; each child's end is logged on stderr as `exit <pid> <signal|code>`;
+ * - `own-exit`: one child that exits by itself; prints the SIGTERM listener count while it runs
+ *   and after, then waits (untied);
+ * - `pool`: `runInProcesses` with two tasks that never finish (the ETL's worker pool);
+ * - `dbt <target folder>`: `runDbt` (`dbt debug`, the real dbt of .venv).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { runDbt } from '../../tools/engines/dbt-runner.js';
+import { endWithThisProcess } from '../../tools/lib/child-processes.js';
+import { runInProcesses } from '../../tools/lib/process-pool.js';
+
+const [mode, ...args] = process.argv.slice(2);
+const ready = () => process.stdout.write(`${JSON.stringify({ pid: process.pid })}\n`);
+const waitForever = () => setInterval(() => undefined, 60_000);
+/** A child that tells it runs (its first stdout line), so the signal cannot come before its handlers. */
+const nodeChild = (script: string) =>
+  spawn(process.execPath, ['-e', `${script}; console.log('up')`], { stdio: ['ignore', 'pipe', 'inherit'] });
+
+if (mode === 'spawn') {
+  const [graceMs, ...scripts] = args;
+  const children = scripts.map((s) => endWithThisProcess(nodeChild(s), { graceMs: Number(graceMs) }));
+  for (const child of children) {
+    child.on('exit', (code, signal) => process.stderr.write(`exit ${child.pid} ${signal ?? code}\n`));
+    await once(child.stdout, 'data');
+  }
+  process.stderr.write(`children ${children.map((c) => c.pid).join(' ')}\n`);
+  ready();
+  waitForever();
+} else if (mode === 'own-exit') {
+  const child = endWithThisProcess(nodeChild('setTimeout(() => process.exit(0), 300)'));
+  process.stderr.write(`listeners while running ${process.listenerCount('SIGTERM')}\n`);
+  await once(child, 'exit');
+  process.stderr.write(`listeners after ${process.listenerCount('SIGTERM')}\n`);
+  ready();
+  waitForever();
+} else if (mode === 'pool') {
+  const script = new URL('./never-ending-task-worker.ts', import.meta.url);
+  void runInProcesses({ script, workers: 2, tasks: [1, 2] });
+  ready();
+  waitForever();
+} else if (mode === 'dbt') {
+  const [target] = args as [string];
+  void runDbt({
+    args: ['debug'],
+    target: 'local',
+    targetPath: target,
+    logPath: target,
+    onLine: () => undefined,
+  });
+  ready();
+  waitForever();
+}

@@ -1,0 +1,185 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive } from '../../../tools/lib/dir-lock.js';
+
+// `endWithThisProcess`: a signalled `ops` takes its children (dbt, ETL workers) with it. Each case
+// runs test/support/tied-children-fixture.ts as a process of its own and signals it from here.
+
+const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
+const FIXTURE = path.join(REPO, 'test', 'support', 'tied-children-fixture.ts');
+
+interface Fixture {
+  child: ChildProcess;
+  pid: number;
+  stderr: () => string;
+  ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const started: Fixture[] = [];
+const leftovers: number[] = [];
+const temps: string[] = [];
+
+afterEach(async () => {
+  for (const pid of [...started.map((f) => f.pid), ...leftovers]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone, as it should be
+    }
+  }
+  started.length = 0;
+  leftovers.length = 0;
+  await Promise.all(temps.splice(0).map((t) => rm(t, { recursive: true, force: true })));
+});
+
+/** Starts the fixture with `args` and resolves once it says its children run. */
+async function fixture(...args: string[]): Promise<Fixture> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d;
+  });
+  const ended = once(child, 'exit').then(([code, signal]) => ({ code, signal }));
+  const [line] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  const f: Fixture = { child, pid: JSON.parse(line.toString()).pid, stderr: () => err, ended };
+  started.push(f);
+  return f;
+}
+
+/** Pids of the processes whose parent is `pid` (Linux /proc). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // "<pid> (<comm>) <state> <ppid> …": comm may hold spaces, so split after its closing paren.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) found.push(Number(entry));
+  }
+  return found;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const cmdline = (pid: number) =>
+  readFile(`/proc/${pid}/cmdline`, 'utf8')
+    .then((s) => s.replaceAll('\0', ' '))
+    .catch(() => '');
+
+/** Waits until `pid` has `n` children whose command line matches `pattern`; returns their pids. */
+const childrenMatching = (pid: number, n: number, pattern: RegExp) =>
+  waitFor(`${n} children matching ${pattern}`, async () => {
+    const pids: number[] = [];
+    for (const c of await childrenOf(pid)) if (pattern.test(await cmdline(c))) pids.push(c);
+    return pids.length >= n ? pids : undefined;
+  });
+
+const childPids = (f: Fixture) =>
+  (/children ([\d ]+)/.exec(f.stderr())?.[1] ?? '').trim().split(' ').filter(Boolean).map(Number);
+
+describe('endWithThisProcess', () => {
+  it('passes SIGTERM on to every child, waits for them, then ends by SIGTERM itself', async () => {
+    const f = await fixture('spawn', '10000', 'setInterval(() => {}, 1000)', 'setInterval(() => {}, 1000)');
+    const kids = childPids(f);
+    leftovers.push(...kids);
+    expect(kids).toHaveLength(2);
+    expect(kids.every(alive)).toBe(true);
+
+    process.kill(f.pid, 'SIGTERM');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    for (const pid of kids) expect(f.stderr()).toContain(`exit ${pid} SIGTERM`);
+    expect(kids.filter(alive)).toEqual([]);
+  });
+
+  it('passes SIGINT on as SIGINT (a child may clean up on it) and ends by it', async () => {
+    const f = await fixture(
+      'spawn',
+      '10000',
+      "process.on('SIGINT', () => { console.error('child cleans up'); process.exit(3); }); setInterval(() => {}, 1000)",
+    );
+    leftovers.push(...childPids(f));
+
+    process.kill(f.pid, 'SIGINT');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGINT' });
+    expect(f.stderr()).toContain('child cleans up');
+    expect(f.stderr()).toMatch(/exit \d+ 3/);
+  });
+
+  it('SIGKILLs a child that ignores the signal once its grace period is over', async () => {
+    const f = await fixture('spawn', '400', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)");
+    const [kid] = childPids(f) as [number];
+    leftovers.push(kid);
+
+    const t0 = performance.now();
+    process.kill(f.pid, 'SIGTERM');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(390);
+    expect(f.stderr()).toContain(`exit ${kid} SIGKILL`);
+    expect(alive(kid)).toBe(false);
+  });
+
+  it('stops waiting on a second signal: the stubborn child is SIGKILLed at once', async () => {
+    const f = await fixture('spawn', '60000', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)");
+    const [kid] = childPids(f) as [number];
+    leftovers.push(kid);
+
+    process.kill(f.pid, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alive(kid)).toBe(true);
+    process.kill(f.pid, 'SIGTERM');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(f.stderr()).toContain(`exit ${kid} SIGKILL`);
+  });
+
+  it('keeps its handlers only while a child runs: afterwards a signal ends the process as usual', async () => {
+    const f = await fixture('own-exit');
+
+    expect(f.stderr()).toContain('listeners while running 1');
+    expect(f.stderr()).toContain('listeners after 0');
+    process.kill(f.pid, 'SIGTERM');
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it("takes the ETL's worker processes along (runInProcesses)", async () => {
+    const f = await fixture('pool');
+    const workers = await childrenMatching(f.pid, 2, /never-ending-task-worker/);
+    leftovers.push(...workers);
+
+    process.kill(f.pid, 'SIGTERM');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(workers.filter(alive)).toEqual([]);
+  });
+
+  it('takes a dbt run along (runDbt): no dbt left holding the warehouse or the target folder', async () => {
+    const target = await mkdtemp(path.join(os.tmpdir(), 'dbt-signal-'));
+    temps.push(target);
+    const f = await fixture('dbt', target);
+    const [dbt] = (await childrenMatching(f.pid, 1, /bin\/dbt debug/)) as [number];
+    leftovers.push(dbt);
+
+    process.kill(f.pid, 'SIGTERM');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(alive(dbt)).toBe(false);
+  });
+});

@@ -1,0 +1,76 @@
+import type { ChildProcess } from 'node:child_process';
+
+/**
+ * The signals that end an `ops` command from outside: `kill`, a CI timeout or a service manager
+ * (SIGTERM), Ctrl-C or `kill -INT` (SIGINT), a closed terminal (SIGHUP). Node's default is to die
+ * at once, which leaves the command's children running on their own: a dbt build that keeps the
+ * warehouse locked and its target folder busy, ETL workers that finish their file for nobody.
+ */
+const ENDING_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** How long a child gets to exit after the signal before it is SIGKILLed. */
+const DEFAULT_GRACE_MS = 10_000;
+
+const live = new Map<ChildProcess, number>();
+let stopping = false;
+
+/**
+ * Ties `child` to this process: if this process is told to stop (SIGTERM, SIGINT, SIGHUP) while
+ * the child runs, the child gets the same signal, then SIGKILL after `graceMs` (or at once on a
+ * second signal), and this process ends by the signal only once its children are gone, so a
+ * shell or CI sees the usual status (143 for SIGTERM). The handlers exist only while such a child
+ * runs: without one, the signals keep Node's default. Returns the child.
+ */
+export function endWithThisProcess<C extends ChildProcess>(
+  child: C,
+  { graceMs = DEFAULT_GRACE_MS }: { graceMs?: number } = {},
+): C {
+  if (!running(child)) return child;
+  if (live.size === 0) for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
+  live.set(child, graceMs);
+  const forget = () => {
+    live.delete(child);
+    if (live.size === 0 && !stopping) removeHandlers();
+  };
+  // A child that could not be started has no pid and is never tracked; one that has will exit.
+  child.once('exit', forget);
+  return child;
+}
+
+/** Children still tied to this process (for tests). */
+export const liveChildren = (): number => live.size;
+
+const running = (child: ChildProcess): boolean =>
+  child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+
+function removeHandlers(): void {
+  for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
+}
+
+const exited = (child: ChildProcess): Promise<void> =>
+  running(child) ? new Promise((resolve) => child.once('exit', () => resolve())) : Promise.resolve();
+
+async function onSignal(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    // A second Ctrl-C: stop waiting.
+    for (const child of live.keys()) child.kill('SIGKILL');
+    return;
+  }
+  stopping = true;
+  const children = [...live];
+  await Promise.all(
+    children.map(async ([child, graceMs]) => {
+      child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), graceMs);
+      });
+      if ((await Promise.race([exited(child), late])) === 'late') child.kill('SIGKILL');
+      clearTimeout(timer);
+      await exited(child);
+    }),
+  );
+  removeHandlers();
+  // Without a handler the signal takes Node's default: this process ends by it.
+  process.kill(process.pid, signal);
+}
