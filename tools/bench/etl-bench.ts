@@ -1,16 +1,18 @@
 import { execFile } from 'node:child_process';
-import { link, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { LAKE_PARQUET } from '../../lambda/core/parquet-file-writer.js';
 import { processSource } from '../../lambda/core/process-source.js';
 import { etlTotals } from '../etl/etl-summary.js';
 import { runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset, generateMonthOrders, writeOrdersFile } from '../generator/index.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import type { BenchOptions } from './bench-options.js';
+import { decodedFacts, encodeFacts } from './parquet-bench.js';
 
 /**
  * `npm run bench etl`: the ETL against DuckDB doing the reference job on the same bytes:
@@ -22,6 +24,9 @@ import type { BenchOptions } from './bench-options.js';
  *   1,000,000 orders as four monthly files, against DuckDB reading the four files in one `COPY`
  *   (all its threads). Target: ETL throughput ≥ 0.5 of DuckDB's. Peak RSS of the busiest worker
  *   process: target ≤ 512 MB.
+ * - The encoder alone: parquet-wasm encoding the core's output again, against the CPU a ratio of
+ *   0.5 allows the whole job, and `JSON.parse` alone on the same lines: what is left for parsing
+ *   shows whether a faster parser could reach the target.
  * Each run is a child process, so the peak RSS is the run's own; each is run twice (the machine
  * is shared) and the faster run counts. A file of 250,000 orders shows that memory does not grow
  * with the input.
@@ -79,7 +84,7 @@ async function prepare(): Promise<void> {
   });
 }
 
-type Mode = 'ours' | 'duckdb' | 'pool' | 'duckdb-pool';
+type Mode = 'ours' | 'encoder' | 'json-parse' | 'duckdb' | 'pool' | 'duckdb-pool';
 
 async function inChild(mode: Mode, key: string): Promise<ChildResult> {
   const args = ['--import', 'tsx', SELF, '--child', mode, key, String(ORDERS)];
@@ -106,7 +111,21 @@ async function childMain(mode: string, key: string): Promise<void> {
     rows = t.orderRows + t.itemRows;
     workerMaxRssMb = (summary.workerMaxRssBytes ?? 0) / 2 ** 20;
     detail = `${summary.processed.length} files, ${summary.workers || 1} worker process(es): read ${fmt(t.read)}, loaded ${fmt(t.loaded)}, quarantined ${t.quarantined}`;
-  } else if (mode === 'ours') {
+  } else if (mode === 'json-parse') {
+    // JSON.parse on each line and nothing else: no validation, no columns, no Parquet.
+    const bytes = await readFile(path.join(DATA, ...key.split('/')));
+    const parse0 = process.cpuUsage();
+    for (let start = 0, nl = bytes.indexOf(10); nl >= 0; start = nl + 1, nl = bytes.indexOf(10, start)) {
+      JSON.parse(bytes.toString('utf8', start, nl));
+      rows++;
+    }
+    const used = process.cpuUsage(parse0);
+    const seconds = (used.user + used.system) / 1e6;
+    process.stdout.write(
+      JSON.stringify({ wall: seconds, cpu: seconds, maxRssMb: 0, rows, detail: `${fmt(rows)} lines` }),
+    );
+    return;
+  } else if (mode === 'ours' || mode === 'encoder') {
     // Outputs go to a fresh folder per run: a new month, no other source's orders to check
     // against (the quarter file's would otherwise all be duplicates of the full file's).
     const out = await mkdtemp(path.join(os.tmpdir(), 'etl-bench-out-'));
@@ -115,9 +134,18 @@ async function childMain(mode: string, key: string): Promise<void> {
       processedStore: outputs,
       quarantineStore: outputs,
     });
-    await rm(out, { recursive: true, force: true });
     rows = r.rows.fact_orders + r.rows.fact_order_items;
     detail = `read ${fmt(r.read)}, loaded ${fmt(r.loaded)}, quarantined ${r.quarantined}, ${r.files.length} files`;
+    if (mode === 'encoder') {
+      // The encoder's share, measured apart: the run's own Parquet decoded, then encoded again
+      // with the lake's settings in one call per file (synchronous: its wall time is CPU time).
+      const { encodeMs } = encodeFacts(await decodedFacts(out), LAKE_PARQUET);
+      await rm(out, { recursive: true, force: true });
+      const seconds = encodeMs / 1000;
+      process.stdout.write(JSON.stringify({ wall: seconds, cpu: seconds, maxRssMb: 0, rows, detail }));
+      return;
+    }
+    await rm(out, { recursive: true, force: true });
   } else {
     const input =
       mode === 'duckdb-pool'
@@ -199,6 +227,19 @@ async function measure(): Promise<void> {
   report(`etl core on the first ${fmt(ORDERS / 4)} orders`, small, smallMb);
   process.stdout.write(
     `per CPU second, etl core / DuckDB: ${(duck.cpu / ours.cpu).toFixed(2)}; wall: ${(duck.wall / ours.wall).toFixed(2)}\n`,
+  );
+  // How far a faster parser alone could go: the Parquet encoder's CPU against the whole budget.
+  const encoder = await best('encoder', KEY);
+  const parse = await best('json-parse', KEY);
+  const budget = 2 * duck.cpu;
+  const left = budget - encoder.cpu;
+  process.stdout.write(
+    `parquet-wasm alone (the core's output encoded again, one call per file): ${encoder.cpu.toFixed(2)} s, ${((100 * encoder.cpu) / ours.cpu).toFixed(0)} % of the core's CPU\n` +
+      `  0.5 per CPU second allows 2 x ${duck.cpu.toFixed(2)} = ${budget.toFixed(2)} CPU-s for the whole job: ` +
+      (left > 0
+        ? `${left.toFixed(2)} s left to read ${mb.toFixed(0)} MB of JSON (${(mb / left).toFixed(0)} MB/s)\n`
+        : `the encoder alone is over it\n`) +
+      `  JSON.parse alone on the same lines (no validation, no columns): ${parse.cpu.toFixed(2)} s (${(mb / parse.cpu).toFixed(0)} MB/s)\n`,
   );
 
   process.stdout.write(`\n-- ops etl: a worker process per core, one file each at a time\n`);

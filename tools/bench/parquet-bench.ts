@@ -72,34 +72,54 @@ export interface CandidateFigures {
   chosen: boolean;
 }
 
-/** Measures every candidate on the lake's fact files against its raw bytes. */
-export async function measureCandidates(
-  lake: string,
-): Promise<{ rawBytes: number; figures: CandidateFigures[] }> {
+/** A fact file of a lake, decoded once and kept as Arrow IPC, so each encoding encodes the same batches. */
+export interface DecodedFact {
+  table: FactTable;
+  ipc: Uint8Array;
+}
+
+/** Every fact Parquet file under `<lake>/processed/`, decoded. */
+export async function decodedFacts(lake: string): Promise<DecodedFact[]> {
   const pw = parquetWasm();
-  const raw = await filesUnder(path.join(lake, LAKE.rawPrefix), '.json');
-  let rawBytes = 0;
-  for (const f of raw) rawBytes += (await stat(f)).size;
   const facts = await filesUnder(path.join(lake, LAKE.processedPrefix), '.parquet');
-  if (!facts.length || !rawBytes)
-    throw new Error(`no raw and Parquet files in ${lake}: run \`npm start\` first`);
-  // Decoded once, kept as Arrow IPC: each candidate encodes the same batches.
-  const tables = await Promise.all(
+  return Promise.all(
     facts.map(async (f) => ({
       table: tableOf(lake, f),
       ipc: pw.readParquet(await readFile(f)).intoIPCStream(),
     })),
   );
+}
+
+/** Encodes `facts` in `encoding` (row groups as the ETL's); the bytes and the encoding time alone. */
+export function encodeFacts(
+  facts: readonly DecodedFact[],
+  encoding: ParquetEncoding,
+): { bytes: number; encodeMs: number } {
+  const pw = parquetWasm();
+  let bytes = 0;
+  let encodeMs = 0;
+  for (const { table, ipc } of facts) {
+    const arrowTable = pw.Table.fromIPCStream(ipc);
+    const started = performance.now();
+    bytes += pw.writeParquet(arrowTable, writerProperties(table, 65_536, encoding)).length;
+    encodeMs += performance.now() - started;
+  }
+  return { bytes, encodeMs };
+}
+
+/** Measures every candidate on the lake's fact files against its raw bytes. */
+export async function measureCandidates(
+  lake: string,
+): Promise<{ rawBytes: number; figures: CandidateFigures[] }> {
+  const raw = await filesUnder(path.join(lake, LAKE.rawPrefix), '.json');
+  let rawBytes = 0;
+  for (const f of raw) rawBytes += (await stat(f)).size;
+  const facts = await decodedFacts(lake);
+  if (!facts.length || !rawBytes)
+    throw new Error(`no raw and Parquet files in ${lake}: run \`npm start\` first`);
   const figures: CandidateFigures[] = [];
   for (const { name, encoding } of CANDIDATES) {
-    let bytes = 0;
-    let encodeMs = 0;
-    for (const { table, ipc } of tables) {
-      const arrowTable = pw.Table.fromIPCStream(ipc);
-      const started = performance.now();
-      bytes += pw.writeParquet(arrowTable, writerProperties(table, 65_536, encoding)).length;
-      encodeMs += performance.now() - started;
-    }
+    const { bytes, encodeMs } = encodeFacts(facts, encoding);
     const chosen = JSON.stringify(encoding) === JSON.stringify(LAKE_PARQUET);
     figures.push({ name, bytes, ratio: bytes / rawBytes, encodeMs, chosen });
   }
