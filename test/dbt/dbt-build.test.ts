@@ -6,7 +6,8 @@ import { runTransform } from '../../tools/commands/transform.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import type { DbtRunSummary } from '../../tools/engines/dbt-runner.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
-import { dbtResultsSummary } from '../../tools/exports/run-metadata.js';
+import { dbtResultsSummary, runMetadata } from '../../tools/exports/run-metadata.js';
+import { localTarget } from '../../tools/targets/local.js';
 import { BAD_LINE_FILE, buildLake } from './dbt-lake.js';
 
 /** `v_monthly_revenue` -> `mart_monthly_revenue`: each mart is named after its view. */
@@ -64,6 +65,17 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
       problems: [],
     });
     expect(dbt?.generated_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it("records what it built, so run metadata takes its results for this lake's exports only", async () => {
+    const dbtArtifactsDir = path.join(lake, '.dbt');
+    const builds = (l: string) => localTarget.dbt.describe({ target: 'local', lake: l });
+
+    expect(builds(lake)).toBe(`duckdb ${path.resolve(lake, 'warehouse.duckdb')}`);
+    expect((await runMetadata({ dbtArtifactsDir, builds: builds(lake) })).dbt).toMatchObject({
+      models: { passed: summary.models.passed },
+    });
+    expect((await runMetadata({ dbtArtifactsDir, builds: builds(`${lake}-other`) })).dbt).toBeNull();
   });
 
   describe.each(CSV_EXPORTS.map((o) => [martOf(o.view), o] as const))('%s', (mart, output) => {

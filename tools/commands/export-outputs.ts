@@ -30,6 +30,8 @@ export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
   // After the CSVs: freshness and dbt results for the dashboard's data-quality section.
   const metadata = await runMetadata({
     ...(target.etlStateInLake ? { lake: args.lake } : {}),
+    // only the results of the build these CSVs come from: dbt/ serves every lake and target
+    builds: target.dbt.describe(args),
     ...(args.dbtArtifactsDir ? { dbtArtifactsDir: args.dbtArtifactsDir } : {}),
   });
   await writeFileAtomic(path.join(outDir, RUN_METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);

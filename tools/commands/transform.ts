@@ -57,6 +57,7 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
   const summary = await runDbt({
     args,
     target: dbt.profile,
+    builds: dbt.describe(opts),
     targetPath: path.join(artifacts, 'target'),
     logPath: path.join(artifacts, 'logs'),
     ...(warehouse ? { warehouse } : {}),

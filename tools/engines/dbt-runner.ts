@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,12 @@ export interface DbtRunOptions {
   /** dbt's target folder (compiled SQL, run_results.json) and log folder; runs sharing one take turns. */
   targetPath: string;
   logPath: string;
+  /**
+   * What the run builds, where (the target's `dbt.describe`, e.g. `duckdb <lake>/warehouse.duckdb`):
+   * recorded beside run_results.json, so a reader of the results can tell whose they are
+   * (`recordedBuilds`). One target folder may serve several lakes and targets in turn.
+   */
+  builds?: string;
   /** Extra environment (Athena's ATHENA_* and STORE_SALES_GLUE_DATABASE). */
   env?: Record<string, string>;
   /**
@@ -41,6 +47,26 @@ export interface DbtRunSummary extends RunResultsSummary {
   dbtSeconds: number;
   /** Wall time of the whole process, seconds. */
   wallSeconds: number;
+}
+
+/** Beside run_results.json: `{"builds": …}` of the run that wrote it (`DbtRunOptions.builds`). */
+const BUILDS_FILE = 'store_sales_builds.json';
+
+/** Records what the run about to start in `targetPath` builds (or that nobody said: `undefined`). */
+export async function recordBuilds(targetPath: string, builds: string | undefined): Promise<void> {
+  const file = path.join(targetPath, BUILDS_FILE);
+  if (builds === undefined) await rm(file, { force: true });
+  else await writeFile(file, `${JSON.stringify({ builds })}\n`);
+}
+
+/** What the last run in `targetPath` built, as its caller said; undefined if unrecorded. */
+export async function recordedBuilds(targetPath: string): Promise<string | undefined> {
+  try {
+    const { builds } = JSON.parse(await readFile(path.join(targetPath, BUILDS_FILE), 'utf8'));
+    return typeof builds === 'string' ? builds : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** dbt could not run at all (not installed, crashed before writing run_results.json). */
@@ -110,6 +136,7 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   const resultsFile = path.join(targetPath, 'run_results.json');
   // A stale file from an earlier run must not be mistaken for this run's results.
   await rm(resultsFile, { force: true });
+  await recordBuilds(targetPath, options.builds);
 
   const args = [
     ...options.args,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DbtStatusCounts, RunMetadata } from '../../contracts/csv-exports.js';
-import { DBT_PROJECT_DIR, withDbtTargetLock } from '../engines/dbt-runner.js';
+import { DBT_PROJECT_DIR, recordedBuilds, withDbtTargetLock } from '../engines/dbt-runner.js';
 import { readEtlState } from '../etl/etl-state.js';
 
 /** One node of dbt's run_results.json (the fields read here). */
@@ -64,16 +64,25 @@ export async function lastEtlRun(lake: string): Promise<string | null> {
 /**
  * The run metadata written beside the CSVs: now, the lake's last ETL run (the local ETL state;
  * `lake` is left out where the target keeps none, e.g. the Lambda on AWS: null) and the last dbt build of `dbtArtifactsDir` (default
- * dbt/, where `ops transform` writes target/run_results.json).
+ * dbt/, where `ops transform` writes target/run_results.json) if it built `builds`.
  */
 export async function runMetadata(opts: {
   /** The lake whose ETL state gives the last ETL run; none where the target keeps no state there. */
   lake?: string;
   dbtArtifactsDir?: string;
+  /**
+   * What the exported models' build built (the target's `dbt.describe`): results recorded for
+   * anything else (another lake's warehouse, another target) are not this export's, so none are
+   * given (null). Unset: whatever the folder holds.
+   */
+  builds?: string;
   now?: Date;
 }): Promise<RunMetadata> {
   const target = path.join(opts.dbtArtifactsDir ?? DBT_PROJECT_DIR, 'target');
-  const results = () => dbtResultsSummary(path.join(target, 'run_results.json'));
+  const results = async () =>
+    opts.builds === undefined || (await recordedBuilds(target)) === opts.builds
+      ? dbtResultsSummary(path.join(target, 'run_results.json'))
+      : null;
   return {
     refreshed_at: (opts.now ?? new Date()).toISOString(),
     last_etl_run: opts.lake ? await lastEtlRun(opts.lake) : null,

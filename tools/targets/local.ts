@@ -83,7 +83,7 @@ export const localTarget: Target = {
     withWarehouse({ lake: args.lake, readOnly: access.readOnly }, work),
   dbt: {
     profile: 'local',
-    describe: (args) => `duckdb ${warehousePath(args.lake)}`,
+    describe: (args) => `duckdb ${path.resolve(warehousePath(args.lake))}`,
     configure: async () => undefined,
     preflight: (args) => {
       const warehouse = warehousePath(args.lake);

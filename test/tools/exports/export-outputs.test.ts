@@ -9,6 +9,7 @@ import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../../tools/duckdb/warehouse.js';
 import { createViews, SQL_DIR } from '../../../tools/engines/create-views.js';
+import { recordBuilds } from '../../../tools/engines/dbt-runner.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../../sql/fact-fixture.js';
 
 const run = promisify(execFile);
@@ -108,6 +109,8 @@ describe('exportOutputsOn (local)', () => {
         ],
       }),
     );
+    // as `ops transform` on this lake records it
+    await recordBuilds(path.join(artifacts, 'target'), `duckdb ${path.resolve(warehousePath(lake))}`);
     const before = Date.now();
 
     await exportOutputsOn({ target: 'local', lake, dbtArtifactsDir: artifacts });
@@ -127,6 +130,29 @@ describe('exportOutputsOn (local)', () => {
         ],
       },
     });
+  });
+
+  it("gives no dbt results from a build of another lake's warehouse, or of one that did not say what it built", async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed')]);
+    const artifacts = path.join(lake, 'dbt-artifacts');
+    const target = path.join(artifacts, 'target');
+    await mkdir(target, { recursive: true });
+    await writeFile(
+      path.join(target, 'run_results.json'),
+      JSON.stringify({ results: [{ unique_id: 'model.store_sales.mart_a', status: 'success' }] }),
+    );
+    const dbtInMetadata = async () => {
+      await exportOutputsOn({ target: 'local', lake, dbtArtifactsDir: artifacts });
+      return JSON.parse(await readFile(path.join(lake, 'analytics_outputs', RUN_METADATA_FILE), 'utf8')).dbt;
+    };
+
+    await recordBuilds(target, `duckdb ${path.resolve(lake, '..', 'other-lake', 'warehouse.duckdb')}`);
+    expect(await dbtInMetadata()).toBeNull();
+    await recordBuilds(target, undefined);
+    expect(await dbtInMetadata()).toBeNull();
+    // the same folder, once this lake's build is recorded
+    await recordBuilds(target, `duckdb ${path.resolve(warehousePath(lake))}`);
+    expect(await dbtInMetadata()).toMatchObject({ models: { passed: 1 } });
   });
 
   it('keeps the previous files when one export fails', async () => {
