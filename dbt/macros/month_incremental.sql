@@ -41,21 +41,27 @@
 
 {#
   The config of a model built incrementally by month, and its `rebuild` CTE: `month_column` is
-  the model's month column (Athena's partition column, last), `fingerprint` its checksum column
+  the model's month column (the partition column, last), `fingerprint` its checksum column
   in `fingerprints` (a model name; int_month_fingerprints unless given).
-  DuckDB and Trino replace the rebuilt months with delete+insert after a pre-hook that deletes
-  every stored row from the first of them on; Athena overwrites the month partitions.
+  A pre-hook deletes every stored row from the first rebuilt month on (DuckDB, Trino), then the
+  run adds the rebuilt months: DuckDB with delete+insert on the month; Trino appends, its table
+  partitioned by month, because the Hive connector deletes from a table that is not transactional
+  only whole partitions, chosen by a constant (see month_incremental_delete_rebuilt); Athena
+  overwrites the month partitions.
 #}
 {% macro month_incremental_config(month_column, fingerprint, fingerprints=none) -%}
     {%- set fingerprints_arg = ", ref('" ~ fingerprints ~ "')" if fingerprints else "" -%}
     {%- do config(
         materialized='incremental',
-        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
-        unique_key=(none if target.type == 'athena' else month_column),
+        incremental_strategy={'athena': 'insert_overwrite', 'trino': 'append'}.get(target.type, 'delete+insert'),
+        unique_key=(month_column if target.type == 'duckdb' else none),
         partitioned_by=([month_column] if target.type == 'athena' else none),
         on_schema_change='sync_all_columns',
         pre_hook="{{ month_incremental_delete_rebuilt('" ~ month_column ~ "', '" ~ fingerprint ~ "'" ~ fingerprints_arg ~ ") }}",
     ) -%}
+    {%- if target.type == 'trino' -%}
+        {%- do config(properties={'partitioned_by': "ARRAY['" ~ month_column ~ "']"}) -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The first month to rebuild (NULL when nothing changed: then no row is selected), as a CTE. -#}
@@ -134,27 +140,49 @@ rebuild as (
   Pre-hook of an incremental run on DuckDB and Trino: delete every row from the first month to
   rebuild on. delete+insert alone would only replace months the new rows hold, and keep the rows
   of a month that has no input any more. No-op on a full build (the table is new).
+  `fingerprints`: the checksum model's relation (int_month_fingerprints unless given).
+  On Trino the first month is asked first and the DELETE names it as a constant: the Hive
+  connector deletes from a table that is not transactional only whole partitions, and only a
+  predicate on the partition column with constants shows it which ("Modifying Hive table rows is
+  only supported for transactional tables" otherwise).
 #}
 {% macro month_incremental_delete_rebuilt(month_column, fingerprint, fingerprints=none) -%}
-    {%- if month_incremental_is_incremental() and target.type in ('duckdb', 'trino') and month_incremental_has_fingerprints() -%}
-        delete from {{ this }} where {{ month_column }} >= {{ month_rebuild_from_sql(month_column, fingerprint, fingerprints) }}
-    {%- else -%}
+    {%- if not (month_incremental_is_incremental() and target.type in ('duckdb', 'trino') and month_incremental_has_fingerprints()) -%}
         select 1
+    {%- elif target.type == 'trino' -%}
+        {%- set rebuild_from = month_rebuild_from_value(month_column, fingerprint, fingerprints) -%}
+        {%- if rebuild_from is none -%}
+            select 1
+        {%- else -%}
+            delete from {{ this }} where {{ month_column }} >= date '{{ rebuild_from }}'
+        {%- endif -%}
+    {%- else -%}
+        delete from {{ this }} where {{ month_column }} >= {{ month_rebuild_from_sql(month_column, fingerprint, fingerprints) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The first month to rebuild as 'YYYY-MM-DD', none when nothing changed (or nothing can be asked: no connection). -#}
+{% macro month_rebuild_from_value(month_column, fingerprint, fingerprints=none) -%}
+    {%- if not execute or var('month_incremental', none) is not none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set result = run_query('select cast(' ~ month_rebuild_from_sql(month_column, fingerprint, fingerprints) ~ ' as varchar)') -%}
+    {{- return(result.columns[0].values()[0]) -}}
 {%- endmacro %}
 
 {#
   on-run-start of `dbt build` / `dbt run`: drops the table of a selected model built incrementally
-  by month (a model documenting a source_fingerprint column) when the table has no such column, so
-  the model is created whole, as on a first run. Such a table predates the model's incremental
-  build: a plain table, which on Athena is not partitioned by month, where insert_overwrite would
-  find no partition to replace and append every month beside the old rows.
+  by month (a model documenting a source_fingerprint column) when the table has no such column,
+  or on Trino is not partitioned, so the model is created whole, as on a first run. Such a table
+  predates the model's incremental build: a plain table, which on Athena is not partitioned by
+  month, where insert_overwrite would find no partition to replace and append every month beside
+  the old rows; on Trino, one whose rows the Hive connector cannot delete.
   The drop runs while the hook renders (adapter.drop_relation, which also tells dbt's relation
   cache). On DuckDB the describe of get_columns_in_relation opened a transaction on this
   connection that dbt rolls back after the hooks, so the drop is committed here; Athena has no
   transactions and Trino commits each statement. Renders no SQL (dbt skips an empty hook).
 #}
-{% macro month_incremental_drop_tables_without_fingerprints() %}
+{% macro month_incremental_drop_outdated_tables() %}
     {%- set dropped = [] -%}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {%- for node in graph.nodes.values()
@@ -163,8 +191,8 @@ rebuild as (
             {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
             {%- if relation is not none and relation.is_table -%}
                 {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-                {%- if 'source_fingerprint' not in names -%}
-                    {%- do log('Dropping ' ~ relation ~ ': built before ' ~ node.name ~ ' was incremental; it is built whole', info=true) -%}
+                {%- if 'source_fingerprint' not in names or (target.type == 'trino' and not month_incremental_trino_partitioned(relation)) -%}
+                    {%- do log('Dropping ' ~ relation ~ ': built before ' ~ node.name ~ ' was incremental by month; it is built whole', info=true) -%}
                     {%- do adapter.drop_relation(relation) -%}
                     {%- do dropped.append(relation) -%}
                 {%- endif -%}
@@ -175,3 +203,9 @@ rebuild as (
         {%- do adapter.commit() -%}
     {%- endif -%}
 {% endmacro %}
+
+{#- Whether a Trino table is partitioned (its DDL says partitioned_by). -#}
+{% macro month_incremental_trino_partitioned(relation) -%}
+    {%- set ddl = run_query('show create table ' ~ relation).columns[0].values()[0] -%}
+    {{- return('partitioned_by' in ddl) -}}
+{%- endmacro %}

@@ -89,6 +89,69 @@ describe('ops --target trino (CLI in a child process, development server)', () =
     await expect(readFile(path.join(lake, 'dashboard', 'index.html'), 'utf8')).resolves.toContain('<html');
   });
 
+  it('builds incrementally after a month is re-processed: months before it kept, equal to a full refresh and to --target local', async () => {
+    const tables = (
+      await engine.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}'
+         AND table_type = 'BASE TABLE' AND regexp_like(table_name, '^(int|mart)_') ORDER BY table_name`,
+      )
+    ).map((r) => String(r.table_name));
+    const snapshot = async () => {
+      const rows: Record<string, string[]> = {};
+      for (const t of tables)
+        rows[t] = (await engine.query(`SELECT * FROM hive.${schema}.${t}`))
+          .map((r) => JSON.stringify(r))
+          .sort();
+      return rows;
+    };
+    // the files holding int_customer_months' rows before the re-processed month
+    const filesBeforeAugust = async () =>
+      (
+        await engine.query(
+          `SELECT DISTINCT "$path" AS f FROM hive.${schema}.int_customer_months WHERE activity_month < DATE '2025-08-01'`,
+        )
+      )
+        .map((r) => String(r.f))
+        .sort();
+    const kept = await filesBeforeAugust();
+    expect(tables).toContain('int_customer_months');
+    expect(kept.length).toBeGreaterThan(0);
+
+    // September re-processed with changed facts: 15 orders gone, 25 between completed and cancelled
+    const raw = path.join(lake, 'raw', 'store_sales', 'orders_2025_09.json');
+    const orders = (await readFile(raw, 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { status: string });
+    const changed = orders
+      .slice(15)
+      .map((o, i) => (i < 25 ? { ...o, status: o.status === 'completed' ? 'cancelled' : 'completed' } : o));
+    await writeFile(raw, `${changed.map((o) => JSON.stringify(o)).join('\n')}\n`);
+    for (const step of [['etl'], ['crawl'], ['transform'], ['export-outputs']]) {
+      const run = await trino(step);
+      expect(run.code, `${step[0]}: ${run.stderr.slice(-3000)}`).toBe(0);
+    }
+    // incremental: the months before the first changed one were not rewritten
+    expect(await filesBeforeAugust()).toEqual(kept);
+    const incremental = await snapshot();
+
+    const full = await trino(['transform', '--full-refresh']);
+    expect(full.code, full.stderr.slice(-3000)).toBe(0);
+    expect(await filesBeforeAugust()).not.toEqual(kept);
+    expect(await snapshot()).toEqual(incremental);
+
+    const localDir = path.join(lake, 'local-csv-reprocessed');
+    for (const step of [['crawl'], ['transform'], ['export-outputs', '--out', localDir]]) {
+      const run = await ops([...step, '--target', 'local', '--lake', lake]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    for (const spec of CSV_EXPORTS) {
+      const expected = await readFile(path.join(localDir, spec.file), 'utf8');
+      const actual = await readFile(path.join(lake, 'analytics_outputs', spec.file), 'utf8');
+      expect(actual === expected, `${spec.file} differs`).toBe(true);
+    }
+  });
+
   it('reports an unreachable coordinator as TRINO_UNREACHABLE with a hint', async () => {
     const run = await ops(
       ['export-outputs', '--target', 'trino', '--lake', lake, '--trino-url', 'http://127.0.0.1:9'],

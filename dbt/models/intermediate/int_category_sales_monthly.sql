@@ -1,5 +1,5 @@
 -- mart_category_sales_monthly, built incrementally: one row per month and product category with
--- sales, with its month's input checksum, the month last (Athena's partition column). The mart
+-- sales, with its month's input checksum, the month last (the partition column on Athena and Trino). The mart
 -- selects the exported columns from it.
 --
 -- Incremental by month (docs/scale.md, "Incremental dbt"): the distinct count of orders over every
@@ -53,7 +53,7 @@ final as (
         by_category.units,
         by_category.orders,
         month_fingerprints.fingerprint as source_fingerprint,
-        -- last: Athena wants the partition column at the end
+        -- last: the partition column (Athena, Trino) goes at the end
         by_category.month
 
     from by_category

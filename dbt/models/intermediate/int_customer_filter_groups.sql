@@ -13,8 +13,8 @@
 -- customers' cells, the next month's, the cohorts and the filter codes, all in one checksum per
 -- month (int_cohort_month_fingerprints.filter_groups_fingerprint). A run rebuilds the months from
 -- the earliest one whose checksum changed and keeps the others; `dbt build --full-refresh`
--- rebuilds everything. DuckDB and Trino replace the months with delete+insert, Athena overwrites
--- the month partitions.
+-- rebuilds everything. DuckDB replaces the months with delete+insert; Trino drops their
+-- partitions and appends, Athena overwrites them.
 {{ month_incremental_config('month', 'filter_groups_fingerprint', 'int_cohort_month_fingerprints') }}
 with
 {{ month_rebuild_cte('month', 'filter_groups_fingerprint', 'int_cohort_month_fingerprints') }}
@@ -156,7 +156,7 @@ final as (
         grouped.customer_id,
         grouped.customers,
         month_fingerprints.fingerprint as source_fingerprint,
-        -- last: Athena wants the partition column at the end
+        -- last: the partition column (Athena, Trino) goes at the end
         grouped.month
 
     from grouped

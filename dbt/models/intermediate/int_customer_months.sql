@@ -6,8 +6,8 @@
 -- Incremental by month (docs/scale.md, "Incremental dbt"): a run rebuilds the months from the
 -- earliest one whose completed orders changed (int_month_fingerprints.customers_fingerprint,
 -- macros/month_incremental.sql) and keeps the others; `dbt build --full-refresh` rebuilds
--- everything. DuckDB and Trino replace the months with delete+insert, Athena overwrites the
--- activity_month partitions.
+-- everything. DuckDB replaces the months with delete+insert; Trino drops their activity_month
+-- partitions and appends, Athena overwrites them.
 {{ month_incremental_config('activity_month', 'customers_fingerprint') }}
 with
 {{ month_rebuild_cte('activity_month', 'customers_fingerprint') }}
@@ -86,7 +86,7 @@ final as (
         with_cohort.cohort_month,
         {{ dbt.datediff('with_cohort.cohort_month', 'with_cohort.activity_month', 'month') }} as months_since_cohort,
         month_fingerprints.fingerprint as source_fingerprint,
-        -- last: Athena wants the partition column at the end
+        -- last: the partition column (Athena, Trino) goes at the end
         with_cohort.activity_month
 
     from with_cohort

@@ -2,7 +2,7 @@
 -- completed orders (active customers, orders, revenue, AOV and repeat rate = share of those
 -- customers who are not new: their cohort month is earlier, or they signed up before the data
 -- window and have none, int_customer_cohorts), with its month's input checksum, the month last
--- (Athena's partition column). The mart selects the exported columns from it.
+-- (the partition column on Athena and Trino). The mart selects the exported columns from it.
 -- A customer counts in the country their orders carry.
 --
 -- Incremental by month (docs/scale.md, "Incremental dbt"): a month's rows depend on its completed
@@ -84,7 +84,7 @@ final as (
         {{ round_ratio('monthly.revenue_usd', 'monthly.orders', 2) }} as aov_usd,
         {{ round_ratio('monthly.repeat_customers', 'monthly.active_customers', 6) }} as repeat_rate,
         month_fingerprints.fingerprint as source_fingerprint,
-        -- last: Athena wants the partition column at the end
+        -- last: the partition column (Athena, Trino) goes at the end
         monthly.month
 
     from monthly
