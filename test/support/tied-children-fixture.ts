@@ -6,7 +6,7 @@
  *   `endWithThisProcess`; each child's end is logged on stderr as `exit <pid> <signal|code>`;
  * - `own-exit`: one child that exits by itself; prints the SIGTERM listener count while it runs
  *   and after, then waits (untied);
- * - `pool`: `runInProcesses` with two tasks that never finish (the ETL's worker pool);
+ * - `pool <workers> <tasks>`: `runInProcesses` with tasks that never finish (the ETL's worker pool);
  * - `dbt <target folder>`: `runDbt` (`dbt debug`, the real dbt of .venv).
  */
 import { spawn } from 'node:child_process';
@@ -40,8 +40,10 @@ if (mode === 'spawn') {
   ready();
   waitForever();
 } else if (mode === 'pool') {
+  // `pool <workers> <tasks>`: more tasks than workers, so a stopped worker would be replaced
+  const [workers, tasks] = args.map(Number) as [number, number];
   const script = new URL('./never-ending-task-worker.ts', import.meta.url);
-  void runInProcesses({ script, workers: 2, tasks: [1, 2] });
+  void runInProcesses({ script, workers, tasks: Array.from({ length: tasks }, (_, i) => i) });
   ready();
   waitForever();
 } else if (mode === 'dbt') {

@@ -12,7 +12,11 @@ const ENDING_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 const DEFAULT_GRACE_MS = 10_000;
 
 const live = new Map<ChildProcess, number>();
+let installed = false;
 let stopping = false;
+
+/** Whether this process is stopping on a signal: callers start no more children (the ETL pool). */
+export const stoppingOnSignal = (): boolean => stopping;
 
 /**
  * Ties `child` to this process: if this process is told to stop (SIGTERM, SIGINT, SIGHUP) while
@@ -26,7 +30,15 @@ export function endWithThisProcess<C extends ChildProcess>(
   { graceMs = DEFAULT_GRACE_MS }: { graceMs?: number } = {},
 ): C {
   if (!running(child)) return child;
-  if (live.size === 0) for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
+  if (stopping) {
+    // started after the signal (a pool replacing a worker that just exited): it goes at once
+    child.kill('SIGKILL');
+    return child;
+  }
+  if (!installed) {
+    for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
+    installed = true;
+  }
   live.set(child, graceMs);
   const forget = () => {
     live.delete(child);
@@ -45,6 +57,7 @@ const running = (child: ChildProcess): boolean =>
 
 function removeHandlers(): void {
   for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
+  installed = false;
 }
 
 const exited = (child: ChildProcess): Promise<void> =>

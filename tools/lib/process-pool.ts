@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { workerScript } from '../../lambda/core/worker-script.js';
-import { endWithThisProcess } from './child-processes.js';
+import { endWithThisProcess, stoppingOnSignal } from './child-processes.js';
 
 /** Parent → child: run one task. */
 interface TaskMessage<T> {
@@ -59,7 +59,8 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
   const runChild = async (): Promise<void> => {
     let child: ChildProcess | undefined;
     try {
-      while (next < order.length) {
+      // no new task once a signal is stopping this process (its children are being stopped)
+      while (next < order.length && !stoppingOnSignal()) {
         const id = order[next++] as number;
         // No execArgv: the script is plain JS; the parent's loaders (tsx: ~100 MB and a thread) would only cost.
         child ??= endWithThisProcess(

@@ -89,6 +89,14 @@ const childrenMatching = (pid: number, n: number, pattern: RegExp) =>
     return pids.length >= n ? pids : undefined;
   });
 
+/** Every process whose command line matches `pattern`. */
+async function processesMatching(pattern: RegExp): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc'))
+    if (/^\d+$/.test(entry) && pattern.test(await cmdline(Number(entry)))) found.push(Number(entry));
+  return found;
+}
+
 const childPids = (f: Fixture) =>
   (/children ([\d ]+)/.exec(f.stderr())?.[1] ?? '').trim().split(' ').filter(Boolean).map(Number);
 
@@ -159,16 +167,23 @@ describe('endWithThisProcess', () => {
     expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
   });
 
-  it("takes the ETL's worker processes along (runInProcesses)", async () => {
-    const f = await fixture('pool');
-    const workers = await childrenMatching(f.pid, 2, /never-ending-task-worker/);
-    leftovers.push(...workers);
+  it.each([
+    [2, 2],
+    [1, 4],
+  ])(
+    "takes the ETL's worker processes along (runInProcesses, %i worker(s), %i tasks) and starts no new one",
+    async (workers, tasks) => {
+      const f = await fixture('pool', String(workers), String(tasks));
+      leftovers.push(...(await childrenMatching(f.pid, workers, /never-ending-task-worker/)));
 
-    process.kill(f.pid, 'SIGTERM');
+      process.kill(f.pid, 'SIGTERM');
 
-    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(workers.filter(alive)).toEqual([]);
-  });
+      expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+      // none left anywhere: not the stopped ones, not a replacement started after the signal (an
+      // orphan belongs to init then, so every process is looked at)
+      expect(await processesMatching(/never-ending-task-worker/)).toEqual([]);
+    },
+  );
 
   it('takes a dbt run along (runDbt): no dbt left holding the warehouse or the target folder', async () => {
     const target = await mkdtemp(path.join(os.tmpdir(), 'dbt-signal-'));
