@@ -92,6 +92,11 @@ async function inChild(mode: Mode, key: string): Promise<ChildResult> {
   return JSON.parse(stdout) as ChildResult;
 }
 
+/** The result of a child that times one part of the job itself (single-threaded: wall = CPU). */
+const writePartResult = (seconds: number, rows: number, detail: string): void => {
+  process.stdout.write(JSON.stringify({ wall: seconds, cpu: seconds, maxRssMb: 0, rows, detail }));
+};
+
 async function childMain(mode: string, key: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -120,10 +125,7 @@ async function childMain(mode: string, key: string): Promise<void> {
       rows++;
     }
     const used = process.cpuUsage(parse0);
-    const seconds = (used.user + used.system) / 1e6;
-    process.stdout.write(
-      JSON.stringify({ wall: seconds, cpu: seconds, maxRssMb: 0, rows, detail: `${fmt(rows)} lines` }),
-    );
+    writePartResult((used.user + used.system) / 1e6, rows, `${fmt(rows)} lines`);
     return;
   } else if (mode === 'ours' || mode === 'encoder') {
     // Outputs go to a fresh folder per run: a new month, no other source's orders to check
@@ -134,18 +136,16 @@ async function childMain(mode: string, key: string): Promise<void> {
       processedStore: outputs,
       quarantineStore: outputs,
     });
+    // The encoder's share, measured apart: the run's own Parquet decoded, then encoded again
+    // with the lake's settings in one call per file (synchronous: its wall time is CPU time).
+    const encoded = mode === 'encoder' ? encodeFacts(await decodedFacts(out), LAKE_PARQUET) : undefined;
+    await rm(out, { recursive: true, force: true });
     rows = r.rows.fact_orders + r.rows.fact_order_items;
     detail = `read ${fmt(r.read)}, loaded ${fmt(r.loaded)}, quarantined ${r.quarantined}, ${r.files.length} files`;
-    if (mode === 'encoder') {
-      // The encoder's share, measured apart: the run's own Parquet decoded, then encoded again
-      // with the lake's settings in one call per file (synchronous: its wall time is CPU time).
-      const { encodeMs } = encodeFacts(await decodedFacts(out), LAKE_PARQUET);
-      await rm(out, { recursive: true, force: true });
-      const seconds = encodeMs / 1000;
-      process.stdout.write(JSON.stringify({ wall: seconds, cpu: seconds, maxRssMb: 0, rows, detail }));
+    if (encoded) {
+      writePartResult(encoded.encodeMs / 1000, rows, detail);
       return;
     }
-    await rm(out, { recursive: true, force: true });
   } else {
     const input =
       mode === 'duckdb-pool'

@@ -49,9 +49,6 @@ export function endWithThisProcess<C extends ChildProcess>(
   return child;
 }
 
-/** Children still tied to this process (for tests). */
-export const liveChildren = (): number => live.size;
-
 const running = (child: ChildProcess): boolean =>
   child.pid !== undefined && child.exitCode === null && child.signalCode === null;
 
