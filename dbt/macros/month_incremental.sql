@@ -124,9 +124,9 @@ rebuild as (
 {#
   Whether the stored table has source_fingerprint. A table built before it existed has not. Before
   `dbt build` and `dbt run` the on-run-start hook below drops such a table; for other commands
-  (e.g. `dbt retry`) every month then differs and is rebuilt (on_schema_change adds the column),
-  and the pre-hook deletes nothing (DuckDB refuses to add a column to a table deleted from in
-  another transaction). In a unit test `this` is the fixture, which has the column.
+  (`dbt retry`, whose hook sees no selected model) every month then differs and is rebuilt
+  (on_schema_change adds the column), and the pre-hook handles the old rows per engine (see
+  month_incremental_delete_rebuilt). In a unit test `this` is the fixture, which has the column.
 #}
 {% macro month_incremental_has_fingerprints() -%}
     {%- if not execute or model.resource_type == 'unit_test' or var('month_incremental', none) is not none -%}
@@ -145,10 +145,26 @@ rebuild as (
   connector deletes from a table that is not transactional only whole partitions, and only a
   predicate on the partition column with constants shows it which ("Modifying Hive table rows is
   only supported for transactional tables" otherwise).
+  A stored table without source_fingerprint (built before it existed, reached by a command whose
+  on-run-start dropped nothing, such as `dbt retry`) has every month rebuilt: on DuckDB
+  delete+insert replaces them, the pre-hook deletes nothing (DuckDB refuses to add a column to a
+  table deleted from in another transaction); Trino appends, so every row is deleted first (a
+  DELETE without WHERE, which the Hive connector allows on any table); Athena's insert_overwrite
+  would append beside an unpartitioned table's rows, so the run stops and asks for `dbt build`.
 #}
 {% macro month_incremental_delete_rebuilt(month_column, fingerprint, fingerprints=none) -%}
-    {%- if not (month_incremental_is_incremental() and target.type in ('duckdb', 'trino') and month_incremental_has_fingerprints()) -%}
+    {%- if not month_incremental_is_incremental() -%}
         select 1
+    {%- elif not month_incremental_has_fingerprints() -%}
+        {%- if target.type == 'trino' -%}
+            delete from {{ this }}
+        {%- elif target.type == 'athena' -%}
+            {{- exceptions.raise_compiler_error(this ~ ' was built before ' ~ model.name ~ ' was incremental by month; run `dbt build` (its on-run-start drops the table so it is built whole), not `dbt retry`') -}}
+        {%- else -%}
+            select 1
+        {%- endif -%}
+    {%- elif target.type == 'duckdb' -%}
+        delete from {{ this }} where {{ month_column }} >= {{ month_rebuild_from_sql(month_column, fingerprint, fingerprints) }}
     {%- elif target.type == 'trino' -%}
         {%- set rebuild_from = month_rebuild_from_value(month_column, fingerprint, fingerprints) -%}
         {%- if rebuild_from is none -%}
@@ -157,7 +173,8 @@ rebuild as (
             delete from {{ this }} where {{ month_column }} >= date '{{ rebuild_from }}'
         {%- endif -%}
     {%- else -%}
-        delete from {{ this }} where {{ month_column }} >= {{ month_rebuild_from_sql(month_column, fingerprint, fingerprints) }}
+        {#- Athena: insert_overwrite replaces the rebuilt month partitions itself. -#}
+        select 1
     {%- endif -%}
 {%- endmacro %}
 
@@ -171,7 +188,8 @@ rebuild as (
 {%- endmacro %}
 
 {#
-  on-run-start of `dbt build` / `dbt run`: drops the table of a selected model built incrementally
+  on-run-start of `dbt build` / `dbt run` (`dbt retry` builds its own queue, so selected_resources
+  is empty there and nothing is dropped; month_incremental_delete_rebuilt covers it): drops the table of a selected model built incrementally
   by month (a model documenting a source_fingerprint column) when the table has no such column,
   or on Trino is not partitioned, so the model is created whole, as on a first run. Such a table
   predates the model's incremental build: a plain table, which on Athena is not partitioned by
