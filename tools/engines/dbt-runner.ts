@@ -49,21 +49,42 @@ export interface DbtRunSummary extends RunResultsSummary {
   wallSeconds: number;
 }
 
-/** Beside run_results.json: `{"builds": …}` of the run that wrote it (`DbtRunOptions.builds`). */
+/**
+ * Beside run_results.json: `{"builds": …, "invocation_id": …}`: what the run that wrote the file
+ * built (`DbtRunOptions.builds`) and that run's invocation_id, so results a later dbt run wrote
+ * (one run by hand in the same target folder) are not credited to it.
+ */
 const BUILDS_FILE = 'store_sales_builds.json';
 
-/** Records what the run about to start in `targetPath` builds (or that nobody said: `undefined`). */
-export async function recordBuilds(targetPath: string, builds: string | undefined): Promise<void> {
-  const file = path.join(targetPath, BUILDS_FILE);
-  if (builds === undefined) await rm(file, { force: true });
-  else await writeFile(file, `${JSON.stringify({ builds })}\n`);
+/** dbt's id of the run whose results `run_results.json` of `targetPath` holds; undefined if none. */
+async function resultsInvocation(targetPath: string): Promise<string | undefined> {
+  try {
+    const { metadata } = JSON.parse(await readFile(path.join(targetPath, 'run_results.json'), 'utf8'));
+    return typeof metadata?.invocation_id === 'string' ? metadata.invocation_id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** What the last run in `targetPath` built, as its caller said; undefined if unrecorded. */
+/**
+ * Records that the results now in `targetPath` are a build of `builds` (`undefined`: nobody said,
+ * the record is removed).
+ */
+export async function recordBuilds(targetPath: string, builds: string | undefined): Promise<void> {
+  const file = path.join(targetPath, BUILDS_FILE);
+  const invocation_id = await resultsInvocation(targetPath);
+  if (builds === undefined || invocation_id === undefined) await rm(file, { force: true });
+  else await writeFile(file, `${JSON.stringify({ builds, invocation_id })}\n`);
+}
+
+/** What the results in `targetPath` built, as their run's caller said; undefined if unrecorded. */
 export async function recordedBuilds(targetPath: string): Promise<string | undefined> {
   try {
-    const { builds } = JSON.parse(await readFile(path.join(targetPath, BUILDS_FILE), 'utf8'));
-    return typeof builds === 'string' ? builds : undefined;
+    const { builds, invocation_id } = JSON.parse(await readFile(path.join(targetPath, BUILDS_FILE), 'utf8'));
+    const current = await resultsInvocation(targetPath);
+    return typeof builds === 'string' && current !== undefined && invocation_id === current
+      ? builds
+      : undefined;
   } catch {
     return undefined;
   }
@@ -136,7 +157,7 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   const resultsFile = path.join(targetPath, 'run_results.json');
   // A stale file from an earlier run must not be mistaken for this run's results.
   await rm(resultsFile, { force: true });
-  await recordBuilds(targetPath, options.builds);
+  await recordBuilds(targetPath, undefined);
 
   const args = [
     ...options.args,
@@ -172,6 +193,7 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   } catch (err) {
     throw new DbtRunError(`dbt exited ${exitCode} without results: ${output.describe()}`, { cause: err });
   }
+  await recordBuilds(targetPath, options.builds);
   const summary = summarizeRunResults(parsed.results);
   return {
     ...summary,

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LAKE } from '../../contracts/lake-layout.js';
@@ -83,7 +83,9 @@ export const localTarget: Target = {
     withWarehouse({ lake: args.lake, readOnly: access.readOnly }, work),
   dbt: {
     profile: 'local',
-    describe: (args) => `duckdb ${path.resolve(warehousePath(args.lake))}`,
+    // The lake's real path: the same warehouse reached through a symlink is the same build.
+    describe: (args) =>
+      `duckdb ${path.join(realPathOrResolved(args.lake), path.basename(warehousePath(args.lake)))}`,
     configure: async () => undefined,
     preflight: (args) => {
       const warehouse = warehousePath(args.lake);
@@ -110,3 +112,12 @@ export const localTarget: Target = {
     pathToFileURL(path.join(publishedInLake(args.lake).dashboardDir, 'index.html')).href,
   factsWrittenAt: (args) => newestMtime(lakePath(args.lake, LAKE.processedPrefix)),
 };
+
+/** `dir` with symlinks resolved; a folder not created yet, as given but absolute. */
+function realPathOrResolved(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}

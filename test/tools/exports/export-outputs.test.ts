@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -99,7 +99,7 @@ describe('exportOutputsOn (local)', () => {
     await writeFile(
       path.join(artifacts, 'target', 'run_results.json'),
       JSON.stringify({
-        metadata: { generated_at: '2026-12-01T10:00:00Z' },
+        metadata: { generated_at: '2026-12-01T10:00:00Z', invocation_id: 'run-1' },
         results: [
           node('model.store_sales.mart_a', 'success'),
           node('model.store_sales.mart_b', 'error'),
@@ -132,17 +132,22 @@ describe('exportOutputsOn (local)', () => {
     });
   });
 
-  it("gives no dbt results from a build of another lake's warehouse, or of one that did not say what it built", async () => {
+  it("gives no dbt results from a build of another lake's warehouse, of one that did not say what it built, or of a later dbt run", async () => {
     await lakeWith(lake, [order('O1', '2025-01-05', 'completed')]);
     const artifacts = path.join(lake, 'dbt-artifacts');
     const target = path.join(artifacts, 'target');
     await mkdir(target, { recursive: true });
-    await writeFile(
-      path.join(target, 'run_results.json'),
-      JSON.stringify({ results: [{ unique_id: 'model.store_sales.mart_a', status: 'success' }] }),
-    );
-    const dbtInMetadata = async () => {
-      await exportOutputsOn({ target: 'local', lake, dbtArtifactsDir: artifacts });
+    const writeResults = (invocation_id: string) =>
+      writeFile(
+        path.join(target, 'run_results.json'),
+        JSON.stringify({
+          metadata: { invocation_id },
+          results: [{ unique_id: 'model.store_sales.mart_a', status: 'success' }],
+        }),
+      );
+    await writeResults('run-1');
+    const dbtInMetadata = async (exportLake = lake) => {
+      await exportOutputsOn({ target: 'local', lake: exportLake, dbtArtifactsDir: artifacts });
       return JSON.parse(await readFile(path.join(lake, 'analytics_outputs', RUN_METADATA_FILE), 'utf8')).dbt;
     };
 
@@ -150,9 +155,19 @@ describe('exportOutputsOn (local)', () => {
     expect(await dbtInMetadata()).toBeNull();
     await recordBuilds(target, undefined);
     expect(await dbtInMetadata()).toBeNull();
-    // the same folder, once this lake's build is recorded
+    // the same folder, once this lake's build is recorded, and through a symlink to the lake
     await recordBuilds(target, `duckdb ${path.resolve(warehousePath(lake))}`);
     expect(await dbtInMetadata()).toMatchObject({ models: { passed: 1 } });
+    const link = `${lake}-link`;
+    await symlink(lake, link);
+    try {
+      expect(await dbtInMetadata(link)).toMatchObject({ models: { passed: 1 } });
+    } finally {
+      await rm(link, { force: true });
+    }
+    // a dbt run by hand in the same folder replaced the results: they are not that build's
+    await writeResults('run-by-hand');
+    expect(await dbtInMetadata()).toBeNull();
   });
 
   it('keeps the previous files when one export fails', async () => {
