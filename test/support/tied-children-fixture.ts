@@ -3,7 +3,8 @@
  * It starts children the way `ops` does, prints one JSON line `{"pid": <its own>}` once they run,
  * then waits to be signalled. Modes:
  * - `spawn <graceMs> <child script>…`: `node -e <script>` per script, each tied with
- *   `endWithThisProcess`; each child's end is logged on stderr as `exit <pid> <signal|code>`;
+ *   `endWithThisProcess`; each signal sent to a child is logged on stderr as `kill <pid> <signal>`,
+ *   each child's end as `exit <pid> <signal|code>`;
  * - `own-exit`: one child that exits by itself; prints the SIGTERM listener count while it runs
  *   and after, then waits (untied);
  * - `pool <workers> <tasks>`: `runInProcesses` with tasks that never finish (the ETL's worker pool);
@@ -26,6 +27,13 @@ if (mode === 'spawn') {
   const [graceMs, ...scripts] = args;
   const children = scripts.map((s) => endWithThisProcess(nodeChild(s), { graceMs: Number(graceMs) }));
   for (const child of children) {
+    // every signal this process sends a child, logged (signals can merge on arrival: a count the
+    // child keeps cannot tell one from two sent at once)
+    const kill = child.kill.bind(child);
+    child.kill = (signal?: NodeJS.Signals | number) => {
+      process.stderr.write(`kill ${child.pid} ${signal}\n`);
+      return kill(signal);
+    };
     child.on('exit', (code, signal) => process.stderr.write(`exit ${child.pid} ${signal ?? code}\n`));
     await once(child.stdout, 'data');
   }

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /**
  * The signals that end an `ops` command from outside: `kill`, a CI timeout or a service manager
@@ -20,7 +21,8 @@ export const stoppingOnSignal = (): boolean => stopping;
 
 /**
  * Ties `child` to this process: if this process is told to stop (SIGTERM, SIGINT, SIGHUP) while
- * the child runs, the child gets the same signal, then SIGKILL after `graceMs` (or at once on a
+ * the child runs, the child gets the same signal (unless a terminal's Ctrl-C already sent it:
+ * inTerminalForeground), then SIGKILL after `graceMs` (or at once on a
  * second signal), and this process ends by the signal only once its children are gone, so a
  * shell or CI sees the usual status (143 for SIGTERM). The handlers exist only while such a child
  * runs: without one, the signals keep Node's default. Returns the child.
@@ -70,7 +72,7 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   const children = [...live];
   await Promise.all(
     children.map(async ([child, graceMs]) => {
-      child.kill(signal);
+      if (!(signal === 'SIGINT' && inTerminalForeground(child))) child.kill(signal);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), graceMs);
@@ -83,4 +85,23 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   removeHandlers();
   // Without a handler the signal takes Node's default: this process ends by it.
   process.kill(process.pid, signal);
+}
+
+/**
+ * Whether `child` is in its terminal's foreground process group (Linux: /proc/<pid>/stat; false
+ * elsewhere or without a terminal). Ctrl-C makes the terminal send SIGINT to that whole group, so
+ * such a child has had the signal already: passing it on again would give it a second one, which
+ * cuts a clean stop short (dbt cancelling its open queries on Trino or Athena). A SIGINT sent to
+ * this process alone (`kill -INT`) while it runs in a terminal's foreground then reaches the child
+ * only as the SIGKILL at the end of its grace period.
+ */
+function inTerminalForeground(child: ChildProcess): boolean {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    // "<pid> (<comm>) <state> <ppid> <pgrp> <session> <tty_nr> <tpgid> …": comm may hold spaces
+    const [, , pgrp, , , tpgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(tpgid) > 0 && pgrp === tpgid;
+  } catch {
+    return false;
+  }
 }

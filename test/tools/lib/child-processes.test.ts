@@ -126,8 +126,43 @@ describe('endWithThisProcess', () => {
     process.kill(f.pid, 'SIGINT');
 
     expect(await f.ended).toEqual({ code: null, signal: 'SIGINT' });
+    expect(f.stderr()).toMatch(/kill \d+ SIGINT/);
     expect(f.stderr()).toContain('child cleans up');
     expect(f.stderr()).toMatch(/exit \d+ 3/);
+  });
+
+  it("gives a child one SIGINT on a terminal's Ctrl-C, which the terminal sends to the whole foreground group", async () => {
+    // a real terminal: util-linux `script` runs the fixture on a pseudo-terminal, and ^C typed
+    // into it makes the terminal signal the foreground process group (the fixture and its child)
+    const counter =
+      "let n = 0; process.on('SIGINT', () => { n += 1; setTimeout(() => { console.error('sigints ' + n); process.exit(0); }, 500); }); setInterval(() => {}, 1000)";
+    const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+    const command = [process.execPath, '--import', 'tsx', FIXTURE, 'spawn', '10000', counter]
+      .map(quote)
+      .join(' ');
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: REPO,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let screen = '';
+    terminal.stdout.on('data', (d: Buffer) => {
+      screen += d;
+    });
+    const ended = once(terminal, 'exit');
+    const pid = await waitFor('the fixture on the terminal', async () => /"pid":(\d+)/.exec(screen)?.[1]);
+    leftovers.push(
+      Number(pid),
+      ...(/children ([\d ]+)/.exec(screen)?.[1] ?? '').trim().split(' ').map(Number),
+    );
+
+    terminal.stdin.write('\x03');
+    await ended;
+    terminal.stdin.end();
+
+    // the child stopped on the terminal's SIGINT, and this process did not send it another
+    expect(screen).toMatch(/sigints 1\b/);
+    expect(screen).toMatch(/exit \d+ 0/);
+    expect(screen).not.toMatch(/kill \d+ SIGINT/);
   });
 
   it('SIGKILLs a child that ignores the signal once its grace period is over', async () => {
