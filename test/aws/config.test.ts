@@ -8,6 +8,8 @@ import { ATHENA_RESULTS_PREFIX as STACK_RESULTS_PREFIX } from '../../stacks/data
 import { ATHENA_RESULTS_PREFIX, resolveAwsConfig } from '../../tools/aws/config.js';
 import { athenaDbtEnv, fillEnv } from '../../tools/aws/dbt-env.js';
 import { encodeS3EventKey, s3PutEvent } from '../../tools/aws/s3-event.js';
+import { awsTarget } from '../../tools/targets/aws.js';
+import type { TargetArgs } from '../../tools/targets/target.js';
 
 let dir: string;
 const file = (name: string, content: unknown) => {
@@ -133,6 +135,32 @@ describe('AWS configuration from the stack outputs, env and flags', () => {
       AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
     });
     expect(set).not.toContain('ATHENA_SCHEMA');
+  });
+
+  it("describes a build by the region and schema dbt builds in: another stack's results are not this export's", async () => {
+    const nested = await file('stacks.json', {
+      'store-sales-dev': DEV,
+      'store-sales-prod': { ...DEV, region: 'us-east-1', glue_database: 'store_sales_prod' },
+    });
+    const describe = (stack: string) =>
+      awsTarget.dbt.describe({ target: 'aws', lake: dir, 'outputs-file': nested, stack } as TargetArgs);
+
+    // what a developer's shell may export is cleared, then set: exported by hand, it wins
+    const saved = { ATHENA_REGION: process.env.ATHENA_REGION, ATHENA_SCHEMA: process.env.ATHENA_SCHEMA };
+    delete process.env.ATHENA_REGION;
+    delete process.env.ATHENA_SCHEMA;
+    try {
+      expect(await describe('store-sales-dev')).toBe('athena eu-west-1 store_sales_dev (dbt-athena)');
+      expect(await describe('store-sales-prod')).toBe('athena us-east-1 store_sales_prod (dbt-athena)');
+      // a personal schema is where dbt builds, so it is a build of its own
+      process.env.ATHENA_SCHEMA = 'my_dev_schema';
+      expect(await describe('store-sales-dev')).toBe('athena eu-west-1 my_dev_schema (dbt-athena)');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
 

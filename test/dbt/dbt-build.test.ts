@@ -71,11 +71,11 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
     const dbtArtifactsDir = path.join(lake, '.dbt');
     const builds = (l: string) => localTarget.dbt.describe({ target: 'local', lake: l });
 
-    expect(builds(lake)).toBe(`duckdb ${path.resolve(lake, 'warehouse.duckdb')}`);
-    expect((await runMetadata({ dbtArtifactsDir, builds: builds(lake) })).dbt).toMatchObject({
+    expect(await builds(lake)).toBe(`duckdb ${path.resolve(lake, 'warehouse.duckdb')}`);
+    expect((await runMetadata({ dbtArtifactsDir, builds: await builds(lake) })).dbt).toMatchObject({
       models: { passed: summary.models.passed },
     });
-    expect((await runMetadata({ dbtArtifactsDir, builds: builds(`${lake}-other`) })).dbt).toBeNull();
+    expect((await runMetadata({ dbtArtifactsDir, builds: await builds(`${lake}-other`) })).dbt).toBeNull();
   });
 
   describe.each(CSV_EXPORTS.map((o) => [martOf(o.view), o] as const))('%s', (mart, output) => {

@@ -31,7 +31,7 @@ export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
   const metadata = await runMetadata({
     ...(target.etlStateInLake ? { lake: args.lake } : {}),
     // only the results of the build these CSVs come from: dbt/ serves every lake and target
-    builds: target.dbt.describe(args),
+    builds: await target.dbt.describe(args),
     ...(args.dbtArtifactsDir ? { dbtArtifactsDir: args.dbtArtifactsDir } : {}),
   });
   await writeFileAtomic(path.join(outDir, RUN_METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);

@@ -57,7 +57,7 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
   const summary = await runDbt({
     args,
     target: dbt.profile,
-    builds: dbt.describe(opts),
+    builds: await dbt.describe(opts),
     targetPath: path.join(artifacts, 'target'),
     logPath: path.join(artifacts, 'logs'),
     ...(warehouse ? { warehouse } : {}),
@@ -125,7 +125,7 @@ export const transformCommand: CommandModule<object, LakeOptions & { 'full-refre
     await dbt.configure(opts);
     const s = await runTransform({ ...opts, fullRefresh: opts['full-refresh'] });
     printSummary(`transform done in ${elapsed(start)} (dbt run ${s.dbtSeconds.toFixed(2)} s)`, {
-      target: dbt.describe(opts),
+      target: await dbt.describe(opts),
       models: count(s.models),
       'data tests': count(s.tests),
       'unit tests': count(s.unitTests),

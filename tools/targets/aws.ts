@@ -118,7 +118,13 @@ export const awsTarget: Target = {
   },
   dbt: {
     profile: 'athena',
-    describe: () => 'athena (dbt-athena)',
+    // The region and schema dbt builds in, as configure sets them (variables exported by hand
+    // win): two stacks, or two personal schemas, are two builds.
+    describe: async (args) => {
+      const env = { ...process.env };
+      fillEnv(env, athenaDbtEnv(await awsConfigFrom(aws(args))));
+      return `athena ${env.ATHENA_REGION} ${env.ATHENA_SCHEMA} (dbt-athena)`;
+    },
     // Unset ATHENA_* / STORE_SALES_GLUE_DATABASE come from the stack (flags, env, outputs file).
     configure: async (args) => {
       fillEnv(process.env, athenaDbtEnv(await awsConfigFrom(aws(args))));

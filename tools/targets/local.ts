@@ -84,7 +84,7 @@ export const localTarget: Target = {
   dbt: {
     profile: 'local',
     // The lake's real path: the same warehouse reached through a symlink is the same build.
-    describe: (args) =>
+    describe: async (args) =>
       `duckdb ${path.join(realPathOrResolved(args.lake), path.basename(warehousePath(args.lake)))}`,
     configure: async () => undefined,
     preflight: (args) => {

@@ -133,8 +133,11 @@ export interface EtlReport extends StepReport {
 export interface DbtBinding {
   /** The dbt/profiles.yml target. */
   readonly profile: DbtTarget;
-  /** Where the models land, for the summary. */
-  describe(args: TargetArgs): string;
+  /**
+   * Where the models land: the summary's line, and what a build records beside its results, so
+   * an export takes dbt results only from a build of its own models (tools/exports/run-metadata.ts).
+   */
+  describe(args: TargetArgs): Promise<string>;
   /** Fills what dbt reads from the environment (AWS: the stack's Athena settings) unless set. */
   configure(args: TargetArgs): Promise<void>;
   /** Checks what must exist before dbt starts; returns the DuckDB file dbt opens, if any. */

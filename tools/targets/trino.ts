@@ -75,7 +75,7 @@ export const trinoTarget: Target = {
     withTrinoEngine(await trinoConnection(settings(args)), { schema: true }, work),
   dbt: {
     profile: 'trino',
-    describe: (args) => {
+    describe: async (args) => {
       const s = settings(args);
       return `trino ${s.url ?? 'development server'} ${s.catalog}.${s.schema} (dbt-trino)`;
     },

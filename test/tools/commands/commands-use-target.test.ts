@@ -40,7 +40,7 @@ const fake: Target = {
   },
   dbt: {
     profile: 'local',
-    describe: () => 'fake dbt',
+    describe: async () => 'fake dbt',
     configure: async () => {
       calls.push('dbt.configure');
     },
