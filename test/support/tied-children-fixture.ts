@@ -5,6 +5,7 @@
  * - `spawn <graceMs> <child script>…`: `node -e <script>` per script, each tied with
  *   `endWithThisProcess`; each signal sent to a child is logged on stderr as `kill <pid> <signal>`,
  *   each child's end as `exit <pid> <signal|code>`;
+ * - `dies-with <child script>`: as `spawn`, started through diesWithThisProcess (for SIGKILL);
  * - `own-exit`: one child that exits by itself; prints the SIGTERM listener count while it runs
  *   and after, then waits (untied);
  * - `pool <workers> <tasks>`: `runInProcesses` with tasks that never finish (the ETL's worker pool);
@@ -13,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { runDbt } from '../../tools/engines/dbt-runner.js';
-import { endWithThisProcess } from '../../tools/lib/child-processes.js';
+import { diesWithThisProcess, endWithThisProcess } from '../../tools/lib/child-processes.js';
 import { runInProcesses } from '../../tools/lib/process-pool.js';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -38,6 +39,17 @@ if (mode === 'spawn') {
     await once(child.stdout, 'data');
   }
   process.stderr.write(`children ${children.map((c) => c.pid).join(' ')}\n`);
+  ready();
+  waitForever();
+} else if (mode === 'dies-with') {
+  const [script] = args as [string];
+  const child = endWithThisProcess(
+    spawn(...diesWithThisProcess(process.execPath, ['-e', `${script}; console.log('up')`]), {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+  await once(child.stdout, 'data');
+  process.stderr.write(`children ${child.pid}\n`);
   ready();
   waitForever();
 } else if (mode === 'own-exit') {

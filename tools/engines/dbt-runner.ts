@@ -3,7 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { endWithThisProcess } from '../lib/child-processes.js';
+import { diesWithThisProcess, endWithThisProcess } from '../lib/child-processes.js';
 import { withDirLock } from '../lib/dir-lock.js';
 import { progress } from '../lib/report.js';
 import { venvBin } from '../scripts/ensure-python.js';
@@ -173,7 +173,7 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   const start = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = endWithThisProcess(
-      spawn(venvBin('dbt', 'dbt'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] }),
+      spawn(...diesWithThisProcess(venvBin('dbt', 'dbt'), args), { env, stdio: ['ignore', 'pipe', 'pipe'] }),
     );
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {

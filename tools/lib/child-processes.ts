@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * The signals that end an `ops` command from outside: `kill`, a CI timeout or a service manager
@@ -104,4 +104,21 @@ function inTerminalForeground(child: ChildProcess): boolean {
   } catch {
     return false;
   }
+}
+
+/** util-linux's setpriv (Linux), which can ask the kernel to signal a process when its parent dies. */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * `[command, args]` to spawn so that the child is sent SIGTERM if this process dies without
+ * passing a signal on (SIGKILL, the OOM killer): `setpriv --pdeathsig SIGTERM -- command …`,
+ * which sets the child's parent-death signal and then execs the command in place (same pid).
+ * endWithThisProcess covers the signals this process can catch; this covers the one it cannot,
+ * so a dbt build does not go on holding the warehouse for nobody. Unchanged where setpriv is
+ * missing (not Linux), or for a command path that does not exist (spawn's own ENOENT stays the
+ * error, not setpriv's).
+ */
+export function diesWithThisProcess(command: string, args: readonly string[]): [string, string[]] {
+  if (!existsSync(SETPRIV) || (command.includes('/') && !existsSync(command))) return [command, [...args]];
+  return [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', command, ...args]];
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { workerScript } from '../../lambda/core/worker-script.js';
-import { endWithThisProcess, stoppingOnSignal } from './child-processes.js';
+import { diesWithThisProcess, endWithThisProcess, stoppingOnSignal } from './child-processes.js';
 
 /** Parent → child: run one task. */
 interface TaskMessage<T> {
@@ -56,16 +56,20 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
   const outcomes: PoolOutcome<R>[] = new Array(options.tasks.length);
   const order = startOrder(options.tasks, options.cost);
   let next = 0;
+  // `setpriv … -- node <script>`: a worker ends with this process even on SIGKILL
+  const node = diesWithThisProcess(process.execPath, []);
   const runChild = async (): Promise<void> => {
     let child: ChildProcess | undefined;
     try {
       // no new task once a signal is stopping this process (its children are being stopped)
       while (next < order.length && !stoppingOnSignal()) {
         const id = order[next++] as number;
-        // No execArgv: the script is plain JS; the parent's loaders (tsx: ~100 MB and a thread) would only cost.
+        // No loader flags: the script is plain JS; the parent's loaders (tsx: ~100 MB and a thread)
+        // would only cost. Node itself is started through setpriv where there is one (below).
         child ??= endWithThisProcess(
           fork(script, [], {
-            execArgv: [],
+            execPath: node[0],
+            execArgv: node[1],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
             serialization: 'advanced',
           }),

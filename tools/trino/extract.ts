@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { endWithThisProcess } from '../lib/child-processes.js';
+import { diesWithThisProcess, endWithThisProcess } from '../lib/child-processes.js';
 
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = endWithThisProcess(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
+    const child = endWithThisProcess(
+      spawn(...diesWithThisProcess(cmd, args), { stdio: ['ignore', 'ignore', 'pipe'] }),
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();

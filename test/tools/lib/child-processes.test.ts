@@ -97,6 +97,15 @@ async function processesMatching(pattern: RegExp): Promise<number[]> {
   return found;
 }
 
+/**
+ * Whether `pid` has ended: no such process, or a zombie (an orphan is reaped by pid 1 in its own
+ * time, a second or so here, and `kill(pid, 0)` still finds it until then).
+ */
+async function ended(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+}
+
 const childPids = (f: Fixture) =>
   (/children ([\d ]+)/.exec(f.stderr())?.[1] ?? '').trim().split(' ').filter(Boolean).map(Number);
 
@@ -220,6 +229,36 @@ describe('endWithThisProcess', () => {
     },
   );
 
+  it('a child started through diesWithThisProcess gets SIGTERM when this process is SIGKILLed', async () => {
+    const f = await fixture(
+      'dies-with',
+      "process.on('SIGTERM', () => { console.error('child got SIGTERM'); process.exit(0); }); setInterval(() => {}, 1000)",
+    );
+    const [kid] = childPids(f) as [number];
+    leftovers.push(kid);
+
+    process.kill(f.pid, 'SIGKILL');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGKILL' });
+    await waitFor('the child to end', async () => ((await ended(kid)) ? true : undefined), 5_000);
+    expect(f.stderr()).toContain('child got SIGTERM');
+  });
+
+  it("ends the ETL's worker processes when their parent is SIGKILLed", async () => {
+    const f = await fixture('pool', '2', '2');
+    const workers = await childrenMatching(f.pid, 2, /never-ending-task-worker/);
+    leftovers.push(...workers);
+    // busy with a task each: an idle worker ends anyway once its parent's IPC channel closes
+    await waitFor('both tasks to start', async () =>
+      workers.every((pid) => f.stderr().includes(`task ${pid} started`)) ? true : undefined,
+    );
+
+    process.kill(f.pid, 'SIGKILL');
+
+    for (const pid of workers)
+      await waitFor('a worker to end', async () => ((await ended(pid)) ? true : undefined), 5_000);
+  });
+
   it('takes a dbt run along (runDbt): no dbt left holding the warehouse or the target folder', async () => {
     const target = await mkdtemp(path.join(os.tmpdir(), 'dbt-signal-'));
     temps.push(target);
@@ -231,5 +270,18 @@ describe('endWithThisProcess', () => {
 
     expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
     expect(alive(dbt)).toBe(false);
+  });
+
+  it('ends a dbt run when its parent is SIGKILLed (nothing can be passed on then)', async () => {
+    const target = await mkdtemp(path.join(os.tmpdir(), 'dbt-signal-'));
+    temps.push(target);
+    const f = await fixture('dbt', target);
+    const [dbt] = (await childrenMatching(f.pid, 1, /bin\/dbt debug/)) as [number];
+    leftovers.push(dbt);
+
+    process.kill(f.pid, 'SIGKILL');
+
+    // `dbt debug` takes seconds (3 CPU-s); SIGTERM from the kernel ends it at once
+    await waitFor('dbt to end', async () => ((await ended(dbt)) ? true : undefined), 1_500);
   });
 });
