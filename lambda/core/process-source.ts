@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FactTable } from '../../contracts/fact-tables.js';
 import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
 import type { RecordFormat } from '../../contracts/raw-order-original.js';
 import { ReconciliationError, SourceKeyError } from './etl-errors.js';
+import { makeStagingDir } from './etl-temp.js';
 import type { QuarantineReason } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
 import { type FxTable, loadFxTable } from './fx-table.js';
@@ -38,6 +39,8 @@ export interface ProcessOptions {
   now?: () => number;
   /** Where Parquet files are staged before publishing (default: the OS temp folder; /tmp on Lambda). */
   tmpDir?: string;
+  /** The process that will publish the staged files, if not this one (etl-temp.ts): `ops etl`'s workers. */
+  stagingOwner?: string;
   /** Rows per Arrow batch (memory per table and partition); default 16,384. */
   batchRows?: number;
   /** Rows per Parquet row group; default 65,536 (memory holds one in progress per file). */
@@ -154,7 +157,10 @@ export async function stageSource(
   const stem = sourceStem(key);
   const fx = options.fx ?? (await loadFxTable(store));
   const held = await HeldOrderIds.load(options.processedStore ?? store, stem, options.unheldSources);
-  const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'etl-'));
+  const tmp = await makeStagingDir({
+    ...(options.tmpDir ? { base: options.tmpDir } : {}),
+    ...(options.stagingOwner ? { owner: options.stagingOwner } : {}),
+  });
   const threaded = options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1);
   const thread = threaded ? new ParquetThread() : undefined;
   const writers = new PartitionWriters({

@@ -18,6 +18,7 @@ serveTasks<EtlTask, StagedEtlSource, EtlTaskProgress>((task, progress) =>
     encoderThread: false,
     withHashes: true,
     unheldSources: task.unheldSources,
+    stagingOwner: task.stagingOwner,
     onProgress: (bytesRead, sourceBytes) => progress({ bytesRead, sourceBytes }),
   }),
 );

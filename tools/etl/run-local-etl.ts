@@ -2,6 +2,7 @@ import os from 'node:os';
 import { isRawSourceKey, sourceStem, tablePrefix } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
+import { ETL_STAGING_OWNER } from '../../lambda/core/etl-temp.js';
 import { FxReferenceError, loadFxTable } from '../../lambda/core/fx-table.js';
 import {
   discardStaged,
@@ -210,7 +211,13 @@ async function runParallel(
   const outcomes = await runInProcesses<EtlTask, StagedEtlSource, EtlTaskProgress>({
     script: new URL('./etl-worker.ts', import.meta.url),
     workers,
-    tasks: todo.map((key, i) => ({ lake: store.root, key, unheldSources: stems.filter((_, j) => j !== i) })),
+    tasks: todo.map((key, i) => ({
+      lake: store.root,
+      key,
+      unheldSources: stems.filter((_, j) => j !== i),
+      // this process publishes what the workers stage
+      stagingOwner: ETL_STAGING_OWNER,
+    })),
     cost: (task) => sizes.get(task.key) ?? 0,
     onProgress: (i, p) =>
       options.onProgress?.({ key: todo[i] as string, index: i + 1, total: todo.length, ...p }),

@@ -10,6 +10,8 @@ export interface EtlTask {
   key: string;
   /** Stems of the run's other sources: their outputs are not read for duplicates (the parent compares ids). */
   unheldSources: string[];
+  /** The parent, which publishes what the worker stages: staging folders are named for it (etl-temp.ts). */
+  stagingOwner: string;
 }
 export interface EtlTaskProgress {
   bytesRead: number;

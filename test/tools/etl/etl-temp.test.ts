@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ETL_STAGING_OWNER, makeStagingDir } from '../../../lambda/core/etl-temp.js';
+import { generateDataset } from '../../../tools/generator/index.js';
+import { removeRunTempDirs, runOps } from '../../support/kill-harness.js';
+
+// Staged ETL outputs live in a folder named for the process that publishes them
+// (lambda/core/etl-temp.ts); a process killed mid-run leaves it, and the next one removes it.
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'etl-temp-'));
+});
+afterAll(async () => {
+  await removeRunTempDirs();
+  await rm(work, { recursive: true, force: true });
+});
+
+const folders = async (dir: string) =>
+  (await readdir(dir)).filter((n) => n.startsWith('store-sales-etl-')).sort();
+
+describe('the ETL staging folder', () => {
+  it("removes the folders of processes that are gone and of an earlier process with this pid, and keeps a live one's", async () => {
+    const base = path.join(work, 'sweep');
+    // a pid that surely ended: a process that ran and exited
+    const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    const leftovers = {
+      gone: `store-sales-etl-${gone}.1700000000000-a1b2c3`,
+      earlierSamePid: `store-sales-etl-${process.pid}.1700000000000-d4e5f6`,
+      live: `store-sales-etl-${process.ppid}.1700000000000-g7h8i9`,
+      unrelated: 'etl-a1b2c3',
+    };
+    for (const name of Object.values(leftovers)) {
+      await mkdir(path.join(base, name), { recursive: true });
+      await writeFile(path.join(base, name, 'fact_orders.parquet'), 'staged');
+    }
+
+    const mine = await makeStagingDir({ base });
+    const theirs = await makeStagingDir({ base, owner: `${process.ppid}.1700000000001` });
+
+    expect(path.basename(mine).startsWith(`store-sales-etl-${ETL_STAGING_OWNER}-`)).toBe(true);
+    expect(path.basename(theirs).startsWith(`store-sales-etl-${process.ppid}.1700000000001-`)).toBe(true);
+    expect((await readdir(base)).sort()).toEqual(
+      [leftovers.live, leftovers.unrelated, path.basename(mine), path.basename(theirs)].sort(),
+    );
+  });
+
+  it('a SIGKILLed `ops etl` leaves its staging folder; the next run removes it and leaves none of its own', async () => {
+    const lake = path.join(work, 'lake');
+    const tmp = path.join(work, 'tmp');
+    await mkdir(tmp);
+    await generateDataset({ lake, from: '2025-01', months: 1, ordersPerMonth: 2000, seed: 7, force: false });
+    const env = { TMPDIR: tmp };
+
+    const killed = await runOps(
+      ['etl', '--lake', lake],
+      { after: (l) => l.startsWith('phase encode '), delayMs: 0 },
+      { env },
+    );
+    expect(killed.signal).toBe('SIGKILL');
+    const left = await folders(tmp);
+    expect(left).toHaveLength(1);
+
+    const rerun = await runOps(['etl', '--lake', lake], undefined, { env });
+    expect(rerun.code, rerun.stderr.slice(-2000)).toBe(0);
+    // the killed run's folder swept, the re-run's own removed once published
+    expect(await folders(tmp)).toEqual([]);
+  }, 120_000);
+});
