@@ -164,7 +164,8 @@ describe('ops --target trino (CLI in a child process, development server)', () =
       const actual = await readFile(path.join(lake, 'analytics_outputs', spec.file), 'utf8');
       expect(actual === expected, `${spec.file} differs`).toBe(true);
     }
-  });
+    // two Trino builds and a local one: ~100 s alone on two cores, more beside the other files
+  }, 300_000);
 
   it('`dbt retry` on a table built before source_fingerprint rebuilds it without doubling a month', async () => {
     // dbt retry builds its own queue: on-run-start sees no selected model and drops no outdated
