@@ -141,6 +141,8 @@ describe('AWS configuration from the stack outputs, env and flags', () => {
     const nested = await file('stacks.json', {
       'store-sales-dev': DEV,
       'store-sales-prod': { ...DEV, region: 'us-east-1', glue_database: 'store_sales_prod' },
+      // neither workgroup nor result location: dbt could not run, a build can still be named
+      'store-sales-bare': { region: 'eu-west-2', glue_database: 'store_sales_bare' },
     });
     const describe = (stack: string) =>
       awsTarget.dbt.describe({ target: 'aws', lake: dir, 'outputs-file': nested, stack } as TargetArgs);
@@ -152,6 +154,7 @@ describe('AWS configuration from the stack outputs, env and flags', () => {
     try {
       expect(await describe('store-sales-dev')).toBe('athena eu-west-1 store_sales_dev (dbt-athena)');
       expect(await describe('store-sales-prod')).toBe('athena us-east-1 store_sales_prod (dbt-athena)');
+      expect(await describe('store-sales-bare')).toBe('athena eu-west-2 store_sales_bare (dbt-athena)');
       // a personal schema is where dbt builds, so it is a build of its own
       process.env.ATHENA_SCHEMA = 'my_dev_schema';
       expect(await describe('store-sales-dev')).toBe('athena eu-west-1 my_dev_schema (dbt-athena)');

@@ -23,6 +23,8 @@ interface ExportArgs extends LakeOptions {
 export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
   const target = targetFor(args.target);
   const outDir = path.resolve(args.out ?? target.published(args).csvDir);
+  // Before the CSVs: a stack outputs file that cannot be read stops the export before it writes.
+  const builds = await target.dbt.describe(args);
   const result = await target.withQueryEngine(args, { readOnly: true }, async (engine) => {
     await assertNoDuplicateOrders(engine);
     return exportOutputs(engine, outDir);
@@ -31,7 +33,7 @@ export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
   const metadata = await runMetadata({
     ...(target.etlStateInLake ? { lake: args.lake } : {}),
     // only the results of the build these CSVs come from: dbt/ serves every lake and target
-    builds: await target.dbt.describe(args),
+    builds,
     ...(args.dbtArtifactsDir ? { dbtArtifactsDir: args.dbtArtifactsDir } : {}),
   });
   await writeFileAtomic(path.join(outDir, RUN_METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);

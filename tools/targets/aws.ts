@@ -119,11 +119,13 @@ export const awsTarget: Target = {
   dbt: {
     profile: 'athena',
     // The region and schema dbt builds in, as configure sets them (variables exported by hand
-    // win): two stacks, or two personal schemas, are two builds.
+    // win): two stacks, or two personal schemas, are two builds. Needs only those two settings:
+    // an export describes its build without the results bucket or workgroup dbt would need.
     describe: async (args) => {
-      const env = { ...process.env };
-      fillEnv(env, athenaDbtEnv(await awsConfigFrom(aws(args))));
-      return `athena ${env.ATHENA_REGION} ${env.ATHENA_SCHEMA} (dbt-athena)`;
+      const config = await awsConfigFrom(aws(args));
+      const region = process.env.ATHENA_REGION || config.get('region');
+      const schema = process.env.ATHENA_SCHEMA || config.get('database');
+      return `athena ${region ?? '(no region)'} ${schema ?? '(no schema)'} (dbt-athena)`;
     },
     // Unset ATHENA_* / STORE_SALES_GLUE_DATABASE come from the stack (flags, env, outputs file).
     configure: async (args) => {
