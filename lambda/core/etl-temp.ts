@@ -1,3 +1,4 @@
+import { readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,22 +6,55 @@ import path from 'node:path';
 /**
  * Where the ETL stages a source's outputs before publishing them: a folder of its own in the OS
  * temp folder, named for the process that publishes them,
- * `<tmp>/store-sales-etl-<pid>.<start ms>-<random>` (`ops etl` names its worker processes'
- * folders for itself: it publishes what they stage). The source's folder is removed once it is
- * published or discarded. A process that dies mid-run without cleaning up (SIGKILL, the OOM
- * killer, a Lambda timeout, after which the runtime starts again in the same sandbox and /tmp)
- * leaves its folders behind, up to a month of Parquet each; the next process that stages
- * removes such leftovers: folders of a process that is gone, and of an earlier process with
- * its own pid (a restarted Lambda runtime is likely to get the pid it had).
+ * `<tmp>/store-sales-etl-<owner>-<random>` (`ops etl` names its worker processes' folders for
+ * itself: it publishes what they stage). The source's folder is removed once it is published or
+ * discarded. A process that dies mid-run without cleaning up (SIGKILL, the OOM killer, a Lambda
+ * timeout, after which the runtime starts again in the same sandbox and /tmp) leaves its folders
+ * behind, up to a month of Parquet each; the next process that stages removes such leftovers.
+ *
+ * The owner is `<pid namespace>.<pid>.<start time>` as Linux's /proc gives them. The start time
+ * tells an owner still running from an earlier process that got the same pid (a restarted Lambda
+ * runtime is likely to get the pid it had), and is the same on every thread of a process; the
+ * namespace keeps a process from judging folders of processes it cannot see (containers sharing
+ * /tmp): those are left alone. Without /proc (macOS) folders are named `0.<pid>.0` and never
+ * swept.
  */
 const PREFIX = 'store-sales-etl-';
-const LEFTOVER = /^store-sales-etl-(\d+)\.(\d+)-/;
+const LEFTOVER = /^store-sales-etl-(\d+)\.(\d+)\.(\d+)-/;
 
-/**
- * This process as the owner of staging folders: pid and start time (ms since the epoch). Read on
- * a process's main thread (a worker thread has its own start time).
- */
-export const ETL_STAGING_OWNER = `${process.pid}.${Math.round(performance.timeOrigin)}`;
+/** The start time of process `pid` (clock ticks since boot), or undefined if it is gone or there is no /proc. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "<pid> (<comm>) <state> …": comm may hold spaces; starttime is field 22, the 20th after comm
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's pid namespace (the inode of `pid:[…]`), or undefined without /proc. */
+function pidNamespace(): string | undefined {
+  try {
+    return /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+const NAMESPACE = pidNamespace();
+
+/** Process `pid` of this namespace as the owner of staging folders; undefined if it is gone or there is no /proc. */
+export function stagingOwner(pid: number): string | undefined {
+  const start = startTime(pid);
+  return NAMESPACE !== undefined && start !== undefined ? `${NAMESPACE}.${pid}.${start}` : undefined;
+}
+
+const SELF = stagingOwner(process.pid);
+const SWEEPS = SELF !== undefined;
+
+/** This process as the owner of staging folders (any of its threads gives the same). */
+export const ETL_STAGING_OWNER = SELF ?? `0.${process.pid}.0`;
 
 const swept = new Set<string>();
 
@@ -35,7 +69,7 @@ export async function makeStagingDir({
   base?: string;
   owner?: string;
 } = {}): Promise<string> {
-  if (!swept.has(base)) {
+  if (SWEEPS && !swept.has(base)) {
     swept.add(base);
     await removeLeftovers(base);
   }
@@ -45,18 +79,12 @@ export async function makeStagingDir({
 async function removeLeftovers(base: string): Promise<void> {
   for (const name of await readdir(base).catch(() => [] as string[])) {
     const m = LEFTOVER.exec(name);
-    if (!m || `${m[1]}.${m[2]}` === ETL_STAGING_OWNER) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || !alive(pid)) await rm(path.join(base, name), { recursive: true, force: true });
-  }
-}
-
-/** Whether a process `pid` exists (EPERM: it does, under another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    // another namespace's process may be running: it cannot be seen from here
+    if (!m || m[1] !== NAMESPACE) continue;
+    const [, , pid, start] = m;
+    // gone, or the pid now belongs to a later process (this one, say): the owner is gone
+    if (startTime(Number(pid)) === start) continue;
+    // another user's folder in a shared /tmp cannot be removed (sticky bit): left to its owner
+    await rm(path.join(base, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ETL_STAGING_OWNER, makeStagingDir } from '../../../lambda/core/etl-temp.js';
+import { ETL_STAGING_OWNER, makeStagingDir, stagingOwner } from '../../../lambda/core/etl-temp.js';
 import { generateDataset } from '../../../tools/generator/index.js';
 import { removeRunTempDirs, runOps } from '../../support/kill-harness.js';
 
@@ -23,32 +23,46 @@ const folders = async (dir: string) =>
   (await readdir(dir)).filter((n) => n.startsWith('store-sales-etl-')).sort();
 
 describe('the ETL staging folder', () => {
-  it("removes the folders of processes that are gone and of an earlier process with this pid, and keeps a live one's", async () => {
-    const base = path.join(work, 'sweep');
-    // a pid that surely ended: a process that ran and exited
-    const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], {
-      encoding: 'utf8',
-    }).stdout.trim();
-    const leftovers = {
-      gone: `store-sales-etl-${gone}.1700000000000-a1b2c3`,
-      earlierSamePid: `store-sales-etl-${process.pid}.1700000000000-d4e5f6`,
-      live: `store-sales-etl-${process.ppid}.1700000000000-g7h8i9`,
-      unrelated: 'etl-a1b2c3',
-    };
-    for (const name of Object.values(leftovers)) {
-      await mkdir(path.join(base, name), { recursive: true });
-      await writeFile(path.join(base, name, 'fact_orders.parquet'), 'staged');
-    }
+  it.runIf(stagingOwner(process.pid))(
+    "removes the folders of processes that are gone, or whose pid a later process has, and keeps a live one's and another namespace's",
+    async () => {
+      const base = path.join(work, 'sweep');
+      // a pid that surely ended: a process that ran and exited
+      const gone = Number(
+        spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim(),
+      );
+      const [ns, , myStart] = ETL_STAGING_OWNER.split('.');
+      const live = stagingOwner(process.ppid) as string;
+      const leftovers = {
+        gone: `store-sales-etl-${ns}.${gone}.${myStart}-a1b2c3`,
+        earlierSamePid: `store-sales-etl-${ns}.${process.pid}.1-d4e5f6`,
+        reusedPid: `store-sales-etl-${ns}.${process.ppid}.1-j1k2l3`,
+        live: `store-sales-etl-${live}-g7h8i9`,
+        otherNamespace: `store-sales-etl-1.${gone}.1-m4n5o6`,
+        unrelated: 'etl-a1b2c3',
+      };
+      for (const name of Object.values(leftovers)) {
+        await mkdir(path.join(base, name), { recursive: true });
+        await writeFile(path.join(base, name, 'fact_orders.parquet'), 'staged');
+      }
 
-    const mine = await makeStagingDir({ base });
-    const theirs = await makeStagingDir({ base, owner: `${process.ppid}.1700000000001` });
+      const mine = await makeStagingDir({ base });
+      const theirs = await makeStagingDir({ base, owner: live });
 
-    expect(path.basename(mine).startsWith(`store-sales-etl-${ETL_STAGING_OWNER}-`)).toBe(true);
-    expect(path.basename(theirs).startsWith(`store-sales-etl-${process.ppid}.1700000000001-`)).toBe(true);
-    expect((await readdir(base)).sort()).toEqual(
-      [leftovers.live, leftovers.unrelated, path.basename(mine), path.basename(theirs)].sort(),
-    );
-  });
+      expect(ETL_STAGING_OWNER).toMatch(new RegExp(`^\\d+\\.${process.pid}\\.\\d+$`));
+      expect(path.basename(mine).startsWith(`store-sales-etl-${ETL_STAGING_OWNER}-`)).toBe(true);
+      expect(path.basename(theirs).startsWith(`store-sales-etl-${live}-`)).toBe(true);
+      expect((await readdir(base)).sort()).toEqual(
+        [
+          leftovers.live,
+          leftovers.otherNamespace,
+          leftovers.unrelated,
+          path.basename(mine),
+          path.basename(theirs),
+        ].sort(),
+      );
+    },
+  );
 
   it('a SIGKILLed `ops etl` leaves its staging folder; the next run removes it and leaves none of its own', async () => {
     const lake = path.join(work, 'lake');
