@@ -20,9 +20,15 @@ import { runInProcesses } from '../../tools/lib/process-pool.js';
 const [mode, ...args] = process.argv.slice(2);
 const ready = () => process.stdout.write(`${JSON.stringify({ pid: process.pid })}\n`);
 const waitForever = () => setInterval(() => undefined, 60_000);
-/** A child that tells it runs (its first stdout line), so the signal cannot come before its handlers. */
+/**
+ * A child that tells it runs (its first stdout line), so the signal cannot come before its
+ * handlers; detached, as ops starts its children.
+ */
 const nodeChild = (script: string) =>
-  spawn(process.execPath, ['-e', `${script}; console.log('up')`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  spawn(process.execPath, ['-e', `${script}; console.log('up')`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
 
 if (mode === 'spawn') {
   const [graceMs, ...scripts] = args;
@@ -46,6 +52,7 @@ if (mode === 'spawn') {
   const child = endWithThisProcess(
     spawn(...diesWithThisProcess(process.execPath, ['-e', `${script}; console.log('up')`]), {
       stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
     }),
   );
   await once(child.stdout, 'data');

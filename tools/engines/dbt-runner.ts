@@ -173,7 +173,11 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   const start = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = endWithThisProcess(
-      spawn(...diesWithThisProcess(venvBin('dbt', 'dbt'), args), { env, stdio: ['ignore', 'pipe', 'pipe'] }),
+      spawn(...diesWithThisProcess(venvBin('dbt', 'dbt'), args), {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // signals reach it from ops alone (endWithThisProcess)
+      }),
     );
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {

@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /**
  * The signals that end an `ops` command from outside: `kill`, a CI timeout or a service manager
@@ -21,11 +21,15 @@ export const stoppingOnSignal = (): boolean => stopping;
 
 /**
  * Ties `child` to this process: if this process is told to stop (SIGTERM, SIGINT, SIGHUP) while
- * the child runs, the child gets the same signal (unless a terminal's Ctrl-C already sent it:
- * inTerminalForeground), then SIGKILL after `graceMs` (or at once on a
+ * the child runs, the child gets the same signal, then SIGKILL after `graceMs` (or at once on a
  * second signal), and this process ends by the signal only once its children are gone, so a
  * shell or CI sees the usual status (143 for SIGTERM). The handlers exist only while such a child
  * runs: without one, the signals keep Node's default. Returns the child.
+ *
+ * Start the child `detached` (a process group of its own): a terminal's Ctrl-C signals its whole
+ * foreground group, and a child in that group would get SIGINT twice, from the terminal and from
+ * here, which cuts a clean stop short (dbt cancelling its open queries on Trino or Athena). In its
+ * own group the child gets every signal from here alone, once, however it was sent.
  */
 export function endWithThisProcess<C extends ChildProcess>(
   child: C,
@@ -72,7 +76,7 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   const children = [...live];
   await Promise.all(
     children.map(async ([child, graceMs]) => {
-      if (!(signal === 'SIGINT' && inTerminalForeground(child))) child.kill(signal);
+      child.kill(signal);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), graceMs);
@@ -87,27 +91,17 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   process.kill(process.pid, signal);
 }
 
-/**
- * Whether `child` is in its terminal's foreground process group (Linux: /proc/<pid>/stat; false
- * elsewhere or without a terminal). Ctrl-C makes the terminal send SIGINT to that whole group, so
- * such a child has had the signal already: passing it on again would give it a second one, which
- * cuts a clean stop short (dbt cancelling its open queries on Trino or Athena). A SIGINT sent to
- * this process alone (`kill -INT`) while it runs in a terminal's foreground then reaches the child
- * only as the SIGKILL at the end of its grace period.
- */
-function inTerminalForeground(child: ChildProcess): boolean {
-  try {
-    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-    // "<pid> (<comm>) <state> <ppid> <pgrp> <session> <tty_nr> <tpgid> …": comm may hold spaces
-    const [, , pgrp, , , tpgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(tpgid) > 0 && pgrp === tpgid;
-  } catch {
-    return false;
-  }
-}
-
 /** util-linux's setpriv (Linux), which can ask the kernel to signal a process when its parent dies. */
 const SETPRIV = '/usr/bin/setpriv';
+
+let setprivWorks: boolean | undefined;
+
+/** Whether setpriv is there and knows --pdeathsig (util-linux 2.33 and later), tried once. */
+function setprivHasPdeathsig(): boolean {
+  setprivWorks ??=
+    existsSync(SETPRIV) && spawnSync(SETPRIV, ['--pdeathsig', 'SIGTERM', '--', 'true']).status === 0;
+  return setprivWorks;
+}
 
 /**
  * `[command, args]` to spawn so that the child is sent SIGTERM if this process dies without
@@ -115,10 +109,10 @@ const SETPRIV = '/usr/bin/setpriv';
  * which sets the child's parent-death signal and then execs the command in place (same pid).
  * endWithThisProcess covers the signals this process can catch; this covers the one it cannot,
  * so a dbt build does not go on holding the warehouse for nobody. Unchanged where setpriv is
- * missing (not Linux), or for a command path that does not exist (spawn's own ENOENT stays the
- * error, not setpriv's).
+ * missing or too old for --pdeathsig (not Linux, util-linux before 2.33), or for a command path
+ * that does not exist (spawn's own ENOENT stays the error, not setpriv's).
  */
 export function diesWithThisProcess(command: string, args: readonly string[]): [string, string[]] {
-  if (!existsSync(SETPRIV) || (command.includes('/') && !existsSync(command))) return [command, [...args]];
+  if ((command.includes('/') && !existsSync(command)) || !setprivHasPdeathsig()) return [command, [...args]];
   return [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', command, ...args]];
 }

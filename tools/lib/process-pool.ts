@@ -72,6 +72,7 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
             execArgv: node[1],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
             serialization: 'advanced',
+            detached: true, // signals reach it from ops alone (endWithThisProcess)
           }),
         );
         const outcome = await runTask<T, R, P>(child, id, options.tasks[id] as T, options.onProgress);

@@ -4,7 +4,7 @@ import { diesWithThisProcess, endWithThisProcess } from '../lib/child-processes.
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = endWithThisProcess(
-      spawn(...diesWithThisProcess(cmd, args), { stdio: ['ignore', 'ignore', 'pipe'] }),
+      spawn(...diesWithThisProcess(cmd, args), { stdio: ['ignore', 'ignore', 'pipe'], detached: true }),
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
