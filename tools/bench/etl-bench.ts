@@ -103,6 +103,8 @@ async function childMain(mode: string, key: string): Promise<void> {
   let rows = 0;
   let detail = '';
   let workerMaxRssMb: number | undefined;
+  /** CPU of processes this one started (the pool's workers): process.cpuUsage has only its own. */
+  let childCpuSeconds = 0;
   if (mode === 'pool') {
     // A lake of hard links to the raw files: `ops etl` writes its outputs and state beside them.
     const lake = await mkdtemp(path.join(os.tmpdir(), 'etl-bench-pool-'));
@@ -115,6 +117,7 @@ async function childMain(mode: string, key: string): Promise<void> {
     const t = etlTotals(summary);
     rows = t.orderRows + t.itemRows;
     workerMaxRssMb = (summary.workerMaxRssBytes ?? 0) / 2 ** 20;
+    childCpuSeconds = summary.workerCpuSeconds ?? 0;
     detail = `${summary.processed.length} files, ${summary.workers || 1} worker process(es): read ${fmt(t.read)}, loaded ${fmt(t.loaded)}, quarantined ${t.quarantined}`;
   } else if (mode === 'json-parse') {
     // JSON.parse on each line and nothing else: no validation, no columns, no Parquet.
@@ -169,7 +172,7 @@ async function childMain(mode: string, key: string): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const result: ChildResult = {
     wall: (performance.now() - t0) / 1000,
-    cpu: (cpu.user + cpu.system) / 1e6,
+    cpu: (cpu.user + cpu.system) / 1e6 + childCpuSeconds,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     ...(workerMaxRssMb !== undefined ? { workerMaxRssMb } : {}),
     rows,

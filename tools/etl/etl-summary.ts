@@ -69,7 +69,7 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
     'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,
     ...(s.workers
       ? {
-          'worker processes': `${s.workers}, peak RSS of the busiest ${((s.workerMaxRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB`,
+          'worker processes': `${s.workers}, peak RSS of the busiest ${((s.workerMaxRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB, CPU ${(s.workerCpuSeconds ?? 0).toFixed(1)} s`,
         }
       : {}),
     parquet: `${lake}/${LAKE.processedPrefix}`,

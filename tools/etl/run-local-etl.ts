@@ -74,6 +74,8 @@ export interface LocalEtlSummary {
   workers: number;
   /** Peak RSS of the busiest worker process, when the run used them. */
   workerMaxRssBytes?: number;
+  /** CPU seconds the worker processes took for their sources, when the run used them. */
+  workerCpuSeconds?: number;
 }
 
 /**
@@ -224,6 +226,7 @@ async function runParallel(
   });
   summary.workers = Math.min(workers, todo.length);
   summary.workerMaxRssBytes = Math.max(0, ...outcomes.map((o) => o.maxRssBytes));
+  summary.workerCpuSeconds = outcomes.reduce((sum, o) => sum + o.cpuSeconds, 0);
   // Discarding twice is harmless: what was published or discarded already is gone.
   const discardAll = async () => {
     for (const o of outcomes) if (o.ok) await discardStaged(o.value.source);

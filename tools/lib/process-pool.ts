@@ -8,15 +8,23 @@ interface TaskMessage<T> {
   task: T;
 }
 
-/** Child → parent: progress of a task, its result (with the child's peak RSS so far), or its error. */
+/**
+ * Child → parent: progress of a task, its result (with the child's peak RSS so far and the CPU
+ * the task took), or its error.
+ */
 type ReplyMessage<R, P> =
   | { id: number; progress: P }
-  | { id: number; result: R; maxRssBytes: number }
+  | { id: number; result: R; maxRssBytes: number; cpuSeconds: number }
   | { id: number; error: { message: string; name?: string; code?: string; hint?: string } };
 
-/** A task's outcome and the peak RSS of the process that ran it. */
+/**
+ * A task's outcome, the peak RSS of the process that ran it and the CPU seconds (user + system,
+ * every thread of that process) the task took: a parent's own CPU use leaves its workers' out.
+ * Both 0 for a task that failed.
+ */
 export type PoolOutcome<R> = ({ ok: true; value: R } | { ok: false; error: Error }) & {
   maxRssBytes: number;
+  cpuSeconds: number;
 };
 
 /** An error thrown in a child process, with the code and hint it carried (OpsError, ETL errors). */
@@ -111,12 +119,14 @@ function runTask<T, R, P>(
     const onMessage = (m: ReplyMessage<R, P>) => {
       if (m.id !== id) return;
       if ('progress' in m) onProgress?.(id, m.progress);
-      else if ('result' in m) done({ ok: true, value: m.result, maxRssBytes: m.maxRssBytes });
+      else if ('result' in m)
+        done({ ok: true, value: m.result, maxRssBytes: m.maxRssBytes, cpuSeconds: m.cpuSeconds });
       else
         done({
           ok: false,
           error: new ChildTaskError(m.error.message, m.error.name ?? 'Error', m.error.code, m.error.hint),
           maxRssBytes: 0,
+          cpuSeconds: 0,
         });
     };
     const onExit = (code: number | null, signal: string | null) =>
@@ -124,6 +134,7 @@ function runTask<T, R, P>(
         ok: false,
         error: new Error(`worker process exited (${signal ?? `code ${code}`}) while running task ${id}`),
         maxRssBytes: 0,
+        cpuSeconds: 0,
       });
     child.on('message', onMessage);
     child.on('exit', onExit);
@@ -142,8 +153,15 @@ export function serveTasks<T, R, P = never>(
   const send = (m: ReplyMessage<R, P>) => process.send?.(m);
   process.on('message', async ({ id, task }: TaskMessage<T>) => {
     try {
+      const cpu0 = process.cpuUsage();
       const result = await handler(task, (progress) => send({ id, progress }));
-      send({ id, result, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+      const cpu = process.cpuUsage(cpu0);
+      send({
+        id,
+        result,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      });
     } catch (err) {
       const e = err as Error & { code?: unknown; hint?: unknown };
       send({

@@ -92,6 +92,9 @@ describe('ops etl with worker processes', () => {
     expect(parallel.failed).toEqual([]);
     expect(parallel.workerMaxRssBytes).toBeGreaterThan(0);
     expect(sequential.workerMaxRssBytes).toBeUndefined();
+    // the workers' CPU, which this process's own CPU use leaves out (bench etl adds it)
+    expect(parallel.workerCpuSeconds).toBeGreaterThan(0);
+    expect(sequential.workerCpuSeconds).toBeUndefined();
     expect(counts(parallel)).toEqual(counts(sequential));
     // The cases that make order matter did happen: both copies were caught.
     expect(counts(sequential).filter((c) => c[4] !== '')).toHaveLength(2);
