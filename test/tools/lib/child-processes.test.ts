@@ -53,15 +53,22 @@ async function fixture(...args: string[]): Promise<Fixture> {
   return f;
 }
 
+/**
+ * The fields of /proc/<pid>/stat after the command name, from the state on ("<pid> (<comm>)
+ * <state> <ppid> <pgrp> …": comm may hold spaces, so split after its closing paren); undefined
+ * once the process is gone.
+ */
+async function procStat(pid: number | string): Promise<string[] | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat === '' ? undefined : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** Pids of the processes whose parent is `pid` (Linux /proc). */
 async function childrenOf(pid: number): Promise<number[]> {
   const found: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // "<pid> (<comm>) <state> <ppid> …": comm may hold spaces, so split after its closing paren.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid === pid) found.push(Number(entry));
+    if (Number((await procStat(entry))?.[1]) === pid) found.push(Number(entry));
   }
   return found;
 }
@@ -102,14 +109,13 @@ async function processesMatching(pattern: RegExp): Promise<number[]> {
  * time, a second or so here, and `kill(pid, 0)` still finds it until then).
  */
 async function ended(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  const state = (await procStat(pid))?.[0];
+  return state === undefined || state === 'Z';
 }
 
 /** The process group of `pid`: a child ops starts leads its own, out of reach of a terminal's Ctrl-C. */
 async function processGroup(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  return Number((await procStat(pid))?.[2]);
 }
 
 const childPids = (f: Fixture) =>
