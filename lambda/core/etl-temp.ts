@@ -33,9 +33,13 @@ function startTime(pid: number): string | undefined {
   }
 }
 
-/** This process's pid namespace (the inode of `pid:[…]`), or undefined without /proc. */
+/**
+ * This process's pid namespace (the inode of `pid:[…]`), or undefined without /proc, or with a
+ * /proc of another pid namespace (a container given the host's), where no pid read there is ours.
+ */
 function pidNamespace(): string | undefined {
   try {
+    if (!readFileSync('/proc/self/stat', 'utf8').startsWith(`${process.pid} `)) return undefined;
     return /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
   } catch {
     return undefined;

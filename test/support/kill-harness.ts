@@ -9,8 +9,10 @@ import { build } from 'esbuild';
 /**
  * Runs `ops` commands as child processes and SIGKILLs them at chosen points, for the kill tests
  * (issue 15, point 5; docs/reliability.md). Each child leads its own process group, which a kill
- * takes whole; what runs outside it (Chromium under `ops dashboard`) is found by the child's own
- * TMPDIR and killed after the run, so nothing outlives a test or leaves files in the OS temp folder.
+ * takes whole. What `ops` starts runs outside that group: its ETL workers and dbt in sessions of
+ * their own (spawnTied), which the kernel sends SIGTERM when `ops` dies (Linux), and Chromium
+ * under `ops dashboard`. All of it carries the child's own TMPDIR, by which it is found and killed
+ * after the run, so nothing outlives a test or leaves files in the OS temp folder.
  */
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -114,7 +116,7 @@ export async function runOps(
     return run;
   } finally {
     clearTimeout(timer);
-    // The group may still hold children the kill reached late.
+    // The group may still hold a process the kill reached late (ops' children are not in it).
     if (run.killed) {
       try {
         process.kill(-(child.pid as number), 'SIGKILL');
@@ -122,8 +124,9 @@ export async function runOps(
         // already gone
       }
     }
-    // What the child started may outlive it: Playwright starts Chromium in a session of its own,
-    // out of reach of the group kill, and it writes its profile until it notices its pipe closed.
+    // What the child started may outlive it, out of reach of the group kill: ETL workers and dbt
+    // in sessions of their own, ending on their parent-death SIGTERM, and Chromium (Playwright
+    // starts it in its own session), which writes its profile until it notices its pipe closed.
     // Every process that still carries this run's TMPDIR is killed before the folder goes, in the
     // background (`removeRunTempDirs` waits for it).
     tempDirRemovals.push(

@@ -2,19 +2,17 @@
  * A parent process for test/tools/lib/child-processes.test.ts, started with `node --import tsx`.
  * It starts children the way `ops` does, prints one JSON line `{"pid": <its own>}` once they run,
  * then waits to be signalled. Modes:
- * - `spawn <graceMs> <child script>…`: `node -e <script>` per script, each tied with
- *   `endWithThisProcess`; each signal sent to a child is logged on stderr as `kill <pid> <signal>`,
- *   each child's end as `exit <pid> <signal|code>`;
- * - `dies-with <child script>`: as `spawn`, started through diesWithThisProcess (for SIGKILL);
+ * - `spawn <graceMs> <child script>…`: `node -e <script>` per script, each started with
+ *   `spawnTied`; each signal sent to a child is logged on stderr as `kill <pid> <signal>`, each
+ *   child's end as `exit <pid> <signal|code>`;
  * - `own-exit`: one child that exits by itself; prints the SIGTERM listener count while it runs
  *   and after, then waits (untied);
  * - `pool <workers> <tasks>`: `runInProcesses` with tasks that never finish (the ETL's worker pool);
  * - `dbt <target folder>`: `runDbt` (`dbt debug`, the real dbt of .venv).
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { runDbt } from '../../tools/engines/dbt-runner.js';
-import { diesWithThisProcess, endWithThisProcess } from '../../tools/lib/child-processes.js';
+import { spawnTied } from '../../tools/lib/child-processes.js';
 import { runInProcesses } from '../../tools/lib/process-pool.js';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -22,17 +20,17 @@ const ready = () => process.stdout.write(`${JSON.stringify({ pid: process.pid })
 const waitForever = () => setInterval(() => undefined, 60_000);
 /**
  * A child that tells it runs (its first stdout line), so the signal cannot come before its
- * handlers; detached, as ops starts its children.
+ * handlers; started as ops starts its children.
  */
-const nodeChild = (script: string) =>
-  spawn(process.execPath, ['-e', `${script}; console.log('up')`], {
+const nodeChild = (script: string, graceMs?: number) =>
+  spawnTied(process.execPath, ['-e', `${script}; console.log('up')`], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
+    graceMs,
   });
 
 if (mode === 'spawn') {
   const [graceMs, ...scripts] = args;
-  const children = scripts.map((s) => endWithThisProcess(nodeChild(s), { graceMs: Number(graceMs) }));
+  const children = scripts.map((s) => nodeChild(s, Number(graceMs)));
   for (const child of children) {
     // every signal this process sends a child, logged (signals can merge on arrival: a count the
     // child keeps cannot tell one from two sent at once)
@@ -42,25 +40,13 @@ if (mode === 'spawn') {
       return kill(signal);
     };
     child.on('exit', (code, signal) => process.stderr.write(`exit ${child.pid} ${signal ?? code}\n`));
-    await once(child.stdout, 'data');
+    await once(child.stdout as NodeJS.ReadableStream, 'data');
   }
   process.stderr.write(`children ${children.map((c) => c.pid).join(' ')}\n`);
   ready();
   waitForever();
-} else if (mode === 'dies-with') {
-  const [script] = args as [string];
-  const child = endWithThisProcess(
-    spawn(...diesWithThisProcess(process.execPath, ['-e', `${script}; console.log('up')`]), {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    }),
-  );
-  await once(child.stdout, 'data');
-  process.stderr.write(`children ${child.pid}\n`);
-  ready();
-  waitForever();
 } else if (mode === 'own-exit') {
-  const child = endWithThisProcess(nodeChild('setTimeout(() => process.exit(0), 300)'));
+  const child = nodeChild('setTimeout(() => process.exit(0), 300)');
   process.stderr.write(`listeners while running ${process.listenerCount('SIGTERM')}\n`);
   await once(child, 'exit');
   process.stderr.write(`listeners after ${process.listenerCount('SIGTERM')}\n`);

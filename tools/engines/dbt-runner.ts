@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { diesWithThisProcess, endWithThisProcess } from '../lib/child-processes.js';
+import { spawnTied } from '../lib/child-processes.js';
 import { withDirLock } from '../lib/dir-lock.js';
 import { progress } from '../lib/report.js';
 import { venvBin } from '../scripts/ensure-python.js';
@@ -172,14 +171,10 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   const onLine = options.onLine ?? ((line: string) => kept.push(line));
   const start = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = endWithThisProcess(
-      spawn(...diesWithThisProcess(venvBin('dbt', 'dbt'), args), {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true, // signals reach it from ops alone (endWithThisProcess)
-      }),
-    );
+    const child = spawnTied(venvBin('dbt', 'dbt'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // both piped (stdio above): never null
     for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
         output.see(line);
         onLine(line);

@@ -1,54 +1,107 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import {
+  type ChildProcess,
+  type ForkOptions,
+  fork,
+  type SpawnOptions,
+  spawn,
+  spawnSync,
+} from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /**
  * The signals that end an `ops` command from outside: `kill`, a CI timeout or a service manager
- * (SIGTERM), Ctrl-C or `kill -INT` (SIGINT), a closed terminal (SIGHUP). Node's default is to die
- * at once, which leaves the command's children running on their own: a dbt build that keeps the
- * warehouse locked and its target folder busy, ETL workers that finish their file for nobody.
+ * (SIGTERM), Ctrl-C or `kill -INT` (SIGINT), Ctrl-\ (SIGQUIT), a closed terminal (SIGHUP). Node's
+ * default is to die at once, which leaves the command's children running on their own: a dbt
+ * build that keeps the warehouse locked and its target folder busy, ETL workers that finish their
+ * file for nobody.
  */
-const ENDING_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+const ENDING_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP'] as const;
 
 /** How long a child gets to exit after the signal before it is SIGKILLed. */
 const DEFAULT_GRACE_MS = 10_000;
 
+/**
+ * A signal this soon after the first is the same request delivered twice, not a second Ctrl-C: a
+ * wrapper that passes signals on (tsx's CLI, some process managers) adds its copy to the
+ * terminal's, ~30 ms apart as measured here. Only a later one means "stop waiting".
+ */
+const REPEAT_WINDOW_MS = 1_000;
+
 const live = new Map<ChildProcess, number>();
 let installed = false;
-let stopping = false;
+let stoppingSince: number | undefined;
 
 /** Whether this process is stopping on a signal: callers start no more children (the ETL pool). */
-export const stoppingOnSignal = (): boolean => stopping;
+export const stoppingOnSignal = (): boolean => stoppingSince !== undefined;
 
 /**
- * Ties `child` to this process: if this process is told to stop (SIGTERM, SIGINT, SIGHUP) while
- * the child runs, the child gets the same signal, then SIGKILL after `graceMs` (or at once on a
- * second signal), and this process ends by the signal only once its children are gone, so a
- * shell or CI sees the usual status (143 for SIGTERM). The handlers exist only while such a child
- * runs: without one, the signals keep Node's default. Returns the child.
+ * Starts `command` tied to this process: in a session of its own (`detached`), through
+ * diesWithThisProcess and endWithThisProcess. The one way `ops` starts a process it waits for.
+ */
+export function spawnTied(
+  command: string,
+  args: readonly string[],
+  options: Omit<SpawnOptions, 'detached'> & { graceMs?: number } = {},
+): ChildProcess {
+  const { graceMs, ...spawnOptions } = options;
+  return endWithThisProcess(
+    spawn(...diesWithThisProcess(command, args), { ...spawnOptions, detached: true }),
+    { graceMs },
+  );
+}
+
+/** `fork(script)` tied to this process as spawnTied ties a command; Node itself starts through setpriv. */
+export function forkTied(
+  script: string | URL,
+  options: Omit<ForkOptions, 'detached' | 'execPath'> = {},
+): ChildProcess {
+  const [execPath, prefix] = diesWithThisProcess(process.execPath, []);
+  return endWithThisProcess(
+    fork(script, [], {
+      ...options,
+      execPath,
+      execArgv: [...prefix, ...(options.execArgv ?? [])],
+      detached: true,
+    }),
+  );
+}
+
+/**
+ * Ties `child` to this process: if this process is told to stop (SIGTERM, SIGINT, SIGQUIT,
+ * SIGHUP) while the child runs, the child gets the same signal, then SIGKILL after `graceMs` (or
+ * at once on a second signal a second or more later), and this process ends by the signal only
+ * once its children are gone, so a shell or CI sees the usual status (143 for SIGTERM). Ctrl-Z
+ * stops the children with this process, `fg` resumes them. The handlers exist only while such a
+ * child runs: without one, the signals keep Node's default. Returns the child.
  *
- * Start the child `detached` (a process group of its own): a terminal's Ctrl-C signals its whole
- * foreground group, and a child in that group would get SIGINT twice, from the terminal and from
- * here, which cuts a clean stop short (dbt cancelling its open queries on Trino or Athena). In its
- * own group the child gets every signal from here alone, once, however it was sent.
+ * Start the child `detached` (spawnTied, forkTied): a session and process group of its own. A
+ * terminal's Ctrl-C signals its whole foreground group, and a child in that group would get
+ * SIGINT twice, from the terminal and from here, which cuts a clean stop short (dbt cancelling
+ * its open queries on Trino or Athena). In its own session the child gets every signal from here
+ * alone, once, however it was sent. The price: a signal sent to this process's group (`kill --
+ * -PGID`, `timeout -k`) does not reach the children directly; SIGKILL to the group reaches them
+ * through the parent-death signal (diesWithThisProcess), on Linux only.
  */
 export function endWithThisProcess<C extends ChildProcess>(
   child: C,
   { graceMs = DEFAULT_GRACE_MS }: { graceMs?: number } = {},
 ): C {
   if (!running(child)) return child;
-  if (stopping) {
+  if (stoppingSince !== undefined) {
     // started after the signal (a pool replacing a worker that just exited): it goes at once
     child.kill('SIGKILL');
     return child;
   }
   if (!installed) {
     for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
+    process.on('SIGTSTP', onPause);
+    process.on('SIGCONT', onResume);
     installed = true;
   }
   live.set(child, graceMs);
   const forget = () => {
     live.delete(child);
-    if (live.size === 0 && !stopping) removeHandlers();
+    if (live.size === 0 && stoppingSince === undefined) removeHandlers();
   };
   // A child that could not be started has no pid and is never tracked; one that has will exit.
   child.once('exit', forget);
@@ -60,6 +113,8 @@ const running = (child: ChildProcess): boolean =>
 
 function removeHandlers(): void {
   for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
+  process.off('SIGTSTP', onPause);
+  process.off('SIGCONT', onResume);
   installed = false;
 }
 
@@ -67,12 +122,13 @@ const exited = (child: ChildProcess): Promise<void> =>
   running(child) ? new Promise((resolve) => child.once('exit', () => resolve())) : Promise.resolve();
 
 async function onSignal(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) {
-    // A second Ctrl-C: stop waiting.
+  if (stoppingSince !== undefined) {
+    // the same request delivered twice is ignored; a second Ctrl-C later on: stop waiting
+    if (performance.now() - stoppingSince < REPEAT_WINDOW_MS) return;
     for (const child of live.keys()) child.kill('SIGKILL');
     return;
   }
-  stopping = true;
+  stoppingSince = performance.now();
   const children = [...live];
   await Promise.all(
     children.map(async ([child, graceMs]) => {
@@ -91,15 +147,39 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   process.kill(process.pid, signal);
 }
 
+/**
+ * Ctrl-Z: the children get SIGSTOP, not SIGTSTP, which the kernel drops for a process whose
+ * group has no parent in its session (theirs, being sessions of their own); then this process
+ * stops as SIGTSTP's default would have stopped it, had it no handler.
+ */
+function onPause(): void {
+  for (const child of live.keys()) child.kill('SIGSTOP');
+  process.kill(process.pid, 'SIGSTOP');
+}
+
+/** `fg`/`bg` resumed this process (SIGCONT resumes whatever the handler does): the children follow. */
+function onResume(): void {
+  for (const child of live.keys()) child.kill('SIGCONT');
+}
+
 /** util-linux's setpriv (Linux), which can ask the kernel to signal a process when its parent dies. */
 const SETPRIV = '/usr/bin/setpriv';
 
 let setprivWorks: boolean | undefined;
 
-/** Whether setpriv is there and knows --pdeathsig (util-linux 2.33 and later), tried once. */
+/**
+ * Whether setpriv is there and knows --pdeathsig (util-linux 2.33 and later). Tried once; an
+ * attempt that could not run at all (spawnSync's own error, e.g. EAGAIN) is not remembered.
+ */
 function setprivHasPdeathsig(): boolean {
-  setprivWorks ??=
-    existsSync(SETPRIV) && spawnSync(SETPRIV, ['--pdeathsig', 'SIGTERM', '--', 'true']).status === 0;
+  if (setprivWorks === undefined) {
+    if (!existsSync(SETPRIV)) setprivWorks = false;
+    else {
+      const probe = spawnSync(SETPRIV, ['--pdeathsig', 'SIGTERM', '--', '/bin/true'], { stdio: 'ignore' });
+      if (probe.error) return false;
+      setprivWorks = probe.status === 0;
+    }
+  }
   return setprivWorks;
 }
 

@@ -1,6 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { workerScript } from '../../lambda/core/worker-script.js';
-import { diesWithThisProcess, endWithThisProcess, stoppingOnSignal } from './child-processes.js';
+import { forkTied, stoppingOnSignal } from './child-processes.js';
 
 /** Parent → child: run one task. */
 interface TaskMessage<T> {
@@ -64,8 +64,6 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
   const outcomes: PoolOutcome<R>[] = new Array(options.tasks.length);
   const order = startOrder(options.tasks, options.cost);
   let next = 0;
-  // `setpriv … -- node <script>`: a worker ends with this process even on SIGKILL
-  const node = diesWithThisProcess(process.execPath, []);
   const runChild = async (): Promise<void> => {
     let child: ChildProcess | undefined;
     try {
@@ -73,16 +71,11 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
       while (next < order.length && !stoppingOnSignal()) {
         const id = order[next++] as number;
         // No loader flags: the script is plain JS; the parent's loaders (tsx: ~100 MB and a thread)
-        // would only cost. Node itself is started through setpriv where there is one (below).
-        child ??= endWithThisProcess(
-          fork(script, [], {
-            execPath: node[0],
-            execArgv: node[1],
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-            serialization: 'advanced',
-            detached: true, // signals reach it from ops alone (endWithThisProcess)
-          }),
-        );
+        // would only cost.
+        child ??= forkTied(script, {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          serialization: 'advanced',
+        });
         const outcome = await runTask<T, R, P>(child, id, options.tasks[id] as T, options.onProgress);
         outcomes[id] = outcome;
         if (!child.connected) child = undefined; // it died: the next task gets a new one

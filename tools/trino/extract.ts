@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import { diesWithThisProcess, endWithThisProcess } from '../lib/child-processes.js';
+import { spawnTied } from '../lib/child-processes.js';
 
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = endWithThisProcess(
-      spawn(...diesWithThisProcess(cmd, args), { stdio: ['ignore', 'ignore', 'pipe'], detached: true }),
-    );
+    const child = spawnTied(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
+    child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
     child.on('error', reject);

@@ -36,9 +36,13 @@ afterEach(async () => {
   await Promise.all(temps.splice(0).map((t) => rm(t, { recursive: true, force: true })));
 });
 
-/** Starts the fixture with `args` and resolves once it says its children run. */
+/**
+ * Starts the fixture with `args` and resolves once it says its children run. Through `sh` for
+ * `ulimit -c 0`: a process that ends by SIGQUIT dumps core where core dumps are on.
+ */
 async function fixture(...args: string[]): Promise<Fixture> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], {
+  const argv = [process.execPath, '--import', 'tsx', FIXTURE, ...args];
+  const child = spawn('sh', ['-c', 'ulimit -c 0 && exec "$@"', 'sh', ...argv], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -136,21 +140,24 @@ describe('endWithThisProcess', () => {
     expect(kids.filter(alive)).toEqual([]);
   });
 
-  it('passes SIGINT on as SIGINT (a child may clean up on it) and ends by it', async () => {
-    const f = await fixture(
-      'spawn',
-      '10000',
-      "process.on('SIGINT', () => { console.error('child cleans up'); process.exit(3); }); setInterval(() => {}, 1000)",
-    );
-    leftovers.push(...childPids(f));
+  it.each(['SIGINT', 'SIGQUIT', 'SIGHUP'] as const)(
+    'passes %s on as itself (a child may clean up on it) and ends by it',
+    async (signal) => {
+      const f = await fixture(
+        'spawn',
+        '10000',
+        `process.on('${signal}', () => { console.error('child cleans up'); process.exit(3); }); setInterval(() => {}, 1000)`,
+      );
+      leftovers.push(...childPids(f));
 
-    process.kill(f.pid, 'SIGINT');
+      process.kill(f.pid, signal);
 
-    expect(await f.ended).toEqual({ code: null, signal: 'SIGINT' });
-    expect(f.stderr()).toMatch(/kill \d+ SIGINT/);
-    expect(f.stderr()).toContain('child cleans up');
-    expect(f.stderr()).toMatch(/exit \d+ 3/);
-  });
+      expect(await f.ended).toEqual({ code: null, signal });
+      expect(f.stderr()).toMatch(new RegExp(`kill \\d+ ${signal}`));
+      expect(f.stderr()).toContain('child cleans up');
+      expect(f.stderr()).toMatch(/exit \d+ 3/);
+    },
+  );
 
   it("gives a child one SIGINT on a terminal's Ctrl-C, passed on by its parent", async () => {
     // a real terminal: util-linux `script` runs the fixture on a pseudo-terminal, and ^C typed
@@ -206,12 +213,67 @@ describe('endWithThisProcess', () => {
     leftovers.push(kid);
 
     process.kill(f.pid, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    // past the second within which a repeat counts as the same request (next case)
+    await new Promise((r) => setTimeout(r, 1_200));
     expect(alive(kid)).toBe(true);
     process.kill(f.pid, 'SIGTERM');
 
     expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
     expect(f.stderr()).toContain(`exit ${kid} SIGKILL`);
+  });
+
+  it("takes the same signal twice within a second as one request (a wrapper's copy of a Ctrl-C)", async () => {
+    // tsx's CLI passes the terminal's SIGINT on to a process that got it from the terminal too:
+    // the child must still get one SIGINT and its time to clean up, not a SIGKILL
+    const f = await fixture(
+      'spawn',
+      '10000',
+      "process.on('SIGINT', () => setTimeout(() => process.exit(0), 500)); setInterval(() => {}, 1000)",
+    );
+    const [kid] = childPids(f) as [number];
+    leftovers.push(kid);
+
+    process.kill(f.pid, 'SIGINT');
+    await new Promise((r) => setTimeout(r, 30));
+    process.kill(f.pid, 'SIGINT');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGINT' });
+    expect(f.stderr().match(/kill \d+ \w+/g)).toEqual([`kill ${kid} SIGINT`]);
+    expect(f.stderr()).toContain(`exit ${kid} 0`);
+  });
+
+  it('stops its children on Ctrl-Z (SIGTSTP) along with itself and resumes them on SIGCONT', async () => {
+    // the children are in sessions of their own, out of the terminal's reach: without this a
+    // stopped `ops` would leave dbt running in the background
+    const f = await fixture('spawn', '10000', 'setInterval(() => {}, 1000)');
+    const [kid] = childPids(f) as [number];
+    leftovers.push(kid);
+    const state = async (pid: number) => (await procStat(pid))?.[0];
+
+    process.kill(f.pid, 'SIGTSTP');
+    await waitFor(
+      'both stopped',
+      async () => ((await state(f.pid)) === 'T' && (await state(kid)) === 'T' ? true : undefined),
+      5_000,
+    );
+    process.kill(f.pid, 'SIGCONT');
+    await waitFor('both running', async () =>
+      !['T', undefined].includes(await state(f.pid)) && !['T', undefined].includes(await state(kid))
+        ? true
+        : undefined,
+    );
+
+    process.kill(f.pid, 'SIGTERM');
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(f.stderr()).toContain(`exit ${kid} SIGTERM`);
+  });
+
+  it('npm scripts run ops in one process: no tsx CLI in between to pass signals on a second time', async () => {
+    // the tsx CLI sends a signal again when its child is slow (30 ms) to confirm it, and SIGKILLs
+    // the child if the second goes unconfirmed too: `ops` would die without ending its children
+    const { scripts } = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8'));
+    for (const name of ['start', 'ops', 'bench', 'trino'])
+      expect(scripts[name], name).toMatch(/^node --import tsx /);
   });
 
   it('keeps its handlers only while a child runs: afterwards a signal ends the process as usual', async () => {
@@ -243,9 +305,10 @@ describe('endWithThisProcess', () => {
     },
   );
 
-  it('a child started through diesWithThisProcess gets SIGTERM when this process is SIGKILLed', async () => {
+  it('a child started through spawnTied gets SIGTERM when this process is SIGKILLed (Linux setpriv)', async () => {
     const f = await fixture(
-      'dies-with',
+      'spawn',
+      '10000',
       "process.on('SIGTERM', () => { console.error('child got SIGTERM'); process.exit(0); }); setInterval(() => {}, 1000)",
     );
     const [kid] = childPids(f) as [number];
