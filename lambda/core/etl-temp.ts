@@ -1,5 +1,5 @@
 import { readFileSync, readlinkSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -16,11 +16,18 @@ import path from 'node:path';
  * tells an owner still running from an earlier process that got the same pid (a restarted Lambda
  * runtime is likely to get the pid it had), and is the same on every thread of a process; the
  * namespace keeps a process from judging folders of processes it cannot see (containers sharing
- * /tmp): those are left alone. Without /proc (macOS) folders are named `0.<pid>.0` and never
- * swept.
+ * /tmp): those are left alone until untouched for a week (OTHER_NAMESPACE_MAX_AGE_MS). Without
+ * /proc (macOS) folders are named `0.<pid>.0` and never swept.
  */
 const PREFIX = 'store-sales-etl-';
 const LEFTOVER = /^store-sales-etl-(\d+)\.(\d+)\.(\d+)-/;
+
+/**
+ * A folder of another pid namespace's process is removed once it has not changed for this long:
+ * staging one source takes minutes (a Lambda at most 15), so its owner is surely gone, and
+ * containers that come and go over a shared /tmp do not pile up months of Parquet.
+ */
+export const OTHER_NAMESPACE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
 /** The start time of process `pid` (clock ticks since boot), or undefined if it is gone or there is no /proc. */
 function startTime(pid: number): string | undefined {
@@ -83,11 +90,18 @@ export async function makeStagingDir({
 async function removeLeftovers(base: string): Promise<void> {
   for (const name of await readdir(base).catch(() => [] as string[])) {
     const m = LEFTOVER.exec(name);
-    // another namespace's process may be running: it cannot be seen from here
-    if (!m || m[1] !== NAMESPACE) continue;
-    const [, , pid, start] = m;
+    if (!m) continue;
+    const [, namespace, pid, start] = m;
+    if (namespace !== NAMESPACE) {
+      // another namespace's process cannot be seen from here: only its age tells it is gone
+      const changed = await stat(path.join(base, name)).then(
+        (s) => s.mtimeMs,
+        () => Date.now(),
+      );
+      if (Date.now() - changed < OTHER_NAMESPACE_MAX_AGE_MS) continue;
+    }
     // gone, or the pid now belongs to a later process (this one, say): the owner is gone
-    if (startTime(Number(pid)) === start) continue;
+    else if (startTime(Number(pid)) === start) continue;
     // another user's folder in a shared /tmp cannot be removed (sticky bit): left to its owner
     await rm(path.join(base, name), { recursive: true, force: true }).catch(() => undefined);
   }

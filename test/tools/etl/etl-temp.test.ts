@@ -1,9 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ETL_STAGING_OWNER, makeStagingDir, stagingOwner } from '../../../lambda/core/etl-temp.js';
+import {
+  ETL_STAGING_OWNER,
+  makeStagingDir,
+  OTHER_NAMESPACE_MAX_AGE_MS,
+  stagingOwner,
+} from '../../../lambda/core/etl-temp.js';
 import { generateDataset } from '../../../tools/generator/index.js';
 import { removeRunTempDirs, runOps } from '../../support/kill-harness.js';
 
@@ -24,7 +29,7 @@ const folders = async (dir: string) =>
 
 describe('the ETL staging folder', () => {
   it.runIf(stagingOwner(process.pid))(
-    "removes the folders of processes that are gone, or whose pid a later process has, and keeps a live one's and another namespace's",
+    "removes the folders of processes that are gone, or whose pid a later process has, and keeps a live one's and another namespace's unless a week old",
     async () => {
       const base = path.join(work, 'sweep');
       // a pid that surely ended: a process that ran and exited
@@ -39,12 +44,16 @@ describe('the ETL staging folder', () => {
         reusedPid: `store-sales-etl-${ns}.${process.ppid}.1-j1k2l3`,
         live: `store-sales-etl-${live}-g7h8i9`,
         otherNamespace: `store-sales-etl-1.${gone}.1-m4n5o6`,
+        otherNamespaceStale: `store-sales-etl-1.${gone}.1-p7q8r9`,
         unrelated: 'etl-a1b2c3',
       };
       for (const name of Object.values(leftovers)) {
         await mkdir(path.join(base, name), { recursive: true });
         await writeFile(path.join(base, name, 'fact_orders.parquet'), 'staged');
       }
+      // untouched for a day longer than the week another namespace's folder is given
+      const stale = new Date(Date.now() - OTHER_NAMESPACE_MAX_AGE_MS - 24 * 3600 * 1000);
+      await utimes(path.join(base, leftovers.otherNamespaceStale), stale, stale);
 
       const mine = await makeStagingDir({ base });
       const theirs = await makeStagingDir({ base, owner: live });
