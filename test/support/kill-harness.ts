@@ -10,7 +10,7 @@ import { build } from 'esbuild';
  * Runs `ops` commands as child processes and SIGKILLs them at chosen points, for the kill tests
  * (issue 15, point 5; docs/reliability.md). Each child leads its own process group, which a kill
  * takes whole. What `ops` starts runs outside that group: its ETL workers and dbt in sessions of
- * their own (spawnTied), which the kernel sends SIGTERM when `ops` dies (Linux), and Chromium
+ * their own (spawnTied), which the kernel SIGKILLs when `ops` dies (Linux), and Chromium
  * under `ops dashboard`. All of it carries the child's own TMPDIR, by which it is found and killed
  * after the run, so nothing outlives a test or leaves files in the OS temp folder.
  */
@@ -125,7 +125,7 @@ export async function runOps(
       }
     }
     // What the child started may outlive it, out of reach of the group kill: ETL workers and dbt
-    // in sessions of their own, ending on their parent-death SIGTERM, and Chromium (Playwright
+    // in sessions of their own, ending on their parent-death SIGKILL, and Chromium (Playwright
     // starts it in its own session), which writes its profile until it notices its pipe closed.
     // Every process that still carries this run's TMPDIR is killed before the folder goes, in the
     // background (`removeRunTempDirs` waits for it).

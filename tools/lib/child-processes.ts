@@ -50,7 +50,10 @@ export function spawnTied(
   );
 }
 
-/** `fork(script)` tied to this process as spawnTied ties a command; Node itself starts through setpriv. */
+/**
+ * `fork(script)` tied to this process as spawnTied ties a command; Node itself starts through
+ * setpriv. `execArgv` defaults to none, not this process's (its loaders would only cost).
+ */
 export function forkTied(
   script: string | URL,
   options: Omit<ForkOptions, 'detached' | 'execPath'> = {},
@@ -71,7 +74,7 @@ export function forkTied(
  * SIGHUP) while the child runs, the child gets the same signal, then SIGKILL after `graceMs` (or
  * at once on a second signal a second or more later), and this process ends by the signal only
  * once its children are gone, so a shell or CI sees the usual status (143 for SIGTERM). Ctrl-Z
- * stops the children with this process, `fg` resumes them. The handlers exist only while such a
+ * stops the children with this process (onPause). The handlers exist only while such a
  * child runs: without one, the signals keep Node's default. Returns the child.
  *
  * Start the child `detached` (spawnTied, forkTied): a session and process group of its own. A
@@ -79,8 +82,8 @@ export function forkTied(
  * SIGINT twice, from the terminal and from here, which cuts a clean stop short (dbt cancelling
  * its open queries on Trino or Athena). In its own session the child gets every signal from here
  * alone, once, however it was sent. The price: a signal sent to this process's group (`kill --
- * -PGID`, `timeout -k`) does not reach the children directly; SIGKILL to the group reaches them
- * through the parent-death signal (diesWithThisProcess), on Linux only.
+ * -PGID`, `timeout -k`) does not reach the children directly, only through this process; SIGKILL
+ * to the group reaches them through the parent-death signal (diesWithThisProcess), on Linux only.
  */
 export function endWithThisProcess<C extends ChildProcess>(
   child: C,
@@ -95,7 +98,6 @@ export function endWithThisProcess<C extends ChildProcess>(
   if (!installed) {
     for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
     process.on('SIGTSTP', onPause);
-    process.on('SIGCONT', onResume);
     installed = true;
   }
   live.set(child, graceMs);
@@ -114,7 +116,6 @@ const running = (child: ChildProcess): boolean =>
 function removeHandlers(): void {
   for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
   process.off('SIGTSTP', onPause);
-  process.off('SIGCONT', onResume);
   installed = false;
 }
 
@@ -132,14 +133,10 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   const children = [...live];
   await Promise.all(
     children.map(async ([child, graceMs]) => {
-      child.kill(signal);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), graceMs);
-      });
-      if ((await Promise.race([exited(child), late])) === 'late') child.kill('SIGKILL');
-      clearTimeout(timer);
+      child.kill(PASSED_ON_AS[signal] ?? signal);
+      const cancel = afterRunningFor(graceMs, () => child.kill('SIGKILL'));
       await exited(child);
+      cancel();
     }),
   );
   removeHandlers();
@@ -148,18 +145,57 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
 }
 
 /**
- * Ctrl-Z: the children get SIGSTOP, not SIGTSTP, which the kernel drops for a process whose
- * group has no parent in its session (theirs, being sessions of their own); then this process
- * stops as SIGTSTP's default would have stopped it, had it no handler.
+ * SIGQUIT's default is a core dump, and nothing `ops` runs handles it: the children get SIGTERM
+ * (this process still ends by SIGQUIT).
  */
-function onPause(): void {
-  for (const child of live.keys()) child.kill('SIGSTOP');
-  process.kill(process.pid, 'SIGSTOP');
+const PASSED_ON_AS: Partial<Record<NodeJS.Signals, NodeJS.Signals>> = { SIGQUIT: 'SIGTERM' };
+
+/** Milliseconds this process has spent stopped by Ctrl-Z. */
+let stoppedMs = 0;
+
+/**
+ * Calls `then` once this process has run for `ms` (time stopped by Ctrl-Z does not count: a
+ * child's grace period is not used up while both are stopped); returns a cancel.
+ */
+function afterRunningFor(ms: number, then: () => void): () => void {
+  const start = performance.now();
+  const stoppedAtStart = stoppedMs;
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    const left = ms - (performance.now() - start - (stoppedMs - stoppedAtStart));
+    if (left <= 0) then();
+    else timer = setTimeout(check, left);
+  };
+  check();
+  return () => clearTimeout(timer);
 }
 
-/** `fg`/`bg` resumed this process (SIGCONT resumes whatever the handler does): the children follow. */
-function onResume(): void {
-  for (const child of live.keys()) child.kill('SIGCONT');
+/** Sends `signal` to the process group `child` leads (it was started detached), so its own children get it too. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-(child.pid as number), signal);
+  } catch {
+    // gone
+  }
+}
+
+/**
+ * Ctrl-Z. The children, in sessions of their own, are out of the terminal's reach, and the
+ * kernel would drop a SIGTSTP sent to them (a process group with no parent in its session): they
+ * get SIGSTOP. Then this process re-raises SIGTSTP without its handler, so the kernel applies its
+ * own rules: it stops here until `fg`/`bg` (SIGCONT), or drops the signal where there is no job
+ * control to resume it (an orphaned process group: `script -c`, `ssh host cmd`; pid 1). Either
+ * way the children go on when this process does, and the time stopped is not taken from their
+ * grace periods.
+ */
+function onPause(): void {
+  for (const child of live.keys()) signalGroup(child, 'SIGSTOP');
+  const start = performance.now();
+  process.off('SIGTSTP', onPause);
+  process.kill(process.pid, 'SIGTSTP');
+  if (installed) process.on('SIGTSTP', onPause);
+  stoppedMs += performance.now() - start;
+  for (const child of live.keys()) signalGroup(child, 'SIGCONT');
 }
 
 /** util-linux's setpriv (Linux), which can ask the kernel to signal a process when its parent dies. */
@@ -175,7 +211,7 @@ function setprivHasPdeathsig(): boolean {
   if (setprivWorks === undefined) {
     if (!existsSync(SETPRIV)) setprivWorks = false;
     else {
-      const probe = spawnSync(SETPRIV, ['--pdeathsig', 'SIGTERM', '--', '/bin/true'], { stdio: 'ignore' });
+      const probe = spawnSync(SETPRIV, ['--pdeathsig', 'SIGKILL', '--', '/bin/true'], { stdio: 'ignore' });
       if (probe.error) return false;
       setprivWorks = probe.status === 0;
     }
@@ -184,9 +220,12 @@ function setprivHasPdeathsig(): boolean {
 }
 
 /**
- * `[command, args]` to spawn so that the child is sent SIGTERM if this process dies without
- * passing a signal on (SIGKILL, the OOM killer): `setpriv --pdeathsig SIGTERM -- command …`,
- * which sets the child's parent-death signal and then execs the command in place (same pid).
+ * `[command, args]` to spawn so that the child is SIGKILLed if this process dies without passing
+ * a signal on (SIGKILL, the OOM killer): `setpriv --pdeathsig SIGKILL -- command …`, which sets
+ * the child's parent-death signal and then execs the command in place (same pid). SIGKILL, not
+ * SIGTERM: nothing `ops` runs handles SIGTERM (dbt, Node workers and tar die by its default just
+ * the same), and SIGKILL also ends a child stopped by Ctrl-Z, where a SIGTERM would wait for a
+ * SIGCONT that nobody sends once this process is gone.
  * endWithThisProcess covers the signals this process can catch; this covers the one it cannot,
  * so a dbt build does not go on holding the warehouse for nobody. Unchanged where setpriv is
  * missing or too old for --pdeathsig (not Linux, util-linux before 2.33), or for a command path
@@ -194,5 +233,5 @@ function setprivHasPdeathsig(): boolean {
  */
 export function diesWithThisProcess(command: string, args: readonly string[]): [string, string[]] {
   if ((command.includes('/') && !existsSync(command)) || !setprivHasPdeathsig()) return [command, [...args]];
-  return [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', command, ...args]];
+  return [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', command, ...args]];
 }

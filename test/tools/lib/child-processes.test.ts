@@ -37,12 +37,25 @@ afterEach(async () => {
 });
 
 /**
- * Starts the fixture with `args` and resolves once it says its children run. Through `sh` for
- * `ulimit -c 0`: a process that ends by SIGQUIT dumps core where core dumps are on.
+ * How the fixture is started: `group`, a process group of its own in this session, as a shell
+ * with job control starts a command (Ctrl-Z stops it); `session`, a session of its own, an
+ * orphaned process group as under `script -c` or `ssh host cmd` (the kernel drops Ctrl-Z).
+ * Either way with core dumps off: a process that ends by SIGQUIT dumps core where they are on.
  */
+const LAUNCH = {
+  group: 'os.setpgid(0, 0)',
+  session: 'os.setsid()',
+} as const;
+
+/** Starts the fixture with `args` and resolves once it says its children run. */
 async function fixture(...args: string[]): Promise<Fixture> {
+  return fixtureIn('group', ...args);
+}
+
+async function fixtureIn(launch: keyof typeof LAUNCH, ...args: string[]): Promise<Fixture> {
   const argv = [process.execPath, '--import', 'tsx', FIXTURE, ...args];
-  const child = spawn('sh', ['-c', 'ulimit -c 0 && exec "$@"', 'sh', ...argv], {
+  const python = `import os, resource, sys; resource.setrlimit(resource.RLIMIT_CORE, (0, 0)); ${LAUNCH[launch]}; os.execv(sys.argv[1], sys.argv[1:])`;
+  const child = spawn('python3', ['-c', python, ...argv], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -140,24 +153,26 @@ describe('endWithThisProcess', () => {
     expect(kids.filter(alive)).toEqual([]);
   });
 
-  it.each(['SIGINT', 'SIGQUIT', 'SIGHUP'] as const)(
-    'passes %s on as itself (a child may clean up on it) and ends by it',
-    async (signal) => {
-      const f = await fixture(
-        'spawn',
-        '10000',
-        `process.on('${signal}', () => { console.error('child cleans up'); process.exit(3); }); setInterval(() => {}, 1000)`,
-      );
-      leftovers.push(...childPids(f));
+  it.each([
+    ['SIGINT', 'SIGINT'],
+    ['SIGHUP', 'SIGHUP'],
+    // SIGQUIT's default is a core dump and nothing ops runs handles it
+    ['SIGQUIT', 'SIGTERM'],
+  ] as const)('passes %s on as %s (a child may clean up on it) and ends by it', async (signal, passed) => {
+    const f = await fixture(
+      'spawn',
+      '10000',
+      `process.on('${passed}', () => { console.error('child cleans up'); process.exit(3); }); setInterval(() => {}, 1000)`,
+    );
+    leftovers.push(...childPids(f));
 
-      process.kill(f.pid, signal);
+    process.kill(f.pid, signal);
 
-      expect(await f.ended).toEqual({ code: null, signal });
-      expect(f.stderr()).toMatch(new RegExp(`kill \\d+ ${signal}`));
-      expect(f.stderr()).toContain('child cleans up');
-      expect(f.stderr()).toMatch(/exit \d+ 3/);
-    },
-  );
+    expect(await f.ended).toEqual({ code: null, signal });
+    expect(f.stderr().match(/kill \d+ \w+/g)).toEqual([`kill ${childPids(f)[0]} ${passed}`]);
+    expect(f.stderr()).toContain('child cleans up');
+    expect(f.stderr()).toMatch(/exit \d+ 3/);
+  });
 
   it("gives a child one SIGINT on a terminal's Ctrl-C, passed on by its parent", async () => {
     // a real terminal: util-linux `script` runs the fixture on a pseudo-terminal, and ^C typed
@@ -216,9 +231,12 @@ describe('endWithThisProcess', () => {
     // past the second within which a repeat counts as the same request (next case)
     await new Promise((r) => setTimeout(r, 1_200));
     expect(alive(kid)).toBe(true);
+    const t1 = performance.now();
     process.kill(f.pid, 'SIGTERM');
 
     expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    // at once, not at the end of the 60 s grace
+    expect(performance.now() - t1).toBeLessThan(10_000);
     expect(f.stderr()).toContain(`exit ${kid} SIGKILL`);
   });
 
@@ -242,30 +260,66 @@ describe('endWithThisProcess', () => {
     expect(f.stderr()).toContain(`exit ${kid} 0`);
   });
 
-  it('stops its children on Ctrl-Z (SIGTSTP) along with itself and resumes them on SIGCONT', async () => {
+  /** The state letter of `pid` in /proc ('T' when stopped), undefined once it is gone. */
+  const state = async (pid: number) => (await procStat(pid))?.[0];
+  const both = (pids: number[], test: (s: string | undefined) => boolean) => async () =>
+    (await Promise.all(pids.map(state))).every(test) ? true : undefined;
+  const stopped = (s: string | undefined) => s === 'T';
+  const going = (s: string | undefined) => s !== undefined && s !== 'T';
+
+  it('stops its children on Ctrl-Z (SIGTSTP) along with itself, and they go on when it does', async () => {
     // the children are in sessions of their own, out of the terminal's reach: without this a
     // stopped `ops` would leave dbt running in the background
     const f = await fixture('spawn', '10000', 'setInterval(() => {}, 1000)');
     const [kid] = childPids(f) as [number];
     leftovers.push(kid);
-    const state = async (pid: number) => (await procStat(pid))?.[0];
 
     process.kill(f.pid, 'SIGTSTP');
-    await waitFor(
-      'both stopped',
-      async () => ((await state(f.pid)) === 'T' && (await state(kid)) === 'T' ? true : undefined),
-      5_000,
-    );
+    await waitFor('both stopped', both([f.pid, kid], stopped), 5_000);
     process.kill(f.pid, 'SIGCONT');
-    await waitFor('both running', async () =>
-      !['T', undefined].includes(await state(f.pid)) && !['T', undefined].includes(await state(kid))
-        ? true
-        : undefined,
-    );
+    await waitFor('both going', both([f.pid, kid], going), 5_000);
 
     process.kill(f.pid, 'SIGTERM');
     expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
     expect(f.stderr()).toContain(`exit ${kid} SIGTERM`);
+  });
+
+  it('does not freeze where nothing could resume it: Ctrl-Z in an orphaned process group is dropped', async () => {
+    // `script -c`, `ssh host cmd`: no job control, so the kernel drops SIGTSTP; a process that
+    // stopped itself and its children there would hang the pipeline for good
+    const f = await fixtureIn('session', 'spawn', '10000', 'setInterval(() => {}, 1000)');
+    const [kid] = childPids(f) as [number];
+    leftovers.push(kid);
+
+    process.kill(f.pid, 'SIGTSTP');
+    // the children were stopped and resumed by then: the fixture logs nothing, so wait a while
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await both([f.pid, kid], going)()).toBe(true);
+
+    process.kill(f.pid, 'SIGTERM');
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it("does not count time stopped by Ctrl-Z against a stopping child's grace period", async () => {
+    // a child that needs 600 ms to stop cleanly, a 1 s grace, 1.5 s stopped in between
+    const f = await fixture(
+      'spawn',
+      '1000',
+      "process.on('SIGTERM', () => setTimeout(() => process.exit(0), 600)); setInterval(() => {}, 1000)",
+    );
+    const [kid] = childPids(f) as [number];
+    leftovers.push(kid);
+
+    process.kill(f.pid, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(f.pid, 'SIGTSTP');
+    await waitFor('both stopped', both([f.pid, kid], stopped), 5_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    process.kill(f.pid, 'SIGCONT');
+
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(f.stderr()).toContain(`exit ${kid} 0`);
+    expect(f.stderr()).not.toContain('SIGKILL');
   });
 
   it('npm scripts run ops in one process: no tsx CLI in between to pass signals on a second time', async () => {
@@ -305,21 +359,24 @@ describe('endWithThisProcess', () => {
     },
   );
 
-  it('a child started through spawnTied gets SIGTERM when this process is SIGKILLed (Linux setpriv)', async () => {
-    const f = await fixture(
-      'spawn',
-      '10000',
-      "process.on('SIGTERM', () => { console.error('child got SIGTERM'); process.exit(0); }); setInterval(() => {}, 1000)",
-    );
-    const [kid] = childPids(f) as [number];
-    leftovers.push(kid);
+  it.each([false, true])(
+    'a child started through spawnTied ends when this process is SIGKILLed (Linux setpriv; both stopped by Ctrl-Z first: %s)',
+    async (stoppedFirst) => {
+      const f = await fixture('spawn', '10000', 'setInterval(() => {}, 1000)');
+      const [kid] = childPids(f) as [number];
+      leftovers.push(kid);
+      if (stoppedFirst) {
+        // a SIGTERM would wait for a SIGCONT nobody sends: the parent-death signal is SIGKILL
+        process.kill(f.pid, 'SIGTSTP');
+        await waitFor('both stopped', both([f.pid, kid], stopped), 5_000);
+      }
 
-    process.kill(f.pid, 'SIGKILL');
+      process.kill(f.pid, 'SIGKILL');
 
-    expect(await f.ended).toEqual({ code: null, signal: 'SIGKILL' });
-    await waitFor('the child to end', async () => ((await ended(kid)) ? true : undefined), 5_000);
-    expect(f.stderr()).toContain('child got SIGTERM');
-  });
+      expect(await f.ended).toEqual({ code: null, signal: 'SIGKILL' });
+      await waitFor('the child to end', async () => ((await ended(kid)) ? true : undefined), 5_000);
+    },
+  );
 
   it("ends the ETL's worker processes when their parent is SIGKILLed", async () => {
     const f = await fixture('pool', '2', '2');
@@ -336,7 +393,7 @@ describe('endWithThisProcess', () => {
       await waitFor('a worker to end', async () => ((await ended(pid)) ? true : undefined), 5_000);
   });
 
-  // SIGKILL cannot be passed on: the kernel sends dbt SIGTERM when its parent dies (diesWithThisProcess)
+  // SIGKILL cannot be passed on: the kernel SIGKILLs dbt when its parent dies (diesWithThisProcess)
   it.each(['SIGTERM', 'SIGKILL'] as const)(
     'takes a dbt run along (runDbt) on %s: no dbt left holding the warehouse or the target folder',
     async (signal) => {
