@@ -4,7 +4,9 @@
  * then waits to be signalled. Modes:
  * - `spawn <graceMs> <child script>…`: `node -e <script>` per script, each started with
  *   `spawnTied`; each signal sent to a child is logged on stderr as `kill <pid> <signal>`, each
- *   child's end as `exit <pid> <signal|code>`;
+ *   child's end as `exit <pid> <signal|code>` (SIGSTOP and SIGCONT go to the child's group with
+ *   process.kill, unlogged: a child that wants to know logs them itself); SIGUSR2 makes this
+ *   process busy for a second (its event loop blocked), after printing `busy` on stderr;
  * - `own-exit`: one child that exits by itself; prints the SIGTERM listener count while it runs
  *   and after, then waits (untied);
  * - `pool <workers> <tasks>`: `runInProcesses` with tasks that never finish (the ETL's worker pool);
@@ -42,6 +44,10 @@ if (mode === 'spawn') {
     child.on('exit', (code, signal) => process.stderr.write(`exit ${child.pid} ${signal ?? code}\n`));
     await once(child.stdout as NodeJS.ReadableStream, 'data');
   }
+  process.on('SIGUSR2', () => {
+    process.stderr.write('busy\n');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+  });
   process.stderr.write(`children ${children.map((c) => c.pid).join(' ')}\n`);
   ready();
   waitForever();

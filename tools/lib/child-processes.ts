@@ -98,6 +98,7 @@ export function endWithThisProcess<C extends ChildProcess>(
   if (!installed) {
     for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
     process.on('SIGTSTP', onPause);
+    process.on('SIGCONT', onContinue);
     installed = true;
   }
   live.set(child, graceMs);
@@ -116,6 +117,7 @@ const running = (child: ChildProcess): boolean =>
 function removeHandlers(): void {
   for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
   process.off('SIGTSTP', onPause);
+  process.off('SIGCONT', onContinue);
   installed = false;
 }
 
@@ -179,21 +181,44 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** SIGCONTs received (the shell's `fg`/`bg`), so a pause can tell it was already undone. */
+let resumes = 0;
+let pausePending = false;
+
+function onContinue(): void {
+  resumes += 1;
+}
+
 /**
- * Ctrl-Z. The children, in sessions of their own, are out of the terminal's reach, and the
- * kernel would drop a SIGTSTP sent to them (a process group with no parent in its session): they
- * get SIGSTOP. Then this process re-raises SIGTSTP without its handler, so the kernel applies its
- * own rules: it stops here until `fg`/`bg` (SIGCONT), or drops the signal where there is no job
- * control to resume it (an orphaned process group: `script -c`, `ssh host cmd`; pid 1). Either
- * way the children go on when this process does, and the time stopped is not taken from their
- * grace periods.
+ * Ctrl-Z. Acted on once the signals already queued are handled: a wrapper in the same process
+ * group (npm, sh) stops at once, and if this process was busy, the shell's `fg` (SIGCONT) may
+ * already be queued behind the SIGTSTP; stopping then would leave it stopped in the foreground.
  */
 function onPause(): void {
+  if (pausePending) return;
+  pausePending = true;
+  const seen = resumes;
+  setImmediate(() => {
+    pausePending = false;
+    if (resumes === seen && installed) pauseWithChildren();
+  });
+}
+
+/**
+ * The children, in sessions of their own, are out of the terminal's reach, and the kernel would
+ * drop a SIGTSTP sent to them (an orphaned process group, which a session of its own is): each
+ * child's group gets SIGSTOP. Then this process re-raises SIGTSTP without its handler, so the
+ * kernel applies its own rules: it stops here until `fg`/`bg` (SIGCONT), or drops the signal
+ * where there is no job control to resume it (an orphaned process group: `script -c`, `ssh host
+ * cmd`; pid 1). Either way the children go on when this process does, and the time stopped is not
+ * taken from their grace periods.
+ */
+function pauseWithChildren(): void {
   for (const child of live.keys()) signalGroup(child, 'SIGSTOP');
   const start = performance.now();
   process.off('SIGTSTP', onPause);
   process.kill(process.pid, 'SIGTSTP');
-  if (installed) process.on('SIGTSTP', onPause);
+  process.on('SIGTSTP', onPause);
   stoppedMs += performance.now() - start;
   for (const child of live.keys()) signalGroup(child, 'SIGCONT');
 }
@@ -225,7 +250,9 @@ function setprivHasPdeathsig(): boolean {
  * the child's parent-death signal and then execs the command in place (same pid). SIGKILL, not
  * SIGTERM: nothing `ops` runs handles SIGTERM (dbt, Node workers and tar die by its default just
  * the same), and SIGKILL also ends a child stopped by Ctrl-Z, where a SIGTERM would wait for a
- * SIGCONT that nobody sends once this process is gone.
+ * SIGCONT that nobody sends once this process is gone. It reaches the child alone: a process the
+ * child started itself and that is stopped with it would stay stopped (none of today's children
+ * starts one that outlives it).
  * endWithThisProcess covers the signals this process can catch; this covers the one it cannot,
  * so a dbt build does not go on holding the warehouse for nobody. Unchanged where setpriv is
  * missing or too old for --pdeathsig (not Linux, util-linux before 2.33), or for a command path

@@ -270,30 +270,77 @@ describe('endWithThisProcess', () => {
   it('stops its children on Ctrl-Z (SIGTSTP) along with itself, and they go on when it does', async () => {
     // the children are in sessions of their own, out of the terminal's reach: without this a
     // stopped `ops` would leave dbt running in the background
-    const f = await fixture('spawn', '10000', 'setInterval(() => {}, 1000)');
+    // the child starts a process of its own (dbt's adapters, tar's gzip), which stops with it
+    const f = await fixture(
+      'spawn',
+      '10000',
+      "const g = require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.error('grandchild ' + g.pid); setInterval(() => {}, 1000)",
+    );
     const [kid] = childPids(f) as [number];
-    leftovers.push(kid);
+    const grandchild = Number(/grandchild (\d+)/.exec(f.stderr())?.[1]);
+    leftovers.push(kid, grandchild);
+    expect(grandchild).toBeGreaterThan(0);
+    const all = [f.pid, kid, grandchild];
 
-    process.kill(f.pid, 'SIGTSTP');
-    await waitFor('both stopped', both([f.pid, kid], stopped), 5_000);
-    process.kill(f.pid, 'SIGCONT');
-    await waitFor('both going', both([f.pid, kid], going), 5_000);
+    // twice: the handler is back after the first
+    for (let round = 0; round < 2; round++) {
+      process.kill(f.pid, 'SIGTSTP');
+      await waitFor('all stopped', both(all, stopped), 5_000);
+      process.kill(f.pid, 'SIGCONT');
+      await waitFor('all going', both(all, going), 5_000);
+    }
 
     process.kill(f.pid, 'SIGTERM');
     expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
     expect(f.stderr()).toContain(`exit ${kid} SIGTERM`);
   });
 
+  it('does not stop when the shell resumed it before it could act on the Ctrl-Z (fg while it was busy)', async () => {
+    // under `npm start` the wrapper stops at once; were `ops` to stop after the shell's `fg`,
+    // it would sit stopped in the foreground
+    const f = await fixture(
+      'spawn',
+      '10000',
+      "process.on('SIGCONT', () => console.error('child resumed')); setInterval(() => {}, 1000)",
+    );
+    const [kid] = childPids(f) as [number];
+    leftovers.push(kid);
+
+    process.kill(f.pid, 'SIGUSR2');
+    await waitFor('the fixture busy', async () => (f.stderr().includes('busy') ? true : undefined), 5_000);
+    process.kill(f.pid, 'SIGTSTP');
+    // apart, as a person types: a SIGCONT sent at once would make the kernel discard the SIGTSTP
+    // before delivery; both are queued behind the busy second, and by 1.5 s the fixture has
+    // handled them (and would have stopped)
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(f.pid, 'SIGCONT');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await both([f.pid, kid], going)()).toBe(true);
+    expect(f.stderr()).not.toContain('child resumed');
+
+    process.kill(f.pid, 'SIGTERM');
+    expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
   it('does not freeze where nothing could resume it: Ctrl-Z in an orphaned process group is dropped', async () => {
     // `script -c`, `ssh host cmd`: no job control, so the kernel drops SIGTSTP; a process that
     // stopped itself and its children there would hang the pipeline for good
-    const f = await fixtureIn('session', 'spawn', '10000', 'setInterval(() => {}, 1000)');
+    const f = await fixtureIn(
+      'session',
+      'spawn',
+      '10000',
+      "process.on('SIGCONT', () => console.error('child resumed')); setInterval(() => {}, 1000)",
+    );
     const [kid] = childPids(f) as [number];
     leftovers.push(kid);
 
     process.kill(f.pid, 'SIGTSTP');
-    // the children were stopped and resumed by then: the fixture logs nothing, so wait a while
-    await new Promise((r) => setTimeout(r, 500));
+    // the child was stopped and is going again: the Ctrl-Z was handled, and did not stop the fixture
+    await waitFor(
+      'the child resumed',
+      async () => (f.stderr().includes('child resumed') ? true : undefined),
+      5_000,
+    );
     expect(await both([f.pid, kid], going)()).toBe(true);
 
     process.kill(f.pid, 'SIGTERM');
