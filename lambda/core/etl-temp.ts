@@ -87,21 +87,26 @@ export async function makeStagingDir({
   return mkdtemp(path.join(base, `${PREFIX}${owner}-`));
 }
 
+/** Whether the process that owns leftover folder `name` (matched by LEFTOVER as `m`) is gone. */
+async function ownerGone(
+  base: string,
+  name: string,
+  [, namespace, pid, start]: RegExpExecArray,
+): Promise<boolean> {
+  // gone, or the pid now belongs to a later process (this one, say)
+  if (namespace === NAMESPACE) return startTime(Number(pid)) !== start;
+  // another namespace's process cannot be seen from here: only the folder's age tells
+  const changed = await stat(path.join(base, name)).then(
+    (s) => s.mtimeMs,
+    () => Date.now(),
+  );
+  return Date.now() - changed >= OTHER_NAMESPACE_MAX_AGE_MS;
+}
+
 async function removeLeftovers(base: string): Promise<void> {
   for (const name of await readdir(base).catch(() => [] as string[])) {
     const m = LEFTOVER.exec(name);
-    if (!m) continue;
-    const [, namespace, pid, start] = m;
-    if (namespace !== NAMESPACE) {
-      // another namespace's process cannot be seen from here: only its age tells it is gone
-      const changed = await stat(path.join(base, name)).then(
-        (s) => s.mtimeMs,
-        () => Date.now(),
-      );
-      if (Date.now() - changed < OTHER_NAMESPACE_MAX_AGE_MS) continue;
-    }
-    // gone, or the pid now belongs to a later process (this one, say): the owner is gone
-    else if (startTime(Number(pid)) === start) continue;
+    if (!m || !(await ownerGone(base, name, m))) continue;
     // another user's folder in a shared /tmp cannot be removed (sticky bit): left to its owner
     await rm(path.join(base, name), { recursive: true, force: true }).catch(() => undefined);
   }

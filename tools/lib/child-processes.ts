@@ -71,7 +71,8 @@ export function forkTied(
 
 /**
  * Ties `child` to this process: if this process is told to stop (SIGTERM, SIGINT, SIGQUIT,
- * SIGHUP) while the child runs, the child gets the same signal, then SIGKILL after `graceMs` (or
+ * SIGHUP) while the child runs, the child gets the same signal (SIGQUIT as SIGTERM: PASSED_ON_AS),
+ * then SIGKILL after `graceMs` (or
  * at once on a second signal a second or more later), and this process ends by the signal only
  * once its children are gone, so a shell or CI sees the usual status (143 for SIGTERM). Ctrl-Z
  * stops the children with this process (onPause). The handlers exist only while such a
@@ -85,7 +86,7 @@ export function forkTied(
  * -PGID`, `timeout -k`) does not reach the children directly, only through this process; SIGKILL
  * to the group reaches them through the parent-death signal (diesWithThisProcess), on Linux only.
  */
-export function endWithThisProcess<C extends ChildProcess>(
+function endWithThisProcess<C extends ChildProcess>(
   child: C,
   { graceMs = DEFAULT_GRACE_MS }: { graceMs?: number } = {},
 ): C {
@@ -258,7 +259,7 @@ function setprivHasPdeathsig(): boolean {
  * missing or too old for --pdeathsig (not Linux, util-linux before 2.33), or for a command path
  * that does not exist (spawn's own ENOENT stays the error, not setpriv's).
  */
-export function diesWithThisProcess(command: string, args: readonly string[]): [string, string[]] {
+function diesWithThisProcess(command: string, args: readonly string[]): [string, string[]] {
   if ((command.includes('/') && !existsSync(command)) || !setprivHasPdeathsig()) return [command, [...args]];
   return [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', command, ...args]];
 }

@@ -80,6 +80,9 @@ async function procStat(pid: number | string): Promise<string[] | undefined> {
   return stat === '' ? undefined : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
+/** The state letter of `pid` in /proc ('T' when stopped, 'Z' a zombie), undefined once it is gone. */
+const state = async (pid: number) => (await procStat(pid))?.[0];
+
 /** Pids of the processes whose parent is `pid` (Linux /proc). */
 async function childrenOf(pid: number): Promise<number[]> {
   const found: number[] = [];
@@ -126,8 +129,8 @@ async function processesMatching(pattern: RegExp): Promise<number[]> {
  * time, a second or so here, and `kill(pid, 0)` still finds it until then).
  */
 async function ended(pid: number): Promise<boolean> {
-  const state = (await procStat(pid))?.[0];
-  return state === undefined || state === 'Z';
+  const s = await state(pid);
+  return s === undefined || s === 'Z';
 }
 
 /** The process group of `pid`: a child ops starts leads its own, out of reach of a terminal's Ctrl-C. */
@@ -260,8 +263,6 @@ describe('endWithThisProcess', () => {
     expect(f.stderr()).toContain(`exit ${kid} 0`);
   });
 
-  /** The state letter of `pid` in /proc ('T' when stopped), undefined once it is gone. */
-  const state = async (pid: number) => (await procStat(pid))?.[0];
   const both = (pids: number[], test: (s: string | undefined) => boolean) => async () =>
     (await Promise.all(pids.map(state))).every(test) ? true : undefined;
   const stopped = (s: string | undefined) => s === 'T';
