@@ -37,8 +37,10 @@ describe('creating a Python environment', () => {
       const attempt = () =>
         runLogged('sh', ['-c', 'echo collecting dbt-core; echo no such version >&2; exit 3'], log);
 
-      expect(attempt).toThrow(/failed \(exit 3\); full log: .*\.venv\.log\n[\s\S]*no such version/);
-      expect(attempt).toThrow(/npm run setup:python/);
+      await expect(attempt()).rejects.toThrow(
+        /failed \(exit 3\); full log: .*\.venv\.log\n[\s\S]*no such version/,
+      );
+      await expect(attempt()).rejects.toThrow(/npm run setup:python/);
       expect(await readFile(log, 'utf8')).toMatch(/^\$ sh -c .*\ncollecting dbt-core\nno such version\n/);
     } finally {
       await rm(dir, { recursive: true, force: true });

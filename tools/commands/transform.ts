@@ -6,7 +6,7 @@ import { DBT_PROJECT_DIR, type DbtRunSummary, runDbt } from '../engines/dbt-runn
 import { describeDuplicates, findDuplicateOrders } from '../exports/duplicate-orders.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
-import { ensurePythonEnv } from '../scripts/ensure-python.js';
+import { ensurePythonEnvs } from '../scripts/ensure-python.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
 export interface TransformOptions extends LakeOptions {
@@ -43,7 +43,7 @@ const count = (c: { passed: number; failed: number; skipped: number }): string =
 export async function runTransform(opts: TransformOptions): Promise<DbtRunSummary> {
   const dbt = targetFor(opts.target).dbt;
   const { warehouse } = dbt.preflight(opts);
-  ensurePythonEnv('dbt');
+  await ensurePythonEnvs('dbt');
   const artifacts = opts.artifactsDir ?? DBT_PROJECT_DIR;
   const logFile = path.join(artifacts, 'logs', 'dbt.log');
   const args = [

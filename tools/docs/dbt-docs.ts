@@ -6,7 +6,7 @@ import { OpsError } from '../../contracts/ops-error.js';
 import { runDbt } from '../engines/dbt-runner.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { lakePath } from '../lib/lake-path.js';
-import { ensurePythonEnv } from '../scripts/ensure-python.js';
+import { ensurePythonEnvs } from '../scripts/ensure-python.js';
 
 export interface DocsOptions {
   lake: string;
@@ -30,7 +30,7 @@ export interface DocsResult {
  * The catalog reads the warehouse, so `ops transform` must have built the models first.
  */
 export async function generateDocs(opts: DocsOptions): Promise<DocsResult> {
-  ensurePythonEnv('dbt');
+  await ensurePythonEnvs('dbt');
   const warehouse = lakePath(opts.lake, LAKE.warehouse);
   const artifacts = opts.artifactsDir ?? path.join(opts.lake, '.dbt-docs');
   const targetPath = path.join(artifacts, 'target');

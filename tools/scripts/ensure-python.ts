@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnTied } from '../lib/child-processes.js';
 
 /**
  * Creates the project's pinned Python virtualenvs (dbt, checkov, moto), each from its own fully
@@ -27,16 +27,20 @@ export const venvBin = (env: PythonEnv, exe: string): string =>
 export const setupLog = (env: PythonEnv): string => path.join(root, `${PYTHON_ENVS[env].dir}.log`);
 
 /** Runs a setup command with its output appended to `log`; on failure the error names the log. */
-export function runLogged(cmd: string, args: string[], log: string): void {
+export async function runLogged(cmd: string, args: string[], log: string): Promise<void> {
   const fd = openSync(log, 'a');
   try {
     writeFileSync(fd, `$ ${cmd} ${args.join(' ')}\n`);
-    const res = spawnSync(cmd, args, { stdio: ['ignore', fd, fd], cwd: root });
-    if (res.status !== 0) {
+    const child = spawnTied(cmd, args, { stdio: ['ignore', fd, fd], cwd: root });
+    const exit = await new Promise<string | number>((resolve) => {
+      child.on('error', (err) => resolve(err.message));
+      child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    });
+    if (exit !== 0) {
       const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-8).join('\n');
       throw new Error(
-        `\`${cmd} ${args.join(' ')}\` failed (exit ${res.status ?? res.error?.message ?? res.signal}); ` +
-          `full log: ${log}\n${tail}\nneeds Python 3.11 with venv (apt-get install python3-venv) and PyPI access; ` +
+        `\`${cmd} ${args.join(' ')}\` failed (exit ${exit}); full log: ${log}\n${tail}\n` +
+          'needs Python 3.11 with venv (apt-get install python3-venv) and PyPI access; ' +
           'then run `npm run setup:python`',
       );
     }
@@ -45,55 +49,87 @@ export function runLogged(cmd: string, args: string[], log: string): void {
   }
 }
 
-/**
- * Ensures one virtualenv exists and matches its requirements file. Prints one line (pip's output
- * goes to `setupLog(env)`, whose path the error names if a step fails).
- */
-export function ensurePythonEnv(env: PythonEnv): void {
+/** Whether `env` exists and was built from its requirements file as it is now (the stamp). */
+function upToDate(env: PythonEnv): boolean {
   const { dir, requirements } = PYTHON_ENVS[env];
-  const venv = path.join(root, dir);
-  const stamp = path.join(venv, '.requirements.sha256');
-  const hash = createHash('sha256')
+  const stamp = path.join(root, dir, STAMP);
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === requirementsHash(requirements);
+}
+
+const STAMP = '.requirements.sha256';
+const requirementsHash = (requirements: string): string =>
+  createHash('sha256')
     .update(readFileSync(path.join(root, requirements)))
     .digest('hex');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
 
-  const python = process.env.PYTHON ?? 'python3';
-  const start = performance.now();
+/** Creates `env` from scratch: venv, pip install, then the stamp (so a failed run is redone). */
+async function createEnv(env: PythonEnv): Promise<void> {
+  const { dir, requirements } = PYTHON_ENVS[env];
+  const venv = path.join(root, dir);
   const log = setupLog(env);
-  process.stderr.write(
-    `python: creating ${dir} from ${requirements} (first run only, about a minute; log ${log})… `,
-  );
   rmSync(venv, { recursive: true, force: true });
   writeFileSync(log, '');
-  try {
-    runLogged(python, ['-m', 'venv', venv], log);
-    runLogged(
-      path.join(venv, 'bin', 'pip'),
-      [
-        'install',
-        '--disable-pip-version-check',
-        '--no-input',
-        '--progress-bar',
-        'off',
-        '-r',
-        path.join(root, requirements),
-      ],
-      log,
-    );
-  } catch (err) {
-    process.stderr.write('failed\n');
-    throw err;
-  }
-  writeFileSync(stamp, hash);
-  process.stderr.write(`ready in ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
+  await runLogged(process.env.PYTHON ?? 'python3', ['-m', 'venv', venv], log);
+  await runLogged(
+    path.join(venv, 'bin', 'pip'),
+    [
+      'install',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--progress-bar',
+      'off',
+      '-r',
+      path.join(root, requirements),
+    ],
+    log,
+  );
+  writeFileSync(path.join(venv, STAMP), requirementsHash(requirements));
+}
+
+/** Creations under way in this process, so two callers of one env share one pip run. */
+const creating = new Map<PythonEnv, Promise<void>>();
+
+/** createEnv once per env at a time, with a line when it starts and one when it ends. */
+function createOnce(env: PythonEnv): Promise<void> {
+  const running = creating.get(env);
+  if (running) return running;
+  const { dir, requirements } = PYTHON_ENVS[env];
+  const start = performance.now();
+  process.stderr.write(
+    `python: creating ${dir} from ${requirements} (first run only, about a minute; log ${setupLog(env)})\n`,
+  );
+  const created = createEnv(env)
+    .then(
+      () => {
+        const seconds = ((performance.now() - start) / 1000).toFixed(0);
+        process.stderr.write(`python: ${dir} ready in ${seconds} s\n`);
+      },
+      (err) => {
+        process.stderr.write(`python: creating ${dir} failed\n`);
+        throw err;
+      },
+    )
+    .finally(() => creating.delete(env));
+  creating.set(env, created);
+  return created;
+}
+
+/**
+ * Ensures the virtualenvs `envs` exist and match their requirements files, creating the missing
+ * ones side by side: two pip installs overlap their downloads and unpacking (checkov and moto
+ * together in 44 s here, 75 s one after the other). pip's output goes to `setupLog(env)`, whose
+ * path the error names if a step fails.
+ */
+export async function ensurePythonEnvs(...envs: PythonEnv[]): Promise<void> {
+  // every creation runs to its end (its log whole) before the first failure is thrown
+  const results = await Promise.allSettled(envs.filter((env) => !upToDate(env)).map(createOnce));
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const wanted = process.argv.slice(2) as PythonEnv[];
-  for (const env of wanted.length ? wanted : (Object.keys(PYTHON_ENVS) as PythonEnv[])) {
+  for (const env of wanted)
     if (!(env in PYTHON_ENVS))
       throw new Error(`unknown python env "${env}"; one of ${Object.keys(PYTHON_ENVS).join(', ')}`);
-    ensurePythonEnv(env);
-  }
+  await ensurePythonEnvs(...(wanted.length ? wanted : (Object.keys(PYTHON_ENVS) as PythonEnv[])));
 }

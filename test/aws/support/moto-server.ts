@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensurePythonEnv, venvBin } from '../../../tools/scripts/ensure-python.js';
+import { ensurePythonEnvs, venvBin } from '../../../tools/scripts/ensure-python.js';
 
 /** Region and account every test/aws suite uses (moto's default account). */
 export const REGION = 'eu-west-1';
@@ -64,7 +64,7 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
 
 /** Starts `.venv-moto/bin/moto_server -H 127.0.0.1 -p <free port>` and waits until it answers. */
 export async function startMoto(): Promise<MotoServer> {
-  ensurePythonEnv('moto');
+  await ensurePythonEnvs('moto');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(venvBin('moto', 'moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
