@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnTied } from '../lib/child-processes.js';
+import { spawnTied, stoppingOnSignal } from '../lib/child-processes.js';
+import { withDirLock } from '../lib/dir-lock.js';
 
 /**
  * Creates the project's pinned Python virtualenvs (dbt, checkov, moto), each from its own fully
@@ -36,37 +37,45 @@ export async function runLogged(cmd: string, args: string[], log: string): Promi
       child.on('error', (err) => resolve(err.message));
       child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     });
-    if (exit !== 0) {
-      const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-8).join('\n');
-      throw new Error(
-        `\`${cmd} ${args.join(' ')}\` failed (exit ${exit}); full log: ${log}\n${tail}\n` +
-          'needs Python 3.11 with venv (apt-get install python3-venv) and PyPI access; ' +
-          'then run `npm run setup:python`',
-      );
-    }
+    if (exit === 0) return;
+    // stopped by Ctrl-C or a kill: nothing is wrong with the setup, and the next run starts over
+    if (stoppingOnSignal())
+      throw new Error(`\`${cmd}\` stopped (${exit}); the next run creates the env again`);
+    const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-8).join('\n');
+    throw new Error(
+      `\`${cmd} ${args.join(' ')}\` failed (exit ${exit}); full log: ${log}\n${tail}\n` +
+        'needs Python 3.11 with venv (apt-get install python3-venv) and PyPI access; ' +
+        'then run `npm run setup:python`',
+    );
   } finally {
     closeSync(fd);
   }
 }
 
-/** Whether `env` exists and was built from its requirements file as it is now (the stamp). */
-function upToDate(env: PythonEnv): boolean {
-  const { dir, requirements } = PYTHON_ENVS[env];
-  const stamp = path.join(root, dir, STAMP);
-  return existsSync(stamp) && readFileSync(stamp, 'utf8') === requirementsHash(requirements);
-}
-
+/** Holds the hash of the requirements file an env was built from. */
 const STAMP = '.requirements.sha256';
-const requirementsHash = (requirements: string): string =>
+
+const requirementsHash = (env: PythonEnv): string =>
   createHash('sha256')
-    .update(readFileSync(path.join(root, requirements)))
+    .update(readFileSync(path.join(root, PYTHON_ENVS[env].requirements)))
     .digest('hex');
 
-/** Creates `env` from scratch: venv, pip install, then the stamp (so a failed run is redone). */
+/** Whether `env` exists and was built from its requirements file as it is now (the stamp). */
+function upToDate(env: PythonEnv): boolean {
+  const stamp = path.join(root, PYTHON_ENVS[env].dir, STAMP);
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === requirementsHash(env);
+}
+
+/**
+ * Creates `env` from scratch: venv, pip install, then the stamp (so a failed run is redone), with
+ * the hash of the requirements as read before installing them (an edit during the install is
+ * not taken for installed).
+ */
 async function createEnv(env: PythonEnv): Promise<void> {
   const { dir, requirements } = PYTHON_ENVS[env];
   const venv = path.join(root, dir);
   const log = setupLog(env);
+  const hash = requirementsHash(env);
   rmSync(venv, { recursive: true, force: true });
   writeFileSync(log, '');
   await runLogged(process.env.PYTHON ?? 'python3', ['-m', 'venv', venv], log);
@@ -83,33 +92,40 @@ async function createEnv(env: PythonEnv): Promise<void> {
     ],
     log,
   );
-  writeFileSync(path.join(venv, STAMP), requirementsHash(requirements));
+  writeFileSync(path.join(venv, STAMP), hash);
 }
 
 /** Creations under way in this process, so two callers of one env share one pip run. */
 const creating = new Map<PythonEnv, Promise<void>>();
 
-/** createEnv once per env at a time, with a line when it starts and one when it ends. */
+/**
+ * createEnv, once per env at a time: in this process (`creating`), and across processes (test
+ * workers that each start moto, two terminals) by a lock file beside the env, the env checked
+ * again once the lock is held. A line when it starts and one when it ends.
+ */
 function createOnce(env: PythonEnv): Promise<void> {
   const running = creating.get(env);
   if (running) return running;
   const { dir, requirements } = PYTHON_ENVS[env];
-  const start = performance.now();
-  process.stderr.write(
-    `python: creating ${dir} from ${requirements} (first run only, about a minute; log ${setupLog(env)})\n`,
-  );
-  const created = createEnv(env)
-    .then(
-      () => {
-        const seconds = ((performance.now() - start) / 1000).toFixed(0);
-        process.stderr.write(`python: ${dir} ready in ${seconds} s\n`);
-      },
-      (err) => {
+  const created = withDirLock(
+    root,
+    `${dir}.lock`,
+    async () => {
+      if (upToDate(env)) return;
+      const start = performance.now();
+      process.stderr.write(
+        `python: creating ${dir} from ${requirements} (log ${setupLog(env)}; about a minute)\n`,
+      );
+      try {
+        await createEnv(env);
+      } catch (err) {
         process.stderr.write(`python: creating ${dir} failed\n`);
         throw err;
-      },
-    )
-    .finally(() => creating.delete(env));
+      }
+      process.stderr.write(`python: ${dir} ready in ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
+    },
+    () => process.stderr.write(`python: waiting for another process creating ${dir}\n`),
+  ).finally(() => creating.delete(env));
   creating.set(env, created);
   return created;
 }
@@ -121,9 +137,11 @@ function createOnce(env: PythonEnv): Promise<void> {
  * path the error names if a step fails.
  */
 export async function ensurePythonEnvs(...envs: PythonEnv[]): Promise<void> {
-  // every creation runs to its end (its log whole) before the first failure is thrown
+  // every creation runs to its end (its log whole) before a failure is thrown, naming them all
   const results = await Promise.allSettled(envs.filter((env) => !upToDate(env)).map(createOnce));
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new Error(failures.map((f) => f.message).join('\n\n'));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
