@@ -19,7 +19,7 @@ import {
 
 // Issue 15, point 5: `ops export-outputs` and `ops dashboard` SIGKILLed at seeded random times
 // never leave a half-written file: every file under its real name is the old version or a
-// complete new one, and a re-run ends with exactly the new outputs.
+// complete new one, and a re-run ends with exactly the new outputs (no temporary left).
 
 const KILLS = Math.max(2, Math.min(Number(process.env.STORE_SALES_KILLS ?? 3), 20));
 const random = seededRandom(Number(process.env.STORE_SALES_KILL_SEED ?? 15));
@@ -50,6 +50,11 @@ function expectOldOrNew(
       expect(hash === old[rel] || (await complete(rel, hash)), `${rel} after ${label}`).toBe(true),
     ),
   );
+}
+
+/** After a whole run: none of the hidden temporaries a kill leaves is left (tools/lib/fs-atomic.ts). */
+async function expectNoTemporaries(dir: string) {
+  expect(Object.keys(await hashTree(dir, { hidden: true })).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 }
 
 const RUN_METADATA = RUN_METADATA_FILE;
@@ -119,6 +124,7 @@ describe('SIGKILL never leaves a half-written output', () => {
       );
     }
     ok(await runOps(['export-outputs', '--lake', lake, '--out', out], undefined, { entry: ops?.entry }));
+    await expectNoTemporaries(out);
     const { [RUN_METADATA]: metadata, ...csvs } = await hashTree(out);
     const { [RUN_METADATA]: _, ...expected } = next;
     expect(csvs).toEqual(expected);
@@ -174,6 +180,7 @@ describe('SIGKILL never leaves a half-written output', () => {
       );
     }
     ok(await runOps(['dashboard', '--from', csv, '--out', out]));
+    await expectNoTemporaries(out);
     for (const name of names) expect(await complete(out)(name)).toBe(true);
   }, 300_000);
 });

@@ -2,8 +2,8 @@ import os from 'node:os';
 import { isRawSourceKey, sourceStem, tablePrefix } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
-import { ETL_STAGING_OWNER } from '../../lambda/core/etl-temp.js';
 import { FxReferenceError, loadFxTable } from '../../lambda/core/fx-table.js';
+import { THIS_PROCESS } from '../../lambda/core/leftovers.js';
 import {
   discardStaged,
   ETL_VERSION,
@@ -218,7 +218,7 @@ async function runParallel(
       key,
       unheldSources: stems.filter((_, j) => j !== i),
       // this process publishes what the workers stage
-      stagingOwner: ETL_STAGING_OWNER,
+      stagingOwner: THIS_PROCESS,
     })),
     cost: (task) => sizes.get(task.key) ?? 0,
     onProgress: (i, p) =>

@@ -1,9 +1,8 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { open, rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { tempPathFor } from '../lib/fs-atomic.js';
+import { temporaryFor } from '../lib/fs-atomic.js';
 
 /** Bytes gathered before one write: large enough to amortise syscalls, small enough to stay flat. */
 export const CHUNK_BYTES = 1 << 20;
@@ -59,8 +58,7 @@ export async function writeChunksAtomic(
   onChunk?: () => void,
   pool?: BufferPool,
 ): Promise<number> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = tempPathFor(file);
+  const tmp = await temporaryFor(file);
   const out = createWriteStream(tmp, { highWaterMark: 4 * CHUNK_BYTES });
   let bytes = 0;
   try {

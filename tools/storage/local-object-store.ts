@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -9,7 +9,7 @@ import {
   type ObjectStore,
   type PutBody,
 } from '../../lambda/core/object-store.js';
-import { tempPathFor, writeFileAtomic } from '../lib/fs-atomic.js';
+import { temporaryFor, writeFileAtomic } from '../lib/fs-atomic.js';
 
 const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -59,8 +59,7 @@ export class LocalObjectStore implements ObjectStore {
   async put(key: string, body: PutBody): Promise<void> {
     const file = this.pathOf(key);
     if (typeof body === 'string' || body instanceof Uint8Array) return writeFileAtomic(file, body);
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = tempPathFor(file);
+    const tmp = await temporaryFor(file);
     try {
       await copyFile(body.file, tmp);
       await rename(tmp, file);

@@ -3,12 +3,13 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeStagingDir } from '../../../lambda/core/etl-temp.js';
 import {
-  ETL_STAGING_OWNER,
-  makeStagingDir,
+  CAN_JUDGE_OWNERS,
   OTHER_NAMESPACE_MAX_AGE_MS,
-  stagingOwner,
-} from '../../../lambda/core/etl-temp.js';
+  processOwner,
+  THIS_PROCESS,
+} from '../../../lambda/core/leftovers.js';
 import { generateDataset } from '../../../tools/generator/index.js';
 import { removeRunTempDirs, runOps } from '../../support/kill-harness.js';
 
@@ -28,7 +29,7 @@ const folders = async (dir: string) =>
   (await readdir(dir)).filter((n) => n.startsWith('store-sales-etl-')).sort();
 
 describe('the ETL staging folder', () => {
-  it.runIf(stagingOwner(process.pid))(
+  it.runIf(CAN_JUDGE_OWNERS)(
     "removes the folders of processes that are gone, or whose pid a later process has, and keeps a live one's and another namespace's unless a week old",
     async () => {
       const base = path.join(work, 'sweep');
@@ -36,8 +37,8 @@ describe('the ETL staging folder', () => {
       const gone = Number(
         spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim(),
       );
-      const [ns, , myStart] = ETL_STAGING_OWNER.split('.');
-      const live = stagingOwner(process.ppid) as string;
+      const [ns, , myStart] = THIS_PROCESS.split('.');
+      const live = processOwner(process.ppid) as string;
       const leftovers = {
         gone: `store-sales-etl-${ns}.${gone}.${myStart}-a1b2c3`,
         earlierSamePid: `store-sales-etl-${ns}.${process.pid}.1-d4e5f6`,
@@ -58,8 +59,8 @@ describe('the ETL staging folder', () => {
       const mine = await makeStagingDir({ base });
       const theirs = await makeStagingDir({ base, owner: live });
 
-      expect(ETL_STAGING_OWNER).toMatch(new RegExp(`^\\d+\\.${process.pid}\\.\\d+$`));
-      expect(path.basename(mine).startsWith(`store-sales-etl-${ETL_STAGING_OWNER}-`)).toBe(true);
+      expect(THIS_PROCESS).toMatch(new RegExp(`^\\d+\\.${process.pid}\\.\\d+$`));
+      expect(path.basename(mine).startsWith(`store-sales-etl-${THIS_PROCESS}-`)).toBe(true);
       expect(path.basename(theirs).startsWith(`store-sales-etl-${live}-`)).toBe(true);
       expect((await readdir(base)).sort()).toEqual(
         [
@@ -74,7 +75,7 @@ describe('the ETL staging folder', () => {
   );
 
   // sweeping needs /proc (Linux): elsewhere the folder stays, by design (lambda/core/etl-temp.ts)
-  it.runIf(stagingOwner(process.pid))(
+  it.runIf(CAN_JUDGE_OWNERS)(
     'a SIGKILLed `ops etl` leaves its staging folder; the next run removes it and leaves none of its own',
     async () => {
       const lake = path.join(work, 'lake');
