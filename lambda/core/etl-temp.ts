@@ -12,9 +12,9 @@ import { OWNER_PATTERN, removeLeftovers, THIS_PROCESS } from './leftovers.js';
  * timeout, after which the runtime starts again in the same sandbox and /tmp) leaves its folders
  * behind, up to a month of Parquet each; the next process that stages removes such leftovers.
  *
- * The owner (`<pid namespace>.<pid>.<start time>`, leftovers.ts) tells whether the process is
- * gone; a folder of a process this one cannot see (another pid namespace; any, without /proc) is
- * removed once untouched for a week.
+ * The owner (`<boot>-<pid namespace>.<pid>.<start time>`, leftovers.ts) tells whether the process is
+ * gone; a folder of a process this one cannot see (another pid namespace or machine; any,
+ * without /proc) is removed once untouched for a week.
  */
 const PREFIX = 'store-sales-etl-';
 const LEFTOVER = new RegExp(`^${PREFIX}${OWNER_PATTERN}-`);

@@ -8,16 +8,19 @@ import path from 'node:path';
  * (tools/lib/fs-atomic.ts) left by a killed process be removed, and never those of one still
  * writing.
  *
- * The owner is `<pid namespace>.<pid>.<start time>` as Linux's /proc gives them. The start time
- * tells an owner still running from an earlier process that got the same pid (a restarted Lambda
- * runtime is likely to get the pid it had), and is the same on every thread of a process; the
- * namespace keeps a process from judging the leftovers of processes it cannot see (containers
- * sharing /tmp): those are judged by age alone (OTHER_NAMESPACE_MAX_AGE_MS). Without /proc
- * (macOS) this process is `0.<pid>.0` and judges owners by age alone too (CAN_JUDGE_OWNERS).
+ * The owner is `<boot>-<pid namespace>.<pid>.<start time>` as Linux's /proc gives them (boot: the
+ * first 8 hex digits of the kernel's boot id). The start time tells an owner still running from an
+ * earlier process that got the same pid (a restarted Lambda runtime is likely to get the pid it
+ * had), and is the same on every thread of a process. Boot and namespace keep a process from
+ * judging the leftovers of processes it cannot see: containers sharing /tmp, and other machines
+ * sharing a folder (NFS, EFS), whose first namespace has the same inode as this one's; those are
+ * judged by age alone (OTHER_NAMESPACE_MAX_AGE_MS), as are those of a process whose /proc entry
+ * this one may not read (`hidepid`). Without /proc (macOS) this process is `00000000-0.<pid>.0`
+ * and judges every owner by age (CAN_JUDGE_OWNERS).
  */
 
-/** The pattern of an owner in a name: namespace, pid and start time. */
-export const OWNER_PATTERN = '(\\d+)\\.(\\d+)\\.(\\d+)';
+/** The pattern of an owner in a name: boot and namespace, pid and start time. */
+export const OWNER_PATTERN = '([0-9a-f]{8}-\\d+)\\.(\\d+)\\.(\\d+)';
 
 /**
  * A leftover of another pid namespace's process is removed once it has not changed for this
@@ -38,13 +41,16 @@ function startTime(pid: number): string | undefined {
 }
 
 /**
- * This process's pid namespace (the inode of `pid:[…]`), or undefined without /proc, or with a
- * /proc of another pid namespace (a container given the host's), where no pid read there is ours.
+ * This machine's boot and this process's pid namespace, `<boot>-<inode of pid:[…]>`; undefined
+ * without /proc, or with a /proc of another pid namespace (a container given the host's), where
+ * no pid read there is ours.
  */
 function pidNamespace(): string | undefined {
   try {
     if (!readFileSync('/proc/self/stat', 'utf8').startsWith(`${process.pid} `)) return undefined;
-    return /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    const boot = /^[0-9a-f]{8}/.exec(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'))?.[0];
+    const inode = /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    return boot && inode ? `${boot}-${inode}` : undefined;
   } catch {
     return undefined;
   }
@@ -64,13 +70,26 @@ const SELF = processOwner(process.pid);
 export const CAN_JUDGE_OWNERS = SELF !== undefined;
 
 /** This process as an owner (any of its threads gives the same). */
-export const THIS_PROCESS = SELF ?? `0.${process.pid}.0`;
+export const THIS_PROCESS = SELF ?? `00000000-0.${process.pid}.0`;
 
 /** Whether the leftover `name` in `dir` may go: its owner (namespace, pid, start time) is gone. */
 async function ownerGone(dir: string, name: string, [namespace, pid, start]: string[]): Promise<boolean> {
-  // gone, or the pid now belongs to a later process (this one, say)
-  if (namespace === NAMESPACE) return startTime(Number(pid)) !== start;
-  return untouchedForAWeek(dir, name);
+  if (namespace !== NAMESPACE) return untouchedForAWeek(dir, name);
+  const now = startTime(Number(pid));
+  // running, or its pid now belongs to a later process (this one, say)
+  if (now !== undefined) return now !== start;
+  // no /proc entry: gone, unless it exists and /proc hides it (hidepid: another user's process)
+  return !processExists(Number(pid)) || untouchedForAWeek(dir, name);
+}
+
+/** Whether process `pid` exists: signal 0 checks without signalling; EPERM (another user's) means it does. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function untouchedForAWeek(dir: string, name: string): Promise<boolean> {

@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-
-/** Whether a process exists (signal 0 checks without signalling). */
-export const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { processExists } from '../../lambda/core/leftovers.js';
 
 /** The tokens of the locks this process holds now. */
 const held = new Set<string>();
@@ -77,7 +68,7 @@ async function isStale(lock: string, owner: string): Promise<boolean> {
   const pid = Number(owner.split(':')[0]);
   if (!Number.isInteger(pid) || pid <= 0) return true;
   if (pid === process.pid) return !held.has(owner);
-  return !alive(pid);
+  return !processExists(pid);
 }
 
 /**

@@ -5,7 +5,8 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { OpsError } from '../../contracts/ops-error.js';
-import { alive, withDirLock } from '../lib/dir-lock.js';
+import { processExists } from '../../lambda/core/leftovers.js';
+import { withDirLock } from '../lib/dir-lock.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { cacheRoot, ensureTrinoDist } from './dist.js';
 import { findJava } from './java.js';
@@ -56,7 +57,7 @@ export async function runningDevServer(cache?: string): Promise<DevServer | unde
   const file = stateFile(cache);
   if (!existsSync(file)) return undefined;
   const state = JSON.parse(await readFile(file, 'utf8')) as DevServer;
-  if (alive(state.pid)) return state;
+  if (processExists(state.pid)) return state;
   await rm(file, { force: true });
   return undefined;
 }
@@ -84,7 +85,7 @@ async function waitReady(server: DevServer, log: string, timeoutS: number): Prom
   const deadline = Date.now() + timeoutS * 1000;
   while (Date.now() < deadline) {
     if (await isReady(server.url)) return;
-    if (!alive(server.pid)) {
+    if (!processExists(server.pid)) {
       throw new OpsError(
         'TRINO_START_FAILED',
         `Trino exited while starting; ${log} ends with:\n${tail(log)}`,
@@ -169,8 +170,8 @@ export async function stopDevServer(cache?: string): Promise<DevServer | undefin
   if (!server) return undefined;
   process.kill(server.pid, 'SIGTERM');
   const deadline = Date.now() + 30_000;
-  while (alive(server.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  if (alive(server.pid)) process.kill(server.pid, 'SIGKILL');
+  while (processExists(server.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  if (processExists(server.pid)) process.kill(server.pid, 'SIGKILL');
   await rm(stateFile(cache), { force: true });
   return server;
 }

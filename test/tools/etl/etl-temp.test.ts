@@ -44,8 +44,8 @@ describe('the ETL staging folder', () => {
         earlierSamePid: `store-sales-etl-${ns}.${process.pid}.1-d4e5f6`,
         reusedPid: `store-sales-etl-${ns}.${process.ppid}.1-j1k2l3`,
         live: `store-sales-etl-${live}-g7h8i9`,
-        otherNamespace: `store-sales-etl-1.${gone}.1-m4n5o6`,
-        otherNamespaceStale: `store-sales-etl-1.${gone}.1-p7q8r9`,
+        otherNamespace: `store-sales-etl-00000001-1.${gone}.1-m4n5o6`,
+        otherNamespaceStale: `store-sales-etl-00000001-1.${gone}.1-p7q8r9`,
         unrelated: 'etl-a1b2c3',
       };
       for (const name of Object.values(leftovers)) {
@@ -59,7 +59,7 @@ describe('the ETL staging folder', () => {
       const mine = await makeStagingDir({ base });
       const theirs = await makeStagingDir({ base, owner: live });
 
-      expect(THIS_PROCESS).toMatch(new RegExp(`^\\d+\\.${process.pid}\\.\\d+$`));
+      expect(THIS_PROCESS).toMatch(new RegExp(`^[0-9a-f]{8}-\\d+\\.${process.pid}\\.\\d+$`));
       expect(path.basename(mine).startsWith(`store-sales-etl-${THIS_PROCESS}-`)).toBe(true);
       expect(path.basename(theirs).startsWith(`store-sales-etl-${live}-`)).toBe(true);
       expect((await readdir(base)).sort()).toEqual(
@@ -74,7 +74,7 @@ describe('the ETL staging folder', () => {
     },
   );
 
-  // sweeping needs /proc (Linux): elsewhere the folder stays, by design (lambda/core/etl-temp.ts)
+  // telling a gone process needs /proc (Linux): elsewhere a folder goes once a week old
   it.runIf(CAN_JUDGE_OWNERS)(
     'a SIGKILLed `ops etl` leaves its staging folder; the next run removes it and leaves none of its own',
     async () => {

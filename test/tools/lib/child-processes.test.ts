@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive } from '../../../tools/lib/dir-lock.js';
+import { processExists } from '../../../lambda/core/leftovers.js';
 
 // `endWithThisProcess`: a signalled `ops` takes its children (dbt, ETL workers) with it. Each case
 // runs test/support/tied-children-fixture.ts as a process of its own and signals it from here.
@@ -147,13 +147,13 @@ describe('endWithThisProcess', () => {
     const kids = childPids(f);
     leftovers.push(...kids);
     expect(kids).toHaveLength(2);
-    expect(kids.every(alive)).toBe(true);
+    expect(kids.every((pid) => processExists(pid))).toBe(true);
 
     process.kill(f.pid, 'SIGTERM');
 
     expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
     for (const pid of kids) expect(f.stderr()).toContain(`exit ${pid} SIGTERM`);
-    expect(kids.filter(alive)).toEqual([]);
+    expect(kids.filter((pid) => processExists(pid))).toEqual([]);
   });
 
   it.each([
@@ -222,7 +222,7 @@ describe('endWithThisProcess', () => {
     expect(await f.ended).toEqual({ code: null, signal: 'SIGTERM' });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(390);
     expect(f.stderr()).toContain(`exit ${kid} SIGKILL`);
-    expect(alive(kid)).toBe(false);
+    expect(processExists(kid)).toBe(false);
   });
 
   it('stops waiting on a second signal: the stubborn child is SIGKILLed at once', async () => {
@@ -233,7 +233,7 @@ describe('endWithThisProcess', () => {
     process.kill(f.pid, 'SIGTERM');
     // past the second within which a repeat counts as the same request (next case)
     await new Promise((r) => setTimeout(r, 1_200));
-    expect(alive(kid)).toBe(true);
+    expect(processExists(kid)).toBe(true);
     const t1 = performance.now();
     process.kill(f.pid, 'SIGTERM');
 

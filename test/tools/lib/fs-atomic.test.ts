@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   CAN_JUDGE_OWNERS,
   OTHER_NAMESPACE_MAX_AGE_MS,
@@ -37,7 +38,7 @@ describe('atomic writes', () => {
   });
 
   it.runIf(CAN_JUDGE_OWNERS)(
-    "remove the temporaries of gone processes in a folder they write to, and keep live ones' and another namespace's unless a week old",
+    "remove the temporaries of gone processes in a folder they write to, and keep live ones' and another namespace's or machine's unless a week old",
     async () => {
       const dir = path.join(work, 'sweep');
       // a pid that surely ended: a process that ran and exited
@@ -45,18 +46,28 @@ describe('atomic writes', () => {
         encoding: 'utf8',
       }).stdout.trim();
       const [ns, , myStart] = THIS_PROCESS.split('.');
+      const inode = ns?.split('-')[1];
+      // a process that runs through the case
+      const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+      const live = processOwner(sleeper.pid as number);
+      expect(live).toMatch(new RegExp(`^${ns}\\.${sleeper.pid}\\.\\d+$`));
       const left = {
         gone: `.a.csv.${ns}.${gone}.${myStart}-0123abcd.tmp`,
         reusedPid: `.b.csv.${ns}.${process.pid}.1-0123abcd.tmp`,
         mine: `.c.csv.${THIS_PROCESS}-0123abcd.tmp`,
-        live: `.d.csv.${processOwner(process.ppid)}-0123abcd.tmp`,
-        otherNamespace: `.e.csv.1.${gone}.1-0123abcd.tmp`,
-        otherNamespaceStale: `.f.csv.1.${gone}.1-0123abcd.tmp`,
-        unowned: '.g.csv.89abcdef.tmp',
-        unownedStale: '.h.csv.89abcdef.tmp',
+        live: `.d.csv.${live}-0123abcd.tmp`,
+        otherNamespace: `.e.csv.00000001-1.${gone}.1-0123abcd.tmp`,
+        otherNamespaceStale: `.f.csv.00000001-1.${gone}.1-0123abcd.tmp`,
+        // the same namespace inode on another machine sharing the folder: its pids are not ours
+        otherMachine: `.g.csv.00000001-${inode}.${gone}.${myStart}-0123abcd.tmp`,
+        unowned: '.h.csv.89abcdef.tmp',
+        unownedStale: '.i.csv.89abcdef.tmp',
         hidden: '.keep',
-        visible: 'i.csv.89abcdef.tmp',
+        visible: 'j.csv.89abcdef.tmp',
       };
+      onTestFinished(() => {
+        sleeper.kill();
+      });
       await writeFileAtomic(path.join(dir, 'first.csv'), 'x');
       for (const name of Object.values(left)) await writeFile(path.join(dir, name), 'partial');
       // untouched for a day longer than the week a leftover nobody can judge is given
@@ -71,7 +82,7 @@ describe('atomic writes', () => {
           '--import',
           'tsx',
           '-e',
-          `import('${path.resolve('tools/lib/fs-atomic.ts')}').then((m) => m.writeFileAtomic(${JSON.stringify(path.join(dir, 'out.csv'))}, 'new'))`,
+          `import('${fileURLToPath(new URL('../../../tools/lib/fs-atomic.ts', import.meta.url))}').then((m) => m.writeFileAtomic(${JSON.stringify(path.join(dir, 'out.csv'))}, 'new'))`,
         ],
         { encoding: 'utf8' },
       );
@@ -84,6 +95,7 @@ describe('atomic writes', () => {
           left.mine,
           left.live,
           left.otherNamespace,
+          left.otherMachine,
           left.unowned,
           left.hidden,
           left.visible,
