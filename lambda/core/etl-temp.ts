@@ -19,8 +19,6 @@ import { OWNER_PATTERN, removeLeftovers, THIS_PROCESS } from './leftovers.js';
 const PREFIX = 'store-sales-etl-';
 const LEFTOVER = new RegExp(`^${PREFIX}${OWNER_PATTERN}-`);
 
-const swept = new Set<string>();
-
 /**
  * Creates a staging folder under `base` (default the OS temp folder) for `owner` (default this
  * process), first removing, once per process and base, the leftovers of processes that are gone
@@ -33,9 +31,6 @@ export async function makeStagingDir({
   base?: string;
   owner?: string;
 } = {}): Promise<string> {
-  if (!swept.has(base)) {
-    swept.add(base);
-    await removeLeftovers(base, LEFTOVER);
-  }
+  await removeLeftovers(base, LEFTOVER);
   return mkdtemp(path.join(base, `${PREFIX}${owner}-`));
 }

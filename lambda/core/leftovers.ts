@@ -101,11 +101,20 @@ async function untouchedForAWeek(dir: string, name: string): Promise<boolean> {
 }
 
 /**
- * Removes the entries of `dir` (files or folders) that `owned` matches, its groups 1-3 the
- * owner (OWNER_PATTERN), whose owner is gone; and those `unowned` matches (leftovers named before
- * they carried their owner) once untouched for a week.
+ * The folders and patterns this process swept already: once is enough, since later leftovers are
+ * of processes that end after it, which the next process sweeps.
+ */
+const swept = new Set<string>();
+
+/**
+ * Removes, once per process, folder and pattern, the entries of `dir` (files or folders) that
+ * `owned` matches, its groups 1-3 the owner (OWNER_PATTERN), whose owner is gone; and those
+ * `unowned` matches (leftovers named before they carried their owner) once untouched for a week.
  */
 export async function removeLeftovers(dir: string, owned: RegExp, unowned?: RegExp): Promise<void> {
+  const key = `${dir}\0${owned.source}`;
+  if (swept.has(key)) return;
+  swept.add(key);
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const m = owned.exec(name);
     const gone = m

@@ -8,8 +8,6 @@ const TEMPORARY = new RegExp(`^\\..+\\.${OWNER_PATTERN}-[0-9a-f]{8}\\.tmp$`);
 /** One named before temporaries carried their owner (`.<name>.<8 hex>.tmp`): judged by age. */
 const UNOWNED_TEMPORARY = /^\..+\.[0-9a-f]{8}\.tmp$/;
 
-const swept = new Set<string>();
-
 /**
  * A temporary sibling for `file`, whose folder it creates: same folder (so rename is atomic),
  * hidden, unique, named for this process. A process killed between writing and renaming leaves
@@ -20,10 +18,7 @@ const swept = new Set<string>();
 export async function temporaryFor(file: string): Promise<string> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
-  if (!swept.has(dir)) {
-    swept.add(dir);
-    await removeLeftovers(dir, TEMPORARY, UNOWNED_TEMPORARY);
-  }
+  await removeLeftovers(dir, TEMPORARY, UNOWNED_TEMPORARY);
   return path.join(dir, `.${path.basename(file)}.${THIS_PROCESS}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
