@@ -3,7 +3,7 @@
  * and prints their figures. Each part lives in its own module and prints its figures and the ratio
  * to its reference or target. Parts: see `parts` below; with no argument, all but `scale` (minutes,
  * gigabytes; run it by name). `--orders` sets the size a part generates (etl: orders in the file;
- * scale: orders in all; dbt: orders per month); generated data in the OS temp folder is removed
+ * scale: orders in all; dbt and duplicates: orders per month); generated data in the OS temp folder is removed
  * afterwards unless `--keep`; `--lake` is the lake `parquet` measures (default ./lake), and for
  * `scale` the folder its new lake is made in (default the OS temp folder; e.g. /dev/shm).
  */
@@ -25,6 +25,7 @@ const parts: BenchPart[] = [
   { name: 'analytics', run: async () => (await import('./analytics-bench.js')).run() },
   { name: 'dbt', run: dbtBench },
   { name: 'parquet', run: async (o) => (await import('./parquet-bench.js')).run(o) },
+  { name: 'duplicates', run: async (o) => (await import('./duplicates-bench.js')).run(o) },
   { name: 'scale', explicit: true, run: async (o) => (await import('./scale-bench.js')).run(o) },
 ];
 

@@ -48,6 +48,27 @@ describe('processSource across sources', () => {
     expect(await loadedIds()).toEqual(ids);
   });
 
+  it('names the source that holds each repeated order among several, whichever was read first', async () => {
+    const C = 'raw/store_sales/orders_c.json';
+    const D = 'raw/store_sales/orders_d.json';
+    await lake.store.put(A, jsonLines([validOrder(1), validOrder(2)]));
+    await lake.store.put(B, jsonLines([validOrder(3, 2025, 2), validOrder(4, 2025, 2)]));
+    await lake.store.put(C, jsonLines([validOrder(5, 2025, 3)]));
+    const repeats = [validOrder(4, 2025, 2), validOrder(6), validOrder(1), validOrder(5, 2025, 3)];
+    await lake.store.put(D, jsonLines(repeats));
+    for (const key of [A, B, C]) await processSource(lake.store, key, opts);
+
+    const d = await processSource(lake.store, D, opts);
+
+    expect(d).toMatchObject({ read: 4, loaded: 1, quarantined: 3 });
+    expect([...d.duplicateOf].sort()).toEqual([A, B, C]);
+    expect((await quarantined('orders_d')).map((r) => [r.line_number, r.message])).toEqual([
+      [1, `order_id: ${repeats[0]!.order_id} was already loaded from ${B}`],
+      [3, `order_id: ${repeats[2]!.order_id} was already loaded from ${A}`],
+      [4, `order_id: ${repeats[3]!.order_id} was already loaded from ${C}`],
+    ]);
+  });
+
   it('never counts a re-processed source as a duplicate of itself', async () => {
     await lake.store.put(A, jsonLines([validOrder(1), validOrder(2)]));
     await lake.store.put(B, jsonLines([validOrder(2)]));

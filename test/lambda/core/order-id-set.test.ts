@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { idHash, OrderIdSet } from '../../../lambda/core/order-id-set.js';
+import { ARENA_BLOCK_BYTES, idHash, OrderIdSet } from '../../../lambda/core/order-id-set.js';
 
 describe('OrderIdSet', () => {
   it('reports a repeated id exactly when a Set of strings would, across table growth', () => {
@@ -73,22 +73,65 @@ describe('OrderIdSet', () => {
     expect(set.size).toBe(1);
   });
 
-  it.each([0, 1, 2])(
-    'keeps every byte of an id that runs %i byte(s) past the end of its byte arena',
-    (overrun) => {
-      // The arena starts at 64 KiB and each id costs its length + 1: 255 ids of 255 bytes and one
-      // of 155 leave 100 bytes, then the last id needs 100 + overrun of them plus 1.
+  it.each([
+    [0, false],
+    [1, false],
+    [2, false],
+    [0, true],
+    [1, true],
+    [2, true],
+  ])(
+    'keeps every byte (and tag) of an id that runs %i byte(s) past the end of an arena block (tagged: %s)',
+    (overrun, tagged) => {
+      // Each id costs its length + 1 (+ 3 for its tag): distinct 255-byte ids, then two shorter
+      // ones, fill the block but for the room of a 99-byte id; the last id needs 0-2 bytes more.
+      const entry = (len: number) => len + 1 + (tagged ? 3 : 0);
       const ids: Buffer[] = [];
-      for (let i = 0; i < 255; i++) ids.push(Buffer.alloc(255, i));
-      ids.push(Buffer.alloc(155, 0xfe));
+      let used = 0;
+      while (ARENA_BLOCK_BYTES - used - entry(255) >= entry(99) + 2 * entry(1)) {
+        const id = Buffer.alloc(255, 0x41);
+        id.writeUInt32BE(ids.length, 0);
+        ids.push(id);
+        used += entry(255);
+      }
+      const fill = ARENA_BLOCK_BYTES - used - entry(99) - 2 * entry(0);
+      ids.push(Buffer.alloc(Math.floor(fill / 2), 0xfe), Buffer.alloc(Math.ceil(fill / 2), 0xfc));
       ids.push(Buffer.alloc(99 + overrun, 0xfd).fill(0x7a, 98 + overrun));
-      const set = new OrderIdSet();
-      for (const id of ids) expect(set.add(id, 0, id.length)).toBe(true);
-      for (const id of ids) expect(set.has(id, 0, id.length)).toBe(true);
+      const set = new OrderIdSet({ tagged });
+      const tagOfIndex = (i: number) => (tagged ? (i * 40_503) % 0x100_0000 : 0);
+      for (const [i, id] of ids.entries()) expect(set.add(id, 0, id.length, tagOfIndex(i))).toBe(true);
+      for (const [i, id] of ids.entries()) expect(set.tagOf(id, 0, id.length)).toBe(tagOfIndex(i));
       for (const id of ids) expect(set.add(id, 0, id.length)).toBe(false);
+      const visited: Buffer[] = [];
+      set.forEach((buf, start, end) => {
+        visited.push(Buffer.from(buf.subarray(start, end)));
+      });
+      expect(visited.map((v) => v.length)).toEqual(ids.map((id) => id.length));
+      expect(Buffer.concat(visited).equals(Buffer.concat(ids))).toBe(true);
       expect(set.size).toBe(ids.length);
     },
   );
+
+  it('keeps each id with the tag it was first added with, across table growth', () => {
+    const set = new OrderIdSet({ tagged: true });
+    const id = (i: number) => Buffer.from(`ORD-20250101-${i.toString(16).padStart(8, '0')}`);
+    for (let i = 0; i < 50_000; i++) expect(set.add(id(i), 0, 21, i % 12)).toBe(true);
+    for (let i = 0; i < 50_000; i += 7) expect(set.add(id(i), 0, 21, 99)).toBe(false);
+    for (let i = 0; i < 50_000; i++) expect(set.tagOf(id(i), 0, 21)).toBe(i % 12);
+    expect(set.tagOf(id(50_000), 0, 21)).toBeUndefined();
+    const last = Buffer.from('ORD-last');
+    expect(set.add(last, 0, last.length, 0xff_ffff)).toBe(true);
+    expect(set.tagOf(last, 0, last.length)).toBe(0xff_ffff);
+    expect(() => set.add(Buffer.from('ORD-over'), 0, 8, 0x100_0000)).toThrow(RangeError);
+  });
+
+  it('answers tagOf with 0 for a present id of an untagged set', () => {
+    const set = new OrderIdSet();
+    const id = Buffer.from('ORD-1');
+    expect(set.tagOf(id, 0, id.length)).toBeUndefined();
+    set.add(id, 0, id.length);
+    expect(set.tagOf(id, 0, id.length)).toBe(0);
+  });
 
   it('finds every id it holds, and none it does not, after the table has grown', () => {
     const set = new OrderIdSet();
