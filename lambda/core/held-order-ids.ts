@@ -46,7 +46,8 @@ export class HeldOrderIds {
           tags.set(sourceKey, tag);
         }
         const holder = tag;
-        // an id two holders both loaded (data from before the check) stays with the first read
+        // an id two holders both loaded (data from before the check) is named for the holder whose
+        // file with it is listed first (keys in order): either is true, the quarantine says one
         forEachIdIn(table, (buf, start, end) => ids.add(buf, start, end, holder));
       });
     }

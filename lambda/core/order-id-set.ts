@@ -1,8 +1,13 @@
-/** Bytes per block of the id arena: ids never straddle blocks (at most 255 bytes lost per block). */
+/** Bytes per block of the id arena: ids never straddle blocks (at most 258 bytes lost per block). */
 export const ARENA_BLOCK_BYTES = 1 << 20;
 const BLOCK_SHIFT = 20;
-/** Block offsets are stored + 1 in a Uint32: 4,095 blocks (~4 GiB of ids, ~190M of 21 bytes) at most. */
+/**
+ * Block offsets are stored + 1 in a Uint32: 4,095 blocks (~4 GiB of ids) at most, ~195M ids of 21
+ * bytes, ~171M tagged (docs/scale.md, "Where Lambda's limits bind": 14 years of 1M orders a month).
+ */
 const MAX_BLOCKS = 4095;
+/** Tags take 3 bytes. */
+const MAX_TAG = 0xff_ffff;
 
 /**
  * A set of order_ids, for duplicate detection without a string per order: a source's loaded ids,
@@ -33,6 +38,11 @@ export class OrderIdSet {
 
   /** Adds the id `buf[start, end)` (at most 255 bytes) with its tag; false if it is already present (its tag is kept). */
   add(buf: Uint8Array, start: number, end: number, tag = 0): boolean {
+    if (tag !== 0 && (this.tagBytes === 0 || !(Number.isInteger(tag) && tag > 0 && tag <= MAX_TAG))) {
+      throw new Error(
+        this.tagBytes ? `tag ${tag} is not an integer in 0-${MAX_TAG}` : 'tag given to an untagged set',
+      );
+    }
     if (this.size * 8 >= this.slots.length * 3) this.grow();
     const h = idHash(buf, start, end);
     const i = this.probe(h, buf, start, end);
@@ -103,7 +113,7 @@ export class OrderIdSet {
     const block = this.blocks[b] as Buffer;
     const at = this.blockUsed[b] as number;
     block[at] = len;
-    if (this.tagBytes) block.writeUIntLE(tag, at + 1, 3); // a RangeError past 2^24 - 1
+    if (this.tagBytes) block.writeUIntLE(tag, at + 1, 3);
     const from = at + 1 + this.tagBytes;
     for (let i = 0; i < len; i++) block[from + i] = buf[start + i] as number;
     this.blockUsed[b] = at + entry;

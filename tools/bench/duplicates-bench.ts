@@ -11,7 +11,7 @@ import { processSource } from '../../lambda/core/process-source.js';
 import { runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset } from '../generator/index.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
-import type { BenchOptions } from './bench-options.js';
+import { BenchFailure, type BenchOptions } from './bench-options.js';
 
 /**
  * `npm run bench duplicates [-- --orders N]`: what cross-source duplicate detection costs the
@@ -47,6 +47,7 @@ interface HeldResult {
 interface RunResult {
   wall: number;
   cpu: number;
+  /** MiB (`maxRSS` is in KiB). */
   maxRssMb: number;
   loaded: number;
 }
@@ -117,21 +118,30 @@ async function childMain(mode: string): Promise<void> {
   process.stdout.write(JSON.stringify(result));
 }
 
-/** Generates the lake and loads it with `ops etl`, unless a kept earlier run left it. */
+/**
+ * Generates the lake unless a kept earlier run left its raw files, and loads it with `ops etl`
+ * (nothing to do if a kept run loaded every file; an interrupted one is finished here).
+ */
 async function prepare(lake: string): Promise<void> {
-  if (await stat(path.join(lake, 'state')).catch(() => undefined)) return;
-  process.stdout.write(
-    `generating ${MONTHS} months of ~${fmt(ORDERS)} orders into ${lake} and loading them…\n`,
-  );
-  await generateDataset({
-    lake,
-    from: '2025-01',
-    months: MONTHS,
-    ordersPerMonth: ORDERS,
-    seed: 42,
-    force: false,
-  });
-  await runLocalEtl({ lake });
+  const raw = await readdir(path.join(lake, 'raw', 'store_sales')).catch(() => []);
+  // raw files are written whole (a killed run leaves none half-written)
+  if (raw.filter((f) => f.endsWith('.json')).length < MONTHS) {
+    process.stdout.write(`generating ${MONTHS} months of ~${fmt(ORDERS)} orders into ${lake}…\n`);
+    await generateDataset({
+      lake,
+      from: '2025-01',
+      months: MONTHS,
+      ordersPerMonth: ORDERS,
+      seed: 42,
+      force: false,
+    });
+  }
+  const summary = await runLocalEtl({ lake });
+  if (summary.failed.length) {
+    throw new BenchFailure(
+      `ops etl failed on ${summary.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
+    );
+  }
 }
 
 export async function run(options: BenchOptions): Promise<void> {
@@ -152,7 +162,7 @@ export async function run(options: BenchOptions): Promise<void> {
       `input: ${MONTHS} monthly files, ${rawMb.toFixed(0)} MB of raw JSON; the last (${fmt(held.lookups)} orders) processed again as the Lambda does, the other ${MONTHS - 1} holding ${fmt(held.held)} order_ids\n` +
         `held ids: read in ${held.loadWall.toFixed(2)} s (cpu ${held.loadCpu.toFixed(2)} s), ${buffersMb.toFixed(0)} MiB of buffers (${((buffersMb * 1e6) / held.held).toFixed(1)} MiB per million ids)\n` +
         `one lookup per record: ${fmt(held.lookups)} in ${lookup.toFixed(2)} s (${((lookup * 1e6) / held.lookups).toFixed(2)} µs each)\n` +
-        `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMb, r2.maxRssMb).toFixed(0)} MB\n`,
+        `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMb, r2.maxRssMb).toFixed(0)} MiB\n`,
     );
   } finally {
     if (!options.keep) await rm(lake, { recursive: true, force: true });

@@ -122,7 +122,11 @@ describe('OrderIdSet', () => {
     const last = Buffer.from('ORD-last');
     expect(set.add(last, 0, last.length, 0xff_ffff)).toBe(true);
     expect(set.tagOf(last, 0, last.length)).toBe(0xff_ffff);
-    expect(() => set.add(Buffer.from('ORD-over'), 0, 8, 0x100_0000)).toThrow(RangeError);
+    expect(() => set.add(Buffer.from('ORD-over'), 0, 8, 0x100_0000)).toThrow(
+      'tag 16777216 is not an integer in 0-16777215',
+    );
+    expect(() => set.add(Buffer.from('ORD-neg'), 0, 7, -1)).toThrow('is not an integer');
+    expect(() => new OrderIdSet().add(last, 0, last.length, 1)).toThrow('tag given to an untagged set');
   });
 
   it('answers tagOf with 0 for a present id of an untagged set', () => {
@@ -132,6 +136,20 @@ describe('OrderIdSet', () => {
     set.add(id, 0, id.length);
     expect(set.tagOf(id, 0, id.length)).toBe(0);
   });
+
+  // A full open-addressing table would never end a lookup of an absent id: the table must grow
+  // before it fills, whatever its load limit.
+  it.each([24_575, 24_576, 32_767, 32_768])(
+    'answers for an absent id after %i ids (the first table has 32,768 slots)',
+    (n) => {
+      const set = new OrderIdSet();
+      const id = (i: number) => Buffer.from(`ORD-${i}`);
+      for (let i = 0; i < n; i++) set.add(id(i), 0, id(i).length);
+      expect(set.has(Buffer.from('absent'), 0, 6)).toBe(false);
+      expect(set.add(Buffer.from('absent'), 0, 6)).toBe(true);
+      expect(set.size).toBe(n + 1);
+    },
+  );
 
   it('finds every id it holds, and none it does not, after the table has grown', () => {
     const set = new OrderIdSet();
