@@ -139,7 +139,7 @@ async function prepare(lake: string): Promise<void> {
   const summary = await runLocalEtl({ lake });
   if (summary.failed.length) {
     throw new BenchFailure(
-      `ops etl failed on ${summary.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
+      `loading the lake (runLocalEtl) failed on ${summary.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
     );
   }
 }
