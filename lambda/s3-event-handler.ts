@@ -14,7 +14,7 @@ import {
   writeLedger,
 } from './core/source-ledger.js';
 import { collidingSources } from './core/source-policy.js';
-import { emfFields } from './etl-metrics.js';
+import { emfFields, memoryUsedPercent } from './etl-metrics.js';
 import type { Logger } from './logger.js';
 
 export interface S3EventHandlerDeps {
@@ -143,6 +143,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         ev.key.slice(ev.key.lastIndexOf('/') + 1),
         { read, loaded, quarantined, byFormat },
         new Date(),
+        memoryUsedPercent(),
       ),
     };
     if (result.status === 'failed') log.error('source rejected', { ...context, failure: result.failure });

@@ -2,7 +2,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import { Construct } from 'constructs';
-import { type ETL_METRICS, ETL_METRICS_NAMESPACE } from '../contracts/etl-metrics.js';
+import { ETL_MEMORY_METRIC, type ETL_METRICS, ETL_METRICS_NAMESPACE } from '../contracts/etl-metrics.js';
 import type { StageConfig } from './config.js';
 import type { Naming } from './naming.js';
 
@@ -121,6 +121,21 @@ export class Alarms extends Construct {
           `More than ${config.alerts.quarantineSpikePerHour} records were quarantined in an hour. The metric's Source ` +
           'dimension names the file; its quarantine/store_sales/<source>.jsonl gives each reason. Usually the producer ' +
           'broke the raw contract: fix the export, re-upload the file (`npm run ops -- upload --target aws`).',
+      },
+      {
+        id: 'etl-memory',
+        namespace: ETL_METRICS_NAMESPACE,
+        metricName: ETL_MEMORY_METRIC,
+        dimensions: {},
+        statistic: 'Maximum',
+        periodSeconds: 300,
+        threshold: config.alerts.etlMemoryPercent,
+        description:
+          `An ETL run of ${props.etlFunctionName} peaked above ${config.alerts.etlMemoryPercent} % of its ` +
+          `${config.lambda.memoryMb} MB (MemoryUsedPercent in each file's line in its log group ` +
+          `/aws/lambda/${props.etlFunctionName}). Each run holds the order_ids every other source loaded (~40 MB per ` +
+          'million), so this grows with the lake until a run fails out of memory: raise lambda.memoryMb in ' +
+          'stacks/config.ts (up to 10240), then npm run synth and terraform apply (docs/aws.md, Deploy).',
       },
       {
         id: 'refresh-trigger-dead-letters',

@@ -30,9 +30,11 @@ export interface StageConfig {
   forceDestroy: boolean;
   lambda: {
     /**
-     * MB. The ETL streams, so its RSS does not grow with the input (measured: 256 MiB peak for a
-     * 132 MB month of 200k orders; target <= 512 MB for any input); 1024 MB leaves 2x headroom
-     * and buys CPU (Lambda gives ~0.58 vCPU at 1024 MB).
+     * MB. The ETL streams, so its RSS does not grow with its file (measured: 256 MiB peak for a
+     * 132 MB month of 200k orders; target <= 512 MB for any input), but it holds the order_ids
+     * every other source loaded, ~40 MB per million: it grows with the lake. 1024 MB held a year of
+     * 1M orders a month (peak 710 MiB, docs/scale.md) and buys CPU (~0.58 vCPU at 1024 MB); the
+     * etl-memory alarm says when to raise it.
      */
     memoryMb: number;
     /**
@@ -119,6 +121,12 @@ export interface StageConfig {
      * quarantines a whole file.
      */
     quarantineSpikePerHour: number;
+    /**
+     * Peak memory of an ETL run, in % of `lambda.memoryMb`, above which the etl-memory alarm asks
+     * for more: the held order_ids grow with the lake (~40 MB per million), and a run past 100 %
+     * fails. At 1M orders a month, a year's lake peaked at ~69 % of 1,024 MB (docs/scale.md).
+     */
+    etlMemoryPercent: number;
   };
 }
 
@@ -133,7 +141,7 @@ const shared = {
     buildTimeoutMinutes: 60,
     triggerRetry: { maximumEventAgeSeconds: 24 * 3600, maximumRetryAttempts: 185 },
   },
-  alerts: { emails: [], quarantineSpikePerHour: 100 },
+  alerts: { emails: [], quarantineSpikePerHour: 100, etlMemoryPercent: 80 },
   partition: 'aws',
   logRetentionDays: 365,
   failureQueueRetentionDays: 14,

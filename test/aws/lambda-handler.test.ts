@@ -53,6 +53,8 @@ describe('the Lambda handler module against moto S3', () => {
     vi.stubEnv('PROCESSED_BUCKET', STACK.processedBucket);
     vi.stubEnv('QUARANTINE_BUCKET', STACK.quarantineBucket);
     vi.stubEnv('S3_ENDPOINT', bed.moto.url);
+    // as Lambda sets it: the function's memory in MB
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', '10240');
     vi.resetModules();
     const { handler } = await import('../../lambda/handler.js');
     const event = JSON.parse(
@@ -77,7 +79,16 @@ describe('the Lambda handler module against moto S3', () => {
       .filter((line) => line.includes('"_aws"'))
       .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: EmfMeta });
     expect(emf).toHaveLength(1);
-    const [directive] = emf[0]!._aws.CloudWatchMetrics;
+    const [directive, memory] = emf[0]!._aws.CloudWatchMetrics;
+    // This process's peak RSS against the stubbed 10,240 MB, as the etl-memory alarm reads it.
+    expect(memory).toEqual({
+      Namespace: ETL_METRICS_NAMESPACE,
+      Dimensions: [[]],
+      Metrics: [{ Name: 'MemoryUsedPercent', Unit: 'Percent' }],
+    });
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+    expect(emf[0]!.MemoryUsedPercent).toBeGreaterThan(0);
+    expect(emf[0]!.MemoryUsedPercent).toBeLessThanOrEqual(Math.ceil((peakMb / 10240) * 1000) / 10);
     expect(directive!.Namespace).toBe(ETL_METRICS_NAMESPACE);
     expect(directive!.Dimensions).toEqual([[], ['Source']]);
     for (const name of directive!.Dimensions.flat()) expect(typeof emf[0]![name]).toBe('string');

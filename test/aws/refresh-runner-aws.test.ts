@@ -39,7 +39,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emfFields } from '../../lambda/etl-metrics.js';
+import { ETL_MEMORY_METRIC, emfFields } from '../../lambda/etl-metrics.js';
 import { latestFactWrite } from '../../tools/aws/facts-written.js';
 import {
   onlyResource,
@@ -401,6 +401,62 @@ describe('refresh runner and triggers on moto', () => {
       }),
     );
     expect((perFile.Datapoints ?? []).reduce((sum, d) => sum + (d.Sum ?? 0), 0)).toBe(200);
+  });
+
+  it("the ETL's peak memory, from the second directive of its EMF line, feeds the etl-memory alarm", async () => {
+    const [, alarm] = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').find(
+      ([, a]) => a.metric_name === ETL_MEMORY_METRIC,
+    )!;
+    const now = new Date();
+    const counts = {
+      read: 10,
+      loaded: 10,
+      quarantined: 0,
+      byFormat: { v2: 10, original: 0, unrecognised: 0 },
+    };
+    // Two runs of the same five minutes: one within the limit, one past it.
+    for (const [source, percent] of [
+      ['orders_2025_11.json', 42.5],
+      ['orders_2025_12.json', 86.1],
+    ] as const) {
+      const line = emfFields(source, counts, now, percent);
+      const meta = (
+        line._aws as {
+          CloudWatchMetrics: {
+            Namespace: string;
+            Dimensions: string[][];
+            Metrics: { Name: string; Unit: StandardUnit }[];
+          }[];
+        }
+      ).CloudWatchMetrics[1]!;
+      // what CloudWatch Logs extracts from the directive (moto's Logs does not extract EMF)
+      await cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: meta.Namespace,
+          MetricData: meta.Metrics.map((m) => ({
+            MetricName: m.Name,
+            Unit: m.Unit,
+            Value: Number(line[m.Name]),
+            Timestamp: now,
+          })),
+        }),
+      );
+    }
+    const stats = await cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: String(alarm.namespace),
+        MetricName: String(alarm.metric_name),
+        Dimensions: [],
+        Statistics: [alarm.statistic as 'Maximum'],
+        Period: Number(alarm.period),
+        StartTime: new Date(now.getTime() - 600_000),
+        EndTime: new Date(now.getTime() + 60_000),
+      }),
+    );
+    const peak = Math.max(...(stats.Datapoints ?? []).map((d) => d.Maximum ?? 0));
+    expect(peak).toBe(86.1);
+    expect(peak).toBeGreaterThan(Number(alarm.threshold));
+    expect(42.5).toBeLessThan(Number(alarm.threshold));
   });
 
   it('start-build by project name (what `aws codebuild start-build` sends) returns a build of the runner', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { TerraformStack } from 'cdktf';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ETL_METRICS, ETL_METRICS_NAMESPACE } from '../../lambda/etl-metrics.js';
+import { ETL_MEMORY_METRIC, ETL_METRICS, ETL_METRICS_NAMESPACE } from '../../lambda/etl-metrics.js';
 import { Alarms } from '../../stacks/alarms.js';
 import { STAGES } from '../../stacks/config.js';
 import { Naming } from '../../stacks/naming.js';
@@ -441,7 +441,7 @@ describe.each(['dev', 'prod'] as const)('alarms (%s)', (stage) => {
     }
   });
 
-  it('watch ETL errors and throttles, the on-failure queue, failed refresh builds and quarantine spikes', () => {
+  it('watch ETL errors, throttles and memory, the on-failure queue, failed refresh builds and quarantine spikes', () => {
     const fn = ref('aws_lambda_function', onlyResource(stack(), 'aws_lambda_function')[0], 'function_name');
     const failures = ref('aws_sqs_queue', named(stack(), 'aws_sqs_queue', 'etl_')[0], 'name');
     const deadLetters = ref('aws_sqs_queue', named(stack(), 'aws_sqs_queue', 'refresh-triggers_')[0], 'name');
@@ -477,6 +477,16 @@ describe.each(['dev', 'prod'] as const)('alarms (%s)', (stage) => {
       threshold: config.alerts.quarantineSpikePerHour,
     });
     expect(spike.dimensions).toBeUndefined();
+    // The ETL's peak memory, in % of the function's (its largest run over 5 minutes).
+    const memory = alarm(ETL_MEMORY_METRIC, ETL_METRICS_NAMESPACE);
+    expect(memory).toMatchObject({
+      statistic: 'Maximum',
+      period: 300,
+      threshold: config.alerts.etlMemoryPercent,
+    });
+    expect(memory.dimensions).toBeUndefined();
+    expect(String(memory.alarm_description)).toContain(`${config.lambda.memoryMb} MB`);
+    expect(String(memory.alarm_description)).toContain('lambda.memoryMb');
   });
 });
 
