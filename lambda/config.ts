@@ -8,7 +8,7 @@ const envSchema = z.object({
   QUARANTINE_BUCKET: z.string().min(1),
   /** Optional S3 endpoint (moto, LocalStack); path-style addressing is used with it. */
   S3_ENDPOINT: z.string().url().optional(),
-  /** Set by Lambda; two vCPUs from 3,538 MB decide whether Parquet gets its own thread. */
+  /** Set by Lambda (MB, as Lambda counts them: MiB); two vCPUs from 3,538 MB decide whether Parquet gets its own thread. */
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.coerce.number().int().positive().optional(),
 });
 
@@ -21,6 +21,8 @@ export interface EtlConfig {
    * cannot run in parallel; otherwise undefined: `processSource` decides by the source's size.
    */
   encoderThread: false | undefined;
+  /** The function's memory in MB, for the MemoryUsedPercent metric; undefined outside Lambda. */
+  memoryMb: number | undefined;
 }
 
 /** A required environment variable is missing or malformed; the message names it. */
@@ -42,5 +44,6 @@ export function readConfig(env: NodeJS.ProcessEnv): EtlConfig {
     quarantineBucket: e.QUARANTINE_BUCKET,
     s3Endpoint: e.S3_ENDPOINT,
     encoderThread: (e.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 0) >= 3538 ? undefined : false,
+    memoryMb: e.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
   };
 }

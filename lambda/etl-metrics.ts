@@ -64,15 +64,13 @@ export function emfFields(
 }
 
 /**
- * The process's peak RSS as a percentage of the function's memory, one decimal; undefined outside
- * Lambda (no `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, in MB as Lambda counts them: MiB). `maxRSS` is in
- * KiB and covers the execution environment's life, so a warm environment reports its largest run.
+ * The process's peak RSS as a percentage of the function's memory (`limitMb`, as Lambda counts
+ * MB: MiB), one decimal. `maxRSS` is in KiB and covers the execution environment's life, so a
+ * warm environment reports its largest run (on the safe side for an alarm).
  */
 export function memoryUsedPercent(
-  env: NodeJS.ProcessEnv = process.env,
+  limitMb: number,
   maxRssKiB: number = process.resourceUsage().maxRSS,
-): number | undefined {
-  const limitMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
-  if (!(limitMb > 0)) return undefined;
+): number {
   return Math.round((maxRssKiB / 1024 / limitMb) * 1000) / 10;
 }

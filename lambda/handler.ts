@@ -24,6 +24,7 @@ export const handler = createS3EventHandler({
   quarantine: storeFor(config.quarantineBucket),
   log: jsonLogger('store-sales-etl'),
   options: { encoderThread: config.encoderThread },
+  ...(config.memoryMb ? { memoryMb: config.memoryMb } : {}),
 });
 
 export { createS3EventHandler } from './s3-event-handler.js';

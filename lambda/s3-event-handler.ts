@@ -26,6 +26,8 @@ export interface S3EventHandlerDeps {
   log: Logger;
   /** Passed to `processSource` for every record (temp folder, encoder thread, clock). */
   options?: Omit<ProcessOptions, 'processedStore' | 'quarantineStore' | 'beforePublish'>;
+  /** The function's memory (MB): each processed file's log line then reports MemoryUsedPercent. */
+  memoryMb?: number;
 }
 
 /** What one invocation did, per raw key. */
@@ -143,7 +145,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         ev.key.slice(ev.key.lastIndexOf('/') + 1),
         { read, loaded, quarantined, byFormat },
         new Date(),
-        memoryUsedPercent(),
+        deps.memoryMb ? memoryUsedPercent(deps.memoryMb) : undefined,
       ),
     };
     if (result.status === 'failed') log.error('source rejected', { ...context, failure: result.failure });

@@ -67,7 +67,9 @@ export class Alarms extends Construct {
         threshold: 0,
         description:
           `The ETL Lambda ${props.etlFunctionName} failed. Read its log group /aws/lambda/${props.etlFunctionName} ` +
-          '(the error names the raw file); fix or delete the file, then `npm run ops -- etl --target aws --file NAME`.',
+          '(the error names the raw file); fix or delete the file, then `npm run ops -- etl --target aws --file NAME`. ' +
+          'A run out of memory (Runtime.OutOfMemory, signal: killed) names no file: its event is in the failure queue; ' +
+          'raise lambda.memoryMb in stacks/config.ts (see the etl-memory alarm).',
       },
       {
         id: 'etl-throttles',

@@ -53,8 +53,8 @@ describe('the Lambda handler module against moto S3', () => {
     vi.stubEnv('PROCESSED_BUCKET', STACK.processedBucket);
     vi.stubEnv('QUARANTINE_BUCKET', STACK.quarantineBucket);
     vi.stubEnv('S3_ENDPOINT', bed.moto.url);
-    // as Lambda sets it: the function's memory in MB
-    vi.stubEnv('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', '10240');
+    // as Lambda sets it: the function's memory in MB (the stack's)
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', '1024');
     vi.resetModules();
     const { handler } = await import('../../lambda/handler.js');
     const event = JSON.parse(
@@ -80,7 +80,7 @@ describe('the Lambda handler module against moto S3', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: EmfMeta });
     expect(emf).toHaveLength(1);
     const [directive, memory] = emf[0]!._aws.CloudWatchMetrics;
-    // This process's peak RSS against the stubbed 10,240 MB, as the etl-memory alarm reads it.
+    // This process's peak RSS against the stubbed 1,024 MB, as the etl-memory alarm reads it.
     expect(memory).toEqual({
       Namespace: ETL_METRICS_NAMESPACE,
       Dimensions: [[]],
@@ -88,7 +88,7 @@ describe('the Lambda handler module against moto S3', () => {
     });
     const peakMb = process.resourceUsage().maxRSS / 1024;
     expect(emf[0]!.MemoryUsedPercent).toBeGreaterThan(0);
-    expect(emf[0]!.MemoryUsedPercent).toBeLessThanOrEqual(Math.ceil((peakMb / 10240) * 1000) / 10);
+    expect(emf[0]!.MemoryUsedPercent).toBeLessThanOrEqual(Math.ceil((peakMb / 1024) * 1000) / 10);
     expect(directive!.Namespace).toBe(ETL_METRICS_NAMESPACE);
     expect(directive!.Dimensions).toEqual([[], ['Source']]);
     for (const name of directive!.Dimensions.flat()) expect(typeof emf[0]![name]).toBe('string');

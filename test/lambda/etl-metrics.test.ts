@@ -9,13 +9,11 @@ import {
 const counts = { read: 3, loaded: 2, quarantined: 1, byFormat: { v2: 3, original: 0, unrecognised: 0 } };
 
 describe('the memory metric', () => {
-  it("is the peak RSS as a percentage of the function's memory, one decimal, on Lambda only", () => {
+  it("is the peak RSS as a percentage of the function's memory, one decimal", () => {
     // maxRSS is in KiB, the function's memory in MB as Lambda counts them (MiB)
-    expect(memoryUsedPercent({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024' }, 710 * 1024)).toBe(69.3);
-    expect(memoryUsedPercent({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '2048' }, 2048 * 1024)).toBe(100);
-    expect(memoryUsedPercent({}, 710 * 1024)).toBeUndefined();
-    expect(memoryUsedPercent({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 'x' }, 710 * 1024)).toBeUndefined();
-    expect(memoryUsedPercent({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '0' }, 710 * 1024)).toBeUndefined();
+    expect(memoryUsedPercent(1024, 710 * 1024)).toBe(69.3);
+    expect(memoryUsedPercent(2048, 2048 * 1024)).toBe(100);
+    expect(memoryUsedPercent(1024, 1)).toBe(0);
   });
 
   it('goes in a second directive of its own, without dimension, in percent, when given', () => {

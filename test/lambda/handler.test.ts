@@ -80,4 +80,10 @@ describe('Lambda handler module', () => {
     expect(readConfig({ ...base, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '4096' }).encoderThread).toBeUndefined();
     expect(() => readConfig({ ...base, S3_ENDPOINT: 'not a url' })).toThrow(ConfigError);
   });
+
+  it("keeps the function's memory for the memory metric, none outside Lambda", () => {
+    const base = { PROCESSED_BUCKET: 'p', QUARANTINE_BUCKET: 'q' };
+    expect(readConfig({ ...base, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024' }).memoryMb).toBe(1024);
+    expect(readConfig(base).memoryMb).toBeUndefined();
+  });
 });
