@@ -50,6 +50,18 @@ import {
 } from '../stacks/synth-fixture.js';
 import { ACCOUNT, FAKE_AWS_ENV, type MotoServer, REGION, startMoto } from './support/moto-server.js';
 
+/** The `i`-th metric directive of an Embedded Metric Format log line (`_aws.CloudWatchMetrics`). */
+const emfDirective = (line: Record<string, unknown>, i: number) =>
+  (
+    line._aws as {
+      CloudWatchMetrics: {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string; Unit: StandardUnit }[];
+      }[];
+    }
+  ).CloudWatchMetrics[i]!;
+
 // The stack's refresh runner, triggers and alarms, as synthesized, replayed against moto server:
 // each resource is created from its synthesized arguments (Terraform references replaced by the
 // names moto gave), then driven the way AWS would. Where moto stops short of AWS, the test says so.
@@ -346,15 +358,7 @@ describe('refresh runner and triggers on moto', () => {
     // dimensions (AWS matches the exact dimension set), so the totals go in and are read first.
     const put = async (set: 'totals' | 'per-file') => {
       for (const line of lines) {
-        const meta = (
-          line._aws as {
-            CloudWatchMetrics: {
-              Namespace: string;
-              Dimensions: string[][];
-              Metrics: { Name: string; Unit: StandardUnit }[];
-            }[];
-          }
-        ).CloudWatchMetrics[0]!;
+        const meta = emfDirective(line, 0);
         await cloudwatch.send(
           new PutMetricDataCommand({
             Namespace: meta.Namespace,
@@ -420,15 +424,7 @@ describe('refresh runner and triggers on moto', () => {
       ['orders_2025_12.json', 86.1],
     ] as const) {
       const line = emfFields(source, counts, now, percent);
-      const meta = (
-        line._aws as {
-          CloudWatchMetrics: {
-            Namespace: string;
-            Dimensions: string[][];
-            Metrics: { Name: string; Unit: StandardUnit }[];
-          }[];
-        }
-      ).CloudWatchMetrics[1]!;
+      const meta = emfDirective(line, 1);
       // what CloudWatch Logs extracts from the directive (moto's Logs does not extract EMF)
       await cloudwatch.send(
         new PutMetricDataCommand({
