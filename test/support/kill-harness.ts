@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -46,6 +46,10 @@ export async function bundleOps(): Promise<{ entry: string; remove: () => Promis
 
 // The kill points are drawn from it: the same seed gives the same kill points.
 export { seededRandom } from './seeded-random.js';
+
+/** The pid of a process that surely ended: one that ran and exited (for leftovers named by pid). */
+export const endedPid = (): number =>
+  Number(spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim());
 
 export interface OpsRun {
   code: number | null;

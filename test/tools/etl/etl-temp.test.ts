@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import {
   THIS_PROCESS,
 } from '../../../lambda/core/leftovers.js';
 import { generateDataset } from '../../../tools/generator/index.js';
-import { removeRunTempDirs, runOps } from '../../support/kill-harness.js';
+import { endedPid, removeRunTempDirs, runOps } from '../../support/kill-harness.js';
 
 // Staged ETL outputs live in a folder named for the process that publishes them
 // (lambda/core/etl-temp.ts); a process killed mid-run leaves it, and the next one removes it.
@@ -33,10 +32,7 @@ describe('the ETL staging folder', () => {
     "removes the folders of processes that are gone, or whose pid a later process has, and keeps a live one's and another namespace's unless a week old",
     async () => {
       const base = path.join(work, 'sweep');
-      // a pid that surely ended: a process that ran and exited
-      const gone = Number(
-        spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim(),
-      );
+      const gone = endedPid();
       const [ns, , myStart] = THIS_PROCESS.split('.');
       const live = processOwner(process.ppid) as string;
       const leftovers = {

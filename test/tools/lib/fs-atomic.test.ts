@@ -11,6 +11,7 @@ import {
   THIS_PROCESS,
 } from '../../../lambda/core/leftovers.js';
 import { temporaryFor, writeFileAtomic } from '../../../tools/lib/fs-atomic.js';
+import { endedPid } from '../../support/kill-harness.js';
 
 let work: string;
 beforeAll(async () => {
@@ -41,10 +42,7 @@ describe('atomic writes', () => {
     "remove the temporaries of gone processes in a folder they write to, and keep live ones' and another namespace's or machine's unless a week old",
     async () => {
       const dir = path.join(work, 'sweep');
-      // a pid that surely ended: a process that ran and exited
-      const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], {
-        encoding: 'utf8',
-      }).stdout.trim();
+      const gone = endedPid();
       const [ns, , myStart] = THIS_PROCESS.split('.');
       const inode = ns?.split('-')[1];
       // a process that runs through the case
