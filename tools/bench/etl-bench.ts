@@ -13,6 +13,7 @@ import { generateDataset, generateMonthOrders, writeOrdersFile } from '../genera
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import type { BenchOptions } from './bench-options.js';
 import { decodedFacts, encodeFacts } from './parquet-bench.js';
+import { kibToMb } from './units.js';
 
 /**
  * `npm run bench etl`: the ETL against DuckDB doing the reference job on the same bytes:
@@ -116,7 +117,7 @@ async function childMain(mode: string, key: string): Promise<void> {
     await rm(lake, { recursive: true, force: true });
     const t = etlTotals(summary);
     rows = t.orderRows + t.itemRows;
-    workerMaxRssMb = (summary.workerMaxRssBytes ?? 0) / 2 ** 20;
+    workerMaxRssMb = (summary.workerMaxRssBytes ?? 0) / 1e6;
     childCpuSeconds = summary.workerCpuSeconds ?? 0;
     detail = `${summary.processed.length} files, ${summary.workers || 1} worker process(es): read ${fmt(t.read)}, loaded ${fmt(t.loaded)}, quarantined ${t.quarantined}`;
   } else if (mode === 'json-parse') {
@@ -173,7 +174,7 @@ async function childMain(mode: string, key: string): Promise<void> {
   const result: ChildResult = {
     wall: (performance.now() - t0) / 1000,
     cpu: (cpu.user + cpu.system) / 1e6 + childCpuSeconds,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    maxRssMb: kibToMb(process.resourceUsage().maxRSS),
     ...(workerMaxRssMb !== undefined ? { workerMaxRssMb } : {}),
     rows,
     detail,

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RawOrder } from '../../contracts/raw-order.js';
 import { generateDataset, generateMonthOrders } from '../generator/index.js';
+import { kibToMb } from './units.js';
 
 /**
  * `npm run bench generate`: throughput and memory of `generateDataset` (what `ops generate`
@@ -49,7 +50,7 @@ async function childMain(ordersPerMonth: number, months: number): Promise<void> 
     const s = await generateDataset({ lake, from: '2025-01', months, ordersPerMonth, seed: 42, force: true });
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const maxRssMb = process.resourceUsage().maxRSS / 1024;
+    const maxRssMb = kibToMb(process.resourceUsage().maxRSS);
     const result: ChildResult = {
       orders: s.orders,
       bytes: s.bytes,

@@ -8,6 +8,7 @@ import { LAKE } from '../../contracts/lake-layout.js';
 import type { OpsError } from '../../contracts/ops-error.js';
 import { assertChromium, chromiumPath } from '../../dashboards/print.js';
 import { BenchFailure, type BenchOptions } from './bench-options.js';
+import { kibToMb } from './units.js';
 
 /**
  * `npm run bench scale [-- --orders N] [--keep] [--lake DIR]`: the whole local pipeline on 12
@@ -102,7 +103,7 @@ export async function timedStep(
     throw new BenchFailure(`\`ops ${args.join(' ')}\` failed (exit ${err.code ?? '?'}):\n${report}`);
   });
   const seconds = (performance.now() - started) / 1000;
-  const rss = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
+  const rss = kibToMb(Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? 0));
   const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(stderr);
   const cpuSeconds = Number(cpu?.[1] ?? 0) + Number(cpu?.[2] ?? 0);
   // `ops etl` reports its busiest worker process (tools/etl/etl-summary.ts)
