@@ -1,13 +1,10 @@
-import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 import HeavyFirstSequencer from './test/support/heavy-first-sequencer.js';
 
-// Integration suites spawn DuckDB, dbt, moto and Chromium: generous timeouts. Files run in a pool
-// of one more than the cores: the heavy files spend part of their time waiting, not computing
-// (Terraform's AWS provider sleeps through its consistency waits against moto, 55 s per S3
-// lifecycle rule set and 25 s per SQS queue; the JVM starts Trino), which left an eighth of two
-// cores idle with two files at a time. Measured on two cores (docs/testing.md): `npm test` of a
-// fresh-clone CI run 1,068 s with two, 980 s with three.
+// Integration suites spawn DuckDB, dbt, moto and Chromium: generous timeouts, and files run in
+// a pool of two because the machine has two cores. Three at a time (docs/testing.md) took a
+// fresh-clone CI run's `npm test` from 1,068 s to 980 s once, but slowed the dbt-heavy files' tests
+// 2-3 fold, and one of them passed its 120 s timeout in the next run.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -20,6 +17,6 @@ export default defineConfig({
     // the longest files first, also on a fresh clone (see the sequencer)
     sequence: { sequencer: HeavyFirstSequencer },
     pool: 'forks',
-    maxWorkers: os.availableParallelism() + 1,
+    maxWorkers: 2,
   },
 });

@@ -48,7 +48,7 @@ interface RunResult {
   wall: number;
   cpu: number;
   /** MiB (`maxRSS` is in KiB). */
-  maxRssMb: number;
+  maxRssMiB: number;
   loaded: number;
 }
 
@@ -112,7 +112,7 @@ async function childMain(mode: string): Promise<void> {
   const result: RunResult = {
     wall: (performance.now() - t0) / 1000,
     cpu: (cpu.user + cpu.system) / 1e6,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
     loaded: r.loaded,
   };
   process.stdout.write(JSON.stringify(result));
@@ -162,7 +162,7 @@ export async function run(options: BenchOptions): Promise<void> {
       `input: ${MONTHS} monthly files, ${rawMb.toFixed(0)} MB of raw JSON; the last (${fmt(held.lookups)} orders) processed again as the Lambda does, the other ${MONTHS - 1} holding ${fmt(held.held)} order_ids\n` +
         `held ids: read in ${held.loadWall.toFixed(2)} s (cpu ${held.loadCpu.toFixed(2)} s), ${buffersMb.toFixed(0)} MiB of buffers (${((buffersMb * 1e6) / held.held).toFixed(1)} MiB per million ids)\n` +
         `one lookup per record: ${fmt(held.lookups)} in ${lookup.toFixed(2)} s (${((lookup * 1e6) / held.lookups).toFixed(2)} µs each)\n` +
-        `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMb, r2.maxRssMb).toFixed(0)} MiB\n`,
+        `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMiB, r2.maxRssMiB).toFixed(0)} MiB\n`,
     );
   } finally {
     if (!options.keep) await rm(lake, { recursive: true, force: true });

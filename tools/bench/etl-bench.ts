@@ -10,10 +10,10 @@ import { processSource } from '../../lambda/core/process-source.js';
 import { etlTotals } from '../etl/etl-summary.js';
 import { runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset, generateMonthOrders, writeOrdersFile } from '../generator/index.js';
+import { kibToMb } from '../lib/units.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import type { BenchOptions } from './bench-options.js';
 import { decodedFacts, encodeFacts } from './parquet-bench.js';
-import { kibToMb } from './units.js';
 
 /**
  * `npm run bench etl`: the ETL against DuckDB doing the reference job on the same bytes:

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RawOrder } from '../../contracts/raw-order.js';
 import { generateDataset, generateMonthOrders } from '../generator/index.js';
-import { kibToMb } from './units.js';
+import { kibToMb } from '../lib/units.js';
 
 /**
  * `npm run bench generate`: throughput and memory of `generateDataset` (what `ops generate`

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { LAKE } from '../../contracts/lake-layout.js';
 import type { OpsError } from '../../contracts/ops-error.js';
 import { assertChromium, chromiumPath } from '../../dashboards/print.js';
+import { kibToMb } from '../lib/units.js';
 import { BenchFailure, type BenchOptions } from './bench-options.js';
-import { kibToMb } from './units.js';
 
 /**
  * `npm run bench scale [-- --orders N] [--keep] [--lake DIR]`: the whole local pipeline on 12

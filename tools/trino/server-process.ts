@@ -8,6 +8,7 @@ import { OpsError } from '../../contracts/ops-error.js';
 import { processExists } from '../../lambda/core/leftovers.js';
 import { withDirLock } from '../lib/dir-lock.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
+import { kibToMb } from '../lib/units.js';
 import { cacheRoot, ensureTrinoDist } from './dist.js';
 import { findJava } from './java.js';
 import { renderServerConfig, type S3StoreConfig, writeServerConfig } from './server-config.js';
@@ -180,7 +181,7 @@ export async function stopDevServer(cache?: string): Promise<DevServer | undefin
 export function rssMb(pid: number): number | undefined {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+    return m ? Math.round(kibToMb(Number(m[1]))) : undefined;
   } catch {
     return undefined;
   }
