@@ -3,7 +3,12 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { processExists } from '../../lambda/core/leftovers.js';
 
-/** The tokens of the locks this process holds now. */
+/**
+ * The tokens of the locks this process holds or is acquiring. Acquiring counts: `writeFile`
+ * writes the token before it closes the file and returns, so a second waiter of this process can
+ * read a lock naming this pid that the first has not yet been told it holds, and would take it
+ * for a reused pid's and remove it (two holders at once, seen in CI).
+ */
 const held = new Set<string>();
 
 /** A lock or takeover file older than this with no owner recorded was left by a crash. */
@@ -29,17 +34,17 @@ export async function withDirLock<T>(
   const lock = path.join(dir, name);
   const token = `${process.pid}:${randomUUID()}`;
   let waited = false;
-  for (;;) {
-    const outcome = await tryAcquire(lock, token);
-    if (outcome === 'held') break;
-    if (outcome === 'busy') {
-      if (!waited) onWait?.();
-      waited = true;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
   held.add(token);
   try {
+    for (;;) {
+      const outcome = await tryAcquire(lock, token);
+      if (outcome === 'held') break;
+      if (outcome === 'busy') {
+        if (!waited) onWait?.();
+        waited = true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     return await work();
   } finally {
     held.delete(token);
