@@ -74,11 +74,20 @@
    double quotes: DuckDB spells a view's types `AS "DATE"` in the session that created it and
    `AS DATE` in the next one, so a `dbt test` after a `dbt build` would re-read every month. #}
 {% macro fact_test_scope_views_sql(scope) %}
-    {%- set names = ['fact_orders', 'fact_order_items', 'fact_files'] -%}
+    {%- set parents = [] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'test' and fact_test_is_scoped(node.config) -%}
-        {%- for parent in fact_test_parents(node) if parent.alias not in names -%}
-            {%- do names.append(parent.alias) -%}
-        {%- endfor -%}
+        {%- do parents.extend(fact_test_parents(node)) -%}
+    {%- endfor -%}
+    {{ return(fact_views_sql(scope, parents)) }}
+{% endmacro %}
+
+{# The SQL of the fact views and of those of `nodes` (graph nodes) deployed as views, as deployed
+   now: a scalar subquery (see fact_test_scope_views_sql). A node deployed as a table reads as
+   nothing here. #}
+{% macro fact_views_sql(scope, nodes) %}
+    {%- set names = ['fact_orders', 'fact_order_items', 'fact_files'] -%}
+    {%- for node in nodes if node.alias not in names -%}
+        {%- do names.append(node.alias) -%}
     {%- endfor -%}
     {{ return("(select coalesce(string_agg(replace(sql, '\"', ''), ';' order by view_name), '') from duckdb_views()"
         ~ " where schema_name = '" ~ scope.files.schema ~ "' and view_name in ('" ~ (names | sort | join("', '")) ~ "'))") }}

@@ -1,11 +1,15 @@
-import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
-import { runDbt } from '../../tools/engines/dbt-runner.js';
+import { DBT_PROJECT_DIR, runDbt } from '../../tools/engines/dbt-runner.js';
 import type { SqlRow } from '../../tools/engines/query-engine.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
+import { venvBin } from '../../tools/scripts/ensure-python.js';
 import { buildLake, transformLake } from './dbt-lake.js';
 
 // The incremental models and every table dbt builds (the other intermediates and every mart): each
@@ -64,6 +68,19 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
       );
     runSql = await runSqlOf('int_customer_months');
     groupsRunSql = await runSqlOf('int_customer_filter_groups');
+  }
+
+  /** A dbt command on the lake's warehouse (dbt's target under `<lake>/.dbt`). */
+  async function dbtOnLake(args: string[]): Promise<void> {
+    const summary = await runDbt({
+      args,
+      target: 'local',
+      warehouse,
+      targetPath: path.join(lake, '.dbt', 'target'),
+      logPath: path.join(lake, '.dbt', 'logs'),
+      onLine: () => {},
+    });
+    expect(summary.failures).toEqual([]);
   }
 
   /**
@@ -166,7 +183,38 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
     await mark(1);
     const marked = { groups: await query(warehouse, groupsSql), geo: await query(warehouse, geoSql) };
     expect(marked).not.toEqual(unmarked);
+    // The models kept whole while the facts are unchanged (macros/facts_unchanged.sql), marked
+    // too: a customer's signup a day later (nothing reads it after the cohort), December's lines
+    // checksum one higher (int_category_sales_monthly then rebuilds December, the same rows).
+    const keptSql = `SELECT
+        (SELECT signup_date FROM int_customer_cohorts WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)) AS signup,
+        (SELECT category_lines_fingerprint FROM int_month_fingerprints WHERE month = DATE '2025-12-01') AS december`;
+    const [kept] = await query(warehouse, keptSql);
+    const markKept = async (days: number) => {
+      const db = await openDuckDbEngine(warehouse);
+      try {
+        await db.exec(`UPDATE int_customer_cohorts SET signup_date = signup_date + ${days}
+          WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)`);
+        await db.exec(`UPDATE int_month_fingerprints SET category_lines_fingerprint = category_lines_fingerprint + ${days}
+          WHERE month = DATE '2025-12-01'`);
+      } finally {
+        await db.close();
+      }
+    };
+    await markKept(1);
+    const keptMarked = await query(warehouse, keptSql);
+    expect(keptMarked).not.toEqual([kept]);
     await transformIncrementally();
+
+    expect(await query(warehouse, keptSql)).toEqual(keptMarked);
+    await markKept(-1);
+    const db = await openDuckDbEngine(warehouse);
+    try {
+      await db.exec(`UPDATE int_category_sales_monthly SET source_fingerprint = ${kept?.december}
+        WHERE month = DATE '2025-12-01'`);
+    } finally {
+      await db.close();
+    }
 
     expect(runSql).toMatch(/insert into/i);
     expect(groupsRunSql).toMatch(/insert into/i);
@@ -332,7 +380,8 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
     expect(etl.failed).toEqual([]);
     expect(etl.processed.map((r) => r.quarantined)).toEqual([0]);
 
-    await transformIncrementally();
+    // `dbt run` rather than build: it hashes the fact files too, so the kept models see them change
+    await dbtOnLake(['run']);
 
     expect(await query(warehouse, revenue)).not.toEqual(before);
     expect(await differencesFromFullRefresh()).toEqual(none);
@@ -359,6 +408,81 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
       ),
     ).toEqual([{ code: '1' }]);
     expect(await differencesFromFullRefresh()).toEqual(none);
+  });
+
+  it('rebuilds a kept model after a build with --empty, when a view it reads is deployed anew, when its code changes', async () => {
+    const cohortsSql = 'FROM int_customer_cohorts ORDER BY ALL';
+    const kept = ['int_customer_cohorts', 'int_month_fingerprints'];
+    const before = {
+      cohorts: await query(warehouse, cohortsSql),
+      fingerprints: await query(warehouse, 'FROM int_month_fingerprints ORDER BY ALL'),
+    };
+    // inputs changed as far as the keys tell (none recorded): --empty empties both tables
+    const forget = async (sql: string) => {
+      const db = await openDuckDbEngine(warehouse);
+      try {
+        await db.exec(sql);
+      } finally {
+        await db.close();
+      }
+    };
+    await forget('DELETE FROM model_input_keys');
+    await dbtOnLake(['run', '--empty', '--select', ...kept]);
+    expect(
+      await query(
+        warehouse,
+        'SELECT (SELECT COUNT(*) FROM int_customer_cohorts) + (SELECT COUNT(*) FROM int_month_fingerprints) AS n',
+      ),
+    ).toEqual([{ n: '0' }]);
+    // --empty recorded no key: the next run fills them again
+    await dbtOnLake(['run', '--select', ...kept]);
+    expect({
+      cohorts: await query(warehouse, cohortsSql),
+      fingerprints: await query(warehouse, 'FROM int_month_fingerprints ORDER BY ALL'),
+    }).toEqual(before);
+
+    // The staging view deployed anew without one customer's orders, and the cohorts run alone:
+    // the same files, another view, so they are rebuilt from it.
+    const [first] = await query(warehouse, 'SELECT MIN(customer_id) AS id FROM int_customer_cohorts');
+    const [view] = await query(
+      warehouse,
+      "SELECT sql FROM duckdb_views() WHERE view_name = 'stg_fact_orders'",
+    );
+    const sql = String(view?.sql).replace(/;\s*$/, '');
+    await forget(
+      `CREATE OR REPLACE VIEW stg_fact_orders AS SELECT * FROM (${sql.replace(/^CREATE VIEW [^ ]+ AS /i, '')}) WHERE customer_id <> '${first?.id}'`,
+    );
+    await dbtOnLake(['run', '--select', 'int_customer_cohorts']);
+    const without = await query(warehouse, cohortsSql);
+    expect(without).toEqual(before.cohorts.filter((r) => r.customer_id !== first?.id));
+    await dbtOnLake(['run', '--select', 'stg_fact_orders', 'int_customer_cohorts']);
+    expect(await query(warehouse, cohortsSql)).toEqual(before.cohorts);
+
+    // The model's code edited (a copy of the project, one comment more): the same files and
+    // views, another definition, so a marked row is rebuilt away.
+    await forget(`UPDATE int_customer_cohorts SET signup_date = signup_date + 1
+      WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)`);
+    expect(await query(warehouse, cohortsSql)).not.toEqual(before.cohorts);
+    const project = await mkdtemp(path.join(os.tmpdir(), 'dbt-incremental-project-'));
+    try {
+      await cp(DBT_PROJECT_DIR, project, {
+        recursive: true,
+        filter: (src) => !/[\\/](target|logs|dbt_packages)$/.test(src),
+      });
+      const model = path.join(project, 'models', 'intermediate', 'int_customer_cohorts.sql');
+      await writeFile(model, `${await readFile(model, 'utf8')}-- edited\n`);
+      await promisify(execFile)(
+        venvBin('dbt', 'dbt'),
+        [
+          ...['run', '--select', 'int_customer_cohorts', '--project-dir', project, '--profiles-dir', project],
+          ...['--target-path', path.join(project, 'target'), '--log-path', path.join(project, 'logs')],
+        ],
+        { env: { ...process.env, STORE_SALES_WAREHOUSE: warehouse } },
+      );
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+    expect(await query(warehouse, cohortsSql)).toEqual(before.cohorts);
   });
 
   it('drops a table from before its model was incremental and builds the model whole', async () => {

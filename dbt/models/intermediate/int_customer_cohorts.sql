@@ -3,51 +3,35 @@
 -- observed month, but the store is older, so a customer who signed up before the window may have
 -- ordered before it. Such a customer has no cohort (NULL): never "new", always returning. Customers
 -- who signed up inside the window have their first completed order month as cohort.
--- A separate model, so int_customer_months keeps its shape (and its incremental build).
+-- A separate model, so int_customer_months keeps its shape (and its incremental build). It reads
+-- the orders only (the first completed order month is int_customer_months' first activity month,
+-- the window's first month int_observed_months' first), so it can be kept whole while the facts
+-- are unchanged (macros/facts_unchanged.sql).
+{{ facts_unchanged_config() }}
 with orders as (
 
     select * from {{ ref('stg_fact_orders') }}
 
 ),
 
-customer_months as (
-
-    select * from {{ ref('int_customer_months') }}
-
-),
-
-observed_months as (
-
-    select * from {{ ref('int_observed_months') }}
-
-),
-
+-- the first observed month: the first month holding any valid order, whatever its status
 window_start as (
 
-    select min(month) as first_month
-    from observed_months
+    select min(order_month_start) as first_month
+    from orders
 
 ),
 
--- over every valid order of the customer, whatever its status
-signups as (
+-- signup over every valid order of the customer, whatever its status; first order over the
+-- completed ones
+customers as (
 
     select
         customer_id,
-        min(customer_signup_date) as signup_date
+        min(customer_signup_date) as signup_date,
+        min(case when status = 'completed' then order_month_start end) as first_order_month
 
     from orders
-    group by customer_id
-
-),
-
-first_orders as (
-
-    select
-        customer_id,
-        min(activity_month) as first_order_month
-
-    from customer_months
     group by customer_id
 
 ),
@@ -55,16 +39,17 @@ first_orders as (
 final as (
 
     select
-        first_orders.customer_id,
-        signups.signup_date,
-        first_orders.first_order_month,
-        case when signups.signup_date >= window_start.first_month
-            then first_orders.first_order_month end as cohort_month
+        customers.customer_id,
+        customers.signup_date,
+        customers.first_order_month,
+        case when customers.signup_date >= window_start.first_month
+            then customers.first_order_month end as cohort_month
 
-    from first_orders
-    inner join signups on signups.customer_id = first_orders.customer_id
+    from customers
     cross join window_start
+    where customers.first_order_month is not null
 
 )
 
 select * from final
+{{ facts_unchanged_filter() }}

@@ -2,7 +2,9 @@
 -- incrementally by month (macros/month_incremental.sql), the sum of a hash of each input row over
 -- the columns the model reads. A model rebuilds from the first month whose checksum here differs
 -- from the one stored on its rows. Computed once per build, so each model compares a few rows
--- instead of scanning the facts for it.
+-- instead of scanning the facts for it. Kept whole while the facts are unchanged
+-- (macros/facts_unchanged.sql).
+{{ facts_unchanged_config() }}
 with completed_orders as (
 
     select
@@ -46,3 +48,4 @@ final as (
 )
 
 select * from final
+{{ facts_unchanged_filter() }}
