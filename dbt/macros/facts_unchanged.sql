@@ -19,9 +19,12 @@
     inserted, 1 s more at 12M), and its post-hook records the key, in the model's transaction.
 
   Files changed while the build runs: the model may read either, and the key recorded is the one
-  of run start, so the next build sees the files differ and rebuilds it. No key (a warehouse without
-  `fact_files`, a command other than build and run, `dbt retry`, a unit test) means rebuilt. A
-  build with `--empty` records no key: the next build rebuilds what it left empty.
+  of run start, so the next build sees the files differ and rebuilds it. (Files changed and put
+  back byte for byte within one build are not seen, as for the staging tests' scope.) `dbt retry`
+  runs with the flags of the command it retries, so it hashes the files too. No key (a warehouse
+  without `fact_files`, a command other than build and run, a unit test) means rebuilt. A build
+  with `--empty` records no key: the next build rebuilds what it left empty. A model configured
+  with `full_refresh: true` is rebuilt whole every time.
   Athena and Trino build these models as tables every time.
 #}
 
@@ -52,9 +55,13 @@
 {% endmacro %}
 
 {% macro facts_unchanged_start() %}
-    {%- set rel = facts_unchanged_relations() -%}
-    {%- if rel is not none and flags.WHICH in ('build', 'run') -%}
+    {%- if execute and target.type == 'duckdb' and flags.WHICH in ('build', 'run') -%}
+        {%- set rel = facts_unchanged_relations() -%}
+        {#- model_input_keys even without `fact_files`: two post-hooks creating it at once, in
+            their open transactions, would conflict (threads > 1) -#}
         {%- call statement('facts_unchanged_start') -%}
+            create table if not exists {{ facts_unchanged_keys_relation() }} (model varchar, input_key varchar);
+            {%- if rel is not none %}
             create or replace table {{ rel.signature }} as
             select
                 '{{ invocation_id }}' as invocation_id,
@@ -62,12 +69,13 @@
                     table_name || '|' || file || '|' || size || '|' || hash(content), ';' order by table_name, file
                 ), '')) as signature
             from {{ rel.scope.files }};
-            create table if not exists {{ rel.input_keys }} (model varchar, input_key varchar);
+            {%- endif %}
         {%- endcall -%}
         {%- do adapter.commit() -%}
-        {%- for relation in [rel.signature, rel.input_keys] -%}
-            {%- do adapter.cache_added(relation) -%}
-        {%- endfor -%}
+        {%- do adapter.cache_added(facts_unchanged_keys_relation()) -%}
+        {%- if rel is not none -%}
+            {%- do adapter.cache_added(rel.signature) -%}
+        {%- endif -%}
     {%- endif -%}
 {% endmacro %}
 
@@ -89,7 +97,8 @@
 {# Whether this run keeps every stored row: the model's table exists and the key recorded with it
    is this run's. (Not through is_incremental(), which asks should_full_refresh(), which asks this.) #}
 {% macro facts_unchanged() %}
-    {%- if not execute or target.type != 'duckdb' or model.resource_type != 'model' or flags.FULL_REFRESH -%}
+    {%- if not execute or target.type != 'duckdb' or model.resource_type != 'model' or flags.FULL_REFRESH
+        or config.get('full_refresh') -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set existing = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}

@@ -458,8 +458,9 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
     await dbtOnLake(['run', '--select', 'stg_fact_orders', 'int_customer_cohorts']);
     expect(await query(warehouse, cohortsSql)).toEqual(before.cohorts);
 
-    // The model's code edited (a copy of the project, one comment more): the same files and
-    // views, another definition, so a marked row is rebuilt away.
+    // The model's code edited (a copy of the project, configured `full_refresh: true`): the same
+    // files and views, another definition, so a marked row is rebuilt away; and run again with
+    // the key now recorded, rebuilt whole once more, not from the query that keeps the rows.
     await forget(`UPDATE int_customer_cohorts SET signup_date = signup_date + 1
       WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)`);
     expect(await query(warehouse, cohortsSql)).not.toEqual(before.cohorts);
@@ -470,15 +471,27 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
         filter: (src) => !/[\\/](target|logs|dbt_packages)$/.test(src),
       });
       const model = path.join(project, 'models', 'intermediate', 'int_customer_cohorts.sql');
-      await writeFile(model, `${await readFile(model, 'utf8')}-- edited\n`);
-      await promisify(execFile)(
-        venvBin('dbt', 'dbt'),
-        [
-          ...['run', '--select', 'int_customer_cohorts', '--project-dir', project, '--profiles-dir', project],
-          ...['--target-path', path.join(project, 'target'), '--log-path', path.join(project, 'logs')],
-        ],
-        { env: { ...process.env, STORE_SALES_WAREHOUSE: warehouse } },
-      );
+      await writeFile(model, `{{ config(full_refresh=true) }}\n${await readFile(model, 'utf8')}`);
+      const runEdited = () =>
+        promisify(execFile)(
+          venvBin('dbt', 'dbt'),
+          [
+            ...[
+              'run',
+              '--select',
+              'int_customer_cohorts',
+              '--project-dir',
+              project,
+              '--profiles-dir',
+              project,
+            ],
+            ...['--target-path', path.join(project, 'target'), '--log-path', path.join(project, 'logs')],
+          ],
+          { env: { ...process.env, STORE_SALES_WAREHOUSE: warehouse } },
+        );
+      await runEdited();
+      expect(await query(warehouse, cohortsSql)).toEqual(before.cohorts);
+      await runEdited();
     } finally {
       await rm(project, { recursive: true, force: true });
     }
