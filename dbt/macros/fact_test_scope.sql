@@ -118,7 +118,7 @@
 {% macro fact_test_scope_signatures_sql(scope) %}
     {%- set sql -%}
             with files as (
-                select month, table_name || '|' || file || '|' || size || '|' || hash(content) as file_signature
+                select month, {{ fact_file_signature() }} as file_signature
                 from {{ scope.files }}
             ),
             -- a file in folders naming no month (order_month=13) could hold any month's rows: it
@@ -136,6 +136,9 @@
     {%- endset -%}
     {{ return(sql) }}
 {% endmacro %}
+
+{# One fact file's signature, a column expression over `fact_files`: its table, path, size and bytes. #}
+{% macro fact_file_signature() %}{{ return("table_name || '|' || file || '|' || size || '|' || hash(content)") }}{% endmacro %}
 
 {% macro fact_test_scope_start() %}
     {%- set scope = fact_test_scope_relations() -%}

@@ -40,7 +40,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# The two relations, or none where there is no scope (not DuckDB, no `fact_files` view). #}
+{# The scope and this invocation's signature table, or none where there is no scope (not
+   DuckDB, no `fact_files` view). #}
 {% macro facts_unchanged_relations() %}
     {%- set scope = fact_test_scope_relations() -%}
     {%- if scope is none -%}
@@ -50,7 +51,6 @@
     {{ return({
         'scope': scope,
         'signature': api.Relation.create(database=files.database, schema=files.schema, identifier='fact_build_signature', type='table'),
-        'input_keys': facts_unchanged_keys_relation(),
     }) }}
 {% endmacro %}
 
@@ -65,9 +65,7 @@
             create or replace table {{ rel.signature }} as
             select
                 '{{ invocation_id }}' as invocation_id,
-                hash(coalesce(string_agg(
-                    table_name || '|' || file || '|' || size || '|' || hash(content), ';' order by table_name, file
-                ), '')) as signature
+                hash(coalesce(string_agg({{ fact_file_signature() }}, ';' order by table_name, file), '')) as signature
             from {{ rel.scope.files }};
             {%- endif %}
         {%- endcall -%}
@@ -109,8 +107,7 @@
     {%- if key is none -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set rel = facts_unchanged_relations() -%}
-    {%- set stored = run_query("select input_key from " ~ rel.input_keys ~ " where model = '" ~ model.unique_id ~ "'") -%}
+    {%- set stored = run_query("select input_key from " ~ facts_unchanged_keys_relation() ~ " where model = '" ~ model.unique_id ~ "'") -%}
     {{ return(stored.rows | length == 1 and stored.columns[0].values()[0] == key) }}
 {% endmacro %}
 

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
-import { copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS } from '../../contracts/csv-exports.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
-import { DBT_PROJECT_DIR, runDbt } from '../../tools/engines/dbt-runner.js';
+import { runDbt } from '../../tools/engines/dbt-runner.js';
 import type { SqlRow } from '../../tools/engines/query-engine.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
-import { venvBin } from '../../tools/scripts/ensure-python.js';
-import { buildLake, transformLake } from './dbt-lake.js';
+import { buildLake, copyDbtProject, dbtOn, transformLake } from './dbt-lake.js';
 
 // The incremental models and every table dbt builds (the other intermediates and every mart): each
 // must equal a full refresh row for row. Read from the warehouse, so a new mart is compared too.
@@ -41,6 +37,16 @@ async function readOrders(lake: string, month: string): Promise<RawOrder[]> {
 
 async function writeOrders(lake: string, month: string, orders: RawOrder[]): Promise<void> {
   await writeFile(rawFile(lake, month), `${orders.map((o) => JSON.stringify(o)).join('\n')}\n`);
+}
+
+/** Runs `statements` on the warehouse, in order, then closes it. */
+async function execute(warehouse: string, ...statements: string[]): Promise<void> {
+  const db = await openDuckDbEngine(warehouse);
+  try {
+    for (const sql of statements) await db.exec(sql);
+  } finally {
+    await db.close();
+  }
 }
 
 async function query(warehouse: string, sql: string): Promise<SqlRow[]> {
@@ -190,17 +196,14 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
         (SELECT signup_date FROM int_customer_cohorts WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)) AS signup,
         (SELECT category_lines_fingerprint FROM int_month_fingerprints WHERE month = DATE '2025-12-01') AS december`;
     const [kept] = await query(warehouse, keptSql);
-    const markKept = async (days: number) => {
-      const db = await openDuckDbEngine(warehouse);
-      try {
-        await db.exec(`UPDATE int_customer_cohorts SET signup_date = signup_date + ${days}
-          WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)`);
-        await db.exec(`UPDATE int_month_fingerprints SET category_lines_fingerprint = category_lines_fingerprint + ${days}
-          WHERE month = DATE '2025-12-01'`);
-      } finally {
-        await db.close();
-      }
-    };
+    const markKept = (days: number) =>
+      execute(
+        warehouse,
+        `UPDATE int_customer_cohorts SET signup_date = signup_date + ${days}
+          WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)`,
+        `UPDATE int_month_fingerprints SET category_lines_fingerprint = category_lines_fingerprint + ${days}
+          WHERE month = DATE '2025-12-01'`,
+      );
     await markKept(1);
     const keptMarked = await query(warehouse, keptSql);
     expect(keptMarked).not.toEqual([kept]);
@@ -208,13 +211,11 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
 
     expect(await query(warehouse, keptSql)).toEqual(keptMarked);
     await markKept(-1);
-    const db = await openDuckDbEngine(warehouse);
-    try {
-      await db.exec(`UPDATE int_category_sales_monthly SET source_fingerprint = ${kept?.december}
-        WHERE month = DATE '2025-12-01'`);
-    } finally {
-      await db.close();
-    }
+    await execute(
+      warehouse,
+      `UPDATE int_category_sales_monthly SET source_fingerprint = ${kept?.december}
+        WHERE month = DATE '2025-12-01'`,
+    );
 
     expect(runSql).toMatch(/insert into/i);
     expect(groupsRunSql).toMatch(/insert into/i);
@@ -418,15 +419,7 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
       fingerprints: await query(warehouse, 'FROM int_month_fingerprints ORDER BY ALL'),
     };
     // inputs changed as far as the keys tell (none recorded): --empty empties both tables
-    const forget = async (sql: string) => {
-      const db = await openDuckDbEngine(warehouse);
-      try {
-        await db.exec(sql);
-      } finally {
-        await db.close();
-      }
-    };
-    await forget('DELETE FROM model_input_keys');
+    await execute(warehouse, 'DELETE FROM model_input_keys');
     await dbtOnLake(['run', '--empty', '--select', ...kept]);
     expect(
       await query(
@@ -449,7 +442,8 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
       "SELECT sql FROM duckdb_views() WHERE view_name = 'stg_fact_orders'",
     );
     const sql = String(view?.sql).replace(/;\s*$/, '');
-    await forget(
+    await execute(
+      warehouse,
       `CREATE OR REPLACE VIEW stg_fact_orders AS SELECT * FROM (${sql.replace(/^CREATE VIEW [^ ]+ AS /i, '')}) WHERE customer_id <> '${first?.id}'`,
     );
     await dbtOnLake(['run', '--select', 'int_customer_cohorts']);
@@ -461,34 +455,18 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
     // The model's code edited (a copy of the project, configured `full_refresh: true`): the same
     // files and views, another definition, so a marked row is rebuilt away; and run again with
     // the key now recorded, rebuilt whole once more, not from the query that keeps the rows.
-    await forget(`UPDATE int_customer_cohorts SET signup_date = signup_date + 1
-      WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)`);
+    await execute(
+      warehouse,
+      `UPDATE int_customer_cohorts SET signup_date = signup_date + 1
+        WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)`,
+    );
     expect(await query(warehouse, cohortsSql)).not.toEqual(before.cohorts);
-    const project = await mkdtemp(path.join(os.tmpdir(), 'dbt-incremental-project-'));
+    const project = await copyDbtProject('dbt-incremental-project-');
     try {
-      await cp(DBT_PROJECT_DIR, project, {
-        recursive: true,
-        filter: (src) => !/[\\/](target|logs|dbt_packages)$/.test(src),
-      });
       const model = path.join(project, 'models', 'intermediate', 'int_customer_cohorts.sql');
       await writeFile(model, `{{ config(full_refresh=true) }}\n${await readFile(model, 'utf8')}`);
       const runEdited = () =>
-        promisify(execFile)(
-          venvBin('dbt', 'dbt'),
-          [
-            ...[
-              'run',
-              '--select',
-              'int_customer_cohorts',
-              '--project-dir',
-              project,
-              '--profiles-dir',
-              project,
-            ],
-            ...['--target-path', path.join(project, 'target'), '--log-path', path.join(project, 'logs')],
-          ],
-          { env: { ...process.env, STORE_SALES_WAREHOUSE: warehouse } },
-        );
+        dbtOn(project, ['run', '--select', 'int_customer_cohorts'], path.join(project, 'target'), warehouse);
       await runEdited();
       expect(await query(warehouse, cohortsSql)).toEqual(before.cohorts);
       await runEdited();

@@ -1,11 +1,15 @@
-import { appendFile, mkdtemp } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createViewsOn } from '../../tools/commands/create-views.js';
 import { runTransform } from '../../tools/commands/transform.js';
 import { crawlDuckDb } from '../../tools/duckdb/duckdb-catalog.js';
+import { DBT_PROJECT_DIR } from '../../tools/engines/dbt-runner.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../tools/generator/index.js';
+import { venvBin } from '../../tools/scripts/ensure-python.js';
 
 /** The raw file `buildLake(…, { badLine: true })` plants an unparsable line in. */
 export const BAD_LINE_FILE = 'raw/store_sales/orders_2025_03.json';
@@ -45,4 +49,33 @@ export async function transformLake(lake: string, fullRefresh = false, select?: 
     fullRefresh,
     ...(select ? { select } : {}),
   });
+}
+
+/** A copy of the dbt project in a temp folder (`prefix`), without its target and logs; remove it with `rm`. */
+export async function copyDbtProject(prefix: string): Promise<string> {
+  const project = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await cp(DBT_PROJECT_DIR, project, {
+    recursive: true,
+    filter: (src) => !/[\\/](target|logs|dbt_packages)$/.test(src),
+  });
+  return project;
+}
+
+/**
+ * dbt `args` on `warehouse` from `project` (a copy of dbt/, or dbt/ itself), dbt's files under
+ * `targetPath`. Rejects with dbt's output when dbt fails.
+ */
+export async function dbtOn(project: string, args: string[], targetPath: string, warehouse: string) {
+  // the run's own files only, as in `transform`; the rest of the folder (partial_parse.msgpack)
+  // spares dbt a full parse of the project
+  await rm(path.join(targetPath, 'run'), { recursive: true, force: true });
+  return promisify(execFile)(
+    venvBin('dbt', 'dbt'),
+    [
+      ...args,
+      ...['--project-dir', project, '--profiles-dir', project],
+      ...['--target-path', targetPath, '--log-path', path.join(targetPath, 'logs')],
+    ],
+    { env: { ...process.env, STORE_SALES_WAREHOUSE: warehouse } },
+  );
 }

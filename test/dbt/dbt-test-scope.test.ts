@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { openDuckDbEngine } from '../../tools/duckdb/duckdb-engine.js';
 import { DBT_PROJECT_DIR } from '../../tools/engines/dbt-runner.js';
 import { lakePath } from '../../tools/lib/lake-path.js';
-import { venvBin } from '../../tools/scripts/ensure-python.js';
-import { buildLake, transformLake } from './dbt-lake.js';
+import { buildLake, copyDbtProject, dbtOn as dbtOnWarehouse, transformLake } from './dbt-lake.js';
 
 // The staging tests scoped to the months whose files changed (dbt/macros/fact_test_scope.sql).
 
@@ -183,26 +180,8 @@ describe('staging tests read only the months whose files changed (12 x 150 order
   }
 
   /** dbt `args` on the lake's warehouse from `project` (a copy of dbt/, or dbt/ itself). */
-  const dbtOn = async (project: string, args: string[], targetPath: string) => {
-    // the run's own files only, as in `transform`; the rest of the folder (partial_parse.msgpack)
-    // spares dbt a full parse of the project
-    await rm(path.join(targetPath, 'run'), { recursive: true, force: true });
-    return promisify(execFile)(
-      venvBin('dbt', 'dbt'),
-      [
-        ...args,
-        '--project-dir',
-        project,
-        '--profiles-dir',
-        project,
-        '--target-path',
-        targetPath,
-        '--log-path',
-        path.join(targetPath, 'logs'),
-      ],
-      { env: { ...process.env, STORE_SALES_WAREHOUSE: path.join(lake, 'warehouse.duckdb') } },
-    );
-  };
+  const dbtOn = (project: string, args: string[], targetPath: string) =>
+    dbtOnWarehouse(project, args, targetPath, path.join(lake, 'warehouse.duckdb'));
 
   /** Rewrites a text file of a project copy; fails if `change` leaves it as it was. */
   async function edit(file: string, change: (text: string) => string): Promise<void> {
@@ -236,16 +215,6 @@ describe('staging tests read only the months whose files changed (12 x 150 order
       () => 'passed',
       (err: Error) => err.message,
     );
-
-  /** A copy of the dbt project in a temp folder, removed by `rm`. */
-  async function copyProject(): Promise<string> {
-    const project = await mkdtemp(path.join(os.tmpdir(), 'dbt-scope-project-'));
-    await cp(DBT_PROJECT_DIR, project, {
-      recursive: true,
-      filter: (src) => !/[\\/](target|logs|dbt_packages)$/.test(src),
-    });
-    return project;
-  }
 
   beforeAll(async () => {
     lake = await buildLake(150, 'dbt-scope-');
@@ -345,7 +314,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // let them through unread
     const file = await monthFile(lake, LAKE.factOrderItems, '03');
     await withRewrites([() => breakCategory('03')], async () => {
-      const project = await copyProject();
+      const project = await copyDbtProject('dbt-scope-project-');
       try {
         await copyFile(file, `${file}.bad`);
         await edit(path.join(project, 'dbt_project.yml'), (yml) =>
@@ -395,7 +364,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
     // `dbt test` with an edited staging model reads every month (a new definition) through the
     // view still deployed, and passes; `dbt run` then deploys the edit, negative revenue, which
     // the next `dbt test` must read and fail on
-    const project = await copyProject();
+    const project = await copyDbtProject('dbt-scope-project-');
     try {
       await edit(path.join(project, 'models', 'staging', 'stg_fact_orders.sql'), (sql) =>
         sql.replace(/^(\s*)order_total_usd,$/m, '$1-order_total_usd as order_total_usd,'),
@@ -531,7 +500,7 @@ describe('staging tests read only the months whose files changed (12 x 150 order
 
   it("a test's changed definition reads every month again; a new macro re-reads them for every test; a test with a threshold is not scoped", async () => {
     // a copy of the project with one test's accepted values changed, run by dbt directly
-    const project = await copyProject();
+    const project = await copyDbtProject('dbt-scope-project-');
     try {
       // the selection the other cases build (the staging models, their tests, the reconciliation)
       // one target folder for the four builds: dbt parses the project again only where it changed
