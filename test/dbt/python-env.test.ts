@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runLogged, venvBin } from '../../tools/scripts/ensure-python.js';
+import { PYTHON_ENVS, runLogged, uvIndex, venvBin } from '../../tools/scripts/ensure-python.js';
 
 const minor = (version: string): string => version.split('.').slice(0, 2).join('.');
 
@@ -29,7 +29,41 @@ describe('the dbt Python environment', () => {
   });
 });
 
+/** The envs of the project's tools, which uv installs. */
+const TOOL_ENVS = ['dbt', 'checkov', 'moto'] as const;
+
+/** `name==version` lines of a requirements file or a freeze, names normalized (PEP 503), sorted. */
+const pins = (text: string): string[] =>
+  text
+    .split('\n')
+    .filter((line) => /==/.test(line) && !line.startsWith('#'))
+    .map((line) => line.trim().replace(/^[^=]+/, (name) => name.toLowerCase().replace(/[-_.]+/g, '-')))
+    .sort();
+
 describe('creating a Python environment', () => {
+  it.each(TOOL_ENVS)('installs exactly the pins of its requirements file into %s', async (env) => {
+    const res = spawnSync(venvBin('uv', 'uv'), ['pip', 'freeze', '--python', venvBin(env, 'python')], {
+      encoding: 'utf8',
+    });
+    const requirements = await readFile(
+      new URL(`../../${PYTHON_ENVS[env].requirements}`, import.meta.url),
+      'utf8',
+    );
+
+    expect(res.status).toBe(0);
+    expect(pins(res.stdout).length).toBeGreaterThan(20);
+    expect(pins(res.stdout)).toEqual(pins(requirements));
+  });
+
+  it("passes pip's index setting on to uv, unless uv has its own", () => {
+    const mirror = 'https://pypi.example.internal/simple';
+
+    expect(uvIndex({ PIP_INDEX_URL: mirror })).toEqual({ UV_DEFAULT_INDEX: mirror });
+    expect(uvIndex({ PIP_INDEX_URL: mirror, UV_DEFAULT_INDEX: 'https://own/simple' })).toEqual({});
+    expect(uvIndex({ PIP_INDEX_URL: mirror, UV_INDEX_URL: 'https://own/simple' })).toEqual({});
+    expect(uvIndex({})).toEqual({});
+  });
+
   it('keeps the tools output in a log file and names it when a step fails', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'python-env-log-'));
     const log = path.join(dir, '.venv.log');
