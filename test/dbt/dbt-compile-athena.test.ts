@@ -61,7 +61,12 @@ const CHECKSUMS: Record<keyof typeof INCREMENTAL, string> = {
 };
 type IncrementalModel = keyof typeof INCREMENTAL;
 // Kept whole while the facts are unchanged (macros/facts_unchanged.sql): incremental on DuckDB only.
-const KEPT_WHILE_FACTS_UNCHANGED = ['int_customer_cohorts', 'int_month_fingerprints'];
+const KEPT_WHILE_FACTS_UNCHANGED = [
+  'int_customer_cohorts',
+  'int_filter_codes',
+  'int_month_fingerprints',
+  'int_observed_months',
+];
 
 // The incremental runs of the models built by month, compiled for Athena and Trino without a connection.
 async function compileIncremental(

@@ -24,6 +24,14 @@ interface RawOrder {
   payments: { status: string }[];
 }
 
+/** The models kept whole while the facts are unchanged (macros/facts_unchanged.sql). */
+const KEPT = [
+  'int_customer_cohorts',
+  'int_filter_codes',
+  'int_month_fingerprints',
+  'int_observed_months',
+] as const;
+
 const rawFile = (lake: string, month: string) =>
   path.join(lake, 'raw', 'store_sales', `orders_${month}.json`);
 
@@ -75,6 +83,13 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
     runSql = await runSqlOf('int_customer_months');
     groupsRunSql = await runSqlOf('int_customer_filter_groups');
   }
+
+  /** An intermediate model's SQL as the last transform compiled it. */
+  const compiledSql = (model: string) =>
+    readFile(
+      path.join(lake, '.dbt', 'target', 'compiled', 'store_sales', 'models', 'intermediate', `${model}.sql`),
+      'utf8',
+    );
 
   /** A dbt command on the lake's warehouse (dbt's target under `<lake>/.dbt`). */
   async function dbtOnLake(args: string[]): Promise<void> {
@@ -210,6 +225,12 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
     await transformIncrementally();
 
     expect(await query(warehouse, keptSql)).toEqual(keptMarked);
+    // every kept model selected no row (the two unmarked ones as well)
+    for (const model of KEPT)
+      expect({ model, sql: await compiledSql(model) }).toEqual({
+        model,
+        sql: expect.stringMatching(/\bwhere false\s*$/),
+      });
     await markKept(-1);
     await execute(
       warehouse,
@@ -413,26 +434,25 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
 
   it('rebuilds a kept model after a build with --empty, when a view it reads is deployed anew, when its code changes', async () => {
     const cohortsSql = 'FROM int_customer_cohorts ORDER BY ALL';
-    const kept = ['int_customer_cohorts', 'int_month_fingerprints'];
-    const before = {
-      cohorts: await query(warehouse, cohortsSql),
-      fingerprints: await query(warehouse, 'FROM int_month_fingerprints ORDER BY ALL'),
-    };
-    // inputs changed as far as the keys tell (none recorded): --empty empties both tables
+    const keptRows = async (): Promise<Record<(typeof KEPT)[number], SqlRow[]>> =>
+      Object.fromEntries(
+        await Promise.all(
+          KEPT.map(async (model) => [model, await query(warehouse, `FROM ${model} ORDER BY ALL`)]),
+        ),
+      );
+    const before = await keptRows();
+    // inputs changed as far as the keys tell (none recorded): --empty empties every kept table
     await execute(warehouse, 'DELETE FROM model_input_keys');
-    await dbtOnLake(['run', '--empty', '--select', ...kept]);
+    await dbtOnLake(['run', '--empty', '--select', ...KEPT]);
     expect(
       await query(
         warehouse,
-        'SELECT (SELECT COUNT(*) FROM int_customer_cohorts) + (SELECT COUNT(*) FROM int_month_fingerprints) AS n',
+        `SELECT ${KEPT.map((model) => `(SELECT COUNT(*) FROM ${model})`).join(' + ')} AS n`,
       ),
     ).toEqual([{ n: '0' }]);
     // --empty recorded no key: the next run fills them again
-    await dbtOnLake(['run', '--select', ...kept]);
-    expect({
-      cohorts: await query(warehouse, cohortsSql),
-      fingerprints: await query(warehouse, 'FROM int_month_fingerprints ORDER BY ALL'),
-    }).toEqual(before);
+    await dbtOnLake(['run', '--select', ...KEPT]);
+    expect(await keptRows()).toEqual(before);
 
     // The staging view deployed anew without one customer's orders, and the cohorts run alone:
     // the same files, another view, so they are rebuilt from it.
@@ -448,9 +468,9 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
     );
     await dbtOnLake(['run', '--select', 'int_customer_cohorts']);
     const without = await query(warehouse, cohortsSql);
-    expect(without).toEqual(before.cohorts.filter((r) => r.customer_id !== first?.id));
+    expect(without).toEqual(before.int_customer_cohorts.filter((r) => r.customer_id !== first?.id));
     await dbtOnLake(['run', '--select', 'stg_fact_orders', 'int_customer_cohorts']);
-    expect(await query(warehouse, cohortsSql)).toEqual(before.cohorts);
+    expect(await query(warehouse, cohortsSql)).toEqual(before.int_customer_cohorts);
 
     // The model's code edited (a copy of the project, configured `full_refresh: true`): the same
     // files and views, another definition, so a marked row is rebuilt away; and run again with
@@ -460,7 +480,7 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
       `UPDATE int_customer_cohorts SET signup_date = signup_date + 1
         WHERE customer_id = (SELECT MIN(customer_id) FROM int_customer_cohorts WHERE signup_date IS NOT NULL)`,
     );
-    expect(await query(warehouse, cohortsSql)).not.toEqual(before.cohorts);
+    expect(await query(warehouse, cohortsSql)).not.toEqual(before.int_customer_cohorts);
     const project = await copyDbtProject('dbt-incremental-project-');
     try {
       const model = path.join(project, 'models', 'intermediate', 'int_customer_cohorts.sql');
@@ -468,12 +488,12 @@ describe('models incremental by month == full refresh (12 x 300 orders)', () => 
       const runEdited = () =>
         dbtOn(project, ['run', '--select', 'int_customer_cohorts'], path.join(project, 'target'), warehouse);
       await runEdited();
-      expect(await query(warehouse, cohortsSql)).toEqual(before.cohorts);
+      expect(await query(warehouse, cohortsSql)).toEqual(before.int_customer_cohorts);
       await runEdited();
     } finally {
       await rm(project, { recursive: true, force: true });
     }
-    expect(await query(warehouse, cohortsSql)).toEqual(before.cohorts);
+    expect(await query(warehouse, cohortsSql)).toEqual(before.int_customer_cohorts);
   });
 
   it('drops a table from before its model was incremental and builds the model whole', async () => {

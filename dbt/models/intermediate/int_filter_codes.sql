@@ -1,6 +1,8 @@
 -- The dashboard filters' values as small integers (mart_monthly_sales_by_filter's cell codes,
 -- macros/filter_cells.sql): one row per filter dimension and value with completed orders,
--- numbered from 1 in value order (0 stands for 'all').
+-- numbered from 1 in value order (0 stands for 'all'). Kept whole while the facts are unchanged
+-- (macros/facts_unchanged.sql): it reads the orders only.
+{{ facts_unchanged_config() }}
 with orders as (
 
     select * from {{ ref('stg_fact_orders') }}
@@ -32,11 +34,18 @@ combinations as (
     from combinations
     group by {{ column }}
 
-){{ ',' if not loop.last }}
+),
 
 {% endfor %}
-select * from customer_country_values
-union all
-select * from sales_channel_values
-union all
-select * from customer_segment_values
+final as (
+
+    select * from customer_country_values
+    union all
+    select * from sales_channel_values
+    union all
+    select * from customer_segment_values
+
+)
+
+select * from final
+{{ facts_unchanged_filter() }}
