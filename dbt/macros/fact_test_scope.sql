@@ -112,14 +112,20 @@
     }) }}
 {% endmacro %}
 
+{# Every fact file's signature (table_name, file, month, file_signature), read from the files now. #}
+{% macro fact_file_signatures_sql(scope) %}
+    {{ return("select table_name, file, month, " ~ fact_file_signature() ~ " as file_signature from " ~ scope.files) }}
+{% endmacro %}
+
 {# Each partition month's signature: a hash of its files' tables, paths, sizes and bytes, in both
-   fact tables. Computed at run start, and again at run end to record only the months whose files
-   did not change while the build ran. #}
-{% macro fact_test_scope_signatures_sql(scope) %}
+   fact tables, from `file_signatures` (a relation or subquery with the columns of
+   fact_file_signatures_sql). Computed at run start, and again at run end to record only the months
+   whose files did not change while the build ran. #}
+{% macro fact_test_scope_signatures_sql(file_signatures) %}
     {%- set sql -%}
             with files as (
-                select month, {{ fact_file_signature() }} as file_signature
-                from {{ scope.files }}
+                select month, file_signature
+                from {{ file_signatures }}
             ),
             -- a file in folders naming no month (order_month=13) could hold any month's rows: it
             -- is in every month's signature
@@ -144,8 +150,15 @@
     {%- set scope = fact_test_scope_relations() -%}
     {%- if scope is not none and flags.WHICH in ('build', 'test') -%}
         {%- call statement('fact_test_scope_start') -%}
+            create or replace temp table fact_file_signatures_now as {{ fact_file_signatures_sql(scope) }};
             create or replace table {{ scope.signatures }} as
-            {{ fact_test_scope_signatures_sql(scope) }};
+            {{ fact_test_scope_signatures_sql('fact_file_signatures_now') }};
+            {%- if flags.WHICH == 'build' %}
+            {#- the kept models' signature (macros/facts_unchanged.sql) from the same read of the
+                files: 0.23 s less at 12M than reading every file's bytes again #}
+            {{ facts_unchanged_signature_sql('fact_file_signatures_now') }};
+            {%- endif %}
+            drop table fact_file_signatures_now;
             create or replace table {{ scope.definitions }} (test_id varchar, definition varchar);
             {%- for node in graph.nodes.values()
                 if node.resource_type == 'test' and fact_test_is_scoped(node.config) %}
@@ -263,7 +276,7 @@
         {%- if passed -%}
             {%- set views_sql = fact_test_scope_views_sql(scope) -%}
             {%- call statement('fact_test_scope_record') -%}
-                create or replace temp table fact_month_signatures_now as {{ fact_test_scope_signatures_sql(scope) }};
+                create or replace temp table fact_month_signatures_now as {{ fact_test_scope_signatures_sql('(' ~ fact_file_signatures_sql(scope) ~ ')') }};
                 {%- for test_id in passed %}
                 delete from {{ scope.passed }} where test_id = '{{ test_id }}';
                 insert into {{ scope.passed }}

@@ -10,7 +10,8 @@
 
   - on-run-start (`dbt build`, `dbt run`), facts_unchanged_start hashes every fact file's table,
     path, size and bytes (the `fact_files` view of `ops crawl`) into `fact_build_signature`, one
-    row for this invocation: the files as they were when the run started;
+    row for this invocation: the files as they were when the run started (in `dbt build`,
+    fact_test_scope_start makes it, from the one read of the files it hashes per month);
   - a model's key is that signature hashed with the SQL of the fact views and of the views it
     reads, as deployed when it runs, and with its definition (its code and config, its parents'
     code, every macro of this project and dbt's version: fact_test_definition);
@@ -62,12 +63,9 @@
             their open transactions, would conflict (threads > 1) -#}
         {%- call statement('facts_unchanged_start') -%}
             create table if not exists {{ facts_unchanged_keys_relation() }} (model varchar, input_key varchar);
-            {%- if rel is not none %}
-            create or replace table {{ rel.signature }} as
-            select
-                '{{ invocation_id }}' as invocation_id,
-                hash(coalesce(string_agg({{ fact_file_signature() }}, ';' order by table_name, file), '')) as signature
-            from {{ rel.scope.files }};
+            {#- `dbt build`: made by fact_test_scope_start, which hashes the same files just before -#}
+            {%- if rel is not none and flags.WHICH != 'build' %}
+            {{ facts_unchanged_signature_sql('(' ~ fact_file_signatures_sql(rel.scope) ~ ')') }};
             {%- endif %}
         {%- endcall -%}
         {%- do adapter.commit() -%}
@@ -76,6 +74,15 @@
             {%- do adapter.cache_added(rel.signature) -%}
         {%- endif -%}
     {%- endif -%}
+{% endmacro %}
+
+{# Creates this invocation's `fact_build_signature` from `file_signatures` (a relation or subquery
+   with the columns of fact_file_signatures_sql): every fact file's signature, in one hash. #}
+{% macro facts_unchanged_signature_sql(file_signatures) %}
+    {%- set rel = facts_unchanged_relations() -%}
+    {{ return("create or replace table " ~ rel.signature ~ " as select '" ~ invocation_id ~ "' as invocation_id,"
+        ~ " hash(coalesce(string_agg(file_signature, ';' order by table_name, file), '')) as signature"
+        ~ " from " ~ file_signatures) }}
 {% endmacro %}
 
 {# This model's input key for this invocation, or none (no scope, or no signature of this run). #}
