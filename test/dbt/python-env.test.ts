@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PYTHON_ENVS, runLogged, uvIndex, venvBin } from '../../tools/scripts/ensure-python.js';
+import { PYTHON_ENVS, runLogged, uvSettingsFromPip, venvBin } from '../../tools/scripts/ensure-python.js';
 
 const minor = (version: string): string => version.split('.').slice(0, 2).join('.');
 
@@ -55,13 +55,31 @@ describe('creating a Python environment', () => {
     expect(pins(res.stdout)).toEqual(pins(requirements));
   });
 
-  it("passes pip's index setting on to uv, unless uv has its own", () => {
+  it("passes pip's index, wheel folder and certificate settings on to uv, unless uv has its own", () => {
     const mirror = 'https://pypi.example.internal/simple';
 
-    expect(uvIndex({ PIP_INDEX_URL: mirror })).toEqual({ UV_DEFAULT_INDEX: mirror });
-    expect(uvIndex({ PIP_INDEX_URL: mirror, UV_DEFAULT_INDEX: 'https://own/simple' })).toEqual({});
-    expect(uvIndex({ PIP_INDEX_URL: mirror, UV_INDEX_URL: 'https://own/simple' })).toEqual({});
-    expect(uvIndex({})).toEqual({});
+    expect(
+      uvSettingsFromPip({
+        PIP_INDEX_URL: mirror,
+        PIP_EXTRA_INDEX_URL: 'https://a/simple https://b/simple',
+        PIP_FIND_LINKS: ' /opt/wheels  /srv/wheels ',
+        PIP_CERT: '/etc/company-ca.pem',
+      }),
+    ).toEqual({
+      UV_DEFAULT_INDEX: mirror,
+      UV_EXTRA_INDEX_URL: 'https://a/simple https://b/simple',
+      UV_FIND_LINKS: '/opt/wheels,/srv/wheels',
+      SSL_CERT_FILE: '/etc/company-ca.pem',
+    });
+    expect(uvSettingsFromPip({ PIP_INDEX_URL: mirror, UV_DEFAULT_INDEX: 'https://own/simple' })).toEqual({});
+    expect(uvSettingsFromPip({ PIP_INDEX_URL: mirror, UV_INDEX_URL: 'https://own/simple' })).toEqual({});
+    expect(
+      uvSettingsFromPip({ PIP_EXTRA_INDEX_URL: 'https://a/simple', UV_INDEX: 'https://own/simple' }),
+    ).toEqual({});
+    expect(uvSettingsFromPip({ PIP_CERT: '/etc/company-ca.pem', SSL_CERT_FILE: '/etc/ssl/own.pem' })).toEqual(
+      {},
+    );
+    expect(uvSettingsFromPip({})).toEqual({});
   });
 
   it('keeps the tools output in a log file and names it when a step fails', async () => {

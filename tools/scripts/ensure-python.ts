@@ -128,22 +128,32 @@ async function createEnv(env: PythonEnv): Promise<void> {
         file,
       ],
       log,
-      uvIndex(),
+      uvSettingsFromPip(),
     );
   }
   writeFileSync(path.join(venv, STAMP), hash);
 }
 
 /**
- * pip's index setting for uv, which does not read pip's (a company mirror set for pip is used by
- * both); nothing when uv has its own or pip has none.
+ * pip's environment settings for where packages come from, as uv's, which does not read pip's (a
+ * company mirror, wheel folder or certificate set for pip serves both). A setting uv already has
+ * is left as it is. pip's configuration files are not read.
  */
-export function uvIndex(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const { PIP_INDEX_URL, UV_DEFAULT_INDEX, UV_INDEX_URL } = env;
-  return PIP_INDEX_URL && !UV_DEFAULT_INDEX && !UV_INDEX_URL ? { UV_DEFAULT_INDEX: PIP_INDEX_URL } : {};
+export function uvSettingsFromPip(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  const pass = (pip: string, uv: string[], value = env[pip]) => {
+    if (value && uv.every((name) => !env[name])) out[uv[0] as string] = value;
+  };
+  pass('PIP_INDEX_URL', ['UV_DEFAULT_INDEX', 'UV_INDEX_URL']);
+  // both space-separated
+  pass('PIP_EXTRA_INDEX_URL', ['UV_EXTRA_INDEX_URL', 'UV_INDEX']);
+  // pip's list is space-separated, uv's comma-separated
+  pass('PIP_FIND_LINKS', ['UV_FIND_LINKS'], env.PIP_FIND_LINKS?.trim().split(/\s+/).join(','));
+  pass('PIP_CERT', ['SSL_CERT_FILE']);
+  return out;
 }
 
-/** Creations under way in this process, so two callers of one env share one pip run. */
+/** Creations under way in this process, so two callers of one env share one install. */
 const creating = new Map<PythonEnv, Promise<void>>();
 
 /**
