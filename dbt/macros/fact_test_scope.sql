@@ -112,9 +112,10 @@
     }) }}
 {% endmacro %}
 
-{# Every fact file's signature (table_name, file, month, file_signature), read from the files now. #}
+{# Every fact file's signature (table_name, file, month, file_signature: its table, path, size and
+   bytes), read from the files now. #}
 {% macro fact_file_signatures_sql(scope) %}
-    {{ return("select table_name, file, month, " ~ fact_file_signature() ~ " as file_signature from " ~ scope.files) }}
+    {{ return("select table_name, file, month, table_name || '|' || file || '|' || size || '|' || hash(content) as file_signature from " ~ scope.files) }}
 {% endmacro %}
 
 {# Each partition month's signature: a hash of its files' tables, paths, sizes and bytes, in both
@@ -142,9 +143,6 @@
     {%- endset -%}
     {{ return(sql) }}
 {% endmacro %}
-
-{# One fact file's signature, a column expression over `fact_files`: its table, path, size and bytes. #}
-{% macro fact_file_signature() %}{{ return("table_name || '|' || file || '|' || size || '|' || hash(content)") }}{% endmacro %}
 
 {% macro fact_test_scope_start() %}
     {%- set scope = fact_test_scope_relations() -%}
