@@ -4,7 +4,7 @@ import { LAKE } from '../../contracts/lake-layout.js';
 import { DATASET_DEFAULTS, type GenerateSummary, STORE_OPENS_MONTH } from '../generator/index.js';
 import { parseCount } from '../lib/count-option.js';
 import { checkWorkers, type LakeOptions } from '../lib/options.js';
-import { elapsed, formatCount, printSummary } from '../lib/report.js';
+import { describeWorkers, elapsed, formatCount, printSummary } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 import type { Target } from '../targets/target.js';
 
@@ -125,6 +125,9 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
         unchanged: s.skipped,
         size: `${(s.bytes / 1e6).toFixed(1)} MB`,
         rate: `${formatCount(Math.round(s.orders / seconds))} orders/s`,
+        ...(s.workers
+          ? { 'worker processes': describeWorkers(s.workers, s.workerMaxRssBytes, s.workerCpuSeconds) }
+          : {}),
         where: `${args.lake}/${LAKE.rawPrefix}`,
       });
     } finally {

@@ -1,7 +1,7 @@
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
-import { formatCount } from '../lib/report.js';
+import { describeWorkers, formatCount } from '../lib/report.js';
 import type { LocalEtlSummary } from './run-local-etl.js';
 
 /** Totals over the files a run processed. */
@@ -69,7 +69,7 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
     'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,
     ...(s.workers
       ? {
-          'worker processes': `${s.workers}, peak RSS of the busiest ${((s.workerMaxRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB, CPU ${(s.workerCpuSeconds ?? 0).toFixed(1)} s`,
+          'worker processes': describeWorkers(s.workers, s.workerMaxRssBytes, s.workerCpuSeconds),
         }
       : {}),
     parquet: `${lake}/${LAKE.processedPrefix}`,

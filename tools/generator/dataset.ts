@@ -31,6 +31,15 @@ export interface GenerateSummary {
   skipped: number;
   /** Size in bytes of all files of the range. */
   bytes: number;
+  /** Worker processes the months were generated in (0: all in this process). */
+  workers: number;
+  /** Peak RSS of the busiest worker process, when the run used them. */
+  workerMaxRssBytes?: number;
+  /**
+   * CPU seconds the worker processes took, when the run used them: this process's own CPU time
+   * leaves theirs out.
+   */
+  workerCpuSeconds?: number;
 }
 
 const exists = (file: string): Promise<boolean> =>
@@ -64,8 +73,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
     ordersPerMonth: opts.ordersPerMonth,
     seed: opts.seed,
   };
-  const run = (indexes: number[], mode: MonthFileTask['mode']) =>
-    runMonths(
+  const run = async (indexes: number[], mode: MonthFileTask['mode']) => {
+    const { results, pool } = await runMonths(
       indexes.map((i) => ({
         spec,
         month: months[i] as number,
@@ -78,8 +87,16 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
         progress();
       },
     );
+    if (pool) {
+      // the check of existing files and the writing may each use workers: the larger pool counts
+      summary.workers = Math.max(summary.workers, pool.workers);
+      summary.workerMaxRssBytes = Math.max(summary.workerMaxRssBytes ?? 0, pool.maxRssBytes);
+      summary.workerCpuSeconds = (summary.workerCpuSeconds ?? 0) + pool.cpuSeconds;
+    }
+    return results;
+  };
 
-  const summary: GenerateSummary = { orders: 0, files: keys, skipped: 0, bytes: 0 };
+  const summary: GenerateSummary = { orders: 0, files: keys, skipped: 0, bytes: 0, workers: 0 };
   const present: number[] = [];
   const toWrite: number[] = [];
   for (const [i] of months.entries()) {
@@ -123,17 +140,21 @@ const PARALLEL_MIN_ORDERS = 20_000;
 
 /**
  * Runs month tasks in this process (one worker, or a single task) or across worker processes;
- * results in task order. A failing task fails the run with its error (OpsError code and hint kept).
+ * results in task order, and for worker processes how many ran, the busiest one's peak RSS and
+ * their CPU seconds. A failing task fails the run with its error (OpsError code and hint kept).
  */
 async function runMonths(
   tasks: MonthFileTask[],
   workers: number,
   onOrders: (task: number, orders: number) => void,
-): Promise<MonthFileResult[]> {
+): Promise<{
+  results: MonthFileResult[];
+  pool?: { workers: number; maxRssBytes: number; cpuSeconds: number };
+}> {
   if (workers <= 1 || tasks.length <= 1) {
     const results: MonthFileResult[] = [];
     for (const [i, task] of tasks.entries()) results.push(await runMonthFile(task, (n) => onOrders(i, n)));
-    return results;
+    return { results };
   }
   const outcomes = await runInProcesses<MonthFileTask, MonthFileResult, number>({
     script: new URL('./generate-worker.ts', import.meta.url),
@@ -143,9 +164,15 @@ async function runMonths(
     cost: (task) => seasonOf(task.month),
     onProgress: onOrders,
   });
-  return outcomes.map((o) => {
+  const results = outcomes.map((o) => {
     if (o.ok) return o.value;
     const e = o.error as ChildTaskError;
     throw e.code ? new OpsError(e.code, e.message, e.hint) : e;
   });
+  const pool = {
+    workers: Math.min(workers, tasks.length),
+    maxRssBytes: Math.max(0, ...outcomes.map((o) => o.maxRssBytes)),
+    cpuSeconds: outcomes.reduce((sum, o) => sum + o.cpuSeconds, 0),
+  };
+  return { results, pool };
 }

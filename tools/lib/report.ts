@@ -4,6 +4,13 @@ export const formatCount = (v: number): string => v.toLocaleString('en-US');
 /** Milliseconds since `start` as "1.23 s". */
 export const elapsed = (start: number): string => `${((performance.now() - start) / 1000).toFixed(2)} s`;
 
+/**
+ * The summary line of a run's worker processes: how many, the busiest one's peak RSS (MiB) and
+ * their CPU seconds, which the parent's own CPU time leaves out.
+ */
+export const describeWorkers = (workers: number, maxRssBytes = 0, cpuSeconds = 0): string =>
+  `${workers}, peak RSS of the busiest ${(maxRssBytes / 2 ** 20).toFixed(0)} MiB, CPU ${cpuSeconds.toFixed(1)} s`;
+
 /** Prints a command's closing summary: a title line, then aligned `key: value` lines. */
 export function printSummary(title: string, fields: Record<string, string | number>): void {
   const width = Math.max(...Object.keys(fields).map((k) => k.length));
