@@ -19,8 +19,8 @@ type ReplyMessage<R, P> =
 
 /**
  * A task's outcome, the peak RSS of the process that ran it and the CPU seconds (user + system,
- * every thread of that process) the task took: a parent's own CPU use leaves its workers' out.
- * Both 0 for a task that failed.
+ * every thread of that process) the task took, its process's start-up included for the process's
+ * first task: a parent's own CPU use leaves its workers' out. Both 0 for a task that failed.
  */
 export type PoolOutcome<R> = ({ ok: true; value: R } | { ok: false; error: Error }) & {
   maxRssBytes: number;
@@ -144,18 +144,26 @@ export function serveTasks<T, R, P = never>(
 ): void {
   if (!process.send) throw new Error('serveTasks runs in a child process started by runInProcesses');
   const send = (m: ReplyMessage<R, P>) => process.send?.(m);
+  // CPU up to the last reply: a task is charged what the process used since then, so the first
+  // one carries the process's start-up and the tasks of a process add up to all of it
+  let counted: NodeJS.CpuUsage = { user: 0, system: 0 };
+  const cpuSinceLastReply = (): number => {
+    const now = process.cpuUsage();
+    const seconds = (now.user - counted.user + now.system - counted.system) / 1e6;
+    counted = now;
+    return seconds;
+  };
   process.on('message', async ({ id, task }: TaskMessage<T>) => {
     try {
-      const cpu0 = process.cpuUsage();
       const result = await handler(task, (progress) => send({ id, progress }));
-      const cpu = process.cpuUsage(cpu0);
       send({
         id,
         result,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        cpuSeconds: cpuSinceLastReply(),
       });
     } catch (err) {
+      cpuSinceLastReply(); // a failed task's CPU is not charged to the next one
       const e = err as Error & { code?: unknown; hint?: unknown };
       send({
         id,

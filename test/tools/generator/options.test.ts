@@ -147,14 +147,20 @@ describe.concurrent('ops generate', () => {
     expect(r.stdout).toMatch(/^generate: 2 file\(s\) written, 0 unchanged; [\d,]+ orders/);
     expect(r.stdout).toMatch(/written\s+2/);
     expect(r.stdout).toContain(path.join(lake, 'raw/store_sales/'));
+    // below 20,000 orders the months are generated in this process: no worker line
+    expect(r.stdout).not.toMatch(/worker processes/);
     expect(await readdir(path.join(lake, 'raw/store_sales'))).toEqual([
       'orders_2025_11.json',
       'orders_2025_12.json',
     ]);
 
-    const again = await ops(...args);
+    // checked again in two worker processes, whose CPU and peak RSS the summary names
+    const again = await ops(...args, '--workers', '2');
     expect(again.stdout).toMatch(/^generate: 0 file\(s\) written, 2 unchanged;/);
     expect(again.stdout).not.toMatch(/generated/);
+    expect(again.stdout).toMatch(
+      /\n {2}worker processes {2}2, peak RSS of the busiest [1-9]\d* MiB, CPU \d+\.\d s\n/,
+    );
   });
 });
 

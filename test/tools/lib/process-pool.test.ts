@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startOrder } from '../../../tools/lib/process-pool.js';
+import { runInProcesses, startOrder } from '../../../tools/lib/process-pool.js';
 
 describe('startOrder', () => {
   it('starts the costliest task first, ties in task order', () => {
@@ -9,5 +9,28 @@ describe('startOrder', () => {
 
   it('keeps task order without a cost', () => {
     expect(startOrder(['a', 'b', 'c'])).toEqual([0, 1, 2]);
+  });
+});
+
+describe('runInProcesses: the CPU each task reports', () => {
+  it("charges a process's start-up to its first task, and a failed task's CPU to no other", async () => {
+    // one worker: 400 ms of CPU starting, then a task of none, a failing task of 300 ms and a
+    // task of none again
+    process.env.BUSY_START_MS = '400';
+    try {
+      const outcomes = await runInProcesses<{ busyMs: number; fail?: boolean }, number>({
+        script: new URL('./fixtures/busy-start-worker.ts', import.meta.url),
+        workers: 1,
+        tasks: [{ busyMs: 0 }, { busyMs: 300, fail: true }, { busyMs: 0 }],
+      });
+      const [first, failed, last] = outcomes;
+      expect(first).toMatchObject({ ok: true, value: 0 });
+      expect(first?.cpuSeconds).toBeGreaterThanOrEqual(0.35);
+      expect(failed).toMatchObject({ ok: false, cpuSeconds: 0 });
+      expect(last).toMatchObject({ ok: true, value: 0 });
+      expect(last?.cpuSeconds).toBeLessThan(0.2);
+    } finally {
+      delete process.env.BUSY_START_MS;
+    }
   });
 });
