@@ -1,7 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { PYTHON_ENVS, runLogged, uvSettingsFromPip, venvBin } from '../../tools/scripts/ensure-python.js';
 
@@ -80,6 +85,50 @@ describe('creating a Python environment', () => {
       {},
     );
     expect(uvSettingsFromPip({})).toEqual({});
+  });
+
+  it("asks the index pip's setting names when uv creates an env", async () => {
+    // The setup script bundled into a scratch tree (its root is its folder's grandparent) with the
+    // project's requirements and uv env, so only the env under test is created, and an index on
+    // this machine that records what it is asked and has nothing: the creation fails, having asked it
+    const repo = path.resolve(import.meta.dirname, '..', '..');
+    const root = await mkdtemp(path.join(os.tmpdir(), 'uv-settings-'));
+    const asked: string[] = [];
+    const index = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => index.listen(0, '127.0.0.1', resolve));
+    try {
+      const script = path.join(root, 'tools', 'scripts', 'ensure-python.mjs');
+      buildSync({
+        entryPoints: [path.join(repo, 'tools', 'scripts', 'ensure-python.ts')],
+        ...{ bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: script },
+        logLevel: 'silent',
+      });
+      await cp(path.join(repo, 'requirements'), path.join(root, 'requirements'), { recursive: true });
+      await cp(path.join(repo, PYTHON_ENVS.uv.dir), path.join(root, PYTHON_ENVS.uv.dir), { recursive: true });
+      const url = `http://127.0.0.1:${(index.address() as AddressInfo).port}/simple/`;
+      // no uv or pip setting of this machine's: only the index under test
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !/^(UV_|PIP_)/.test(name)),
+      );
+      const run = promisify(execFile)(process.execPath, [script, 'moto'], {
+        env: { ...env, PIP_INDEX_URL: url, UV_CACHE_DIR: path.join(root, 'uv-cache') },
+      });
+
+      await expect(run).rejects.toMatchObject({ stderr: expect.stringMatching(/\.venv-moto\.log/) });
+      // uv asked it (the copied uv env was up to date: pip, which reads the setting itself, never ran)
+      expect(existsSync(path.join(root, `${PYTHON_ENVS.uv.dir}.log`))).toBe(false);
+      expect(await readFile(path.join(root, '.venv-moto.log'), 'utf8')).toMatch(
+        /\/\.venv-uv\/bin\/uv pip install /,
+      );
+      expect(asked.length).toBeGreaterThan(0);
+      for (const request of asked) expect(request).toMatch(/^\/simple\/[a-z0-9-]+\/$/);
+    } finally {
+      index.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('keeps the tools output in a log file and names it when a step fails', async () => {
