@@ -107,14 +107,19 @@ describe('creating a Python environment', () => {
         logLevel: 'silent',
       });
       await cp(path.join(repo, 'requirements'), path.join(root, 'requirements'), { recursive: true });
-      await cp(path.join(repo, PYTHON_ENVS.uv.dir), path.join(root, PYTHON_ENVS.uv.dir), { recursive: true });
+      await cp(path.join(repo, PYTHON_ENVS.uv.dir), path.join(root, PYTHON_ENVS.uv.dir), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
       const url = `http://127.0.0.1:${(index.address() as AddressInfo).port}/simple/`;
-      // no uv or pip setting of this machine's: only the index under test
+      // no uv or pip setting of this machine's (nor uv's config files, nor a proxy that would
+      // stand between uv and the index): only the index under test
       const env = Object.fromEntries(
-        Object.entries(process.env).filter(([name]) => !/^(UV_|PIP_)/.test(name)),
+        Object.entries(process.env).filter(([name]) => !/^(UV_|PIP_)|_PROXY$/i.test(name)),
       );
       const run = promisify(execFile)(process.execPath, [script, 'moto'], {
-        env: { ...env, PIP_INDEX_URL: url, UV_CACHE_DIR: path.join(root, 'uv-cache') },
+        env: { ...env, PIP_INDEX_URL: url, UV_CACHE_DIR: path.join(root, 'uv-cache'), UV_NO_CONFIG: '1' },
+        timeout: 60_000,
       });
 
       await expect(run).rejects.toMatchObject({ stderr: expect.stringMatching(/\.venv-moto\.log/) });

@@ -74,7 +74,7 @@ export interface LocalEtlSummary {
   workers: number;
   /** Peak RSS of the busiest worker process, when the run used them. */
   workerMaxRssBytes?: number;
-  /** CPU seconds the worker processes took for their sources, when the run used them. */
+  /** CPU seconds the worker processes took for their sources (their start-up included), when the run used them. */
   workerCpuSeconds?: number;
 }
 

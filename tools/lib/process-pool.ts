@@ -145,7 +145,8 @@ export function serveTasks<T, R, P = never>(
   if (!process.send) throw new Error('serveTasks runs in a child process started by runInProcesses');
   const send = (m: ReplyMessage<R, P>) => process.send?.(m);
   // CPU up to the last reply: a task is charged what the process used since then, so the first
-  // one carries the process's start-up and the tasks of a process add up to all of it
+  // one carries the process's start-up (what a failed task used, and anything after the last
+  // reply, is charged to no task)
   let counted: NodeJS.CpuUsage = { user: 0, system: 0 };
   const cpuSinceLastReply = (): number => {
     const now = process.cpuUsage();
