@@ -13,7 +13,7 @@ import {
 } from '../../lambda/core/process-source.js';
 import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
 import { outputOwner, planSources, runDecision } from '../../lambda/core/source-policy.js';
-import { type PoolOutcome, runInProcesses } from '../lib/process-pool.js';
+import { type PoolOutcome, poolUsage, runInProcesses } from '../lib/process-pool.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
 import { fileStamp, sha256File } from './file-fingerprint.js';
@@ -224,9 +224,10 @@ async function runParallel(
     onProgress: (i, p) =>
       options.onProgress?.({ key: todo[i] as string, index: i + 1, total: todo.length, ...p }),
   });
-  summary.workers = Math.min(workers, todo.length);
-  summary.workerMaxRssBytes = Math.max(0, ...outcomes.map((o) => o.maxRssBytes));
-  summary.workerCpuSeconds = outcomes.reduce((sum, o) => sum + o.cpuSeconds, 0);
+  const usage = poolUsage(outcomes, workers);
+  summary.workers = usage.workers;
+  summary.workerMaxRssBytes = usage.maxRssBytes;
+  summary.workerCpuSeconds = usage.cpuSeconds;
   // Discarding twice is harmless: what was published or discarded already is gone.
   const discardAll = async () => {
     for (const o of outcomes) if (o.ok) await discardStaged(o.value.source);

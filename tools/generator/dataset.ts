@@ -3,7 +3,7 @@ import os from 'node:os';
 import { rawMonthKey } from '../../contracts/lake-keys.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import { lakePath } from '../lib/lake-path.js';
-import { type ChildTaskError, runInProcesses } from '../lib/process-pool.js';
+import { type ChildTaskError, type PoolUsage, poolUsage, runInProcesses } from '../lib/process-pool.js';
 import { monthOf, seasonOf, yearOf } from './calendar.js';
 import { type MonthFileResult, type MonthFileTask, runMonthFile } from './month-file.js';
 import { checkSpec, type DatasetSpec, planCohorts } from './spec.js';
@@ -147,10 +147,7 @@ async function runMonths(
   tasks: MonthFileTask[],
   workers: number,
   onOrders: (task: number, orders: number) => void,
-): Promise<{
-  results: MonthFileResult[];
-  pool?: { workers: number; maxRssBytes: number; cpuSeconds: number };
-}> {
+): Promise<{ results: MonthFileResult[]; pool?: PoolUsage }> {
   if (workers <= 1 || tasks.length <= 1) {
     const results: MonthFileResult[] = [];
     for (const [i, task] of tasks.entries()) results.push(await runMonthFile(task, (n) => onOrders(i, n)));
@@ -169,10 +166,5 @@ async function runMonths(
     const e = o.error as ChildTaskError;
     throw e.code ? new OpsError(e.code, e.message, e.hint) : e;
   });
-  const pool = {
-    workers: Math.min(workers, tasks.length),
-    maxRssBytes: Math.max(0, ...outcomes.map((o) => o.maxRssBytes)),
-    cpuSeconds: outcomes.reduce((sum, o) => sum + o.cpuSeconds, 0),
-  };
-  return { results, pool };
+  return { results, pool: poolUsage(outcomes, workers) };
 }

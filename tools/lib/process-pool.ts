@@ -27,6 +27,22 @@ export type PoolOutcome<R> = ({ ok: true; value: R } | { ok: false; error: Error
   cpuSeconds: number;
 };
 
+/** What a run of the pool used: its worker processes, the busiest one's peak RSS, their CPU seconds. */
+export interface PoolUsage {
+  workers: number;
+  maxRssBytes: number;
+  cpuSeconds: number;
+}
+
+/** The usage of a pool of `workers` processes from its tasks' outcomes (one process per task at most). */
+export function poolUsage(outcomes: readonly PoolOutcome<unknown>[], workers: number): PoolUsage {
+  return {
+    workers: Math.min(workers, outcomes.length),
+    maxRssBytes: Math.max(0, ...outcomes.map((o) => o.maxRssBytes)),
+    cpuSeconds: outcomes.reduce((sum, o) => sum + o.cpuSeconds, 0),
+  };
+}
+
 /** An error thrown in a child process, with the code and hint it carried (OpsError, ETL errors). */
 export class ChildTaskError extends Error {
   constructor(
