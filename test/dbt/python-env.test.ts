@@ -103,7 +103,11 @@ describe('creating a Python environment', () => {
       const script = path.join(root, 'tools', 'scripts', 'ensure-python.mjs');
       buildSync({
         entryPoints: [path.join(repo, 'tools', 'scripts', 'ensure-python.ts')],
-        ...{ bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: script },
+        outfile: script,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
         logLevel: 'silent',
       });
       await cp(path.join(repo, 'requirements'), path.join(root, 'requirements'), { recursive: true });
