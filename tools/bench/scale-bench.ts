@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, constants, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +12,12 @@ import { BenchFailure, type BenchOptions } from './bench-options.js';
 
 /**
  * `npm run bench scale [-- --orders N] [--keep] [--lake DIR]`: the whole local pipeline on 12
- * months of generated orders (default 12,000,000 in all, ~8.7 GB of raw JSON) in a new lake in
- * the OS temp folder (or under `--lake DIR`, e.g. /dev/shm: the generator writes 8.7 GB, which a
- * disk slower than ~300 MB/s caps above 30 s), each step as the user runs it (`ops <step>` in a
- * child process, measured with /usr/bin/time): wall time, peak RSS of the step's largest process
- * (workers and dbt included; for `etl` also its busiest worker), the bytes it leaves, and the
- * total against the 90 s target. The lake is removed at the end unless `--keep`.
+ * months of generated orders (default 12,000,000 in all, ~8.7 GB of raw JSON) in a new lake in the
+ * OS temp folder (or under `--lake DIR`, made if missing, e.g. /dev/shm: the generator writes 8.7
+ * GB, which a disk slower than ~300 MB/s caps above 30 s), each step as the user runs it (`ops
+ * <step>` in a child process, measured with /usr/bin/time): wall time, peak RSS of the step's
+ * largest process (workers and dbt included; for `etl` also its busiest worker), the bytes it
+ * leaves, and the total against the 90 s target. The lake is removed at the end unless `--keep`.
  */
 const TARGET_SECONDS = 90;
 const TIME = '/usr/bin/time';
@@ -134,14 +134,21 @@ export async function checkTools(time = TIME, chromium = chromiumPath()): Promis
   });
 }
 
+/** A new lake folder under `parent`, which is made first if missing (`--lake /dev/shm/scale`). */
+export async function makeLake(parent: string): Promise<string> {
+  try {
+    await mkdir(parent, { recursive: true });
+    return await mkdtemp(path.join(parent, 'store-sales-scale-'));
+  } catch (err) {
+    throw new BenchFailure(`cannot make a lake under ${parent}: ${(err as Error).message}`);
+  }
+}
+
 export async function run(options: BenchOptions): Promise<void> {
   await checkTools();
   const orders = options.orders ?? DEFAULT_ORDERS;
   const ordersPerMonth = Math.round(orders / 12);
-  const parent = options.lake ?? os.tmpdir();
-  const lake = await mkdtemp(path.join(parent, 'store-sales-scale-')).catch((err: Error) => {
-    throw new BenchFailure(`cannot make a lake under ${parent}: ${err.message}`);
-  });
+  const lake = await makeLake(options.lake ?? os.tmpdir());
   process.stdout.write(
     `scale: 12 months x ${ordersPerMonth.toLocaleString('en-US')} orders (average) in ${lake} on ${os.availableParallelism()} cores\n`,
   );

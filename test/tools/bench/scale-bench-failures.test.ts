@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchFailure } from '../../../tools/bench/bench-options.js';
-import { checkTools, timedStep } from '../../../tools/bench/scale-bench.js';
+import { checkTools, makeLake, timedStep } from '../../../tools/bench/scale-bench.js';
 
 // `npm run bench scale` runs for minutes; what goes wrong must read as the step's own error, not
 // as a Node stack trace, and a missing prerequisite must stop it before any work.
@@ -59,6 +59,17 @@ describe('the scale bench', () => {
     expect(message).toMatch(/^`ops crawl` failed \(exit 1\):/);
     expect(message).toContain('error [NO_FACT_DATA]');
     expect(message).not.toMatch(/maxrss_kb|Command exited/);
+  });
+
+  it('makes its lake under --lake, creating that folder first; a parent it cannot use is named', async () => {
+    const parent = path.join(dir, 'not-yet', 'there');
+    const lake = await makeLake(parent);
+    expect(path.dirname(lake)).toBe(parent);
+    expect(path.basename(lake)).toMatch(/^store-sales-scale-/);
+    expect((await stat(lake)).isDirectory()).toBe(true);
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, '');
+    await expect(makeLake(file)).rejects.toThrow(new RegExp(`^cannot make a lake under ${file}: EEXIST`));
   });
 
   it('measures a step that succeeds', async () => {
