@@ -12,7 +12,13 @@ import {
   publishStaged,
 } from '../../lambda/core/process-source.js';
 import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
-import { outputOwner, planSources, runDecision } from '../../lambda/core/source-policy.js';
+import {
+  outputOwner,
+  planSources,
+  recordFromOutputs,
+  runDecision,
+  type SourceRecord,
+} from '../../lambda/core/source-policy.js';
 import { type PoolOutcome, poolUsage, runInProcesses } from '../lib/process-pool.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
@@ -99,12 +105,15 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   });
   const etlVersion = `${ETL_VERSION}+fx:${fx.fingerprint}`;
   const listed = (await store.list(LAKE.rawPrefix)).map((o) => o.key);
-  const recorded = Object.fromEntries(
-    Object.entries(state.sources).map(([key, s]) => [
-      key,
-      { outputs: sourceOutputs(s), ...(s.duplicateOf ? { duplicateOf: s.duplicateOf } : {}) },
-    ]),
-  );
+  const recorded: Record<string, SourceRecord> = {
+    ...(await unrecordedOutputs(store, listed, state)),
+    ...Object.fromEntries(
+      Object.entries(state.sources).map(([key, s]) => [
+        key,
+        { outputs: sourceOutputs(s), ...(s.duplicateOf ? { duplicateOf: s.duplicateOf } : {}) },
+      ]),
+    ),
+  };
   const sources = listed.filter(isRawSourceKey);
   const requested = options.files?.length
     ? resolveSourceKeys(options.files, sources, {
@@ -331,7 +340,20 @@ async function commit(
     summary.processed.push(result);
     if (result.status === 'failed') {
       summary.failed.push({ key, error: result.failure ?? 'failed' });
-      delete state.sources[key];
+      // The facts of its last successful run stay published (and its quarantine file now holds
+      // the failure): recorded, so that deleting the file still removes them.
+      const last = state.sources[key];
+      state.sources[key] = {
+        ...fingerprint,
+        etlVersion,
+        processedAt: last?.processedAt ?? new Date().toISOString(),
+        files: last?.files ?? [],
+        ...(result.quarantineKey ? { quarantineKey: result.quarantineKey } : {}),
+        read: result.read,
+        loaded: 0,
+        quarantined: result.quarantined,
+        failed: true,
+      };
     } else {
       const { files, quarantineKey, read, loaded, quarantined, duplicateOf } = result;
       state.sources[key] = {
@@ -355,6 +377,27 @@ async function commit(
   }
 }
 
+/**
+ * Outputs in the lake that no raw file and no state record owns (the state was lost or
+ * unreadable, or written by hand), grouped by owner as S3's runs find them
+ * (`raw/store_sales/<stem>.*`): the plan retires them, so a deleted month is never counted on.
+ */
+async function unrecordedOutputs(
+  store: LocalObjectStore,
+  listed: readonly string[],
+  state: EtlState,
+): Promise<Record<string, SourceRecord>> {
+  const owned = new Set(Object.keys(state.sources).map(sourceStem));
+  const outputs = [
+    ...(await store.list(LAKE.processedPrefix)),
+    ...(await store.list(LAKE.quarantinePrefix)),
+  ].map((o) => o.key);
+  const found = recordFromOutputs(listed, outputs);
+  return Object.fromEntries(
+    Object.entries(found).filter(([key]) => !listed.includes(key) && !owned.has(sourceStem(key))),
+  );
+}
+
 /** Every key a source's last run published: its Parquet files and its quarantine file. */
 const sourceOutputs = (s: SourceState): string[] => [
   ...s.files,
@@ -369,6 +412,7 @@ async function needsRun(
   etlVersion: string,
 ): Promise<boolean> {
   const last = state.sources[key];
+  if (last?.failed) return true;
   let outputsPresent = true;
   for (const out of last?.files ?? []) if (!(await store.head(out))) outputsPresent = false;
   const file = store.pathOf(key);

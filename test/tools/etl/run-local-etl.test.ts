@@ -78,6 +78,56 @@ describe('runLocalEtl', () => {
     expect(second.skipped).toEqual([FEB]);
   });
 
+  it('a file that fails after a successful run, then is deleted: the outputs it still had are removed', async () => {
+    const first = await run();
+    const janFacts = first.processed.find((r) => r.sourceKey === JAN)!.files;
+    await lake.store.put(JAN, 'not json at all');
+    const failed = await run();
+    expect(failed.failed.map((f) => f.key)).toEqual([JAN]);
+    // a failed run publishes no facts: the last successful run's stay, and are what the state records
+    for (const key of janFacts) expect(await lake.store.head(key)).toBeDefined();
+    const quarantine = 'quarantine/store_sales/orders_2025_01.jsonl';
+    expect(await lake.store.head(quarantine)).toBeDefined();
+    await rm(lake.store.pathOf(JAN));
+
+    const s = await run();
+
+    expect(s.retired).toEqual([JAN]);
+    for (const key of [...janFacts, quarantine]) expect(await lake.store.head(key)).toBeUndefined();
+    const state = JSON.parse(await readFile(`${lake.root}/state/etl-state.json`, 'utf8'));
+    expect(Object.keys(state.sources)).toEqual([FEB]);
+  });
+
+  it('a failed file is recorded as failed, its record replaced once the file is fixed', async () => {
+    await run();
+    await lake.store.put(JAN, 'not json at all');
+    await run();
+    const state = JSON.parse(await readFile(`${lake.root}/state/etl-state.json`, 'utf8'));
+    expect(state.sources[JAN]).toMatchObject({ failed: true, loaded: 0 });
+
+    await lake.store.put(JAN, jsonLines([validOrder(5)]));
+    const fixed = await run();
+
+    expect(processedKeys(fixed)).toEqual([JAN]);
+    expect(fixed.failed).toEqual([]);
+    const after = JSON.parse(await readFile(`${lake.root}/state/etl-state.json`, 'utf8'));
+    expect(after.sources[JAN].failed).toBeUndefined();
+    expect(await lake.store.head('quarantine/store_sales/orders_2025_01.jsonl')).toBeUndefined();
+  });
+
+  it('removes outputs no raw file and no state owns (a lost state), as a run on S3 does', async () => {
+    const first = await run();
+    const febOutputs = first.processed.find((r) => r.sourceKey === FEB)!.files;
+    await rm(`${lake.root}/state/etl-state.json`);
+    await rm(lake.store.pathOf(FEB));
+
+    const s = await run();
+
+    expect(s.retired).toEqual(['raw/store_sales/orders_2025_02.*']);
+    for (const key of febOutputs) expect(await lake.store.head(key)).toBeUndefined();
+    expect(processedKeys(s)).toEqual([JAN]);
+  });
+
   it('rejects --file names that are not raw sources, listing the ones there are', async () => {
     const error = await run({ files: ['orders_2031_01.json'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpsError);
