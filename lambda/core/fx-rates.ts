@@ -36,6 +36,16 @@ const MICRO_RATES: Readonly<Record<string, readonly number[]>> = {
   ],
 };
 
+const ym = (index: number): string =>
+  `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+const FIRST_INDEX = FIRST.year * 12 + FIRST.month - 1;
+
+/** The months every currency of the shipped table has a rate for, as `YYYY-MM`. */
+export const SHIPPED_FX_MONTHS = {
+  first: ym(FIRST_INDEX),
+  last: ym(FIRST_INDEX + Math.min(...Object.values(MICRO_RATES).map((row) => row.length)) - 1),
+} as const;
+
 /**
  * USD per 1 unit of `currency` in a UTC month, as an integer number of micro-dollars (rate × 1e6),
  * which is what the exact money arithmetic uses; undefined for a currency or month the table does

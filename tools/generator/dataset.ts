@@ -5,6 +5,7 @@ import { OpsError } from '../../contracts/ops-error.js';
 import { lakePath } from '../lib/lake-path.js';
 import { type ChildTaskError, type PoolUsage, poolUsage, runInProcesses } from '../lib/process-pool.js';
 import { monthOf, seasonOf, yearOf } from './calendar.js';
+import { checkFxCoverage } from './fx-coverage.js';
 import { type MonthFileResult, type MonthFileTask, runMonthFile } from './month-file.js';
 import { checkSpec, type DatasetSpec, planCohorts } from './spec.js';
 
@@ -57,6 +58,7 @@ const exists = (file: string): Promise<boolean> =>
 export async function generateDataset(opts: GenerateOptions): Promise<GenerateSummary> {
   const { first, last } = checkSpec(opts);
   planCohorts(opts.ordersPerMonth, opts.seed, last); // fail on the id space before touching files
+  await checkFxCoverage(opts.lake, first, last);
   const months = Array.from({ length: last - first + 1 }, (_, i) => first + i);
   const keys = months.map((m) => rawMonthKey(yearOf(m), monthOf(m)));
   const expected = Math.round(months.reduce((sum, m) => sum + opts.ordersPerMonth * seasonOf(m), 0));

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,36 @@ describe('bad input', () => {
 
     await expect(attempt).rejects.toMatchObject({ code: 'TOO_MANY_CUSTOMERS' });
     expect(await readdir(lake)).toEqual([]);
+  });
+
+  it('refuses months the FX table has no rates for (the ETL would quarantine them), unless the lake adds them', async () => {
+    const lake = await tempLake();
+    const late = { ...ok, lake, from: '2025-11', months: 4, ordersPerMonth: 20, force: false };
+
+    const refused = await generateDataset(late).catch((err: unknown) => err);
+
+    expect(refused).toMatchObject({
+      code: 'NO_FX_RATES',
+      message: expect.stringContaining('2026-01 (GBP, EUR, CAD, INR), 2026-02 (GBP, EUR, CAD, INR)'),
+      hint: expect.stringContaining('2024-01 to 2025-12'),
+    });
+    expect((refused as Error).message).not.toContain('2025-12');
+    expect(await readdir(lake)).toEqual([]);
+    // the lake's reference file fills the gap for one currency of one month: still refused for the rest
+    await mkdir(path.join(lake, 'reference'));
+    const rows = (month: string) => ['GBP', 'EUR', 'CAD', 'INR'].map((c) => `${month},${c},1.000000`);
+    await writeFile(
+      path.join(lake, 'reference', 'fx_rates.csv'),
+      ['month,currency,rate_to_usd', '2026-01,EUR,1.1'].join('\n'),
+    );
+    await expect(generateDataset(late)).rejects.toThrow(/2026-01 \(GBP, CAD, INR\), 2026-02/);
+    await writeFile(
+      path.join(lake, 'reference', 'fx_rates.csv'),
+      ['month,currency,rate_to_usd', ...rows('2026-01'), ...rows('2026-02')].join('\n'),
+    );
+    await expect(generateDataset(late)).resolves.toMatchObject({
+      files: expect.arrayContaining([expect.stringContaining('orders_2026_02')]),
+    });
   });
 
   it('streams only months inside the spec', () => {
