@@ -25,10 +25,9 @@ export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
   const outDir = path.resolve(args.out ?? target.published(args).csvDir);
   // Before the CSVs: a stack outputs file that cannot be read stops the export before it writes.
   const builds = await target.dbt.describe(args);
-  const result = await target.withQueryEngine(args, { readOnly: true }, async (engine) => {
-    await assertNoDuplicateOrders(engine);
-    return exportOutputs(engine, outDir);
-  });
+  const result = await target.withQueryEngine(args, { readOnly: true }, (engine) =>
+    exportOutputs(engine, outDir, assertNoDuplicateOrders),
+  );
   // After the CSVs: freshness and dbt results for the dashboard's data-quality section.
   const metadata = await runMetadata({
     ...(target.etlStateInLake ? { lake: args.lake } : {}),

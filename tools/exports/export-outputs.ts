@@ -29,7 +29,9 @@ async function completedOrders(engine: QueryEngine): Promise<number> {
     const [row] = await engine.query(`SELECT COALESCE(SUM(orders), 0) AS n FROM ${first.mart}`);
     return Number(row?.n ?? 0);
   } catch (err) {
-    throw new OpsError('NO_MARTS', `cannot read the dbt marts: ${(err as Error).message}`, MARTS_HINT, {
+    // the engine's first line: DuckDB adds suggestions and the SQL on the lines after it
+    const reason = (err as Error).message.split('\n')[0];
+    throw new OpsError('NO_MARTS', `cannot read the dbt marts: ${reason}`, MARTS_HINT, {
       cause: err,
     });
   }
@@ -39,9 +41,15 @@ async function completedOrders(engine: QueryEngine): Promise<number> {
  * Writes every CSV of the export contract (contracts/csv-exports.ts) from the dbt marts of `engine`
  * into `outDir`. All queries run before any file is written, and each file is replaced atomically,
  * so a failure leaves the previous outputs as they were. No completed orders is an error
- * (NO_DATA): an export of empty files would look like a successful run.
+ * (NO_DATA): an export of empty files would look like a successful run. `guard` runs once the
+ * marts are known to be built, before any query of the export (`ops export-outputs`: the facts'
+ * duplicate check), so a lake never built says NO_MARTS first, whatever the guard reads.
  */
-export async function exportOutputs(engine: QueryEngine, outDir: string): Promise<ExportResult> {
+export async function exportOutputs(
+  engine: QueryEngine,
+  outDir: string,
+  guard?: (engine: QueryEngine) => Promise<void>,
+): Promise<ExportResult> {
   if ((await completedOrders(engine)) === 0) {
     throw new OpsError(
       'NO_DATA',
@@ -49,6 +57,7 @@ export async function exportOutputs(engine: QueryEngine, outDir: string): Promis
       'run `npx ops generate`, `npx ops etl`, `npx ops crawl` and `npx ops transform` first',
     );
   }
+  await guard?.(engine);
   const rendered: { file: string; rows: number; csv: string }[] = [];
   for (const spec of CSV_EXPORTS) {
     progress(`export: ${spec.mart} -> ${spec.file}`);

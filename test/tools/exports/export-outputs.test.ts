@@ -233,6 +233,17 @@ describe('exportOutputsOn (local)', () => {
     expect(await readdir(lake)).toEqual(['warehouse.duckdb']);
   });
 
+  it('says NO_MARTS in one line, not a query error, for a warehouse with no tables at all', async () => {
+    // what `dbt build` by hand on a lake never crawled leaves: the duplicate check of fact_orders
+    // ran first and failed with DuckDB's own multi-line "Table … does not exist"
+    await (await openDuckDbEngine(warehousePath(lake))).close();
+
+    const error = await exportOutputsOn({ target: 'local', lake }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'NO_MARTS', hint: expect.stringMatching(/`npx ops transform`/) });
+    expect((error as Error).message).not.toContain('\n');
+  });
+
   it('says to crawl first when the lake has no catalog', async () => {
     const error = await exportOutputsOn({ target: 'local', lake }).catch((e: unknown) => e);
 
