@@ -122,6 +122,14 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
       })
     : undefined;
   const plan = planSources({ listed, recorded, ...(requested ? { requested } : {}) });
+  // Before anything is written: a mistyped --lake must not be left holding a new state file.
+  if (!plan.sources.length && !plan.retired.length) {
+    throw new OpsError(
+      'ETL_NO_RAW_FILES',
+      `no raw files under ${store.root}/${LAKE.rawPrefix}`,
+      'run `npx ops generate` first, or point --lake at your lake',
+    );
+  }
   for (const { key, outputs } of plan.retired) {
     for (const out of outputs) await store.delete(out);
     delete state.sources[key];

@@ -47,13 +47,6 @@ export const localTarget: Target = {
       ...(request.workers ? { workers: request.workers } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
-    if (!s.processed.length && !s.skipped.length && !s.failed.length && !s.retired.length) {
-      throw new OpsError(
-        'ETL_NO_RAW_FILES',
-        `no raw files under ${args.lake}/${LAKE.rawPrefix}`,
-        'run `npx ops generate` first, or point --lake at your lake',
-      );
-    }
     const failure = etlFailure(s);
     return {
       title: (elapsed) =>

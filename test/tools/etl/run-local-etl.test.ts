@@ -128,6 +128,15 @@ describe('runLocalEtl', () => {
     expect(processedKeys(s)).toEqual([JAN]);
   });
 
+  it('a lake with no raw files is refused before anything is written (a mistyped --lake)', async () => {
+    const wrong = `${lake.root}/not-the-lake`;
+
+    const error = await runLocalEtl({ lake: wrong }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'ETL_NO_RAW_FILES', hint: expect.stringMatching(/--lake/) });
+    await expect(readFile(`${wrong}/state/etl-state.json`, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('rejects --file names that are not raw sources, listing the ones there are', async () => {
     const error = await run({ files: ['orders_2031_01.json'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpsError);
