@@ -101,8 +101,17 @@ export const localTarget: Target = {
       line: `${csvDir}, ${dashboardDir}`,
     };
   },
-  dashboardLink: async (args) =>
-    pathToFileURL(path.join(publishedInLake(args.lake).dashboardDir, 'index.html')).href,
+  dashboardLink: async (args) => {
+    const page = path.join(publishedInLake(args.lake).dashboardDir, 'index.html');
+    if (!existsSync(page)) {
+      throw new OpsError(
+        'NO_DASHBOARD',
+        `no dashboard at ${page}`,
+        'run `npx ops dashboard` (or `npx ops refresh`) first, or point --lake at your lake',
+      );
+    }
+    return pathToFileURL(page).href;
+  },
   factsWrittenAt: (args) => newestMtime(lakePath(args.lake, LAKE.processedPrefix)),
 };
 

@@ -1,0 +1,33 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { localTarget } from '../../../tools/targets/local.js';
+
+let lake: string;
+beforeEach(async () => {
+  lake = await mkdtemp(path.join(os.tmpdir(), 'dashboard-link-'));
+});
+afterEach(() => rm(lake, { recursive: true, force: true }));
+
+describe('ops dashboard-link, local', () => {
+  it('refuses with NO_DASHBOARD and what to run while no dashboard is published', async () => {
+    const error = await localTarget.dashboardLink({ target: 'local', lake }, 3600).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      code: 'NO_DASHBOARD',
+      message: `no dashboard at ${path.join(lake, 'dashboard', 'index.html')}`,
+      hint: expect.stringMatching(/`npx ops dashboard`/),
+    });
+  });
+
+  it('links the published page once it is there', async () => {
+    await mkdir(path.join(lake, 'dashboard'));
+    await writeFile(path.join(lake, 'dashboard', 'index.html'), '<!doctype html>');
+
+    const link = await localTarget.dashboardLink({ target: 'local', lake }, 3600);
+
+    expect(fileURLToPath(link)).toBe(path.join(lake, 'dashboard', 'index.html'));
+  });
+});
