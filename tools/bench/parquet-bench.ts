@@ -8,7 +8,7 @@ import {
   writerProperties,
 } from '../../lambda/core/parquet-file-writer.js';
 import { parquetWasm } from '../../lambda/core/parquet-wasm.js';
-import type { BenchOptions } from './bench-options.js';
+import { BenchFailure, type BenchOptions } from './bench-options.js';
 
 /**
  * `npm run bench parquet [-- --lake DIR]`: re-encodes every fact Parquet file of a lake (default
@@ -116,7 +116,9 @@ export async function measureCandidates(
   for (const f of raw) rawBytes += (await stat(f)).size;
   const facts = await decodedFacts(lake);
   if (!facts.length || !rawBytes)
-    throw new Error(`no raw and Parquet files in ${lake}: run \`npm start\` first`);
+    throw new BenchFailure(
+      `no raw and Parquet files in ${lake}: run \`npm start\` first, or give the lake with --lake DIR`,
+    );
   const figures: CandidateFigures[] = [];
   for (const { name, encoding } of CANDIDATES) {
     const { bytes, encodeMs } = encodeFacts(facts, encoding);

@@ -25,6 +25,8 @@ export function parseCount(flag: string, value: unknown, { suffixes = false } = 
     const n = Number(`${match[1]}${fraction.padEnd(digits, '0')}`);
     if (Number.isSafeInteger(n)) return n;
   }
+  if (/^-\d/.test(text))
+    throw new OpsError('BAD_OPTION', `${flag} cannot be negative (got "${String(value)}")`);
   const examples = suffixes ? 'e.g. 5000, 5k or 1.5M' : 'e.g. 42';
   throw new OpsError('BAD_OPTION', `${flag} must be a whole number, ${examples} (got "${String(value)}")`);
 }

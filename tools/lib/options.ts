@@ -30,7 +30,8 @@ export function checkWorkers(workers: number | undefined, command: string): numb
   if (workers === undefined || (Number.isInteger(workers) && workers >= 1)) return workers;
   throw new OpsError(
     'BAD_OPTION',
-    `--workers must be a whole number ≥ 1, got ${workers}`,
+    // yargs reads a number flag it cannot parse (`--workers abc`) as NaN: no value worth echoing
+    `--workers must be a whole number ≥ 1${Number.isNaN(workers) ? ', e.g. 2' : `, got ${workers}`}`,
     `run \`ops ${command} --workers ${os.availableParallelism()}\` (one per core, the default) or \`--workers 1\``,
   );
 }

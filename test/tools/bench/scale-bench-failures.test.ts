@@ -41,6 +41,14 @@ describe('the scale bench', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('bench parquet on a lake with nothing to measure says so in one line, without a stack', async () => {
+    const empty = await mkdtemp(path.join(dir, 'no-parquet-'));
+    const r = await bench(['parquet', '--lake', empty], {});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`bench parquet: no raw and Parquet files in ${empty}`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('names a missing GNU time, and passes when both tools are there', async () => {
     const missing = path.join(dir, 'no-time');
     await expect(checkTools(missing, process.execPath)).rejects.toThrow(

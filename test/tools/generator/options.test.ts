@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { generateCommand } from '../../../tools/commands/generate.js';
 import { checkSpec, generateDataset, generateMonthOrders } from '../../../tools/generator/index.js';
 import { parseCount } from '../../../tools/lib/count-option.js';
+import { checkWorkers } from '../../../tools/lib/options.js';
 import { tempLake } from './lake-fixture.js';
 
 const ok = { from: '2025-01', months: 12, ordersPerMonth: 5000, seed: 42 };
@@ -117,7 +118,7 @@ describe('counts as typed', () => {
     expect(parseCount('--orders-per-month', typed, { suffixes: true })).toBe(value);
   });
 
-  it.each(['5kb', 'k', '1.2345k', 'five', '', '5e3', '-5', '1.5'])(
+  it.each(['5kb', 'k', '1.2345k', 'five', '', '5e3', '1.5'])(
     'refuses %o saying what is expected',
     (typed) => {
       const attempt = () => parseCount('--orders-per-month', typed, { suffixes: true });
@@ -131,6 +132,16 @@ describe('counts as typed', () => {
   it('takes suffixes only where they are allowed, and a flag given once', () => {
     expect(() => parseCount('--seed', '5k')).toThrow('--seed must be a whole number, e.g. 42 (got "5k")');
     expect(() => parseCount('--months', ['1', '2'])).toThrow(/--months was given 2 times/);
+  });
+
+  it('says a negative count is negative, and an unreadable --workers without echoing NaN', () => {
+    expect(() => parseCount('--seed', '-1')).toThrow('--seed cannot be negative (got "-1")');
+    expect(() => parseCount('--orders-per-month', '-5k', { suffixes: true })).toThrow(
+      '--orders-per-month cannot be negative (got "-5k")',
+    );
+    expect(() => checkWorkers(Number.NaN, 'etl')).toThrow(/^--workers must be a whole number ≥ 1, e\.g\. 2$/);
+    expect(() => checkWorkers(0, 'etl')).toThrow(/^--workers must be a whole number ≥ 1, got 0$/);
+    expect(checkWorkers(3, 'etl')).toBe(3);
   });
 });
 
