@@ -12,7 +12,8 @@ export const docsCommand: CommandModule<object, LakeOptions> = {
   command: 'docs',
   describe: 'write the dbt docs site (models, lineage) to <lake>/docs/index.html, offline',
   builder: (y) =>
-    withTargetOptions(y, { targetFlags: false }).epilogue(
+    // local only: the site is built from the local warehouse, whatever --target would say
+    withTargetOptions(y, { targetFlags: false, only: (t) => t.name === 'local' }).epilogue(
       'Runs .venv/bin/dbt docs generate --static on the local warehouse (after `npx ops transform`).',
     ),
   handler: async (args) => {

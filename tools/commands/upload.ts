@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
+import { RAW_SOURCE_EXTENSIONS } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
@@ -12,7 +13,7 @@ interface UploadArgs extends LakeOptions {
 /** `ops upload --target aws`: the lake's raw files to the raw bucket, where each fires the ETL Lambda. */
 export const uploadCommand: CommandModule<object, UploadArgs> = {
   command: 'upload',
-  describe: `copy the lake's ${LAKE.rawPrefix}*.json to the raw bucket (aws), skipping unchanged files`,
+  describe: `copy the lake's raw files (${LAKE.rawPrefix}*${RAW_SOURCE_EXTENSIONS.join('|')}) to the raw bucket (aws), skipping unchanged files`,
   builder: (y) =>
     withTargetOptions(y)
       .option('concurrency', { type: 'number', default: 3, describe: 'files uploaded at once' })

@@ -34,8 +34,14 @@ export async function generateDocs(opts: DocsOptions): Promise<DocsResult> {
   const warehouse = lakePath(opts.lake, LAKE.warehouse);
   const artifacts = opts.artifactsDir ?? path.join(opts.lake, '.dbt-docs');
   const targetPath = path.join(artifacts, 'target');
-  const hint = `run \`npm run ops -- transform\` first; the log is in ${path.join(artifacts, 'logs', 'dbt.log')}`;
-  if (!existsSync(warehouse)) throw new OpsError('NO_WAREHOUSE', `no warehouse at ${warehouse}`, hint);
+  const hint = `run \`npx ops transform\` first; the log is in ${path.join(artifacts, 'logs', 'dbt.log')}`;
+  if (!existsSync(warehouse)) {
+    throw new OpsError(
+      'NO_WAREHOUSE',
+      `no warehouse at ${warehouse}`,
+      'run `npx ops etl`, `npx ops crawl` and `npx ops transform` on this lake first, or point --lake at your lake',
+    );
+  }
   const summary = await runDbt({
     args: ['docs', 'generate', '--static'],
     target: 'local',

@@ -96,6 +96,9 @@ describe('ops docs', () => {
     const err = await generateDocs({ lake: empty, onLine: () => {} }).catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(OpsError);
-    expect((err as OpsError).hint).toContain('npm run ops -- transform');
+    expect(err).toMatchObject({ code: 'NO_WAREHOUSE' });
+    // the steps that make a warehouse, in order, and no dbt log: none was written
+    expect((err as OpsError).hint).toMatch(/`npx ops etl`, `npx ops crawl` and `npx ops transform`/);
+    expect((err as OpsError).hint).not.toContain('dbt.log');
   });
 });
