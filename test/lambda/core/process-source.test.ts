@@ -124,9 +124,22 @@ describe('processSource', () => {
     expect(result.removed).toEqual([]);
     expect(Object.keys(goodFacts)).toHaveLength(2);
     expect(await fileHashes(lake.root, 'processed')).toEqual(goodFacts);
-    expect(await quarantined('orders_2025_01')).toMatchObject([
-      { line_number: 0, reason: 'not_json_file', raw: 'order_id,total\nORD-1,10.00\n' },
-    ]);
+    const [reject] = await quarantined('orders_2025_01');
+    expect(reject).toMatchObject({
+      line_number: 0,
+      reason: 'not_json_file',
+      raw: 'order_id,total\nORD-1,10.00\n',
+    });
+    // the whole file is in `raw`: nothing was cut
+    expect(reject).not.toHaveProperty('raw_truncated');
+    expect(reject).not.toHaveProperty('raw_bytes');
+
+    const long = `order_id,total\n${'ORD-1,10.00\n'.repeat(1000)}`;
+    await lake.store.put(JAN, long);
+    await processSource(lake.store, JAN, opts);
+    const [cut] = await quarantined('orders_2025_01');
+    expect(cut).toMatchObject({ reason: 'not_json_file', raw_truncated: true, raw_bytes: long.length });
+    expect(cut?.raw.length).toBeLessThan(long.length);
   });
 
   it('is idempotent: a second run leaves the same files with the same content', async () => {
