@@ -80,9 +80,14 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
 /** The CLI error for a run in which any file failed (the others were still processed). */
 export function etlFailure(s: LocalEtlSummary): OpsError | undefined {
   if (!s.failed.length) return undefined;
+  // Only a file that was read has a quarantine file to look at (one refused for its name has none).
+  const failed = new Set(s.failed.map((f) => f.key));
+  const rejects = s.processed
+    .filter((r) => failed.has(r.sourceKey) && r.quarantineKey)
+    .map((r) => r.quarantineKey as string);
   return new OpsError(
     'ETL_FAILED',
     `${s.failed.length} file(s) failed: ${s.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
-    `see ${LAKE.quarantinePrefix}<file>.jsonl; fix or remove the raw file, then run \`npx ops etl\` again (failed files are retried)`,
+    `${rejects.length ? `see ${rejects.join(', ')}; ` : ''}fix or remove the raw file${failed.size > 1 ? 's' : ''}, then run \`npx ops etl\` again (failed files are retried)`,
   );
 }

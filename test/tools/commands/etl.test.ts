@@ -57,6 +57,20 @@ describe('ops etl (end to end on a generated lake)', () => {
     expect(second.stderr).toMatch(
       /error \[ETL_FAILED\]: 1 file\(s\) failed: raw\/store_sales\/orders_2025_03.json/,
     );
-    expect(second.stderr).toMatch(/hint: /);
+    expect(second.stderr).toMatch(
+      /hint: see quarantine\/store_sales\/orders_2025_03\.jsonl; fix or remove the raw file, then run/,
+    );
+  });
+
+  it('names no quarantine file for files refused unread (two with the same base name)', () => {
+    writeFileSync(`${lake.root}/raw/store_sales/orders_2025_03.json`, '');
+    writeFileSync(`${lake.root}/raw/store_sales/orders_2025_03.ndjson`, '');
+
+    const clash = ops('etl', '--lake', lake.root);
+
+    expect(clash.status).toBe(1);
+    expect(clash.stderr).toMatch(/share the name "orders_2025_03"/);
+    expect(clash.stderr).toMatch(/hint: fix or remove the raw files, then run/);
+    expect(clash.stderr).not.toMatch(/hint: see/);
   });
 });
