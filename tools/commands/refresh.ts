@@ -136,7 +136,9 @@ async function refreshRound(
       const start = performance.now();
       const line = await STEPS[step]({ target, opts, staged, runId }).catch((err: unknown) => {
         if (err instanceof OpsError) {
-          throw new OpsError(err.code, `refresh stopped at ${step}: ${err.message}`, err.hint, {
+          // before publish, whatever the step says it wrote was staged, and is removed below
+          const kept = step === 'publish' ? '' : '; nothing was published, the staged results are removed';
+          throw new OpsError(err.code, `refresh stopped at ${step}: ${err.message}${kept}`, err.hint, {
             cause: err,
           });
         }

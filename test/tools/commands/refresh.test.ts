@@ -86,7 +86,9 @@ describe('ops refresh --target local, on a lake the pipeline has loaded', () => 
     const failed = await refresh(lake);
 
     expect(failed.code).toBe(1);
-    expect(failed.out).toMatch(/refresh stopped at crawl/);
+    expect(failed.out).toMatch(
+      /refresh stopped at crawl: .*; nothing was published, the staged results are removed/,
+    );
     expect(await published(lake)).toEqual(after);
     expect((await readdir(lake)).filter((f) => f.startsWith('.refresh'))).toEqual([]);
   });
