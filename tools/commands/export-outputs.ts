@@ -15,12 +15,17 @@ interface ExportArgs extends LakeOptions {
   dbtArtifactsDir?: string;
 }
 
+export interface ExportOnResult extends ExportResult {
+  /** Whether run_metadata.json holds dbt results: only those of the build these CSVs come from. */
+  dbtResults: boolean;
+}
+
 /**
  * Writes the analytics CSVs from the target's dbt marts (read-only) to `out` or the target's CSV
  * folder, then `run_metadata.json` (tools/exports/run-metadata.ts), once the facts are proven free of duplicated order_ids (else DUPLICATE_ORDERS, nothing
  * written; the pipeline stops there, before the dashboard).
  */
-export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
+export async function exportOutputsOn(args: ExportArgs): Promise<ExportOnResult> {
   const target = targetFor(args.target);
   const outDir = path.resolve(args.out ?? target.published(args).csvDir);
   // Before the CSVs: a stack outputs file that cannot be read stops the export before it writes.
@@ -36,7 +41,7 @@ export async function exportOutputsOn(args: ExportArgs): Promise<ExportResult> {
     ...(args.dbtArtifactsDir ? { dbtArtifactsDir: args.dbtArtifactsDir } : {}),
   });
   await writeFileAtomic(path.join(outDir, RUN_METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
-  return result;
+  return { ...result, dbtResults: metadata.dbt !== null };
 }
 
 /** `ops export-outputs [--out DIR]`: the analytics CSVs of contracts/csv-exports.ts. */
@@ -54,7 +59,9 @@ export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
     const result = await exportOutputsOn(args);
     const fields = {
       ...Object.fromEntries(result.files.map((f) => [f.file, `${f.rows} rows`])),
-      [RUN_METADATA_FILE]: 'freshness and dbt results',
+      [RUN_METADATA_FILE]: result.dbtResults
+        ? 'freshness and dbt results'
+        : 'freshness; no dbt results: the last `ops transform` was on another lake or target (run it on this one)',
     };
     printSummary(`export-outputs done in ${elapsed(start)}; output: ${result.outDir}`, fields);
   },

@@ -55,9 +55,14 @@ export async function dbtResultsSummary(runResultsFile: string): Promise<RunMeta
   };
 }
 
-/** The latest `processedAt` of the lake's ETL state, or null when the ETL never ran there. */
+/**
+ * The latest `processedAt` of the lake's ETL state, or null when the ETL never ran there. A file
+ * that failed and never loaded (no facts of it published) brought no data: left out.
+ */
 export async function lastEtlRun(lake: string): Promise<string | null> {
-  const times = Object.values((await readEtlState(lake)).sources).map((s) => s.processedAt);
+  const times = Object.values((await readEtlState(lake)).sources)
+    .filter((s) => !(s.failed && !s.files.length))
+    .map((s) => s.processedAt);
   return times.length ? times.sort().at(-1)! : null;
 }
 

@@ -147,8 +147,13 @@ describe('exportOutputsOn (local)', () => {
       );
     await writeResults('run-1');
     const dbtInMetadata = async (exportLake = lake) => {
-      await exportOutputsOn({ target: 'local', lake: exportLake, dbtArtifactsDir: artifacts });
-      return JSON.parse(await readFile(path.join(lake, 'analytics_outputs', RUN_METADATA_FILE), 'utf8')).dbt;
+      const r = await exportOutputsOn({ target: 'local', lake: exportLake, dbtArtifactsDir: artifacts });
+      const { dbt } = JSON.parse(
+        await readFile(path.join(lake, 'analytics_outputs', RUN_METADATA_FILE), 'utf8'),
+      );
+      // what the command's summary says of run_metadata.json
+      expect(r.dbtResults).toBe(dbt !== null);
+      return dbt;
     };
 
     await recordBuilds(target, `duckdb ${path.resolve(lake, '..', 'other-lake', 'warehouse.duckdb')}`);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withDbtTargetLock } from '../../../tools/engines/dbt-runner.js';
+import { writeEtlState } from '../../../tools/etl/etl-state.js';
 import { stagingFor, swapIntoPlace } from '../../../tools/exports/publish-local.js';
 import { publishedInLake } from '../../../tools/exports/published.js';
 import { dbtResultsSummary, lastEtlRun, runMetadata } from '../../../tools/exports/run-metadata.js';
@@ -95,6 +96,30 @@ describe('run metadata', () => {
     await writeFile(file, results([]));
     expect((await dbtResultsSummary(file))?.generated_at).toBe('');
     expect(await lastEtlRun(lake)).toBeNull();
+  });
+
+  it('takes the last ETL run from files that brought data: not from one that failed and never loaded', async () => {
+    const source = (processedAt: string, files: string[], failed?: true) => ({
+      size: 1,
+      mtimeMs: 1,
+      sha256: 'a'.repeat(64),
+      etlVersion: 'v',
+      processedAt,
+      files,
+      read: 1,
+      loaded: files.length ? 1 : 0,
+      quarantined: 0,
+      ...(failed ? { failed } : {}),
+    });
+    const state = (sources: Record<string, ReturnType<typeof source>>) =>
+      writeEtlState(lake, { version: 1, sources });
+    const part = ['processed/store_sales/fact_orders/order_year=2025/order_month=01/part-a.parquet'];
+
+    await state({ a: source('2026-12-01T00:00:00Z', part), b: source('2026-12-03T00:00:00Z', [], true) });
+    expect(await lastEtlRun(lake)).toBe('2026-12-01T00:00:00Z');
+    // failed after a successful run: its facts of that run are still published
+    await state({ a: source('2026-12-01T00:00:00Z', part), b: source('2026-12-02T00:00:00Z', part, true) });
+    expect(await lastEtlRun(lake)).toBe('2026-12-02T00:00:00Z');
   });
 
   it('writes the refresh time, the last ETL run and the dbt summary of an artifacts folder', async () => {
