@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { OpsError } from '../contracts/ops-error.js';
 import { commands } from './commands/index.js';
-import { formatError } from './lib/errors.js';
+import { formatError, lakeArgument } from './lib/errors.js';
 
 /**
  * The `ops` CLI: `npx ops <command> [--target local|aws] [--lake DIR]`.
@@ -24,13 +25,23 @@ const cli = yargs(hideBin(process.argv))
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((msg, err) => {
-    throw err ?? new Error(msg);
+    // yargs' own refusals (unknown command or flag, a value not among the choices) get a code and
+    // a hint like every other error
+    throw (
+      err ??
+      new OpsError(
+        'BAD_USAGE',
+        msg.replace(/\n\s*/g, ' '),
+        '`npx ops --help` lists the commands, `npx ops <command> --help` their options',
+      )
+    );
   });
 for (const command of commands) cli.command(command);
 
 try {
   await cli.parseAsync();
 } catch (err) {
-  process.stderr.write(`${formatError(err)}\n`);
+  const lake = lakeArgument(hideBin(process.argv));
+  process.stderr.write(`${formatError(err, lake ? { lake } : {})}\n`);
   process.exitCode = 1;
 }

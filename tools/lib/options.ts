@@ -32,6 +32,6 @@ export function checkWorkers(workers: number | undefined, command: string): numb
     'BAD_OPTION',
     // yargs reads a number flag it cannot parse (`--workers abc`) as NaN: no value worth echoing
     `--workers must be a whole number ≥ 1${Number.isNaN(workers) ? ', e.g. 2' : `, got ${workers}`}`,
-    `run \`ops ${command} --workers ${os.availableParallelism()}\` (one per core, the default) or \`--workers 1\``,
+    `run \`npx ops ${command} --workers ${os.availableParallelism()}\` (one per core, the default) or \`--workers 1\``,
   );
 }

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { OpsError } from '../../../contracts/ops-error.js';
+import { formatError, lakeArgument } from '../../../tools/lib/errors.js';
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+
+describe('the CLI error line', () => {
+  const err = new OpsError(
+    'NO_MARTS',
+    'cannot read the dbt marts',
+    'run `npx ops transform` (dbt build) first',
+  );
+
+  it('adds the --lake the command was given to a hint that names another command', () => {
+    expect(formatError(err, { lake: '/tmp/x' })).toBe(
+      'error [NO_MARTS]: cannot read the dbt marts\n  hint: run `npx ops transform` (dbt build) first (with --lake /tmp/x)',
+    );
+    expect(formatError(err)).toBe(
+      'error [NO_MARTS]: cannot read the dbt marts\n  hint: run `npx ops transform` (dbt build) first',
+    );
+    // a hint that already speaks of --lake, or names no command, is left as it is
+    const named = new OpsError(
+      'ETL_NO_RAW_FILES',
+      'no raw files',
+      'run `npx ops generate` first, or point --lake at your lake',
+    );
+    expect(formatError(named, { lake: '/tmp/x' })).not.toContain('(with --lake');
+    const plain = new OpsError('LOCKED', 'the warehouse is in use', 'wait for the other command');
+    expect(formatError(plain, { lake: '/tmp/x' })).not.toContain('(with --lake');
+  });
+
+  it('reads --lake DIR and --lake=DIR', () => {
+    expect(lakeArgument(['etl', '--lake', '/a'])).toBe('/a');
+    expect(lakeArgument(['etl', '--lake=/b', '--force'])).toBe('/b');
+    expect(lakeArgument(['etl', '--force'])).toBeUndefined();
+  });
+
+  it("gives yargs' own refusals a code and a hint, on one line", async () => {
+    const failure = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'tools/ops.ts', 'frobnicate'],
+      {
+        cwd: root,
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
+
+    expect(failure).toMatchObject({ code: 1 });
+    const lines = (failure as { stderr: string }).stderr.trimEnd().split('\n');
+    expect(lines).toEqual([
+      'error [BAD_USAGE]: Unknown argument: frobnicate',
+      '  hint: `npx ops --help` lists the commands, `npx ops <command> --help` their options',
+    ]);
+  });
+});
