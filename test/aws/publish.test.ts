@@ -38,6 +38,16 @@ beforeAll(async () => {
 afterAll(() => rm(lake, { recursive: true, force: true }));
 
 describe('publishing a refresh to the analytics bucket (moto S3)', () => {
+  it('gives no link before a refresh has published a dashboard: NO_DASHBOARD', async () => {
+    const error = await awsTarget.dashboardLink(args, 600).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      code: 'NO_DASHBOARD',
+      message: `no dashboard at s3://${STACK.analyticsBucket}/reports/latest/index.html`,
+      hint: expect.stringMatching(/`npx ops refresh --target aws`/),
+    });
+  });
+
   it('puts the CSVs under analytics_outputs/ and the dashboard under reports/latest/ and reports/<run>/', async () => {
     const report = await awsTarget.publish(
       args,

@@ -164,19 +164,38 @@ export const awsTarget: Target = {
     );
   },
   dashboardLink: async (args, seconds) => {
-    const [{ presignGetUrl }, { LATEST_DASHBOARD_KEY }] = await Promise.all([
+    const [{ presignGetUrl }, { LATEST_DASHBOARD_KEY }, { HeadObjectCommand, NotFound }] = await Promise.all([
       import('../aws/presign.js'),
       import('../aws/publish.js'),
+      import('@aws-sdk/client-s3'),
     ]);
-    return withAwsSession(aws(args), async ({ config, clients }) =>
-      presignGetUrl({
-        bucket: config.require('analyticsBucket'),
+    return withAwsSession(aws(args), async ({ config, clients }) => {
+      const bucket = config.require('analyticsBucket');
+      // a presigned URL is made offline: without this it would link a page no refresh published
+      const published = await clients.s3
+        .send(new HeadObjectCommand({ Bucket: bucket, Key: LATEST_DASHBOARD_KEY }))
+        .then(
+          () => true,
+          (err: unknown) => {
+            if (err instanceof NotFound) return false;
+            throw err;
+          },
+        );
+      if (!published) {
+        throw new OpsError(
+          'NO_DASHBOARD',
+          `no dashboard at s3://${bucket}/${LATEST_DASHBOARD_KEY}`,
+          'run `npx ops refresh --target aws` (the deployed stack runs it after each load and daily)',
+        );
+      }
+      return presignGetUrl({
+        bucket,
         key: LATEST_DASHBOARD_KEY,
         region: config.require('region'),
         credentials: await clients.s3.config.credentials(),
         ...(config.endpoint ? { endpoint: config.endpoint } : {}),
         expiresInSeconds: seconds,
-      }),
-    );
+      });
+    });
   },
 };
