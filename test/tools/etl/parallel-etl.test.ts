@@ -186,7 +186,7 @@ describe('--workers', () => {
       expect(() => checkWorkers(bad, 'etl')).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
     }
     expect(() => checkWorkers(0, 'generate')).toThrow(
-      expect.objectContaining({ hint: expect.stringMatching(/^run `ops generate --workers \d+`/) }),
+      expect.objectContaining({ hint: expect.stringMatching(/^run `npx ops generate --workers \d+`/) }),
     );
   });
 });
