@@ -83,7 +83,7 @@ describe('runTransform pre-flight', () => {
     await expect(runTransform({ target: 'aws', lake })).rejects.toMatchObject({
       code: 'ATHENA_ENV_MISSING',
       message: expect.stringContaining(
-        'ATHENA_S3_STAGING_DIR, ATHENA_SCHEMA, ATHENA_WORKGROUP, STORE_SALES_GLUE_DATABASE',
+        'ATHENA_S3_DATA_DIR, ATHENA_S3_STAGING_DIR, ATHENA_SCHEMA, ATHENA_WORKGROUP, STORE_SALES_GLUE_DATABASE',
       ),
     });
   });

@@ -3,6 +3,9 @@ import type { AwsConfig } from './config.js';
 /** What dbt/profiles.yml's athena target and sources.yml read on `--target aws`. */
 export const ATHENA_ENV = [
   'ATHENA_REGION',
+  // the profile has no fallback for it (tables under the expiring results prefix would lose
+  // their files): from the outputs file's dbt_s3_data_dir, or exported
+  'ATHENA_S3_DATA_DIR',
   'ATHENA_S3_STAGING_DIR',
   'ATHENA_SCHEMA',
   'ATHENA_WORKGROUP',

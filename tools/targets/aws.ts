@@ -137,7 +137,7 @@ export const awsTarget: Target = {
         throw new OpsError(
           'ATHENA_ENV_MISSING',
           `--target aws needs ${missing.join(', ')}`,
-          'pass --outputs-file (the stack outputs) or the --workgroup/--database/--results-bucket flags, or export the variables (README, "Running on AWS")',
+          "pass --outputs-file (the stack outputs), or the --workgroup/--database/--results-bucket flags and export ATHENA_S3_DATA_DIR (the stack's dbt_s3_data_dir output), or export the variables (docs/aws.md)",
         );
       }
       return {};
