@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkExpires } from '../../../tools/commands/dashboard-link.js';
 import { localTarget } from '../../../tools/targets/local.js';
 
 let lake: string;
@@ -29,5 +30,14 @@ describe('ops dashboard-link, local', () => {
     const link = await localTarget.dashboardLink({ target: 'local', lake }, 3600);
 
     expect(fileURLToPath(link)).toBe(path.join(lake, 'dashboard', 'index.html'));
+  });
+
+  it('takes --expires from 1 s to 7 days, and refuses anything else with BAD_OPTION', () => {
+    expect(checkExpires(1)).toBe(1);
+    expect(checkExpires(604_800)).toBe(604_800);
+    for (const bad of [0, -5, 1.5, 604_801, Number.NaN]) {
+      expect(() => checkExpires(bad)).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+    }
+    expect(() => checkExpires(-5)).toThrow(/from 1 to 604800 \(7 days\), got -5$/);
   });
 });
