@@ -7,6 +7,7 @@ import { stagingFor } from '../../tools/exports/publish-local.js';
 import { awsTarget } from '../../tools/targets/aws.js';
 import type { TargetArgs } from '../../tools/targets/target.js';
 import { createBuckets, listKeys } from './support/buckets.js';
+import { failFirst, type ProxiedCall } from './support/fault-proxy.js';
 import { STACK, stackFlags, useTestbed } from './support/testbed.js';
 
 const bed = useTestbed();
@@ -45,6 +46,18 @@ describe('publishing a refresh to the analytics bucket (moto S3)', () => {
       code: 'NO_DASHBOARD',
       message: `no dashboard at s3://${STACK.analyticsBucket}/reports/latest/index.html`,
       hint: expect.stringMatching(/`npx ops refresh --target aws`/),
+    });
+  });
+
+  it('says the dashboard may be missing or unreadable when S3 answers 403 (a caller that may not list the bucket)', async () => {
+    const head = (c: ProxiedCall) => c.method === 'HEAD' && c.path.includes('/reports/latest/index.html');
+    bed.proxy.use(failFirst(head, 1, { status: 403, headers: {}, body: '' }));
+
+    const error = await awsTarget.dashboardLink(args, 600).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      code: 'NO_DASHBOARD',
+      message: expect.stringContaining('(S3 answered 403: missing, or not readable by them)'),
     });
   });
 

@@ -175,17 +175,22 @@ export const awsTarget: Target = {
       const published = await clients.s3
         .send(new HeadObjectCommand({ Bucket: bucket, Key: LATEST_DASHBOARD_KEY }))
         .then(
-          () => true,
+          () => 'yes' as const,
           (err: unknown) => {
-            if (err instanceof NotFound) return false;
+            if (err instanceof NotFound) return 'no' as const;
+            // S3 answers a missing key with 403, not 404, to a caller that may not list the bucket
+            if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403)
+              return 'unreadable' as const;
             throw err;
           },
         );
-      if (!published) {
+      if (published !== 'yes') {
         throw new OpsError(
           'NO_DASHBOARD',
-          `no dashboard at s3://${bucket}/${LATEST_DASHBOARD_KEY}`,
-          'run `npx ops refresh --target aws` (the deployed stack runs it after each load and daily)',
+          published === 'no'
+            ? `no dashboard at s3://${bucket}/${LATEST_DASHBOARD_KEY}`
+            : `no dashboard these credentials can read at s3://${bucket}/${LATEST_DASHBOARD_KEY} (S3 answered 403: missing, or not readable by them)`,
+          'run `npx ops refresh --target aws` (the deployed stack runs it after each load and daily); the link needs s3:GetObject on it',
         );
       }
       return presignGetUrl({
