@@ -61,7 +61,7 @@ export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
       ...Object.fromEntries(result.files.map((f) => [f.file, `${f.rows} rows`])),
       [RUN_METADATA_FILE]: result.dbtResults
         ? 'freshness and dbt results'
-        : 'freshness; no dbt results: the last `npx ops transform` was on another lake or target (run it on this one)',
+        : 'freshness; no dbt results of this build (run `npx ops transform` on this lake and target)',
     };
     printSummary(`export-outputs done in ${elapsed(start)}; output: ${result.outDir}`, fields);
   },

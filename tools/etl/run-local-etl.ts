@@ -395,15 +395,14 @@ async function unrecordedOutputs(
   listed: readonly string[],
   state: EtlState,
 ): Promise<Record<string, SourceRecord>> {
-  const owned = new Set(Object.keys(state.sources).map(sourceStem));
-  const outputs = [
-    ...(await store.list(LAKE.processedPrefix)),
-    ...(await store.list(LAKE.quarantinePrefix)),
-  ].map((o) => o.key);
+  // by key, not by source: a record may list fewer files than its source left (one written by an
+  // older ETL, which forgot a failed file's published outputs)
+  const recordedKeys = new Set(Object.values(state.sources).flatMap(sourceOutputs));
+  const outputs = [...(await store.list(LAKE.processedPrefix)), ...(await store.list(LAKE.quarantinePrefix))]
+    .map((o) => o.key)
+    .filter((key) => !recordedKeys.has(key));
   const found = recordFromOutputs(listed, outputs);
-  return Object.fromEntries(
-    Object.entries(found).filter(([key]) => !listed.includes(key) && !owned.has(sourceStem(key))),
-  );
+  return Object.fromEntries(Object.entries(found).filter(([key]) => !listed.includes(key)));
 }
 
 /** Every key a source's last run published: its Parquet files and its quarantine file. */

@@ -29,6 +29,10 @@ async function completedOrders(engine: QueryEngine): Promise<number> {
     const [row] = await engine.query(`SELECT COALESCE(SUM(orders), 0) AS n FROM ${first.mart}`);
     return Number(row?.n ?? 0);
   } catch (err) {
+    // only a missing mart (DuckDB's Catalog Error, Athena's and Trino's TABLE_NOT_FOUND): an
+    // access, throttling or timeout error keeps its own code and hint
+    if (err instanceof OpsError || !/does not exist|TABLE_NOT_FOUND/i.test(String((err as Error)?.message)))
+      throw err;
     // the engine's first line: DuckDB adds suggestions and the SQL on the lines after it
     const reason = (err as Error).message.split('\n')[0];
     throw new OpsError('NO_MARTS', `cannot read the dbt marts: ${reason}`, MARTS_HINT, {

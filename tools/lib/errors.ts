@@ -7,8 +7,8 @@ import { OpsError } from '../../contracts/ops-error.js';
  */
 export function formatError(err: unknown, { lake }: { lake?: string } = {}): string {
   if (err instanceof OpsError) {
-    const onLake =
-      lake && err.hint?.includes('`npx ops ') && !err.hint.includes('--lake') ? ` (with --lake ${lake})` : '';
+    const names = err.hint?.includes('`npx ops ') && !err.hint.includes('--help');
+    const onLake = lake && names && !err.hint?.includes('--lake') ? ` (with --lake ${lake})` : '';
     return `error [${err.code}]: ${err.message}${err.hint ? `\n  hint: ${err.hint}${onLake}` : ''}`;
   }
   if (err instanceof Error) return `error: ${err.message}`;
@@ -18,7 +18,7 @@ export function formatError(err: unknown, { lake }: { lake?: string } = {}): str
 /** The value of `--lake DIR` or `--lake=DIR` among the CLI's arguments, if given. */
 export function lakeArgument(argv: readonly string[]): string | undefined {
   for (const [i, arg] of argv.entries()) {
-    if (arg === '--lake') return argv[i + 1];
+    if (arg === '--lake') return argv[i + 1]?.startsWith('-') ? undefined : argv[i + 1];
     if (arg.startsWith('--lake=')) return arg.slice('--lake='.length);
   }
   return undefined;

@@ -190,7 +190,9 @@ export const awsTarget: Target = {
           published === 'no'
             ? `no dashboard at s3://${bucket}/${LATEST_DASHBOARD_KEY}`
             : `no dashboard these credentials can read at s3://${bucket}/${LATEST_DASHBOARD_KEY} (S3 answered 403: missing, or not readable by them)`,
-          'run `npx ops refresh --target aws` (the deployed stack runs it after each load and daily); the link needs s3:GetObject on it',
+          published === 'no'
+            ? 'run `npx ops refresh --target aws` (the deployed stack runs it after each load and daily)'
+            : 'run `npx ops refresh --target aws` if no refresh has run; else check the credentials (AWS_PROFILE) and that they may read it (s3:GetObject)',
         );
       }
       return presignGetUrl({

@@ -98,6 +98,25 @@ describe('runLocalEtl', () => {
     expect(Object.keys(state.sources)).toEqual([FEB]);
   });
 
+  it('a failed file whose record an older ETL dropped: once deleted, its facts are removed all the same', async () => {
+    const first = await run();
+    const janFacts = first.processed.find((r) => r.sourceKey === JAN)!.files;
+    // what an older ETL left after JAN failed: the facts published, no record of them
+    const file = `${lake.root}/state/etl-state.json`;
+    const state = JSON.parse(await readFile(file, 'utf8'));
+    delete state.sources[JAN];
+    await writeFile(file, JSON.stringify(state));
+    await lake.store.put(JAN, 'not json at all');
+    await run();
+    for (const key of janFacts) expect(await lake.store.head(key)).toBeDefined();
+    await rm(lake.store.pathOf(JAN));
+
+    const s = await run();
+
+    expect(s.retired).toContain(JAN);
+    for (const key of janFacts) expect(await lake.store.head(key)).toBeUndefined();
+  });
+
   it('a failed file is recorded as failed, its record replaced once the file is fixed', async () => {
     await run();
     await lake.store.put(JAN, 'not json at all');

@@ -10,6 +10,7 @@ import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../../tools/duckdb/warehouse.js';
 import { createViews, SQL_DIR } from '../../../tools/engines/create-views.js';
 import { recordBuilds } from '../../../tools/engines/dbt-runner.js';
+import { exportOutputs } from '../../../tools/exports/export-outputs.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../../sql/fact-fixture.js';
 
 const run = promisify(execFile);
@@ -247,6 +248,26 @@ describe('exportOutputsOn (local)', () => {
 
     expect(error).toMatchObject({ code: 'NO_MARTS', hint: expect.stringMatching(/`npx ops transform`/) });
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it("keeps an engine's other errors as they are: only a missing mart is NO_MARTS", async () => {
+    // e.g. Athena refusing the caller: its own code and hint come from the AWS layer, not "run transform"
+    const denied = Object.assign(new Error('User is not authorized to perform: athena:StartQueryExecution'), {
+      $metadata: { httpStatusCode: 400 },
+    });
+    const engine = {
+      name: 'fake',
+      exec: async () => {},
+      query: async () => Promise.reject(denied),
+      close: async () => {},
+    };
+
+    await expect(exportOutputs(engine, lake)).rejects.toBe(denied);
+    const missing = new Error(
+      "TABLE_NOT_FOUND: line 1:40: Table 'awsdatacatalog.db.mart_monthly_revenue' does not exist",
+    );
+    engine.query = async () => Promise.reject(missing);
+    await expect(exportOutputs(engine, lake)).rejects.toMatchObject({ code: 'NO_MARTS' });
   });
 
   it('says to crawl first when the lake has no catalog', async () => {

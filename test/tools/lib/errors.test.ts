@@ -32,7 +32,10 @@ describe('the CLI error line', () => {
     expect(formatError(plain, { lake: '/tmp/x' })).not.toContain('(with --lake');
   });
 
-  it('reads --lake DIR and --lake=DIR', () => {
+  it('leaves a hint about --help alone, and reads --lake DIR and --lake=DIR', () => {
+    const usage = new OpsError('BAD_USAGE', 'Unknown argument: x', '`npx ops --help` lists the commands');
+    expect(formatError(usage, { lake: '/tmp/x' })).not.toContain('(with --lake');
+    expect(lakeArgument(['etl', '--lake', '--force'])).toBeUndefined();
     expect(lakeArgument(['etl', '--lake', '/a'])).toBe('/a');
     expect(lakeArgument(['etl', '--lake=/b', '--force'])).toBe('/b');
     expect(lakeArgument(['etl', '--force'])).toBeUndefined();
