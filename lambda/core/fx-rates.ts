@@ -1,3 +1,5 @@
+import { partitionLabel } from '../../contracts/lake-keys.js';
+
 /**
  * Monthly conversion rates to USD that ship with the ETL (a small versioned table of
  * monthly rates). Values are USD per 1 unit of the currency, with 6 decimals, approximating
@@ -36,14 +38,13 @@ const MICRO_RATES: Readonly<Record<string, readonly number[]>> = {
   ],
 };
 
-const ym = (index: number): string =>
-  `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-const FIRST_INDEX = FIRST.year * 12 + FIRST.month - 1;
+const LAST_INDEX =
+  FIRST.year * 12 + FIRST.month - 1 + Math.min(...Object.values(MICRO_RATES).map((row) => row.length)) - 1;
 
 /** The months every currency of the shipped table has a rate for, as `YYYY-MM`. */
 export const SHIPPED_FX_MONTHS = {
-  first: ym(FIRST_INDEX),
-  last: ym(FIRST_INDEX + Math.min(...Object.values(MICRO_RATES).map((row) => row.length)) - 1),
+  first: partitionLabel(FIRST.year, FIRST.month),
+  last: partitionLabel(Math.floor(LAST_INDEX / 12), (LAST_INDEX % 12) + 1),
 } as const;
 
 /**

@@ -6,7 +6,7 @@ import { lakePath } from '../lib/lake-path.js';
 
 /**
  * What `ops etl` remembers between runs (`<lake>/state/etl-state.json`): per raw key, the
- * fingerprint of the file it last processed successfully and the outputs that run wrote. A file
+ * fingerprint of the file it last processed and the outputs its last successful run wrote. A file
  * is skipped while its size, mtime (or, when only those changed, its sha256), the ETL version
  * and its outputs are all unchanged, and its last run did not fail.
  */
@@ -24,9 +24,9 @@ const sourceStateSchema = z.object({
   /** Other sources holding the first copy of orders this one repeats (quarantined as duplicates). */
   duplicateOf: z.array(z.string()).optional(),
   /**
-   * The last run of this file failed (not JSON at all): `files` are still those of its last
-   * successful run, left published, and `quarantineKey` holds the failure. Kept, not forgotten,
-   * so that deleting the file removes them; the next run processes the file again.
+   * The last run of this file failed (not JSON at all): `files` are those of its last successful
+   * run, left published (none if it had none), and `quarantineKey` holds the failure. Kept, not
+   * forgotten, so that deleting the file removes them; the next run processes the file again.
    */
   failed: z.literal(true).optional(),
 });
