@@ -30,6 +30,12 @@ export interface Range {
  * The contract's numeric rules, read by the zod schema below and by the ETL's byte parser
  * (which sizes its buffers by them). Money is in currency units; text lengths in code points.
  */
+/**
+ * The earliest year an order may fall in (the ETL quarantines earlier ones as
+ * `timestamp_out_of_range`); the AWS catalog projects the fact partitions from this year on.
+ */
+export const EARLIEST_ORDER_YEAR = 2000;
+
 export const RAW_ORDER_LIMITS = {
   items: { min: 1, max: 200 },
   payments: { min: 1, max: 20 },

@@ -85,7 +85,7 @@ export class Catalog extends Construct {
           classification: 'parquet',
           // What the ETL writes (lambda/core/parquet-file-writer.ts); readers ignore it, Athena writers honour it.
           'parquet.compression': 'ZSTD',
-          ...projectionParameters(config.catalog.projectionYears),
+          ...projectionParameters(),
         },
         partitionKeys: PARTITION_KEYS.map((k) => ({ ...k })),
         storageDescriptor: {

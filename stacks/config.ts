@@ -81,8 +81,6 @@ export interface StageConfig {
   };
   catalog: {
     mode: CatalogMode;
-    /** Inclusive `order_year` range Athena projects (projection mode). */
-    projectionYears: readonly [number, number];
   };
   /** Days a failed ETL event is kept in the failure queue (SQS maximum: 14). */
   failureQueueRetentionDays: number;
@@ -170,7 +168,7 @@ export const STAGES: Record<Stage, StageConfig> = {
       maxEventAgeSeconds: 6 * 3600,
     },
     athena: { bytesScannedCutoffPerQuery: 1 * GIB },
-    catalog: { mode: 'crawler', projectionYears: [2020, 2035] },
+    catalog: { mode: 'crawler' },
     kmsDeletionWindowDays: 7,
   },
   prod: {
@@ -185,7 +183,7 @@ export const STAGES: Record<Stage, StageConfig> = {
       maxEventAgeSeconds: 6 * 3600,
     },
     athena: { bytesScannedCutoffPerQuery: 10 * GIB },
-    catalog: { mode: 'projection', projectionYears: [2020, 2035] },
+    catalog: { mode: 'projection' },
     kmsDeletionWindowDays: 30,
   },
 };

@@ -36,11 +36,24 @@ const GLUE_READ_ACTIONS = [
   'glue:GetPartitions',
   'glue:BatchGetPartition',
 ];
+/**
+ * On the views' and dbt models' tables only. Besides the tables themselves, dbt-athena lists and
+ * expires the Glue versions of every view, table and incremental model it replaces
+ * (`expire_glue_table_versions`), and drops an incremental model's replaced partitions
+ * (`insert_overwrite`); Athena registers the partitions a CTAS or INSERT INTO writes with the
+ * caller's rights. `test/stacks/dbt-athena-glue.test.ts` checks this list against the Glue
+ * calls of the installed dbt-athena.
+ */
 const GLUE_WRITE_ACTIONS = [
   'glue:CreateTable',
   'glue:UpdateTable',
   'glue:DeleteTable',
   'glue:BatchDeleteTable',
+  'glue:GetTableVersions',
+  'glue:DeleteTableVersion',
+  'glue:BatchCreatePartition',
+  'glue:CreatePartition',
+  'glue:BatchDeletePartition',
 ];
 const WRITE_OBJECTS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'];
 
@@ -119,6 +132,14 @@ export class RefreshRunnerRole extends Construct {
         Effect: 'Allow',
         Action: GLUE_READ_ACTIONS,
         Resource: [catalog, database, naming.arn('glue', `table/${databaseName}/*`)],
+      },
+      {
+        // dbt lists the catalog's databases before a build (`create_schemas`: Glue GetDatabases,
+        // which AWS authorizes on the catalog and every database; it returns names only).
+        Sid: 'ListDatabases',
+        Effect: 'Allow',
+        Action: 'glue:GetDatabases',
+        Resource: [catalog, naming.arn('glue', 'database/*')],
       },
       {
         Sid: 'MaintainViewsAndModels',

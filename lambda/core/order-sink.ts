@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { EARLIEST_ORDER_YEAR } from '../../contracts/raw-order.js';
 import type { RecordFormat } from '../../contracts/raw-order-original.js';
 import { FastOrderParser } from './fast-order-parser.js';
 import { type Rejection, rejection, validateFully } from './full-validation.js';
@@ -9,8 +10,8 @@ import { OrderIdSet } from './order-id-set.js';
 import type { QuarantineWriter } from './quarantine-writer.js';
 import type { RecordSink } from './record-splitters.js';
 
-/** Earliest plausible order: 2000-01-01T00:00:00Z. */
-export const MIN_ORDER_MS = Date.UTC(2000, 0, 1);
+/** Earliest plausible order: 2000-01-01T00:00:00Z (the contract's `EARLIEST_ORDER_YEAR`). */
+export const MIN_ORDER_MS = Date.UTC(EARLIEST_ORDER_YEAR, 0, 1);
 const DAY_MS = 86_400_000;
 
 /** The plausible-time rule: from 2000-01-01 up to a day after processing time `nowMs`. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactColumn } from '../../contracts/fact-column.js';
 import { FACT_TABLE_NAMES, FACT_TABLES } from '../../contracts/fact-tables.js';
 import { QUARANTINE_TABLE } from '../../contracts/quarantine-table.js';
+import { EARLIEST_ORDER_YEAR } from '../../contracts/raw-order.js';
 import { STACK_OUTPUTS } from '../../contracts/stack-outputs.js';
 import { STAGES } from '../../stacks/config.js';
 import {
@@ -127,14 +128,17 @@ describe('Glue catalog, projection mode (prod)', () => {
     'projects %s partitions order_year/order_month as zero-padded strings',
     (name) => {
       const t = table(name);
-      const [from, to] = STAGES.prod.catalog.projectionYears;
       expect(t?.partition_keys).toEqual(
         FACT_TABLES[name].partitions.map((c: FactColumn) => ({ name: c.name, type: glueTypeOf(c) })),
       );
       expect(t?.parameters).toMatchObject({
         'projection.enabled': 'true',
-        'projection.order_year.type': 'integer',
-        'projection.order_year.range': `${from},${to}`,
+        // Every year the ETL accepts, from the contract's earliest to the current one.
+        'projection.order_year.type': 'date',
+        'projection.order_year.range': `${EARLIEST_ORDER_YEAR},NOW`,
+        'projection.order_year.format': 'yyyy',
+        'projection.order_year.interval': '1',
+        'projection.order_year.interval.unit': 'YEARS',
         'projection.order_month.type': 'integer',
         'projection.order_month.range': '1,12',
         'projection.order_month.digits': '2',

@@ -236,9 +236,20 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         [glue('catalog'), glue(`database/${db}`), glue(`table/${db}/*`)],
         undefined,
       ],
+      ['ListDatabases', ['glue:GetDatabases'], [glue('catalog'), glue('database/*')], undefined],
       [
         'MaintainViewsAndModels',
-        ['glue:BatchDeleteTable', 'glue:CreateTable', 'glue:DeleteTable', 'glue:UpdateTable'],
+        [
+          'glue:BatchCreatePartition',
+          'glue:BatchDeletePartition',
+          'glue:BatchDeleteTable',
+          'glue:CreatePartition',
+          'glue:CreateTable',
+          'glue:DeleteTable',
+          'glue:DeleteTableVersion',
+          'glue:GetTableVersions',
+          'glue:UpdateTable',
+        ],
         [
           glue('catalog'),
           glue(`database/${db}`),
