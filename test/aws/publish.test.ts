@@ -13,6 +13,9 @@ import { STACK, stackFlags, useTestbed } from './support/testbed.js';
 const bed = useTestbed();
 let lake: string;
 let args: TargetArgs;
+/** A bucket nothing is ever published to: the tests of a missing dashboard do not depend on order. */
+const EMPTY_BUCKET = `${STACK.analyticsBucket}-empty`;
+let emptyArgs: TargetArgs;
 
 /** Stages one run's results as `ops refresh` builds them: CSVs and the dashboard's three files. */
 async function stage(runId: string, marker: string) {
@@ -34,17 +37,18 @@ const body = async (key: string) =>
 beforeAll(async () => {
   lake = await mkdtemp(path.join(os.tmpdir(), 'publish-aws-'));
   args = { target: 'aws', lake, ...stackFlags(bed.proxy.url) } as TargetArgs;
-  await createBuckets(bed.clients.s3, [STACK.analyticsBucket]);
+  emptyArgs = { ...args, 'analytics-bucket': EMPTY_BUCKET } as TargetArgs;
+  await createBuckets(bed.clients.s3, [STACK.analyticsBucket, EMPTY_BUCKET]);
 });
 afterAll(() => rm(lake, { recursive: true, force: true }));
 
 describe('publishing a refresh to the analytics bucket (moto S3)', () => {
   it('gives no link before a refresh has published a dashboard: NO_DASHBOARD', async () => {
-    const error = await awsTarget.dashboardLink(args, 600).catch((e: unknown) => e);
+    const error = await awsTarget.dashboardLink(emptyArgs, 600).catch((e: unknown) => e);
 
     expect(error).toMatchObject({
       code: 'NO_DASHBOARD',
-      message: `no dashboard at s3://${STACK.analyticsBucket}/reports/latest/index.html`,
+      message: `no dashboard at s3://${EMPTY_BUCKET}/reports/latest/index.html`,
       hint: expect.stringMatching(/`npx ops refresh --target aws`/),
     });
   });
@@ -53,7 +57,7 @@ describe('publishing a refresh to the analytics bucket (moto S3)', () => {
     const head = (c: ProxiedCall) => c.method === 'HEAD' && c.path.includes('/reports/latest/index.html');
     bed.proxy.use(failFirst(head, 1, { status: 403, headers: {}, body: '' }));
 
-    const error = await awsTarget.dashboardLink(args, 600).catch((e: unknown) => e);
+    const error = await awsTarget.dashboardLink(emptyArgs, 600).catch((e: unknown) => e);
 
     expect(error).toMatchObject({
       code: 'NO_DASHBOARD',
@@ -88,6 +92,7 @@ describe('publishing a refresh to the analytics bucket (moto S3)', () => {
   });
 
   it('prints a presigned URL that opens the latest dashboard without credentials', async () => {
+    await awsTarget.publish(args, await stage('2026-12-03T060000Z', 'third'), '2026-12-03T060000Z');
     const url = new URL(await awsTarget.dashboardLink(args, 600));
 
     expect(url.pathname).toBe(`/${STACK.analyticsBucket}/reports/latest/index.html`);
@@ -95,7 +100,7 @@ describe('publishing a refresh to the analytics bucket (moto S3)', () => {
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     const res = await fetch(url);
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe('<html>second</html>');
+    expect(await res.text()).toBe('<html>third</html>');
   });
 
   it('fails with the missing setting named when the stack has no analytics bucket', async () => {
