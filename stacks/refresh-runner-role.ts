@@ -84,8 +84,8 @@ export interface RefreshRunnerRoleProps {
  * results; create and replace only the views' and dbt models' Glue tables; start and watch the
  * stage's crawler (dev); publish to the analytics bucket's `analytics_outputs/` and `reports/`;
  * read its own source zip; write its own logs; use the stage key only through S3. The retry step
- * (`ops etl --target aws --retry-quarantine`) lists the raw sources, reads the same quarantine
- * files for future-dated orders now due, invokes the ETL function on their sources, and (the shared
+ * (`ops etl --target aws --retry-quarantine`) lists the raw sources, reads the FX reference and the
+ * same quarantine files for future-dated orders now due and orders whose rate has arrived, invokes the ETL function on their sources, and (the shared
  * source policy) deletes the outputs of raw files that are gone.
  */
 export class RefreshRunnerRole extends Construct {
@@ -190,11 +190,20 @@ export class RefreshRunnerRole extends Construct {
         Resource: [`${analytics.arn}/${LAKE.csvExports}*`, `${analytics.arn}/${REPORTS_PREFIX}*`],
       },
       {
+        // The reference prefix too, so that S3 answers a missing FX reference with 404, not 403.
         Sid: 'ListRawSources',
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: props.raw.arn,
-        Condition: { StringLike: { 's3:prefix': [`${LAKE.rawPrefix}*`] } },
+        Condition: { StringLike: { 's3:prefix': [`${LAKE.rawPrefix}*`, `${LAKE.referencePrefix}*`] } },
+      },
+      {
+        // The retry step reads the FX reference the ETL converts with: orders quarantined for a
+        // missing rate are due once it has their month.
+        Sid: 'ReadFxReference',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: `${props.raw.arn}/${LAKE.referencePrefix}*`,
       },
       {
         Sid: 'ReadQuarantine',

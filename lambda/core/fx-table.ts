@@ -34,6 +34,12 @@ export class FxReferenceError extends Error {
 }
 
 const HEADER = 'month,currency,rate_to_usd';
+/**
+ * The largest rate accepted, in micro-USD: 1,000,000 USD per unit (real rates are below 5). It
+ * keeps the largest order the contract allows, in USD cents, exact (below 2^53) and within the
+ * facts' decimal(18,2), so a typo fails here instead of storing a wrong total.
+ */
+const MAX_MICRO_RATE = 1_000_000 * 1_000_000;
 const ROW = /^(\d{4})-(0[1-9]|1[0-2]),([A-Z]{3}),(\d+(?:\.\d{1,6})?)$/;
 
 /** Parses the reference CSV into micro-rates by `CUR YYYY-MM`; throws `FxReferenceError` on a bad line. */
@@ -42,6 +48,7 @@ export function parseFxRates(csv: string): Map<string, number> {
   if (lines[0]?.replace(/\s/g, '') !== HEADER)
     throw new FxReferenceError(`${LAKE.fxRates}: header must be ${HEADER}`);
   const rates = new Map<string, number>();
+  const lineOf = new Map<string, number>();
   lines.slice(1).forEach((line, i) => {
     const m = ROW.exec(line.replace(/\s/g, ''));
     const where = `${LAKE.fxRates} line ${i + 2}`;
@@ -51,7 +58,16 @@ export function parseFxRates(csv: string): Map<string, number> {
       throw new FxReferenceError(`${where}: ${currency} is not an ISO 4217 currency`);
     const micro = Math.round(Number(rate) * 1_000_000);
     if (micro <= 0) throw new FxReferenceError(`${where}: the rate must be positive`);
-    rates.set(`${currency} ${year}-${month}`, micro);
+    if (micro > MAX_MICRO_RATE)
+      throw new FxReferenceError(
+        `${where}: the rate must be at most ${MAX_MICRO_RATE / 1_000_000} USD per unit`,
+      );
+    const key = `${currency} ${year}-${month}`;
+    const first = lineOf.get(key);
+    if (first !== undefined)
+      throw new FxReferenceError(`${where}: ${year}-${month},${currency} is already on line ${first}`);
+    lineOf.set(key, i + 2);
+    rates.set(key, micro);
   });
   return rates;
 }

@@ -1,6 +1,10 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
 import { runAwsEtl } from '../../tools/aws/etl-aws.js';
+import { uploadRawFiles } from '../../tools/aws/upload.js';
 import { jsonLines, TEST_NOW, validOrder } from '../lambda/support/orders.js';
 import { createBuckets, getBytes, listKeys } from './support/buckets.js';
 import { STACK, useTestbed } from './support/testbed.js';
@@ -63,5 +67,57 @@ describe('retrying future-dated quarantined orders on AWS', () => {
       ),
     ).toMatch(/schema_violation/);
     expect(await run(RETRY_AT, true)).toMatchObject({ results: [], retried: [] });
+  });
+});
+
+describe('retrying orders quarantined for a missing USD rate on AWS', () => {
+  // January 2026 is past the shipped rates: GBP and EUR orders wait for the lake's FX reference.
+  const JAN = 'raw/store_sales/orders_2026_01.json';
+  const FEB_2026 = Date.UTC(2026, 1, 1);
+
+  it('re-runs the source once `ops upload` has put the rates in the raw bucket, and only then', async () => {
+    const raw = new S3ObjectStore(bed.clients.s3, STACK.rawBucket);
+    await raw.put(JAN, jsonLines([validOrder(0, 2026, 1), validOrder(1, 2026, 1), validOrder(2, 2026, 1)]));
+    const first = await run(FEB_2026, false);
+    expect(first.results.find((r) => r.key === JAN)).toMatchObject({
+      ok: true,
+      result: { read: 3, loaded: 1, quarantined: 2 },
+    });
+    expect(
+      String(
+        await getBytes(bed.clients.s3, STACK.quarantineBucket, 'quarantine/store_sales/orders_2026_01.jsonl'),
+      ),
+    ).toMatch(/fx_rate_missing.*no USD rate for GBP in 2026-01/);
+    // No rate yet: nothing is due.
+    expect((await run(FEB_2026, true)).retried).toEqual([]);
+
+    // The user adds the month to the lake's reference and uploads: the CSV goes up with the files.
+    const lake = await mkdtemp(path.join(os.tmpdir(), 'aws-fx-retry-'));
+    try {
+      await mkdir(path.join(lake, 'raw', 'store_sales'), { recursive: true });
+      await writeFile(
+        path.join(lake, 'raw', 'store_sales', 'orders_2026_01.json'),
+        await getBytes(bed.clients.s3, STACK.rawBucket, JAN),
+      );
+      await mkdir(path.join(lake, 'reference'));
+      await writeFile(
+        path.join(lake, 'reference', 'fx_rates.csv'),
+        'month,currency,rate_to_usd\n2026-01,GBP,1.270000\n2026-01,EUR,1.090000\n',
+      );
+      const uploaded = await uploadRawFiles({ s3: bed.clients.s3, bucket: STACK.rawBucket, lake });
+      expect(uploaded.fxReference).toBe('uploaded');
+      expect((await uploadRawFiles({ s3: bed.clients.s3, bucket: STACK.rawBucket, lake })).fxReference).toBe(
+        'unchanged',
+      );
+    } finally {
+      await rm(lake, { recursive: true, force: true });
+    }
+
+    const retry = await run(FEB_2026, true);
+    expect(retry.retried).toEqual([JAN]);
+    expect(retry.results).toMatchObject([
+      { key: JAN, ok: true, result: { read: 3, loaded: 3, quarantined: 0 } },
+    ]);
+    expect((await run(FEB_2026, true)).retried).toEqual([]);
   });
 });

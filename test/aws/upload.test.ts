@@ -90,4 +90,27 @@ describe('uploadRawFiles (moto S3)', () => {
     expect(summary.uploaded.map((u) => u.key)).toEqual(['raw/store_sales/orders_2025_04.json']);
     expect(bed.proxy.calls.filter(isPut)).toHaveLength(2);
   });
+
+  it("puts the lake's FX reference first, and refuses one the ETL would refuse, uploading nothing", async () => {
+    const reference = path.join(lake, 'reference', 'fx_rates.csv');
+    await mkdir(path.dirname(reference), { recursive: true });
+    await writeFile(reference, 'month,currency,rate_to_usd\n2026-01,GBP,1.27\n2026-01,GBP,oops\n');
+    await writeFile(rawFile('orders_2025_05.json'), '{"order_id":"F"}\n');
+
+    await expect(upload()).rejects.toMatchObject({
+      code: 'FX_REFERENCE_INVALID',
+      message: expect.stringContaining('line 3'),
+      hint: expect.stringContaining('`npx ops upload --target aws`'),
+    });
+    const keys = (await listKeys(bed.clients.s3, STACK.rawBucket, '')).map((k) => k.key);
+    expect(keys).not.toContain('reference/fx_rates.csv');
+    expect(keys).not.toContain('raw/store_sales/orders_2025_05.json');
+
+    await writeFile(reference, 'month,currency,rate_to_usd\n2026-01,GBP,1.27\n');
+    expect(await upload()).toMatchObject({ fxReference: 'uploaded' });
+    expect((await getBytes(bed.clients.s3, STACK.rawBucket, 'reference/fx_rates.csv')).toString()).toBe(
+      'month,currency,rate_to_usd\n2026-01,GBP,1.27\n',
+    );
+    await rm(path.dirname(reference), { recursive: true });
+  });
 });

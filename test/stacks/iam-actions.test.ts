@@ -106,6 +106,7 @@ const RUNNER: Grants = {
   ListQueryResults: ['s3:ListBucket'],
   PublishResults: ['s3:PutObject'],
   ListRawSources: ['s3:ListBucket'],
+  ReadFxReference: ['s3:GetObject'],
   ReadQuarantine: ['s3:GetObject'],
   ListQuarantine: ['s3:ListBucket'],
   RetireOutputsOfDeletedSources: ['s3:DeleteObject'],

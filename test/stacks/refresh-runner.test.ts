@@ -288,7 +288,13 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         [`${analytics}/analytics_outputs/*`, `${analytics}/reports/*`],
         undefined,
       ],
-      ['ListRawSources', ['s3:ListBucket'], raw, { StringLike: { 's3:prefix': ['raw/store_sales/*'] } }],
+      [
+        'ListRawSources',
+        ['s3:ListBucket'],
+        raw,
+        { StringLike: { 's3:prefix': ['raw/store_sales/*', 'reference/*'] } },
+      ],
+      ['ReadFxReference', ['s3:GetObject'], `${raw}/reference/*`, undefined],
       ['ReadQuarantine', ['s3:GetObject'], `${quarantine}/quarantine/store_sales/*`, undefined],
       [
         'ListQuarantine',

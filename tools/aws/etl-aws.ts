@@ -1,6 +1,7 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { loadFxTable } from '../../lambda/core/fx-table.js';
 import type { ObjectStore } from '../../lambda/core/object-store.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
 import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
@@ -16,7 +17,8 @@ import { s3PutEvent } from './s3-event.js';
 
 /**
  * Raw sources whose quarantine file (`quarantine/store_sales/<stem>.jsonl`) holds a future-dated
- * order now in range, by the raw key of the same base name (a lone one: colliding names are refused).
+ * order now in range, or an order without a USD rate whose rate the raw bucket's FX reference now
+ * has, by the raw key of the same base name (a lone one: colliding names are refused).
  */
 async function sourcesDueForRetry(
   raw: ObjectStore,
@@ -24,10 +26,13 @@ async function sourcesDueForRetry(
   nowMs: number,
 ): Promise<string[]> {
   const sources = (await raw.list(LAKE.rawPrefix)).map((o) => o.key).filter(isRawSourceKey);
+  // The table the ETL function would convert with now (the raw bucket's reference/fx_rates.csv).
+  const fx = await loadFxTable(raw);
   const due: string[] = [];
   for (const o of await quarantine.list(LAKE.quarantinePrefix)) {
     const owners = sources.filter((k) => quarantineKey(sourceStem(k)) === o.key);
-    if (owners.length === 1 && (await hasRecordDue(quarantine, o.key, nowMs))) due.push(owners[0] as string);
+    if (owners.length === 1 && (await hasRecordDue(quarantine, o.key, nowMs, fx)))
+      due.push(owners[0] as string);
   }
   return due;
 }
@@ -43,7 +48,8 @@ export interface AwsEtlOptions {
   /** Run the Lambda's handler in this process against S3 instead of invoking the function. */
   localCompute: boolean;
   /**
-   * Run only the sources whose quarantine holds future-dated orders now in range (with `files`:
+   * Run only the sources whose quarantine holds future-dated orders now in range or orders whose
+   * USD rate the FX reference now has (with `files`:
    * those too); none due means nothing runs. The refresh run calls it so such orders load.
    */
   retryQuarantine?: boolean;
@@ -71,7 +77,7 @@ export interface AwsEtlSummary {
   results: AwsEtlFileResult[];
   /** Raw sources gone from the raw bucket whose outputs this run deleted (`<stem>.*` when unknown). */
   retired: string[];
-  /** With `retryQuarantine`: the raw sources re-run because quarantined orders of theirs are now in range. */
+  /** With `retryQuarantine`: the raw sources re-run because quarantined orders of theirs can load now. */
   retried: string[];
   durationMs: number;
 }

@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
+import { FxReferenceError, parseFxRates } from '../../lambda/core/fx-table.js';
 import { sha256File } from '../etl/file-fingerprint.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { mapConcurrent } from './concurrency.js';
@@ -32,6 +34,11 @@ export interface UploadSummary {
   uploaded: { key: string; bytes: number; multipart: boolean }[];
   /** Keys whose object already holds the same content (same SHA-256). */
   skipped: string[];
+  /**
+   * The lake's FX reference (`reference/fx_rates.csv`): `uploaded` (new or changed), `unchanged`,
+   * or `none` when the lake has none (the bucket's copy, if any, is left as it is).
+   */
+  fxReference: 'uploaded' | 'unchanged' | 'none';
   bytes: number;
   durationMs: number;
 }
@@ -46,8 +53,46 @@ async function remoteSha256(s3: S3Client, bucket: string, key: string): Promise<
 }
 
 /**
+ * The lake's FX reference goes up first, checked as the ETL reads it: the Lambda converts each
+ * uploaded file with the bucket's copy (same key), so the rates must be there before the files
+ * that need them, and a file the ETL would refuse must not replace a good one.
+ */
+async function uploadFxReference(
+  options: UploadOptions,
+  store: LocalObjectStore,
+): Promise<UploadSummary['fxReference']> {
+  if (!(await store.head(LAKE.fxRates))) return 'none';
+  const file = store.pathOf(LAKE.fxRates);
+  const body = await readFile(file);
+  try {
+    parseFxRates(body.toString('utf8'));
+  } catch (err) {
+    if (!(err instanceof FxReferenceError)) throw err;
+    throw new OpsError(
+      'FX_REFERENCE_INVALID',
+      err.message,
+      `fix ${file} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`npx ops upload --target aws\` again`,
+      { cause: err },
+    );
+  }
+  const sha = await sha256File(file);
+  if (sha === (await remoteSha256(options.s3, options.bucket, LAKE.fxRates))) return 'unchanged';
+  await new Upload({
+    client: options.s3,
+    params: {
+      Bucket: options.bucket,
+      Key: LAKE.fxRates,
+      Body: body,
+      ContentType: 'text/csv',
+      Metadata: { [SHA256_METADATA]: sha },
+    },
+  }).done();
+  return 'uploaded';
+}
+
+/**
  * `ops upload`: copies the lake's raw files to `s3://<raw bucket>/raw/store_sales/` (the ETL
- * Lambda fires on each). An object whose `sha256` metadata matches the file is skipped; others go
+ * Lambda fires on each), after its FX reference, if it has one (`reference/fx_rates.csv`). An object whose `sha256` metadata matches the file is skipped; others go
  * up through lib-storage (one PUT up to 8 MiB, multipart above), a few files at a time. S3 shows
  * an object only once its upload completes, so a failed run leaves no partial object.
  */
@@ -62,6 +107,7 @@ export async function uploadRawFiles(options: UploadOptions): Promise<UploadSumm
       'run `npx ops generate` first',
     );
   }
+  const fxReference = await uploadFxReference(options, store);
   const hashes = await mapConcurrent(files, options.concurrency ?? 3, async (f) => {
     const sha = await sha256File(store.pathOf(f.key));
     return { ...f, sha, changed: sha !== (await remoteSha256(options.s3, options.bucket, f.key)) };
@@ -101,6 +147,7 @@ export async function uploadRawFiles(options: UploadOptions): Promise<UploadSumm
     destination: `s3://${options.bucket}/${LAKE.rawPrefix}`,
     uploaded,
     skipped: hashes.filter((f) => !f.changed).map((f) => f.key),
+    fxReference,
     bytes: total,
     durationMs: performance.now() - started,
   };

@@ -56,7 +56,8 @@ export const awsTarget: Target = {
     );
     const seconds = s.durationMs / 1000;
     const multipart = s.uploaded.filter((u) => u.multipart).length;
-    const counts = `${s.uploaded.length} file(s) uploaded, ${s.skipped.length} unchanged`;
+    const fx = { uploaded: ', FX reference uploaded', unchanged: '', none: '' }[s.fxReference];
+    const counts = `${s.uploaded.length} file(s) uploaded, ${s.skipped.length} unchanged${fx}`;
     return {
       title: (elapsed) => `upload: ${counts} in ${elapsed}`,
       line: `${counts} to ${s.destination}`,
@@ -67,7 +68,9 @@ export const awsTarget: Target = {
         destination: s.destination,
         next: s.uploaded.length
           ? 'the ETL Lambda processes each uploaded file; when it is done, `npx ops crawl --target aws`'
-          : '`npx ops etl --target aws --file NAME` reprocesses an object',
+          : s.fxReference === 'uploaded'
+            ? 'the next refresh re-runs the files whose quarantined orders now have a rate (`npx ops etl --target aws --retry-quarantine` does it now)'
+            : '`npx ops etl --target aws --file NAME` reprocesses an object',
       },
     };
   },

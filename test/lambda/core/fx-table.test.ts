@@ -19,6 +19,9 @@ describe('parseFxRates', () => {
       ['JPY 2025-01', 6_410],
       ['EUR 2025-02', 1_050_000],
     ]);
+    expect([...parseFxRates('month,currency,rate_to_usd\n2025-01,KWD,1000000\n')]).toEqual([
+      ['KWD 2025-01', 1_000_000_000_000],
+    ]);
   });
 
   it.each([
@@ -28,6 +31,15 @@ describe('parseFxRates', () => {
     ['month,currency,rate_to_usd\n2025-01,JPY,0.0064123\n', /6 decimals/],
     ['month,currency,rate_to_usd\n2025-01,XYZ,1\n', /XYZ is not an ISO 4217/],
     ['month,currency,rate_to_usd\n2025-01,JPY,0\n', /positive/],
+    // A rate that would overflow the USD totals, and the same month and currency twice
+    [
+      'month,currency,rate_to_usd\n2025-01,JPY,1000000.000001\n',
+      /line 2: the rate must be at most 1000000 USD/,
+    ],
+    [
+      'month,currency,rate_to_usd\n2025-01,JPY,0.0064\n2025-01,EUR,1.05\n2025-01,JPY,0.0065\n',
+      /line 4: 2025-01,JPY is already on line 2/,
+    ],
   ])('refuses a bad file: %j', (csv, message) => {
     expect(() => parseFxRates(csv)).toThrow(FxReferenceError);
     expect(() => parseFxRates(csv)).toThrow(message);

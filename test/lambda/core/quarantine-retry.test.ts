@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FxTable } from '../../../lambda/core/fx-table.js';
 import type { ObjectStore } from '../../../lambda/core/object-store.js';
-import { hasRecordDue } from '../../../lambda/core/quarantine-retry.js';
+import { hasRecordDue, isDueForRetry } from '../../../lambda/core/quarantine-retry.js';
 import { TEST_NOW, tempLake, validOrder } from '../support/orders.js';
 
 // The Lambda's check of one quarantine file before a retry (lambda/core/quarantine-retry.ts).
@@ -53,5 +54,35 @@ describe('hasRecordDue', () => {
     await expect(hasRecordDue(store, 'quarantine/store_sales/none.jsonl', RETRY_AT)).rejects.toThrow(
       'object not found',
     );
+  });
+});
+
+describe('isDueForRetry: orders without a USD rate', () => {
+  /** A GBP order of January 2026, past the shipped rates. */
+  const GBP_JAN_2026 = JSON.stringify(validOrder(1, 2026, 1));
+  const withJanuary = new FxTable(new Map([['GBP 2026-01', 1_270_000]]), 'test');
+  const withFebruary = new FxTable(new Map([['GBP 2026-02', 1_270_000]]), 'test');
+  const missing = { reason: 'fx_rate_missing' as const, raw: GBP_JAN_2026 };
+
+  it("is due once the table has the rate of the order's currency and UTC month, and not before", () => {
+    expect(isDueForRetry(missing, TEST_NOW, withJanuary)).toBe(true);
+    expect(isDueForRetry(missing, TEST_NOW, withFebruary)).toBe(false);
+    // Without a table (the local ETL re-runs every source when its table changes), never.
+    expect(isDueForRetry(missing, TEST_NOW)).toBe(false);
+    // Another reason with a rate present, or a record that is not JSON: never.
+    expect(isDueForRetry({ reason: 'schema_violation' as const, raw: GBP_JAN_2026 }, TEST_NOW, withJanuary)).toBe(
+      false,
+    );
+    expect(isDueForRetry({ reason: 'fx_rate_missing' as const, raw: '{broken' }, TEST_NOW, withJanuary)).toBe(false);
+  });
+
+  it('finds such a record in a quarantine file only when given the table', async () => {
+    await lake.store.put(
+      KEY,
+      `${record('schema_violation', SOON)}\n${record('fx_rate_missing', GBP_JAN_2026)}\n`,
+    );
+    expect(await hasRecordDue(store, KEY, TEST_NOW, withJanuary)).toBe(true);
+    expect(await hasRecordDue(store, KEY, TEST_NOW, withFebruary)).toBe(false);
+    expect(await hasRecordDue(store, KEY, TEST_NOW)).toBe(false);
   });
 });
