@@ -125,7 +125,9 @@ it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
     const source: ObjectStore = {
       location: 'memory://hostile',
       get: async () => Readable.from(body()),
-      head: async (key) => ({ key, size: GIB, etag: 'x', lastModified: new Date(0) }),
+      // the source only: no `reference/fx_rates.csv` (else the FX loader would read the body as one)
+      head: async (key) =>
+        key === KEY ? { key, size: GIB, etag: 'x', lastModified: new Date(0) } : undefined,
       put: () => Promise.reject(new Error('read-only')),
       list: async () => [],
       delete: async () => undefined,
