@@ -18,6 +18,7 @@ const CODE_OVERRIDES: Record<string, string> = {
   // quarantine reason codes (data_quality.csv)
   invalid_json: 'Invalid JSON',
   not_json_file: 'Not a JSON file',
+  malformed_json_array: 'Malformed JSON array',
   duplicate_order_id: 'Duplicate order ID',
 };
 

@@ -10,7 +10,12 @@ export type QuarantineReason =
   | 'duplicate_order_id'
   | 'timestamp_out_of_range'
   | 'oversized_record'
+  /** The whole file: neither JSON Lines nor a JSON array. */
   | 'not_json_file'
+  /** The whole file: a JSON array whose structure is broken (json-array-splitter.ts). */
+  | 'malformed_json_array'
+  /** The whole file: empty or whitespace only (`[]` is a month without orders). */
+  | 'empty_file'
   /** The record's bytes are not valid UTF-8 (decoding would silently replace them with U+FFFD). */
   | 'invalid_utf8'
   /** One object holds the same key twice (JSON.parse would silently keep the last). */
@@ -32,6 +37,8 @@ export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
   'timestamp_out_of_range',
   'oversized_record',
   'not_json_file',
+  'malformed_json_array',
+  'empty_file',
   'invalid_utf8',
   'duplicate_key',
   'nesting_too_deep',

@@ -109,17 +109,4 @@ export class OrderSink implements RecordSink {
     const why = rejection('oversized_record', '(record)', `${bytes} bytes exceed the per-record limit`);
     this.quarantine.add(ordinal, why, head.toString('utf8'), bytes);
   }
-
-  /**
-   * Quarantines the whole source (`sizeBytes` long): it is not JSON at all. `head` is its start,
-   * or all of it: only a file longer than its head is marked `raw_truncated`.
-   */
-  notJson(head: Buffer, sizeBytes: number): void {
-    this.read++;
-    this.byFormat.unrecognised++;
-    const hex = head.subarray(0, 4).toString('hex');
-    const why = `the file is neither JSON Lines nor a JSON array (starts with bytes ${hex})`;
-    const truncatedFrom = head.length < sizeBytes ? sizeBytes : undefined;
-    this.quarantine.add(0, rejection('not_json_file', '(file)', why), head.toString('utf8'), truncatedFrom);
-  }
 }

@@ -6,19 +6,19 @@ import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-
 import type { RecordFormat } from '../../contracts/raw-order-original.js';
 import { ReconciliationError, SourceKeyError } from './etl-errors.js';
 import { makeStagingDir } from './etl-temp.js';
-import type { QuarantineReason } from './full-validation.js';
+import { type QuarantineReason, type Rejection, rejection } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
 import { type FxTable, loadFxTable } from './fx-table.js';
 import { HeldOrderIds } from './held-order-ids.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
-import type { OrderIdSet } from './order-id-set.js';
+import { OrderIdSet } from './order-id-set.js';
 import { OrderSink } from './order-sink.js';
 import { ParquetFileWriter } from './parquet-file-writer.js';
 import { ParquetThread } from './parquet-thread.js';
 import { PartitionWriters, type StagedFile } from './partition-writers.js';
 import { publishOutputs } from './publish-outputs.js';
 import { QuarantineWriter } from './quarantine-writer.js';
-import { readRecords, type SourceFormat } from './read-records.js';
+import { type ReadSummary, readRecords, type SourceFormat } from './read-records.js';
 
 /**
  * Version of what the ETL writes: the output format revision, the raw contract and the FX table.
@@ -82,7 +82,10 @@ export type EtlPhase = 'parse' | 'encode' | 'publish';
 /** What one run over one source did. Always: read = loaded + quarantined. */
 export interface EtlResult {
   sourceKey: string;
-  /** `failed` when the source is not JSON at all (quarantined whole). */
+  /**
+   * `failed` when the source is refused as a whole (`refusedFile`): one quarantine record, read 1,
+   * loaded 0, and its previous facts stay published.
+   */
   status: 'ok' | 'failed';
   failure?: string;
   format: SourceFormat;
@@ -186,8 +189,43 @@ export async function stageSource(
         options.onProgress?.(bytes, info.size);
       },
     });
-    if (summary.format === 'not_json') sink.notJson(summary.head ?? Buffer.alloc(0), info.size);
     options.onPhase?.('encode');
+    const refusal = refusedFile(summary, info.size);
+    if (refusal) {
+      // The source fails as a whole: nothing of it is staged (records read before a broken
+      // array's problem included), its one quarantine record says why, and publishing keeps the
+      // facts of its last good version (a corrupt or empty re-upload must not wipe a month).
+      await writers.abort();
+      await quarantine.close();
+      const refused = new QuarantineWriter(path.join(tmp, 'refused.jsonl'), key);
+      refused.add(0, refusal.rejection, refusal.raw, refusal.truncatedFrom);
+      await refused.close();
+      options.onLoadedIds?.(new OrderIdSet());
+      ok = true;
+      return {
+        result: {
+          sourceKey: key,
+          status: 'failed',
+          failure: refusal.failure,
+          format: summary.format,
+          read: 1,
+          loaded: 0,
+          quarantined: 1,
+          byReason: refused.byReason,
+          byFormat: { v2: 0, original: 0, unrecognised: 1 },
+          partitions: [],
+          files: [],
+          quarantineKey: quarantineKey(stem),
+          rows: { fact_orders: 0, fact_order_items: 0 },
+          duplicateOf: [],
+          sourceBytes: info.size,
+        },
+        staged: [],
+        quarantineFile: refused.file,
+        tmpDir: tmp,
+        stageMs: performance.now() - started,
+      };
+    }
     const staged = await writers.finish();
     const hasQuarantine = await quarantine.close();
     const rows = { fact_orders: 0, fact_order_items: 0 };
@@ -197,16 +235,12 @@ export async function stageSource(
         `${key}: read ${sink.read}, loaded ${sink.loaded}, quarantined ${quarantine.count}, order rows ${rows.fact_orders}`,
       );
     }
-    // A source that is not JSON at all is a failed run: publish its quarantine record but keep the
-    // facts of its last good version (a corrupt re-upload must not wipe a month).
-    const failed = summary.format === 'not_json';
     options.onLoadedIds?.(sink.ids);
     ok = true;
     return {
       result: {
         sourceKey: key,
-        status: failed ? 'failed' : 'ok',
-        ...(failed ? { failure: 'not_json_file: the source is neither JSON Lines nor a JSON array' } : {}),
+        status: 'ok',
         format: summary.format,
         read: sink.read,
         loaded: sink.loaded,
@@ -259,4 +293,50 @@ export async function publishStaged(
 /** Removes a staged source's local folder (after publishing it, or instead). */
 export async function discardStaged(source: StagedSource): Promise<void> {
   await rm(source.tmpDir, { recursive: true, force: true });
+}
+
+/** A source refused as a whole: its one quarantine record (line 0) and the run's `failure`. */
+interface FileRefusal {
+  rejection: Rejection;
+  raw: string;
+  truncatedFrom?: number;
+  failure: string;
+}
+
+/**
+ * Whether the source as read is refused as a whole, and why: it is not JSON at all
+ * (`not_json_file`), its JSON array is structurally broken so its elements cannot be trusted
+ * (`malformed_json_array`, json-array-splitter.ts), or it holds nothing but whitespace
+ * (`empty_file`: an empty upload is a mistake or a failed export far more often than a month
+ * with no orders, which is `[]`; deleting the raw file is how a month is removed).
+ */
+export function refusedFile(summary: ReadSummary, sizeBytes: number): FileRefusal | undefined {
+  const refuse = (reason: QuarantineReason, why: string, raw = '', truncatedFrom?: number) => ({
+    rejection: rejection(reason, '(file)', why),
+    raw,
+    ...(truncatedFrom !== undefined ? { truncatedFrom } : {}),
+    failure: `${reason}: ${why}`,
+  });
+  if (summary.format === 'not_json') {
+    // `head` is the file's start, or all of it: only a longer file is marked `raw_truncated`.
+    const head = summary.head ?? Buffer.alloc(0);
+    const why = `the file is neither JSON Lines nor a JSON array (starts with bytes ${head.subarray(0, 4).toString('hex')})`;
+    return refuse(
+      'not_json_file',
+      why,
+      head.toString('utf8'),
+      head.length < sizeBytes ? sizeBytes : undefined,
+    );
+  }
+  if (summary.malformed) return refuse('malformed_json_array', summary.malformed);
+  if (summary.format === 'empty') {
+    const what = summary.bytes
+      ? `holds only whitespace (${summary.bytes.toLocaleString('en-US')} bytes)`
+      : 'is empty (0 bytes)';
+    return refuse(
+      'empty_file',
+      `the file ${what}: the month keeps its previous facts (to remove a month, delete its raw file; a month without orders is \`[]\`)`,
+    );
+  }
+  return undefined;
 }

@@ -16,10 +16,16 @@ export interface ReadOptions {
 
 export interface ReadSummary {
   format: SourceFormat;
-  /** Bytes read (for `not_json`, only up to the sniff: reading stops there). */
+  /** Bytes read (for `not_json`, only up to the sniff; for a malformed array, up to its problem). */
   bytes: number;
   /** For `not_json`: the first bytes of the file, for the quarantine record. */
   head?: Buffer;
+  /**
+   * For `json_array`: why the array's own structure is broken (an element never closed, no
+   * closing `]`, a missing comma, an empty element), so its elements cannot be trusted. Reading
+   * stops at the first such problem; the source then fails as a whole (json-array-splitter.ts).
+   */
+  malformed?: string;
 }
 
 /**
@@ -54,15 +60,19 @@ export async function readRecords(
         splitter.push(chunk, from);
       } else if (chunk[i] === 0x5b) {
         format = 'json_array';
-        splitter = new JsonArraySplitter(sink, options.maxRecordBytes);
+        const start = { offset: bytes - chunk.length, lines: leadingLines };
+        splitter = new JsonArraySplitter(sink, options.maxRecordBytes, start);
         splitter.push(chunk, i + 1);
       } else {
         // Leaving the loop closes the stream: nothing more of a non-JSON file is read.
         return { format: 'not_json', bytes, head: Buffer.from(headOf(chunk, from, chunk.length)) };
       }
     }
+    // Leaving the loop closes the stream: nothing more of a broken array is read.
+    if (splitter instanceof JsonArraySplitter && splitter.problem) break;
     await options.afterChunk?.(bytes);
   }
   splitter?.end();
-  return { format, bytes };
+  const malformed = splitter instanceof JsonArraySplitter ? splitter.problem : undefined;
+  return { format, bytes, ...(malformed ? { malformed } : {}) };
 }

@@ -110,4 +110,39 @@ describe('S3 event handler', () => {
       ['ERROR', 'source rejected'],
     ]);
   });
+
+  it('rejects an empty or broken re-upload like a file that is not JSON: the month keeps its facts, the invocation fails', async () => {
+    const key = 'raw/store_sales/orders_2025_01.json';
+    const event = await fixture();
+    event.Records = [recordFor(event, key)];
+    await raw.store.put(key, jsonLines([validOrder(1), validOrder(2)]));
+    await handler(event);
+    const facts = await fileHashes(out.root, 'processed');
+    expect(Object.keys(facts)).toHaveLength(2);
+
+    for (const [body, reason] of [
+      ['', 'empty_file'],
+      [
+        `[${JSON.stringify(validOrder(3))},${JSON.stringify(validOrder(4)).slice(0, -1)}]`,
+        'malformed_json_array',
+      ],
+      ['PAR1 not json', 'not_json_file'],
+    ] as const) {
+      logs.length = 0;
+      await raw.store.put(key, body);
+      const error = await handler(event).catch((e: unknown) => e);
+
+      // thrown like any failed source: Lambda's async retries (at most 2) then the failure queue
+      expect(error, reason).toBeInstanceOf(EtlBatchError);
+      expect((error as EtlBatchError).failures).toEqual([
+        { key, error: expect.stringMatching(`^${reason}: `) },
+      ]);
+      expect(logs).toMatchObject([{ level: 'ERROR', message: 'source rejected', quarantined: 1, loaded: 0 }]);
+      expect(await fileHashes(out.root, 'processed')).toEqual(facts);
+      const record = JSON.parse(
+        await readFile(`${out.root}/quarantine/store_sales/orders_2025_01.jsonl`, 'utf8'),
+      );
+      expect(record).toMatchObject({ source_key: key, line_number: 0, reason });
+    }
+  });
 });

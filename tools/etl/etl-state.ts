@@ -24,7 +24,8 @@ const sourceStateSchema = z.object({
   /** Other sources holding the first copy of orders this one repeats (quarantined as duplicates). */
   duplicateOf: z.array(z.string()).optional(),
   /**
-   * The last run of this file failed (not JSON at all): `files` are those of its last successful
+   * The last run of this file failed (refused as a whole: not JSON, a malformed JSON array, empty;
+   * `refusedFile` in lambda/core/process-source.ts): `files` are those of its last successful
    * run, left published (none if it had none), and `quarantineKey` holds the failure. Kept, not
    * forgotten, so that deleting the file removes them; the next run processes the file again.
    */

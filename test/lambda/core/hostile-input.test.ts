@@ -108,6 +108,49 @@ describe('hostile records', () => {
     huge.write('{"order_id":"', 0);
     expect(await fateOf(huge, 64 * 1024)).toEqual({ loaded: 1, reasons: ['oversized_record'] });
   });
+
+  it('in a JSON array, a huge balanced element is oversized; one never closed fails the file (1 GiB: npm run test:hostile)', async () => {
+    const lake = await tempLake();
+    try {
+      const good = JSON.stringify(validOrder(1));
+      const huge = (closed: boolean) => {
+        const b = Buffer.alloc(3 * 1024 * 1024, 0x20);
+        b.write('{"order_id":"', 0);
+        if (closed) b.write('"}', b.length - 2);
+        return Buffer.concat([
+          Buffer.from(`[${good},`),
+          b,
+          Buffer.from(`,${JSON.stringify(validOrder(2))}]`),
+        ]);
+      };
+      const run = async (body: Buffer) => {
+        await lake.store.put(KEY, body);
+        return processSource(lake.store, KEY, {
+          now: () => TEST_NOW,
+          encoderThread: false,
+          maxRecordBytes: 64 * 1024,
+        });
+      };
+      expect(await run(huge(true))).toMatchObject({
+        status: 'ok',
+        read: 3,
+        loaded: 2,
+        byReason: { oversized_record: 1 },
+      });
+      // the string never ends: all the rest of the file would be element 2
+      const broken = await run(huge(false));
+      expect(broken).toMatchObject({
+        status: 'failed',
+        read: 1,
+        loaded: 0,
+        byReason: { malformed_json_array: 1 },
+      });
+      const from = (good.length + 2).toLocaleString('en-US');
+      expect(broken.failure).toContain(`element 2 (from byte ${from}, line 1) is never closed`);
+    } finally {
+      await lake.cleanup();
+    }
+  });
 });
 
 // The real size, streamed from a generated source (never held in memory): `npm run test:hostile`.
@@ -141,6 +184,51 @@ it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
         quarantineStore: out.store,
       });
       expect(r).toMatchObject({ read: 2, loaded: 1, quarantined: 1, byReason: { oversized_record: 1 } });
+      expect(process.memoryUsage().rss - rss).toBeLessThan(256 * 1024 ** 2);
+    } finally {
+      await out.cleanup();
+    }
+  },
+  600_000,
+);
+
+// The same for a JSON array whose element 2 never closes: 1 GiB decided from a bounded head.
+it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
+  'a JSON array whose 1 GiB element never closes fails the file with memory bounded by a chunk',
+  async () => {
+    const GIB = 1024 ** 3;
+    const chunk = Buffer.alloc(1 << 20, 0x61);
+    async function* body() {
+      yield Buffer.from(`[${JSON.stringify(validOrder(1))},{"order_id":"`);
+      for (let sent = 0; sent < GIB; sent += chunk.length) yield chunk;
+      yield Buffer.from(`",${JSON.stringify(validOrder(2))}]`);
+    }
+    const out = await tempLake();
+    const source: ObjectStore = {
+      location: 'memory://hostile',
+      get: async () => Readable.from(body()),
+      // the source only: no `reference/fx_rates.csv` (else the FX loader would read the body as one)
+      head: async (key) =>
+        key === KEY ? { key, size: GIB, etag: 'x', lastModified: new Date(0) } : undefined,
+      put: () => Promise.reject(new Error('read-only')),
+      list: async () => [],
+      delete: async () => undefined,
+    };
+    try {
+      const rss = process.memoryUsage().rss;
+      const r = await processSource(source, KEY, {
+        now: () => TEST_NOW,
+        encoderThread: false,
+        processedStore: out.store,
+        quarantineStore: out.store,
+      });
+      expect(r).toMatchObject({
+        status: 'failed',
+        read: 1,
+        loaded: 0,
+        byReason: { malformed_json_array: 1 },
+      });
+      expect(r.failure).toMatch(/element 2 \(from byte [\d,]+, line 1\) is not closed where it should be/);
       expect(process.memoryUsage().rss - rss).toBeLessThan(256 * 1024 ** 2);
     } finally {
       await out.cleanup();

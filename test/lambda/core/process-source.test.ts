@@ -120,7 +120,9 @@ describe('processSource', () => {
       loaded: 0,
       quarantined: 1,
     });
-    expect(result.failure).toMatch(/not_json_file/);
+    expect(result.failure).toBe(
+      'not_json_file: the file is neither JSON Lines nor a JSON array (starts with bytes 6f726465)',
+    );
     expect(result.removed).toEqual([]);
     expect(Object.keys(goodFacts)).toHaveLength(2);
     expect(await fileHashes(lake.root, 'processed')).toEqual(goodFacts);
@@ -128,6 +130,7 @@ describe('processSource', () => {
     expect(reject).toMatchObject({
       line_number: 0,
       reason: 'not_json_file',
+      message: '(file): the file is neither JSON Lines nor a JSON array (starts with bytes 6f726465)',
       raw: 'order_id,total\nORD-1,10.00\n',
     });
     // the whole file is in `raw`: nothing was cut
@@ -140,6 +143,101 @@ describe('processSource', () => {
     const [cut] = await quarantined('orders_2025_01');
     expect(cut).toMatchObject({ reason: 'not_json_file', raw_truncated: true, raw_bytes: long.length });
     expect(cut?.raw.length).toBeLessThan(long.length);
+  });
+
+  it('fails a JSON array whose structure is broken as a whole, keeping the last good facts and quarantine', async () => {
+    await lake.store.put(JAN, JSON.stringify([validOrder(1), validOrder(2), validOrder(3)]));
+    await processSource(lake.store, JAN, opts);
+    const good = await fileHashes(lake.root, 'processed');
+    const orders = Array.from({ length: 50 }, (_, i) => JSON.stringify(validOrder(i + 10)));
+    // element 2 loses its last `}`: before the fix, the rest was one element and January 1 order
+    const broken = [orders[0], orders[1]!.slice(0, -1), ...orders.slice(2)];
+    const text = `[\n${broken.join(',\n')}\n]\n`;
+    const from = text.indexOf(orders[1]!.slice(0, -1));
+    await lake.store.put(JAN, text);
+
+    const result = await processSource(lake.store, JAN, opts);
+
+    expect(result).toMatchObject({
+      status: 'failed',
+      format: 'json_array',
+      read: 1,
+      loaded: 0,
+      quarantined: 1,
+      byReason: { malformed_json_array: 1 },
+      files: [],
+      removed: [],
+    });
+    const why = `the JSON array is malformed: element 2 (from byte ${from.toLocaleString('en-US')}, line 3) is not closed where it should be: the \`]\` at byte ${(text.length - 2).toLocaleString('en-US')}, line 52 closes a \`{\``;
+    expect(result.failure).toContain(`malformed_json_array: ${why}`);
+    expect(await fileHashes(lake.root, 'processed')).toEqual(good);
+    expect(await orderCount()).toBe(3);
+    expect(await quarantined('orders_2025_01')).toEqual([
+      {
+        source_key: JAN,
+        line_number: 0,
+        reason: 'malformed_json_array',
+        message: expect.stringContaining(`(file): ${why}`),
+        violations: [expect.objectContaining({ reason: 'malformed_json_array', path: '(file)' })],
+        raw: '',
+      },
+    ]);
+
+    // cut short (no `]`), a missing comma, an empty element: the same, each with its reason
+    for (const [bad, message] of [
+      [`[${orders.slice(0, 2).join(',')}`, /element 2 \(from byte [\d,]+, line 1\) without the closing `\]`/],
+      [
+        `[${orders[0]} ${orders[1]}]`,
+        /element 2 \(from byte [\d,]+, line 1\) follows element 1 without a comma/,
+      ],
+      [
+        `[${orders[0]},,${orders[1]}]`,
+        /an element is missing at byte [\d,]+, line 1, after element 1: two commas/,
+      ],
+    ] as const) {
+      await lake.store.put(JAN, bad);
+      const again = await processSource(lake.store, JAN, opts);
+      expect(again, bad.slice(0, 40)).toMatchObject({ status: 'failed', loaded: 0, files: [] });
+      expect(again.failure).toMatch(message);
+      expect(await fileHashes(lake.root, 'processed')).toEqual(good);
+    }
+  });
+
+  it('fails an empty or blank file, keeping the last good facts; `[]` is a month without orders', async () => {
+    await lake.store.put(JAN, jsonLines([validOrder(1), validOrder(2)]));
+    await processSource(lake.store, JAN, opts);
+    const good = await fileHashes(lake.root, 'processed');
+
+    for (const [empty, what] of [
+      ['', 'is empty (0 bytes)'],
+      ['\ufeff \n\t\r\n', 'holds only whitespace (8 bytes)'],
+    ] as const) {
+      await lake.store.put(JAN, empty);
+      const result = await processSource(lake.store, JAN, opts);
+      expect(result).toMatchObject({
+        status: 'failed',
+        format: 'empty',
+        read: 1,
+        loaded: 0,
+        quarantined: 1,
+        byReason: { empty_file: 1 },
+        removed: [],
+      });
+      expect(result.failure).toBe(
+        `empty_file: the file ${what}: the month keeps its previous facts (to remove a month, delete its raw file; a month without orders is \`[]\`)`,
+      );
+      expect(await fileHashes(lake.root, 'processed')).toEqual(good);
+      expect(await quarantined('orders_2025_01')).toMatchObject([
+        { line_number: 0, reason: 'empty_file', raw: '' },
+      ]);
+    }
+
+    await lake.store.put(JAN, '[]\n');
+    const none = await processSource(lake.store, JAN, opts);
+    expect(none).toMatchObject({ status: 'ok', format: 'json_array', read: 0, loaded: 0, files: [] });
+    expect(none.removed).toHaveLength(2);
+    expect(await fileHashes(lake.root, 'processed')).toEqual({});
+    expect(await lake.store.head('quarantine/store_sales/orders_2025_01.jsonl')).toBeUndefined();
   });
 
   it('is idempotent: a second run leaves the same files with the same content', async () => {

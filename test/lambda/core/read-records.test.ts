@@ -60,6 +60,7 @@ describe('readRecords', () => {
         async (values, pretty, cuts) => {
           const { summary, records } = await read(JSON.stringify(values, null, pretty ? 2 : undefined), cuts);
           expect(summary.format).toBe('json_array');
+          expect(summary.malformed).toBeUndefined();
           expect(records.map(([, r]) => JSON.parse(r))).toEqual(JSON.parse(JSON.stringify(values)));
           expect(records.map(([n]) => n)).toEqual(values.map((_, i) => i + 1));
         },
@@ -93,6 +94,61 @@ describe('readRecords', () => {
     expect(summary).toMatchObject({ format: 'not_json' });
     expect(summary.head?.toString()).toBe('\n  id,total\n1,2\n');
     expect(records).toEqual([]);
+  });
+
+  it('says where a JSON array is malformed, in bytes and lines of the file, wherever the chunks are cut', async () => {
+    const good = '{"n":1}';
+    // a BOM and a blank line before the `[`, then element 2 with its `}` missing
+    const text = Buffer.from(`\ufeff\n[\n  ${good},\n  {"n":2,"c":{"d":3},\n  ${good}\n]\n`);
+    const second = text.indexOf('{"n":2');
+    const last = text.lastIndexOf(']');
+    for (const cuts of [[], [3], [4, 12], [second, second + 1], [last], [5, 10, 20, 30, 40]]) {
+      const { summary, records } = await read(text, cuts);
+      expect(summary.malformed, JSON.stringify(cuts)).toBe(
+        `the JSON array is malformed: element 2 (from byte ${second}, line 4) is not closed where it should be: the \`]\` at byte ${last}, line 6 closes a \`{\`, so the elements after it cannot be told apart (a closing brace, bracket or quote missing in it, or one too many)`,
+      );
+      expect(records).toEqual([[1, good]]);
+    }
+    const big = Buffer.from(`[${`${good},`.repeat(200)}${good} ${good}]`);
+    const at = big.lastIndexOf(good);
+    expect((await read(big, [1000])).summary.malformed).toBe(
+      `the JSON array is malformed: element 202 (from byte ${at.toLocaleString('en-US')}, line 1) follows element 201 without a comma between them`,
+    );
+  });
+
+  it('stops reading at a structural problem: nothing after it is handed on or read', async () => {
+    let chunksRead = 0;
+    const records: number[] = [];
+    const summary = await readRecords(
+      (async function* () {
+        yield Buffer.from('[{"n":1},,{"n":2},');
+        for (;;) {
+          chunksRead++;
+          yield Buffer.from('{"n":3},');
+        }
+      })(),
+      { record: (_b, _s, _e, n) => records.push(n), oversized: () => undefined },
+      { maxRecordBytes: 1024 },
+    );
+    expect(summary.malformed).toMatch(
+      /an element is missing at byte 9, line 1, after element 1: two commas in a row/,
+    );
+    expect(records).toEqual([1]);
+    expect(chunksRead).toBe(0);
+  });
+
+  it('fails a JSON array cut short, and takes `[]` as an array with no elements', async () => {
+    expect((await read('[{"n":1},{"n":2}', [5])).summary).toMatchObject({
+      format: 'json_array',
+      malformed:
+        'the JSON array is malformed: the file ends after element 2 (from byte 9, line 1) without the closing `]`: it looks cut short',
+    });
+    expect((await read('[{"n":1},{"n":2}]\n')).summary).toEqual({ format: 'json_array', bytes: 18 });
+    expect(await read(' [ ]\n')).toEqual({
+      summary: { format: 'json_array', bytes: 5 },
+      records: [],
+      oversized: [],
+    });
   });
 
   it('calls an empty or blank file empty', async () => {

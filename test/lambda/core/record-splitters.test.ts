@@ -4,7 +4,7 @@ import { HEAD_BYTES, LineSplitter, type RecordSink } from '../../../lambda/core/
 
 // The record splitters: what they hand the sink, in one chunk, and the same however the bytes
 // are cut into chunks. The one-array format's splitter reads the text after the opening `[`.
-type Splitter = { push(chunk: Buffer, from: number): void; end(): void };
+type Splitter = { push(chunk: Buffer, from: number): void; end(): void; problem?: string | undefined };
 const arraySplitter = (sink: RecordSink, max: number): Splitter => new JsonArraySplitter(sink, max);
 const lineSplitter = (sink: RecordSink, max: number): Splitter => new LineSplitter(sink, max);
 
@@ -28,6 +28,8 @@ function split(after: string, max: number, cuts: number[] = [], make = arraySpli
     from = cut;
   }
   splitter.end();
+  // Byte offsets count the '#' each chunk starts with here: read-records.test.ts checks them.
+  if (splitter.problem) events.push(`problem: ${splitter.problem.replace(/byte \d+(?:,\d{3})*/g, 'byte B')}`);
   return events;
 }
 
@@ -68,9 +70,102 @@ describe('JsonArraySplitter', () => {
     expectAnyChunking('1] {"x":2}\n{"y":3}', 100, ['1 1', '2  {"x":2}', '3 {"y":3}']);
   });
 
-  it('reports an unterminated last element, which then fails as JSON', () => {
-    expectAnyChunking('{"a":1},{"b":[1,', 100, ['1 {"a":1}', '2 {"b":[1,']);
-    expectAnyChunking('{"a":1},12', 100, ['1 {"a":1}', '2 12']);
+  const closes = (n: number, closer: string, opener: string) =>
+    `problem: the JSON array is malformed: element ${n} (from byte B, line 1) is not closed where it should be: the \`${closer}\` at byte B, line 1 closes a \`${opener}\`, so the elements after it cannot be told apart (a closing brace, bracket or quote missing in it, or one too many)`;
+  const never = (n: number, line = 1) =>
+    `problem: the JSON array is malformed: element ${n} (from byte B, line ${line}) is never closed, so the elements after it cannot be told apart (a closing brace, bracket or quote missing in it, or one too many, or a file cut short)`;
+
+  it('fails an element whose brackets do not pair up (a brace missing): nothing from it on is handed on', () => {
+    // a `}` missing in element 2: the array's `]` would close it, swallowing the elements after it
+    expectAnyChunking('{"a":1},{"b":2,"c":{"d":3},{"e":4},{"f":5}]', 100, ['1 {"a":1}', closes(2, ']', '{')]);
+    // inside an element: the `}` of an item whose `]` is missing
+    expectAnyChunking('{"a":1},{"items":[{"q":1},{"q":2}},{"b":3}]', 100, ['1 {"a":1}', closes(2, '}', '[')]);
+    expectAnyChunking('[1,2},{"b":3}]', 100, [closes(1, '}', '[')]);
+  });
+
+  it('fails an element still open at the end (a quote missing, or a cut): nothing from it on is handed on', () => {
+    expectAnyChunking('{"a":1},{"b":[1,', 100, ['1 {"a":1}', never(2)]);
+    expectAnyChunking('{"a":1},"ab]', 100, ['1 {"a":1}', never(2)]);
+    expectAnyChunking('{"a":1},{"b":"x},{"c":"y"}]', 100, ['1 {"a":1}', never(2)]);
+    expectAnyChunking('\n  {"a":1},\n  {"b":"x}\n]\n', 100, ['1 {"a":1}', never(2, 3)]);
+  });
+
+  it('decides on a broken element past the limit from its head alone, never holding the rest', () => {
+    const tail = `{"b":"${'z'.repeat(5000)}"},{"c":1}`; // element 2 lacks its `}`: all of this is inside it
+    expect(split(`{"a":1},{"x":1,"y":${tail}]`, 100, [20, 1000, 3000])).toEqual([
+      '1 {"a":1}',
+      closes(2, ']', '{'),
+    ]);
+    expect(split(`{"a":1},{"x":1,"y":${tail}`, 100, [20, 1000, 3000])).toEqual(['1 {"a":1}', never(2)]);
+    // balanced, it is an oversized record as before
+    expect(split(`{"a":1},{"x":1,"y":${tail}},{"d":2}]`, 100, [20, 1000, 3000])).toEqual([
+      '1 {"a":1}',
+      `2 oversized ${`{"x":1,"y":${tail}}`.length} bytes, head {"x":1,"y":{"b":"zzzzzzzzzzzzz (${HEAD_BYTES})`,
+      '3 {"d":2}',
+    ]);
+  });
+
+  it('fails an array without its closing bracket (a truncated upload)', () => {
+    const cut = (after: string) =>
+      `problem: the JSON array is malformed: the file ends after ${after} without the closing \`]\`: it looks cut short`;
+    expectAnyChunking('{"a":1},{"b":2}', 100, [
+      '1 {"a":1}',
+      '2 {"b":2}',
+      cut('element 2 (from byte B, line 1)'),
+    ]);
+    expectAnyChunking('{"a":1},{"b":2},\n', 100, [
+      '1 {"a":1}',
+      '2 {"b":2}',
+      cut('element 2 (from byte B, line 1)'),
+    ]);
+    // a scalar cut short is handed on before the end shows the bracket missing (the run fails anyway)
+    expectAnyChunking('{"a":1},12', 100, ['1 {"a":1}', cut('element 2 (from byte B, line 1)')]);
+    expectAnyChunking(' \n', 100, [
+      'problem: the JSON array is malformed: the file ends without the closing `]`: it looks cut short',
+    ]);
+  });
+
+  it('fails on a missing comma, a brace too many or an empty element, handing nothing after it', () => {
+    const bad = (why: string) => `problem: the JSON array is malformed: ${why}`;
+    expectAnyChunking('{"a":1} {"b":2},{"c":3}]', 100, [
+      '1 {"a":1}',
+      bad('element 2 (from byte B, line 1) follows element 1 without a comma between them'),
+    ]);
+    expectAnyChunking('{"a":1}\n{"b":2}]', 100, [
+      '1 {"a":1}',
+      bad('element 2 (from byte B, line 2) follows element 1 without a comma between them'),
+    ]);
+    expectAnyChunking('1 2]', 100, [
+      '1 1',
+      bad('element 2 (from byte B, line 1) follows element 1 without a comma between them'),
+    ]);
+    expectAnyChunking('{"a":1}},{"b":2}]', 100, [
+      '1 {"a":1}',
+      bad('a `}` too many at byte B, line 1, after element 1'),
+    ]);
+    expectAnyChunking('{"a":1},,{"b":2}]', 100, [
+      '1 {"a":1}',
+      bad('an element is missing at byte B, line 1, after element 1: two commas in a row'),
+    ]);
+    expectAnyChunking(' ,{"a":1}]', 100, [
+      bad('an element is missing at byte B, line 1: a comma right after the opening `[`'),
+    ]);
+    expectAnyChunking('{"a":1},\n]', 100, [
+      '1 {"a":1}',
+      bad('an element is missing at byte B, line 2, after element 1: a comma right before the closing `]`'),
+    ]);
+    expectAnyChunking('1,]', 100, [
+      '1 1',
+      bad('an element is missing at byte B, line 1, after element 1: a comma right before the closing `]`'),
+    ]);
+  });
+
+  it('takes commas and brackets inside strings and nested values as content, not structure', () => {
+    expectAnyChunking('{"a":",,]"},["x",[1,2],{}] , "}{,"\n]', 100, [
+      '1 {"a":",,]"}',
+      '2 ["x",[1,2],{}]',
+      '3 "}{,"',
+    ]);
   });
 
   it('reports an element over the limit as oversized with its length and head, one at the limit as a record', () => {

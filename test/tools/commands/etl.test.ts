@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../tools/generator/index.js';
+import { fileHashes } from '../../lambda/support/lake-files.js';
 import { tempLake } from '../../lambda/support/orders.js';
 import { duckRows } from '../../lambda/support/readers.js';
 
@@ -72,5 +73,51 @@ describe('ops etl (end to end on a generated lake)', () => {
     expect(clash.stderr).toMatch(/share the name "orders_2025_03"/);
     expect(clash.stderr).toMatch(/hint: fix or remove the raw files, then run/);
     expect(clash.stderr).not.toMatch(/hint: see/);
+  });
+
+  it('exits 1 and keeps the month for a re-upload that is a broken JSON array, or empty', async () => {
+    rmSync(`${lake.root}/raw/store_sales/orders_2025_03.json`);
+    rmSync(`${lake.root}/raw/store_sales/orders_2025_03.ndjson`);
+    const feb = `${lake.root}/raw/store_sales/orders_2025_02.json`;
+    const original = readFileSync(feb);
+    const facts = () =>
+      fileHashes(lake.root, 'processed/store_sales/fact_orders/order_year=2025/order_month=02');
+    expect(ops('etl', '--lake', lake.root).status).toBe(0);
+    const before = await facts();
+    expect(Object.keys(before)).toHaveLength(1);
+    // the month as one JSON array, element 2 without its last `}`
+    const orders = original.toString('utf8').trim().split('\n');
+    orders[1] = orders[1]!.slice(0, -1);
+    const broken = `[\n${orders.join(',\n')}\n]\n`;
+    const from = broken.indexOf(orders[1]!);
+
+    for (const [body, message] of [
+      [
+        broken,
+        `malformed_json_array: the JSON array is malformed: element 2 (from byte ${from.toLocaleString('en-US')}, line 3) is not closed where it should be`,
+      ],
+      [
+        '',
+        'empty_file: the file is empty (0 bytes): the month keeps its previous facts (to remove a month, delete its raw file',
+      ],
+    ] as const) {
+      writeFileSync(feb, body);
+      const run = ops('etl', '--lake', lake.root);
+
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stdout).toMatch(/etl: 1 file\(s\) processed, 1 unchanged/);
+      expect(run.stderr).toContain(
+        `error [ETL_FAILED]: 1 file(s) failed: raw/store_sales/orders_2025_02.json: ${message}`,
+      );
+      expect(run.stderr).toMatch(
+        /hint: see quarantine\/store_sales\/orders_2025_02\.jsonl; fix or remove the raw file/,
+      );
+      expect(await facts()).toEqual(before);
+    }
+
+    writeFileSync(feb, original);
+    const fixed = ops('etl', '--lake', lake.root);
+    expect(fixed.status, fixed.stderr).toBe(0);
+    expect(await facts()).toEqual(before);
   });
 });

@@ -2,6 +2,7 @@ import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpsError } from '../../../contracts/ops-error.js';
 import { ETL_VERSION } from '../../../lambda/core/process-source.js';
+import { etlFailure } from '../../../tools/etl/etl-summary.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { jsonLines, tempLake, validOrder } from '../../lambda/support/orders.js';
 
@@ -115,6 +116,51 @@ describe('runLocalEtl', () => {
 
     expect(s.retired).toContain(JAN);
     for (const key of janFacts) expect(await lake.store.head(key)).toBeUndefined();
+  });
+
+  it('a loaded month re-uploaded broken or empty fails, keeps its facts and is retried; `[]` empties it', async () => {
+    await lake.store.put(JAN, JSON.stringify([validOrder(1), validOrder(2)]));
+    const first = await run();
+    const janFacts = first.processed.find((r) => r.sourceKey === JAN)!.files;
+    const facts = Object.fromEntries(
+      await Promise.all(janFacts.map(async (k) => [k, await readFile(lake.store.pathOf(k))] as const)),
+    );
+    const orders = [validOrder(1), validOrder(2), validOrder(6)].map((o) => JSON.stringify(o));
+    for (const [body, error] of [
+      // element 2 without its `}`, and thousands of valid orders after it
+      [
+        `[${orders[0]},\n${orders[1]!.slice(0, -1)},\n${Array.from({ length: 2000 }, (_, i) => JSON.stringify(validOrder(i + 10))).join(',\n')}]`,
+        /^malformed_json_array: the JSON array is malformed: element 2 \(from byte [\d,]+, line 2\) is not closed where it should be/,
+      ],
+      [`[${orders.join(',')}`, /^malformed_json_array: .* without the closing `\]`: it looks cut short$/],
+      [
+        '',
+        /^empty_file: the file is empty \(0 bytes\): the month keeps its previous facts \(to remove a month, delete its raw file/,
+      ],
+      ['  \n', /^empty_file: the file holds only whitespace \(3 bytes\)/],
+    ] as const) {
+      await lake.store.put(JAN, body);
+
+      const s = await run();
+
+      expect(s.failed, body.slice(0, 30)).toEqual([{ key: JAN, error: expect.stringMatching(error) }]);
+      expect(s.processed.find((r) => r.sourceKey === JAN)).toMatchObject({ status: 'failed', loaded: 0 });
+      for (const [k, bytes] of Object.entries(facts))
+        expect(await readFile(lake.store.pathOf(k))).toEqual(bytes);
+      const state = JSON.parse(await readFile(`${lake.root}/state/etl-state.json`, 'utf8'));
+      expect(state.sources[JAN]).toMatchObject({ failed: true, files: janFacts, loaded: 0 });
+      expect(etlFailure(s)?.message).toMatch(/^1 file\(s\) failed: raw\/store_sales\/orders_2025_01\.json: /);
+      expect(etlFailure(s)?.hint).toMatch(
+        /^see quarantine\/store_sales\/orders_2025_01\.jsonl; fix or remove the raw file/,
+      );
+      // retried on the next run, failing the same way while the file is unchanged
+      expect((await run()).failed.map((f) => f.key)).toEqual([JAN]);
+    }
+
+    await lake.store.put(JAN, '[]');
+    const none = await run();
+    expect(none.failed).toEqual([]);
+    for (const k of janFacts) expect(await lake.store.head(k)).toBeUndefined();
   });
 
   it('a failed file is recorded as failed, its record replaced once the file is fixed', async () => {
