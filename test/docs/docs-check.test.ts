@@ -59,7 +59,7 @@ const NPM_BUILTINS = new Set(['ci', 'install', 'test', 'start', 'run', 'exec']);
 const REPO_PATH =
   /^(?:contracts|lambda|stacks|tools|dashboards|dbt|sql|test|docs|requirements|bin|\.github|\.ci)\/|^(?:package\.json|main\.ts|vitest\.config\.ts|cdktf\.json|biome\.json|stryker(?:\.ci)?\.config\.mjs|\.dependency-cruiser\.mjs)$/;
 /** Generated folders named in the docs on purpose. */
-const GENERATED = /^dbt\/(?:target|logs)\//;
+const GENERATED = /^dbt\/(?:target|logs)(?:\/|$)/;
 
 describe.each(docs)('%s', (file) => {
   const md = read(file);
