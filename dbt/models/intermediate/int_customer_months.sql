@@ -53,6 +53,8 @@ earlier_cohorts as (
 
     from {{ this }}
     where activity_month < (select rebuild_from from rebuild)
+        -- not a vanished month Athena still holds (macros/month_incremental.sql)
+        and {{ month_still_has_input('activity_month', 'customers_fingerprint') }}
     group by customer_id
     {% else %}
     select

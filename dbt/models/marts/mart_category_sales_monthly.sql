@@ -19,10 +19,7 @@ final as (
     from category_months
     -- the months that have completed orders now: on Athena a month whose input is all gone keeps
     -- its partition in the incremental table until a full refresh (Athena deletes nothing)
-    where month in (
-        select month from {{ ref('int_month_fingerprints') }}
-        where category_lines_fingerprint is not null
-    )
+    where {{ month_still_has_input('month', 'category_lines_fingerprint') }}
 
 )
 

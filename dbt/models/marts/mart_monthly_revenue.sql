@@ -16,6 +16,8 @@ observed_months as (
 customer_months as (
 
     select * from {{ ref('int_customer_months') }}
+    -- months that still have completed orders (Athena keeps a vanished month's partition)
+    where {{ month_still_has_input('activity_month', 'customers_fingerprint') }}
 
 ),
 
