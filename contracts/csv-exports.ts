@@ -48,7 +48,8 @@ export const CSV_EXPORTS = [
     file: 'monthly_active_customers.csv',
     mart: 'mart_monthly_active_customers',
     view: 'v_monthly_active_customers',
-    // new = first completed order ever in this month; returning = active and not new
+    // new = active customers whose cohort is this month (their first completed order, for those who
+    // signed up inside the data window: docs/metrics.md); returning = active and not new
     columns: ['month', 'active_customers', 'new_customers', 'returning_customers'],
     orderBy: ['month'],
   },
@@ -73,7 +74,8 @@ export const CSV_EXPORTS = [
     file: 'geo_engagement.csv',
     mart: 'mart_geo_engagement',
     view: 'v_geo_engagement',
-    // repeat_rate = share of the month's active customers whose cohort month is earlier
+    // repeat_rate = share of the month's active customers who are not new (an earlier cohort, or
+    // signed up before the data window)
     columns: ['month', 'country', 'active_customers', 'orders', 'revenue_usd', 'aov_usd', 'repeat_rate'],
     orderBy: ['month', 'country'],
   },

@@ -1,7 +1,7 @@
 import { type ChartData, sumUsd } from './chart-data.js';
 import type { Filter } from './filters.js';
+import { roundRatio } from './ratio.js';
 
-const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
 const monthIndex = (m: string): number => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
 
 /**
@@ -43,17 +43,17 @@ export function applyFilter(d: ChartData, f: Filter): ChartData {
     ...out,
     revenue,
     orders,
-    aov: revenue.map((r, i) => (orders[i] ? round(r / orders[i]!, 2) : null)),
+    aov: revenue.map((r, i) => (orders[i] ? roundRatio(r, orders[i]!, 2) : null)),
     prevRevenue,
     mom: revenue.map((r, i) => {
       const prev = prevRevenue[i];
-      return prev ? round((r - prev) / prev, 6) : null;
+      return prev ? roundRatio(r - prev, prev, 6) : null;
     }),
     cumulative: revenue.map((_, i) => sumUsd(revenue.slice(0, i + 1))),
     active,
     newCustomers,
     returning: active.map((a, i) => a - newCustomers[i]!),
     churned,
-    churnRate: churned.map((c, i) => (c === null || !active[i] ? null : round(c / active[i]!, 6))),
+    churnRate: churned.map((c, i) => (c === null || !active[i] ? null : roundRatio(c, active[i]!, 6))),
   };
 }

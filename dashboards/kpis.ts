@@ -11,6 +11,7 @@ import {
   fmtUsd,
   fmtUsdCompact,
 } from './format.js';
+import { roundRatio } from './ratio.js';
 
 /**
  * One executive tile. `value` is the raw number (USD, a count or a fraction; null when the
@@ -45,10 +46,17 @@ export function buildKpis(d: ChartData): Kpi[] {
   const latest = fmtMonth(d.months[n]!);
   const revenue = sumUsd(d.revenue);
   const orders = d.orders.reduce((s, v) => s + v, 0);
-  const aov = orders ? Math.round((revenue / orders) * 100) / 100 : 0;
+  const aov = orders ? roundRatio(revenue, orders, 2) : 0;
   const active = d.active[n] ?? 0;
   const mom = d.mom[n] ?? null;
   const prev = d.prevRevenue[n] ?? null;
+  // Why there is no growth figure: MoM compares with the previous calendar month only.
+  const momMissing =
+    n === 0
+      ? 'first month of data'
+      : prev === null
+        ? 'previous month not observed'
+        : 'no revenue the month before';
   const c = d.churnRate.findLastIndex((r) => r !== null);
   const churn = c < 0 ? null : { month: d.months[c]!, rate: d.churnRate[c]!, churned: d.churned[c] ?? null };
   const churnNext = c < 0 ? undefined : d.months[c + 1];
@@ -102,10 +110,9 @@ export function buildKpis(d: ChartData): Kpi[] {
       label: 'MoM revenue growth',
       value: mom,
       headline: mom === null ? '—' : fmtGrowth(mom),
-      exact: mom === null ? 'no previous month' : fmtGrowthExact(mom),
+      exact: mom === null ? momMissing : fmtGrowthExact(mom),
       scope: n > 0 ? `${latest} vs ${fmtMonth(d.months[n - 1]!)}` : latest,
-      detail:
-        prev === null ? 'first month of data' : `${fmtUsdCompact(d.revenue[n]!)} vs ${fmtUsdCompact(prev)}`,
+      detail: prev === null ? momMissing : `${fmtUsdCompact(d.revenue[n]!)} vs ${fmtUsdCompact(prev)}`,
       definition: 'mom',
       tone: mom === null || mom === 0 ? 'neutral' : mom > 0 ? 'good' : 'bad',
     },

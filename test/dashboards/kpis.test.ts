@@ -61,6 +61,23 @@ describe('buildKpis', () => {
     expect(kpis.mom_growth).toMatchObject({ value: null, headline: '—', tone: 'neutral' });
     expect(kpis.churn).toMatchObject({ value: null, headline: '—' });
     expect(kpis.revenue?.value).toBe(REVENUE[0]);
+    expect(kpis.mom_growth).toMatchObject({ exact: 'first month of data', detail: 'first month of data' });
+  });
+
+  it('says why the latest month has no growth figure: a gap, or no revenue the month before', () => {
+    const withPrev = (prev: number | null) => ({
+      ...outputs,
+      'revenue_mom.csv': outputs['revenue_mom.csv'].map((r, i, all) =>
+        i === all.length - 1 ? { ...r, prev_revenue_usd: prev, mom_growth: null } : r,
+      ),
+    });
+
+    const gap = byId(buildKpis(buildChartData(withPrev(null))));
+    const zero = byId(buildKpis(buildChartData(withPrev(0))));
+
+    expect(gap.mom_growth).toMatchObject({ value: null, exact: 'previous month not observed' });
+    expect(gap.mom_growth?.detail).toBe('previous month not observed');
+    expect(zero.mom_growth).toMatchObject({ value: null, exact: 'no revenue the month before' });
   });
 });
 

@@ -113,6 +113,19 @@ describe('filters', () => {
     expect(us.churnRate).toEqual([0.333333, null]);
   });
 
+  it('rounds the recomputed ratios exactly, half away from zero, as the marts do', () => {
+    // 1286.61 / 6 = 214.435 exactly (a double holds 214.434999…); 20.01 → 30.02 is +50.024988 %
+    // … and a fall by 1/3 of a cent per million rounds away from zero too.
+    const slices = slice('IN', 'all', { revenue: 1286.61, orders: 6, active: 8, churned: 1 }).map((r, i) =>
+      i === 0 ? r : { ...r, revenue: 1286.6, orders: 3 },
+    );
+    const india = applyFilter(data({ slices }), { country: 'IN' });
+
+    expect(india.aov).toEqual([214.44, 428.87]);
+    expect(india.mom).toEqual([null, -0.000008]);
+    expect(india.churnRate).toEqual([0.125, null]);
+  });
+
   it('leaves the exported figures as they are without a filter', () => {
     const d = data();
 
