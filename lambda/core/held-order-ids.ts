@@ -67,6 +67,32 @@ export class HeldOrderIds {
 }
 
 /**
+ * How many order_ids the `fact_orders` files of the source `stem` in `store` (the processed store)
+ * hold that `loaded` lacks: orders its last run loaded and this run does not (gone from its file,
+ * now invalid). Sources that quarantined them as its duplicates must run again, or nobody loads
+ * them. Read before this run publishes. A file that cannot be read counts as one: some may be.
+ */
+export async function releasedOrderIds(
+  store: ObjectStore,
+  stem: string,
+  loaded: OrderIdSet,
+): Promise<number> {
+  let released = 0;
+  for (const obj of await store.list(tablePrefix('fact_orders'))) {
+    if (outputOwner(obj.key) !== stem) continue;
+    try {
+      const bytes = await readAll(await store.get(obj.key));
+      await forEachOrderId(new Blob([bytes as Uint8Array<ArrayBuffer>]), (buf, start, end) => {
+        if (!loaded.has(buf, start, end)) released++;
+      });
+    } catch {
+      released++;
+    }
+  }
+  return released;
+}
+
+/**
  * Calls `each` with every order_id of a `fact_orders` Parquet file, as a byte range of a UTF-8
  * buffer (no string per id): `ops etl`'s parallel run uses it to compare sources' ids.
  */

@@ -9,7 +9,7 @@ import { makeStagingDir } from './etl-temp.js';
 import { type QuarantineReason, type Rejection, rejection } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
 import { type FxTable, loadFxTable } from './fx-table.js';
-import { HeldOrderIds } from './held-order-ids.js';
+import { HeldOrderIds, releasedOrderIds } from './held-order-ids.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import { OrderIdSet } from './order-id-set.js';
 import { OrderSink } from './order-sink.js';
@@ -104,6 +104,12 @@ export interface EtlResult {
   rows: Record<FactTable, number>;
   /** Raw keys of the other sources holding the first copy of orders this source repeats. */
   duplicateOf: string[];
+  /**
+   * Order_ids its previous facts held that this run does not load (gone from the file, now
+   * invalid), when there are any: sources whose `duplicateOf` names it must run again after it.
+   * Absent for a failed run (its facts stay).
+   */
+  released?: number;
   sourceBytes: number;
   durationMs: number;
 }
@@ -235,6 +241,8 @@ export async function stageSource(
         `${key}: read ${sink.read}, loaded ${sink.loaded}, quarantined ${quarantine.count}, order rows ${rows.fact_orders}`,
       );
     }
+    // what its facts held that the ones about to replace them do not
+    const released = await releasedOrderIds(options.processedStore ?? store, stem, sink.ids);
     options.onLoadedIds?.(sink.ids);
     ok = true;
     return {
@@ -252,6 +260,7 @@ export async function stageSource(
         ...(hasQuarantine ? { quarantineKey: quarantineKey(stem) } : {}),
         rows,
         duplicateOf: [...sink.holders].sort(),
+        ...(released ? { released } : {}),
         sourceBytes: info.size,
       },
       staged,

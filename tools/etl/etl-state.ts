@@ -8,7 +8,8 @@ import { lakePath } from '../lib/lake-path.js';
  * What `ops etl` remembers between runs (`<lake>/state/etl-state.json`): per raw key, the
  * fingerprint of the file it last processed and the outputs its last successful run wrote. A file
  * is skipped while its size, mtime (or, when only those changed, its sha256), the ETL version
- * and its outputs are all unchanged, and its last run did not fail.
+ * and its outputs are all unchanged, its last run did not fail, and no holder of its duplicates
+ * changed since.
  */
 const sourceStateSchema = z.object({
   size: z.number().int().nonnegative(),
@@ -24,10 +25,20 @@ const sourceStateSchema = z.object({
   /** Other sources holding the first copy of orders this one repeats (quarantined as duplicates). */
   duplicateOf: z.array(z.string()).optional(),
   /**
-   * The last run of this file failed (refused as a whole: not JSON, a malformed JSON array, empty;
-   * `refusedFile` in lambda/core/process-source.ts): `files` are those of its last successful
-   * run, left published (none if it had none), and `quarantineKey` holds the failure. Kept, not
-   * forgotten, so that deleting the file removes them; the next run processes the file again.
+   * Holders of its duplicates (`duplicateOf`) that were re-processed or deleted since this
+   * record's last successful run: the orders it quarantined as theirs may no longer be loaded
+   * anywhere, so it runs again, whatever its fingerprint says, until a run of it succeeds (which
+   * replaces the record). Written in the same state write that forgets or re-records the holder.
+   */
+  holdersChanged: z.array(z.string()).optional(),
+  /**
+   * The last run of this file failed: either the file was refused as a whole (not JSON, a
+   * malformed JSON array, empty: `refusedFile` in lambda/core/process-source.ts; `quarantineKey`
+   * holds the failure) or the run threw (staging or publishing: an unreadable file, a full disk, a
+   * rename refused halfway through publishing). `files` are those of its last successful run (none
+   * if it had none), kept, not forgotten, so that deleting the file removes them; outputs a failed
+   * publish left beyond them are found by key (`unrecordedOutputs`). The next run processes the
+   * file again.
    */
   failed: z.literal(true).optional(),
 });

@@ -132,6 +132,8 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   }
   for (const { key, outputs } of plan.retired) {
     for (const out of outputs) await store.delete(out);
+    // Before the holder is forgotten: its twins stay due until a run of theirs succeeds.
+    flagTwins(state, key);
     delete state.sources[key];
   }
   const now = options.now ?? Date.now;
@@ -165,10 +167,16 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const sizes = new Map<string, number>();
   for (const key of todo) sizes.set(key, (await store.head(key))?.size ?? 0);
   const workers = Math.min(options.workers ?? defaultWorkers(sizes), todo.length);
+  const queue: RunQueue = {
+    keys: todo,
+    initial: todo.length,
+    runnable: new Set(plan.sources.filter((k) => !plan.refused.some((r) => r.key === k))),
+  };
   const first =
-    workers > 1 ? await runParallel(store, state, summary, todo, sizes, workers, etlVersion, options) : 0;
-  for (const [i, key] of todo.entries()) {
-    if (i < first) continue;
+    workers > 1 ? await runParallel(store, state, summary, queue, sizes, workers, etlVersion, options) : 0;
+  // `todo` grows while it runs: twins of a re-processed holder are queued after it (see `commit`)
+  for (let i = first; i < todo.length; i++) {
+    const key = todo[i] as string;
     let staged: StagedEtlSource;
     try {
       staged = await stageLocalSource(store, key, {
@@ -179,10 +187,10 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
           options.onProgress?.({ key, index: i + 1, total: todo.length, bytesRead, sourceBytes }),
       });
     } catch (err) {
-      summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });
+      recordFailure(state, summary, key, err);
       continue;
     }
-    await commit(store, state, summary, staged, etlVersion, options.onPhase);
+    await commit(store, state, summary, queue, i, staged, etlVersion, options.onPhase);
   }
   await writeEtlState(store.root, state);
   summary.durationMs = performance.now() - started;
@@ -217,12 +225,14 @@ async function runParallel(
   store: LocalObjectStore,
   state: EtlState,
   summary: LocalEtlSummary,
-  todo: string[],
+  queue: RunQueue,
   sizes: Map<string, number>,
   workers: number,
   etlVersion: string,
   options: LocalEtlOptions,
 ): Promise<number> {
+  // The sources the run starts with: twins queued while publishing run in order afterwards.
+  const todo = queue.keys.slice(0, queue.initial);
   const stems = todo.map(sourceStem);
   // Read while the workers run: the old outputs stay in place until this run publishes. A file
   // that cannot be read (a corrupt one) leaves nothing to compare with: see below.
@@ -257,7 +267,7 @@ async function runParallel(
     return 0;
   }
   try {
-    return await publishInOrder(store, state, summary, todo, stems, outcomes, old, etlVersion, options);
+    return await publishInOrder(store, state, summary, queue, stems, outcomes, old, etlVersion, options);
   } catch (err) {
     // nothing staged stays behind in the temp folder
     await discardAll();
@@ -270,7 +280,7 @@ async function publishInOrder(
   store: LocalObjectStore,
   state: EtlState,
   summary: LocalEtlSummary,
-  todo: string[],
+  queue: RunQueue,
   stems: string[],
   outcomes: PoolOutcome<StagedEtlSource>[],
   old: Map<string, Float64Array>,
@@ -285,12 +295,13 @@ async function publishInOrder(
   // old ones (kept when a source fails). A larger set can only cause a fallback, never a miss.
   const earlier: Float64Array[] = [];
   let handled = 0;
+  const todo = queue.keys.slice(0, queue.initial);
   for (const [i, outcome] of outcomes.entries()) {
     const key = todo[i] as string;
     const stem = stems[i] as string;
     if (!outcome.ok) {
       if (handled === i) {
-        summary.failed.push({ key, error: outcome.error.message });
+        recordFailure(state, summary, key, outcome.error);
         earlier.push(...oldOf(stem));
         handled++;
       }
@@ -311,7 +322,7 @@ async function publishInOrder(
       continue;
     }
     earlier.push(hashes, ...oldOf(stem));
-    await commit(store, state, summary, staged, etlVersion, options.onPhase);
+    await commit(store, state, summary, queue, i, staged, etlVersion, options.onPhase);
     handled++;
   }
   return handled;
@@ -333,17 +344,38 @@ async function oldOrderIdHashes(
   return hashes;
 }
 
-/** Publishes a staged source and records it in the state (written at once: a crash keeps the progress). */
+/** The sources a run processes, in order (a source may appear twice: see `commit`). */
+interface RunQueue {
+  keys: string[];
+  /** How many of `keys` the run started with; those after are twins queued behind a holder. */
+  initial: number;
+  /** Raw sources this run may process: listed, and not refused. */
+  runnable: ReadonlySet<string>;
+}
+
+/**
+ * Publishes a staged source and records it in the state (written at once: a crash keeps the
+ * progress). When its new facts drop order_ids its old ones held (`released`: gone from its file,
+ * now invalid), the sources whose duplicates it held (`duplicateOf` names it) may have quarantined
+ * exactly those: they are flagged (`holdersChanged`, written before anything is published, so a
+ * crash after publishing cannot forget them) and queued after it, unless already queued later, so
+ * those orders load now. A source queued that way runs on the file it last ran on: it can only
+ * load more order_ids, never fewer, so it releases none and queues nothing (which also bounds the
+ * run).
+ */
 async function commit(
   store: LocalObjectStore,
   state: EtlState,
   summary: LocalEtlSummary,
+  queue: RunQueue,
+  index: number,
   { fingerprint, source }: StagedEtlSource,
   etlVersion: string,
   onPhase?: LocalEtlOptions['onPhase'],
 ): Promise<void> {
   const key = source.result.sourceKey;
   try {
+    if (source.result.released && flagTwins(state, key).length) await writeEtlState(store.root, state);
     const result = await publishStaged(store, source, onPhase ? { onPhase: (p) => onPhase(p, key) } : {});
     summary.processed.push(result);
     if (result.status === 'failed') {
@@ -375,14 +407,52 @@ async function commit(
         quarantined,
         ...(duplicateOf.length ? { duplicateOf } : {}),
       };
+      if (result.released && index < queue.initial) {
+        for (const twin of flagTwins(state, key)) {
+          if (!queue.runnable.has(twin) || queue.keys.indexOf(twin, index + 1) >= 0) continue;
+          queue.keys.push(twin);
+          const at = summary.skipped.indexOf(twin);
+          if (at >= 0) summary.skipped.splice(at, 1);
+        }
+      }
     }
     onPhase?.('state', key);
     await writeEtlState(store.root, state);
   } catch (err) {
-    summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });
+    recordFailure(state, summary, key, err);
   } finally {
     await discardStaged(source);
   }
+}
+
+/**
+ * Flags every recorded source whose duplicates `holder` held (`holdersChanged`): it runs again
+ * until a run of it succeeds. Returns their keys, sorted.
+ */
+function flagTwins(state: EtlState, holder: string): string[] {
+  const twins = Object.keys(state.sources)
+    .filter((k) => k !== holder && state.sources[k]?.duplicateOf?.includes(holder))
+    .sort();
+  for (const twin of twins) {
+    const s = state.sources[twin] as SourceState;
+    state.sources[twin] = {
+      ...s,
+      holdersChanged: [...new Set([...(s.holdersChanged ?? []), holder])].sort(),
+    };
+  }
+  return twins;
+}
+
+/**
+ * A source whose run threw (staging or publishing): reported, and its record, if it has one,
+ * marked failed so that the next run processes it again. The record keeps its outputs (to retire
+ * them if the file is deleted) and its `holdersChanged`. Without a record the file is new to the
+ * state and runs next time anyway.
+ */
+function recordFailure(state: EtlState, summary: LocalEtlSummary, key: string, err: unknown): void {
+  summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });
+  const last = state.sources[key];
+  if (last) state.sources[key] = { ...last, failed: true };
 }
 
 /**
@@ -411,7 +481,10 @@ const sourceOutputs = (s: SourceState): string[] => [
   ...(s.quarantineKey ? [s.quarantineKey] : []),
 ];
 
-/** True unless the file, the ETL version (with the FX table) and the recorded outputs are all as last time. */
+/**
+ * True unless the file, the ETL version (with the FX table) and the recorded outputs are all as
+ * last time, the last run succeeded and no holder of its duplicates changed since.
+ */
 async function needsRun(
   store: LocalObjectStore,
   state: EtlState,
@@ -419,7 +492,7 @@ async function needsRun(
   etlVersion: string,
 ): Promise<boolean> {
   const last = state.sources[key];
-  if (last?.failed) return true;
+  if (last?.failed || last?.holdersChanged?.length) return true;
   let outputsPresent = true;
   for (const out of last?.files ?? []) if (!(await store.head(out))) outputsPresent = false;
   const file = store.pathOf(key);
