@@ -100,12 +100,15 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         processedStore: processed,
         quarantineStore: quarantine,
         // Re-checked once the outputs are staged: a newer event applied meanwhile wins.
-        beforePublish: async () => {
+        beforePublish: async (staged) => {
           const now = await readLedger(processed, ev.key);
           const moved = ev.sequencer
             ? isStaleEvent(ev.sequencer, now)
             : now?.sequencer !== started?.sequencer;
           if (moved) throw new StaleEventError(`a newer event for ${ev.key} was applied while this one ran`);
+          // Orders its facts held that these no longer do: the sources that left them to it are
+          // flagged before anything is published, so a retry (Lambda's) still re-runs them.
+          if (staged.status === 'ok' && staged.released) await flagTwins(raw, ev.key);
         },
       });
     } catch (err) {
@@ -153,6 +156,55 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     return result;
   }
 
+  /**
+   * Raw sources (present, last event a put) whose ledger says `holder` held the first copy of
+   * orders they repeat, and that pass `also`.
+   */
+  async function twinsOf(
+    raw: ObjectStore,
+    holder: string,
+    also: (entry: LedgerEntry) => boolean = () => true,
+  ): Promise<string[]> {
+    const twins: string[] = [];
+    for (const o of await processed.list(LAKE.sourceLedgerPrefix)) {
+      const key = `${LAKE.rawPrefix}${o.key.slice(LAKE.sourceLedgerPrefix.length, -'.json'.length)}`;
+      if (key === holder || !isRawSourceKey(key)) continue;
+      const entry = await readLedger(processed, key);
+      if (
+        entry?.event === 'put' &&
+        entry.duplicateOf?.includes(holder) &&
+        also(entry) &&
+        (await raw.head(key))
+      )
+        twins.push(key);
+    }
+    return twins;
+  }
+
+  /** Marks the twins of `holder` in their ledgers (`holdersChanged`): they are to run after it. */
+  async function flagTwins(raw: ObjectStore, holder: string): Promise<void> {
+    for (const key of await twinsOf(raw, holder)) {
+      const entry = (await readLedger(processed, key)) as LedgerEntry;
+      const holdersChanged = [...new Set([...(entry.holdersChanged ?? []), holder])].sort();
+      await writeLedger(processed, { ...entry, holdersChanged });
+    }
+  }
+
+  /** Runs each of `keys` again (no event of its own: the current version), in order. */
+  async function rerun(
+    raw: ObjectStore,
+    bucket: string,
+    keys: string[],
+    because: string,
+    summary: S3EventSummary,
+  ) {
+    for (const key of keys) {
+      log.info('source re-run', { bucket, key, because });
+      const next = { bucket, key, eventName: 'Rerun', sequencer: undefined, versionId: undefined };
+      await run(raw, next, summary, await readLedger(processed, key));
+    }
+  }
+
   /** An event older than what the ledger records for its key is a no-op with a log line. */
   function skipStale(
     ev: SourceEvent,
@@ -194,7 +246,13 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       summary.refused.push({ key: ev.key, error });
       return undefined;
     }
-    return run(raw, ev, summary, entry);
+    const result = await run(raw, ev, summary, entry);
+    // Its twins flagged by this run (or by an earlier attempt of this event that failed later).
+    if (result) {
+      const twins = await twinsOf(raw, ev.key, (t) => Boolean(t.holdersChanged?.includes(ev.key)));
+      await rerun(raw, ev.bucket, twins, `${ev.key} no longer loads orders it held for it`, summary);
+    }
+    return result;
   }
 
   async function removed(raw: ObjectStore, ev: SourceEvent, summary: S3EventSummary): Promise<void> {
@@ -218,19 +276,9 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     summary.retired.push(ev.key);
     log.info('source retired', { ...where(ev), removed: gone });
     // Sources this one kept from loading: a lone namesake, and those whose duplicates it held.
-    const rerun = others.length === 1 ? [...others] : [];
-    for (const o of await processed.list(LAKE.sourceLedgerPrefix)) {
-      const key = `${LAKE.rawPrefix}${o.key.slice(LAKE.sourceLedgerPrefix.length, -'.json'.length)}`;
-      if (rerun.includes(key) || !isRawSourceKey(key)) continue;
-      const other = await readLedger(processed, key);
-      if (other?.event === 'put' && other.duplicateOf?.includes(ev.key) && (await raw.head(key)))
-        rerun.push(key);
-    }
-    for (const key of rerun) {
-      log.info('source re-run', { bucket: ev.bucket, key, because: `${ev.key} was deleted` });
-      const next = { bucket: ev.bucket, key, eventName: 'Rerun', sequencer: undefined, versionId: undefined };
-      await run(raw, next, summary, await readLedger(processed, key));
-    }
+    const namesake = others.length === 1 ? [...others] : [];
+    const twins = (await twinsOf(raw, ev.key)).filter((k) => !namesake.includes(k));
+    await rerun(raw, ev.bucket, [...namesake, ...twins], `${ev.key} was deleted`, summary);
   }
 
   return async (event) => {

@@ -55,10 +55,11 @@ export interface ProcessOptions {
   encoderThread?: boolean;
   onProgress?: (bytesRead: number, sourceBytes: number) => void;
   /**
-   * Called once everything is staged, right before the first output is published; throwing
-   * publishes nothing (the Lambda checks here that no newer event for the key was applied).
+   * Called once everything is staged, with the run's result, right before the first output is
+   * published; throwing publishes nothing (the Lambda checks here that no newer event for the key
+   * was applied, and flags the twins of a holder that releases orders).
    */
-  beforePublish?: () => Promise<void>;
+  beforePublish?: (result: StagedSource['result']) => Promise<void>;
   /** Announces each phase as it starts (kill tests log them to aim SIGKILLs; see docs/reliability.md). */
   onPhase?: (phase: EtlPhase) => void;
   /** The FX table (default: the shipped rates plus the source store's `reference/fx_rates.csv`). */
@@ -286,7 +287,7 @@ export async function publishStaged(
 ): Promise<EtlResult> {
   const { result } = source;
   const started = performance.now();
-  await options.beforePublish?.();
+  await options.beforePublish?.(result);
   options.onPhase?.('publish');
   const removed = await publishOutputs(
     options.processedStore ?? store,

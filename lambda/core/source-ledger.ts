@@ -18,6 +18,12 @@ export interface LedgerEntry {
   versionId?: string;
   /** Raw keys holding the first copy of orders this source repeats (its duplicate rejects). */
   duplicateOf?: string[];
+  /**
+   * Holders of its duplicates whose new run no longer loads some of the orders it left to them
+   * (written before that holder publishes): the source runs again after the holder, and stays
+   * flagged until a run of it succeeds (which rewrites the entry without it).
+   */
+  holdersChanged?: string[];
 }
 
 /**

@@ -11,6 +11,7 @@ import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { fileHashes } from '../lambda/support/lake-files.js';
 import { jsonLines, tempLake, validOrder } from '../lambda/support/orders.js';
 import { createBuckets, getBytes, headObject, listKeys, sha256 } from './support/buckets.js';
+import { failFirst } from './support/fault-proxy.js';
 import { REGION } from './support/moto-server.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
@@ -167,6 +168,69 @@ describe('deletes on AWS (ObjectRemoved)', () => {
     const summary = await handler(events(record('ObjectRemoved:DeleteMarkerCreated', JAN, '20')));
 
     expect(summary.results).toMatchObject([{ sourceKey: resent, loaded: 2, quarantined: 0 }]);
+    expect(await keys(STACK.quarantineBucket)).toEqual([]);
+  });
+
+  it('re-runs a source whose duplicates a re-uploaded holder no longer loads, after it', async () => {
+    const resent = 'raw/store_sales/orders_2025_01_resent.json';
+    await upload(JAN, orders(1, [1, 2]));
+    await upload(resent, orders(1, [2, 3]));
+    await handler(events(record('ObjectCreated:Put', JAN, '10'), record('ObjectCreated:Put', resent, '10')));
+
+    await upload(JAN, orders(1, [1])); // order 2 is gone from the holder
+    const summary = await handler(events(record('ObjectCreated:Put', JAN, '20')));
+
+    expect(summary.results).toMatchObject([
+      { sourceKey: JAN, loaded: 1, released: 1 },
+      { sourceKey: resent, loaded: 2, quarantined: 0 },
+    ]);
+    expect(await keys(STACK.quarantineBucket)).toEqual([]);
+    const ledger = JSON.parse(
+      (
+        await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01_resent.json.json')
+      ).toString(),
+    );
+    expect(ledger.holdersChanged).toBeUndefined();
+    // a holder that only gains orders leaves its twin alone
+    await upload(JAN, orders(1, [1, 4]));
+    expect((await handler(events(record('ObjectCreated:Put', JAN, '30')))).results).toMatchObject([
+      { sourceKey: JAN, loaded: 2 },
+    ]);
+  });
+
+  it('a twin whose re-run fails stays flagged, and the retried event runs it', async () => {
+    const resent = 'raw/store_sales/orders_2025_01_resent.json';
+    await upload(JAN, orders(1, [1, 2]));
+    await upload(resent, orders(1, [2, 3]));
+    await handler(events(record('ObjectCreated:Put', JAN, '10'), record('ObjectCreated:Put', resent, '10')));
+    await upload(JAN, orders(1, [1]));
+    // the twin's raw object cannot be read, once
+    bed.proxy.use(
+      failFirst((c) => c.method === 'GET' && c.path.startsWith(`/${STACK.rawBucket}/${resent}`), 1, {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        body: '<Error><Code>AccessDenied</Code><Message>injected</Message></Error>',
+      }),
+    );
+    const failed = await handler(events(record('ObjectCreated:Put', JAN, '20'))).catch((e: unknown) => e);
+    bed.proxy.reset();
+    expect(failed).toBeInstanceOf(Error);
+    const ledger = JSON.parse(
+      (
+        await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01_resent.json.json')
+      ).toString(),
+    );
+    expect(ledger.holdersChanged).toEqual([JAN]);
+
+    // Lambda's retry of the same event: the holder releases nothing now (its facts already lack
+    // order 2), the flag alone re-runs the twin
+    const retried = await handler(events(record('ObjectCreated:Put', JAN, '20')));
+
+    expect(retried.results).toMatchObject([
+      { sourceKey: JAN, loaded: 1 },
+      { sourceKey: resent, loaded: 2, quarantined: 0 },
+    ]);
+    expect(retried.results[0]?.released).toBeUndefined();
     expect(await keys(STACK.quarantineBucket)).toEqual([]);
   });
 });
