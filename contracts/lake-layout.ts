@@ -20,6 +20,8 @@ export const LAKE = {
   sourceLedgerPrefix: 'state/sources/',
   warehouse: 'warehouse.duckdb',
   csvExports: 'analytics_outputs/',
+  /** The refresh lock and the requests for one more refresh (analytics bucket; tools/aws/refresh-lock.ts). */
+  refreshLockPrefix: 'locks/',
   dashboard: 'dashboard/',
   /** `ops docs`: dbt's documentation site (models, columns, lineage) as one offline page. */
   docs: 'docs/',

@@ -103,9 +103,9 @@ export interface StageConfig {
     /** Minutes a build may run before CodeBuild stops it (npm ci + refresh take a few minutes). */
     buildTimeoutMinutes: number;
     /**
-     * How long EventBridge keeps retrying to start a build for an ETL-success event (the project
-     * runs one build at a time and refuses the others), and how often, before the event goes to
-     * the trigger dead-letter queue (which alarms).
+     * How long EventBridge keeps retrying to start a build for an ETL-success event when the
+     * start fails (throttled, CodeBuild unavailable), and how often, before the event goes to the
+     * trigger dead-letter queue (which alarms).
      */
     triggerRetry: { maximumEventAgeSeconds: number; maximumRetryAttempts: number };
   };

@@ -184,6 +184,21 @@ export class RefreshRunnerRole extends Construct {
         Condition: { StringLike: { 's3:prefix': [`${ATHENA_RESULTS_PREFIX}*`] } },
       },
       {
+        // The refresh lock (tools/aws/refresh-lock.ts): one refresh at a time builds and publishes.
+        Sid: 'HoldRefreshLock',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: `${analytics.arn}/${LAKE.refreshLockPrefix}*`,
+      },
+      {
+        // So that S3 answers a missing lock with 404, not 403.
+        Sid: 'ListRefreshLock',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: analytics.arn,
+        Condition: { StringLike: { 's3:prefix': [`${LAKE.refreshLockPrefix}*`] } },
+      },
+      {
         Sid: 'PublishResults',
         Effect: 'Allow',
         Action: 's3:PutObject',

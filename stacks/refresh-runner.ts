@@ -72,7 +72,8 @@ export interface RefreshRunnerProps extends Omit<RefreshRunnerRoleProps, 'workgr
 
 /**
  * The refresh runner: a CodeBuild project that runs `ops refresh --target aws` from a zip of the
- * repository the stack uploads, one build at a time. Its settings are environment variables
+ * repository the stack uploads (one refresh at a time: `ops refresh` takes a lock in the analytics
+ * bucket, see the project below). Its settings are environment variables
  * with the names `ops --target aws` and dbt read (tools/aws/settings.ts, dbt/profiles.yml), so
  * the build needs no outputs file: `AWS_REGION` is CodeBuild's own, the rest comes from here.
  */
@@ -133,8 +134,10 @@ export class RefreshRunner extends Construct {
       name: projectName,
       description: `Store-sales refresh: ${RUNNER_COMMANDS.join(' && ')}`,
       serviceRole: this.role.role.arn,
-      // One build at a time: a trigger during a build is refused and retried (refresh-triggers.ts).
-      concurrentBuildLimit: 1,
+      // No concurrent build limit: CodeBuild refuses a start beyond it with a 400, which
+      // EventBridge does not retry. Builds start at once and `ops refresh` serializes them with
+      // its lock in the analytics bucket (tools/aws/refresh-lock.ts): one that finds it held asks
+      // the holder for one more pass and ends in seconds.
       buildTimeout: config.refresh.buildTimeoutMinutes,
       encryptionKey: kmsKeyArn,
       source: {

@@ -43,11 +43,12 @@ export interface RefreshTriggersProps {
  * What starts the refresh runner:
  * - an EventBridge Scheduler schedule on `config.refresh.schedule` (the backstop), and
  * - an EventBridge rule on the default bus matching each successful ETL invocation.
- * Both roles may only `codebuild:StartBuild` on this project. The project runs one build at a
- * time and refuses a start during a build; the rule's target then retries for up to a day
- * (`config.refresh.triggerRetry`), and an event that still could not start a build lands in an
- * encrypted dead-letter queue, which alarms (alarms.ts). docs/aws-operations.md explains why no
- * announced data is lost.
+ * Both roles may only `codebuild:StartBuild` on this project. A build starts for every trigger (the
+ * project has no build limit); `ops refresh` lets one build at a time refresh (its lock), and a
+ * build that finds another running asks it for one more pass and ends. A start that fails all the
+ * same (throttled, or CodeBuild unavailable) is retried for up to a day
+ * (`config.refresh.triggerRetry`), then lands in an encrypted dead-letter queue, which alarms
+ * (alarms.ts). docs/aws-operations.md explains why no announced data is lost.
  */
 export class RefreshTriggers extends Construct {
   readonly schedule: SchedulerSchedule;

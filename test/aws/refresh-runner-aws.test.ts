@@ -167,7 +167,6 @@ beforeAll(async () => {
         })),
       },
       serviceRole: `arn:aws:iam::${ACCOUNT}:role/store-sales-dev-refresh`,
-      concurrentBuildLimit: Number(p.concurrent_build_limit),
       timeoutInMinutes: Number(p.build_timeout),
     }),
   );

@@ -104,6 +104,8 @@ const RUNNER: Grants = {
   WriteModels: WRITE_OBJECTS,
   ReadWriteQueryResults: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
   ListQueryResults: ['s3:ListBucket'],
+  HoldRefreshLock: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+  ListRefreshLock: ['s3:ListBucket'],
   PublishResults: ['s3:PutObject'],
   ListRawSources: ['s3:ListBucket'],
   ReadFxReference: ['s3:GetObject'],

@@ -58,13 +58,12 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
   const database = () =>
     ref('aws_glue_catalog_database', named(stack(), 'aws_glue_catalog_database', 'catalog_')[0], 'name');
 
-  it('is a CodeBuild project on the managed image, one build at a time, encrypted and logged with the stage key', () => {
+  it('is a CodeBuild project on the managed image, with no build limit (ops refresh serializes), encrypted and logged with the stage key', () => {
     const [, p] = project();
     const [keyName] = onlyResource(stack(), 'aws_kms_key');
     const [logName, logGroup] = named(stack(), 'aws_cloudwatch_log_group', 'refresh_');
     expect(p).toMatchObject({
       name: `store-sales-${stage}-refresh`,
-      concurrent_build_limit: 1,
       build_timeout: config.refresh.buildTimeoutMinutes,
       encryption_key: ref('aws_kms_key', keyName, 'arn'),
       artifacts: { type: 'NO_ARTIFACTS' },
@@ -78,6 +77,8 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         cloudwatch_logs: { status: 'ENABLED', group_name: ref('aws_cloudwatch_log_group', logName, 'name') },
       },
     });
+    // a start beyond a build limit is refused with a 400, which EventBridge does not retry
+    expect(p).not.toHaveProperty('concurrent_build_limit');
     expect(RUNNER_IMAGE).toBe('aws/codebuild/standard:7.0');
     expect(logGroup).toMatchObject({
       name: `/aws/codebuild/store-sales-${stage}-refresh`,
@@ -282,6 +283,13 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         undefined,
       ],
       ['ListQueryResults', ['s3:ListBucket'], results, { StringLike: { 's3:prefix': ['query-results/*'] } }],
+      [
+        'HoldRefreshLock',
+        ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+        `${analytics}/locks/*`,
+        undefined,
+      ],
+      ['ListRefreshLock', ['s3:ListBucket'], analytics, { StringLike: { 's3:prefix': ['locks/*'] } }],
       [
         'PublishResults',
         ['s3:PutObject'],

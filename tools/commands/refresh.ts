@@ -8,7 +8,7 @@ import type { Published } from '../exports/published.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
-import type { Target } from '../targets/target.js';
+import type { RefreshLock, Target } from '../targets/target.js';
 import { createViewsOn } from './create-views.js';
 import { dashboardIo } from './dashboard.js';
 import { exportOutputsOn } from './export-outputs.js';
@@ -70,6 +70,11 @@ export interface RefreshResult {
   rounds: number;
   /** Facts written after the last round started (only when the round limit was reached). */
   newerFactsAt?: Date;
+  /**
+   * Another refresh held the lock (aws): this one ran nothing and asked it for one more pass,
+   * which covers the data this one was started for.
+   */
+  deferredTo?: { holder: string; since: string };
 }
 
 /**
@@ -87,16 +92,58 @@ export async function refreshUntilSettled<T>(
   round: (startedAt: Date) => Promise<T>,
   factsWrittenAt: (() => Promise<Date | undefined>) | undefined,
   { maxRounds = MAX_REFRESH_ROUNDS, clock = () => new Date() } = {},
-): Promise<{ result: T; rounds: number; newerFactsAt?: Date }> {
+): Promise<{ result: T; rounds: number; lastStartedAt: Date; newerFactsAt?: Date }> {
   for (let rounds = 1; ; rounds++) {
     const startedAt = clock();
     const result = await round(startedAt);
     const written = await factsWrittenAt?.();
-    if (!written || written < startedAt) return { result, rounds };
-    if (rounds >= maxRounds) return { result, rounds, newerFactsAt: written };
+    // S3 keeps LastModified in whole seconds: a write in the round's first second counts as later
+    if (!written || written.getTime() < wholeSecond(startedAt))
+      return { result, rounds, lastStartedAt: startedAt };
+    if (rounds >= maxRounds) return { result, rounds, lastStartedAt: startedAt, newerFactsAt: written };
     progress(
       `refresh: facts written at ${written.toISOString()}, after this round started: refreshing again`,
     );
+  }
+}
+
+const wholeSecond = (at: Date): number => Math.floor(at.getTime() / 1000) * 1000;
+
+/**
+ * Runs `refresh` holding `lock`, so that one refresh at a time builds and publishes. A refresh
+ * that finds the lock held asks the holder for one more pass (`markPending`) and ends; the
+ * holder, once it has released the lock, looks for a request made after its last round started
+ * and, if there is one, takes the lock again and refreshes again. Each side looks at the other's
+ * object after writing its own (request, then lock; release, then request), so a request is never
+ * missed: either the requester sees the lock free and takes it, or the holder sees the request.
+ */
+export async function serializedRefresh<T extends { lastStartedAt: Date }>(
+  lock: RefreshLock,
+  holder: string,
+  refresh: () => Promise<T>,
+): Promise<{ result: T; passes: number } | { deferredTo: { holder: string; since: string } }> {
+  for (let attempt = 1; ; attempt++) {
+    const got = await lock.acquire(holder);
+    if (got.acquired) break;
+    await lock.markPending();
+    if (attempt >= 3 || (await lock.isHeld()))
+      return { deferredTo: { holder: got.holder, since: got.since } };
+  }
+  for (let passes = 1; ; passes++) {
+    let result: T;
+    try {
+      result = await refresh();
+    } catch (err) {
+      // the failure is what matters; a lock left behind expires (REFRESH_LOCK_TTL_MS)
+      await lock.release().catch(() => undefined);
+      throw err;
+    }
+    await lock.release();
+    const asked = await lock.pendingAt();
+    if (!asked || asked.getTime() < wholeSecond(result.lastStartedAt)) return { result, passes };
+    // another refresh asked while this one ran; if a third took the lock meanwhile, it covers that
+    if (!(await lock.acquire(holder)).acquired) return { result, passes };
+    progress('refresh: another refresh was started while this one ran: refreshing again');
   }
 }
 
@@ -111,14 +158,25 @@ export async function refreshUntilSettled<T>(
 export async function runRefresh(opts: LakeOptions, now = new Date()): Promise<RefreshResult> {
   const target = targetFor(opts.target);
   let first = true;
-  const { result, rounds, newerFactsAt } = await refreshUntilSettled(
-    (startedAt) => {
-      const runId = refreshRunId(first ? now : startedAt);
-      first = false;
-      return refreshRound(target, opts, runId);
-    },
-    target.factsWrittenAt ? () => target.factsWrittenAt!(opts) : undefined,
-  );
+  let rounds = 0;
+  const settle = async () => {
+    const settled = await refreshUntilSettled(
+      (startedAt) => {
+        const runId = refreshRunId(first ? now : startedAt);
+        first = false;
+        return refreshRound(target, opts, runId);
+      },
+      target.factsWrittenAt ? () => target.factsWrittenAt!(opts) : undefined,
+    );
+    rounds += settled.rounds;
+    return settled;
+  };
+  const lock = target.refreshLock?.(opts);
+  const holder = `refresh ${refreshRunId(now)}${process.env.CODEBUILD_BUILD_ID ? ` (build ${process.env.CODEBUILD_BUILD_ID})` : ''}`;
+  const out = lock ? await serializedRefresh(lock, holder, settle) : { result: await settle() };
+  if ('deferredTo' in out)
+    return { runId: refreshRunId(now), steps: [], rounds: 0, deferredTo: out.deferredTo };
+  const { result, newerFactsAt } = out.result;
   return { ...result, rounds, ...(newerFactsAt ? { newerFactsAt } : {}) };
 }
 
@@ -164,6 +222,15 @@ export const refreshCommand: CommandModule<object, LakeOptions> = {
   handler: async (opts) => {
     const start = performance.now();
     const r = await runRefresh(opts);
+    if (r.deferredTo) {
+      printSummary(
+        `refresh: another refresh is running (${r.deferredTo.holder}, since ${r.deferredTo.since})`,
+        {
+          next: 'it refreshes again when it ends, for the data this run was started for; nothing to do here',
+        },
+      );
+      return;
+    }
     const fields: Record<string, string> = Object.fromEntries(
       r.steps.map((s) => [s.step, `${s.line} (${s.seconds.toFixed(1)} s)`]),
     );

@@ -6,7 +6,7 @@ import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
 import { withAwsSession } from '../aws/session.js';
 import { publishedInLake } from '../exports/published.js';
 import { progress } from '../lib/report.js';
-import type { Target, TargetArgs } from './target.js';
+import type { RefreshLock, Target, TargetArgs } from './target.js';
 
 // Every module that imports the AWS SDK is imported where a step needs it (`await import`), so
 // `ops` commands on the other targets never load the SDK (test/tools/commands/cli-startup.test.ts).
@@ -158,6 +158,21 @@ export const awsTarget: Target = {
       title: (elapsed) => `publish: ${keys.objects} objects in ${elapsed}`,
       fields: { csv: at(keys.csvPrefix), latest: at(keys.latestPrefix), dated: at(keys.datedPrefix) },
       line: `${at(keys.csvPrefix)}, ${at(keys.latestPrefix)} and ${at(keys.datedPrefix)}`,
+    };
+  },
+  refreshLock: (args) => {
+    const withLock = async <T>(use: (lock: RefreshLock) => Promise<T>): Promise<T> => {
+      const { s3RefreshLock } = await import('../aws/refresh-lock.js');
+      return withAwsSession(aws(args), ({ config, clients }) =>
+        use(s3RefreshLock(clients.s3, config.require('analyticsBucket'))),
+      );
+    };
+    return {
+      acquire: (holder) => withLock((l) => l.acquire(holder)),
+      release: () => withLock((l) => l.release()),
+      isHeld: () => withLock((l) => l.isHeld()),
+      markPending: () => withLock((l) => l.markPending()),
+      pendingAt: () => withLock((l) => l.pendingAt()),
     };
   },
   factsWrittenAt: async (args) => {

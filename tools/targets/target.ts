@@ -62,6 +62,24 @@ export interface Target {
    * Targets without it are refreshed once.
    */
   factsWrittenAt?(args: TargetArgs): Promise<Date | undefined>;
+  /**
+   * The lock that lets one refresh at a time publish to a shared deployment (aws: an object in the
+   * analytics bucket), wherever the refreshes start (the runner's builds, a laptop). Targets
+   * without one rely on their own locks (local: the warehouse's).
+   */
+  refreshLock?(args: TargetArgs): RefreshLock;
+}
+
+/** See `Target.refreshLock` and `serializedRefresh` (tools/commands/refresh.ts). */
+export interface RefreshLock {
+  /** Takes the lock for `holder`, or says who holds it (a lock past its expiry is taken over). */
+  acquire(holder: string): Promise<{ acquired: true } | { acquired: false; holder: string; since: string }>;
+  release(): Promise<void>;
+  isHeld(): Promise<boolean>;
+  /** Asks the holder for one more refresh after its own (a trigger came while it ran). */
+  markPending(): Promise<void>;
+  /** When a refresh last asked for that, if ever (the store's clock). */
+  pendingAt(): Promise<Date | undefined>;
 }
 
 /** The steps of `ops pipeline`, each the `ops` command of the same name. */

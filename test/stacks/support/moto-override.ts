@@ -27,8 +27,8 @@ export const STACK_SERVICES = [
  * (moto gaps, listed in the README). Ignored by the override only: the product keeps them.
  */
 export const MOTO_UNRETURNED: Record<string, string[]> = {
-  // moto's CreateProject drops concurrentBuildLimit and always answers encryptionKey alias/aws/s3.
-  aws_codebuild_project: ['concurrent_build_limit', 'encryption_key'],
+  // moto's CreateProject always answers encryptionKey alias/aws/s3.
+  aws_codebuild_project: ['encryption_key'],
   aws_lambda_function: ['logging_config'],
   aws_s3_bucket_logging: ['target_object_key_format'],
 };

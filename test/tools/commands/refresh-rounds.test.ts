@@ -2,9 +2,14 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_REFRESH_ROUNDS, refreshUntilSettled } from '../../../tools/commands/refresh.js';
+import {
+  MAX_REFRESH_ROUNDS,
+  refreshUntilSettled,
+  serializedRefresh,
+} from '../../../tools/commands/refresh.js';
 import { newestMtime } from '../../../tools/lib/newest-mtime.js';
 import { localTarget } from '../../../tools/targets/local.js';
+import type { RefreshLock } from '../../../tools/targets/target.js';
 
 /** A clock that ticks one minute per reading, from 06:00. */
 const ticking = () => {
@@ -59,6 +64,19 @@ describe('refresh rounds: facts written during a round are picked up', () => {
     expect(r).toMatchObject({ rounds: MAX_REFRESH_ROUNDS, newerFactsAt: at('07:00') });
   });
 
+  it('runs again for a write in the same second as the round started (S3 keeps whole seconds)', async () => {
+    let rounds = 0;
+    const starts = [new Date('2026-12-01T06:01:00.400Z'), new Date('2026-12-01T06:02:00.000Z')];
+    const r = await refreshUntilSettled(
+      async () => {
+        rounds++;
+      },
+      async () => at('06:01'),
+      { clock: () => starts[rounds]! },
+    );
+    expect(r).toMatchObject({ rounds: 2, lastStartedAt: at('06:02') });
+  });
+
   it('runs once for a target that cannot tell when facts were written', async () => {
     let rounds = 0;
     const r = await refreshUntilSettled(async () => rounds++, undefined);
@@ -98,5 +116,126 @@ describe('when the local lake last received facts', () => {
     } finally {
       await rm(lake, { recursive: true, force: true });
     }
+  });
+});
+
+/** An in-memory lock; `onMarkPending` lets a test interleave another refresh's steps. */
+function memoryLock(now: () => Date) {
+  const state = {
+    holder: undefined as string | undefined,
+    pending: undefined as Date | undefined,
+    onMarkPending: undefined as (() => void) | undefined,
+  };
+  const lock: RefreshLock = {
+    acquire: async (holder) =>
+      state.holder === undefined
+        ? ((state.holder = holder), { acquired: true })
+        : { acquired: false, holder: state.holder, since: '06:00' },
+    release: async () => {
+      state.holder = undefined;
+    },
+    isHeld: async () => state.holder !== undefined,
+    markPending: async () => {
+      state.pending = now();
+      state.onMarkPending?.();
+    },
+    pendingAt: async () => state.pending,
+  };
+  return { lock, state };
+}
+
+describe('one refresh at a time (the aws lock)', () => {
+  const pass = (clock: () => Date, during?: () => Promise<void>) => {
+    let passes = 0;
+    return {
+      count: () => passes,
+      run: async () => {
+        passes++;
+        const lastStartedAt = clock();
+        await during?.();
+        return { lastStartedAt };
+      },
+    };
+  };
+
+  it('takes the lock, refreshes once and releases it when nobody asked for more', async () => {
+    const clock = ticking();
+    const { lock, state } = memoryLock(clock);
+    const p = pass(clock);
+
+    const out = await serializedRefresh(lock, 'A', p.run);
+
+    expect(out).toMatchObject({ passes: 1 });
+    expect(p.count()).toBe(1);
+    expect(state.holder).toBeUndefined();
+  });
+
+  it('ends without refreshing when another holds the lock, and asks it for one more pass', async () => {
+    const clock = ticking();
+    const { lock, state } = memoryLock(clock);
+    state.holder = 'B';
+    const p = pass(clock);
+
+    const out = await serializedRefresh(lock, 'A', p.run);
+
+    expect(out).toEqual({ deferredTo: { holder: 'B', since: '06:00' } });
+    expect(p.count()).toBe(0);
+    expect(state).toMatchObject({ holder: 'B', pending: expect.any(Date) });
+  });
+
+  it('refreshes again when a refresh started while it ran, which itself ran nothing', async () => {
+    const clock = ticking();
+    const { lock, state } = memoryLock(clock);
+    let waiter: Awaited<ReturnType<typeof serializedRefresh>> | undefined;
+    const other = pass(clock);
+    const holder = pass(clock, async () => {
+      if (!waiter) waiter = await serializedRefresh(lock, 'B', other.run);
+    });
+
+    const out = await serializedRefresh(lock, 'A', holder.run);
+
+    expect(waiter).toMatchObject({ deferredTo: { holder: 'A' } });
+    expect(other.count()).toBe(0);
+    expect(out).toMatchObject({ passes: 2 });
+    expect(holder.count()).toBe(2);
+    expect(state.holder).toBeUndefined();
+  });
+
+  it('takes the lock itself when the holder released it just after refusing it (no request is lost)', async () => {
+    const clock = ticking();
+    const { lock, state } = memoryLock(clock);
+    state.holder = 'A';
+    // A finishes between B's refused acquire and B's look at the lock, and had seen no request
+    state.onMarkPending = () => {
+      state.holder = undefined;
+      state.onMarkPending = undefined;
+    };
+    const p = pass(clock);
+
+    const out = await serializedRefresh(lock, 'B', p.run);
+
+    expect(out).toMatchObject({ passes: 1 });
+    expect(p.count()).toBe(1);
+  });
+
+  it('ignores a request older than its last round, which covered it', async () => {
+    const clock = ticking();
+    const { lock, state } = memoryLock(clock);
+    state.pending = at('05:00');
+    const p = pass(clock);
+
+    expect(await serializedRefresh(lock, 'A', p.run)).toMatchObject({ passes: 1 });
+  });
+
+  it('releases the lock when the refresh fails, and fails with its error', async () => {
+    const clock = ticking();
+    const { lock, state } = memoryLock(clock);
+
+    await expect(
+      serializedRefresh(lock, 'A', async () => {
+        throw new Error('transform failed');
+      }),
+    ).rejects.toThrow('transform failed');
+    expect(state.holder).toBeUndefined();
   });
 });
