@@ -64,6 +64,9 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
     quarantined: formatCount(t.quarantined),
     'deleted raw files (outputs removed)': s.retired.length ? s.retired.join(', ') : 'none',
     ...(s.retried.length ? { 're-run for future-dated orders now in range': s.retried.join(', ') } : {}),
+    ...(s.ignored.length
+      ? { 'ignored (not .json, .jsonl or .ndjson directly in raw/store_sales/)': s.ignored.join(', ') }
+      : {}),
     'fact_orders rows': formatCount(t.orderRows),
     'fact_order_items rows': formatCount(t.itemRows),
     'raw read': `${(t.rawBytes / 1e6).toFixed(1)} MB`,

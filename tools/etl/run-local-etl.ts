@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { isRawSourceKey, sourceStem, tablePrefix } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
@@ -75,6 +76,11 @@ export interface LocalEtlSummary {
   retired: string[];
   /** Raw keys re-run because quarantined future-dated orders of theirs are now in range. */
   retried: string[];
+  /**
+   * Files under `raw/store_sales/` that are not raw sources (another extension, such as `.json.gz`
+   * or `.JSON`, or in a subfolder): never read, and named so that nothing is skipped silently.
+   */
+  ignored: string[];
   durationMs: number;
   /** Worker processes the run staged sources in (0: all in this process). */
   workers: number;
@@ -115,6 +121,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     ),
   };
   const sources = listed.filter(isRawSourceKey);
+  const ignored = listed.filter((k) => !isRawSourceKey(k) && !path.posix.basename(k).startsWith('.'));
   const requested = options.files?.length
     ? resolveSourceKeys(options.files, sources, {
         location: store.root,
@@ -126,8 +133,13 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   if (!plan.sources.length && !plan.retired.length) {
     throw new OpsError(
       'ETL_NO_RAW_FILES',
-      `no raw files under ${store.root}/${LAKE.rawPrefix}`,
-      'run `npx ops generate` first, or point --lake at your lake',
+      `no raw files under ${store.root}/${LAKE.rawPrefix}` +
+        (ignored.length
+          ? ` (${ignored.length} other file(s) there, not read: ${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})`
+          : ''),
+      ignored.length
+        ? 'raw files are .json, .jsonl or .ndjson (JSON Lines or one JSON array, uncompressed) directly in that folder'
+        : 'run `npx ops generate` first, or point --lake at your lake',
     );
   }
   for (const { key, outputs } of plan.retired) {
@@ -160,6 +172,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     failed: plan.refused.map(({ key, error }) => ({ key, error })),
     retired: plan.retired.map((r) => r.key),
     retried,
+    ignored,
     durationMs: 0,
     workers: 0,
   };

@@ -2,7 +2,7 @@ import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpsError } from '../../../contracts/ops-error.js';
 import { ETL_VERSION } from '../../../lambda/core/process-source.js';
-import { etlFailure } from '../../../tools/etl/etl-summary.js';
+import { etlFailure, localEtlFields } from '../../../tools/etl/etl-summary.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { jsonLines, tempLake, validOrder } from '../../lambda/support/orders.js';
 
@@ -200,6 +200,41 @@ describe('runLocalEtl', () => {
 
     expect(error).toMatchObject({ code: 'ETL_NO_RAW_FILES', hint: expect.stringMatching(/--lake/) });
     await expect(readFile(`${wrong}/state/etl-state.json`, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('names the files in raw/store_sales/ it does not read (compressed, another extension, a subfolder)', async () => {
+    await lake.store.put('raw/store_sales/orders_2025_03.json.gz', 'x');
+    await lake.store.put('raw/store_sales/ORDERS_2025_04.JSON', '{}\n');
+    await lake.store.put('raw/store_sales/old/orders_2024_12.json', '{}\n');
+    await lake.store.put('raw/store_sales/.DS_Store', 'x');
+
+    const s = await run();
+
+    expect(processedKeys(s)).toEqual([JAN, FEB]);
+    expect(s.ignored).toEqual([
+      'raw/store_sales/ORDERS_2025_04.JSON',
+      'raw/store_sales/old/orders_2024_12.json',
+      'raw/store_sales/orders_2025_03.json.gz',
+    ]);
+    expect(localEtlFields(s, lake.root)).toMatchObject({
+      'ignored (not .json, .jsonl or .ndjson directly in raw/store_sales/)': s.ignored.join(', '),
+    });
+
+    // With nothing else there, the refusal says what it found instead of "run generate".
+    const other = await tempLake();
+    try {
+      await other.store.put('raw/store_sales/orders_2025_03.json.gz', 'x');
+      const error = await runLocalEtl({ lake: other.root }).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'ETL_NO_RAW_FILES',
+        message: expect.stringContaining(
+          '(1 other file(s) there, not read: raw/store_sales/orders_2025_03.json.gz)',
+        ),
+        hint: expect.stringContaining('.json, .jsonl or .ndjson'),
+      });
+    } finally {
+      await other.cleanup();
+    }
   });
 
   it('rejects --file names that are not raw sources, listing the ones there are', async () => {
