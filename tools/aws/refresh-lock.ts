@@ -6,7 +6,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { LAKE } from '../../contracts/lake-layout.js';
-import type { RefreshLock } from '../targets/target.js';
+import type { RefreshLock } from '../lib/refresh-lock.js';
 
 /** The lock object in the analytics bucket: who refreshes now, and until when at the latest. */
 export const REFRESH_LOCK_KEY = `${LAKE.refreshLockPrefix}refresh.json`;

@@ -5,8 +5,9 @@ import { awsEtlReport } from '../aws/etl-report.js';
 import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
 import { withAwsSession } from '../aws/session.js';
 import { publishedInLake } from '../exports/published.js';
+import type { RefreshLock } from '../lib/refresh-lock.js';
 import { progress } from '../lib/report.js';
-import type { RefreshLock, Target, TargetArgs } from './target.js';
+import type { Target, TargetArgs } from './target.js';
 
 // Every module that imports the AWS SDK is imported where a step needs it (`await import`), so
 // `ops` commands on the other targets never load the SDK (test/tools/commands/cli-startup.test.ts).

@@ -5,6 +5,7 @@ import type { QueryEngine } from '../engines/query-engine.js';
 import type { Published } from '../exports/published.js';
 import type { GenerateOptions, GenerateSummary } from '../generator/index.js';
 import type { LakeOptions } from '../lib/options.js';
+import type { RefreshLock } from '../lib/refresh-lock.js';
 
 /**
  * A place the platform runs: where raw files live, what catalogs and queries the facts, which dbt
@@ -68,18 +69,6 @@ export interface Target {
    * without one rely on their own locks (local: the warehouse's).
    */
   refreshLock?(args: TargetArgs): RefreshLock;
-}
-
-/** See `Target.refreshLock` and `serializedRefresh` (tools/commands/refresh.ts). */
-export interface RefreshLock {
-  /** Takes the lock for `holder`, or says who holds it (a lock past its expiry is taken over). */
-  acquire(holder: string): Promise<{ acquired: true } | { acquired: false; holder: string; since: string }>;
-  release(): Promise<void>;
-  isHeld(): Promise<boolean>;
-  /** Asks the holder for one more refresh after its own (a trigger came while it ran). */
-  markPending(): Promise<void>;
-  /** When a refresh last asked for that, if ever (the store's clock). */
-  pendingAt(): Promise<Date | undefined>;
 }
 
 /** The steps of `ops pipeline`, each the `ops` command of the same name. */

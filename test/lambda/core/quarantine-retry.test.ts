@@ -70,10 +70,12 @@ describe('isDueForRetry: orders without a USD rate', () => {
     // Without a table (the local ETL re-runs every source when its table changes), never.
     expect(isDueForRetry(missing, TEST_NOW)).toBe(false);
     // Another reason with a rate present, or a record that is not JSON: never.
-    expect(isDueForRetry({ reason: 'schema_violation' as const, raw: GBP_JAN_2026 }, TEST_NOW, withJanuary)).toBe(
+    expect(
+      isDueForRetry({ reason: 'schema_violation' as const, raw: GBP_JAN_2026 }, TEST_NOW, withJanuary),
+    ).toBe(false);
+    expect(isDueForRetry({ reason: 'fx_rate_missing' as const, raw: '{broken' }, TEST_NOW, withJanuary)).toBe(
       false,
     );
-    expect(isDueForRetry({ reason: 'fx_rate_missing' as const, raw: '{broken' }, TEST_NOW, withJanuary)).toBe(false);
   });
 
   it('finds such a record in a quarantine file only when given the table', async () => {

@@ -8,8 +8,8 @@ import {
   serializedRefresh,
 } from '../../../tools/commands/refresh.js';
 import { newestMtime } from '../../../tools/lib/newest-mtime.js';
+import type { RefreshLock } from '../../../tools/lib/refresh-lock.js';
 import { localTarget } from '../../../tools/targets/local.js';
-import type { RefreshLock } from '../../../tools/targets/target.js';
 
 /** A clock that ticks one minute per reading, from 06:00. */
 const ticking = () => {
@@ -127,10 +127,11 @@ function memoryLock(now: () => Date) {
     onMarkPending: undefined as (() => void) | undefined,
   };
   const lock: RefreshLock = {
-    acquire: async (holder) =>
-      state.holder === undefined
-        ? ((state.holder = holder), { acquired: true })
-        : { acquired: false, holder: state.holder, since: '06:00' },
+    acquire: async (holder) => {
+      if (state.holder !== undefined) return { acquired: false, holder: state.holder, since: '06:00' };
+      state.holder = holder;
+      return { acquired: true };
+    },
     release: async () => {
       state.holder = undefined;
     },
