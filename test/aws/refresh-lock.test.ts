@@ -1,3 +1,4 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_LOCK_KEY, REFRESH_PENDING_KEY, s3RefreshLock } from '../../tools/aws/refresh-lock.js';
 import { createBuckets, listKeys } from './support/buckets.js';
@@ -7,11 +8,11 @@ import { STACK, useTestbed } from './support/testbed.js';
 const bed = useTestbed();
 const BUCKET = STACK.analyticsBucket;
 const lockAt = (iso: string) =>
-  s3RefreshLock(bed.clients.s3, BUCKET, { now: () => new Date(iso), ttlMs: 60 * 60 * 1000 });
+  s3RefreshLock(bed.clients.s3, BUCKET, { now: () => new Date(iso), ttlMs: 90 * 60 * 1000 });
 
 beforeAll(() => createBuckets(bed.clients.s3, [BUCKET]));
 afterEach(async () => {
-  await lockAt('2026-12-01T00:00:00Z').release();
+  await bed.clients.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: REFRESH_LOCK_KEY }));
 });
 
 describe('the refresh lock on S3 (moto)', () => {
@@ -19,15 +20,16 @@ describe('the refresh lock on S3 (moto)', () => {
     const lock = lockAt('2026-12-01T06:00:00Z');
 
     expect(await lock.isHeld()).toBe(false);
-    expect(await lock.acquire('A')).toEqual({ acquired: true });
+    const a = await lock.acquire('A');
+    expect(a).toEqual({ acquired: true, token: expect.any(String) });
     expect(await lock.acquire('B')).toEqual({
       acquired: false,
       holder: 'A',
       since: '2026-12-01T06:00:00.000Z',
     });
     expect(await lock.isHeld()).toBe(true);
-    await lock.release();
-    expect(await lock.acquire('B')).toEqual({ acquired: true });
+    await lock.release(a.acquired ? a.token : '');
+    expect(await lock.acquire('B')).toMatchObject({ acquired: true });
   });
 
   it('lets exactly one of three refreshes racing for it have it', async () => {
@@ -40,25 +42,34 @@ describe('the refresh lock on S3 (moto)', () => {
     for (const r of results) if (!r.acquired) expect(r.holder).toBe(winner);
   });
 
-  it('takes over a lock past its expiry (a holder that died), not before', async () => {
-    expect(await lockAt('2026-12-01T06:00:00Z').acquire('A')).toEqual({ acquired: true });
+  it('is taken over past its expiry (a holder that died) by exactly one refresh, not before', async () => {
+    const a = await lockAt('2026-12-01T06:00:00Z').acquire('A');
 
-    expect(await lockAt('2026-12-01T06:59:00Z').acquire('B')).toMatchObject({ acquired: false, holder: 'A' });
-    expect(await lockAt('2026-12-01T07:01:00Z').acquire('B')).toEqual({ acquired: true });
-    expect(await lockAt('2026-12-01T07:02:00Z').acquire('C')).toMatchObject({ acquired: false, holder: 'B' });
+    expect(await lockAt('2026-12-01T07:29:00Z').acquire('B')).toMatchObject({ acquired: false, holder: 'A' });
+    const late = lockAt('2026-12-01T07:31:00Z');
+    const takers = await Promise.all(['B', 'C', 'D'].map((h) => late.acquire(h)));
+    expect(takers.filter((r) => r.acquired)).toHaveLength(1);
+
+    // The dead holder coming back releases nothing of its successor's.
+    await late.release(a.acquired ? a.token : '');
+    expect(await late.isHeld()).toBe(true);
+    const winner = ['B', 'C', 'D'][takers.findIndex((r) => r.acquired)];
+    expect(await late.acquire('E')).toMatchObject({ acquired: false, holder: winner });
   });
 
-  it('records when another refresh asked for a pass, with the store’s clock', async () => {
+  it('gives every request for another pass a token of its own', async () => {
     const lock = lockAt('2026-12-01T06:00:00Z');
-    const before = Date.now() - 2_000;
 
-    expect(await lock.pendingAt()).toBeUndefined();
+    await bed.clients.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: REFRESH_PENDING_KEY }));
+    expect(await lock.pending()).toBeUndefined();
     await lock.markPending();
+    const first = await lock.pending();
+    await lock.markPending();
+    const second = await lock.pending();
 
-    const asked = await lock.pendingAt();
-    expect(asked?.getTime()).toBeGreaterThanOrEqual(before);
+    expect(first).toEqual(expect.any(String));
+    expect(second).not.toBe(first);
     const keys = (await listKeys(bed.clients.s3, BUCKET, 'locks/')).map((k) => k.key);
     expect(keys).toEqual([REFRESH_PENDING_KEY]);
-    expect(keys).not.toContain(REFRESH_LOCK_KEY);
   });
 });

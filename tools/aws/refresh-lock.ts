@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -13,11 +14,11 @@ export const REFRESH_LOCK_KEY = `${LAKE.refreshLockPrefix}refresh.json`;
 /** Written by a refresh that found the lock held: the holder refreshes again after it. */
 export const REFRESH_PENDING_KEY = `${LAKE.refreshLockPrefix}refresh-pending.json`;
 /**
- * How long a lock holds without being released: longer than any refresh (the runner's build
- * timeout is 60 minutes), so only a holder that died (a build stopped, a laptop closed) leaves one
- * this old, and the next refresh takes it over.
+ * How long a lock holds without being released: longer than a refresh may take on the runner
+ * (its build timeout is 60 minutes), so only a holder that died (a build stopped, a laptop
+ * closed) leaves one this old, and the next refresh takes it over.
  */
-export const REFRESH_LOCK_TTL_MS = 3 * 60 * 60 * 1000;
+export const REFRESH_LOCK_TTL_MS = 90 * 60 * 1000;
 
 interface LockBody {
   holder: string;
@@ -29,63 +30,83 @@ const status = (err: unknown): number | undefined =>
   (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 /**
- * The refresh lock on S3: one object created only if absent (`If-None-Match: *`, S3's conditional
- * write), so of two refreshes racing for it exactly one gets it. `now` is injectable for tests.
+ * The refresh lock on S3, by conditional writes only, so that of several refreshes racing exactly
+ * one wins: taking a free lock creates the object if absent (`If-None-Match: *`); taking over an
+ * expired one replaces that very version (`If-Match` its ETag); releasing deletes only the version
+ * the holder wrote (`If-Match` its token, the ETag). `now` is injectable for tests.
  */
 export function s3RefreshLock(
   s3: S3Client,
   bucket: string,
   { now = () => new Date(), ttlMs = REFRESH_LOCK_TTL_MS } = {},
 ): RefreshLock {
-  const readLock = async (): Promise<LockBody | undefined> => {
+  const readLock = async (): Promise<{ body: LockBody; etag: string } | undefined> => {
     try {
       const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: REFRESH_LOCK_KEY }));
-      return JSON.parse((await res.Body?.transformToString()) ?? '') as LockBody;
+      const text = (await res.Body?.transformToString()) ?? '';
+      let body: LockBody;
+      try {
+        body = JSON.parse(text) as LockBody;
+      } catch {
+        // not a lock this code wrote: expired, so it can be taken over
+        body = { holder: '?', acquiredAt: '', expiresAt: new Date(0).toISOString() };
+      }
+      return { body, etag: res.ETag ?? '' };
     } catch (err) {
       if (status(err) === 404) return undefined;
-      // an unreadable body: treat as expired, a holder always writes JSON
-      if (err instanceof SyntaxError)
-        return { holder: '?', acquiredAt: '', expiresAt: new Date(0).toISOString() };
+      throw err;
+    }
+  };
+  /** Writes our lock: created if absent, or replacing exactly the version `replacing`. */
+  const write = async (holder: string, replacing?: string): Promise<string | undefined> => {
+    const at = now();
+    const body: LockBody = {
+      holder,
+      acquiredAt: at.toISOString(),
+      expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
+    };
+    try {
+      const res = await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: REFRESH_LOCK_KEY,
+          Body: JSON.stringify(body),
+          ContentType: 'application/json',
+          ...(replacing ? { IfMatch: replacing } : { IfNoneMatch: '*' }),
+        }),
+      );
+      return res.ETag;
+    } catch (err) {
+      // 412: another refresh wrote first; 409: a conditional write to the key is in flight;
+      // 404: the version to replace is gone (released)
+      if ([412, 409, 404].includes(status(err) ?? 0)) return undefined;
       throw err;
     }
   };
   return {
     async acquire(holder) {
-      // Three tries: the lock may be released, or expire and be removed, between our calls.
+      // A few tries: the lock may be released, or taken over, between our calls.
       for (let attempt = 0; attempt < 3; attempt++) {
-        const at = now();
-        const body: LockBody = {
-          holder,
-          acquiredAt: at.toISOString(),
-          expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
-        };
-        try {
-          await s3.send(
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: REFRESH_LOCK_KEY,
-              Body: JSON.stringify(body),
-              ContentType: 'application/json',
-              IfNoneMatch: '*',
-            }),
-          );
-          return { acquired: true };
-        } catch (err) {
-          // 412: it exists; 409: a concurrent conditional write to the same key is in flight
-          if (status(err) !== 412 && status(err) !== 409) throw err;
-        }
+        const created = await write(holder);
+        if (created) return { acquired: true, token: created };
         const current = await readLock();
         if (!current) continue;
-        if (new Date(current.expiresAt) > now()) {
-          return { acquired: false, holder: current.holder, since: current.acquiredAt };
+        if (new Date(current.body.expiresAt) > now()) {
+          return { acquired: false, holder: current.body.holder, since: current.body.acquiredAt };
         }
-        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: REFRESH_LOCK_KEY }));
+        const taken = await write(holder, current.etag);
+        if (taken) return { acquired: true, token: taken };
       }
       const current = await readLock();
-      return { acquired: false, holder: current?.holder ?? '?', since: current?.acquiredAt ?? '' };
+      return { acquired: false, holder: current?.body.holder ?? '?', since: current?.body.acquiredAt ?? '' };
     },
-    async release() {
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: REFRESH_LOCK_KEY }));
+    async release(token) {
+      try {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: REFRESH_LOCK_KEY, IfMatch: token }));
+      } catch (err) {
+        // 412: taken over since (this holder outlived its expiry); 404: already gone
+        if (status(err) !== 412 && status(err) !== 404) throw err;
+      }
     },
     async isHeld() {
       try {
@@ -97,14 +118,18 @@ export function s3RefreshLock(
       }
     },
     async markPending() {
+      // a body of its own (hence an ETag of its own) per request: two in the same second differ
       await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: REFRESH_PENDING_KEY, Body: now().toISOString() }),
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: REFRESH_PENDING_KEY,
+          Body: `${now().toISOString()} ${randomUUID()}`,
+        }),
       );
     },
-    async pendingAt() {
+    async pending() {
       try {
-        return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: REFRESH_PENDING_KEY })))
-          .LastModified;
+        return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: REFRESH_PENDING_KEY }))).ETag;
       } catch (err) {
         if (status(err) === 404) return undefined;
         throw err;

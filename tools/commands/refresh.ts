@@ -76,6 +76,8 @@ export interface RefreshResult {
    * which covers the data this one was started for.
    */
   deferredTo?: { holder: string; since: string };
+  /** Requests for another pass came after the last pass allowed (`MAX_REFRESH_PASSES`). */
+  requestsLeft?: boolean;
 }
 
 /**
@@ -111,39 +113,56 @@ export async function refreshUntilSettled<T>(
 const wholeSecond = (at: Date): number => Math.floor(at.getTime() / 1000) * 1000;
 
 /**
+ * Passes one refresh may run for requests that came while it ran; beyond them the next trigger
+ * or the daily schedule serves the rest (a build must end within its timeout).
+ */
+export const MAX_REFRESH_PASSES = 3;
+
+/**
  * Runs `refresh` holding `lock`, so that one refresh at a time builds and publishes. A refresh
  * that finds the lock held asks the holder for one more pass (`markPending`) and ends; the
- * holder, once it has released the lock, looks for a request made after its last round started
- * and, if there is one, takes the lock again and refreshes again. Each side looks at the other's
- * object after writing its own (request, then lock; release, then request), so a request is never
- * missed: either the requester sees the lock free and takes it, or the holder sees the request.
+ * holder notes the latest request before each pass and, once it has released the lock, runs
+ * another pass if a newer request came meanwhile (the store's tokens only: no clocks compared).
+ * Each side looks at the other's object after writing its own (request, then lock; release, then
+ * request), so a request is never missed: either the requester sees the lock free and takes it,
+ * or the holder sees the request.
  */
-export async function serializedRefresh<T extends { lastStartedAt: Date }>(
+export async function serializedRefresh<T>(
   lock: RefreshLock,
   holder: string,
   refresh: () => Promise<T>,
-): Promise<{ result: T; passes: number } | { deferredTo: { holder: string; since: string } }> {
-  for (let attempt = 1; ; attempt++) {
+  { maxPasses = MAX_REFRESH_PASSES } = {},
+): Promise<
+  { result: T; passes: number; requestsLeft: boolean } | { deferredTo: { holder: string; since: string } }
+> {
+  let token: string | undefined;
+  for (let attempt = 1; token === undefined; attempt++) {
     const got = await lock.acquire(holder);
-    if (got.acquired) break;
-    await lock.markPending();
-    if (attempt >= 3 || (await lock.isHeld()))
-      return { deferredTo: { holder: got.holder, since: got.since } };
+    if (got.acquired) token = got.token;
+    else {
+      await lock.markPending();
+      if (attempt >= 3 || (await lock.isHeld()))
+        return { deferredTo: { holder: got.holder, since: got.since } };
+    }
   }
   for (let passes = 1; ; passes++) {
+    const seen = await lock.pending();
     let result: T;
     try {
       result = await refresh();
     } catch (err) {
       // the failure is what matters; a lock left behind expires (REFRESH_LOCK_TTL_MS)
-      await lock.release().catch(() => undefined);
+      await lock.release(token).catch(() => undefined);
       throw err;
     }
-    await lock.release();
-    const asked = await lock.pendingAt();
-    if (!asked || asked.getTime() < wholeSecond(result.lastStartedAt)) return { result, passes };
+    await lock.release(token);
+    const asked = await lock.pending();
+    if (asked === undefined || asked === seen) return { result, passes, requestsLeft: false };
+    if (passes >= maxPasses) return { result, passes, requestsLeft: true };
     // another refresh asked while this one ran; if a third took the lock meanwhile, it covers that
-    if (!(await lock.acquire(holder)).acquired) return { result, passes };
+    const again = await lock.acquire(holder);
+    if (!again.acquired) return { result, passes, requestsLeft: false };
+    token = again.token;
     progress('refresh: another refresh was started while this one ran: refreshing again');
   }
 }
@@ -236,6 +255,9 @@ export const refreshCommand: CommandModule<object, LakeOptions> = {
       r.steps.map((s) => [s.step, `${s.line} (${s.seconds.toFixed(1)} s)`]),
     );
     if (r.rounds > 1) fields.rounds = `${r.rounds}: facts were written while a round ran`;
+    if (r.requestsLeft) {
+      fields.requests = `more refreshes were started than ${MAX_REFRESH_PASSES} passes serve; the next trigger or the daily schedule publishes their data`;
+    }
     if (r.newerFactsAt) {
       fields.note = `facts written at ${r.newerFactsAt.toISOString()} are newer still; the next trigger publishes them`;
     }

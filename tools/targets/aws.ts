@@ -170,10 +170,10 @@ export const awsTarget: Target = {
     };
     return {
       acquire: (holder) => withLock((l) => l.acquire(holder)),
-      release: () => withLock((l) => l.release()),
+      release: (token) => withLock((l) => l.release(token)),
       isHeld: () => withLock((l) => l.isHeld()),
       markPending: () => withLock((l) => l.markPending()),
-      pendingAt: () => withLock((l) => l.pendingAt()),
+      pending: () => withLock((l) => l.pending()),
     };
   },
   factsWrittenAt: async (args) => {

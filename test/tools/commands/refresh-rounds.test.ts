@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_REFRESH_PASSES,
   MAX_REFRESH_ROUNDS,
   refreshUntilSettled,
   serializedRefresh,
@@ -120,76 +121,73 @@ describe('when the local lake last received facts', () => {
 });
 
 /** An in-memory lock; `onMarkPending` lets a test interleave another refresh's steps. */
-function memoryLock(now: () => Date) {
+function memoryLock() {
   const state = {
     holder: undefined as string | undefined,
-    pending: undefined as Date | undefined,
+    token: 0,
+    requests: 0,
     onMarkPending: undefined as (() => void) | undefined,
   };
   const lock: RefreshLock = {
     acquire: async (holder) => {
       if (state.holder !== undefined) return { acquired: false, holder: state.holder, since: '06:00' };
       state.holder = holder;
-      return { acquired: true };
+      state.token++;
+      return { acquired: true, token: String(state.token) };
     },
-    release: async () => {
-      state.holder = undefined;
+    release: async (token) => {
+      if (token === String(state.token)) state.holder = undefined;
     },
     isHeld: async () => state.holder !== undefined,
     markPending: async () => {
-      state.pending = now();
+      state.requests++;
       state.onMarkPending?.();
     },
-    pendingAt: async () => state.pending,
+    pending: async () => (state.requests ? `request ${state.requests}` : undefined),
   };
   return { lock, state };
 }
 
 describe('one refresh at a time (the aws lock)', () => {
-  const pass = (clock: () => Date, during?: () => Promise<void>) => {
+  const pass = (during?: () => Promise<void>) => {
     let passes = 0;
     return {
       count: () => passes,
       run: async () => {
         passes++;
-        const lastStartedAt = clock();
         await during?.();
-        return { lastStartedAt };
       },
     };
   };
 
   it('takes the lock, refreshes once and releases it when nobody asked for more', async () => {
-    const clock = ticking();
-    const { lock, state } = memoryLock(clock);
-    const p = pass(clock);
+    const { lock, state } = memoryLock();
+    const p = pass();
 
     const out = await serializedRefresh(lock, 'A', p.run);
 
-    expect(out).toMatchObject({ passes: 1 });
+    expect(out).toMatchObject({ passes: 1, requestsLeft: false });
     expect(p.count()).toBe(1);
     expect(state.holder).toBeUndefined();
   });
 
   it('ends without refreshing when another holds the lock, and asks it for one more pass', async () => {
-    const clock = ticking();
-    const { lock, state } = memoryLock(clock);
+    const { lock, state } = memoryLock();
     state.holder = 'B';
-    const p = pass(clock);
+    const p = pass();
 
     const out = await serializedRefresh(lock, 'A', p.run);
 
     expect(out).toEqual({ deferredTo: { holder: 'B', since: '06:00' } });
     expect(p.count()).toBe(0);
-    expect(state).toMatchObject({ holder: 'B', pending: expect.any(Date) });
+    expect(state).toMatchObject({ holder: 'B', requests: 1 });
   });
 
   it('refreshes again when a refresh started while it ran, which itself ran nothing', async () => {
-    const clock = ticking();
-    const { lock, state } = memoryLock(clock);
+    const { lock, state } = memoryLock();
     let waiter: Awaited<ReturnType<typeof serializedRefresh>> | undefined;
-    const other = pass(clock);
-    const holder = pass(clock, async () => {
+    const other = pass();
+    const holder = pass(async () => {
       if (!waiter) waiter = await serializedRefresh(lock, 'B', other.run);
     });
 
@@ -197,21 +195,33 @@ describe('one refresh at a time (the aws lock)', () => {
 
     expect(waiter).toMatchObject({ deferredTo: { holder: 'A' } });
     expect(other.count()).toBe(0);
-    expect(out).toMatchObject({ passes: 2 });
+    expect(out).toMatchObject({ passes: 2, requestsLeft: false });
     expect(holder.count()).toBe(2);
     expect(state.holder).toBeUndefined();
   });
 
+  it(`stops after ${MAX_REFRESH_PASSES} passes while requests keep coming, and says so`, async () => {
+    const { lock, state } = memoryLock();
+    const p = pass(async () => {
+      state.requests++;
+    });
+
+    const out = await serializedRefresh(lock, 'A', p.run);
+
+    expect(out).toMatchObject({ passes: MAX_REFRESH_PASSES, requestsLeft: true });
+    expect(p.count()).toBe(MAX_REFRESH_PASSES);
+    expect(state.holder).toBeUndefined();
+  });
+
   it('takes the lock itself when the holder released it just after refusing it (no request is lost)', async () => {
-    const clock = ticking();
-    const { lock, state } = memoryLock(clock);
+    const { lock, state } = memoryLock();
     state.holder = 'A';
     // A finishes between B's refused acquire and B's look at the lock, and had seen no request
     state.onMarkPending = () => {
       state.holder = undefined;
       state.onMarkPending = undefined;
     };
-    const p = pass(clock);
+    const p = pass();
 
     const out = await serializedRefresh(lock, 'B', p.run);
 
@@ -219,18 +229,16 @@ describe('one refresh at a time (the aws lock)', () => {
     expect(p.count()).toBe(1);
   });
 
-  it('ignores a request older than its last round, which covered it', async () => {
-    const clock = ticking();
-    const { lock, state } = memoryLock(clock);
-    state.pending = at('05:00');
-    const p = pass(clock);
+  it('ignores a request made before its pass began, which the pass covered', async () => {
+    const { lock, state } = memoryLock();
+    state.requests = 5;
+    const p = pass();
 
-    expect(await serializedRefresh(lock, 'A', p.run)).toMatchObject({ passes: 1 });
+    expect(await serializedRefresh(lock, 'A', p.run)).toMatchObject({ passes: 1, requestsLeft: false });
   });
 
   it('releases the lock when the refresh fails, and fails with its error', async () => {
-    const clock = ticking();
-    const { lock, state } = memoryLock(clock);
+    const { lock, state } = memoryLock();
 
     await expect(
       serializedRefresh(lock, 'A', async () => {
