@@ -153,28 +153,35 @@ describe('hostile records', () => {
   });
 });
 
+/**
+ * A read-only store holding one source of 1 GiB: `head`, then 1 GiB of `a`, then `tail`, streamed
+ * in 1 MiB chunks. It answers for that source only: no `reference/fx_rates.csv` (else the FX
+ * loader would read the body as one).
+ */
+function gibSource(head: string, tail: string): ObjectStore {
+  const GIB = 1024 ** 3;
+  const chunk = Buffer.alloc(1 << 20, 0x61);
+  async function* body() {
+    yield Buffer.from(head);
+    for (let sent = 0; sent < GIB; sent += chunk.length) yield chunk;
+    yield Buffer.from(tail);
+  }
+  return {
+    location: 'memory://hostile',
+    get: async () => Readable.from(body()),
+    head: async (key) => (key === KEY ? { key, size: GIB, etag: 'x', lastModified: new Date(0) } : undefined),
+    put: () => Promise.reject(new Error('read-only')),
+    list: async () => [],
+    delete: async () => undefined,
+  };
+}
+
 // The real size, streamed from a generated source (never held in memory): `npm run test:hostile`.
 it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
   'a 1 GiB single line is quarantined as oversized with memory bounded by a chunk',
   async () => {
-    const GIB = 1024 ** 3;
-    const chunk = Buffer.alloc(1 << 20, 0x61);
-    async function* body() {
-      yield Buffer.from(`${JSON.stringify(validOrder(1))}\n{"order_id":"`);
-      for (let sent = 0; sent < GIB; sent += chunk.length) yield chunk;
-      yield Buffer.from('"}\n');
-    }
+    const source = gibSource(`${JSON.stringify(validOrder(1))}\n{"order_id":"`, '"}\n');
     const out = await tempLake();
-    const source: ObjectStore = {
-      location: 'memory://hostile',
-      get: async () => Readable.from(body()),
-      // the source only: no `reference/fx_rates.csv` (else the FX loader would read the body as one)
-      head: async (key) =>
-        key === KEY ? { key, size: GIB, etag: 'x', lastModified: new Date(0) } : undefined,
-      put: () => Promise.reject(new Error('read-only')),
-      list: async () => [],
-      delete: async () => undefined,
-    };
     try {
       const rss = process.memoryUsage().rss;
       const r = await processSource(source, KEY, {
@@ -196,24 +203,11 @@ it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
 it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
   'a JSON array whose 1 GiB element never closes fails the file with memory bounded by a chunk',
   async () => {
-    const GIB = 1024 ** 3;
-    const chunk = Buffer.alloc(1 << 20, 0x61);
-    async function* body() {
-      yield Buffer.from(`[${JSON.stringify(validOrder(1))},{"order_id":"`);
-      for (let sent = 0; sent < GIB; sent += chunk.length) yield chunk;
-      yield Buffer.from(`",${JSON.stringify(validOrder(2))}]`);
-    }
+    const source = gibSource(
+      `[${JSON.stringify(validOrder(1))},{"order_id":"`,
+      `",${JSON.stringify(validOrder(2))}]`,
+    );
     const out = await tempLake();
-    const source: ObjectStore = {
-      location: 'memory://hostile',
-      get: async () => Readable.from(body()),
-      // the source only: no `reference/fx_rates.csv` (else the FX loader would read the body as one)
-      head: async (key) =>
-        key === KEY ? { key, size: GIB, etag: 'x', lastModified: new Date(0) } : undefined,
-      put: () => Promise.reject(new Error('read-only')),
-      list: async () => [],
-      delete: async () => undefined,
-    };
     try {
       const rss = process.memoryUsage().rss;
       const r = await processSource(source, KEY, {
