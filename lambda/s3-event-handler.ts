@@ -158,14 +158,14 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
 
   /**
    * Raw sources (present, last event a put) whose ledger says `holder` held the first copy of
-   * orders they repeat, and that pass `also`.
+   * orders they repeat, and that pass `also`, with their ledger entries.
    */
-  async function twinsOf(
+  async function twinEntries(
     raw: ObjectStore,
     holder: string,
     also: (entry: LedgerEntry) => boolean = () => true,
-  ): Promise<string[]> {
-    const twins: string[] = [];
+  ): Promise<[string, LedgerEntry][]> {
+    const twins: [string, LedgerEntry][] = [];
     for (const o of await processed.list(LAKE.sourceLedgerPrefix)) {
       const key = `${LAKE.rawPrefix}${o.key.slice(LAKE.sourceLedgerPrefix.length, -'.json'.length)}`;
       if (key === holder || !isRawSourceKey(key)) continue;
@@ -176,15 +176,18 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         also(entry) &&
         (await raw.head(key))
       )
-        twins.push(key);
+        twins.push([key, entry]);
     }
     return twins;
   }
 
+  /** The keys of `twinEntries`. */
+  const twinsOf = async (...args: Parameters<typeof twinEntries>): Promise<string[]> =>
+    (await twinEntries(...args)).map(([key]) => key);
+
   /** Marks the twins of `holder` in their ledgers (`holdersChanged`): they are to run after it. */
   async function flagTwins(raw: ObjectStore, holder: string): Promise<void> {
-    for (const key of await twinsOf(raw, holder)) {
-      const entry = (await readLedger(processed, key)) as LedgerEntry;
+    for (const [, entry] of await twinEntries(raw, holder)) {
       const holdersChanged = [...new Set([...(entry.holdersChanged ?? []), holder])].sort();
       await writeLedger(processed, { ...entry, holdersChanged });
     }

@@ -85,8 +85,9 @@ export interface RefreshRunnerRoleProps {
  * stage's crawler (dev); publish to the analytics bucket's `analytics_outputs/` and `reports/`;
  * read its own source zip; write its own logs; use the stage key only through S3. The retry step
  * (`ops etl --target aws --retry-quarantine`) lists the raw sources, reads the FX reference and the
- * same quarantine files for future-dated orders now due and orders whose rate has arrived, invokes the ETL function on their sources, and (the shared
- * source policy) deletes the outputs of raw files that are gone.
+ * same quarantine files for future-dated orders now due and orders whose rate has arrived,
+ * invokes the ETL function on their sources, and (the shared source policy) deletes the outputs
+ * of raw files that are gone.
  */
 export class RefreshRunnerRole extends Construct {
   readonly role: IamRole;

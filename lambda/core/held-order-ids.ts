@@ -23,6 +23,8 @@ export class HeldOrderIds {
     private readonly ids: OrderIdSet,
     /** Raw keys of the holders (the files' `source_file`), by tag. */
     private readonly holders: readonly string[],
+    /** The `fact_orders` files `ownStem` itself owns, from the same listing (`releasedOrderIds`). */
+    readonly ownFiles: readonly string[],
   ) {}
 
   /** Reads the ids held by every source but `ownStem` (and the `unheld` stems) from `store` (the processed store). */
@@ -34,8 +36,10 @@ export class HeldOrderIds {
     const ids = new OrderIdSet({ tagged: true });
     const holders: string[] = [];
     const tags = new Map<string, number>();
+    const ownFiles: string[] = [];
     for (const obj of await store.list(tablePrefix('fact_orders'))) {
       const owner = outputOwner(obj.key);
+      if (owner === ownStem) ownFiles.push(obj.key);
       if (owner === undefined || owner === ownStem || unheld.includes(owner)) continue;
       const bytes = await readAll(await store.get(obj.key));
       await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
@@ -51,7 +55,7 @@ export class HeldOrderIds {
         forEachIdIn(table, (buf, start, end) => ids.add(buf, start, end, holder));
       });
     }
-    return new HeldOrderIds(ids, holders);
+    return new HeldOrderIds(ids, holders, ownFiles);
   }
 
   /** How many ids other sources hold. */
@@ -67,21 +71,21 @@ export class HeldOrderIds {
 }
 
 /**
- * How many order_ids the `fact_orders` files of the source `stem` in `store` (the processed store)
- * hold that `loaded` lacks: orders its last run loaded and this run does not (gone from its file,
- * now invalid). Sources that quarantined them as its duplicates must run again, or nobody loads
- * them. Read before this run publishes. A file that cannot be read counts as one: some may be.
+ * How many order_ids the source's own `fact_orders` files in `store` (the processed store; the
+ * keys `HeldOrderIds.load` listed as `ownFiles`) hold that `loaded` lacks: orders its last run
+ * loaded and this run does not (gone from its file, now invalid). Sources that quarantined them as
+ * its duplicates must run again, or nobody loads them. Read before this run publishes. A file that
+ * cannot be read counts as one: some may be.
  */
 export async function releasedOrderIds(
   store: ObjectStore,
-  stem: string,
+  ownFiles: readonly string[],
   loaded: OrderIdSet,
 ): Promise<number> {
   let released = 0;
-  for (const obj of await store.list(tablePrefix('fact_orders'))) {
-    if (outputOwner(obj.key) !== stem) continue;
+  for (const key of ownFiles) {
     try {
-      const bytes = await readAll(await store.get(obj.key));
+      const bytes = await readAll(await store.get(key));
       await forEachOrderId(new Blob([bytes as Uint8Array<ArrayBuffer>]), (buf, start, end) => {
         if (!loaded.has(buf, start, end)) released++;
       });

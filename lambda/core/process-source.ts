@@ -243,7 +243,7 @@ export async function stageSource(
       );
     }
     // what its facts held that the ones about to replace them do not
-    const released = await releasedOrderIds(options.processedStore ?? store, stem, sink.ids);
+    const released = await releasedOrderIds(options.processedStore ?? store, held.ownFiles, sink.ids);
     options.onLoadedIds?.(sink.ids);
     ok = true;
     return {

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { S3ObjectStore } from '../../lambda/s3-object-store.js';
 import type { RefreshLock } from '../lib/refresh-lock.js';
 
 /** The lock object in the analytics bucket: who refreshes now, and until when at the latest. */
@@ -40,6 +35,8 @@ export function s3RefreshLock(
   bucket: string,
   { now = () => new Date(), ttlMs = REFRESH_LOCK_TTL_MS } = {},
 ): RefreshLock {
+  // plain reads and writes as the ETL's store does them; the conditional writes below are the lock's own
+  const store = new S3ObjectStore(s3, bucket);
   const readLock = async (): Promise<{ body: LockBody; etag: string } | undefined> => {
     try {
       const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: REFRESH_LOCK_KEY }));
@@ -108,32 +105,9 @@ export function s3RefreshLock(
         if (status(err) !== 412 && status(err) !== 404) throw err;
       }
     },
-    async isHeld() {
-      try {
-        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: REFRESH_LOCK_KEY }));
-        return true;
-      } catch (err) {
-        if (status(err) === 404) return false;
-        throw err;
-      }
-    },
-    async markPending() {
-      // a body of its own (hence an ETag of its own) per request: two in the same second differ
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: REFRESH_PENDING_KEY,
-          Body: `${now().toISOString()} ${randomUUID()}`,
-        }),
-      );
-    },
-    async pending() {
-      try {
-        return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: REFRESH_PENDING_KEY }))).ETag;
-      } catch (err) {
-        if (status(err) === 404) return undefined;
-        throw err;
-      }
-    },
+    isHeld: async () => (await store.head(REFRESH_LOCK_KEY)) !== undefined,
+    // a body of its own (hence an ETag of its own) per request: two in the same second differ
+    markPending: () => store.put(REFRESH_PENDING_KEY, `${now().toISOString()} ${randomUUID()}`),
+    pending: async () => (await store.head(REFRESH_PENDING_KEY))?.etag,
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
@@ -5,8 +6,9 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { isRawSourceKey } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
-import { FxReferenceError, parseFxRates } from '../../lambda/core/fx-table.js';
+import { parseFxRates } from '../../lambda/core/fx-table.js';
 import { sha256File } from '../etl/file-fingerprint.js';
+import { fxReferenceInvalid } from '../etl/fx-reference.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { mapConcurrent } from './concurrency.js';
 
@@ -67,15 +69,10 @@ async function uploadFxReference(
   try {
     parseFxRates(body.toString('utf8'));
   } catch (err) {
-    if (!(err instanceof FxReferenceError)) throw err;
-    throw new OpsError(
-      'FX_REFERENCE_INVALID',
-      err.message,
-      `fix ${file} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`npx ops upload --target aws\` again`,
-      { cause: err },
-    );
+    throw fxReferenceInvalid(err, file, 'npx ops upload --target aws');
   }
-  const sha = await sha256File(file);
+  // the bytes just read and checked, not the file read again
+  const sha = createHash('sha256').update(body).digest('hex');
   if (sha === (await remoteSha256(options.s3, options.bucket, LAKE.fxRates))) return 'unchanged';
   await new Upload({
     client: options.s3,
@@ -92,9 +89,10 @@ async function uploadFxReference(
 
 /**
  * `ops upload`: copies the lake's raw files to `s3://<raw bucket>/raw/store_sales/` (the ETL
- * Lambda fires on each), after its FX reference, if it has one (`reference/fx_rates.csv`). An object whose `sha256` metadata matches the file is skipped; others go
- * up through lib-storage (one PUT up to 8 MiB, multipart above), a few files at a time. S3 shows
- * an object only once its upload completes, so a failed run leaves no partial object.
+ * Lambda fires on each), after its FX reference, if it has one (`reference/fx_rates.csv`). An
+ * object whose `sha256` metadata matches the file is skipped; others go up through lib-storage
+ * (one PUT up to 8 MiB, multipart above), a few files at a time. S3 shows an object only once its
+ * upload completes, so a failed run leaves no partial object.
  */
 export async function uploadRawFiles(options: UploadOptions): Promise<UploadSummary> {
   const started = performance.now();

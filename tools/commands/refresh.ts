@@ -95,15 +95,14 @@ export async function refreshUntilSettled<T>(
   round: (startedAt: Date) => Promise<T>,
   factsWrittenAt: (() => Promise<Date | undefined>) | undefined,
   { maxRounds = MAX_REFRESH_ROUNDS, clock = () => new Date() } = {},
-): Promise<{ result: T; rounds: number; lastStartedAt: Date; newerFactsAt?: Date }> {
+): Promise<{ result: T; rounds: number; newerFactsAt?: Date }> {
   for (let rounds = 1; ; rounds++) {
     const startedAt = clock();
     const result = await round(startedAt);
     const written = await factsWrittenAt?.();
     // S3 keeps LastModified in whole seconds: a write in the round's first second counts as later
-    if (!written || written.getTime() < wholeSecond(startedAt))
-      return { result, rounds, lastStartedAt: startedAt };
-    if (rounds >= maxRounds) return { result, rounds, lastStartedAt: startedAt, newerFactsAt: written };
+    if (!written || written.getTime() < wholeSecond(startedAt)) return { result, rounds };
+    if (rounds >= maxRounds) return { result, rounds, newerFactsAt: written };
     progress(
       `refresh: facts written at ${written.toISOString()}, after this round started: refreshing again`,
     );

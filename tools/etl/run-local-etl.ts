@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isRawSourceKey, sourceStem, tablePrefix } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
-import { FxReferenceError, loadFxTable } from '../../lambda/core/fx-table.js';
+import { loadFxTable } from '../../lambda/core/fx-table.js';
 import { THIS_PROCESS } from '../../lambda/core/leftovers.js';
 import {
   discardStaged,
@@ -24,6 +24,7 @@ import { type PoolOutcome, poolUsage, runInProcesses } from '../lib/process-pool
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
 import { fileStamp, sha256File } from './file-fingerprint.js';
+import { fxReferenceInvalid } from './fx-reference.js';
 import { intersects, orderIdHashes } from './order-id-hashes.js';
 import { resolveSourceKeys } from './source-keys.js';
 import {
@@ -101,13 +102,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const state = await readEtlState(store.root);
   // Sources converted with other rates than the lake's effective FX table run again.
   const fx = await loadFxTable(store).catch((err: unknown) => {
-    if (!(err instanceof FxReferenceError)) throw err;
-    throw new OpsError(
-      'FX_REFERENCE_INVALID',
-      err.message,
-      `fix ${store.pathOf(LAKE.fxRates)} (header month,currency,rate_to_usd; rows like 2025-01,JPY,0.006410), then run \`npx ops etl\` again`,
-      { cause: err },
-    );
+    throw fxReferenceInvalid(err, store.pathOf(LAKE.fxRates), 'npx ops etl');
   });
   const etlVersion = `${ETL_VERSION}+fx:${fx.fingerprint}`;
   const listed = (await store.list(LAKE.rawPrefix)).map((o) => o.key);
@@ -388,7 +383,8 @@ async function commit(
 ): Promise<void> {
   const key = source.result.sourceKey;
   try {
-    if (source.result.released && flagTwins(state, key).length) await writeEtlState(store.root, state);
+    const twins = source.result.released ? flagTwins(state, key) : [];
+    if (twins.length) await writeEtlState(store.root, state);
     const result = await publishStaged(store, source, onPhase ? { onPhase: (p) => onPhase(p, key) } : {});
     summary.processed.push(result);
     if (result.status === 'failed') {
@@ -420,8 +416,8 @@ async function commit(
         quarantined,
         ...(duplicateOf.length ? { duplicateOf } : {}),
       };
-      if (result.released && index < queue.initial) {
-        for (const twin of flagTwins(state, key)) {
+      if (index < queue.initial) {
+        for (const twin of twins) {
           if (!queue.runnable.has(twin) || queue.keys.indexOf(twin, index + 1) >= 0) continue;
           queue.keys.push(twin);
           const at = summary.skipped.indexOf(twin);

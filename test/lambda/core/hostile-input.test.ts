@@ -154,11 +154,12 @@ describe('hostile records', () => {
 });
 
 /**
- * A read-only store holding one source of 1 GiB: `head`, then 1 GiB of `a`, then `tail`, streamed
- * in 1 MiB chunks. It answers for that source only: no `reference/fx_rates.csv` (else the FX
- * loader would read the body as one).
+ * Processes one source of 1 GiB from a read-only store: `head`, then 1 GiB of `a`, then `tail`,
+ * streamed in 1 MiB chunks, never held in memory. The store answers for that source only: no
+ * `reference/fx_rates.csv` (else the FX loader would read the body as one). Returns the result
+ * and how much the process's RSS grew meanwhile.
  */
-function gibSource(head: string, tail: string): ObjectStore {
+async function processGib(head: string, tail: string) {
   const GIB = 1024 ** 3;
   const chunk = Buffer.alloc(1 << 20, 0x61);
   async function* body() {
@@ -166,7 +167,7 @@ function gibSource(head: string, tail: string): ObjectStore {
     for (let sent = 0; sent < GIB; sent += chunk.length) yield chunk;
     yield Buffer.from(tail);
   }
-  return {
+  const source: ObjectStore = {
     location: 'memory://hostile',
     get: async () => Readable.from(body()),
     head: async (key) => (key === KEY ? { key, size: GIB, etag: 'x', lastModified: new Date(0) } : undefined),
@@ -174,27 +175,28 @@ function gibSource(head: string, tail: string): ObjectStore {
     list: async () => [],
     delete: async () => undefined,
   };
+  const out = await tempLake();
+  try {
+    const rss = process.memoryUsage().rss;
+    const result = await processSource(source, KEY, {
+      now: () => TEST_NOW,
+      encoderThread: false,
+      processedStore: out.store,
+      quarantineStore: out.store,
+    });
+    return { result, grewBy: process.memoryUsage().rss - rss };
+  } finally {
+    await out.cleanup();
+  }
 }
 
 // The real size, streamed from a generated source (never held in memory): `npm run test:hostile`.
 it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
   'a 1 GiB single line is quarantined as oversized with memory bounded by a chunk',
   async () => {
-    const source = gibSource(`${JSON.stringify(validOrder(1))}\n{"order_id":"`, '"}\n');
-    const out = await tempLake();
-    try {
-      const rss = process.memoryUsage().rss;
-      const r = await processSource(source, KEY, {
-        now: () => TEST_NOW,
-        encoderThread: false,
-        processedStore: out.store,
-        quarantineStore: out.store,
-      });
-      expect(r).toMatchObject({ read: 2, loaded: 1, quarantined: 1, byReason: { oversized_record: 1 } });
-      expect(process.memoryUsage().rss - rss).toBeLessThan(256 * 1024 ** 2);
-    } finally {
-      await out.cleanup();
-    }
+    const { result: r, grewBy } = await processGib(`${JSON.stringify(validOrder(1))}\n{"order_id":"`, '"}\n');
+    expect(r).toMatchObject({ read: 2, loaded: 1, quarantined: 1, byReason: { oversized_record: 1 } });
+    expect(grewBy).toBeLessThan(256 * 1024 ** 2);
   },
   600_000,
 );
@@ -203,30 +205,18 @@ it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
 it.runIf(process.env.STORE_SALES_HOSTILE_GIB === '1')(
   'a JSON array whose 1 GiB element never closes fails the file with memory bounded by a chunk',
   async () => {
-    const source = gibSource(
+    const { result: r, grewBy } = await processGib(
       `[${JSON.stringify(validOrder(1))},{"order_id":"`,
       `",${JSON.stringify(validOrder(2))}]`,
     );
-    const out = await tempLake();
-    try {
-      const rss = process.memoryUsage().rss;
-      const r = await processSource(source, KEY, {
-        now: () => TEST_NOW,
-        encoderThread: false,
-        processedStore: out.store,
-        quarantineStore: out.store,
-      });
-      expect(r).toMatchObject({
-        status: 'failed',
-        read: 1,
-        loaded: 0,
-        byReason: { malformed_json_array: 1 },
-      });
-      expect(r.failure).toMatch(/element 2 \(from byte [\d,]+, line 1\) is not closed where it should be/);
-      expect(process.memoryUsage().rss - rss).toBeLessThan(256 * 1024 ** 2);
-    } finally {
-      await out.cleanup();
-    }
+    expect(r).toMatchObject({
+      status: 'failed',
+      read: 1,
+      loaded: 0,
+      byReason: { malformed_json_array: 1 },
+    });
+    expect(r.failure).toMatch(/element 2 \(from byte [\d,]+, line 1\) is not closed where it should be/);
+    expect(grewBy).toBeLessThan(256 * 1024 ** 2);
   },
   600_000,
 );
