@@ -58,6 +58,14 @@ export const rawMonthKey = (year: number, month: number): string =>
 export const sourceLedgerKey = (rawKey: string): string =>
   `${LAKE.sourceLedgerPrefix}${rawKey.slice(rawKey.lastIndexOf('/') + 1)}.json`;
 
+/** The raw key a ledger object is kept for (`state/sources/x.json.json` -> `raw/store_sales/x.json`). */
+export const ledgerRawKey = (ledgerKey: string): string =>
+  `${LAKE.rawPrefix}${ledgerKey.slice(LAKE.sourceLedgerPrefix.length, -'.json'.length)}`;
+
+/** The lease of one raw key (`state/leases/orders_2025_01.json.json`): who runs it now. */
+export const sourceLeaseKey = (rawKey: string): string =>
+  `${LAKE.sourceLeasePrefix}${rawKey.slice(rawKey.lastIndexOf('/') + 1)}.json`;
+
 /** Where the Lambda records why it refused a raw key (two raw files sharing a base name). */
 export const refusedSourceKey = (rawKey: string): string =>
   `${LAKE.quarantinePrefix}_refused/${rawKey.slice(rawKey.lastIndexOf('/') + 1)}.jsonl`;

@@ -18,6 +18,11 @@ export const LAKE = {
    * the newest event applied to each raw key, so an older event never overwrites a newer version.
    */
   sourceLedgerPrefix: 'state/sources/',
+  /**
+   * The Lambda's per-source leases, `state/leases/<raw file name>.json`: one run of a raw key at a
+   * time, across invocations (lambda/core/lease.ts).
+   */
+  sourceLeasePrefix: 'state/leases/',
   warehouse: 'warehouse.duckdb',
   csvExports: 'analytics_outputs/',
   /** The refresh lock and the requests for one more refresh (analytics bucket; tools/aws/refresh-lock.ts). */

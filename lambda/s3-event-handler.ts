@@ -1,6 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
-import { isRawSourceKey, refusedSourceKey, sourceStem } from '../contracts/lake-keys.js';
+import {
+  isRawSourceKey,
+  ledgerRawKey,
+  refusedSourceKey,
+  sourceLeaseKey,
+  sourceStem,
+} from '../contracts/lake-keys.js';
 import { LAKE } from '../contracts/lake-layout.js';
+import { isLeaseHeld, releaseLease, tryAcquireLease } from './core/lease.js';
 import type { ObjectStore } from './core/object-store.js';
 import { type EtlResult, type ProcessOptions, processSource } from './core/process-source.js';
 import type { QuarantineRecord } from './core/quarantine-writer.js';
@@ -8,10 +16,12 @@ import { retireSourceOutputs } from './core/retire-source.js';
 import {
   isStaleEvent,
   type LedgerEntry,
+  type LedgerVersion,
   newestSequencer,
   readLedger,
+  readLedgerVersion,
   StaleEventError,
-  writeLedger,
+  updateLedger,
 } from './core/source-ledger.js';
 import { collidingSources } from './core/source-policy.js';
 import { emfFields, memoryUsedPercent } from './etl-metrics.js';
@@ -28,6 +38,25 @@ export interface S3EventHandlerDeps {
   options?: Omit<ProcessOptions, 'processedStore' | 'quarantineStore' | 'beforePublish'>;
   /** The function's memory (MB): each processed file's log line then reports MemoryUsedPercent. */
   memoryMb?: number;
+  /**
+   * How long an event waits for another invocation's run of the same raw key (its lease) before
+   * it fails and Lambda retries it. Default 5 minutes.
+   */
+  leaseWaitMs?: number;
+  /** How often a waiting event tries the lease again (jittered). Default 2 s. */
+  leasePollMs?: number;
+}
+
+/**
+ * How long a source's lease holds unless released: longer than any invocation lives (Lambda's cap
+ * is 15 minutes), so only a run that died leaves one this old, and the next run takes it over.
+ */
+export const SOURCE_LEASE_TTL_MS = 16 * 60 * 1000;
+
+/** Another run of the raw key held its lease longer than the event may wait; Lambda retries it. */
+export class SourceBusyError extends Error {
+  override readonly name = 'SourceBusyError';
+  readonly code = 'source_busy';
 }
 
 /** What one invocation did, per raw key. */
@@ -76,6 +105,12 @@ interface SourceEvent {
  *   is a no-op with a log line, also when a newer one was applied while it ran.
  * Keys that are not raw sources are skipped (a shared bucket cannot trigger itself on its own
  * outputs). It throws `EtlBatchError` at the end if any source failed, so Lambda retries.
+ *
+ * Invocations run at the same time (S3 events are not queued per key), so each run of a raw key
+ * holds that key's lease (`state/leases/<file>.json`) from reading its ledger to writing it: two
+ * events of one key never publish at once (the later waits, then finds the other's sequencer), and
+ * a run never waits for a lease while it holds one. The ledgers change by conditional writes
+ * only, because a holder flags its twins' ledgers without their leases.
  */
 export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event) => Promise<S3EventSummary> {
   const { processed, quarantine, log } = deps;
@@ -86,13 +121,51 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       .map((o) => o.key)
       .filter((k) => k !== key && isRawSourceKey(k) && sourceStem(k) === sourceStem(key));
 
-  /** Runs the ETL on `key` unless a newer event for it is applied first; records it in the ledger. */
+  /** Runs `work` holding the lease of raw key `key`, waiting for another run of it to finish. */
+  async function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const leaseKey = sourceLeaseKey(key);
+    const holder = `${key} ${randomUUID()}`;
+    const deadline = Date.now() + (deps.leaseWaitMs ?? 5 * 60 * 1000);
+    for (let waited = false; ; waited = true) {
+      const lease = await tryAcquireLease(processed, leaseKey, holder, { ttlMs: SOURCE_LEASE_TTL_MS });
+      if (lease.acquired) {
+        try {
+          return await work();
+        } finally {
+          // A release that fails leaves the lease to expire; the work's own outcome stands.
+          await releaseLease(processed, leaseKey, lease.token).catch((err: unknown) =>
+            log.error('lease not released', { key, leaseKey, error: String(err) }),
+          );
+        }
+      }
+      if (Date.now() >= deadline)
+        throw new SourceBusyError(
+          `another run of ${key} has held ${leaseKey} since ${lease.since}; the event is retried`,
+        );
+      if (!waited) log.info('source busy, waiting', { key, since: lease.since, leaseKey });
+      await new Promise((r) => setTimeout(r, (deps.leasePollMs ?? 2000) * (0.5 + Math.random())));
+    }
+  }
+
+  /**
+   * Runs the ETL on `key` unless a newer event for it is applied first; records it in the ledger.
+   * Holds the key's lease (`exclusive`); `start` is its ledger as read under it. Twins it flags
+   * (it releases orders they left to it) are added to `flagged`.
+   */
   async function run(
     raw: ObjectStore,
     ev: SourceEvent,
     summary: S3EventSummary,
-    started: LedgerEntry | undefined,
+    start: LedgerVersion,
+    flagged: string[],
   ): Promise<EtlResult | undefined> {
+    const started = start.entry;
+    // A flag whose holder no longer runs (its lease free) is settled by this run: that holder
+    // published before this run reads the loaded ids, so this run loads what it released. A flag
+    // whose holder still runs stays: its facts may not be published yet.
+    const settled: string[] = [];
+    for (const holder of started?.holdersChanged ?? [])
+      if (!(await isLeaseHeld(processed, sourceLeaseKey(holder)))) settled.push(holder);
     let result: EtlResult;
     try {
       result = await processSource(raw, ev.key, {
@@ -108,7 +181,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
           if (moved) throw new StaleEventError(`a newer event for ${ev.key} was applied while this one ran`);
           // Orders its facts held that these no longer do: the sources that left them to it are
           // flagged before anything is published, so a retry (Lambda's) still re-runs them.
-          if (staged.status === 'ok' && staged.released) await flagTwins(raw, ev.key);
+          if (staged.status === 'ok' && staged.released) flagged.push(...(await flagTwins(raw, ev.key)));
         },
       });
     } catch (err) {
@@ -122,13 +195,26 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       summary.stale.push(ev.key);
       return undefined;
     }
-    await writeLedger(processed, {
-      key: ev.key,
-      event: 'put',
-      ...optional('sequencer', newestSequencer(ev.sequencer, started?.sequencer)),
-      ...optional('versionId', ev.versionId),
-      ...(result.duplicateOf.length ? { duplicateOf: result.duplicateOf } : {}),
-    });
+    await updateLedger(
+      processed,
+      ev.key,
+      (current, unchangedSinceStart) => {
+        // Changed since this run read it: a holder flagged it meanwhile, and every flag stays (that
+        // holder's run runs it again, after publishing).
+        const flags = unchangedSinceStart
+          ? (started?.holdersChanged ?? []).filter((h) => !settled.includes(h))
+          : (current?.holdersChanged ?? []);
+        return {
+          key: ev.key,
+          event: 'put',
+          ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
+          ...optional('versionId', ev.versionId),
+          ...(result.duplicateOf.length ? { duplicateOf: result.duplicateOf } : {}),
+          ...(flags.length ? { holdersChanged: flags } : {}),
+        };
+      },
+      start,
+    );
     // A refusal recorded while it collided with a namesake no longer applies.
     await quarantine.delete(refusedSourceKey(ev.key));
     summary.results.push(result);
@@ -167,7 +253,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
   ): Promise<[string, LedgerEntry][]> {
     const twins: [string, LedgerEntry][] = [];
     for (const o of await processed.list(LAKE.sourceLedgerPrefix)) {
-      const key = `${LAKE.rawPrefix}${o.key.slice(LAKE.sourceLedgerPrefix.length, -'.json'.length)}`;
+      const key = ledgerRawKey(o.key);
       if (key === holder || !isRawSourceKey(key)) continue;
       const entry = await readLedger(processed, key);
       if (
@@ -185,12 +271,26 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
   const twinsOf = async (...args: Parameters<typeof twinEntries>): Promise<string[]> =>
     (await twinEntries(...args)).map(([key]) => key);
 
-  /** Marks the twins of `holder` in their ledgers (`holdersChanged`): they are to run after it. */
-  async function flagTwins(raw: ObjectStore, holder: string): Promise<void> {
-    for (const [, entry] of await twinEntries(raw, holder)) {
-      const holdersChanged = [...new Set([...(entry.holdersChanged ?? []), holder])].sort();
-      await writeLedger(processed, { ...entry, holdersChanged });
+  /**
+   * Marks the twins of `holder` in their ledgers (`holdersChanged`): they are to run after it.
+   * Returns their keys. A twin running meanwhile keeps the flag (its ledger's version moved).
+   */
+  async function flagTwins(raw: ObjectStore, holder: string): Promise<string[]> {
+    const flaggedBy = randomUUID();
+    const keys: string[] = [];
+    for (const [key] of await twinEntries(raw, holder)) {
+      await updateLedger(processed, key, (current) =>
+        current?.event === 'put'
+          ? {
+              ...current,
+              holdersChanged: [...new Set([...(current.holdersChanged ?? []), holder])].sort(),
+              flaggedBy,
+            }
+          : undefined,
+      );
+      keys.push(key);
     }
+    return keys;
   }
 
   /** Runs each of `keys` again (no event of its own: the current version), in order. */
@@ -204,7 +304,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     for (const key of keys) {
       log.info('source re-run', { bucket, key, because });
       const next = { bucket, key, eventName: 'Rerun', sequencer: undefined, versionId: undefined };
-      await run(raw, next, summary, await readLedger(processed, key));
+      await exclusive(key, async () => run(raw, next, summary, await readLedgerVersion(processed, key), []));
     }
   }
 
@@ -225,10 +325,12 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     ev: SourceEvent,
     summary: S3EventSummary,
   ): Promise<EtlResult | undefined> {
-    const entry = await readLedger(processed, ev.key);
-    if (skipStale(ev, entry, summary)) return undefined;
-    const others = await namesakes(raw, ev.key);
-    if (others.length) {
+    const flagged: string[] = [];
+    const result = await exclusive(ev.key, async () => {
+      const start = await readLedgerVersion(processed, ev.key);
+      if (skipStale(ev, start.entry, summary)) return undefined;
+      const others = await namesakes(raw, ev.key);
+      if (!others.length) return run(raw, ev, summary, start, flagged);
       const error = collidingSources([ev.key, ...others]).find((r) => r.key === ev.key)?.error ?? 'colliding';
       const record: QuarantineRecord = {
         source_key: ev.key,
@@ -241,47 +343,51 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       await quarantine.put(refusedSourceKey(ev.key), `${JSON.stringify(record)}\n`, {
         contentType: 'application/x-ndjson',
       });
-      await writeLedger(processed, {
-        ...(entry ?? { key: ev.key, event: 'put' }),
-        ...optional('sequencer', newestSequencer(ev.sequencer, entry?.sequencer)),
-      });
+      await updateLedger(processed, ev.key, (current) => ({
+        ...(current ?? { key: ev.key, event: 'put' }),
+        ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
+      }));
       log.error('source refused', { ...where(ev), error, refusedRecord: refusedSourceKey(ev.key) });
       summary.refused.push({ key: ev.key, error });
       return undefined;
-    }
-    const result = await run(raw, ev, summary, entry);
-    // Its twins flagged by this run (or by an earlier attempt of this event that failed later).
+    });
+    // Its twins, once its lease is free (so their runs see its published facts): those this run
+    // flagged, and those an earlier attempt of this event flagged before failing later.
     if (result) {
-      const twins = await twinsOf(raw, ev.key, (t) => Boolean(t.holdersChanged?.includes(ev.key)));
+      const still = await twinsOf(raw, ev.key, (t) => Boolean(t.holdersChanged?.includes(ev.key)));
+      const twins = [...still, ...flagged.filter((k) => !still.includes(k))];
       await rerun(raw, ev.bucket, twins, `${ev.key} no longer loads orders it held for it`, summary);
     }
     return result;
   }
 
   async function removed(raw: ObjectStore, ev: SourceEvent, summary: S3EventSummary): Promise<void> {
-    const entry = await readLedger(processed, ev.key);
-    if (skipStale(ev, entry, summary)) return;
-    if (await raw.head(ev.key)) {
-      // Put again since: the newer put's own event processes it.
-      log.info('stale event ignored', { ...where(ev), why: 'the key exists again' });
-      summary.stale.push(ev.key);
-      return;
-    }
-    const others = await namesakes(raw, ev.key);
-    // With a namesake left, the outputs (named by the base name) are its to replace, below.
-    const gone = others.length ? [] : await retireSourceOutputs(processed, quarantine, ev.key);
-    await quarantine.delete(refusedSourceKey(ev.key));
-    await writeLedger(processed, {
-      key: ev.key,
-      event: 'delete',
-      ...optional('sequencer', newestSequencer(ev.sequencer, entry?.sequencer)),
+    const freed = await exclusive(ev.key, async (): Promise<string[]> => {
+      const entry = await readLedger(processed, ev.key);
+      if (skipStale(ev, entry, summary)) return [];
+      if (await raw.head(ev.key)) {
+        // Put again since: the newer put's own event processes it.
+        log.info('stale event ignored', { ...where(ev), why: 'the key exists again' });
+        summary.stale.push(ev.key);
+        return [];
+      }
+      const others = await namesakes(raw, ev.key);
+      // With a namesake left, the outputs (named by the base name) are its to replace, below.
+      const gone = others.length ? [] : await retireSourceOutputs(processed, quarantine, ev.key);
+      await quarantine.delete(refusedSourceKey(ev.key));
+      await updateLedger(processed, ev.key, (current) => ({
+        key: ev.key,
+        event: 'delete',
+        ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
+      }));
+      summary.retired.push(ev.key);
+      log.info('source retired', { ...where(ev), removed: gone });
+      // Sources this one kept from loading: a lone namesake, and those whose duplicates it held.
+      const namesake = others.length === 1 ? [...others] : [];
+      const twins = (await twinsOf(raw, ev.key)).filter((k) => !namesake.includes(k));
+      return [...namesake, ...twins];
     });
-    summary.retired.push(ev.key);
-    log.info('source retired', { ...where(ev), removed: gone });
-    // Sources this one kept from loading: a lone namesake, and those whose duplicates it held.
-    const namesake = others.length === 1 ? [...others] : [];
-    const twins = (await twinsOf(raw, ev.key)).filter((k) => !namesake.includes(k));
-    await rerun(raw, ev.bucket, [...namesake, ...twins], `${ev.key} was deleted`, summary);
+    await rerun(raw, ev.bucket, freed, `${ev.key} was deleted`, summary);
   }
 
   return async (event) => {

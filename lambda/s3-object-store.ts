@@ -7,6 +7,7 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   NotFound,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -17,6 +18,7 @@ import {
   type ObjectStore,
   type PutBody,
   type PutOptions,
+  type VersionedObject,
 } from './core/object-store.js';
 
 /** Options for the S3 client; `endpoint` + path-style addressing let tests aim it at moto. */
@@ -119,6 +121,64 @@ export class S3ObjectStore implements ObjectStore {
     assertValidKey(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
+
+  async read(key: string): Promise<VersionedObject | undefined> {
+    assertValidKey(key);
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const bytes = Buffer.from((await res.Body?.transformToByteArray()) ?? []);
+      return { bytes, version: unquote(res.ETag) };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** One PutObject with `If-None-Match: *` or `If-Match: <ETag>` (S3's conditional writes). */
+  async putIf(
+    key: string,
+    body: string,
+    expected: string | null,
+    options: PutOptions = {},
+  ): Promise<string | undefined> {
+    assertValidKey(key);
+    try {
+      const res = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: options.contentType,
+          ...(expected === null ? { IfNoneMatch: '*' } : { IfMatch: `"${expected}"` }),
+        }),
+      );
+      return unquote(res.ETag);
+    } catch (err) {
+      if (lostRace(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async deleteIf(key: string, expected: string): Promise<boolean> {
+    assertValidKey(key);
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: `"${expected}"` }),
+      );
+      return true;
+    } catch (err) {
+      if (lostRace(err)) return false;
+      throw err;
+    }
+  }
 }
+
+/**
+ * The HTTP status of a failed S3 call. Conditional writes lose with 412 (the key moved on), 409
+ * (another conditional write to the key is in flight) or 404 (the version to replace is gone).
+ */
+const status = (err: unknown): number | undefined =>
+  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+const lostRace = (err: unknown): boolean => [412, 409, 404].includes(status(err) ?? 0);
 
 const unquote = (etag: string | undefined): string => (etag ?? '').replace(/^"|"$/g, '');

@@ -111,6 +111,10 @@ export class EtlFunction extends Construct {
         list: true,
       },
       { sid: 'WriteSourceLedger', bucket: lake.processed, prefix: LAKE.sourceLedgerPrefix, access: 'write' },
+      // The per-source leases: one run of a raw key at a time across invocations, taken and
+      // released by conditional writes (read to see who holds one, and since when).
+      { sid: 'ReadSourceLeases', bucket: lake.processed, prefix: LAKE.sourceLeasePrefix, access: 'read' },
+      { sid: 'WriteSourceLeases', bucket: lake.processed, prefix: LAKE.sourceLeasePrefix, access: 'write' },
     ];
     const { role, policy } = new EtlRole(this, 'iam', {
       config,

@@ -235,6 +235,20 @@ export class RefreshRunnerRole extends Construct {
         Condition: { StringLike: { 's3:prefix': [`${LAKE.quarantinePrefix}*`] } },
       },
       {
+        // The retry step also runs the sources the ETL's ledgers still flag (docs/duplicates.md).
+        Sid: 'ReadSourceLedgers',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: `${processed.arn}/${LAKE.sourceLedgerPrefix}*`,
+      },
+      {
+        Sid: 'ListSourceLedgers',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: processed.arn,
+        Condition: { StringLike: { 's3:prefix': [`${LAKE.sourceLedgerPrefix}*`] } },
+      },
+      {
         Sid: 'RetireOutputsOfDeletedSources',
         Effect: 'Allow',
         Action: 's3:DeleteObject',

@@ -21,6 +21,27 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Removes an object; removing a missing key is not an error (S3 semantics). */
   delete(key: string): Promise<void>;
+  /**
+   * Compare-and-swap for small control objects (the Lambda's ledgers and leases, the refresh
+   * lock), so that of several writers racing on one key exactly one wins. `read` returns the
+   * bytes with their `version`, an opaque tag that changes with every write; `putIf` writes only
+   * if the key is still at `expected` (`null`: only if the key is absent) and returns the new
+   * version, or undefined when another writer got there first; `deleteIf` likewise.
+   */
+  read(key: string): Promise<VersionedObject | undefined>;
+  putIf(
+    key: string,
+    body: string,
+    expected: string | null,
+    options?: PutOptions,
+  ): Promise<string | undefined>;
+  deleteIf(key: string, expected: string): Promise<boolean>;
+}
+
+/** A small object's bytes and the version `putIf`/`deleteIf` compare against. */
+export interface VersionedObject {
+  bytes: Buffer;
+  version: string;
 }
 
 /** One stored object. `etag` is a change fingerprint, not necessarily a content hash. */

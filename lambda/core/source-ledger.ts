@@ -1,5 +1,5 @@
 import { sourceLedgerKey } from '../../contracts/lake-keys.js';
-import type { ObjectNotFoundError, ObjectStore } from './object-store.js';
+import type { ObjectStore } from './object-store.js';
 
 /**
  * What the Lambda remembers of one raw key: the newest S3 event it applied. S3 delivers events at
@@ -21,9 +21,15 @@ export interface LedgerEntry {
   /**
    * Holders of its duplicates whose new run no longer loads some of the orders it left to them
    * (written before that holder publishes): the source runs again after the holder, and stays
-   * flagged until a run of it succeeds (which rewrites the entry without it).
+   * flagged until a run of it that started after the holder had published succeeds (which
+   * rewrites the entry without it).
    */
   holdersChanged?: string[];
+  /**
+   * A random id per flag write, so that flagging a source already flagged still changes its
+   * ledger's version: a run of it that read the ledger before then keeps the flag (see the handler).
+   */
+  flaggedBy?: string;
 }
 
 /**
@@ -53,26 +59,59 @@ export function isStaleEvent(sequencer: string | undefined, entry: LedgerEntry |
   return Boolean(sequencer && entry?.sequencer && compareSequencers(sequencer, entry.sequencer) < 0);
 }
 
-/** The ledger entry of `rawKey`, or undefined when none was written (or it is unreadable). */
-export async function readLedger(store: ObjectStore, rawKey: string): Promise<LedgerEntry | undefined> {
-  try {
-    const chunks: Buffer[] = [];
-    for await (const c of await store.get(sourceLedgerKey(rawKey))) chunks.push(Buffer.from(c));
-    const value = JSON.parse(Buffer.concat(chunks).toString('utf8')) as LedgerEntry;
-    return value && typeof value === 'object' && value.key === rawKey ? value : undefined;
-  } catch (err) {
-    // By code, not class: a store built from another copy of the module (bundles, tests) counts too.
-    if ((err as ObjectNotFoundError).code === 'object_not_found' || err instanceof SyntaxError)
-      return undefined;
-    throw err;
-  }
+/** A ledger entry as read, with the version a conditional write of it compares against. */
+export interface LedgerVersion {
+  /** Undefined when none was written (or it is unreadable, or another key's). */
+  entry: LedgerEntry | undefined;
+  /** The stored object's version; null when there is no object. */
+  version: string | null;
 }
 
-/** Writes the ledger entry (one atomic put). */
-export async function writeLedger(store: ObjectStore, entry: LedgerEntry): Promise<void> {
-  await store.put(sourceLedgerKey(entry.key), `${JSON.stringify(entry)}\n`, {
-    contentType: 'application/json',
-  });
+/** The ledger of `rawKey` with its version. */
+export async function readLedgerVersion(store: ObjectStore, rawKey: string): Promise<LedgerVersion> {
+  const stored = await store.read(sourceLedgerKey(rawKey));
+  if (!stored) return { entry: undefined, version: null };
+  let entry: LedgerEntry | undefined;
+  try {
+    const value = JSON.parse(stored.bytes.toString('utf8')) as LedgerEntry;
+    entry = value && typeof value === 'object' && value.key === rawKey ? value : undefined;
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+  }
+  return { entry, version: stored.version };
+}
+
+/** The ledger entry of `rawKey`, or undefined when none was written (or it is unreadable). */
+export const readLedger = async (store: ObjectStore, rawKey: string): Promise<LedgerEntry | undefined> =>
+  (await readLedgerVersion(store, rawKey)).entry;
+
+/**
+ * Read-modify-write of one ledger by conditional writes, so that two writers never lose each
+ * other's change: the source's own run (which holds its lease) and the runs of its holders, which
+ * flag it (`holdersChanged`) without waiting for that lease. `change` gets the entry the write
+ * would replace and whether that is `from` (the first try, when `from` is given: the version read
+ * at a run's start), and returns the entry to write, or undefined to leave the ledger as it is. A
+ * write that loses starts again from the entry then stored. Returns what was written.
+ */
+export async function updateLedger(
+  store: ObjectStore,
+  rawKey: string,
+  change: (current: LedgerEntry | undefined, isFrom: boolean) => LedgerEntry | undefined,
+  from?: LedgerVersion,
+): Promise<LedgerEntry | undefined> {
+  let current = from ?? (await readLedgerVersion(store, rawKey));
+  for (let attempt = 0; ; attempt++) {
+    const next = change(current.entry, from !== undefined && current === from);
+    if (!next) return undefined;
+    const written = await store.putIf(sourceLedgerKey(rawKey), `${JSON.stringify(next)}\n`, current.version, {
+      contentType: 'application/json',
+    });
+    if (written) return next;
+    // Another writer got there first: a flag is one small PUT, so this settles within a few tries.
+    if (attempt === 20) throw new Error(`the ledger of ${rawKey} kept changing: 20 conditional writes lost`);
+    await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+    current = await readLedgerVersion(store, rawKey);
+  }
 }
 
 /** An event older than the ledger's: it must not publish. Raised at the publish guard. */

@@ -7,6 +7,7 @@ import { runAwsEtl } from '../../tools/aws/etl-aws.js';
 import { uploadRawFiles } from '../../tools/aws/upload.js';
 import { jsonLines, TEST_NOW, validOrder } from '../lambda/support/orders.js';
 import { createBuckets, getBytes, listKeys } from './support/buckets.js';
+import { failFirst } from './support/fault-proxy.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
 // `ops etl --target aws --retry-quarantine` (issue 15, point 4) with the handler run here
@@ -119,5 +120,59 @@ describe('retrying orders quarantined for a missing USD rate on AWS', () => {
       { key: JAN, ok: true, result: { read: 3, loaded: 3, quarantined: 0 } },
     ]);
     expect((await run(FEB_2026, true)).retried).toEqual([]);
+  });
+});
+
+describe('retrying a source its ledger still flags on AWS', () => {
+  it('re-runs a twin whose holder dropped an order once the twin’s own re-run failed for good', async () => {
+    const HOLDER = 'raw/store_sales/orders_2025_03.json';
+    const TWIN = 'raw/store_sales/orders_2025_03_resent.json';
+    const raw = new S3ObjectStore(bed.clients.s3, STACK.rawBucket);
+    await raw.put(HOLDER, jsonLines([validOrder(10, 2025, 3), validOrder(11, 2025, 3)]));
+    await raw.put(TWIN, jsonLines([validOrder(11, 2025, 3), validOrder(12, 2025, 3)]));
+    const files = (names: string[]) =>
+      runAwsEtl({
+        config: bed.config,
+        clients: bed.clients,
+        localCompute: true,
+        now: () => TEST_NOW,
+        files: names,
+      });
+    await files([HOLDER]);
+    expect((await files([TWIN])).results).toMatchObject([
+      { key: TWIN, ok: true, result: { loaded: 1, quarantined: 1 } },
+    ]);
+
+    // The holder drops order 11; the twin's re-run after it cannot read its raw file (and
+    // Lambda's retries of that event are spent): the ledger keeps the twin flagged.
+    await raw.put(HOLDER, jsonLines([validOrder(10, 2025, 3)]));
+    bed.proxy.use(
+      failFirst((c) => c.method === 'GET' && c.path.startsWith(`/${STACK.rawBucket}/${TWIN}`), 1, {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        body: '<Error><Code>AccessDenied</Code><Message>injected</Message></Error>',
+      }),
+    );
+    const dropped = await files([HOLDER]);
+    bed.proxy.reset();
+    expect(dropped.results).toMatchObject([{ key: HOLDER, ok: false }]);
+    const ledger = JSON.parse(
+      String(
+        await getBytes(
+          bed.clients.s3,
+          STACK.processedBucket,
+          'state/sources/orders_2025_03_resent.json.json',
+        ),
+      ),
+    );
+    expect(ledger.holdersChanged).toEqual([HOLDER]);
+
+    const retry = await run(TEST_NOW, true);
+
+    expect(retry.retried).toEqual([TWIN]);
+    expect(retry.results).toMatchObject([
+      { key: TWIN, ok: true, result: { read: 2, loaded: 2, quarantined: 0 } },
+    ]);
+    expect((await run(TEST_NOW, true)).retried).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
 import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ObjectStore } from '../../lambda/core/object-store.js';
+import type { ObjectStore, PutBody, PutOptions } from '../../lambda/core/object-store.js';
 import { jsonLogger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
@@ -293,10 +292,13 @@ describe('event ordering on AWS (sequencer)', () => {
     const real = store(STACK.processedBucket);
     let ledgerReads = 0;
     const processed: ObjectStore = Object.assign(Object.create(real) as S3ObjectStore, {
-      get: async (key: string) =>
+      read: async (key: string) =>
         key.startsWith('state/sources/') && ledgerReads++ > 0
-          ? Readable.from([JSON.stringify({ key: JAN, event: 'delete', sequencer: '30' })])
-          : real.get(key),
+          ? {
+              bytes: Buffer.from(JSON.stringify({ key: JAN, event: 'delete', sequencer: '30' })),
+              version: 'v30',
+            }
+          : real.read(key),
     });
     const racing = createS3EventHandler({
       storeFor: store,
@@ -341,5 +343,145 @@ describe('colliding sources on AWS', () => {
     const freed = await handler(events(record('ObjectRemoved:DeleteMarkerCreated', JAN, '20')));
     expect(freed.results).toMatchObject([{ sourceKey: JAN_L, loaded: 1 }]);
     expect(await keys(STACK.quarantineBucket)).toEqual([]);
+  });
+});
+
+describe('concurrent invocations on AWS (leases and conditional ledger writes)', () => {
+  const RESENT = 'raw/store_sales/orders_2025_01_resent.json';
+
+  /**
+   * One Lambda invocation of its own (the handler with its own stores, as a second container has),
+   * noting in `timeline` when it starts reading a raw object and when it writes a ledger.
+   */
+  function invocation(
+    id: string,
+    timeline: string[],
+    processedOverrides: Partial<ObjectStore> = {},
+  ): (event: S3Event) => Promise<S3EventSummary> {
+    const raw = store(STACK.rawBucket);
+    const rawNoting: ObjectStore = Object.assign(Object.create(raw) as S3ObjectStore, {
+      get: async (key: string) => {
+        timeline.push(`${id} reads ${key.slice(key.lastIndexOf('/') + 1)}`);
+        return raw.get(key);
+      },
+    });
+    const real = store(STACK.processedBucket);
+    const processed: ObjectStore = Object.assign(Object.create(real) as S3ObjectStore, {
+      putIf: async (key: string, body: string, expected: string | null, options?: object) => {
+        const written = await real.putIf(key, body, expected, options);
+        if (written && key.startsWith('state/sources/'))
+          timeline.push(`${id} records ${JSON.parse(body).key}`);
+        return written;
+      },
+      ...processedOverrides,
+    });
+    return createS3EventHandler({
+      storeFor: () => rawNoting,
+      processed,
+      quarantine: store(STACK.quarantineBucket),
+      log: jsonLogger('test', (line) => logged.push(JSON.parse(line))),
+      options: { encoderThread: false },
+      leasePollMs: 50,
+    });
+  }
+
+  it('runs two events of one key one after the other: the second waits for the first’s lease', async () => {
+    await upload(JAN, orders(1, [1, 2, 3]));
+    const timeline: string[] = [];
+
+    const [a, b] = await Promise.all([
+      invocation('A', timeline)(events(record('ObjectCreated:Put', JAN, '10'))),
+      invocation('B', timeline)(events(record('ObjectCreated:Put', JAN, '20'))),
+    ]);
+
+    // never both at once: each run's read of the raw file is followed by its own ledger write
+    const reads = timeline.filter((t) => t.includes(' reads '));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) {
+      const [who] = read.split(' ');
+      expect(timeline[timeline.indexOf(read) + 1]).toBe(`${who} records ${JAN}`);
+    }
+    expect(logged.some((l) => l.message === 'source busy, waiting')).toBe(true);
+    // whichever ran first, the newer event is the one applied last
+    expect(
+      JSON.parse(
+        (
+          await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01.json.json')
+        ).toString(),
+      ),
+    ).toMatchObject({ sequencer: '20' });
+    expect([...a.results, ...b.results].every((r) => r.loaded === 3)).toBe(true);
+    expect(await keys(STACK.processedBucket, 'state/leases/')).toEqual([]);
+  });
+
+  it.each([
+    ['after the holder flagged it (the flag is in the ledger it starts from)', 'after'],
+    ['before the holder flagged it (its ledger moves while it runs)', 'before'],
+  ])('loses no order when a twin runs while its holder drops it: twin started %s', async (_, when) => {
+    await upload(JAN, orders(1, [1, 2]));
+    await upload(RESENT, orders(1, [2, 3]));
+    await handler(events(record('ObjectCreated:Put', JAN, '10'), record('ObjectCreated:Put', RESENT, '10')));
+    await upload(JAN, orders(1, [1])); // the holder drops order 2
+    await upload(RESENT, orders(1, [2, 3])); // and the twin is uploaded again at the same moment
+    const twinLedger = 'state/sources/orders_2025_01_resent.json.json';
+    const timeline: string[] = [];
+    const signal = () => {
+      let fire!: () => void;
+      const fired = new Promise<void>((r) => {
+        fire = r;
+      });
+      return { fire, fired };
+    };
+    const [holderFlagged, twinOver] = [signal(), signal()];
+    const real = store(STACK.processedBucket);
+    // The holder publishes its facts only once the twin's invocation is over, so the twin stages
+    // against the holder's old facts (order 2 still held there) and writes its ledger after the
+    // holder flagged it.
+    const holder = invocation('H', timeline, {
+      put: async (key: string, body: PutBody, options?: PutOptions) => {
+        if (key.startsWith('processed/store_sales/fact_orders/')) await twinOver.fired;
+        return real.put(key, body, options);
+      },
+      putIf: async (key: string, body: string, expected: string | null, options?: PutOptions) => {
+        const written = await real.putIf(key, body, expected, options);
+        if (written && key === twinLedger) holderFlagged.fire();
+        return written;
+      },
+    });
+    const twin = invocation('T', timeline, {
+      // started before the flag: it writes its ledger only once the holder has flagged it
+      putIf: async (key: string, body: string, expected: string | null, options?: PutOptions) => {
+        if (key === twinLedger) await holderFlagged.fired;
+        return real.putIf(key, body, expected, options);
+      },
+    });
+    const twinEvent = events(record('ObjectCreated:Put', RESENT, '20'));
+
+    const startHolder = () => holder(events(record('ObjectCreated:Put', JAN, '20')));
+    let holderRun: Promise<S3EventSummary> | undefined;
+    if (when === 'after') {
+      holderRun = startHolder();
+      await holderFlagged.fired;
+    }
+    const twinRun = twin(twinEvent);
+    if (when === 'before') {
+      await vi.waitFor(() => expect(timeline).toContain('T reads orders_2025_01_resent.json'), {
+        interval: 10,
+      });
+      holderRun = startHolder();
+    }
+    const twinSummary = await twinRun.finally(() => twinOver.fire());
+    const holderSummary = await (holderRun as Promise<S3EventSummary>);
+
+    // the twin's own run could not load order 2 (its holder's facts still had it) ...
+    expect(twinSummary.results).toMatchObject([{ sourceKey: RESENT, loaded: 1, quarantined: 1 }]);
+    // ... so the holder's invocation runs it again once its facts are published, and it loads it
+    expect(holderSummary.results).toMatchObject([
+      { sourceKey: JAN, loaded: 1, released: 1 },
+      { sourceKey: RESENT, loaded: 2, quarantined: 0 },
+    ]);
+    expect(await keys(STACK.quarantineBucket)).toEqual([]);
+    const ledger = JSON.parse((await getBytes(bed.clients.s3, STACK.processedBucket, twinLedger)).toString());
+    expect(ledger.holdersChanged).toBeUndefined();
   });
 });

@@ -145,4 +145,57 @@ describe('S3 event handler', () => {
       expect(record).toMatchObject({ source_key: key, line_number: 0, reason });
     }
   });
+
+  it('waits for another run of the key (its lease), fails the event once it has waited too long, and takes over a lease left by a run that died', async () => {
+    const key = 'raw/store_sales/orders_2025_01.json';
+    const lease = 'state/leases/orders_2025_01.json.json';
+    await raw.store.put(key, jsonLines([validOrder(1)]));
+    const event = await fixture();
+    event.Records = [recordFor(event, key)];
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const patient = createS3EventHandler({
+      storeFor: () => raw.store,
+      processed: out.store,
+      quarantine: out.store,
+      log: jsonLogger('test', (line) => logs.push(JSON.parse(line))),
+      options: { now: () => TEST_NOW, encoderThread: false },
+      leaseWaitMs: 300,
+      leasePollMs: 20,
+    });
+
+    // held by a live run: the event waits, then fails (Lambda retries it), publishing nothing
+    await out.store.put(
+      lease,
+      JSON.stringify({ holder: 'other', acquiredAt: at(-1000), expiresAt: at(600_000) }),
+    );
+    const error = await patient(event).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EtlBatchError);
+    expect((error as EtlBatchError).failures).toEqual([
+      {
+        key,
+        error: expect.stringMatching(
+          /^another run of raw\/store_sales\/orders_2025_01\.json has held state\/leases\//,
+        ),
+      },
+    ]);
+    expect(logs.map((l) => l.message)).toEqual(['source busy, waiting', 'source failed']);
+    expect(await fileHashes(out.root, 'processed')).toEqual({});
+
+    // released while it waits: it runs
+    logs.length = 0;
+    const waiting = patient(event);
+    setTimeout(() => void out.store.delete(lease), 100);
+    expect((await waiting).results).toMatchObject([{ sourceKey: key, loaded: 1 }]);
+    expect(logs.map((l) => l.message)).toEqual(['source busy, waiting', 'source processed']);
+
+    // past its expiry (the run holding it died): taken over at once, and released after
+    await out.store.put(
+      lease,
+      JSON.stringify({ holder: 'dead', acquiredAt: at(-2000_000), expiresAt: at(-1000) }),
+    );
+    logs.length = 0;
+    expect((await patient(event)).results).toMatchObject([{ sourceKey: key, loaded: 1 }]);
+    expect(logs.map((l) => l.message)).toEqual(['source processed']);
+    expect(await out.store.head(lease)).toBeUndefined();
+  });
 });

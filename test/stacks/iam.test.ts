@@ -59,7 +59,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     }
   });
 
-  it('lets the ETL read the raw prefix, the FX reference and loaded order ids, write processed and quarantine, keep its source ledger, and nothing else in S3', () => {
+  it('lets the ETL read the raw prefix, the FX reference and loaded order ids, write processed and quarantine, keep its source ledger and leases, and nothing else in S3', () => {
     const s3 = policyNamed(stack(), 'etl-least-privilege').filter((s) =>
       asList(s.Action).some((a) => a.startsWith('s3:')),
     );
@@ -78,6 +78,9 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
       [['s3:GetObject'], `${arn('processed')}/state/sources/*`, undefined],
       [['s3:ListBucket'], arn('processed'), { StringLike: { 's3:prefix': ['state/sources/*'] } }],
       [write, `${arn('processed')}/state/sources/*`, undefined],
+      // its per-source leases (one run of a raw key at a time)
+      [['s3:GetObject'], `${arn('processed')}/state/leases/*`, undefined],
+      [write, `${arn('processed')}/state/leases/*`, undefined],
     ]);
   });
 

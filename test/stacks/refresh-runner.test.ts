@@ -310,6 +310,13 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         quarantine,
         { StringLike: { 's3:prefix': ['quarantine/store_sales/*'] } },
       ],
+      ['ReadSourceLedgers', ['s3:GetObject'], `${processed}/state/sources/*`, undefined],
+      [
+        'ListSourceLedgers',
+        ['s3:ListBucket'],
+        processed,
+        { StringLike: { 's3:prefix': ['state/sources/*'] } },
+      ],
       [
         'RetireOutputsOfDeletedSources',
         ['s3:DeleteObject'],

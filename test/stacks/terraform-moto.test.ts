@@ -3,7 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
-import { DeleteBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketPolicyCommand,
+  DeleteObjectCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_NAMES, type Stage } from '../../stacks/config.js';
 import { FAKE_AWS_ENV, type MotoServer, REGION, startMoto } from '../aws/support/moto-server.js';
@@ -74,6 +79,32 @@ async function glueTable(database: string, name: string) {
  * plain HTTP. The rehearsal removes those policies in moto only; Terraform's state keeps them.
  */
 async function dropBucketPoliciesInMoto(buckets: string[]): Promise<void> {
+  await withMotoS3(async (s3) => {
+    for (const bucket of buckets) await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
+  });
+}
+
+/**
+ * moto 5.2 gap: once a bucket's versioning is suspended (Terraform's destroy does that first),
+ * deleting a version of a key whose latest version is a delete marker fails with a 500, which the
+ * provider retries for good. The ETL leaves such keys (its released per-source leases,
+ * `state/leases/`); the rehearsal deletes their versions while versioning is still on. AWS
+ * deletes them either way.
+ */
+async function purgeDeletedKeysInMoto(buckets: string[]): Promise<void> {
+  await withMotoS3(async (s3) => {
+    for (const bucket of buckets) {
+      const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+      const deleted = new Set((listed.DeleteMarkers ?? []).map((m) => m.Key));
+      for (const v of [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])]) {
+        if (deleted.has(v.Key))
+          await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }));
+      }
+    }
+  });
+}
+
+async function withMotoS3(work: (s3: S3Client) => Promise<void>): Promise<void> {
   const s3 = new S3Client({
     endpoint: moto.url,
     region: REGION,
@@ -84,7 +115,7 @@ async function dropBucketPoliciesInMoto(buckets: string[]): Promise<void> {
     },
   });
   try {
-    for (const bucket of buckets) await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
+    await work(s3);
   } finally {
     s3.destroy();
   }
@@ -163,6 +194,11 @@ describe('terraform on the synthesized stacks, against moto', () => {
     expect(views.out).toContain('v_data_quality');
     const exports = await ops('export-outputs', '--lake', lake, ...aws);
     expect(exports.out).toContain('[NO_DATA]');
+    await purgeDeletedKeysInMoto(
+      Object.keys(outputs)
+        .filter((o) => o.endsWith('_bucket'))
+        .map(bucket),
+    );
   }, 300_000);
 
   it('destroys everything it created', async () => {

@@ -1,10 +1,11 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
+import { isRawSourceKey, ledgerRawKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { loadFxTable } from '../../lambda/core/fx-table.js';
 import type { ObjectStore } from '../../lambda/core/object-store.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
 import { hasRecordDue } from '../../lambda/core/quarantine-retry.js';
+import { readLedger } from '../../lambda/core/source-ledger.js';
 import { contestedSources } from '../../lambda/core/source-policy.js';
 import { jsonLogger, type Logger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
@@ -18,10 +19,13 @@ import { s3PutEvent } from './s3-event.js';
 /**
  * Raw sources whose quarantine file (`quarantine/store_sales/<stem>.jsonl`) holds a future-dated
  * order now in range, or an order without a USD rate whose rate the raw bucket's FX reference now
- * has, by the raw key of the same base name (a lone one: colliding names are refused).
+ * has, by the raw key of the same base name (a lone one: colliding names are refused); then those
+ * whose ledger still flags them (`holdersChanged`: a holder dropped orders they left to it, and no
+ * run of them has loaded those yet, Lambda's retries spent; docs/duplicates.md).
  */
 async function sourcesDueForRetry(
   raw: ObjectStore,
+  processed: ObjectStore,
   quarantine: ObjectStore,
   nowMs: number,
 ): Promise<string[]> {
@@ -33,6 +37,12 @@ async function sourcesDueForRetry(
     const owners = sources.filter((k) => quarantineKey(sourceStem(k)) === o.key);
     if (owners.length === 1 && (await hasRecordDue(quarantine, o.key, nowMs, fx)))
       due.push(owners[0] as string);
+  }
+  for (const o of await processed.list(LAKE.sourceLedgerPrefix)) {
+    const key = ledgerRawKey(o.key);
+    if (!sources.includes(key) || due.includes(key)) continue;
+    const entry = await readLedger(processed, key);
+    if (entry?.event === 'put' && entry.holdersChanged?.length) due.push(key);
   }
   return due;
 }
@@ -49,8 +59,8 @@ export interface AwsEtlOptions {
   localCompute: boolean;
   /**
    * Run only the sources whose quarantine holds future-dated orders now in range or orders whose
-   * USD rate the FX reference now has (with `files`:
-   * those too); none due means nothing runs. The refresh run calls it so such orders load.
+   * USD rate the FX reference now has, and those their ledger still flags (with `files`: those
+   * too); none due means nothing runs. The refresh run calls it so such orders load.
    */
   retryQuarantine?: boolean;
   /** Processing time in ms for local compute (the "not in the future" rule); for tests. */
@@ -118,7 +128,7 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
   const processed = storeFor(config.require('processedBucket'));
   const quarantine = storeFor(config.require('quarantineBucket'));
   const retried = options.retryQuarantine
-    ? await sourcesDueForRetry(storeFor(rawBucket), quarantine, (options.now ?? Date.now)())
+    ? await sourcesDueForRetry(storeFor(rawBucket), processed, quarantine, (options.now ?? Date.now)())
     : [];
   if (options.retryQuarantine && !retried.length && !options.files?.length) {
     return {

@@ -75,7 +75,7 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
         type: 'boolean',
         default: false,
         describe:
-          're-run sources whose orders were quarantined as timestamp_out_of_range for lying in the future and are now in range',
+          're-run sources whose quarantined orders can load now (future-dated ones now in range; aws: a USD rate uploaded since) and, on aws, sources still flagged to run after a holder that dropped their orders',
       })
       .example(
         '$0 etl --retry-quarantine',

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -8,7 +9,9 @@ import {
   ObjectNotFoundError,
   type ObjectStore,
   type PutBody,
+  type VersionedObject,
 } from '../../lambda/core/object-store.js';
+import { withDirLock } from '../lib/dir-lock.js';
 import { temporaryFor, writeFileAtomic } from '../lib/fs-atomic.js';
 
 const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
@@ -86,6 +89,49 @@ export class LocalObjectStore implements ObjectStore {
     await rm(this.pathOf(key), { force: true });
   }
 
+  async read(key: string): Promise<VersionedObject | undefined> {
+    try {
+      const bytes = await readFile(this.pathOf(key));
+      return { bytes, version: versionOf(bytes) };
+    } catch (err) {
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      throw err;
+    }
+  }
+
+  async putIf(key: string, body: string, expected: string | null): Promise<string | undefined> {
+    const file = this.pathOf(key);
+    return this.compareAndSwap(key, expected, async () => {
+      await writeFileAtomic(file, body);
+      return versionOf(Buffer.from(body));
+    });
+  }
+
+  async deleteIf(key: string, expected: string): Promise<boolean> {
+    const file = this.pathOf(key);
+    const done = await this.compareAndSwap(key, expected, async () => {
+      await rm(file, { force: true });
+      return 'deleted';
+    });
+    return done !== undefined;
+  }
+
+  /**
+   * Runs `write` if the key is at `expected`, holding a hidden lock file beside it so that the
+   * check and the write are one step for every process using the lake (`list` skips the lock).
+   */
+  private async compareAndSwap(
+    key: string,
+    expected: string | null,
+    write: () => Promise<string>,
+  ): Promise<string | undefined> {
+    const file = this.pathOf(key);
+    return withDirLock(path.dirname(file), `.${path.basename(file)}.cas`, async () => {
+      const current = await this.read(key);
+      return (current?.version ?? null) === expected ? write() : undefined;
+    });
+  }
+
   private async walk(folder: string, visit: (key: string, file: string) => Promise<void>): Promise<void> {
     let entries: import('node:fs').Dirent[];
     try {
@@ -102,6 +148,12 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 }
+
+/**
+ * The version `read` and `putIf` compare: the content's MD5 (S3's ETag of a plain put). Content is
+ * what matters for the small objects compared this way; `head` keeps the cheaper fingerprint below.
+ */
+const versionOf = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('hex');
 
 /** Local fingerprint: size and modification time (hashing every listed file would cost a full read). */
 const infoOf = (key: string, size: number, mtime: Date): ObjectInfo => ({

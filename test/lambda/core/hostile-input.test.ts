@@ -174,6 +174,9 @@ async function processGib(head: string, tail: string) {
     put: () => Promise.reject(new Error('read-only')),
     list: async () => [],
     delete: async () => undefined,
+    read: async () => undefined,
+    putIf: () => Promise.reject(new Error('read-only')),
+    deleteIf: () => Promise.reject(new Error('read-only')),
   };
   const out = await tempLake();
   try {

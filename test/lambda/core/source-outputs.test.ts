@@ -10,8 +10,9 @@ import {
   type LedgerEntry,
   newestSequencer,
   readLedger,
+  readLedgerVersion,
   StaleEventError,
-  writeLedger,
+  updateLedger,
 } from '../../../lambda/core/source-ledger.js';
 import { LocalObjectStore } from '../../../tools/storage/local-object-store.js';
 import { tempLake } from '../support/orders.js';
@@ -22,6 +23,10 @@ class RecordingStore extends LocalObjectStore {
   override async put(key: string, body: PutBody, options?: PutOptions): Promise<void> {
     this.contentTypes.set(key, options?.contentType);
     await super.put(key, body);
+  }
+  override async putIf(key: string, body: string, expected: string | null, options?: PutOptions) {
+    this.contentTypes.set(key, options?.contentType);
+    return super.putIf(key, body, expected);
   }
 }
 
@@ -50,7 +55,7 @@ function staged(name: string, text: string): string {
 describe('the source ledger', () => {
   it('reads back what it wrote, as one JSON line typed application/json', async () => {
     const entry: LedgerEntry = { key: 'raw/store_sales/orders_2025_01.json', event: 'put', sequencer: '0A' };
-    await writeLedger(processed, entry);
+    await updateLedger(processed, entry.key, () => entry);
     expect(await readLedger(processed, entry.key)).toEqual(entry);
     const ledgerKey = sourceLedgerKey(entry.key);
     expect(processed.contentTypes.get(ledgerKey)).toBe('application/json');
@@ -76,8 +81,64 @@ describe('the source ledger', () => {
     await processed.put(sourceLedgerKey(key), 'null');
     expect(await readLedger(processed, key)).toBeUndefined();
     const failing = Object.create(processed) as ObjectStore;
-    failing.get = () => Promise.reject(Object.assign(new Error('access denied'), { code: 'AccessDenied' }));
+    failing.read = () => Promise.reject(Object.assign(new Error('access denied'), { code: 'AccessDenied' }));
     await expect(readLedger(failing, key)).rejects.toThrow('access denied');
+  });
+
+  it('keeps a change written between its read and its write: the second writer starts again from it', async () => {
+    const key = 'raw/store_sales/orders_2025_03.json';
+    await updateLedger(processed, key, () => ({ key, event: 'put', sequencer: '0A' }));
+    const start = await readLedgerVersion(processed, key);
+    // a holder flags the source while its run is busy
+    await updateLedger(
+      processed,
+      key,
+      (cur) => cur && { ...cur, holdersChanged: ['raw/store_sales/h.json'] },
+    );
+    const seen: boolean[] = [];
+
+    const written = await updateLedger(
+      processed,
+      key,
+      (cur, unchanged) => {
+        seen.push(unchanged);
+        return {
+          key,
+          event: 'put',
+          sequencer: '0B',
+          ...(unchanged ? {} : { holdersChanged: cur?.holdersChanged }),
+        };
+      },
+      start,
+    );
+
+    // first from the entry it read, then, that write lost, from the flagged one
+    expect(seen).toEqual([true, false]);
+    expect(written).toEqual({
+      key,
+      event: 'put',
+      sequencer: '0B',
+      holdersChanged: ['raw/store_sales/h.json'],
+    });
+    expect(await readLedger(processed, key)).toEqual(written);
+  });
+
+  it('loses no change when writers race on one ledger', async () => {
+    const key = 'raw/store_sales/orders_2025_04.json';
+    await updateLedger(processed, key, () => ({ key, event: 'put' }));
+    const holders = ['a', 'b', 'c', 'd', 'e'].map((h) => `raw/store_sales/${h}.json`);
+
+    await Promise.all(
+      holders.map((h) =>
+        updateLedger(
+          processed,
+          key,
+          (cur) => cur && { ...cur, holdersChanged: [...(cur.holdersChanged ?? []), h] },
+        ),
+      ),
+    );
+
+    expect((await readLedger(processed, key))?.holdersChanged?.sort()).toEqual(holders);
   });
 
   it('keeps the first of two equal sequencers and names a stale event', () => {

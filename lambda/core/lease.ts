@@ -1,0 +1,87 @@
+import type { ObjectStore } from './object-store.js';
+
+/**
+ * A lease: an object in a store that says who works on something now, and until when at the
+ * latest. Taken and released by conditional writes only (`ObjectStore.putIf`/`deleteIf`), so that
+ * of several takers racing exactly one wins, on S3 as on a local lake: a free lease is created if
+ * absent; an expired one (its holder died) is replaced in that very version; releasing deletes
+ * only the version the holder wrote. Used for the refresh lock (`tools/aws/refresh-lock.ts`) and
+ * for the Lambda's one run per raw key at a time (`lambda/s3-event-handler.ts`).
+ */
+export interface LeaseBody {
+  holder: string;
+  acquiredAt: string;
+  expiresAt: string;
+}
+
+export type LeaseAttempt =
+  | { acquired: true; token: string }
+  | { acquired: false; holder: string; since: string };
+
+export interface LeaseOptions {
+  /** How long the lease holds unless released: longer than its holder can live. */
+  ttlMs: number;
+  now?: () => Date;
+}
+
+/** The lease object at `key`, parsed; one this code did not write counts as expired. */
+export async function readLease(
+  store: ObjectStore,
+  key: string,
+): Promise<{ body: LeaseBody; version: string } | undefined> {
+  const current = await store.read(key);
+  if (!current) return undefined;
+  try {
+    const body = JSON.parse(current.bytes.toString('utf8')) as LeaseBody;
+    if (typeof body?.expiresAt === 'string') return { body, version: current.version };
+  } catch {
+    // not a lease: treated as expired below
+  }
+  return {
+    body: { holder: '?', acquiredAt: '', expiresAt: new Date(0).toISOString() },
+    version: current.version,
+  };
+}
+
+/** True while someone holds the lease at `key` (present and not expired). */
+export async function isLeaseHeld(store: ObjectStore, key: string, now = () => new Date()): Promise<boolean> {
+  const lease = await readLease(store, key);
+  return Boolean(lease && new Date(lease.body.expiresAt) > now());
+}
+
+/** Takes the lease at `key` for `holder` if it is free or expired; never waits. */
+export async function tryAcquireLease(
+  store: ObjectStore,
+  key: string,
+  holder: string,
+  { ttlMs, now = () => new Date() }: LeaseOptions,
+): Promise<LeaseAttempt> {
+  const body = (): string => {
+    const at = now();
+    const lease: LeaseBody = {
+      holder,
+      acquiredAt: at.toISOString(),
+      expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
+    };
+    return JSON.stringify(lease);
+  };
+  const options = { contentType: 'application/json' };
+  // A few tries: the lease may be released, or taken over, between our calls.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const created = await store.putIf(key, body(), null, options);
+    if (created) return { acquired: true, token: created };
+    const current = await readLease(store, key);
+    if (!current) continue;
+    if (new Date(current.body.expiresAt) > now())
+      return { acquired: false, holder: current.body.holder, since: current.body.acquiredAt };
+    const taken = await store.putIf(key, body(), current.version, options);
+    if (taken) return { acquired: true, token: taken };
+  }
+  const current = await readLease(store, key);
+  return { acquired: false, holder: current?.body.holder ?? '?', since: current?.body.acquiredAt ?? '' };
+}
+
+/** Releases the lease if it is still the version `token` (not taken over since its expiry). */
+export async function releaseLease(store: ObjectStore, key: string, token: string): Promise<void> {
+  await store.deleteIf(key, token);
+}
