@@ -32,7 +32,14 @@ export type ContractReason =
   | 'duplicate_line_number';
 
 const L = RAW_ORDER_LIMITS;
-const int = (r: Range) => z.number().int().min(r.min).max(r.max);
+// Range first, then integral: zod's `.int()` also bounds a value to JavaScript's safe integers and
+// reports that bound (2^53 - 1) instead of the contract's, e.g. for a quantity of 10^16.
+const int = (r: Range) =>
+  z
+    .number()
+    .min(r.min)
+    .max(r.max)
+    .refine((v) => Number.isInteger(v), { message: 'expected an integer', abort: true });
 const text = (r: Range) => z.string().min(r.min).max(r.max);
 const id = (pattern: IdPattern) => z.string().regex(idRegExp(pattern));
 
@@ -44,16 +51,30 @@ const money = z
   .max(L.money.max)
   .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'money must have at most two decimals');
 
+/**
+ * Whether the `YYYY-MM-DD` that `s` starts with is a day of the Gregorian calendar. `Date.parse`
+ * alone is not enough: it rolls 2025-02-30 over to March 2.
+ */
+function onCalendar(s: string): boolean {
+  const [y, m, d] = [Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))];
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return m >= 1 && m <= 12 && d >= 1 && d <= days;
+}
+
 const isoUtcTimestamp = z
   .string()
   .max(L.timestampChars.max)
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'timestamp must be ISO-8601 UTC (…Z)')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'timestamp is not a real instant');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s)) && onCalendar(s) && Number(s.slice(11, 13)) < 24,
+    'timestamp is not a real instant',
+  );
 
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'date is not a real day');
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && onCalendar(s), 'date is not a real day');
 
 export const rawItemSchema = z.object({
   line_number: int(L.lineNumber),

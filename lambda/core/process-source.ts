@@ -330,7 +330,13 @@ export function refusedFile(summary: ReadSummary, sizeBytes: number): FileRefusa
   if (summary.format === 'not_json') {
     // `head` is the file's start, or all of it: only a longer file is marked `raw_truncated`.
     const head = summary.head ?? Buffer.alloc(0);
-    const why = `the file is neither JSON Lines nor a JSON array (starts with bytes ${head.subarray(0, 4).toString('hex')})`;
+    const start = head.subarray(0, 4);
+    // a UTF-16 byte-order mark (FF FE or FE FF), or NUL bytes, which JSON never holds raw
+    const bom16 = (start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff);
+    const utf16 = bom16 || start.includes(0);
+    const why = `the file is neither JSON Lines nor a JSON array (starts with bytes ${start.toString('hex')})${
+      utf16 ? '; it looks like UTF-16 text: save it as UTF-8' : ''
+    }`;
     return refuse(
       'not_json_file',
       why,

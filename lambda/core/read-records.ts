@@ -54,11 +54,14 @@ export async function readRecords(
         for (let j = from; j < chunk.length; j++) if (chunk[j] === 0x0a) leadingLines++;
         continue;
       }
-      if (chunk[i] === 0x7b) {
+      // `{` or `[` then a NUL byte, which JSON never holds raw: UTF-16 text without a byte-order
+      // mark (with one, the first byte is already not JSON). Refused as a whole, like UTF-16 with one.
+      const utf16 = chunk[i + 1] === 0x00;
+      if (chunk[i] === 0x7b && !utf16) {
         format = 'jsonl';
         splitter = new LineSplitter(sink, options.maxRecordBytes, leadingLines);
         splitter.push(chunk, from);
-      } else if (chunk[i] === 0x5b) {
+      } else if (chunk[i] === 0x5b && !utf16) {
         format = 'json_array';
         const start = { offset: bytes - chunk.length, lines: leadingLines };
         splitter = new JsonArraySplitter(sink, options.maxRecordBytes, start);

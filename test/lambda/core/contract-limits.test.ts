@@ -69,6 +69,21 @@ describe('the fast parser keeps the contract limits (numbers read from the contr
     expect(verdicts(withId(L.paymentId.min - 1))).toEqual(both(false));
   });
 
+  it.each([
+    ['2024-02-29T10:00:00Z', '2024-02-29', true],
+    ['2025-02-29T10:00:00Z', '2025-02-29', false],
+    ['2024-02-30T10:00:00Z', '2024-02-30', false],
+    ['2024-04-31T10:00:00Z', '2024-04-31', false],
+    ['2024-13-01T10:00:00Z', '2024-13-01', false],
+    ['2024-03-01T24:00:00Z', '2024-00-10', false],
+    ['1900-02-29T10:00:00Z', '1900-02-29', false],
+    ['2000-02-29T10:00:00Z', '2000-02-29', true],
+  ])('calendar: both paths agree on the timestamp %s and the date %s', (ts, day, accepted) => {
+    const o = order(1, 1);
+    expect(verdicts({ ...o, order_timestamp: ts })).toEqual(both(accepted));
+    expect(verdicts({ ...o, customer: { ...o.customer, signup_date: day } })).toEqual(both(accepted));
+  });
+
   it('money: both accept the contract maximum, both reject one cent more', () => {
     expect(verdicts(order(1, 1, { unit_price: L.money.max }))).toEqual(both(true));
     expect(verdicts(order(1, 1, { unit_price: L.money.max + 0.01 }))).toEqual(both(false));

@@ -39,6 +39,30 @@ describe('validateFully', () => {
     });
   });
 
+  it('cites the contract’s range for an integer beyond JavaScript’s safe integers, not 2^53', () => {
+    const items = golden.items as Record<string, unknown>[];
+    for (const quantity of ['9007199254740993', '1e16']) {
+      const text = JSON.stringify({
+        ...golden,
+        items: [{ ...items[0], quantity: 7 }, ...items.slice(1)],
+      }).replace('"quantity":7', `"quantity":${quantity}`);
+      const verdict = validateFully(text);
+      expect(verdict).toMatchObject({
+        reason: 'schema_violation',
+        message: 'items.0.quantity: Too big: expected number to be <=1000',
+      });
+      expect(JSON.stringify(verdict)).not.toContain('9007199254740991');
+    }
+    const fraction = JSON.stringify({
+      ...golden,
+      items: [{ ...items[0], quantity: 1.5 }, ...items.slice(1)],
+    });
+    expect(validateFully(fraction)).toMatchObject({
+      message: 'items.0.quantity: expected an integer',
+      violations: [{ path: 'items.0.quantity' }],
+    });
+  });
+
   it('names a nested field by its dotted path', () => {
     const text = JSON.stringify({ ...golden, customer: { ...(golden.customer as object), customer_id: 5 } });
     const message = 'Invalid input: expected string, received number';

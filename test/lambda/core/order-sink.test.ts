@@ -135,7 +135,7 @@ describe('OrderSink fates', () => {
     });
   });
 
-  it("quarantines a record zod accepts but the fast path refuses, with the fast path's reason", () => {
+  it('quarantines an off-calendar date under its field (the contract rule, not the fast path’s bail)', () => {
     const { sink, appended, rejected } = sinkWithSpies();
     const offCalendar = {
       ...validOrder(1),
@@ -144,7 +144,7 @@ describe('OrderSink fates', () => {
     feed(sink, line(offCalendar), 1);
     expect(appended).toEqual([]);
     expect(rejected.map(({ raw, ...r }) => r)).toEqual([
-      { line: 1, reason: 'schema_violation', message: '(order): signup_date: not a calendar date' },
+      { line: 1, reason: 'schema_violation', message: 'customer.signup_date: date is not a real day' },
     ]);
     expect(sink.byFormat).toEqual({ v2: 1, original: 0, unrecognised: 0 });
   });

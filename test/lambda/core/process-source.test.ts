@@ -145,6 +145,33 @@ describe('processSource', () => {
     expect(cut?.raw.length).toBeLessThan(long.length);
   });
 
+  it.each([
+    ['UTF-16LE with a byte-order mark', 'utf16le', true, 'fffe7b00'],
+    ['UTF-16LE without one', 'utf16le', false, '7b002200'],
+    ['UTF-16BE without one', 'utf16be', false, '007b0022'],
+    ['a UTF-16LE JSON array without one', 'utf16le-array', false, '5b007b00'],
+  ])(
+    'refuses %s as one not_json_file record that says to save it as UTF-8',
+    async (_, encoding, bom, bytes) => {
+      const text = `${bom ? '\ufeff' : ''}${encoding.endsWith('array') ? JSON.stringify([validOrder(1)]) : jsonLines([validOrder(1), validOrder(2)])}`;
+      const le = Buffer.from(text, 'utf16le');
+      await lake.store.put(JAN, encoding === 'utf16be' ? Buffer.from(le).swap16() : le);
+
+      const result = await processSource(lake.store, JAN, opts);
+
+      expect(result).toMatchObject({
+        status: 'failed',
+        read: 1,
+        loaded: 0,
+        quarantined: 1,
+        byReason: { not_json_file: 1 },
+      });
+      expect(result.failure).toBe(
+        `not_json_file: the file is neither JSON Lines nor a JSON array (starts with bytes ${bytes}); it looks like UTF-16 text: save it as UTF-8`,
+      );
+    },
+  );
+
   it('fails a JSON array whose structure is broken as a whole, keeping the last good facts and quarantine', async () => {
     await lake.store.put(JAN, JSON.stringify([validOrder(1), validOrder(2), validOrder(3)]));
     await processSource(lake.store, JAN, opts);
