@@ -5,10 +5,11 @@ import {
   ledgerRawKey,
   refusedSourceKey,
   sourceLeaseKey,
+  sourceLedgerKey,
   sourceStem,
 } from '../contracts/lake-keys.js';
 import { LAKE } from '../contracts/lake-layout.js';
-import { isLeaseHeld, releaseLease, tryAcquireLease } from './core/lease.js';
+import { isLeaseHeld, releaseLease, renewLease, tryAcquireLease } from './core/lease.js';
 import type { ObjectStore } from './core/object-store.js';
 import { type EtlResult, type ProcessOptions, processSource } from './core/process-source.js';
 import type { QuarantineRecord } from './core/quarantine-writer.js';
@@ -45,13 +46,32 @@ export interface S3EventHandlerDeps {
   leaseWaitMs?: number;
   /** How often a waiting event tries the lease again (jittered). Default 2 s. */
   leasePollMs?: number;
+  /** How long a source's lease holds unless renewed; renewed every quarter of it. For tests. */
+  leaseTtlMs?: number;
 }
 
 /**
- * How long a source's lease holds unless released: longer than any invocation lives (Lambda's cap
- * is 15 minutes), so only a run that died leaves one this old, and the next run takes it over.
+ * How long a source's lease holds unless renewed: a run renews it every quarter of this while it
+ * works (`ops etl --target aws --local-compute` runs the handler without Lambda's 15-minute cap),
+ * so only a run that died leaves one this old, and the next run takes it over.
  */
 export const SOURCE_LEASE_TTL_MS = 16 * 60 * 1000;
+
+/** A source's lease as its run holds it: `lost` once a renewal found it taken over. */
+interface HeldLease {
+  lost: boolean;
+}
+
+/** What a run reports besides its result, for its invocation to act on once its lease is free. */
+interface RunNotes {
+  /** Twins it flagged: it no longer loads orders they left to it. */
+  flagged: string[];
+  /**
+   * Holders of orders it repeats that ran while it did (lease held, or ledger rewritten): it may
+   * have read their facts before they dropped such an order, so it runs again once they are done.
+   */
+  heldBack: string[];
+}
 
 /** Another run of the raw key held its lease longer than the event may wait; Lambda retries it. */
 export class SourceBusyError extends Error {
@@ -121,21 +141,43 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       .map((o) => o.key)
       .filter((k) => k !== key && isRawSourceKey(k) && sourceStem(k) === sourceStem(key));
 
-  /** Runs `work` holding the lease of raw key `key`, waiting for another run of it to finish. */
-  async function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` holding the lease of raw key `key`, waiting for another run of it to finish, and
+   * renewing the lease while the work runs.
+   */
+  async function exclusive<T>(key: string, work: (lease: HeldLease) => Promise<T>): Promise<T> {
     const leaseKey = sourceLeaseKey(key);
     const holder = `${key} ${randomUUID()}`;
+    const ttlMs = deps.leaseTtlMs ?? SOURCE_LEASE_TTL_MS;
     const deadline = Date.now() + (deps.leaseWaitMs ?? 5 * 60 * 1000);
     for (let waited = false; ; waited = true) {
-      const lease = await tryAcquireLease(processed, leaseKey, holder, { ttlMs: SOURCE_LEASE_TTL_MS });
+      const lease = await tryAcquireLease(processed, leaseKey, holder, { ttlMs });
       if (lease.acquired) {
-        try {
-          return await work();
-        } finally {
-          // A release that fails leaves the lease to expire; the work's own outcome stands.
-          await releaseLease(processed, leaseKey, lease.token).catch((err: unknown) =>
-            log.error('lease not released', { key, leaseKey, error: String(err) }),
+        const held: HeldLease = { lost: false };
+        let token = lease.token;
+        let renewing: Promise<void> = Promise.resolve();
+        const renew = () => {
+          renewing = renewLease(processed, leaseKey, holder, token, { ttlMs }).then(
+            (next) => {
+              if (next) token = next;
+              else held.lost = true;
+            },
+            // one failed renewal is not a loss: the next one, a quarter of the TTL later, retries
+            (err: unknown) => log.error('lease not renewed', { key, leaseKey, error: String(err) }),
           );
+        };
+        const timer = setInterval(renew, ttlMs / 4);
+        try {
+          return await work(held);
+        } finally {
+          clearInterval(timer);
+          await renewing;
+          // A release that fails leaves the lease to expire; the work's own outcome stands.
+          const released = await releaseLease(processed, leaseKey, token).catch((err: unknown) =>
+            String(err),
+          );
+          if (released !== true)
+            log.error('lease not released', { key, leaseKey, error: released || 'taken over since' });
         }
       }
       if (Date.now() >= deadline)
@@ -149,17 +191,23 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
 
   /**
    * Runs the ETL on `key` unless a newer event for it is applied first; records it in the ledger.
-   * Holds the key's lease (`exclusive`); `start` is its ledger as read under it. Twins it flags
-   * (it releases orders they left to it) are added to `flagged`.
+   * Holds the key's lease (`exclusive`); `start` is its ledger as read under it. What its
+   * invocation does next (re-run twins, or this source) goes into `notes`.
    */
   async function run(
     raw: ObjectStore,
     ev: SourceEvent,
     summary: S3EventSummary,
     start: LedgerVersion,
-    flagged: string[],
+    lease: HeldLease,
+    notes: RunNotes,
   ): Promise<EtlResult | undefined> {
     const started = start.entry;
+    // Every source's ledger version now: a holder that runs while this run reads its facts
+    // rewrites its ledger when done (or still holds its lease at the end of this run).
+    const ledgersAtStart = new Map(
+      (await processed.list(LAKE.sourceLedgerPrefix)).map((o) => [o.key, o.etag]),
+    );
     // A flag whose holder no longer runs (its lease free) is settled by this run: that holder
     // published before this run reads the loaded ids, so this run loads what it released. A flag
     // whose holder still runs stays: its facts may not be published yet.
@@ -179,9 +227,14 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
             ? isStaleEvent(ev.sequencer, now)
             : now?.sequencer !== started?.sequencer;
           if (moved) throw new StaleEventError(`a newer event for ${ev.key} was applied while this one ran`);
+          if (lease.lost)
+            throw new Error(
+              `the lease of ${ev.key} passed to another run while this one staged (renewals failed)`,
+            );
           // Orders its facts held that these no longer do: the sources that left them to it are
           // flagged before anything is published, so a retry (Lambda's) still re-runs them.
-          if (staged.status === 'ok' && staged.released) flagged.push(...(await flagTwins(raw, ev.key)));
+          if (staged.status === 'ok' && staged.released)
+            notes.flagged.push(...(await flagTwins(raw, ev.key)));
         },
       });
     } catch (err) {
@@ -195,15 +248,26 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       summary.stale.push(ev.key);
       return undefined;
     }
+    // Holders of orders this source repeats that ran while it did: a twin whose ledger did not yet
+    // name them (its first run) was not flagged by them, so it flags itself.
+    for (const holder of result.duplicateOf) {
+      const ledger = sourceLedgerKey(holder);
+      if (
+        (await isLeaseHeld(processed, sourceLeaseKey(holder))) ||
+        (await processed.head(ledger))?.etag !== ledgersAtStart.get(ledger)
+      )
+        notes.heldBack.push(holder);
+    }
     await updateLedger(
       processed,
       ev.key,
       (current, unchangedSinceStart) => {
         // Changed since this run read it: a holder flagged it meanwhile, and every flag stays (that
         // holder's run runs it again, after publishing).
-        const flags = unchangedSinceStart
+        const kept = unchangedSinceStart
           ? (started?.holdersChanged ?? []).filter((h) => !settled.includes(h))
           : (current?.holdersChanged ?? []);
+        const flags = [...new Set([...kept, ...notes.heldBack])].sort();
         return {
           key: ev.key,
           event: 'put',
@@ -304,7 +368,12 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     for (const key of keys) {
       log.info('source re-run', { bucket, key, because });
       const next = { bucket, key, eventName: 'Rerun', sequencer: undefined, versionId: undefined };
-      await exclusive(key, async () => run(raw, next, summary, await readLedgerVersion(processed, key), []));
+      // What such a run notes is left to the ledger: its flags, for the holders' runs or the refresh
+      // runner's `ops etl --retry-quarantine` to act on.
+      const notes: RunNotes = { flagged: [], heldBack: [] };
+      await exclusive(key, async (lease) =>
+        run(raw, next, summary, await readLedgerVersion(processed, key), lease, notes),
+      );
     }
   }
 
@@ -325,12 +394,12 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     ev: SourceEvent,
     summary: S3EventSummary,
   ): Promise<EtlResult | undefined> {
-    const flagged: string[] = [];
-    const result = await exclusive(ev.key, async () => {
+    const notes: RunNotes = { flagged: [], heldBack: [] };
+    const result = await exclusive(ev.key, async (lease) => {
       const start = await readLedgerVersion(processed, ev.key);
       if (skipStale(ev, start.entry, summary)) return undefined;
       const others = await namesakes(raw, ev.key);
-      if (!others.length) return run(raw, ev, summary, start, flagged);
+      if (!others.length) return run(raw, ev, summary, start, lease, notes);
       const error = collidingSources([ev.key, ...others]).find((r) => r.key === ev.key)?.error ?? 'colliding';
       const record: QuarantineRecord = {
         source_key: ev.key,
@@ -352,12 +421,18 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       return undefined;
     });
     // Its twins, once its lease is free (so their runs see its published facts): those this run
-    // flagged, and those an earlier attempt of this event flagged before failing later.
-    if (result) {
-      const still = await twinsOf(raw, ev.key, (t) => Boolean(t.holdersChanged?.includes(ev.key)));
-      const twins = [...still, ...flagged.filter((k) => !still.includes(k))];
-      await rerun(raw, ev.bucket, twins, `${ev.key} no longer loads orders it held for it`, summary);
-    }
+    // flagged, and those flagged by an earlier attempt of this event that failed later, or by a run
+    // of this key this event found stale (or refused) while a twin still waited for it.
+    const still = await twinsOf(raw, ev.key, (t) => Boolean(t.holdersChanged?.includes(ev.key)));
+    const twins = [...still, ...notes.flagged.filter((k) => !still.includes(k))];
+    await rerun(raw, ev.bucket, twins, `${ev.key} no longer loads orders it held for it`, summary);
+    // This source again, if holders of orders it repeats ran while it did and are done now (one
+    // still running sees its flag once done, as the flag was written before this look).
+    const done: string[] = [];
+    for (const holder of notes.heldBack)
+      if (!(await isLeaseHeld(processed, sourceLeaseKey(holder)))) done.push(holder);
+    if (notes.heldBack.length && done.length === notes.heldBack.length)
+      await rerun(raw, ev.bucket, [ev.key], `${done.join(', ')} ran while it did`, summary);
     return result;
   }
 

@@ -112,8 +112,15 @@ export class EtlFunction extends Construct {
       },
       { sid: 'WriteSourceLedger', bucket: lake.processed, prefix: LAKE.sourceLedgerPrefix, access: 'write' },
       // The per-source leases: one run of a raw key at a time across invocations, taken and
-      // released by conditional writes (read to see who holds one, and since when).
-      { sid: 'ReadSourceLeases', bucket: lake.processed, prefix: LAKE.sourceLeasePrefix, access: 'read' },
+      // released by conditional writes (read to see who holds one, and since when). Listing too,
+      // so that S3 answers a free (absent) lease with 404, not 403.
+      {
+        sid: 'ReadSourceLeases',
+        bucket: lake.processed,
+        prefix: LAKE.sourceLeasePrefix,
+        access: 'read',
+        list: true,
+      },
       { sid: 'WriteSourceLeases', bucket: lake.processed, prefix: LAKE.sourceLeasePrefix, access: 'write' },
     ];
     const { role, policy } = new EtlRole(this, 'iam', {

@@ -81,7 +81,32 @@ export async function tryAcquireLease(
   return { acquired: false, holder: current?.body.holder ?? '?', since: current?.body.acquiredAt ?? '' };
 }
 
-/** Releases the lease if it is still the version `token` (not taken over since its expiry). */
-export async function releaseLease(store: ObjectStore, key: string, token: string): Promise<void> {
-  await store.deleteIf(key, token);
+/**
+ * Extends a lease still at version `token` by another `ttlMs` from now, for a holder that works
+ * longer than one TTL. Returns the new token, or undefined when the lease was taken over (or
+ * released) since: the holder has lost it.
+ */
+export async function renewLease(
+  store: ObjectStore,
+  key: string,
+  holder: string,
+  token: string,
+  { ttlMs, now = () => new Date() }: LeaseOptions,
+): Promise<string | undefined> {
+  const current = await readLease(store, key);
+  if (current?.version !== token) return undefined;
+  const at = now();
+  const body: LeaseBody = {
+    holder,
+    acquiredAt: current.body.acquiredAt,
+    expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
+  };
+  return store.putIf(key, JSON.stringify(body), token, { contentType: 'application/json' });
 }
+
+/**
+ * Releases the lease if it is still the version `token` (not taken over since its expiry). False
+ * when it was not: the caller's lease had already passed to another holder.
+ */
+export const releaseLease = (store: ObjectStore, key: string, token: string): Promise<boolean> =>
+  store.deleteIf(key, token);

@@ -484,4 +484,53 @@ describe('concurrent invocations on AWS (leases and conditional ledger writes)',
     const ledger = JSON.parse((await getBytes(bed.clients.s3, STACK.processedBucket, twinLedger)).toString());
     expect(ledger.holdersChanged).toBeUndefined();
   });
+
+  it('loses no order when a twin’s first run reads its holder’s facts before the holder drops the order (it runs itself again)', async () => {
+    await upload(JAN, orders(1, [1, 2]));
+    await handler(events(record('ObjectCreated:Put', JAN, '10')));
+    await upload(JAN, orders(1, [1])); // the holder drops order 2 ...
+    await upload(RESENT, orders(1, [2, 3])); // ... as a twin of it arrives for the first time
+    const timeline: string[] = [];
+    let staged!: () => void;
+    const twinStaged = new Promise<void>((r) => {
+      staged = r;
+    });
+    let holderDone!: () => void;
+    const holderOver = new Promise<void>((r) => {
+      holderDone = r;
+    });
+    const real = store(STACK.processedBucket);
+    // The twin has read the holder's old facts (order 2 still there) and staged; it publishes only
+    // once the holder's whole invocation is over. Its ledger does not name the holder yet, so the
+    // holder flags nothing.
+    const twin = invocation('T', timeline, {
+      put: async (key: string, body: PutBody, options?: PutOptions) => {
+        if (key.startsWith('processed/store_sales/fact_orders/')) {
+          staged();
+          await holderOver;
+        }
+        return real.put(key, body, options);
+      },
+    });
+
+    const twinRun = twin(events(record('ObjectCreated:Put', RESENT, '10')));
+    await twinStaged;
+    const holderSummary = await invocation('H', timeline)(events(record('ObjectCreated:Put', JAN, '20')));
+    holderDone();
+    const twinSummary = await twinRun;
+
+    expect(holderSummary.results).toMatchObject([{ sourceKey: JAN, loaded: 1, released: 1 }]);
+    // its first run quarantined order 2 as the holder's; then, the holder done, it ran again
+    expect(twinSummary.results).toMatchObject([
+      { sourceKey: RESENT, loaded: 1, quarantined: 1 },
+      { sourceKey: RESENT, loaded: 2, quarantined: 0 },
+    ]);
+    expect(await keys(STACK.quarantineBucket)).toEqual([]);
+    const ledger = JSON.parse(
+      (
+        await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01_resent.json.json')
+      ).toString(),
+    );
+    expect(ledger.holdersChanged).toBeUndefined();
+  });
 });

@@ -198,4 +198,41 @@ describe('S3 event handler', () => {
     expect(logs.map((l) => l.message)).toEqual(['source processed']);
     expect(await out.store.head(lease)).toBeUndefined();
   });
+
+  it('renews its lease while a run outlasts the lease’s TTL, so a second event of the key still waits for it', async () => {
+    const key = 'raw/store_sales/orders_2025_01.json';
+    await raw.store.put(key, jsonLines([validOrder(1)]));
+    const event = await fixture();
+    event.Records = [recordFor(event, key)];
+    const timeline: string[] = [];
+    // reading the raw file takes 4 TTLs
+    const slowRaw = Object.assign(Object.create(raw.store) as typeof raw.store, {
+      get: async (k: string) => {
+        timeline.push('read');
+        await new Promise((r) => setTimeout(r, 800));
+        timeline.push('read done');
+        return raw.store.get(k);
+      },
+    });
+    const invocation = () =>
+      createS3EventHandler({
+        storeFor: () => slowRaw,
+        processed: out.store,
+        quarantine: out.store,
+        log: jsonLogger('test', (line) => logs.push(JSON.parse(line))),
+        options: { now: () => TEST_NOW, encoderThread: false },
+        leaseTtlMs: 200,
+        leasePollMs: 20,
+      });
+
+    const first = invocation()(event);
+    await new Promise((r) => setTimeout(r, 100));
+    const second = invocation()(event);
+    await Promise.all([first, second]);
+
+    // one run after the other, never both reading at once
+    expect(timeline).toEqual(['read', 'read done', 'read', 'read done']);
+    expect(logs.filter((l) => l.message === 'source busy, waiting')).toHaveLength(1);
+    expect(logs.filter((l) => l.level === 'ERROR')).toEqual([]);
+  });
 });

@@ -32,6 +32,7 @@ const ETL: Grants = {
   ReadSourceLedgerList: ['s3:ListBucket'],
   WriteSourceLedger: WRITE_OBJECTS,
   ReadSourceLeases: ['s3:GetObject'],
+  ReadSourceLeasesList: ['s3:ListBucket'],
   WriteSourceLeases: WRITE_OBJECTS,
   UseDataKeyThroughS3AndSqs: ['kms:Decrypt', 'kms:GenerateDataKey'],
   WriteOwnLogs: ['logs:CreateLogStream', 'logs:PutLogEvents'],

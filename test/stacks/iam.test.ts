@@ -80,6 +80,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
       [write, `${arn('processed')}/state/sources/*`, undefined],
       // its per-source leases (one run of a raw key at a time)
       [['s3:GetObject'], `${arn('processed')}/state/leases/*`, undefined],
+      [['s3:ListBucket'], arn('processed'), { StringLike: { 's3:prefix': ['state/leases/*'] } }],
       [write, `${arn('processed')}/state/leases/*`, undefined],
     ]);
   });

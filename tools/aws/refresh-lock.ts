@@ -29,7 +29,9 @@ export function s3RefreshLock(
   const store = new S3ObjectStore(s3, bucket);
   return {
     acquire: (holder) => tryAcquireLease(store, REFRESH_LOCK_KEY, holder, { ttlMs, now }),
-    release: (token) => releaseLease(store, REFRESH_LOCK_KEY, token),
+    release: async (token) => {
+      await releaseLease(store, REFRESH_LOCK_KEY, token);
+    },
     isHeld: async () => (await store.head(REFRESH_LOCK_KEY)) !== undefined,
     // a body of its own (hence an ETag of its own) per request: two in the same second differ
     markPending: () => store.put(REFRESH_PENDING_KEY, `${now().toISOString()} ${randomUUID()}`),

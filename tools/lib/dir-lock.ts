@@ -22,13 +22,15 @@ const ageMs = async (file: string): Promise<number> =>
  * terminals) run one after the other: one Trino start or download, one dbt run per target
  * folder. The file holds `<pid>:<random>`; a lock whose owner died (or, with this process's pid,
  * that this process does not hold: the pid was reused) is taken over, and only one waiter takes
- * it over. `onWait` is called once if the lock is held when asked for.
+ * it over. `onWait` is called once if the lock is held when asked for; a waiter looks again every
+ * `pollMs` (short for locks held for milliseconds, such as a compare-and-swap's).
  */
 export async function withDirLock<T>(
   dir: string,
   name: string,
   work: () => Promise<T>,
   onWait?: () => void,
+  pollMs = 500,
 ): Promise<T> {
   await mkdir(dir, { recursive: true });
   const lock = path.join(dir, name);
@@ -42,7 +44,7 @@ export async function withDirLock<T>(
       if (outcome === 'busy') {
         if (!waited) onWait?.();
         waited = true;
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, pollMs));
       }
     }
     return await work();

@@ -126,10 +126,16 @@ export class LocalObjectStore implements ObjectStore {
     write: () => Promise<string>,
   ): Promise<string | undefined> {
     const file = this.pathOf(key);
-    return withDirLock(path.dirname(file), `.${path.basename(file)}.cas`, async () => {
-      const current = await this.read(key);
-      return (current?.version ?? null) === expected ? write() : undefined;
-    });
+    return withDirLock(
+      path.dirname(file),
+      `.${path.basename(file)}.cas`,
+      async () => {
+        const current = await this.read(key);
+        return (current?.version ?? null) === expected ? write() : undefined;
+      },
+      undefined,
+      5,
+    );
   }
 
   private async walk(folder: string, visit: (key: string, file: string) => Promise<void>): Promise<void> {
