@@ -1,7 +1,9 @@
 import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sourceLedgerKey } from '../../contracts/lake-keys.js';
 import type { ObjectStore, PutBody, PutOptions } from '../../lambda/core/object-store.js';
+import type { LedgerEntry } from '../../lambda/core/source-ledger.js';
 import { jsonLogger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
@@ -39,6 +41,12 @@ async function outputs(): Promise<Record<string, string>> {
   }
   return out;
 }
+
+/** The ledger the handler keeps for `rawKey` (processed bucket, `state/sources/`). */
+const ledgerOf = async (rawKey: string) =>
+  JSON.parse(
+    (await getBytes(bed.clients.s3, STACK.processedBucket, sourceLedgerKey(rawKey))).toString(),
+  ) as LedgerEntry;
 
 /** Puts a raw object; returns its versionId (the raw bucket is versioned). */
 async function upload(key: string, body: string): Promise<string> {
@@ -184,11 +192,7 @@ describe('deletes on AWS (ObjectRemoved)', () => {
       { sourceKey: resent, loaded: 2, quarantined: 0 },
     ]);
     expect(await keys(STACK.quarantineBucket)).toEqual([]);
-    const ledger = JSON.parse(
-      (
-        await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01_resent.json.json')
-      ).toString(),
-    );
+    const ledger = await ledgerOf(resent);
     expect(ledger.holdersChanged).toBeUndefined();
     // a holder that only gains orders leaves its twin alone
     await upload(JAN, orders(1, [1, 4]));
@@ -214,11 +218,7 @@ describe('deletes on AWS (ObjectRemoved)', () => {
     const failed = await handler(events(record('ObjectCreated:Put', JAN, '20'))).catch((e: unknown) => e);
     bed.proxy.reset();
     expect(failed).toBeInstanceOf(Error);
-    const ledger = JSON.parse(
-      (
-        await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01_resent.json.json')
-      ).toString(),
-    );
+    const ledger = await ledgerOf(resent);
     expect(ledger.holdersChanged).toEqual([JAN]);
 
     // Lambda's retry of the same event: the holder releases nothing now (its facts already lack
@@ -255,11 +255,7 @@ describe('event ordering on AWS (sequencer)', () => {
       }),
     );
     expect(await outputs()).toEqual(after);
-    const ledger = JSON.parse(
-      (
-        await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01.json.json')
-      ).toString(),
-    );
+    const ledger = await ledgerOf(JAN);
     expect(ledger).toEqual({ key: JAN, event: 'put', sequencer: '100', versionId: v2 });
   });
 
@@ -403,13 +399,7 @@ describe('concurrent invocations on AWS (leases and conditional ledger writes)',
     }
     expect(logged.some((l) => l.message === 'source busy, waiting')).toBe(true);
     // whichever ran first, the newer event is the one applied last
-    expect(
-      JSON.parse(
-        (
-          await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01.json.json')
-        ).toString(),
-      ),
-    ).toMatchObject({ sequencer: '20' });
+    expect(await ledgerOf(JAN)).toMatchObject({ sequencer: '20' });
     expect([...a.results, ...b.results].every((r) => r.loaded === 3)).toBe(true);
     expect(await keys(STACK.processedBucket, 'state/leases/')).toEqual([]);
   });
@@ -481,7 +471,7 @@ describe('concurrent invocations on AWS (leases and conditional ledger writes)',
       { sourceKey: RESENT, loaded: 2, quarantined: 0 },
     ]);
     expect(await keys(STACK.quarantineBucket)).toEqual([]);
-    const ledger = JSON.parse((await getBytes(bed.clients.s3, STACK.processedBucket, twinLedger)).toString());
+    const ledger = await ledgerOf(RESENT);
     expect(ledger.holdersChanged).toBeUndefined();
   });
 
@@ -526,11 +516,7 @@ describe('concurrent invocations on AWS (leases and conditional ledger writes)',
       { sourceKey: RESENT, loaded: 2, quarantined: 0 },
     ]);
     expect(await keys(STACK.quarantineBucket)).toEqual([]);
-    const ledger = JSON.parse(
-      (
-        await getBytes(bed.clients.s3, STACK.processedBucket, 'state/sources/orders_2025_01_resent.json.json')
-      ).toString(),
-    );
+    const ledger = await ledgerOf(RESENT);
     expect(ledger.holdersChanged).toBeUndefined();
   });
 });

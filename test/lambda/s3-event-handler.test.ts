@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonLogger } from '../../lambda/logger.js';
-import { createS3EventHandler, decodeS3Key, EtlBatchError } from '../../lambda/s3-event-handler.js';
+import {
+  createS3EventHandler,
+  decodeS3Key,
+  EtlBatchError,
+  type S3EventHandlerDeps,
+} from '../../lambda/s3-event-handler.js';
 import { fileHashes } from './support/lake-files.js';
 import { jsonLines, TEST_NOW, tempLake, validOrder } from './support/orders.js';
 
@@ -15,6 +20,17 @@ const recordFor = (event: S3Event, key: string, eventName = 'ObjectCreated:Put')
   return r;
 };
 
+/** A handler on the test's lakes (raw in `raw`, outputs in `out`), logging into `logs`. */
+const handlerWith = (deps: Partial<S3EventHandlerDeps> = {}) =>
+  createS3EventHandler({
+    storeFor: () => raw.store,
+    processed: out.store,
+    quarantine: out.store,
+    log: jsonLogger('test', (line) => logs.push(JSON.parse(line))),
+    options: { now: () => TEST_NOW, encoderThread: false },
+    ...deps,
+  });
+
 let raw: Awaited<ReturnType<typeof tempLake>>;
 let out: Awaited<ReturnType<typeof tempLake>>;
 let logs: Record<string, unknown>[];
@@ -23,15 +39,11 @@ beforeEach(async () => {
   raw = await tempLake();
   out = await tempLake();
   logs = [];
-  handler = createS3EventHandler({
+  handler = handlerWith({
     storeFor: (bucket) => {
       expect(bucket).toBe('store-sales-dev-raw');
       return raw.store;
     },
-    processed: out.store,
-    quarantine: out.store,
-    log: jsonLogger('test', (line) => logs.push(JSON.parse(line))),
-    options: { now: () => TEST_NOW, encoderThread: false },
   });
 });
 afterEach(async () => {
@@ -153,15 +165,7 @@ describe('S3 event handler', () => {
     const event = await fixture();
     event.Records = [recordFor(event, key)];
     const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-    const patient = createS3EventHandler({
-      storeFor: () => raw.store,
-      processed: out.store,
-      quarantine: out.store,
-      log: jsonLogger('test', (line) => logs.push(JSON.parse(line))),
-      options: { now: () => TEST_NOW, encoderThread: false },
-      leaseWaitMs: 300,
-      leasePollMs: 20,
-    });
+    const patient = handlerWith({ leaseWaitMs: 300, leasePollMs: 20 });
 
     // held by a live run: the event waits, then fails (Lambda retries it), publishing nothing
     await out.store.put(
@@ -214,16 +218,7 @@ describe('S3 event handler', () => {
         return raw.store.get(k);
       },
     });
-    const invocation = () =>
-      createS3EventHandler({
-        storeFor: () => slowRaw,
-        processed: out.store,
-        quarantine: out.store,
-        log: jsonLogger('test', (line) => logs.push(JSON.parse(line))),
-        options: { now: () => TEST_NOW, encoderThread: false },
-        leaseTtlMs: 200,
-        leasePollMs: 20,
-      });
+    const invocation = () => handlerWith({ storeFor: () => slowRaw, leaseTtlMs: 200, leasePollMs: 20 });
 
     const first = invocation()(event);
     await new Promise((r) => setTimeout(r, 100));
