@@ -156,21 +156,31 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         const held: HeldLease = { lost: false };
         let token = lease.token;
         let renewing: Promise<void> = Promise.resolve();
-        const renew = () => {
-          renewing = renewLease(processed, leaseKey, holder, token, { ttlMs }).then(
-            (next) => {
-              if (next) token = next;
-              else held.lost = true;
-            },
-            // one failed renewal is not a loss: the next one, a quarter of the TTL later, retries
-            (err: unknown) => log.error('lease not renewed', { key, leaseKey, error: String(err) }),
-          );
+        let timer: NodeJS.Timeout | undefined;
+        // One renewal at a time, each a quarter of the TTL after the previous one ended, so each
+        // replaces the version the one before wrote.
+        const schedule = () => {
+          timer = setTimeout(() => {
+            renewing = renewLease(processed, leaseKey, holder, token, { ttlMs })
+              .then(
+                (next) => {
+                  if (next) token = next;
+                  else held.lost = true;
+                },
+                // one failed renewal is not a loss: the next one retries
+                (err: unknown) => log.error('lease not renewed', { key, leaseKey, error: String(err) }),
+              )
+              .then(() => {
+                if (!held.lost && timer) schedule();
+              });
+          }, ttlMs / 4);
         };
-        const timer = setInterval(renew, ttlMs / 4);
+        schedule();
         try {
           return await work(held);
         } finally {
-          clearInterval(timer);
+          clearTimeout(timer);
+          timer = undefined;
           await renewing;
           // A release that fails leaves the lease to expire; the work's own outcome stands.
           const released = await releaseLease(processed, leaseKey, token).catch((err: unknown) =>
@@ -248,16 +258,6 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       summary.stale.push(ev.key);
       return undefined;
     }
-    // Holders of orders this source repeats that ran while it did: a twin whose ledger did not yet
-    // name them (its first run) was not flagged by them, so it flags itself.
-    for (const holder of result.duplicateOf) {
-      const ledger = sourceLedgerKey(holder);
-      if (
-        (await isLeaseHeld(processed, sourceLeaseKey(holder))) ||
-        (await processed.head(ledger))?.etag !== ledgersAtStart.get(ledger)
-      )
-        notes.heldBack.push(holder);
-    }
     await updateLedger(
       processed,
       ev.key,
@@ -267,7 +267,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         const kept = unchangedSinceStart
           ? (started?.holdersChanged ?? []).filter((h) => !settled.includes(h))
           : (current?.holdersChanged ?? []);
-        const flags = [...new Set([...kept, ...notes.heldBack])].sort();
+        const flags = [...kept].sort();
         return {
           key: ev.key,
           event: 'put',
@@ -279,6 +279,26 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       },
       start,
     );
+    // Holders of orders this source repeats that ran while it did: a twin whose ledger did not
+    // name them yet (its first run) was not flagged by them. Looked at once the ledger names them:
+    // a holder that starts later finds this source and flags it itself.
+    for (const holder of result.duplicateOf) {
+      const ledger = sourceLedgerKey(holder);
+      if (
+        (await isLeaseHeld(processed, sourceLeaseKey(holder))) ||
+        (await processed.head(ledger))?.etag !== ledgersAtStart.get(ledger)
+      )
+        notes.heldBack.push(holder);
+    }
+    if (notes.heldBack.length)
+      await updateLedger(processed, ev.key, (current) =>
+        current?.event === 'put'
+          ? {
+              ...current,
+              holdersChanged: [...new Set([...(current.holdersChanged ?? []), ...notes.heldBack])].sort(),
+            }
+          : undefined,
+      );
     // A refusal recorded while it collided with a namesake no longer applies.
     await quarantine.delete(refusedSourceKey(ev.key));
     summary.results.push(result);
@@ -340,7 +360,6 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
    * Returns their keys. A twin running meanwhile keeps the flag (its ledger's version moved).
    */
   async function flagTwins(raw: ObjectStore, holder: string): Promise<string[]> {
-    const flaggedBy = randomUUID();
     const keys: string[] = [];
     for (const [key] of await twinEntries(raw, holder)) {
       await updateLedger(processed, key, (current) =>
@@ -348,7 +367,6 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
           ? {
               ...current,
               holdersChanged: [...new Set([...(current.holdersChanged ?? []), holder])].sort(),
-              flaggedBy,
             }
           : undefined,
       );
@@ -437,14 +455,14 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
   }
 
   async function removed(raw: ObjectStore, ev: SourceEvent, summary: S3EventSummary): Promise<void> {
-    const freed = await exclusive(ev.key, async (): Promise<string[]> => {
+    const namesake = await exclusive(ev.key, async (): Promise<string[] | undefined> => {
       const entry = await readLedger(processed, ev.key);
-      if (skipStale(ev, entry, summary)) return [];
+      if (skipStale(ev, entry, summary)) return undefined;
       if (await raw.head(ev.key)) {
         // Put again since: the newer put's own event processes it.
         log.info('stale event ignored', { ...where(ev), why: 'the key exists again' });
         summary.stale.push(ev.key);
-        return [];
+        return undefined;
       }
       const others = await namesakes(raw, ev.key);
       // With a namesake left, the outputs (named by the base name) are its to replace, below.
@@ -457,12 +475,13 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       }));
       summary.retired.push(ev.key);
       log.info('source retired', { ...where(ev), removed: gone });
-      // Sources this one kept from loading: a lone namesake, and those whose duplicates it held.
-      const namesake = others.length === 1 ? [...others] : [];
-      const twins = (await twinsOf(raw, ev.key)).filter((k) => !namesake.includes(k));
-      return [...namesake, ...twins];
+      return others.length === 1 ? [...others] : [];
     });
-    await rerun(raw, ev.bucket, freed, `${ev.key} was deleted`, summary);
+    if (!namesake) return;
+    // Sources this one kept from loading: a lone namesake, and those whose duplicates it held
+    // (listed once its lease is free: a twin's first run that read it flags itself under it).
+    const twins = (await twinsOf(raw, ev.key)).filter((k) => !namesake.includes(k));
+    await rerun(raw, ev.bucket, [...namesake, ...twins], `${ev.key} was deleted`, summary);
   }
 
   return async (event) => {

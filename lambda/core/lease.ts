@@ -83,8 +83,10 @@ export async function tryAcquireLease(
 
 /**
  * Extends a lease still at version `token` by another `ttlMs` from now, for a holder that works
- * longer than one TTL. Returns the new token, or undefined when the lease was taken over (or
- * released) since: the holder has lost it.
+ * longer than one TTL. Returns the new token; `token` itself when the write lost a race but the
+ * lease is still that version (S3 answers 409 while another conditional write to the key, such as
+ * a waiter's, is in flight); undefined when the lease was taken over (or released) since: the
+ * holder has lost it.
  */
 export async function renewLease(
   store: ObjectStore,
@@ -101,7 +103,9 @@ export async function renewLease(
     acquiredAt: current.body.acquiredAt,
     expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
   };
-  return store.putIf(key, JSON.stringify(body), token, { contentType: 'application/json' });
+  const renewed = await store.putIf(key, JSON.stringify(body), token, { contentType: 'application/json' });
+  if (renewed) return renewed;
+  return (await store.read(key))?.version === token ? token : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sourceLedgerKey } from '../../contracts/lake-keys.js';
 import type { ObjectStore } from './object-store.js';
 
@@ -26,10 +27,11 @@ export interface LedgerEntry {
    */
   holdersChanged?: string[];
   /**
-   * A random id per flag write, so that flagging a source already flagged still changes its
-   * ledger's version: a run of it that read the ledger before then keeps the flag (see the handler).
+   * A random id per write (`updateLedger` sets it), so that every write changes the ledger's
+   * version, also one that writes the same content: S3's ETag of a plain object is the content's
+   * MD5, and runs compare versions to see whether a source ran, or was flagged, meanwhile.
    */
-  flaggedBy?: string;
+  writeId?: string;
 }
 
 /**
@@ -101,8 +103,9 @@ export async function updateLedger(
 ): Promise<LedgerEntry | undefined> {
   let current = from ?? (await readLedgerVersion(store, rawKey));
   for (let attempt = 0; ; attempt++) {
-    const next = change(current.entry, from !== undefined && current === from);
-    if (!next) return undefined;
+    const changed = change(current.entry, from !== undefined && current === from);
+    if (!changed) return undefined;
+    const next: LedgerEntry = { ...changed, writeId: randomUUID() };
     const written = await store.putIf(sourceLedgerKey(rawKey), `${JSON.stringify(next)}\n`, current.version, {
       contentType: 'application/json',
     });

@@ -256,7 +256,13 @@ describe('event ordering on AWS (sequencer)', () => {
     );
     expect(await outputs()).toEqual(after);
     const ledger = await ledgerOf(JAN);
-    expect(ledger).toEqual({ key: JAN, event: 'put', sequencer: '100', versionId: v2 });
+    expect(ledger).toEqual({
+      key: JAN,
+      event: 'put',
+      sequencer: '100',
+      versionId: v2,
+      writeId: expect.any(String),
+    });
   });
 
   it('ignores a stale put that arrives after the key’s delete: nothing is published again', async () => {
@@ -475,48 +481,68 @@ describe('concurrent invocations on AWS (leases and conditional ledger writes)',
     expect(ledger.holdersChanged).toBeUndefined();
   });
 
-  it('loses no order when a twin’s first run reads its holder’s facts before the holder drops the order (it runs itself again)', async () => {
-    await upload(JAN, orders(1, [1, 2]));
-    await handler(events(record('ObjectCreated:Put', JAN, '10')));
-    await upload(JAN, orders(1, [1])); // the holder drops order 2 ...
-    await upload(RESENT, orders(1, [2, 3])); // ... as a twin of it arrives for the first time
-    const timeline: string[] = [];
-    let staged!: () => void;
-    const twinStaged = new Promise<void>((r) => {
-      staged = r;
-    });
-    let holderDone!: () => void;
-    const holderOver = new Promise<void>((r) => {
-      holderDone = r;
-    });
-    const real = store(STACK.processedBucket);
-    // The twin has read the holder's old facts (order 2 still there) and staged; it publishes only
-    // once the holder's whole invocation is over. Its ledger does not name the holder yet, so the
-    // holder flags nothing.
-    const twin = invocation('T', timeline, {
-      put: async (key: string, body: PutBody, options?: PutOptions) => {
-        if (key.startsWith('processed/store_sales/fact_orders/')) {
-          staged();
-          await holderOver;
-        }
-        return real.put(key, body, options);
-      },
-    });
+  it.each([
+    ['publishing its facts', 'facts', '20'],
+    ['writing its ledger', 'ledger', '20'],
+    // a backfill event (no sequencer) writes the holder's ledger with the same content every time:
+    // only its write id tells the two runs apart
+    ['writing its ledger, the holder backfilled twice', 'ledger', ''],
+  ])(
+    'loses no order when a twin’s first run reads its holder’s facts and the holder drops the order before the twin ends %s (it runs itself again)',
+    async (_, gate, sequencer) => {
+      await upload(JAN, orders(1, [1, 2]));
+      await handler(events(record('ObjectCreated:Put', JAN, sequencer && '10')));
+      await upload(JAN, orders(1, [1])); // the holder drops order 2 ...
+      await upload(RESENT, orders(1, [2, 3])); // ... as a twin of it arrives for the first time
+      const timeline: string[] = [];
+      let reached!: () => void;
+      const twinAtGate = new Promise<void>((r) => {
+        reached = r;
+      });
+      let holderDone!: () => void;
+      const holderOver = new Promise<void>((r) => {
+        holderDone = r;
+      });
+      const real = store(STACK.processedBucket);
+      const twinLedger = sourceLedgerKey(RESENT);
+      // The twin has read the holder's old facts (order 2 still there); it publishes its facts, or
+      // writes its ledger, only once the holder's whole invocation is over. Its ledger does not name
+      // the holder yet, so the holder flags nothing.
+      const twin = invocation('T', timeline, {
+        put: async (key: string, body: PutBody, options?: PutOptions) => {
+          if (gate === 'facts' && key.startsWith('processed/store_sales/fact_orders/')) {
+            reached();
+            await holderOver;
+          }
+          return real.put(key, body, options);
+        },
+        putIf: async (key: string, body: string, expected: string | null, options?: PutOptions) => {
+          if (gate === 'ledger' && key === twinLedger) {
+            reached();
+            await holderOver;
+          }
+          return real.putIf(key, body, expected, options);
+        },
+      });
 
-    const twinRun = twin(events(record('ObjectCreated:Put', RESENT, '10')));
-    await twinStaged;
-    const holderSummary = await invocation('H', timeline)(events(record('ObjectCreated:Put', JAN, '20')));
-    holderDone();
-    const twinSummary = await twinRun;
+      const twinRun = twin(events(record('ObjectCreated:Put', RESENT, '10')));
+      await twinAtGate;
+      const holderSummary = await invocation(
+        'H',
+        timeline,
+      )(events(record('ObjectCreated:Put', JAN, sequencer)));
+      holderDone();
+      const twinSummary = await twinRun;
 
-    expect(holderSummary.results).toMatchObject([{ sourceKey: JAN, loaded: 1, released: 1 }]);
-    // its first run quarantined order 2 as the holder's; then, the holder done, it ran again
-    expect(twinSummary.results).toMatchObject([
-      { sourceKey: RESENT, loaded: 1, quarantined: 1 },
-      { sourceKey: RESENT, loaded: 2, quarantined: 0 },
-    ]);
-    expect(await keys(STACK.quarantineBucket)).toEqual([]);
-    const ledger = await ledgerOf(RESENT);
-    expect(ledger.holdersChanged).toBeUndefined();
-  });
+      expect(holderSummary.results).toMatchObject([{ sourceKey: JAN, loaded: 1, released: 1 }]);
+      // its first run quarantined order 2 as the holder's; then, the holder done, it ran again
+      expect(twinSummary.results).toMatchObject([
+        { sourceKey: RESENT, loaded: 1, quarantined: 1 },
+        { sourceKey: RESENT, loaded: 2, quarantined: 0 },
+      ]);
+      expect(await keys(STACK.quarantineBucket)).toEqual([]);
+      const ledger = await ledgerOf(RESENT);
+      expect(ledger.holdersChanged).toBeUndefined();
+    },
+  );
 });

@@ -209,16 +209,16 @@ describe('S3 event handler', () => {
     const event = await fixture();
     event.Records = [recordFor(event, key)];
     const timeline: string[] = [];
-    // reading the raw file takes 4 TTLs
+    // reading the raw file takes 3 TTLs
     const slowRaw = Object.assign(Object.create(raw.store) as typeof raw.store, {
       get: async (k: string) => {
         timeline.push('read');
-        await new Promise((r) => setTimeout(r, 800));
+        await new Promise((r) => setTimeout(r, 2400));
         timeline.push('read done');
         return raw.store.get(k);
       },
     });
-    const invocation = () => handlerWith({ storeFor: () => slowRaw, leaseTtlMs: 200, leasePollMs: 20 });
+    const invocation = () => handlerWith({ storeFor: () => slowRaw, leaseTtlMs: 800, leasePollMs: 20 });
 
     const first = invocation()(event);
     await new Promise((r) => setTimeout(r, 100));
