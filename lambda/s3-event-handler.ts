@@ -5,7 +5,6 @@ import {
   ledgerRawKey,
   refusedSourceKey,
   sourceLeaseKey,
-  sourceLedgerKey,
   sourceStem,
 } from '../contracts/lake-keys.js';
 import { LAKE } from '../contracts/lake-layout.js';
@@ -24,7 +23,7 @@ import {
   StaleEventError,
   updateLedger,
 } from './core/source-ledger.js';
-import { collidingSources } from './core/source-policy.js';
+import { collidingSources, outputOwner } from './core/source-policy.js';
 import { emfFields, memoryUsedPercent } from './etl-metrics.js';
 import type { Logger } from './logger.js';
 
@@ -57,9 +56,14 @@ export interface S3EventHandlerDeps {
  */
 export const SOURCE_LEASE_TTL_MS = 16 * 60 * 1000;
 
-/** A source's lease as its run holds it: `lost` once a renewal found it taken over. */
+/**
+ * A source's lease as its run holds it: `lost` once a renewal found it taken over; `safeUntil`
+ * (ms) three quarters of a TTL after the last renewal began, past which the run does not publish
+ * (renewals may be failing, and another run could take the lease over at the TTL).
+ */
 interface HeldLease {
   lost: boolean;
+  safeUntil: number;
 }
 
 /** What a run reports besides its result, for its invocation to act on once its lease is free. */
@@ -151,9 +155,10 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     const ttlMs = deps.leaseTtlMs ?? SOURCE_LEASE_TTL_MS;
     const deadline = Date.now() + (deps.leaseWaitMs ?? 5 * 60 * 1000);
     for (let waited = false; ; waited = true) {
+      const askedAt = Date.now();
       const lease = await tryAcquireLease(processed, leaseKey, holder, { ttlMs });
       if (lease.acquired) {
-        const held: HeldLease = { lost: false };
+        const held: HeldLease = { lost: false, safeUntil: askedAt + (ttlMs * 3) / 4 };
         let token = lease.token;
         let renewing: Promise<void> = Promise.resolve();
         let timer: NodeJS.Timeout | undefined;
@@ -161,11 +166,14 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         // replaces the version the one before wrote.
         const schedule = () => {
           timer = setTimeout(() => {
+            const renewedAt = Date.now();
             renewing = renewLease(processed, leaseKey, holder, token, { ttlMs })
               .then(
                 (next) => {
-                  if (next) token = next;
-                  else held.lost = true;
+                  if (next) {
+                    token = next;
+                    held.safeUntil = renewedAt + (ttlMs * 3) / 4;
+                  } else held.lost = true;
                 },
                 // one failed renewal is not a loss: the next one retries
                 (err: unknown) => log.error('lease not renewed', { key, leaseKey, error: String(err) }),
@@ -183,7 +191,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
           timer = undefined;
           await renewing;
           // A release that fails leaves the lease to expire; the work's own outcome stands.
-          const released = await releaseLease(processed, leaseKey, token).catch((err: unknown) =>
+          const released = await releaseLease(processed, leaseKey, token, holder).catch((err: unknown) =>
             String(err),
           );
           if (released !== true)
@@ -213,11 +221,10 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     notes: RunNotes,
   ): Promise<EtlResult | undefined> {
     const started = start.entry;
-    // Every source's ledger version now: a holder that runs while this run reads its facts
-    // rewrites its ledger when done (or still holds its lease at the end of this run).
-    const ledgersAtStart = new Map(
-      (await processed.list(LAKE.sourceLedgerPrefix)).map((o) => [o.key, o.etag]),
-    );
+    // Every source's fact files now, before this run reads the loaded order_ids: a holder that
+    // publishes while this run works changes them (or still holds its lease at the end of this
+    // run), whether or not it gets to write its ledger after.
+    const factsAtStart = await factFilesBySource();
     // A flag whose holder no longer runs (its lease free) is settled by this run: that holder
     // published before this run reads the loaded ids, so this run loads what it released. A flag
     // whose holder still runs stays: its facts may not be published yet.
@@ -237,9 +244,9 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
             ? isStaleEvent(ev.sequencer, now)
             : now?.sequencer !== started?.sequencer;
           if (moved) throw new StaleEventError(`a newer event for ${ev.key} was applied while this one ran`);
-          if (lease.lost)
+          if (lease.lost || Date.now() > lease.safeUntil)
             throw new Error(
-              `the lease of ${ev.key} passed to another run while this one staged (renewals failed)`,
+              `the lease of ${ev.key} was not renewed in time (it may pass to another run): nothing published; the event is retried`,
             );
           // Orders its facts held that these no longer do: the sources that left them to it are
           // flagged before anything is published, so a retry (Lambda's) still re-runs them.
@@ -262,19 +269,23 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       processed,
       ev.key,
       (current, unchangedSinceStart) => {
-        // Changed since this run read it: a holder flagged it meanwhile, and every flag stays (that
-        // holder's run runs it again, after publishing).
-        const kept = unchangedSinceStart
-          ? (started?.holdersChanged ?? []).filter((h) => !settled.includes(h))
-          : (current?.holdersChanged ?? []);
-        const flags = [...kept].sort();
+        // A file refused as a whole published no facts: its previous facts, their holders and
+        // their flags stay as they were. Otherwise, changed since this run read it: a holder
+        // flagged it meanwhile, and every flag stays (that holder's run runs it again, after
+        // publishing).
+        const refused = result.status === 'failed';
+        const flags =
+          unchangedSinceStart && !refused
+            ? (started?.holdersChanged ?? []).filter((h) => !settled.includes(h))
+            : (current?.holdersChanged ?? []);
+        const duplicateOf = refused ? (current?.duplicateOf ?? []) : result.duplicateOf;
         return {
           key: ev.key,
           event: 'put',
           ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
           ...optional('versionId', ev.versionId),
-          ...(result.duplicateOf.length ? { duplicateOf: result.duplicateOf } : {}),
-          ...(flags.length ? { holdersChanged: flags } : {}),
+          ...(duplicateOf.length ? { duplicateOf } : {}),
+          ...(flags.length ? { holdersChanged: [...flags].sort() } : {}),
         };
       },
       start,
@@ -282,11 +293,12 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     // Holders of orders this source repeats that ran while it did: a twin whose ledger did not
     // name them yet (its first run) was not flagged by them. Looked at once the ledger names them:
     // a holder that starts later finds this source and flags it itself.
+    const factsNow = result.duplicateOf.length ? await factFilesBySource() : new Map<string, string>();
     for (const holder of result.duplicateOf) {
-      const ledger = sourceLedgerKey(holder);
+      const stem = sourceStem(holder);
       if (
         (await isLeaseHeld(processed, sourceLeaseKey(holder))) ||
-        (await processed.head(ledger))?.etag !== ledgersAtStart.get(ledger)
+        factsNow.get(stem) !== factsAtStart.get(stem)
       )
         notes.heldBack.push(holder);
     }
@@ -324,6 +336,16 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     if (result.status === 'failed') log.error('source rejected', { ...context, failure: result.failure });
     else log.info('source processed', context);
     return result;
+  }
+
+  /** Each source's `fact_orders` files with their versions (`key etag` lines), by base name. */
+  async function factFilesBySource(): Promise<Map<string, string>> {
+    const files = new Map<string, string>();
+    for (const o of await processed.list(LAKE.factOrders)) {
+      const stem = outputOwner(o.key);
+      if (stem !== undefined) files.set(stem, `${files.get(stem) ?? ''}${o.key} ${o.etag}\n`);
+    }
+    return files;
   }
 
   /**

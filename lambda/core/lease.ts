@@ -72,6 +72,8 @@ export async function tryAcquireLease(
     if (created) return { acquired: true, token: created };
     const current = await readLease(store, key);
     if (!current) continue;
+    // our own write, whose answer was lost (an SDK retry of a put that had succeeded gets a 412)
+    if (current.body.holder === holder) return { acquired: true, token: current.version };
     if (new Date(current.body.expiresAt) > now())
       return { acquired: false, holder: current.body.holder, since: current.body.acquiredAt };
     const taken = await store.putIf(key, body(), current.version, options);
@@ -95,22 +97,45 @@ export async function renewLease(
   token: string,
   { ttlMs, now = () => new Date() }: LeaseOptions,
 ): Promise<string | undefined> {
+  const ours = (lease: Awaited<ReturnType<typeof readLease>>, version: string) =>
+    lease !== undefined && (lease.version === version || lease.body.holder === holder);
   const current = await readLease(store, key);
-  if (current?.version !== token) return undefined;
+  // a version other than `token` that names this holder: a renewal whose answer was lost
+  if (!current || !ours(current, token)) return undefined;
   const at = now();
   const body: LeaseBody = {
     holder,
     acquiredAt: current.body.acquiredAt,
     expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
   };
-  const renewed = await store.putIf(key, JSON.stringify(body), token, { contentType: 'application/json' });
+  const renewed = await store.putIf(key, JSON.stringify(body), current.version, {
+    contentType: 'application/json',
+  });
   if (renewed) return renewed;
-  return (await store.read(key))?.version === token ? token : undefined;
+  const after = await readLease(store, key);
+  return after && ours(after, current.version) ? after.version : undefined;
 }
 
 /**
- * Releases the lease if it is still the version `token` (not taken over since its expiry). False
- * when it was not: the caller's lease had already passed to another holder.
+ * Releases the lease if it is still the version `token` (not taken over since its expiry), or a
+ * version that names `holder` (a renewal whose answer was lost). A delete that loses a race while
+ * the lease is still the caller's (S3 answers 409 while a waiter's conditional write is in flight)
+ * is tried again. False when the lease had passed to another holder.
  */
-export const releaseLease = (store: ObjectStore, key: string, token: string): Promise<boolean> =>
-  store.deleteIf(key, token);
+export async function releaseLease(
+  store: ObjectStore,
+  key: string,
+  token: string,
+  holder?: string,
+): Promise<boolean> {
+  let version = token;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await store.deleteIf(key, version)) return true;
+    const current = await readLease(store, key);
+    if (!current) return true;
+    if (current.version !== version && current.body.holder !== holder) return false;
+    version = current.version;
+    await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLeaseHeld, releaseLease, tryAcquireLease } from '../../lambda/core/lease.js';
+import { isLeaseHeld, releaseLease, renewLease, tryAcquireLease } from '../../lambda/core/lease.js';
 import type { ObjectStore } from '../../lambda/core/object-store.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
 import { tempLake } from '../lambda/support/orders.js';
@@ -86,5 +86,29 @@ describe.each(stores)('compare-and-swap on %s', (_, storeOf) => {
     });
     await releaseLease(store, key, b.acquired ? b.token : '');
     expect(await store.read(key)).toBeUndefined();
+  });
+
+  it('knows its own lease by its holder id when a write’s answer was lost', async () => {
+    const store = storeOf();
+    const key = fresh();
+    const opts = { ttlMs: 60_000 };
+    const a = await tryAcquireLease(store, key, 'A', opts);
+    if (!a.acquired) throw new Error('not acquired');
+    // A's renewal succeeded but its answer was lost: A still holds the old token
+    const renewedUnseen = await renewLease(store, key, 'A', a.token, opts);
+    expect(renewedUnseen).toEqual(expect.any(String));
+
+    // an acquire retried after its write landed finds the lease its own
+    expect(await tryAcquireLease(store, key, 'A', opts)).toMatchObject({ acquired: true });
+    // the stale token still renews (the version names A) and releases
+    expect(await renewLease(store, key, 'A', a.token, opts)).toEqual(expect.any(String));
+    expect(await releaseLease(store, key, a.token, 'A')).toBe(true);
+    expect(await store.read(key)).toBeUndefined();
+    // B's stale token neither renews nor releases A's lease
+    const again = await tryAcquireLease(store, key, 'A', opts);
+    expect(again.acquired).toBe(true);
+    expect(await renewLease(store, key, 'B', a.token, opts)).toBeUndefined();
+    expect(await releaseLease(store, key, a.token, 'B')).toBe(false);
+    expect(await store.read(key)).toBeDefined();
   });
 });

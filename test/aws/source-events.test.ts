@@ -484,12 +484,14 @@ describe('concurrent invocations on AWS (leases and conditional ledger writes)',
   it.each([
     ['publishing its facts', 'facts', '20'],
     ['writing its ledger', 'ledger', '20'],
-    // a backfill event (no sequencer) writes the holder's ledger with the same content every time:
-    // only its write id tells the two runs apart
+    // a backfill event (no sequencer) writes the holder's ledger with the same content every
+    // time: the twin looks at the holder's fact files
     ['writing its ledger, the holder backfilled twice', 'ledger', ''],
+    // its facts published, the holder fails to write its ledger: the twin sees its facts changed
+    ['writing its ledger, the holder failing after publishing', 'ledger', '20', 'holder fails'],
   ])(
     'loses no order when a twin’s first run reads its holder’s facts and the holder drops the order before the twin ends %s (it runs itself again)',
-    async (_, gate, sequencer) => {
+    async (_, gate, sequencer, holderFails?: string) => {
       await upload(JAN, orders(1, [1, 2]));
       await handler(events(record('ObjectCreated:Put', JAN, sequencer && '10')));
       await upload(JAN, orders(1, [1])); // the holder drops order 2 ...
@@ -527,14 +529,24 @@ describe('concurrent invocations on AWS (leases and conditional ledger writes)',
 
       const twinRun = twin(events(record('ObjectCreated:Put', RESENT, '10')));
       await twinAtGate;
-      const holderSummary = await invocation(
-        'H',
-        timeline,
-      )(events(record('ObjectCreated:Put', JAN, sequencer)));
+      const holderLedger = sourceLedgerKey(JAN);
+      const holder = invocation('H', timeline, {
+        putIf: async (key: string, body: string, expected: string | null, options?: PutOptions) => {
+          if (holderFails && key === holderLedger) throw new Error('injected: ledger write refused');
+          return real.putIf(key, body, expected, options);
+        },
+      });
+      const holderOutcome = await holder(events(record('ObjectCreated:Put', JAN, sequencer))).catch(
+        (e: unknown) => e,
+      );
       holderDone();
       const twinSummary = await twinRun;
 
-      expect(holderSummary.results).toMatchObject([{ sourceKey: JAN, loaded: 1, released: 1 }]);
+      if (holderFails) expect(holderOutcome).toBeInstanceOf(Error);
+      else
+        expect((holderOutcome as S3EventSummary).results).toMatchObject([
+          { sourceKey: JAN, loaded: 1, released: 1 },
+        ]);
       // its first run quarantined order 2 as the holder's; then, the holder done, it ran again
       expect(twinSummary.results).toMatchObject([
         { sourceKey: RESENT, loaded: 1, quarantined: 1 },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readLedger, updateLedger } from '../../lambda/core/source-ledger.js';
 import { jsonLogger } from '../../lambda/logger.js';
 import {
   createS3EventHandler,
@@ -209,16 +210,16 @@ describe('S3 event handler', () => {
     const event = await fixture();
     event.Records = [recordFor(event, key)];
     const timeline: string[] = [];
-    // reading the raw file takes 3 TTLs
+    // reading the raw file takes over 2 TTLs (wide TTL: a loaded machine stalls timers)
     const slowRaw = Object.assign(Object.create(raw.store) as typeof raw.store, {
       get: async (k: string) => {
         timeline.push('read');
-        await new Promise((r) => setTimeout(r, 2400));
+        await new Promise((r) => setTimeout(r, 4500));
         timeline.push('read done');
         return raw.store.get(k);
       },
     });
-    const invocation = () => handlerWith({ storeFor: () => slowRaw, leaseTtlMs: 800, leasePollMs: 20 });
+    const invocation = () => handlerWith({ storeFor: () => slowRaw, leaseTtlMs: 2000, leasePollMs: 20 });
 
     const first = invocation()(event);
     await new Promise((r) => setTimeout(r, 100));
@@ -229,5 +230,26 @@ describe('S3 event handler', () => {
     expect(timeline).toEqual(['read', 'read done', 'read', 'read done']);
     expect(logs.filter((l) => l.message === 'source busy, waiting')).toHaveLength(1);
     expect(logs.filter((l) => l.level === 'ERROR')).toEqual([]);
+  });
+
+  it('keeps the holders and flags of a source whose new version is refused as a whole (its old facts stay)', async () => {
+    const key = 'raw/store_sales/orders_2025_01_resent.json';
+    const holder = 'raw/store_sales/orders_2025_01.json';
+    await raw.store.put(key, 'PAR1 not json');
+    await updateLedger(out.store, key, () => ({
+      key,
+      event: 'put',
+      duplicateOf: [holder],
+      holdersChanged: [holder],
+    }));
+    const event = await fixture();
+    event.Records = [recordFor(event, key)];
+
+    expect(await handler(event).catch((e: unknown) => e)).toBeInstanceOf(EtlBatchError);
+
+    expect(await readLedger(out.store, key)).toMatchObject({
+      duplicateOf: [holder],
+      holdersChanged: [holder],
+    });
   });
 });
