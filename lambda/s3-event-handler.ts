@@ -302,15 +302,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       )
         notes.heldBack.push(holder);
     }
-    if (notes.heldBack.length)
-      await updateLedger(processed, ev.key, (current) =>
-        current?.event === 'put'
-          ? {
-              ...current,
-              holdersChanged: [...new Set([...(current.holdersChanged ?? []), ...notes.heldBack])].sort(),
-            }
-          : undefined,
-      );
+    if (notes.heldBack.length) await addFlags(ev.key, notes.heldBack);
     // A refusal recorded while it collided with a namesake no longer applies.
     await quarantine.delete(refusedSourceKey(ev.key));
     summary.results.push(result);
@@ -384,18 +376,19 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
   async function flagTwins(raw: ObjectStore, holder: string): Promise<string[]> {
     const keys: string[] = [];
     for (const [key] of await twinEntries(raw, holder)) {
-      await updateLedger(processed, key, (current) =>
-        current?.event === 'put'
-          ? {
-              ...current,
-              holdersChanged: [...new Set([...(current.holdersChanged ?? []), holder])].sort(),
-            }
-          : undefined,
-      );
+      await addFlags(key, [holder]);
       keys.push(key);
     }
     return keys;
   }
+
+  /** Adds `holders` to the flags (`holdersChanged`) of `key`'s ledger, if its last event is a put. */
+  const addFlags = (key: string, holders: string[]) =>
+    updateLedger(processed, key, (current) =>
+      current?.event === 'put'
+        ? { ...current, holdersChanged: [...new Set([...(current.holdersChanged ?? []), ...holders])].sort() }
+        : undefined,
+    );
 
   /** Runs each of `keys` again (no event of its own: the current version), in order. */
   async function rerun(

@@ -43,6 +43,14 @@ export async function readLease(
   };
 }
 
+const JSON_OBJECT = { contentType: 'application/json' };
+
+/** A lease's stored text: held by `holder` since `acquiredAt`, until `ttlMs` after `at`. */
+function leaseBody(holder: string, acquiredAt: string, at: Date, ttlMs: number): string {
+  const body: LeaseBody = { holder, acquiredAt, expiresAt: new Date(at.getTime() + ttlMs).toISOString() };
+  return JSON.stringify(body);
+}
+
 /** True while someone holds the lease at `key` (present and not expired). */
 export async function isLeaseHeld(store: ObjectStore, key: string, now = () => new Date()): Promise<boolean> {
   const lease = await readLease(store, key);
@@ -58,17 +66,11 @@ export async function tryAcquireLease(
 ): Promise<LeaseAttempt> {
   const body = (): string => {
     const at = now();
-    const lease: LeaseBody = {
-      holder,
-      acquiredAt: at.toISOString(),
-      expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
-    };
-    return JSON.stringify(lease);
+    return leaseBody(holder, at.toISOString(), at, ttlMs);
   };
-  const options = { contentType: 'application/json' };
   // A few tries: the lease may be released, or taken over, between our calls.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const created = await store.putIf(key, body(), null, options);
+    const created = await store.putIf(key, body(), null, JSON_OBJECT);
     if (created) return { acquired: true, token: created };
     const current = await readLease(store, key);
     if (!current) continue;
@@ -76,7 +78,7 @@ export async function tryAcquireLease(
     if (current.body.holder === holder) return { acquired: true, token: current.version };
     if (new Date(current.body.expiresAt) > now())
       return { acquired: false, holder: current.body.holder, since: current.body.acquiredAt };
-    const taken = await store.putIf(key, body(), current.version, options);
+    const taken = await store.putIf(key, body(), current.version, JSON_OBJECT);
     if (taken) return { acquired: true, token: taken };
   }
   const current = await readLease(store, key);
@@ -102,15 +104,8 @@ export async function renewLease(
   const current = await readLease(store, key);
   // a version other than `token` that names this holder: a renewal whose answer was lost
   if (!current || !ours(current, token)) return undefined;
-  const at = now();
-  const body: LeaseBody = {
-    holder,
-    acquiredAt: current.body.acquiredAt,
-    expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
-  };
-  const renewed = await store.putIf(key, JSON.stringify(body), current.version, {
-    contentType: 'application/json',
-  });
+  const body = leaseBody(holder, current.body.acquiredAt, now(), ttlMs);
+  const renewed = await store.putIf(key, body, current.version, JSON_OBJECT);
   if (renewed) return renewed;
   const after = await readLease(store, key);
   return after && ours(after, current.version) ? after.version : undefined;
