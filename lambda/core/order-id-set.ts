@@ -142,3 +142,21 @@ export function idHash(buf: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x0100_0193);
   return Math.imul(h ^ (h >>> 16), 0x85eb_ca6b) >>> 0;
 }
+
+/**
+ * Two independent 32-bit hashes of the id's bytes in one pass (FNV-1a with two primes and two
+ * finishing multiplies), into `out[0]` and `out[1]`: ids stood for by 64 bits where holding the
+ * ids themselves costs too much (`held-order-ids.ts`, `ops etl`'s parallel check). `out[0]` is
+ * `idHash`.
+ */
+export function idHashPair(buf: Uint8Array, start: number, end: number, out: Uint32Array): void {
+  let h1 = 0x811c_9dc5;
+  let h2 = 0x050c_5d1f;
+  for (let i = start; i < end; i++) {
+    const b = buf[i] as number;
+    h1 = Math.imul(h1 ^ b, 0x0100_0193);
+    h2 = Math.imul(h2 ^ b, 0x01b3_a3b5);
+  }
+  out[0] = Math.imul(h1 ^ (h1 >>> 16), 0x85eb_ca6b);
+  out[1] = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2_ae35);
+}

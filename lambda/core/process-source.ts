@@ -9,7 +9,7 @@ import { makeStagingDir } from './etl-temp.js';
 import { type QuarantineReason, type Rejection, rejection } from './full-validation.js';
 import { FX_RATES_VERSION } from './fx-rates.js';
 import { type FxTable, loadFxTable } from './fx-table.js';
-import { HeldOrderIds, releasedOrderIds } from './held-order-ids.js';
+import { type HeldIdsOptions, HeldOrderIds, releasedOrderIds } from './held-order-ids.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import { OrderIdSet } from './order-id-set.js';
 import { OrderSink } from './order-sink.js';
@@ -75,6 +75,8 @@ export interface ProcessOptions {
    * check built): a parallel `ops etl` hashes them instead of reading its Parquet back.
    */
   onLoadedIds?: (ids: OrderIdSet) => void;
+  /** How the other sources' order_ids are held (default: by their hashes, `held-order-ids.ts`); tests force collisions here. */
+  heldIds?: HeldIdsOptions;
 }
 
 /** The phases of one source's run, in order; the local runner adds `state` (its state write). */
@@ -162,11 +164,31 @@ export async function stageSource(
 ): Promise<StagedSource> {
   const started = performance.now();
   if (!isRawSourceKey(key)) throw new SourceKeyError(key);
+  const fx = options.fx ?? (await loadFxTable(store));
+  const once = (heldIds: HeldIdsOptions) => stageOnce(store, key, { ...options, fx }, heldIds, started);
+  // The held ids by their hashes; in the rare run where a hash answer does not confirm, again by their bytes.
+  return (
+    (await once(options.heldIds ?? {})) ?? (await once({ ...options.heldIds, exact: true })) ?? unreachable()
+  );
+}
+
+const unreachable = (): never => {
+  throw new Error('held order ids by their bytes always confirm');
+};
+
+/** One staging of the source; undefined (nothing kept) when the held ids' hash answers did not confirm. */
+async function stageOnce(
+  store: ObjectStore,
+  key: string,
+  options: ProcessOptions & { fx: FxTable },
+  heldIds: HeldIdsOptions,
+  started: number,
+): Promise<StagedSource | undefined> {
   const info = await store.head(key);
   if (!info) throw new ObjectNotFoundError(store.location, key);
   const stem = sourceStem(key);
-  const fx = options.fx ?? (await loadFxTable(store));
-  const held = await HeldOrderIds.load(options.processedStore ?? store, stem, options.unheldSources);
+  const fx = options.fx;
+  const held = await HeldOrderIds.load(options.processedStore ?? store, stem, options.unheldSources, heldIds);
   const tmp = await makeStagingDir({
     ...(options.tmpDir ? { base: options.tmpDir } : {}),
     ...(options.stagingOwner ? { owner: options.stagingOwner } : {}),
@@ -242,6 +264,7 @@ export async function stageSource(
         `${key}: read ${sink.read}, loaded ${sink.loaded}, quarantined ${quarantine.count}, order rows ${rows.fact_orders}`,
       );
     }
+    if (!(await held.confirm())) return undefined;
     // what its facts held that the ones about to replace them do not
     const released = await releasedOrderIds(options.processedStore ?? store, held.ownFiles, sink.ids);
     options.onLoadedIds?.(sink.ids);

@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { grown } from '../../lambda/core/columns.js';
 import { forEachOrderId } from '../../lambda/core/held-order-ids.js';
-import type { OrderIdSet } from '../../lambda/core/order-id-set.js';
+import { idHashPair, type OrderIdSet } from '../../lambda/core/order-id-set.js';
 
 type IdVisitor = (buf: Uint8Array, start: number, end: number) => void;
 
@@ -46,16 +46,10 @@ export function intersects(a: Float64Array, b: Float64Array): boolean {
   return false;
 }
 
-/** Two independent 32-bit FNV-1a variants over the bytes, 21 + 32 bits of them combined. */
+const pair = new Uint32Array(2);
+
+/** 21 + 32 bits of the id's two hashes (`idHashPair`), exact in a double. */
 function hash53(buf: Uint8Array, start: number, end: number): number {
-  let h1 = 0x811c_9dc5;
-  let h2 = 0x050c_5d1f;
-  for (let i = start; i < end; i++) {
-    const b = buf[i] as number;
-    h1 = Math.imul(h1 ^ b, 0x0100_0193);
-    h2 = Math.imul(h2 ^ b, 0x01b3_a3b5);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85eb_ca6b) >>> 0;
-  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2_ae35) >>> 0;
-  return (h1 & 0x1f_ffff) * 0x1_0000_0000 + h2;
+  idHashPair(buf, start, end, pair);
+  return ((pair[0] as number) & 0x1f_ffff) * 0x1_0000_0000 + (pair[1] as number);
 }

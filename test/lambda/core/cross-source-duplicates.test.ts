@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { forEachOrderId } from '../../../lambda/core/held-order-ids.js';
+import { forEachOrderId, HeldOrderIds, type IdHashPairFn } from '../../../lambda/core/held-order-ids.js';
 import { processSource } from '../../../lambda/core/process-source.js';
 import type { QuarantineRecord } from '../../../lambda/core/quarantine-writer.js';
 import { LocalObjectStore } from '../../../tools/storage/local-object-store.js';
@@ -138,5 +138,75 @@ describe('the held ids of files of many row groups', () => {
     await lake.store.put('processed/store_sales/fact_orders/notes.txt', 'not Parquet');
     await lake.store.put(A, jsonLines([validOrder(1), validOrder(2)]));
     expect(await processSource(lake.store, A, opts)).toMatchObject({ loaded: 2, quarantined: 0 });
+  });
+});
+
+describe('the held ids by their hashes', () => {
+  /** Every id of a length gets the same hashes: every lookup of a held length is a candidate. */
+  const collide: IdHashPairFn = (_buf, start, end, out) => {
+    out[0] = 0;
+    out[1] = end - start;
+  };
+  const C = 'raw/store_sales/orders_c.json';
+  /** The orders of these tests: 1 and 2 from A, 3 (of February) from B, the others from nobody. */
+  const order = (i: number) => (i === 3 ? validOrder(3, 2025, 2) : validOrder(i));
+  const idBytes = (i: number) => Buffer.from(order(i).order_id);
+  const holderOf = (held: HeldOrderIds, i: number) => held.holderOf(idBytes(i), 0, idBytes(i).length);
+
+  beforeEach(async () => {
+    await lake.store.put(A, jsonLines([validOrder(1), validOrder(2)]));
+    await lake.store.put(B, jsonLines([validOrder(3, 2025, 2)]));
+    for (const key of [A, B]) await processSource(lake.store, key, opts);
+  });
+
+  it('names the same holders as the ids held by their bytes, and confirms them', async () => {
+    const byHash = await HeldOrderIds.load(lake.store, 'orders_c');
+    const byBytes = await HeldOrderIds.load(lake.store, 'orders_c', [], { exact: true });
+    expect(byHash.size).toBe(3);
+    for (const i of [1, 2, 3, 4, 5]) expect(holderOf(byHash, i)).toBe(holderOf(byBytes, i));
+    expect([1, 2, 3, 4].map((i) => holderOf(byHash, i))).toEqual([A, A, B, undefined]);
+    expect(await byHash.confirm()).toBe(true);
+    expect(await byBytes.confirm()).toBe(true);
+  });
+
+  it('does not confirm an answer a collision gave; by their bytes, the same ids answer right', async () => {
+    const held = await HeldOrderIds.load(lake.store, 'orders_c', [], { hashPair: collide });
+    // order 4 is held by nobody, order 3 by B: the first colliding entry (A's) answers both
+    expect(holderOf(held, 4)).toBe(A);
+    expect(await held.confirm()).toBe(false);
+    const again = await HeldOrderIds.load(lake.store, 'orders_c', [], { hashPair: collide });
+    expect(holderOf(again, 1)).toBe(A);
+    expect(await again.confirm()).toBe(true);
+    expect(holderOf(again, 3)).toBe(A);
+    expect(await again.confirm()).toBe(false);
+    const exact = await HeldOrderIds.load(lake.store, 'orders_c', [], { hashPair: collide, exact: true });
+    expect([holderOf(exact, 3), holderOf(exact, 4)]).toEqual([B, undefined]);
+  });
+
+  it('runs a source again with the ids by their bytes when a collision named a holder, and writes what it would have', async () => {
+    await lake.store.put(C, jsonLines([4, 1, 3, 5].map(order)));
+    const phases: string[] = [];
+    const c = await processSource(lake.store, C, {
+      ...opts,
+      heldIds: { hashPair: collide },
+      onPhase: (phase) => phases.push(phase),
+    });
+
+    // the first reading's answers did not confirm (orders 4 and 5 "held by A"): read again
+    expect(phases).toEqual(['parse', 'encode', 'parse', 'encode', 'publish']);
+    expect(c).toMatchObject({ read: 4, loaded: 2, quarantined: 2, duplicateOf: [A, B] });
+    expect((await quarantined('orders_c')).map((r) => [r.line_number, r.message])).toEqual([
+      [2, `order_id: ${order(1).order_id} was already loaded from ${A}`],
+      [3, `order_id: ${order(3).order_id} was already loaded from ${B}`],
+    ]);
+    expect(await loadedIds()).toEqual([1, 2, 3, 4, 5].map((i) => order(i).order_id).sort());
+  });
+
+  it('keeps the first reading when every answer confirms', async () => {
+    await lake.store.put(C, jsonLines([validOrder(1), validOrder(6)]));
+    const phases: string[] = [];
+    const c = await processSource(lake.store, C, { ...opts, onPhase: (phase) => phases.push(phase) });
+    expect(phases).toEqual(['parse', 'encode', 'publish']);
+    expect(c).toMatchObject({ loaded: 1, quarantined: 1, duplicateOf: [A] });
   });
 });
