@@ -10,10 +10,21 @@ import { outputOwner } from './source-policy.js';
 export type { IdHashPairFn } from './id-hash-index.js';
 
 export interface HeldIdsOptions {
-  /** Keep every id's bytes instead of its hashes: the second run of a source whose hash answers did not all confirm. */
-  exact?: boolean;
+  /**
+   * `fact_orders` files whose ids are also held by their bytes and checked on the spot: those a
+   * source's earlier pass named as holders where `unconfirmedFiles` did not confirm it.
+   */
+  exactFiles?: readonly string[];
   /** Tests: the hash pair to use (default `idHashPair`). */
   hashPair?: IdHashPairFn;
+}
+
+/** A file's ids of one holder: what an index entry points to. */
+interface HeldUnit {
+  file: string;
+  tag: number;
+  /** Its ids by their bytes, for a file in `exactFiles`. */
+  exact?: OrderIdSet;
 }
 
 /**
@@ -27,22 +38,28 @@ export interface HeldIdsOptions {
  * The held ids are kept by their hashes (`IdHashIndex`, ~7 bytes an id), not their bytes: the
  * ids of eleven months of 1M orders took ~0.42 GB as bytes, past a 1,024 MB Lambda's room within
  * two years (docs/scale.md, "Where Lambda's limits bind"). A record costs one lookup however many
- * sources the lake holds. A hash match is only a candidate, so every id `holderOf` answered is
- * checked against its holder's files once the source is read (`confirm`); if one is not there (a
- * collision, ~1 in 10^9 lookups), the source runs again with the ids' bytes (`exact`), and
- * nothing of the first run is published (`stageSource`).
+ * sources the lake holds, and is named for the first listed file (key order) whose entry
+ * matches it, as an exact check names the first listed file holding it. A match is a candidate:
+ * once the source is read, `unconfirmedFiles` reads the files it named again, and a file that
+ * does not hold an id it was named for (a collision, ~1 in 10^9 lookups; or a file changed
+ * meanwhile) makes the source run again with that file's ids also held by their bytes
+ * (`exactFiles`), checked on the spot (`stageSource`; nothing of the first pass is published).
+ * A confirmed answer is the exact one: a file listed earlier holding the id would have matched first.
  */
 export class HeldOrderIds {
-  /** Hash answers given by `holderOf`, by holder tag, for `confirm`. */
+  /** Hash answers given by `holderOf`, by unit, for `unconfirmedFiles`. */
   private readonly answered = new Map<number, OrderIdSet>();
+  /** The id `holderOf` is looking up, `idBuf[idStart, idEnd)`, for `accept`. */
+  private idBuf: Uint8Array = new Uint8Array(0);
+  private idStart = 0;
+  private idEnd = 0;
 
   private constructor(
-    /** Every id's holder tag: by its bytes (exact) or by its hashes. */
-    private readonly index: OrderIdSet | IdHashIndex,
+    private readonly index: IdHashIndex,
+    /** What each index entry's payload points to. */
+    private readonly units: readonly HeldUnit[],
     /** Raw keys of the holders (the files' `source_file`), by tag. */
     private readonly holders: readonly string[],
-    /** The `fact_orders` files each holder's ids came from, by tag (for `confirm`). */
-    private readonly holderFiles: readonly (readonly string[])[],
     /** The `fact_orders` files `ownStem` itself owns, from the same listing (`releasedOrderIds`). */
     readonly ownFiles: readonly string[],
     private readonly store: ObjectStore,
@@ -56,10 +73,10 @@ export class HeldOrderIds {
     options: HeldIdsOptions = {},
   ): Promise<HeldOrderIds> {
     const hashPair = options.hashPair ?? idHashPair;
-    const exact = options.exact ? new OrderIdSet({ tagged: true }) : undefined;
+    const exactFiles = new Set(options.exactFiles ?? []);
     const runs: HashRun[] = [];
+    const units: HeldUnit[] = [];
     const holders: string[] = [];
-    const holderFiles: string[][] = [];
     const tags = new Map<string, number>();
     const ownFiles: string[] = [];
     const pair = new Uint32Array(2);
@@ -68,86 +85,102 @@ export class HeldOrderIds {
       if (owner === ownStem) ownFiles.push(obj.key);
       if (owner === undefined || owner === ownStem || unheld.includes(owner)) continue;
       const bytes = await readAll(await store.get(obj.key));
+      const fileUnits = new Map<number, number>();
       await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
         const sourceKey = String(column(table, 'source_file').get(0));
         let tag = tags.get(sourceKey);
         if (tag === undefined) {
           tag = holders.push(sourceKey) - 1;
-          holderFiles.push([]);
           tags.set(sourceKey, tag);
         }
-        const files = holderFiles[tag] as string[];
-        if (files[files.length - 1] !== obj.key) files.push(obj.key);
-        const holder = tag;
-        if (exact) {
-          // an id two holders both loaded (data from before the check) is named for the holder
-          // whose file with it is listed first (keys in order): either is true, the quarantine
-          // says one; the hash index keeps the same order
-          forEachIdIn(table, (buf, start, end) => exact.add(buf, start, end, holder));
-          return;
+        let u = fileUnits.get(tag);
+        if (u === undefined) {
+          u =
+            units.push({
+              file: obj.key,
+              tag,
+              ...(exactFiles.has(obj.key) ? { exact: new OrderIdSet() } : {}),
+            }) - 1;
+          fileUnits.set(tag, u);
         }
-        const run: HashRun = { h1: new Uint32Array(table.numRows), h2: new Uint32Array(table.numRows), tag };
+        const { exact } = units[u] as HeldUnit;
+        const run: HashRun = {
+          h1: new Uint32Array(table.numRows),
+          h2: new Uint32Array(table.numRows),
+          payload: u,
+        };
         let i = 0;
         forEachIdIn(table, (buf, start, end) => {
           hashPair(buf, start, end, pair);
           run.h1[i] = pair[0] as number;
           run.h2[i++] = pair[1] as number;
+          exact?.add(buf, start, end);
         });
         runs.push(run);
       });
     }
-    const index = exact ?? IdHashIndex.build(runs, holders.length, hashPair);
-    return new HeldOrderIds(index, holders, holderFiles, ownFiles, store);
+    const index = IdHashIndex.build(runs, units.length, hashPair);
+    return new HeldOrderIds(index, units, holders, ownFiles, store);
   }
 
-  /** How many ids other sources hold (by their hashes, an id two sources hold counts twice). */
+  /** How many ids other sources hold (an id two files hold counts twice). */
   get size(): number {
     return this.index.size;
   }
 
   /**
-   * The raw key of the source that holds the id `buf[start, end)`, if another one does (the first
-   * listed). By their hashes, the answer stands once `confirm` says so.
+   * The raw key of the source that holds the id `buf[start, end)`, if another one does (that of
+   * the first listed file). An answer from a file not held by its bytes stands once
+   * `unconfirmedFiles` says so.
    */
   holderOf(buf: Uint8Array, start: number, end: number): string | undefined {
-    const tag = this.index.tagOf(buf, start, end);
-    if (tag === undefined) return undefined;
-    if (this.index instanceof IdHashIndex) {
-      let answered = this.answered.get(tag);
-      if (!answered) {
-        answered = new OrderIdSet();
-        this.answered.set(tag, answered);
-      }
-      answered.add(buf, start, end);
-    }
-    return this.holders[tag];
+    this.idBuf = buf;
+    this.idStart = start;
+    this.idEnd = end;
+    const u = this.index.find(buf, start, end, this.accept);
+    return u === undefined ? undefined : this.holders[(this.units[u] as HeldUnit).tag];
   }
 
+  /** Whether the unit `u`, whose entry matched, answers for the id: on the spot if held by bytes. */
+  private readonly accept = (u: number): boolean => {
+    const { idBuf: buf, idStart: start, idEnd: end } = this;
+    const { exact } = this.units[u] as HeldUnit;
+    if (exact) return exact.has(buf, start, end);
+    let answered = this.answered.get(u);
+    if (!answered) {
+      answered = new OrderIdSet();
+      this.answered.set(u, answered);
+    }
+    answered.add(buf, start, end);
+    return true;
+  };
+
   /**
-   * Whether every id `holderOf` named a holder for is in that holder's files (read again now;
-   * always so by their bytes). False also when a holder's file cannot be read any more: the
-   * source's second run, by the ids' bytes, reads the store as it is then.
+   * The files `holderOf` named as holders of ids they do not hold (read again now, the ids of
+   * that holder): empty when every answer stands. A file that cannot be read any more counts:
+   * the source's next pass reads the store as it is then.
    */
-  async confirm(): Promise<boolean> {
-    for (const [tag, ids] of this.answered) {
+  async unconfirmedFiles(): Promise<string[]> {
+    const unconfirmed: string[] = [];
+    for (const [u, ids] of this.answered) {
+      const { file, tag } = this.units[u] as HeldUnit;
       const holder = this.holders[tag] as string;
       const found = new OrderIdSet();
       try {
-        for (const key of this.holderFiles[tag] ?? []) {
-          const bytes = await readAll(await this.store.get(key));
-          await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
-            if (String(column(table, 'source_file').get(0)) !== holder) return;
-            forEachIdIn(table, (buf, start, end) => {
-              if (ids.has(buf, start, end)) found.add(buf, start, end);
-            });
+        const bytes = await readAll(await this.store.get(file));
+        await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
+          if (String(column(table, 'source_file').get(0)) !== holder) return;
+          forEachIdIn(table, (buf, start, end) => {
+            if (ids.has(buf, start, end)) found.add(buf, start, end);
           });
-        }
+        });
       } catch {
-        return false;
+        unconfirmed.push(file);
+        continue;
       }
-      if (found.size !== ids.size) return false;
+      if (found.size !== ids.size) unconfirmed.push(file);
     }
-    return true;
+    return unconfirmed;
   }
 }
 

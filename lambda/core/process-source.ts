@@ -164,30 +164,37 @@ export async function stageSource(
 ): Promise<StagedSource> {
   const started = performance.now();
   if (!isRawSourceKey(key)) throw new SourceKeyError(key);
-  const fx = options.fx ?? (await loadFxTable(store));
-  const once = (heldIds: HeldIdsOptions) => stageOnce(store, key, { ...options, fx }, heldIds, started);
-  // The held ids by their hashes; in the rare run where a hash answer does not confirm, again by their bytes.
-  return (
-    (await once(options.heldIds ?? {})) ?? (await once({ ...options.heldIds, exact: true })) ?? unreachable()
-  );
+  let fx = options.fx;
+  const fxTable = async () => (fx ??= await loadFxTable(store));
+  // The held ids by their hashes; should a file named as a holder not confirm (rare), again with
+  // its ids by their bytes as well: every pass names at least one file more, or is the last.
+  let exactFiles = [...(options.heldIds?.exactFiles ?? [])];
+  for (;;) {
+    const pass = await stageOnce(store, key, options, { ...options.heldIds, exactFiles }, fxTable, started);
+    if (!Array.isArray(pass)) return pass;
+    const more = pass.filter((file) => !exactFiles.includes(file));
+    if (!more.length)
+      throw new Error(`${key}: held order_ids by their bytes did not confirm (${pass.join(', ')})`);
+    exactFiles = [...exactFiles, ...more];
+  }
 }
 
-const unreachable = (): never => {
-  throw new Error('held order ids by their bytes always confirm');
-};
-
-/** One staging of the source; undefined (nothing kept) when the held ids' hash answers did not confirm. */
+/**
+ * One pass of staging the source. Returns the files named as holders that did not confirm (see
+ * `HeldOrderIds`) instead of what it staged, which is then discarded.
+ */
 async function stageOnce(
   store: ObjectStore,
   key: string,
-  options: ProcessOptions & { fx: FxTable },
+  options: ProcessOptions,
   heldIds: HeldIdsOptions,
+  fxTable: () => Promise<FxTable>,
   started: number,
-): Promise<StagedSource | undefined> {
+): Promise<StagedSource | string[]> {
   const info = await store.head(key);
   if (!info) throw new ObjectNotFoundError(store.location, key);
   const stem = sourceStem(key);
-  const fx = options.fx;
+  const fx = await fxTable();
   const held = await HeldOrderIds.load(options.processedStore ?? store, stem, options.unheldSources, heldIds);
   const tmp = await makeStagingDir({
     ...(options.tmpDir ? { base: options.tmpDir } : {}),
@@ -264,7 +271,8 @@ async function stageOnce(
         `${key}: read ${sink.read}, loaded ${sink.loaded}, quarantined ${quarantine.count}, order rows ${rows.fact_orders}`,
       );
     }
-    if (!(await held.confirm())) return undefined;
+    const unconfirmed = await held.unconfirmedFiles();
+    if (unconfirmed.length) return unconfirmed;
     // what its facts held that the ones about to replace them do not
     const released = await releasedOrderIds(options.processedStore ?? store, held.ownFiles, sink.ids);
     options.onLoadedIds?.(sink.ids);

@@ -19,10 +19,8 @@ import { BenchFailure, type BenchOptions } from './bench-options.js';
  * 12 generated months of N orders on average (default 100,000; docs/duplicates.md measured 1M)
  * is loaded once with `ops etl`; then the last month is processed again as the Lambda does
  * (`processSource`, one thread, the other months' ids held):
- * - the held ids, by their hashes (the default) and by their bytes (the fallback when a hash
- *   answer does not confirm), alternated: reading them (`HeldOrderIds.load`), the memory it
- *   keeps and the child's peak, then one lookup per record of the last month (its order_ids,
- *   none held elsewhere);
+ * - the held ids: reading them (`HeldOrderIds.load`), the memory it keeps and the child's
+ *   peak, then one lookup per record of the last month (its order_ids, none held elsewhere);
  * - the whole run: wall and CPU time, peak RSS.
  * Each is a child process, run twice (the machine is shared): the faster run counts, the larger
  * peak RSS. No target: the figures feed the capacity sheet (docs/scale.md).
@@ -59,11 +57,8 @@ interface RunResult {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const MIB = 1024 * 1024;
 
-/** How the held ids are kept: `HeldOrderIds`' default (hashes) or its fallback (the ids' bytes). */
-type HeldMode = 'hashes' | 'bytes';
-
-async function inChild<T>(mode: 'held' | 'run', held: HeldMode = 'hashes'): Promise<T> {
-  const args = ['--expose-gc', '--import', 'tsx', SELF, '--child', mode, String(ORDERS), held];
+async function inChild<T>(mode: 'held' | 'run'): Promise<T> {
+  const args = ['--expose-gc', '--import', 'tsx', SELF, '--child', mode, String(ORDERS)];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as T;
 }
@@ -82,7 +77,7 @@ async function lastMonthIds(lake: string): Promise<{ bytes: Buffer; ends: Int32A
   return { bytes: Buffer.concat(chunks), ends: Int32Array.from(ends) };
 }
 
-async function childMain(mode: string, heldMode: HeldMode): Promise<void> {
+async function childMain(mode: string): Promise<void> {
   const lake = dataDir(ORDERS);
   const store = new LocalObjectStore(lake);
   if (mode === 'held') {
@@ -92,7 +87,7 @@ async function childMain(mode: string, heldMode: HeldMode): Promise<void> {
     const buffers0 = process.memoryUsage().arrayBuffers;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const held = await HeldOrderIds.load(store, sourceStem(LAST), [], { exact: heldMode === 'bytes' });
+    const held = await HeldOrderIds.load(store, sourceStem(LAST));
     const loadWall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     gc(); // what stays: the transient hashes of the hash mode are gone
@@ -163,27 +158,17 @@ export async function run(options: BenchOptions): Promise<void> {
     let rawMb = 0;
     const raw = path.join(lake, 'raw', 'store_sales');
     for (const f of await readdir(raw)) rawMb += (await stat(path.join(raw, f))).size / 1e6;
-    // alternated, twice each: the machine's speed moves between minutes
-    const byMode: Record<HeldMode, HeldResult[]> = { hashes: [], bytes: [] };
-    for (let round = 0; round < 2; round++) {
-      for (const mode of ['hashes', 'bytes'] as const)
-        byMode[mode].push(await inChild<HeldResult>('held', mode));
-    }
+    const [h1, h2] = [await inChild<HeldResult>('held'), await inChild<HeldResult>('held')];
+    const held = h1.loadWall <= h2.loadWall ? h1 : h2;
+    const lookup = Math.min(h1.lookupSeconds, h2.lookupSeconds);
+    const buffersMb = Math.max(h1.loadBuffersMb, h2.loadBuffersMb);
     const [r1, r2] = [await inChild<RunResult>('run'), await inChild<RunResult>('run')];
     const runs = r1.wall <= r2.wall ? r1 : r2;
-    const first = byMode.hashes[0] as HeldResult;
-    let out = `input: ${MONTHS} monthly files, ${rawMb.toFixed(0)} MB of raw JSON; the last (${fmt(first.lookups)} orders) processed again as the Lambda does, the other ${MONTHS - 1} holding ${fmt(first.held)} order_ids\n`;
-    for (const mode of ['hashes', 'bytes'] as const) {
-      const [h1, h2] = byMode[mode] as [HeldResult, HeldResult];
-      const held = h1.loadWall <= h2.loadWall ? h1 : h2;
-      const lookup = Math.min(h1.lookupSeconds, h2.lookupSeconds);
-      const buffersMb = Math.max(h1.loadBuffersMb, h2.loadBuffersMb);
-      out +=
-        `held ids by their ${mode}${mode === 'hashes' ? ' (the default)' : ' (the fallback)'}: read in ${held.loadWall.toFixed(2)} s (cpu ${held.loadCpu.toFixed(2)} s), ` +
-        `${buffersMb.toFixed(0)} MiB of buffers kept (${((buffersMb * 1e6) / held.held).toFixed(1)} MiB per million ids), peak RSS ${Math.max(h1.maxRssMiB, h2.maxRssMiB).toFixed(0)} MiB; ` +
-        `one lookup per record: ${fmt(held.lookups)} in ${lookup.toFixed(2)} s (${((lookup * 1e6) / held.lookups).toFixed(2)} µs each)\n`;
-    }
-    out += `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMiB, r2.maxRssMiB).toFixed(0)} MiB\n`;
+    const out =
+      `input: ${MONTHS} monthly files, ${rawMb.toFixed(0)} MB of raw JSON; the last (${fmt(held.lookups)} orders) processed again as the Lambda does, the other ${MONTHS - 1} holding ${fmt(held.held)} order_ids\n` +
+      `held ids: read in ${held.loadWall.toFixed(2)} s (cpu ${held.loadCpu.toFixed(2)} s), ${buffersMb.toFixed(0)} MiB of buffers kept (${((buffersMb * 1e6) / held.held).toFixed(1)} MiB per million ids), peak RSS ${Math.max(h1.maxRssMiB, h2.maxRssMiB).toFixed(0)} MiB\n` +
+      `one lookup per record: ${fmt(held.lookups)} in ${lookup.toFixed(2)} s (${((lookup * 1e6) / held.lookups).toFixed(2)} µs each)\n` +
+      `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMiB, r2.maxRssMiB).toFixed(0)} MiB\n`;
     process.stdout.write(out);
   } finally {
     if (!options.keep) await rm(lake, { recursive: true, force: true });
@@ -192,5 +177,5 @@ export async function run(options: BenchOptions): Promise<void> {
 
 if (process.argv[1] === SELF && process.argv[2] === '--child') {
   ORDERS = Number(process.argv[4]);
-  await childMain(process.argv[3] as string, process.argv[5] as HeldMode);
+  await childMain(process.argv[3] as string);
 }

@@ -148,42 +148,69 @@ describe('the held ids by their hashes', () => {
     out[1] = end - start;
   };
   const C = 'raw/store_sales/orders_c.json';
-  /** The orders of these tests: 1 and 2 from A, 3 (of February) from B, the others from nobody. */
+  /** The orders of these tests: 1 and 2 from A (January), 3 from B (February), the others from nobody. */
   const order = (i: number) => (i === 3 ? validOrder(3, 2025, 2) : validOrder(i));
   const idBytes = (i: number) => Buffer.from(order(i).order_id);
   const holderOf = (held: HeldOrderIds, i: number) => held.holderOf(idBytes(i), 0, idBytes(i).length);
+  const factFile = (month: string, stem: string) =>
+    `processed/store_sales/fact_orders/order_year=2025/order_month=${month}/part-${stem}.parquet`;
+  const [aJan, bFeb] = [factFile('01', 'orders_a'), factFile('02', 'orders_b')];
 
   beforeEach(async () => {
-    await lake.store.put(A, jsonLines([validOrder(1), validOrder(2)]));
-    await lake.store.put(B, jsonLines([validOrder(3, 2025, 2)]));
+    await lake.store.put(A, jsonLines([order(1), order(2)]));
+    await lake.store.put(B, jsonLines([order(3)]));
     for (const key of [A, B]) await processSource(lake.store, key, opts);
   });
 
-  it('names the same holders as the ids held by their bytes, and confirms them', async () => {
-    const byHash = await HeldOrderIds.load(lake.store, 'orders_c');
-    const byBytes = await HeldOrderIds.load(lake.store, 'orders_c', [], { exact: true });
-    expect(byHash.size).toBe(3);
-    for (const i of [1, 2, 3, 4, 5]) expect(holderOf(byHash, i)).toBe(holderOf(byBytes, i));
-    expect([1, 2, 3, 4].map((i) => holderOf(byHash, i))).toEqual([A, A, B, undefined]);
-    expect(await byHash.confirm()).toBe(true);
-    expect(await byBytes.confirm()).toBe(true);
+  it('names the holders an exact check names, and confirms them', async () => {
+    const held = await HeldOrderIds.load(lake.store, 'orders_c');
+    expect(held.size).toBe(3);
+    expect([1, 2, 3, 4, 5].map((i) => holderOf(held, i))).toEqual([A, A, B, undefined, undefined]);
+    expect(await held.unconfirmedFiles()).toEqual([]);
+    // the same with every file's ids by their bytes, checked on the spot
+    const exact = await HeldOrderIds.load(lake.store, 'orders_c', [], { exactFiles: [aJan, bFeb] });
+    expect([1, 2, 3, 4, 5].map((i) => holderOf(exact, i))).toEqual([A, A, B, undefined, undefined]);
   });
 
-  it('does not confirm an answer a collision gave; by their bytes, the same ids answer right', async () => {
+  it('does not confirm a file a collision named; held by its bytes, that file answers only for its ids', async () => {
     const held = await HeldOrderIds.load(lake.store, 'orders_c', [], { hashPair: collide });
-    // order 4 is held by nobody, order 3 by B: the first colliding entry (A's) answers both
+    // order 4 is held by nobody: the first colliding entry, A's, answers
     expect(holderOf(held, 4)).toBe(A);
-    expect(await held.confirm()).toBe(false);
+    expect(await held.unconfirmedFiles()).toEqual([aJan]);
+
+    // every answer is checked, not the last one only
+    const twice = await HeldOrderIds.load(lake.store, 'orders_c', [], { hashPair: collide });
+    expect([holderOf(twice, 4), holderOf(twice, 1)]).toEqual([A, A]);
+    expect(await twice.unconfirmedFiles()).toEqual([aJan]);
+
     const again = await HeldOrderIds.load(lake.store, 'orders_c', [], { hashPair: collide });
     expect(holderOf(again, 1)).toBe(A);
-    expect(await again.confirm()).toBe(true);
+    expect(await again.unconfirmedFiles()).toEqual([]);
+    // order 3 is B's, but A's file is listed first
     expect(holderOf(again, 3)).toBe(A);
-    expect(await again.confirm()).toBe(false);
-    const exact = await HeldOrderIds.load(lake.store, 'orders_c', [], { hashPair: collide, exact: true });
-    expect([holderOf(exact, 3), holderOf(exact, 4)]).toEqual([B, undefined]);
+    expect(await again.unconfirmedFiles()).toEqual([aJan]);
+
+    const aExact = await HeldOrderIds.load(lake.store, 'orders_c', [], {
+      hashPair: collide,
+      exactFiles: [aJan],
+    });
+    expect([holderOf(aExact, 1), holderOf(aExact, 3), holderOf(aExact, 4)]).toEqual([A, B, B]);
+    expect(await aExact.unconfirmedFiles()).toEqual([bFeb]);
+    const both = await HeldOrderIds.load(lake.store, 'orders_c', [], {
+      hashPair: collide,
+      exactFiles: [aJan, bFeb],
+    });
+    expect([1, 2, 3, 4].map((i) => holderOf(both, i))).toEqual([A, A, B, undefined]);
   });
 
-  it('runs a source again with the ids by their bytes when a collision named a holder, and writes what it would have', async () => {
+  it('does not confirm a file gone since it was read', async () => {
+    const held = await HeldOrderIds.load(lake.store, 'orders_c');
+    expect([holderOf(held, 1), holderOf(held, 3)]).toEqual([A, B]);
+    await lake.store.delete(aJan);
+    expect(await held.unconfirmedFiles()).toEqual([aJan]);
+  });
+
+  it('runs a source again, holding by their bytes the files that did not confirm, and writes what an exact check writes', async () => {
     await lake.store.put(C, jsonLines([4, 1, 3, 5].map(order)));
     const phases: string[] = [];
     const c = await processSource(lake.store, C, {
@@ -192,8 +219,8 @@ describe('the held ids by their hashes', () => {
       onPhase: (phase) => phases.push(phase),
     });
 
-    // the first reading's answers did not confirm (orders 4 and 5 "held by A"): read again
-    expect(phases).toEqual(['parse', 'encode', 'parse', 'encode', 'publish']);
+    // A's file named for 4, 3 and 5 (not confirmed), then B's for 4 and 5, then nobody's
+    expect(phases).toEqual(['parse', 'encode', 'parse', 'encode', 'parse', 'encode', 'publish']);
     expect(c).toMatchObject({ read: 4, loaded: 2, quarantined: 2, duplicateOf: [A, B] });
     expect((await quarantined('orders_c')).map((r) => [r.line_number, r.message])).toEqual([
       [2, `order_id: ${order(1).order_id} was already loaded from ${A}`],
@@ -202,8 +229,29 @@ describe('the held ids by their hashes', () => {
     expect(await loadedIds()).toEqual([1, 2, 3, 4, 5].map((i) => order(i).order_id).sort());
   });
 
-  it('keeps the first reading when every answer confirms', async () => {
-    await lake.store.put(C, jsonLines([validOrder(1), validOrder(6)]));
+  it('names the first listed file holding an id, not a later holder whose other id collides with it', async () => {
+    // B also holds order 2 (its duplicate check skipped A) and an order of December 2024, whose
+    // file is listed before A's
+    await lake.store.put(B, jsonLines([validOrder(6, 2024, 12), order(2), order(3)]));
+    await processSource(lake.store, B, { ...opts, unheldSources: ['orders_a'] });
+    await lake.store.put(C, jsonLines([order(2)]));
+    const phases: string[] = [];
+    const c = await processSource(lake.store, C, {
+      ...opts,
+      heldIds: { hashPair: collide },
+      onPhase: (phase) => phases.push(phase),
+    });
+    // B's December file matches first and holds no order 2 (B's January file does): again, with
+    // that file by its bytes; A's January file is the first listed holding order 2
+    expect(phases).toEqual(['parse', 'encode', 'parse', 'encode', 'publish']);
+    expect(c).toMatchObject({ loaded: 0, quarantined: 1, duplicateOf: [A] });
+    expect((await quarantined('orders_c'))[0]?.message).toBe(
+      `order_id: ${order(2).order_id} was already loaded from ${A}`,
+    );
+  });
+
+  it('keeps the first pass when every answer confirms', async () => {
+    await lake.store.put(C, jsonLines([order(1), order(6)]));
     const phases: string[] = [];
     const c = await processSource(lake.store, C, { ...opts, onPhase: (phase) => phases.push(phase) });
     expect(phases).toEqual(['parse', 'encode', 'publish']);
