@@ -135,8 +135,8 @@ export class Alarms extends Construct {
         description:
           `An ETL run of ${props.etlFunctionName} peaked above ${config.alerts.etlMemoryPercent} % of its ` +
           `${config.lambda.memoryMb} MB (MemoryUsedPercent in each file's line in its log group ` +
-          `/aws/lambda/${props.etlFunctionName}). Each run holds the order_ids every other source loaded (~40 MB per ` +
-          'million), so this grows with the lake until a run fails out of memory: raise lambda.memoryMb in ' +
+          `/aws/lambda/${props.etlFunctionName}). Each run holds the order_ids every other source loaded (~7-14 MiB ` +
+          'per million), so this grows with the lake until a run fails out of memory: raise lambda.memoryMb in ' +
           'stacks/config.ts (up to 10240), then npm run synth and terraform apply (docs/aws.md, Deploy).',
       },
       {

@@ -32,9 +32,10 @@ export interface StageConfig {
     /**
      * MB. The ETL streams, so its RSS does not grow with its file (measured: 256 MiB peak for a
      * 132 MB month of 200k orders; target <= 512 MB for any input), but it holds the order_ids
-     * every other source loaded, ~40 MB per million: it grows with the lake. 1024 MB held a year of
-     * 1M orders a month (peak 710 MiB, docs/scale.md) and buys CPU (~0.58 vCPU at 1024 MB); the
-     * etl-memory alarm says when to raise it.
+     * every other source loaded, by their hashes (~7 bytes an id, ~14 while indexed): it grows
+     * with the lake. 1024 MB holds about five years of 1M orders a month by estimate (a year: peak
+     * 484-535 MiB, docs/scale.md) and buys CPU (~0.58 vCPU at 1024 MB); the etl-memory alarm says
+     * when to raise it.
      */
     memoryMb: number;
     /**
@@ -121,8 +122,8 @@ export interface StageConfig {
     quarantineSpikePerHour: number;
     /**
      * Peak memory of an ETL run, in % of `lambda.memoryMb`, above which the etl-memory alarm asks
-     * for more: the held order_ids grow with the lake (~40 MB per million), and a run past 100 %
-     * fails. At 1M orders a month, a year's lake peaked at ~69 % of 1,024 MB (docs/scale.md).
+     * for more: the held order_ids grow with the lake (~7-14 MiB per million), and a run past
+     * 100 % fails. At 1M orders a month, a year's lake peaked at ~50 % of 1,024 MB (docs/scale.md).
      */
     etlMemoryPercent: number;
   };

@@ -175,8 +175,7 @@ export class HeldOrderIds {
           });
         });
       } catch {
-        unconfirmed.push(file);
-        continue;
+        // a file that cannot be read (any more) confirms no more than it did
       }
       if (found.size !== ids.size) unconfirmed.push(file);
     }
