@@ -24,7 +24,7 @@ interface HeldUnit {
   file: string;
   tag: number;
   /** Its ids by their bytes, for a file in `exactFiles`. */
-  exact?: OrderIdSet;
+  exact: OrderIdSet | undefined;
 }
 
 /**
@@ -35,7 +35,7 @@ interface HeldUnit {
  * partition is read, not only the ones this source writes to: a resent file under a new name
  * lands in the same partitions, an id reused in another month is caught too.
  *
- * The held ids are kept by their hashes (`IdHashIndex`, ~7 bytes an id), not their bytes: the
+ * The held ids are kept by their hashes (`IdHashIndex`, ~7 bytes an id, ~14 while it is built), not their bytes: the
  * ids of eleven months of 1M orders took ~0.42 GB as bytes, past a 1,024 MB Lambda's room within
  * two years (docs/scale.md, "Where Lambda's limits bind"). A record costs one lookup however many
  * sources the lake holds, and is named for the first listed file (key order) whose entry
@@ -44,7 +44,11 @@ interface HeldUnit {
  * does not hold an id it was named for (a collision, ~1 in 10^9 lookups; or a file changed
  * meanwhile) makes the source run again with that file's ids also held by their bytes
  * (`exactFiles`), checked on the spot (`stageSource`; nothing of the first pass is published).
- * A confirmed answer is the exact one: a file listed earlier holding the id would have matched first.
+ * A confirmed answer is the exact one: a file listed earlier holding the id would have matched
+ * first. "Holds" is checked on the file as it is when confirmed: a holder republished between
+ * the read and the check (AWS) may confirm an answer its old version did not hold; the Lambda
+ * sees that holder's files change during the run and runs the source again after it
+ * (`s3-event-handler.ts`, its holders' facts compared at start and end).
  */
 export class HeldOrderIds {
   /** Hash answers given by `holderOf`, by unit, for `unconfirmedFiles`. */
@@ -99,7 +103,7 @@ export class HeldOrderIds {
             units.push({
               file: obj.key,
               tag,
-              ...(exactFiles.has(obj.key) ? { exact: new OrderIdSet() } : {}),
+              exact: exactFiles.has(obj.key) ? new OrderIdSet() : undefined,
             }) - 1;
           fileUnits.set(tag, u);
         }

@@ -10,7 +10,7 @@ export interface HashRun {
   payload: number;
 }
 
-/** Buckets of 3-6 entries until this many bits of the first hash (~1B entries: 0.5 byte an entry). */
+/** Buckets of 3-6 entries up to this many bits of the first hash (~1.6B entries, whose buckets take 1 GiB). */
 const MAX_BUCKET_BITS = 28;
 
 /**

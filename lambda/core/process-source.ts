@@ -79,7 +79,10 @@ export interface ProcessOptions {
   heldIds?: HeldIdsOptions;
 }
 
-/** The phases of one source's run, in order; the local runner adds `state` (its state write). */
+/**
+ * The phases of one source's run, in order; the local runner adds `state` (its state write). A
+ * pass discarded because held ids did not confirm (`stageSource`) repeats `parse` and `encode`.
+ */
 export type EtlPhase = 'parse' | 'encode' | 'publish';
 
 /** What one run over one source did. Always: read = loaded + quarantined. */
@@ -166,11 +169,20 @@ export async function stageSource(
   if (!isRawSourceKey(key)) throw new SourceKeyError(key);
   let fx = options.fx;
   const fxTable = async () => (fx ??= await loadFxTable(store));
+  const nowMs = (options.now ?? Date.now)(); // one processing time for every pass
+  const passOptions = { ...options, now: () => nowMs };
   // The held ids by their hashes; should a file named as a holder not confirm (rare), again with
   // its ids by their bytes as well: every pass names at least one file more, or is the last.
   let exactFiles = [...(options.heldIds?.exactFiles ?? [])];
   for (;;) {
-    const pass = await stageOnce(store, key, options, { ...options.heldIds, exactFiles }, fxTable, started);
+    const pass = await stageOnce(
+      store,
+      key,
+      passOptions,
+      { ...options.heldIds, exactFiles },
+      fxTable,
+      started,
+    );
     if (!Array.isArray(pass)) return pass;
     const more = pass.filter((file) => !exactFiles.includes(file));
     if (!more.length)
