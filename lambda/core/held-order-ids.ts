@@ -53,10 +53,6 @@ interface HeldUnit {
 export class HeldOrderIds {
   /** Hash answers given by `holderOf`, by unit, for `unconfirmedFiles`. */
   private readonly answered = new Map<number, OrderIdSet>();
-  /** The id `holderOf` is looking up, `idBuf[idStart, idEnd)`, for `accept`. */
-  private idBuf: Uint8Array = new Uint8Array(0);
-  private idStart = 0;
-  private idEnd = 0;
 
   private constructor(
     private readonly index: IdHashIndex,
@@ -88,9 +84,8 @@ export class HeldOrderIds {
       const owner = outputOwner(obj.key);
       if (owner === ownStem) ownFiles.push(obj.key);
       if (owner === undefined || owner === ownStem || unheld.includes(owner)) continue;
-      const bytes = await readAll(await store.get(obj.key));
       const fileUnits = new Map<number, number>();
-      await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
+      await forEachStoredIdBatch(store, obj.key, (table) => {
         const sourceKey = String(column(table, 'source_file').get(0));
         let tag = tags.get(sourceKey);
         if (tag === undefined) {
@@ -138,16 +133,12 @@ export class HeldOrderIds {
    * `unconfirmedFiles` says so.
    */
   holderOf(buf: Uint8Array, start: number, end: number): string | undefined {
-    this.idBuf = buf;
-    this.idStart = start;
-    this.idEnd = end;
     const u = this.index.find(buf, start, end, this.accept);
     return u === undefined ? undefined : this.holders[(this.units[u] as HeldUnit).tag];
   }
 
   /** Whether the unit `u`, whose entry matched, answers for the id: on the spot if held by bytes. */
-  private readonly accept = (u: number): boolean => {
-    const { idBuf: buf, idStart: start, idEnd: end } = this;
+  private readonly accept = (u: number, buf: Uint8Array, start: number, end: number): boolean => {
     const { exact } = this.units[u] as HeldUnit;
     if (exact) return exact.has(buf, start, end);
     let answered = this.answered.get(u);
@@ -171,8 +162,7 @@ export class HeldOrderIds {
       const holder = this.holders[tag] as string;
       const found = new OrderIdSet();
       try {
-        const bytes = await readAll(await this.store.get(file));
-        await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), (table) => {
+        await forEachStoredIdBatch(this.store, file, (table) => {
           if (String(column(table, 'source_file').get(0)) !== holder) return;
           forEachIdIn(table, (buf, start, end) => {
             if (ids.has(buf, start, end)) found.add(buf, start, end);
@@ -202,10 +192,11 @@ export async function releasedOrderIds(
   let released = 0;
   for (const key of ownFiles) {
     try {
-      const bytes = await readAll(await store.get(key));
-      await forEachOrderId(new Blob([bytes as Uint8Array<ArrayBuffer>]), (buf, start, end) => {
-        if (!loaded.has(buf, start, end)) released++;
-      });
+      await forEachStoredIdBatch(store, key, (table) =>
+        forEachIdIn(table, (buf, start, end) => {
+          if (!loaded.has(buf, start, end)) released++;
+        }),
+      );
     } catch {
       released++;
     }
@@ -231,6 +222,16 @@ function forEachIdIn(table: arrow.Table, each: (buf: Uint8Array, start: number, 
     const values = data.values as Uint8Array;
     for (let i = 0; i < data.length; i++) each(values, offsets[i] as number, offsets[i + 1] as number);
   }
+}
+
+/** `forEachIdBatch` over the stored object `key` of `store` (a `fact_orders` file). */
+async function forEachStoredIdBatch(
+  store: ObjectStore,
+  key: string,
+  each: (table: arrow.Table) => void,
+): Promise<void> {
+  const bytes = await readAll(await store.get(key));
+  await forEachIdBatch(new Blob([bytes as Uint8Array<ArrayBuffer>]), each);
 }
 
 /** A column `forEachIdBatch` asked for: Parquet decoding fails before a table lacks it. */

@@ -75,17 +75,22 @@ export class IdHashIndex {
   }
 
   /**
-   * Calls `each` with the payload of every entry whose hashes are those of `buf[start, end)`, in
-   * the order given, until it returns true; returns that payload, or undefined.
+   * Calls `each` with the payload of every entry whose hashes are those of `buf[start, end)` (and
+   * that id), in the order given, until it returns true; returns that payload, or undefined.
    */
-  find(buf: Uint8Array, start: number, end: number, each: (payload: number) => boolean): number | undefined {
+  find(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    each: (payload: number, buf: Uint8Array, start: number, end: number) => boolean,
+  ): number | undefined {
     const pair = this.pair;
     this.hashPair(buf, start, end, pair);
     const h2 = pair[1] as number;
     const b = (pair[0] as number) >>> this.shift;
     const { second, starts, payloads } = this;
     for (let j = starts[b] as number, to = starts[b + 1] as number; j < to; j++) {
-      if (second[j] === h2 && each(payloads[j] as number)) return payloads[j] as number;
+      if (second[j] === h2 && each(payloads[j] as number, buf, start, end)) return payloads[j] as number;
     }
     return undefined;
   }

@@ -90,7 +90,7 @@ async function childMain(mode: string): Promise<void> {
     const held = await HeldOrderIds.load(store, sourceStem(LAST));
     const loadWall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    gc(); // what stays: the transient hashes of the hash mode are gone
+    gc(); // what stays: the hashes kept only while the index was built are gone
     const loadBuffersMb = (process.memoryUsage().arrayBuffers - buffers0) / MIB;
     const t1 = performance.now();
     let found = 0;
@@ -161,15 +161,15 @@ export async function run(options: BenchOptions): Promise<void> {
     const [h1, h2] = [await inChild<HeldResult>('held'), await inChild<HeldResult>('held')];
     const held = h1.loadWall <= h2.loadWall ? h1 : h2;
     const lookup = Math.min(h1.lookupSeconds, h2.lookupSeconds);
-    const buffersMb = Math.max(h1.loadBuffersMb, h2.loadBuffersMb);
     const [r1, r2] = [await inChild<RunResult>('run'), await inChild<RunResult>('run')];
     const runs = r1.wall <= r2.wall ? r1 : r2;
-    const out =
+    const buffersMb = Math.max(h1.loadBuffersMb, h2.loadBuffersMb);
+    process.stdout.write(
       `input: ${MONTHS} monthly files, ${rawMb.toFixed(0)} MB of raw JSON; the last (${fmt(held.lookups)} orders) processed again as the Lambda does, the other ${MONTHS - 1} holding ${fmt(held.held)} order_ids\n` +
-      `held ids: read in ${held.loadWall.toFixed(2)} s (cpu ${held.loadCpu.toFixed(2)} s), ${buffersMb.toFixed(0)} MiB of buffers kept (${((buffersMb * 1e6) / held.held).toFixed(1)} MiB per million ids), peak RSS ${Math.max(h1.maxRssMiB, h2.maxRssMiB).toFixed(0)} MiB\n` +
-      `one lookup per record: ${fmt(held.lookups)} in ${lookup.toFixed(2)} s (${((lookup * 1e6) / held.lookups).toFixed(2)} µs each)\n` +
-      `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMiB, r2.maxRssMiB).toFixed(0)} MiB\n`;
-    process.stdout.write(out);
+        `held ids: read in ${held.loadWall.toFixed(2)} s (cpu ${held.loadCpu.toFixed(2)} s), ${buffersMb.toFixed(0)} MiB of buffers kept (${((buffersMb * 1e6) / held.held).toFixed(1)} MiB per million ids), peak RSS ${Math.max(h1.maxRssMiB, h2.maxRssMiB).toFixed(0)} MiB\n` +
+        `one lookup per record: ${fmt(held.lookups)} in ${lookup.toFixed(2)} s (${((lookup * 1e6) / held.lookups).toFixed(2)} µs each)\n` +
+        `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMiB, r2.maxRssMiB).toFixed(0)} MiB\n`,
+    );
   } finally {
     if (!options.keep) await rm(lake, { recursive: true, force: true });
   }
