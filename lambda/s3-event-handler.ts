@@ -8,7 +8,14 @@ import {
   sourceStem,
 } from '../contracts/lake-keys.js';
 import { LAKE } from '../contracts/lake-layout.js';
-import { isLeaseHeld, releaseLease, renewLease, tryAcquireLease } from './core/lease.js';
+import {
+  isLeaseHeld,
+  type KeptLease,
+  keepLease,
+  releaseLease,
+  renewLease,
+  tryAcquireLease,
+} from './core/lease.js';
 import type { ObjectStore } from './core/object-store.js';
 import { type EtlResult, type ProcessOptions, processSource } from './core/process-source.js';
 import type { QuarantineRecord } from './core/quarantine-writer.js';
@@ -55,16 +62,6 @@ export interface S3EventHandlerDeps {
  * so only a run that died leaves one this old, and the next run takes it over.
  */
 export const SOURCE_LEASE_TTL_MS = 16 * 60 * 1000;
-
-/**
- * A source's lease as its run holds it: `lost` once a renewal found it taken over; `safeUntil`
- * (ms) three quarters of a TTL after the last renewal began, past which the run does not publish
- * (renewals may be failing, and another run could take the lease over at the TTL).
- */
-interface HeldLease {
-  lost: boolean;
-  safeUntil: number;
-}
 
 /** What a run reports besides its result, for its invocation to act on once its lease is free. */
 interface RunNotes {
@@ -149,7 +146,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
    * Runs `work` holding the lease of raw key `key`, waiting for another run of it to finish, and
    * renewing the lease while the work runs.
    */
-  async function exclusive<T>(key: string, work: (lease: HeldLease) => Promise<T>): Promise<T> {
+  async function exclusive<T>(key: string, work: (lease: KeptLease) => Promise<T>): Promise<T> {
     const leaseKey = sourceLeaseKey(key);
     const holder = `${key} ${randomUUID()}`;
     const ttlMs = deps.leaseTtlMs ?? SOURCE_LEASE_TTL_MS;
@@ -158,38 +155,16 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       const askedAt = Date.now();
       const lease = await tryAcquireLease(processed, leaseKey, holder, { ttlMs });
       if (lease.acquired) {
-        const held: HeldLease = { lost: false, safeUntil: askedAt + (ttlMs * 3) / 4 };
-        let token = lease.token;
-        let renewing: Promise<void> = Promise.resolve();
-        let timer: NodeJS.Timeout | undefined;
-        // One renewal at a time, each a quarter of the TTL after the previous one ended, so each
-        // replaces the version the one before wrote.
-        const schedule = () => {
-          timer = setTimeout(() => {
-            const renewedAt = Date.now();
-            renewing = renewLease(processed, leaseKey, holder, token, { ttlMs })
-              .then(
-                (next) => {
-                  if (next) {
-                    token = next;
-                    held.safeUntil = renewedAt + (ttlMs * 3) / 4;
-                  } else held.lost = true;
-                },
-                // one failed renewal is not a loss: the next one retries
-                (err: unknown) => log.error('lease not renewed', { key, leaseKey, error: String(err) }),
-              )
-              .then(() => {
-                if (!held.lost && timer) schedule();
-              });
-          }, ttlMs / 4);
-        };
-        schedule();
+        const held = keepLease(lease.token, {
+          ttlMs,
+          takenAt: askedAt,
+          renew: (token) => renewLease(processed, leaseKey, holder, token, { ttlMs }),
+          onError: (err) => log.error('lease not renewed', { key, leaseKey, error: String(err) }),
+        });
         try {
           return await work(held);
         } finally {
-          clearTimeout(timer);
-          timer = undefined;
-          await renewing;
+          const token = await held.stop();
           // A release that fails leaves the lease to expire; the work's own outcome stands.
           const released = await releaseLease(processed, leaseKey, token, holder).catch((err: unknown) =>
             String(err),
@@ -217,7 +192,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
     ev: SourceEvent,
     summary: S3EventSummary,
     start: LedgerVersion,
-    lease: HeldLease,
+    lease: KeptLease,
     notes: RunNotes,
   ): Promise<EtlResult | undefined> {
     const started = start.entry;

@@ -134,3 +134,71 @@ export async function releaseLease(
   }
   return false;
 }
+
+/**
+ * A lease its holder keeps while it works (`keepLease`). `lost` once a renewal found it taken over
+ * or released; `safeUntil` (ms since the epoch) three quarters of a TTL after the last successful
+ * renewal began: past it renewals may be failing, and another taker could have the lease at the
+ * TTL, so the holder must not start what only one holder may do (publishing).
+ */
+export interface KeptLease {
+  readonly lost: boolean;
+  readonly safeUntil: number;
+  /** Stops renewing, after the renewal in flight if any; resolves to the lease's current token. */
+  stop(): Promise<string>;
+}
+
+/**
+ * Renews a lease taken at `takenAt` (ms; asked for then) with `token` every quarter of `ttlMs`,
+ * one renewal at a time, each a quarter of the TTL after the previous one ended, so each replaces
+ * the version the one before wrote. `renew` is `renewLease` bound to the lease's store, key and
+ * holder. A failed renewal is passed to `onError` and is not a loss: the next one retries; only a
+ * renewal that finds the lease gone or another holder's marks it lost, and ends the renewals.
+ */
+export function keepLease(
+  token: string,
+  {
+    ttlMs,
+    takenAt,
+    renew,
+    onError,
+  }: {
+    ttlMs: number;
+    takenAt: number;
+    renew: (token: string) => Promise<string | undefined>;
+    onError: (err: unknown) => void;
+  },
+): KeptLease {
+  let current = token;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let renewing: Promise<void> = Promise.resolve();
+  const kept = {
+    lost: false,
+    safeUntil: takenAt + (ttlMs * 3) / 4,
+    stop: async (): Promise<string> => {
+      stopped = true;
+      clearTimeout(timer);
+      await renewing;
+      return current;
+    },
+  };
+  const schedule = (): void => {
+    timer = setTimeout(() => {
+      const renewedAt = Date.now();
+      renewing = renew(current)
+        .then((next) => {
+          if (!next) kept.lost = true;
+          else {
+            current = next;
+            kept.safeUntil = renewedAt + (ttlMs * 3) / 4;
+          }
+        }, onError)
+        .then(() => {
+          if (!kept.lost && !stopped) schedule();
+        });
+    }, ttlMs / 4);
+  };
+  schedule();
+  return kept;
+}

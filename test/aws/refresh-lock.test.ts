@@ -1,6 +1,7 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_LOCK_KEY, REFRESH_PENDING_KEY, s3RefreshLock } from '../../tools/aws/refresh-lock.js';
+import { REFRESH_LOCK_TTL_MS } from '../../tools/lib/refresh-lock.js';
 import { createBuckets, listKeys } from './support/buckets.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
@@ -8,7 +9,7 @@ import { STACK, useTestbed } from './support/testbed.js';
 const bed = useTestbed();
 const BUCKET = STACK.analyticsBucket;
 const lockAt = (iso: string) =>
-  s3RefreshLock(bed.clients.s3, BUCKET, { now: () => new Date(iso), ttlMs: 90 * 60 * 1000 });
+  s3RefreshLock(bed.clients.s3, BUCKET, { now: () => new Date(iso), ttlMs: REFRESH_LOCK_TTL_MS });
 
 beforeAll(() => createBuckets(bed.clients.s3, [BUCKET]));
 afterEach(async () => {
@@ -28,7 +29,7 @@ describe('the refresh lock on S3 (moto)', () => {
       since: '2026-12-01T06:00:00.000Z',
     });
     expect(await lock.isHeld()).toBe(true);
-    await lock.release(a.acquired ? a.token : '');
+    await lock.release(a.acquired ? a.token : '', 'A');
     expect(await lock.acquire('B')).toMatchObject({ acquired: true });
   });
 
@@ -45,16 +46,32 @@ describe('the refresh lock on S3 (moto)', () => {
   it('is taken over past its expiry (a holder that died) by exactly one refresh, not before', async () => {
     const a = await lockAt('2026-12-01T06:00:00Z').acquire('A');
 
-    expect(await lockAt('2026-12-01T07:29:00Z').acquire('B')).toMatchObject({ acquired: false, holder: 'A' });
-    const late = lockAt('2026-12-01T07:31:00Z');
+    expect(await lockAt('2026-12-01T06:09:00Z').acquire('B')).toMatchObject({ acquired: false, holder: 'A' });
+    const late = lockAt('2026-12-01T06:11:00Z');
     const takers = await Promise.all(['B', 'C', 'D'].map((h) => late.acquire(h)));
     expect(takers.filter((r) => r.acquired)).toHaveLength(1);
 
     // The dead holder coming back releases nothing of its successor's.
-    await late.release(a.acquired ? a.token : '');
+    await late.release(a.acquired ? a.token : '', 'A');
     expect(await late.isHeld()).toBe(true);
     const winner = ['B', 'C', 'D'][takers.findIndex((r) => r.acquired)];
     expect(await late.acquire('E')).toMatchObject({ acquired: false, holder: winner });
+  });
+
+  it('holds past its first expiry while its holder renews it; a holder taken over renews nothing', async () => {
+    const a = await lockAt('2026-12-01T06:00:00Z').acquire('A');
+    const first = a.acquired ? a.token : '';
+
+    const renewed = await lockAt('2026-12-01T06:08:00Z').renew('A', first);
+    expect(renewed).toEqual(expect.any(String));
+    expect(renewed).not.toBe(first);
+    // 10 minutes after the lock was taken, 2 after the renewal: still A's
+    expect(await lockAt('2026-12-01T06:10:30Z').acquire('B')).toMatchObject({ acquired: false, holder: 'A' });
+
+    // A stops renewing (it died); a TTL after its last renewal B takes the lock over
+    expect(await lockAt('2026-12-01T06:18:30Z').acquire('B')).toMatchObject({ acquired: true });
+    expect(await lockAt('2026-12-01T06:19:00Z').renew('A', renewed ?? '')).toBeUndefined();
+    expect(await lockAt('2026-12-01T06:19:00Z').acquire('C')).toMatchObject({ acquired: false, holder: 'B' });
   });
 
   it('gives every request for another pass a token of its own', async () => {

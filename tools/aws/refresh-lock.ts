@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { releaseLease, tryAcquireLease } from '../../lambda/core/lease.js';
+import { releaseLease, renewLease, tryAcquireLease } from '../../lambda/core/lease.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
-import type { RefreshLock } from '../lib/refresh-lock.js';
+import { REFRESH_LOCK_TTL_MS, type RefreshLock } from '../lib/refresh-lock.js';
 
 /** The lock object in the analytics bucket: who refreshes now, and until when at the latest. */
 export const REFRESH_LOCK_KEY = `${LAKE.refreshLockPrefix}refresh.json`;
 /** Written by a refresh that found the lock held: the holder refreshes again after it. */
 export const REFRESH_PENDING_KEY = `${LAKE.refreshLockPrefix}refresh-pending.json`;
-/**
- * How long a lock holds without being released: longer than a refresh may take on the runner
- * (its build timeout is 60 minutes), so only a holder that died (a build stopped, a laptop
- * closed) leaves one this old, and the next refresh takes it over.
- */
-export const REFRESH_LOCK_TTL_MS = 90 * 60 * 1000;
-
 /**
  * The refresh lock on S3: a lease (`lambda/core/lease.ts`, conditional writes only), so that of
  * several refreshes racing exactly one wins, and one that died is taken over once expired. `now`
@@ -28,9 +21,11 @@ export function s3RefreshLock(
 ): RefreshLock {
   const store = new S3ObjectStore(s3, bucket);
   return {
+    ttlMs,
     acquire: (holder) => tryAcquireLease(store, REFRESH_LOCK_KEY, holder, { ttlMs, now }),
-    release: async (token) => {
-      await releaseLease(store, REFRESH_LOCK_KEY, token);
+    renew: (holder, token) => renewLease(store, REFRESH_LOCK_KEY, holder, token, { ttlMs, now }),
+    release: async (token, holder) => {
+      await releaseLease(store, REFRESH_LOCK_KEY, token, holder);
     },
     isHeld: async () => (await store.head(REFRESH_LOCK_KEY)) !== undefined,
     // a body of its own (hence an ETag of its own) per request: two in the same second differ

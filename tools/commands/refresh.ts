@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { OpsError } from '../../contracts/ops-error.js';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
+import { type KeptLease, keepLease } from '../../lambda/core/lease.js';
 import { stagingFor } from '../exports/publish-local.js';
 import type { Published } from '../exports/published.js';
 import type { LakeOptions } from '../lib/options.js';
@@ -27,7 +28,7 @@ export const REFRESH_STEPS = [
 export type RefreshStep = (typeof REFRESH_STEPS)[number];
 
 /** What one refresh step is given: the target, the command's arguments, the staging folders, the run. */
-interface StepContext {
+export interface StepContext {
   target: Target;
   opts: LakeOptions;
   staged: Published;
@@ -124,18 +125,23 @@ export const MAX_REFRESH_PASSES = 3;
  * another pass if a newer request came meanwhile (the store's tokens only: no clocks compared).
  * Each side looks at the other's object after writing its own (request, then lock; release, then
  * request), so a request is never missed: either the requester sees the lock free and takes it,
- * or the holder sees the request.
+ * or the holder sees the request. The holder renews the lock while it works (`keepLease`), and
+ * `refresh` is given that lease to check before it publishes. A release that fails is reported
+ * and not fatal: the lock is still this holder's, so a request seen after it is served by taking
+ * it again (`acquire` by the same holder returns it), and otherwise it expires one TTL later.
  */
 export async function serializedRefresh<T>(
   lock: RefreshLock,
   holder: string,
-  refresh: () => Promise<T>,
+  refresh: (lease: KeptLease) => Promise<T>,
   { maxPasses = MAX_REFRESH_PASSES } = {},
 ): Promise<
   { result: T; passes: number; requestsLeft: boolean } | { deferredTo: { holder: string; since: string } }
 > {
   let token: string | undefined;
+  let takenAt = Date.now();
   for (let attempt = 1; token === undefined; attempt++) {
+    takenAt = Date.now();
     const got = await lock.acquire(holder);
     if (got.acquired) token = got.token;
     else {
@@ -144,21 +150,35 @@ export async function serializedRefresh<T>(
         return { deferredTo: { holder: got.holder, since: got.since } };
     }
   }
+  const release = async (kept: KeptLease): Promise<void> => {
+    const last = await kept.stop();
+    await lock.release(last, holder).catch((err: unknown) => {
+      progress(
+        `refresh: the lock was not released (${(err as Error).message}); it expires ${Math.round(lock.ttlMs / 1000)} s after its last renewal`,
+      );
+    });
+  };
   for (let passes = 1; ; passes++) {
     const seen = await lock.pending();
+    const kept = keepLease(token, {
+      ttlMs: lock.ttlMs,
+      takenAt,
+      renew: (t) => lock.renew(holder, t),
+      onError: (err) =>
+        progress(`refresh: the lock was not renewed (${(err as Error).message}); trying again`),
+    });
     let result: T;
     try {
-      result = await refresh();
-    } catch (err) {
-      // the failure is what matters; a lock left behind expires (REFRESH_LOCK_TTL_MS)
-      await lock.release(token).catch(() => undefined);
-      throw err;
+      result = await refresh(kept);
+    } finally {
+      // on a failure the failure is what matters; a lock left behind expires (`lock.ttlMs`)
+      await release(kept);
     }
-    await lock.release(token);
     const asked = await lock.pending();
     if (asked === undefined || asked === seen) return { result, passes, requestsLeft: false };
     if (passes >= maxPasses) return { result, passes, requestsLeft: true };
     // another refresh asked while this one ran; if a third took the lock meanwhile, it covers that
+    takenAt = Date.now();
     const again = await lock.acquire(holder);
     if (!again.acquired) return { result, passes, requestsLeft: false };
     token = again.token;
@@ -178,12 +198,12 @@ export async function runRefresh(opts: LakeOptions, now = new Date()): Promise<R
   const target = targetFor(opts.target);
   let first = true;
   let rounds = 0;
-  const settle = async () => {
+  const settle = async (lease?: KeptLease) => {
     const settled = await refreshUntilSettled(
       (startedAt) => {
         const runId = refreshRunId(first ? now : startedAt);
         first = false;
-        return refreshRound(target, opts, runId);
+        return refreshRound(target, opts, runId, lease);
       },
       target.factsWrittenAt ? () => target.factsWrittenAt!(opts) : undefined,
     );
@@ -199,19 +219,32 @@ export async function runRefresh(opts: LakeOptions, now = new Date()): Promise<R
   return { ...result, rounds, ...(newerFactsAt ? { newerFactsAt } : {}) };
 }
 
-/** One pass over every step, staged under `runId` and published at the end. */
-async function refreshRound(
+/**
+ * One pass over every step, staged under `runId` and published at the end, if the refresh lock
+ * (`lease`, where the target has one) is still safely this refresh's: one whose renewals failed
+ * for most of a TTL could pass to another refresh, and two must not publish at once.
+ * `stepsToRun` replaces the steps in tests.
+ */
+export async function refreshRound(
   target: Target,
   opts: LakeOptions,
   runId: string,
+  lease?: KeptLease,
+  stepsToRun: Record<RefreshStep, (c: StepContext) => Promise<string>> = STEPS,
 ): Promise<Pick<RefreshResult, 'runId' | 'steps'>> {
   const staged = stagingFor(opts.lake, runId);
   const steps: RefreshResult['steps'] = [];
   try {
     for (const step of REFRESH_STEPS) {
+      if (step === 'publish' && lease && (lease.lost || Date.now() > lease.safeUntil))
+        throw new OpsError(
+          'REFRESH_LOCK_LOST',
+          `refresh stopped before publish: the refresh lock ${lease.lost ? 'passed to another refresh' : 'was not renewed in time, and may pass to another refresh'}; nothing was published, the staged results are removed`,
+          'the refresh holding the lock publishes the same data; if none is running, run `npx ops refresh --target aws` again',
+        );
       progress(`refresh: ${step}`);
       const start = performance.now();
-      const line = await STEPS[step]({ target, opts, staged, runId }).catch((err: unknown) => {
+      const line = await stepsToRun[step]({ target, opts, staged, runId }).catch((err: unknown) => {
         if (err instanceof OpsError) {
           // before publish, whatever the step says it wrote was staged, and is removed below
           const kept = step === 'publish' ? '' : '; nothing was published, the staged results are removed';

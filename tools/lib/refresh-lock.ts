@@ -1,4 +1,12 @@
 /**
+ * How long the lock holds unless renewed. Its holder renews it every quarter of this (2.5
+ * minutes) for as long as it refreshes, so only a holder that died (a build stopped or timed out,
+ * a laptop closed) leaves one this old, and the next refresh takes it over: requests made in the
+ * meantime wait at most this long for a trigger to serve them, not a build's whole timeout.
+ */
+export const REFRESH_LOCK_TTL_MS = 10 * 60 * 1000;
+
+/**
  * The lock that lets one refresh at a time publish to a shared deployment (`Target.refreshLock`,
  * `serializedRefresh` in tools/commands/refresh.ts; on AWS tools/aws/refresh-lock.ts).
  */
@@ -10,8 +18,22 @@ export interface RefreshLock {
   acquire(
     holder: string,
   ): Promise<{ acquired: true; token: string } | { acquired: false; holder: string; since: string }>;
-  /** Releases the lock taken with `token`; one taken over since then is left to its new holder. */
-  release(token: string): Promise<void>;
+  /**
+   * How long the lock holds unless renewed: its holder renews it every quarter of this while it
+   * refreshes (`keepLease`), so a holder that died (a build stopped, a laptop closed) leaves it
+   * to the next refresh this long after its last renewal at most.
+   */
+  readonly ttlMs: number;
+  /**
+   * Extends the lock `holder` took with `token` by another TTL: the new token, or undefined when
+   * it was taken over (or released) since.
+   */
+  renew(holder: string, token: string): Promise<string | undefined>;
+  /**
+   * Releases the lock `holder` took with `token` (or a later version naming `holder`: a renewal
+   * whose answer was lost); one taken over since then is left to its new holder.
+   */
+  release(token: string, holder: string): Promise<void>;
   isHeld(): Promise<boolean>;
   /** Asks the holder for one more refresh after its own (a trigger came while it ran). */
   markPending(): Promise<void>;

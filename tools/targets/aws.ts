@@ -5,7 +5,7 @@ import { awsEtlReport } from '../aws/etl-report.js';
 import { type AwsArgs, awsConfigFrom, withAwsOptions } from '../aws/options.js';
 import { withAwsSession } from '../aws/session.js';
 import { publishedInLake } from '../exports/published.js';
-import type { RefreshLock } from '../lib/refresh-lock.js';
+import { REFRESH_LOCK_TTL_MS, type RefreshLock } from '../lib/refresh-lock.js';
 import { progress } from '../lib/report.js';
 import type { Target, TargetArgs } from './target.js';
 
@@ -169,8 +169,10 @@ export const awsTarget: Target = {
       );
     };
     return {
+      ttlMs: REFRESH_LOCK_TTL_MS,
       acquire: (holder) => withLock((l) => l.acquire(holder)),
-      release: (token) => withLock((l) => l.release(token)),
+      renew: (holder, token) => withLock((l) => l.renew(holder, token)),
+      release: (token, holder) => withLock((l) => l.release(token, holder)),
       isHeld: () => withLock((l) => l.isHeld()),
       markPending: () => withLock((l) => l.markPending()),
       pending: () => withLock((l) => l.pending()),

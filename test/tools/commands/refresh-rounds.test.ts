@@ -1,10 +1,13 @@
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { KeptLease } from '../../../lambda/core/lease.js';
 import {
   MAX_REFRESH_PASSES,
   MAX_REFRESH_ROUNDS,
+  REFRESH_STEPS,
+  refreshRound,
   refreshUntilSettled,
   serializedRefresh,
 } from '../../../tools/commands/refresh.js';
@@ -21,6 +24,8 @@ const ticking = () => {
   };
 };
 const at = (hhmm: string) => new Date(`2026-12-01T${hhmm}:00Z`);
+/** Waits until `done()`: timers may run late on a loaded machine, so no fixed sleeps. */
+const until = (done: () => boolean) => vi.waitUntil(done, { timeout: 10_000, interval: 5 });
 
 describe('refresh rounds: facts written during a round are picked up', () => {
   it('runs once when the newest facts predate the round', async () => {
@@ -123,22 +128,38 @@ describe('when the local lake last received facts', () => {
   });
 });
 
-/** An in-memory lock; `onMarkPending` lets a test interleave another refresh's steps. */
-function memoryLock() {
+/**
+ * An in-memory lock with the lease's rules (a holder asking again gets its own lock back; a renewal
+ * or a release needs the current token); `onMarkPending` lets a test interleave another refresh's
+ * steps, `failRenewals`/`failReleases` make that many calls throw.
+ */
+function memoryLock(ttlMs = 60_000) {
   const state = {
     holder: undefined as string | undefined,
     token: 0,
     requests: 0,
+    renewals: 0,
+    failRenewals: 0,
+    failReleases: 0,
     onMarkPending: undefined as (() => void) | undefined,
   };
   const lock: RefreshLock = {
+    ttlMs,
     acquire: async (holder) => {
-      if (state.holder !== undefined) return { acquired: false, holder: state.holder, since: '06:00' };
+      if (state.holder !== undefined && state.holder !== holder)
+        return { acquired: false, holder: state.holder, since: '06:00' };
+      if (state.holder === undefined) state.token++;
       state.holder = holder;
-      state.token++;
       return { acquired: true, token: String(state.token) };
     },
+    renew: async (holder, token) => {
+      if (state.failRenewals > 0 && state.failRenewals--) throw new Error('S3 unreachable');
+      if (state.holder !== holder || token !== String(state.token)) return undefined;
+      state.renewals++;
+      return String(++state.token);
+    },
     release: async (token) => {
+      if (state.failReleases > 0 && state.failReleases--) throw new Error('S3 unreachable');
       if (token === String(state.token)) state.holder = undefined;
     },
     isHeld: async () => state.holder !== undefined,
@@ -249,5 +270,115 @@ describe('one refresh at a time (the aws lock)', () => {
       }),
     ).rejects.toThrow('transform failed');
     expect(state.holder).toBeUndefined();
+  });
+
+  it('renews the lock while it refreshes, and releases the renewed one', async () => {
+    const { lock, state } = memoryLock(40);
+    let lease: KeptLease | undefined;
+
+    const out = await serializedRefresh(lock, 'A', async (held) => {
+      lease = held;
+      const first = held.safeUntil;
+      await until(() => state.renewals >= 2);
+      return held.safeUntil - first;
+    });
+
+    // each renewal replaced the token and moved the deadline on; the release named the last token
+    expect(state.renewals).toBeGreaterThanOrEqual(2);
+    expect(out).toMatchObject({ passes: 1, result: expect.any(Number) });
+    expect((out as { result: number }).result).toBeGreaterThan(0);
+    expect(lease?.lost).toBe(false);
+    expect(state.holder).toBeUndefined();
+  });
+
+  it('keeps renewing after a failed renewal; a lock taken over is lost to it', async () => {
+    const { lock, state } = memoryLock(40);
+    state.failRenewals = 1;
+    const kept = await serializedRefresh(lock, 'A', async (held) => {
+      await until(() => state.renewals >= 1);
+      return held.lost;
+    });
+    expect(kept).toMatchObject({ result: false });
+    expect(state.renewals).toBeGreaterThanOrEqual(1);
+
+    const lost = await serializedRefresh(lock, 'B', async (held) => {
+      state.holder = 'C'; // B's lock expired and C took it over
+      state.token++;
+      await until(() => held.lost);
+      return held.lost;
+    });
+    expect(lost).toMatchObject({ result: true });
+    expect(state.holder).toBe('C');
+  });
+
+  it('does not fail a published refresh when the release fails, and still serves a request after it', async () => {
+    const { lock, state } = memoryLock();
+    state.failReleases = 1;
+    let asked = false;
+    const p = pass(async () => {
+      if (asked) return;
+      asked = true;
+      state.requests++;
+    });
+
+    const out = await serializedRefresh(lock, 'A', p.run);
+
+    // the failed release left the lock A's: A took it back for the request, then released it
+    expect(out).toMatchObject({ passes: 2, requestsLeft: false });
+    expect(state.holder).toBeUndefined();
+  });
+
+  it('leaves a lock it could not release to expire, when nobody asked for more', async () => {
+    const { lock, state } = memoryLock();
+    state.failReleases = 1;
+
+    expect(await serializedRefresh(lock, 'A', pass().run)).toMatchObject({ passes: 1 });
+    expect(state.holder).toBe('A');
+  });
+});
+
+describe('a refresh round and its lock', () => {
+  const recorded = () => {
+    const ran: string[] = [];
+    const steps = {} as NonNullable<Parameters<typeof refreshRound>[4]>;
+    for (const step of REFRESH_STEPS)
+      steps[step] = async () => {
+        ran.push(step);
+        return step;
+      };
+    return { ran, steps };
+  };
+  const lease = (over: Partial<KeptLease>): KeptLease => ({
+    lost: false,
+    safeUntil: Date.now() + 60_000,
+    stop: async () => 'token',
+    ...over,
+  });
+
+  it.each([
+    ['passed to another refresh', { lost: true }],
+    ['not renewed in time', { safeUntil: Date.now() - 1 }],
+  ])('stops before publish when the lock %s', async (_why, over) => {
+    const lake = await mkdtemp(path.join(os.tmpdir(), 'refresh-round-'));
+    try {
+      const { ran, steps } = recorded();
+      const round = refreshRound(localTarget, { target: 'aws', lake } as never, 'run', lease(over), steps);
+
+      await expect(round).rejects.toMatchObject({ code: 'REFRESH_LOCK_LOST' });
+      expect(ran).toEqual(REFRESH_STEPS.filter((s) => s !== 'publish'));
+    } finally {
+      await rm(lake, { recursive: true, force: true });
+    }
+  });
+
+  it('publishes while the lock is safely its own', async () => {
+    const lake = await mkdtemp(path.join(os.tmpdir(), 'refresh-round-'));
+    try {
+      const { ran, steps } = recorded();
+      await refreshRound(localTarget, { target: 'aws', lake } as never, 'run', lease({}), steps);
+      expect(ran).toEqual([...REFRESH_STEPS]);
+    } finally {
+      await rm(lake, { recursive: true, force: true });
+    }
   });
 });
