@@ -57,7 +57,11 @@ export async function isLeaseHeld(store: ObjectStore, key: string, now = () => n
   return Boolean(lease && new Date(lease.body.expiresAt) > now());
 }
 
-/** Takes the lease at `key` for `holder` if it is free or expired; never waits. */
+/**
+ * Takes the lease at `key` for `holder` if it is free or expired, or already `holder`'s (a write
+ * whose answer was lost, or a holder taking its own lease back after a release that failed): that
+ * one is written again, so its expiry is a whole TTL from now as for any lease taken. Never waits.
+ */
 export async function tryAcquireLease(
   store: ObjectStore,
   key: string,
@@ -74,10 +78,10 @@ export async function tryAcquireLease(
     if (created) return { acquired: true, token: created };
     const current = await readLease(store, key);
     if (!current) continue;
-    // our own write, whose answer was lost (an SDK retry of a put that had succeeded gets a 412)
-    if (current.body.holder === holder) return { acquired: true, token: current.version };
-    if (new Date(current.body.expiresAt) > now())
+    const ours = current.body.holder === holder;
+    if (!ours && new Date(current.body.expiresAt) > now())
       return { acquired: false, holder: current.body.holder, since: current.body.acquiredAt };
+    // expired, or ours: replaced in that very version (a race lost here is tried again)
     const taken = await store.putIf(key, body(), current.version, JSON_OBJECT);
     if (taken) return { acquired: true, token: taken };
   }
@@ -189,10 +193,11 @@ export function keepLease(
       renewing = renew(current)
         .then((next) => {
           if (!next) kept.lost = true;
-          else {
+          else if (next !== current) {
             current = next;
             kept.safeUntil = renewedAt + (ttlMs * 3) / 4;
           }
+          // the same token: the write lost a race (S3's 409) and the lease was not extended
         }, onError)
         .then(() => {
           if (!kept.lost && !stopped) schedule();

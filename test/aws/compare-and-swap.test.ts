@@ -111,4 +111,25 @@ describe.each(stores)('compare-and-swap on %s', (_, storeOf) => {
     expect(await releaseLease(store, key, a.token, 'B')).toBe(false);
     expect(await store.read(key)).toBeDefined();
   });
+
+  it('gives a holder taking its own lease back a whole TTL from then, not what was left of the old one', async () => {
+    const store = storeOf();
+    const key = fresh();
+    const at = (iso: string) => ({ ttlMs: 60_000, now: () => new Date(iso) });
+
+    const first = await tryAcquireLease(store, key, 'A', at('2026-12-01T06:00:00Z'));
+    // A's release failed; at 06:00:50 it takes its lock back for another pass
+    const back = await tryAcquireLease(store, key, 'A', at('2026-12-01T06:00:50Z'));
+    expect(back).toEqual({ acquired: true, token: expect.any(String) });
+    expect(back).not.toEqual(first);
+
+    // past the first expiry, the lease is still A's until a minute after it was taken back
+    expect(await tryAcquireLease(store, key, 'B', at('2026-12-01T06:01:30Z'))).toMatchObject({
+      acquired: false,
+      holder: 'A',
+    });
+    expect(await tryAcquireLease(store, key, 'B', at('2026-12-01T06:01:51Z'))).toMatchObject({
+      acquired: true,
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -77,8 +78,11 @@ export interface RefreshResult {
    * which covers the data this one was started for.
    */
   deferredTo?: { holder: string; since: string };
-  /** Requests for another pass came after the last pass allowed (`MAX_REFRESH_PASSES`). */
-  requestsLeft?: boolean;
+  /**
+   * Requests for another pass may be left to the next trigger or the daily schedule: more came
+   * than `MAX_REFRESH_PASSES` serve, or the lock could not be released or looked at after publishing.
+   */
+  requestsLeft?: RequestsLeft;
 }
 
 /**
@@ -118,6 +122,16 @@ const wholeSecond = (at: Date): number => Math.floor(at.getTime() / 1000) * 1000
  */
 export const MAX_REFRESH_PASSES = 3;
 
+/** Why requests made while a refresh ran may be left to the next trigger or the daily schedule. */
+export type RequestsLeft =
+  /** More came than `MAX_REFRESH_PASSES` serve. */
+  | 'passes'
+  /** The lock or the request object could not be read or written after publishing. */
+  | 'lock-unreachable';
+
+/** Tries to release the refresh lock, 2, 4 and 8 s apart, before leaving it to expire. */
+const RELEASE_TRIES = 4;
+
 /**
  * Runs `refresh` holding `lock`, so that one refresh at a time builds and publishes. A refresh
  * that finds the lock held asks the holder for one more pass (`markPending`) and ends; the
@@ -126,17 +140,22 @@ export const MAX_REFRESH_PASSES = 3;
  * Each side looks at the other's object after writing its own (request, then lock; release, then
  * request), so a request is never missed: either the requester sees the lock free and takes it,
  * or the holder sees the request. The holder renews the lock while it works (`keepLease`), and
- * `refresh` is given that lease to check before it publishes. A release that fails is reported
- * and not fatal: the lock is still this holder's, so a request seen after it is served by taking
- * it again (`acquire` by the same holder returns it), and otherwise it expires one TTL later.
+ * `refresh` is given that lease to check before it publishes.
+ *
+ * Once a pass has published, trouble with the lock does not fail the refresh: a release is tried
+ * again (`RELEASE_TRIES`); a lock still not released is looked at as if released (a request seen
+ * is served by taking it back: `acquire` by its own holder), and otherwise expires one TTL after
+ * its last renewal, deferring the refreshes started until then. Those, and requests that cannot
+ * be looked at, are reported (`requestsLeft`) for the next trigger or the daily schedule.
  */
 export async function serializedRefresh<T>(
   lock: RefreshLock,
   holder: string,
   refresh: (lease: KeptLease) => Promise<T>,
-  { maxPasses = MAX_REFRESH_PASSES } = {},
+  { maxPasses = MAX_REFRESH_PASSES, retryMs = 2_000 } = {},
 ): Promise<
-  { result: T; passes: number; requestsLeft: boolean } | { deferredTo: { holder: string; since: string } }
+  | { result: T; passes: number; requestsLeft?: RequestsLeft }
+  | { deferredTo: { holder: string; since: string } }
 > {
   let token: string | undefined;
   let takenAt = Date.now();
@@ -150,13 +169,23 @@ export async function serializedRefresh<T>(
         return { deferredTo: { holder: got.holder, since: got.since } };
     }
   }
-  const release = async (kept: KeptLease): Promise<void> => {
+  /** Stops renewing and releases the lock; false if every try failed (the lock then expires). */
+  const release = async (kept: KeptLease): Promise<boolean> => {
     const last = await kept.stop();
-    await lock.release(last, holder).catch((err: unknown) => {
-      progress(
-        `refresh: the lock was not released (${(err as Error).message}); it expires ${Math.round(lock.ttlMs / 1000)} s after its last renewal`,
-      );
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await lock.release(last, holder);
+        return true;
+      } catch (err) {
+        if (attempt >= RELEASE_TRIES) {
+          progress(
+            `refresh: the lock was not released (${(err as Error).message}); it expires ${Math.round(lock.ttlMs / 1000)} s after its last renewal`,
+          );
+          return false;
+        }
+        await new Promise((r) => setTimeout(r, retryMs * 2 ** (attempt - 1)));
+      }
+    }
   };
   for (let passes = 1; ; passes++) {
     const seen = await lock.pending();
@@ -170,18 +199,26 @@ export async function serializedRefresh<T>(
     let result: T;
     try {
       result = await refresh(kept);
-    } finally {
-      // on a failure the failure is what matters; a lock left behind expires (`lock.ttlMs`)
+    } catch (err) {
+      // the failure is what matters; a lock not released expires (`lock.ttlMs`)
       await release(kept);
+      throw err;
     }
-    const asked = await lock.pending();
-    if (asked === undefined || asked === seen) return { result, passes, requestsLeft: false };
-    if (passes >= maxPasses) return { result, passes, requestsLeft: true };
-    // another refresh asked while this one ran; if a third took the lock meanwhile, it covers that
-    takenAt = Date.now();
-    const again = await lock.acquire(holder);
-    if (!again.acquired) return { result, passes, requestsLeft: false };
-    token = again.token;
+    const released = await release(kept);
+    try {
+      const asked = await lock.pending();
+      if (asked === undefined || asked === seen)
+        return { result, passes, ...(released ? {} : { requestsLeft: 'lock-unreachable' as const }) };
+      if (passes >= maxPasses) return { result, passes, requestsLeft: 'passes' };
+      // another refresh asked while this one ran; if a third took the lock meanwhile, it covers that
+      takenAt = Date.now();
+      const again = await lock.acquire(holder);
+      if (!again.acquired) return { result, passes };
+      token = again.token;
+    } catch (err) {
+      progress(`refresh: could not look for requests made while it ran (${(err as Error).message})`);
+      return { result, passes, requestsLeft: 'lock-unreachable' };
+    }
     progress('refresh: another refresh was started while this one ran: refreshing again');
   }
 }
@@ -211,12 +248,19 @@ export async function runRefresh(opts: LakeOptions, now = new Date()): Promise<R
     return settled;
   };
   const lock = target.refreshLock?.(opts);
-  const holder = `refresh ${refreshRunId(now)}${process.env.CODEBUILD_BUILD_ID ? ` (build ${process.env.CODEBUILD_BUILD_ID})` : ''}`;
+  // unique per run: a holder taking "its own" lock back must not take another run's
+  const holder = `refresh ${refreshRunId(now)} ${randomUUID().slice(0, 8)}${process.env.CODEBUILD_BUILD_ID ? ` (build ${process.env.CODEBUILD_BUILD_ID})` : ''}`;
   const out = lock ? await serializedRefresh(lock, holder, settle) : { result: await settle() };
   if ('deferredTo' in out)
     return { runId: refreshRunId(now), steps: [], rounds: 0, deferredTo: out.deferredTo };
   const { result, newerFactsAt } = out.result;
-  return { ...result, rounds, ...(newerFactsAt ? { newerFactsAt } : {}) };
+  const left = 'requestsLeft' in out ? out.requestsLeft : undefined;
+  return {
+    ...result,
+    rounds,
+    ...(newerFactsAt ? { newerFactsAt } : {}),
+    ...(left ? { requestsLeft: left } : {}),
+  };
 }
 
 /**
@@ -288,7 +332,11 @@ export const refreshCommand: CommandModule<object, LakeOptions> = {
     );
     if (r.rounds > 1) fields.rounds = `${r.rounds}: facts were written while a round ran`;
     if (r.requestsLeft) {
-      fields.requests = `more refreshes were started than ${MAX_REFRESH_PASSES} passes serve; the next trigger or the daily schedule publishes their data`;
+      const why =
+        r.requestsLeft === 'passes'
+          ? `more refreshes were started than ${MAX_REFRESH_PASSES} passes serve`
+          : 'the refresh lock could not be released or looked at after publishing (see above)';
+      fields.requests = `${why}; the next trigger or the daily schedule publishes the data of refreshes started meanwhile`;
     }
     if (r.newerFactsAt) {
       fields.note = `facts written at ${r.newerFactsAt.toISOString()} are newer still; the next trigger publishes them`;

@@ -10,14 +10,16 @@ function renewals({ failFirst = 0, lostAfter = Number.POSITIVE_INFINITY } = {}) 
   const seen: string[] = [];
   let version = 1;
   let calls = 0;
+  let lastCallAt = 0;
   const renew = async (token: string): Promise<string | undefined> => {
     calls++;
+    lastCallAt = Date.now();
     seen.push(token);
     if (calls <= failFirst) throw new Error('S3 unreachable');
     if (calls > lostAfter || token !== String(version)) return undefined;
     return String(++version);
   };
-  return { renew, seen, calls: () => calls };
+  return { renew, seen, calls: () => calls, lastCallAt: () => lastCallAt };
 }
 
 describe('keepLease: a lease kept while its holder works', () => {
@@ -34,6 +36,9 @@ describe('keepLease: a lease kept while its holder works', () => {
     expect(last).toBe(String(r.seen.length + 1));
     expect(kept.lost).toBe(false);
     expect(kept.safeUntil).toBeGreaterThan(before);
+    // three quarters of a TTL after the last renewal began
+    expect(kept.safeUntil).toBeLessThanOrEqual(r.lastCallAt() + 30);
+    expect(kept.safeUntil).toBeGreaterThanOrEqual(r.lastCallAt() + 25);
     // stopped: no renewal after stop()
     const calls = r.calls();
     await sleep(30);
@@ -64,5 +69,42 @@ describe('keepLease: a lease kept while its holder works', () => {
 
     expect(r.calls()).toBe(2);
     expect(await kept.stop()).toBe('2');
+  });
+
+  it('once stopped during a renewal, waits for it and renews no more', async () => {
+    let answer: (token: string) => void = () => {};
+    let calls = 0;
+    const renew = (token: string) => {
+      calls++;
+      return new Promise<string>((resolve) => (answer = () => resolve(`${token}+`)));
+    };
+    const kept = keepLease('1', { ttlMs: 20, takenAt: Date.now(), renew, onError: () => {} });
+    await until(() => calls === 1);
+
+    const stopping = kept.stop();
+    answer('1');
+
+    expect(await stopping).toBe('1+');
+    await sleep(30);
+    expect(calls).toBe(1);
+  });
+
+  it('does not move its deadline for a renewal that lost a race (the same token back: not extended)', async () => {
+    let calls = 0;
+    const takenAt = Date.now();
+    const kept = keepLease('1', {
+      ttlMs: 40,
+      takenAt,
+      renew: async (token) => {
+        calls++;
+        return token;
+      },
+      onError: () => {},
+    });
+    await until(() => calls >= 2);
+    await kept.stop();
+
+    expect(kept.lost).toBe(false);
+    expect(kept.safeUntil).toBe(takenAt + 30);
   });
 });

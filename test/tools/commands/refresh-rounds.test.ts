@@ -131,7 +131,7 @@ describe('when the local lake last received facts', () => {
 /**
  * An in-memory lock with the lease's rules (a holder asking again gets its own lock back; a renewal
  * or a release needs the current token); `onMarkPending` lets a test interleave another refresh's
- * steps, `failRenewals`/`failReleases` make that many calls throw.
+ * steps, `failRenewals`/`failReleases`/`failPending` make that many calls throw.
  */
 function memoryLock(ttlMs = 60_000) {
   const state = {
@@ -141,6 +141,7 @@ function memoryLock(ttlMs = 60_000) {
     renewals: 0,
     failRenewals: 0,
     failReleases: 0,
+    failPending: 0,
     onMarkPending: undefined as (() => void) | undefined,
   };
   const lock: RefreshLock = {
@@ -167,7 +168,10 @@ function memoryLock(ttlMs = 60_000) {
       state.requests++;
       state.onMarkPending?.();
     },
-    pending: async () => (state.requests ? `request ${state.requests}` : undefined),
+    pending: async () => {
+      if (state.failPending > 0 && state.failPending--) throw new Error('S3 unreachable');
+      return state.requests ? `request ${state.requests}` : undefined;
+    },
   };
   return { lock, state };
 }
@@ -190,7 +194,8 @@ describe('one refresh at a time (the aws lock)', () => {
 
     const out = await serializedRefresh(lock, 'A', p.run);
 
-    expect(out).toMatchObject({ passes: 1, requestsLeft: false });
+    expect(out).toMatchObject({ passes: 1 });
+    expect(out).not.toHaveProperty('requestsLeft');
     expect(p.count()).toBe(1);
     expect(state.holder).toBeUndefined();
   });
@@ -219,7 +224,8 @@ describe('one refresh at a time (the aws lock)', () => {
 
     expect(waiter).toMatchObject({ deferredTo: { holder: 'A' } });
     expect(other.count()).toBe(0);
-    expect(out).toMatchObject({ passes: 2, requestsLeft: false });
+    expect(out).toMatchObject({ passes: 2 });
+    expect(out).not.toHaveProperty('requestsLeft');
     expect(holder.count()).toBe(2);
     expect(state.holder).toBeUndefined();
   });
@@ -232,7 +238,7 @@ describe('one refresh at a time (the aws lock)', () => {
 
     const out = await serializedRefresh(lock, 'A', p.run);
 
-    expect(out).toMatchObject({ passes: MAX_REFRESH_PASSES, requestsLeft: true });
+    expect(out).toMatchObject({ passes: MAX_REFRESH_PASSES, requestsLeft: 'passes' });
     expect(p.count()).toBe(MAX_REFRESH_PASSES);
     expect(state.holder).toBeUndefined();
   });
@@ -258,7 +264,9 @@ describe('one refresh at a time (the aws lock)', () => {
     state.requests = 5;
     const p = pass();
 
-    expect(await serializedRefresh(lock, 'A', p.run)).toMatchObject({ passes: 1, requestsLeft: false });
+    const out = await serializedRefresh(lock, 'A', p.run);
+    expect(out).toMatchObject({ passes: 1 });
+    expect(out).not.toHaveProperty('requestsLeft');
   });
 
   it('releases the lock when the refresh fails, and fails with its error', async () => {
@@ -311,9 +319,22 @@ describe('one refresh at a time (the aws lock)', () => {
     expect(state.holder).toBe('C');
   });
 
-  it('does not fail a published refresh when the release fails, and still serves a request after it', async () => {
+  const noWait = { retryMs: 0 };
+
+  it('tries a failed release again', async () => {
     const { lock, state } = memoryLock();
-    state.failReleases = 1;
+    state.failReleases = 2;
+
+    const out = await serializedRefresh(lock, 'A', pass().run, noWait);
+
+    expect(out).toMatchObject({ passes: 1 });
+    expect(out).not.toHaveProperty('requestsLeft');
+    expect(state.holder).toBeUndefined();
+  });
+
+  it('does not fail a published refresh when the release keeps failing, and still serves a request after it', async () => {
+    const { lock, state } = memoryLock();
+    state.failReleases = 4;
     let asked = false;
     const p = pass(async () => {
       if (asked) return;
@@ -321,19 +342,34 @@ describe('one refresh at a time (the aws lock)', () => {
       state.requests++;
     });
 
-    const out = await serializedRefresh(lock, 'A', p.run);
+    const out = await serializedRefresh(lock, 'A', p.run, noWait);
 
-    // the failed release left the lock A's: A took it back for the request, then released it
-    expect(out).toMatchObject({ passes: 2, requestsLeft: false });
+    // the lock was still A's: A took it back for the request, then released it
+    expect(out).toMatchObject({ passes: 2 });
+    expect(out).not.toHaveProperty('requestsLeft');
     expect(state.holder).toBeUndefined();
   });
 
-  it('leaves a lock it could not release to expire, when nobody asked for more', async () => {
+  it('leaves a lock it could not release to expire when nobody asked for more, and says requests may wait', async () => {
     const { lock, state } = memoryLock();
-    state.failReleases = 1;
+    state.failReleases = 4;
 
-    expect(await serializedRefresh(lock, 'A', pass().run)).toMatchObject({ passes: 1 });
+    const out = await serializedRefresh(lock, 'A', pass().run, noWait);
+
+    expect(out).toMatchObject({ passes: 1, requestsLeft: 'lock-unreachable' });
     expect(state.holder).toBe('A');
+  });
+
+  it('does not fail a published refresh when the requests cannot be looked at, and says they may wait', async () => {
+    const { lock, state } = memoryLock();
+    const p = pass(async () => {
+      state.failPending = 1;
+    });
+
+    const out = await serializedRefresh(lock, 'A', p.run, noWait);
+
+    expect(out).toMatchObject({ passes: 1, requestsLeft: 'lock-unreachable' });
+    expect(state.holder).toBeUndefined();
   });
 });
 
