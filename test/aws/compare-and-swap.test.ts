@@ -1,135 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLeaseHeld, releaseLease, renewLease, tryAcquireLease } from '../../lambda/core/lease.js';
-import type { ObjectStore } from '../../lambda/core/object-store.js';
+import { beforeAll, describe } from 'vitest';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
-import { tempLake } from '../lambda/support/orders.js';
+import { compareAndSwapContract } from '../support/compare-and-swap-contract.js';
 import { createBuckets } from './support/buckets.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
-// The conditional writes the ledgers and leases rely on, the same contract on both stores: a local
-// lake folder, and S3 (moto, If-None-Match / If-Match as AWS implements them).
+// The compare-and-swap contract on S3 (moto: If-None-Match / If-Match as AWS implements them); on
+// a local lake in test/lambda/core/compare-and-swap.test.ts.
 const bed = useTestbed();
-let lake: Awaited<ReturnType<typeof tempLake>>;
-beforeAll(async () => {
-  lake = await tempLake();
-  await createBuckets(bed.clients.s3, [STACK.processedBucket]);
-});
-afterAll(() => lake.cleanup());
+beforeAll(() => createBuckets(bed.clients.s3, [STACK.processedBucket]));
 
-let n = 0;
-const stores: [string, () => ObjectStore][] = [
-  ['a local lake', () => lake.store],
-  ['S3 (moto)', () => new S3ObjectStore(bed.clients.s3, STACK.processedBucket)],
-];
-
-describe.each(stores)('compare-and-swap on %s', (_, storeOf) => {
-  const fresh = () => `state/cas-test/${++n}.json`;
-
-  it('creates only if absent, replaces only the version read, and deletes only that version', async () => {
-    const store = storeOf();
-    const key = fresh();
-
-    expect(await store.read(key)).toBeUndefined();
-    const v1 = await store.putIf(key, 'one', null);
-    expect(v1).toEqual(expect.any(String));
-    expect(await store.putIf(key, 'again', null)).toBeUndefined();
-    const read = await store.read(key);
-    expect(read?.bytes.toString()).toBe('one');
-    expect(read?.version).toBe(v1);
-
-    const v2 = await store.putIf(key, 'two', v1 as string);
-    expect(v2).toEqual(expect.any(String));
-    expect(v2).not.toBe(v1);
-    // a writer still holding the first version loses, and changes nothing
-    expect(await store.putIf(key, 'stale', v1 as string)).toBeUndefined();
-    expect(await store.deleteIf(key, v1 as string)).toBe(false);
-    expect((await store.read(key))?.bytes.toString()).toBe('two');
-
-    expect(await store.deleteIf(key, v2 as string)).toBe(true);
-    expect(await store.read(key)).toBeUndefined();
-    expect(await store.putIf(key, 'gone', v2 as string)).toBeUndefined();
-  });
-
-  it('lets exactly one of several racing writers create a key, and one replace a version', async () => {
-    const store = storeOf();
-    const key = fresh();
-
-    const created = await Promise.all(['a', 'b', 'c', 'd'].map((w) => store.putIf(key, w, null)));
-    expect(created.filter(Boolean)).toHaveLength(1);
-    const base = created.find(Boolean) as string;
-    const replaced = await Promise.all(['e', 'f', 'g'].map((w) => store.putIf(key, w, base)));
-    expect(replaced.filter(Boolean)).toHaveLength(1);
-  });
-
-  it('gives a lease to one holder at a time, lets an expired one be taken over, and releases only its own', async () => {
-    const store = storeOf();
-    const key = fresh();
-    const at = (iso: string) => ({ ttlMs: 60_000, now: () => new Date(iso) });
-
-    const a = await tryAcquireLease(store, key, 'A', at('2026-12-01T06:00:00Z'));
-    expect(a).toEqual({ acquired: true, token: expect.any(String) });
-    expect(await tryAcquireLease(store, key, 'B', at('2026-12-01T06:00:30Z'))).toEqual({
-      acquired: false,
-      holder: 'A',
-      since: '2026-12-01T06:00:00.000Z',
-    });
-    expect(await isLeaseHeld(store, key, () => new Date('2026-12-01T06:00:59Z'))).toBe(true);
-    expect(await isLeaseHeld(store, key, () => new Date('2026-12-01T06:01:01Z'))).toBe(false);
-
-    const b = await tryAcquireLease(store, key, 'B', at('2026-12-01T06:01:01Z'));
-    expect(b).toMatchObject({ acquired: true });
-    // A, back from the dead, releases nothing of B's
-    await releaseLease(store, key, a.acquired ? a.token : '');
-    expect(await tryAcquireLease(store, key, 'C', at('2026-12-01T06:01:02Z'))).toMatchObject({
-      acquired: false,
-      holder: 'B',
-    });
-    await releaseLease(store, key, b.acquired ? b.token : '');
-    expect(await store.read(key)).toBeUndefined();
-  });
-
-  it('knows its own lease by its holder id when a write’s answer was lost', async () => {
-    const store = storeOf();
-    const key = fresh();
-    const opts = { ttlMs: 60_000 };
-    const a = await tryAcquireLease(store, key, 'A', opts);
-    if (!a.acquired) throw new Error('not acquired');
-    // A's renewal succeeded but its answer was lost: A still holds the old token
-    const renewedUnseen = await renewLease(store, key, 'A', a.token, opts);
-    expect(renewedUnseen).toEqual(expect.any(String));
-
-    // an acquire retried after its write landed finds the lease its own
-    expect(await tryAcquireLease(store, key, 'A', opts)).toMatchObject({ acquired: true });
-    // the stale token still renews (the version names A) and releases
-    expect(await renewLease(store, key, 'A', a.token, opts)).toEqual(expect.any(String));
-    expect(await releaseLease(store, key, a.token, 'A')).toBe(true);
-    expect(await store.read(key)).toBeUndefined();
-    // B's stale token neither renews nor releases A's lease
-    const again = await tryAcquireLease(store, key, 'A', opts);
-    expect(again.acquired).toBe(true);
-    expect(await renewLease(store, key, 'B', a.token, opts)).toBeUndefined();
-    expect(await releaseLease(store, key, a.token, 'B')).toBe(false);
-    expect(await store.read(key)).toBeDefined();
-  });
-
-  it('gives a holder taking its own lease back a whole TTL from then, not what was left of the old one', async () => {
-    const store = storeOf();
-    const key = fresh();
-    const at = (iso: string) => ({ ttlMs: 60_000, now: () => new Date(iso) });
-
-    const first = await tryAcquireLease(store, key, 'A', at('2026-12-01T06:00:00Z'));
-    // A's release failed; at 06:00:50 it takes its lock back for another pass
-    const back = await tryAcquireLease(store, key, 'A', at('2026-12-01T06:00:50Z'));
-    expect(back).toEqual({ acquired: true, token: expect.any(String) });
-    expect(back).not.toEqual(first);
-
-    // past the first expiry, the lease is still A's until a minute after it was taken back
-    expect(await tryAcquireLease(store, key, 'B', at('2026-12-01T06:01:30Z'))).toMatchObject({
-      acquired: false,
-      holder: 'A',
-    });
-    expect(await tryAcquireLease(store, key, 'B', at('2026-12-01T06:01:51Z'))).toMatchObject({
-      acquired: true,
-    });
-  });
+describe('compare-and-swap on S3 (moto)', () => {
+  compareAndSwapContract(() => new S3ObjectStore(bed.clients.s3, STACK.processedBucket));
 });
