@@ -8,7 +8,7 @@ import { type KeptLease, keepLease } from '../../lambda/core/lease.js';
 import { stagingFor } from '../exports/publish-local.js';
 import type { Published } from '../exports/published.js';
 import type { LakeOptions } from '../lib/options.js';
-import type { RefreshLock } from '../lib/refresh-lock.js';
+import { REFRESH_LOCK_TTL_MS, type RefreshLock } from '../lib/refresh-lock.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 import type { Target } from '../targets/target.js';
@@ -36,8 +36,11 @@ export interface StepContext {
   runId: string;
 }
 
+/** What each step does (tests replace them: `runRefresh`, `refreshRound`). */
+export type RefreshSteps = Record<RefreshStep, (c: StepContext) => Promise<string>>;
+
 /** Each step returns its one-line result. Results are built in `staged`; only `publish` replaces published ones. */
-const STEPS: Record<RefreshStep, (c: StepContext) => Promise<string>> = {
+const STEPS: RefreshSteps = {
   crawl: async ({ target, opts }) => (await target.crawl(opts)).line,
   'create-views': async ({ opts }) => {
     const r = await createViewsOn(opts);
@@ -157,9 +160,13 @@ export async function serializedRefresh<T>(
   | { result: T; passes: number; requestsLeft?: RequestsLeft }
   | { deferredTo: { holder: string; since: string } }
 > {
+  // The latest request, noted before the lock is taken (a request made between this read and
+  // the acquire only costs an extra pass); later passes take the request that started them.
+  let seen: string | undefined;
   let token: string | undefined;
   let takenAt = Date.now();
   for (let attempt = 1; token === undefined; attempt++) {
+    seen = await lock.pending();
     takenAt = Date.now();
     const got = await lock.acquire(holder);
     if (got.acquired) token = got.token;
@@ -188,7 +195,6 @@ export async function serializedRefresh<T>(
     }
   };
   for (let passes = 1; ; passes++) {
-    const seen = await lock.pending();
     const kept = keepLease(token, {
       ttlMs: lock.ttlMs,
       takenAt,
@@ -204,21 +210,29 @@ export async function serializedRefresh<T>(
       await release(kept);
       throw err;
     }
+    // From here on this pass has published: trouble with the lock is reported, not thrown.
     const released = await release(kept);
+    const unreachable = (err?: unknown) => {
+      if (err) progress(`refresh: could not look for requests made while it ran (${(err as Error).message})`);
+      return { result, passes, requestsLeft: 'lock-unreachable' as const };
+    };
+    let asked: string | undefined;
+    let again: Awaited<ReturnType<RefreshLock['acquire']>>;
     try {
-      const asked = await lock.pending();
-      if (asked === undefined || asked === seen)
-        return { result, passes, ...(released ? {} : { requestsLeft: 'lock-unreachable' as const }) };
-      if (passes >= maxPasses) return { result, passes, requestsLeft: 'passes' };
+      asked = await lock.pending();
+      if (asked === undefined || asked === seen) return released ? { result, passes } : unreachable();
+      if (passes >= maxPasses) return released ? { result, passes, requestsLeft: 'passes' } : unreachable();
       // another refresh asked while this one ran; if a third took the lock meanwhile, it covers that
       takenAt = Date.now();
-      const again = await lock.acquire(holder);
-      if (!again.acquired) return { result, passes };
-      token = again.token;
+      again = await lock.acquire(holder);
     } catch (err) {
-      progress(`refresh: could not look for requests made while it ran (${(err as Error).message})`);
-      return { result, passes, requestsLeft: 'lock-unreachable' };
+      return unreachable(err);
     }
+    if (!again.acquired)
+      // named as its own holder: the lock is still this refresh's, but could not be written
+      return again.holder === holder ? unreachable() : { result, passes };
+    token = again.token;
+    seen = asked;
     progress('refresh: another refresh was started while this one ran: refreshing again');
   }
 }
@@ -230,9 +244,13 @@ export async function serializedRefresh<T>(
  * The staging folder is removed in every case. A failing step's OpsError is rethrown with the step named.
  * If the ETL wrote facts after a round started (a trigger that came during the build), the round
  * runs again, so the data that trigger announced is published (`refreshUntilSettled`).
+ * `target` and `steps` default to the command's; tests pass their own.
  */
-export async function runRefresh(opts: LakeOptions, now = new Date()): Promise<RefreshResult> {
-  const target = targetFor(opts.target);
+export async function runRefresh(
+  opts: LakeOptions,
+  now = new Date(),
+  { target = targetFor(opts.target), steps = STEPS }: { target?: Target; steps?: RefreshSteps } = {},
+): Promise<RefreshResult> {
   let first = true;
   let rounds = 0;
   const settle = async (lease?: KeptLease) => {
@@ -240,7 +258,7 @@ export async function runRefresh(opts: LakeOptions, now = new Date()): Promise<R
       (startedAt) => {
         const runId = refreshRunId(first ? now : startedAt);
         first = false;
-        return refreshRound(target, opts, runId, lease);
+        return refreshRound(target, opts, runId, lease, steps);
       },
       target.factsWrittenAt ? () => target.factsWrittenAt!(opts) : undefined,
     );
@@ -274,7 +292,7 @@ export async function refreshRound(
   opts: LakeOptions,
   runId: string,
   lease?: KeptLease,
-  stepsToRun: Record<RefreshStep, (c: StepContext) => Promise<string>> = STEPS,
+  stepsToRun: RefreshSteps = STEPS,
 ): Promise<Pick<RefreshResult, 'runId' | 'steps'>> {
   const staged = stagingFor(opts.lake, runId);
   const steps: RefreshResult['steps'] = [];
@@ -332,11 +350,10 @@ export const refreshCommand: CommandModule<object, LakeOptions> = {
     );
     if (r.rounds > 1) fields.rounds = `${r.rounds}: facts were written while a round ran`;
     if (r.requestsLeft) {
-      const why =
+      fields.requests =
         r.requestsLeft === 'passes'
-          ? `more refreshes were started than ${MAX_REFRESH_PASSES} passes serve`
-          : 'the refresh lock could not be released or looked at after publishing (see above)';
-      fields.requests = `${why}; the next trigger or the daily schedule publishes the data of refreshes started meanwhile`;
+          ? `more refreshes were started than ${MAX_REFRESH_PASSES} passes serve; the next trigger or the daily schedule publishes their data`
+          : `the refresh lock could not be released or looked at after publishing (see above): refreshes started during this one, or before the lock expires (${REFRESH_LOCK_TTL_MS / 60_000} minutes after its last renewal), wait for the next trigger or the daily schedule`;
     }
     if (r.newerFactsAt) {
       fields.note = `facts written at ${r.newerFactsAt.toISOString()} are newer still; the next trigger publishes them`;
