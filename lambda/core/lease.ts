@@ -16,7 +16,8 @@ export interface LeaseBody {
 
 export type LeaseAttempt =
   | { acquired: true; token: string }
-  | { acquired: false; holder: string; since: string };
+  /** Held by `holder` since `since`, until `expiresAt` unless renewed (ISO; '' when unknown). */
+  | { acquired: false; holder: string; since: string; expiresAt: string };
 
 export interface LeaseOptions {
   /** How long the lease holds unless released: longer than its holder can live. */
@@ -80,13 +81,23 @@ export async function tryAcquireLease(
     if (!current) continue;
     const ours = current.body.holder === holder;
     if (!ours && new Date(current.body.expiresAt) > now())
-      return { acquired: false, holder: current.body.holder, since: current.body.acquiredAt };
+      return {
+        acquired: false,
+        holder: current.body.holder,
+        since: current.body.acquiredAt,
+        expiresAt: current.body.expiresAt,
+      };
     // expired, or ours: replaced in that very version (a race lost here is tried again)
     const taken = await store.putIf(key, body(), current.version, JSON_OBJECT);
     if (taken) return { acquired: true, token: taken };
   }
   const current = await readLease(store, key);
-  return { acquired: false, holder: current?.body.holder ?? '?', since: current?.body.acquiredAt ?? '' };
+  return {
+    acquired: false,
+    holder: current?.body.holder ?? '?',
+    since: current?.body.acquiredAt ?? '',
+    expiresAt: current?.body.expiresAt ?? '',
+  };
 }
 
 /**

@@ -27,6 +27,7 @@ describe('the refresh lock on S3 (moto)', () => {
       acquired: false,
       holder: 'A',
       since: '2026-12-01T06:00:00.000Z',
+      expiresAt: '2026-12-01T06:10:00.000Z',
     });
     expect(await lock.isHeld()).toBe(true);
     await lock.release(a.acquired ? a.token : '', 'A');

@@ -60,6 +60,7 @@ export function compareAndSwapContract(storeOf: () => ObjectStore): void {
       acquired: false,
       holder: 'A',
       since: '2026-12-01T06:00:00.000Z',
+      expiresAt: '2026-12-01T06:01:00.000Z',
     });
     expect(await isLeaseHeld(store, key, () => new Date('2026-12-01T06:00:59Z'))).toBe(true);
     expect(await isLeaseHeld(store, key, () => new Date('2026-12-01T06:01:01Z'))).toBe(false);

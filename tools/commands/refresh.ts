@@ -143,7 +143,8 @@ const RELEASE_TRIES = 4;
  * Each side looks at the other's object after writing its own (request, then lock; release, then
  * request), so a request is never missed: either the requester sees the lock free and takes it,
  * or the holder sees the request. The holder renews the lock while it works (`keepLease`), and
- * `refresh` is given that lease to check before it publishes.
+ * `refresh` is given that lease to check before it publishes. A lock found unrenewed (its holder
+ * died, or ended without releasing it) is waited for until it lapses, then taken over, once.
  *
  * Once a pass has published, trouble with the lock does not fail the refresh: a release is tried
  * again (`RELEASE_TRIES`); a lock still not released is looked at as if released (a request seen
@@ -165,6 +166,7 @@ export async function serializedRefresh<T>(
   let seen: string | undefined;
   let token: string | undefined;
   let takenAt = Date.now();
+  let waitedForLapse = false;
   for (let attempt = 1; token === undefined; attempt++) {
     seen = await lock.pending();
     takenAt = Date.now();
@@ -172,6 +174,19 @@ export async function serializedRefresh<T>(
     if (got.acquired) token = got.token;
     else {
       await lock.markPending();
+      // A live holder renews every quarter of the TTL, so its lock has at least three quarters
+      // left; one with less than half has missed a renewal: its holder died, or ended without
+      // releasing it, and will not serve this request. Wait for the lock to lapse and take it
+      // over (once), rather than leave the request to the next trigger.
+      const left = Date.parse(got.expiresAt) - Date.now();
+      if (!waitedForLapse && left < lock.ttlMs / 2) {
+        waitedForLapse = true;
+        progress(
+          `refresh: the lock held by ${got.holder} has not been renewed; waiting ${Math.ceil(Math.max(0, left) / 1000)} s for it to lapse`,
+        );
+        await new Promise((r) => setTimeout(r, Math.max(0, left) + Math.min(1000, lock.ttlMs / 100)));
+        continue;
+      }
       if (attempt >= 3 || (await lock.isHeld()))
         return { deferredTo: { holder: got.holder, since: got.since } };
     }

@@ -15,9 +15,11 @@ export interface RefreshLock {
    * Takes the lock for `holder` (its `token` releases it), or says who holds it. A lock past its
    * expiry (a holder that died) is taken over by exactly one of the refreshes that find it so.
    */
-  acquire(
-    holder: string,
-  ): Promise<{ acquired: true; token: string } | { acquired: false; holder: string; since: string }>;
+  acquire(holder: string): Promise<
+    | { acquired: true; token: string }
+    /** `expiresAt`: ISO, when the lock lapses unless renewed ('' when unknown). */
+    | { acquired: false; holder: string; since: string; expiresAt: string }
+  >;
   /**
    * How long the lock holds unless renewed: its holder renews it every quarter of this while it
    * refreshes (`keepLease`), so a holder that died (a build stopped, a laptop closed) leaves it

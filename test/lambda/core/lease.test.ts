@@ -105,6 +105,7 @@ describe('a lease, between other writers', () => {
       acquired: false,
       holder: 'A',
       since: '2026-12-01T06:00:00.000Z',
+      expiresAt: '2026-12-01T06:01:00.000Z',
     });
     // create, then take over, in each of three tries
     expect(writes).toBe(6);

@@ -137,6 +137,8 @@ describe('when the local lake last received facts', () => {
 function memoryLock(ttlMs = 60_000) {
   const state = {
     holder: undefined as string | undefined,
+    /** When the lock lapses (ms): a TTL after it was taken or renewed; set it to play a holder that stopped renewing. */
+    expiresAt: 0,
     token: 0,
     requests: 0,
     renewals: 0,
@@ -150,17 +152,21 @@ function memoryLock(ttlMs = 60_000) {
   const lock: RefreshLock = {
     ttlMs,
     acquire: async (holder) => {
-      if (state.stuck && state.holder === holder) return { acquired: false, holder, since: '06:00' };
-      if (state.holder !== undefined && state.holder !== holder)
-        return { acquired: false, holder: state.holder, since: '06:00' };
-      if (state.holder === undefined) state.token++;
+      const expiresAt = new Date(state.expiresAt).toISOString();
+      if (state.stuck && state.holder === holder)
+        return { acquired: false, holder, since: '06:00', expiresAt };
+      if (state.holder !== undefined && state.holder !== holder && Date.now() < state.expiresAt)
+        return { acquired: false, holder: state.holder, since: '06:00', expiresAt };
+      if (state.holder !== holder) state.token++;
       state.holder = holder;
+      state.expiresAt = Date.now() + ttlMs;
       return { acquired: true, token: String(state.token) };
     },
     renew: async (holder, token) => {
       if (state.failRenewals > 0 && state.failRenewals--) throw new Error('S3 unreachable');
       if (state.holder !== holder || token !== String(state.token)) return undefined;
       state.renewals++;
+      state.expiresAt = Date.now() + ttlMs;
       return String(++state.token);
     },
     release: async (token) => {
@@ -207,6 +213,7 @@ describe('one refresh at a time (the aws lock)', () => {
   it('ends without refreshing when another holds the lock, and asks it for one more pass', async () => {
     const { lock, state } = memoryLock();
     state.holder = 'B';
+    state.expiresAt = Date.now() + 60_000;
     const p = pass();
 
     const out = await serializedRefresh(lock, 'A', p.run);
@@ -250,6 +257,7 @@ describe('one refresh at a time (the aws lock)', () => {
   it('takes the lock itself when the holder released it just after refusing it (no request is lost)', async () => {
     const { lock, state } = memoryLock();
     state.holder = 'A';
+    state.expiresAt = Date.now() + 60_000;
     // A finishes between B's refused acquire and B's look at the lock, and had seen no request
     state.onMarkPending = () => {
       state.holder = undefined;
@@ -315,6 +323,7 @@ describe('one refresh at a time (the aws lock)', () => {
 
     const lost = await serializedRefresh(lock, 'B', async (held) => {
       state.holder = 'C'; // B's lock expired and C took it over
+      state.expiresAt = Date.now() + 60_000;
       state.token++;
       await until(() => held.lost);
       return held.lost;
@@ -404,6 +413,53 @@ describe('one refresh at a time (the aws lock)', () => {
 
     expect(out).toMatchObject({ passes: 1, requestsLeft: 'lock-unreachable' });
     expect(p.count()).toBe(1);
+  });
+
+  it('waits for a lock its holder stopped renewing to lapse, takes it over and refreshes', async () => {
+    const { lock, state } = memoryLock(1_000);
+    // a holder that died 700 ms into a 1 s lease: 300 ms left, less than half a TTL
+    state.holder = 'DEAD';
+    state.expiresAt = Date.now() + 300;
+    const p = pass();
+
+    const out = await serializedRefresh(lock, 'A', p.run, noWait);
+
+    expect(out).toMatchObject({ passes: 1 });
+    expect(p.count()).toBe(1);
+    expect(state.holder).toBeUndefined();
+  });
+
+  it('defers to a holder that renews, however long it has held the lock', async () => {
+    const { lock, state } = memoryLock(1_000);
+    state.holder = 'B';
+    state.expiresAt = Date.now() + 900;
+    const p = pass();
+
+    const out = await serializedRefresh(lock, 'A', p.run, noWait);
+
+    expect(out).toEqual({ deferredTo: { holder: 'B', since: '06:00' } });
+    expect(p.count()).toBe(0);
+  });
+
+  it('waits for a lapse once: a lock taken over meanwhile by another waiter is deferred to', async () => {
+    const { lock, state } = memoryLock(1_000);
+    state.holder = 'DEAD';
+    state.expiresAt = Date.now() + 100;
+    // each pass outlasts the other waiter's wake-up, so the one that took the lock still holds it
+    const slow = () => pass(() => new Promise((r) => setTimeout(r, 500)));
+    const first = slow();
+    const second = slow();
+
+    const outs = await Promise.all([
+      serializedRefresh(lock, 'A', first.run, noWait),
+      serializedRefresh(lock, 'B', second.run, noWait),
+    ]);
+
+    // exactly one took it over; the other deferred to it, which ran a second pass for its request
+    expect(outs.filter((o) => 'deferredTo' in o)).toHaveLength(1);
+    expect(outs.find((o) => !('deferredTo' in o))).toMatchObject({ passes: 2 });
+    expect(first.count() + second.count()).toBe(2);
+    expect(state.holder).toBeUndefined();
   });
 });
 
