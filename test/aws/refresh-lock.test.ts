@@ -1,15 +1,13 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_LOCK_KEY, REFRESH_PENDING_KEY, s3RefreshLock } from '../../tools/aws/refresh-lock.js';
-import { REFRESH_LOCK_TTL_MS } from '../../tools/lib/refresh-lock.js';
 import { createBuckets, listKeys } from './support/buckets.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
 // The refresh lock against moto's S3: a conditional PUT (If-None-Match: *), as on AWS.
 const bed = useTestbed();
 const BUCKET = STACK.analyticsBucket;
-const lockAt = (iso: string) =>
-  s3RefreshLock(bed.clients.s3, BUCKET, { now: () => new Date(iso), ttlMs: REFRESH_LOCK_TTL_MS });
+const lockAt = (iso: string) => s3RefreshLock(bed.clients.s3, BUCKET, { now: () => new Date(iso) });
 
 beforeAll(() => createBuckets(bed.clients.s3, [BUCKET]));
 afterEach(async () => {

@@ -14,12 +14,9 @@ export const REFRESH_PENDING_KEY = `${LAKE.refreshLockPrefix}refresh-pending.jso
  * several refreshes racing exactly one wins, and one that died is taken over once expired. `now`
  * is injectable for tests.
  */
-export function s3RefreshLock(
-  s3: S3Client,
-  bucket: string,
-  { now = () => new Date(), ttlMs = REFRESH_LOCK_TTL_MS } = {},
-): RefreshLock {
+export function s3RefreshLock(s3: S3Client, bucket: string, { now = () => new Date() } = {}): RefreshLock {
   const store = new S3ObjectStore(s3, bucket);
+  const ttlMs = REFRESH_LOCK_TTL_MS;
   return {
     ttlMs,
     acquire: (holder) => tryAcquireLease(store, REFRESH_LOCK_KEY, holder, { ttlMs, now }),

@@ -132,7 +132,10 @@ export type RequestsLeft =
   /** The lock or the request object could not be read or written after publishing. */
   | 'lock-unreachable';
 
-/** Tries to release the refresh lock, 2, 4 and 8 s apart, before leaving it to expire. */
+/**
+ * Tries to release the refresh lock, 2, 4 and 8 s apart, before leaving it to expire. Each try is
+ * one `lock.release`, which itself deletes again while it loses races (`releaseLease`, 5 deletes).
+ */
 const RELEASE_TRIES = 4;
 
 /**
@@ -143,14 +146,16 @@ const RELEASE_TRIES = 4;
  * Each side looks at the other's object after writing its own (request, then lock; release, then
  * request), so a request is never missed: either the requester sees the lock free and takes it,
  * or the holder sees the request. The holder renews the lock while it works (`keepLease`), and
- * `refresh` is given that lease to check before it publishes. A lock found unrenewed (its holder
- * died, or ended without releasing it) is waited for until it lapses, then taken over, once.
+ * `refresh` is given that lease to check before it publishes. A lock found unrenewed (less than
+ * a quarter of its TTL left: its holder died, or ended without releasing it) is waited for until
+ * it lapses, then taken over, once.
  *
  * Once a pass has published, trouble with the lock does not fail the refresh: a release is tried
  * again (`RELEASE_TRIES`); a lock still not released is looked at as if released (a request seen
  * is served by taking it back: `acquire` by its own holder), and otherwise expires one TTL after
- * its last renewal, deferring the refreshes started until then. Those, and requests that cannot
- * be looked at, are reported (`requestsLeft`) for the next trigger or the daily schedule.
+ * its last renewal: refreshes started in the first three quarters of that defer to it, later
+ * ones wait for it to lapse. Those deferred, and requests that cannot be looked at, are reported
+ * (`requestsLeft`) for the next trigger or the daily schedule.
  */
 export async function serializedRefresh<T>(
   lock: RefreshLock,
@@ -174,12 +179,15 @@ export async function serializedRefresh<T>(
     if (got.acquired) token = got.token;
     else {
       await lock.markPending();
-      // A live holder renews every quarter of the TTL, so its lock has at least three quarters
-      // left; one with less than half has missed a renewal: its holder died, or ended without
-      // releasing it, and will not serve this request. Wait for the lock to lapse and take it
-      // over (once), rather than leave the request to the next trigger.
+      // A live holder renews every quarter of the TTL (a renewal that fails is tried a quarter
+      // later), so its lock keeps about half its TTL even after one failed renewal; one with
+      // less than a quarter left has missed two: its holder died, or ended without releasing it,
+      // and will not serve this request. Wait for the lock to lapse and take it over, once
+      // (a lock that still shows little left after that is deferred to), rather than leave the
+      // request to the next trigger. Taking it over still needs it expired, so a holder that
+      // renews meanwhile keeps it, and this refresh defers to it.
       const left = Date.parse(got.expiresAt) - Date.now();
-      if (!waitedForLapse && left < lock.ttlMs / 2) {
+      if (!waitedForLapse && left < lock.ttlMs / 4) {
         waitedForLapse = true;
         progress(
           `refresh: the lock held by ${got.holder} has not been renewed; waiting ${Math.ceil(Math.max(0, left) / 1000)} s for it to lapse`,
@@ -368,7 +376,7 @@ export const refreshCommand: CommandModule<object, LakeOptions> = {
       fields.requests =
         r.requestsLeft === 'passes'
           ? `more refreshes were started than ${MAX_REFRESH_PASSES} passes serve; the next trigger or the daily schedule publishes their data`
-          : `the refresh lock could not be released or looked at after publishing (see above): refreshes started during this one, or before the lock expires (${REFRESH_LOCK_TTL_MS / 60_000} minutes after its last renewal), wait for the next trigger or the daily schedule`;
+          : `the refresh lock could not be released or looked at after publishing (see above): refreshes started during this one, or in the ${(REFRESH_LOCK_TTL_MS * 3) / 4 / 60_000} minutes after its last renewal, wait for the next trigger or the daily schedule`;
     }
     if (r.newerFactsAt) {
       fields.note = `facts written at ${r.newerFactsAt.toISOString()} are newer still; the next trigger publishes them`;

@@ -1,8 +1,8 @@
 /**
  * How long the lock holds unless renewed. Its holder renews it every quarter of this (2.5
  * minutes) for as long as it refreshes, so only a holder that died (a build stopped or timed out,
- * a laptop closed) leaves one this old, and the next refresh takes it over: requests made in the
- * meantime wait at most this long for a trigger to serve them, not a build's whole timeout.
+ * a laptop closed), or ended without releasing it, leaves one this old: a refresh started once it
+ * has missed two renewals waits for it to lapse and takes it over (`serializedRefresh`).
  */
 export const REFRESH_LOCK_TTL_MS = 10 * 60 * 1000;
 

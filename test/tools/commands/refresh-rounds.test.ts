@@ -147,11 +147,15 @@ function memoryLock(ttlMs = 60_000) {
     failPending: 0,
     /** Renewals and acquires by the holder itself answer as if every write lost a race. */
     stuck: false,
+    /** Another holder's lock that always shows this much left (ms): one whose clock runs behind. */
+    alwaysLeft: undefined as number | undefined,
     onMarkPending: undefined as (() => void) | undefined,
   };
   const lock: RefreshLock = {
     ttlMs,
     acquire: async (holder) => {
+      if (state.alwaysLeft !== undefined && state.holder !== holder)
+        state.expiresAt = Date.now() + state.alwaysLeft;
       const expiresAt = new Date(state.expiresAt).toISOString();
       if (state.stuck && state.holder === holder)
         return { acquired: false, holder, since: '06:00', expiresAt };
@@ -417,9 +421,9 @@ describe('one refresh at a time (the aws lock)', () => {
 
   it('waits for a lock its holder stopped renewing to lapse, takes it over and refreshes', async () => {
     const { lock, state } = memoryLock(1_000);
-    // a holder that died 700 ms into a 1 s lease: 300 ms left, less than half a TTL
+    // a holder that died 850 ms into a 1 s lease: 150 ms left, less than a quarter of a TTL
     state.holder = 'DEAD';
-    state.expiresAt = Date.now() + 300;
+    state.expiresAt = Date.now() + 150;
     const p = pass();
 
     const out = await serializedRefresh(lock, 'A', p.run, noWait);
@@ -429,10 +433,25 @@ describe('one refresh at a time (the aws lock)', () => {
     expect(state.holder).toBeUndefined();
   });
 
-  it('defers to a holder that renews, however long it has held the lock', async () => {
+  it('defers to a lock with more than a quarter of its TTL left (a holder that may have missed one renewal)', async () => {
+    const { lock, state } = memoryLock(60_000);
+    state.holder = 'B';
+    // half a TTL left: a renewal failed, the next is due now
+    state.expiresAt = Date.now() + 30_000;
+    const p = pass();
+
+    const out = await serializedRefresh(lock, 'A', p.run, noWait);
+
+    expect(out).toEqual({ deferredTo: { holder: 'B', since: '06:00' } });
+    expect(p.count()).toBe(0);
+  });
+
+  it('waits for a lapse once: a lock that still shows little left afterwards is deferred to', {
+    timeout: 10_000,
+  }, async () => {
     const { lock, state } = memoryLock(1_000);
     state.holder = 'B';
-    state.expiresAt = Date.now() + 900;
+    state.alwaysLeft = 100;
     const p = pass();
 
     const out = await serializedRefresh(lock, 'A', p.run, noWait);
