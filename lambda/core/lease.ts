@@ -130,7 +130,8 @@ export async function renewLease(
  * Releases the lease if it is still the version `token` (not taken over since its expiry), or a
  * version that names `holder` (a renewal whose answer was lost). A delete that loses a race while
  * the lease is still the caller's (S3 answers 409 while a waiter's conditional write is in flight)
- * is tried again. False when the lease had passed to another holder.
+ * is tried again, 5 times in all; then it throws, the lease still the caller's. False when the
+ * lease had passed to another holder.
  */
 export async function releaseLease(
   store: ObjectStore,
@@ -147,7 +148,7 @@ export async function releaseLease(
     version = current.version;
     await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
   }
-  return false;
+  throw new Error(`${key}: every delete of the lease lost a race with another write`);
 }
 
 /**

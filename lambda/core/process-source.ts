@@ -178,8 +178,7 @@ export async function stageSource(
     const pass = await stageOnce(
       store,
       key,
-      passOptions,
-      { ...options.heldIds, exactFiles },
+      { ...passOptions, heldIds: { ...options.heldIds, exactFiles } },
       fxTable,
       started,
     );
@@ -199,7 +198,6 @@ async function stageOnce(
   store: ObjectStore,
   key: string,
   options: ProcessOptions,
-  heldIds: HeldIdsOptions,
   fxTable: () => Promise<FxTable>,
   started: number,
 ): Promise<StagedSource | string[]> {
@@ -207,7 +205,12 @@ async function stageOnce(
   if (!info) throw new ObjectNotFoundError(store.location, key);
   const stem = sourceStem(key);
   const fx = await fxTable();
-  const held = await HeldOrderIds.load(options.processedStore ?? store, stem, options.unheldSources, heldIds);
+  const held = await HeldOrderIds.load(
+    options.processedStore ?? store,
+    stem,
+    options.unheldSources,
+    options.heldIds,
+  );
   const tmp = await makeStagingDir({
     ...(options.tmpDir ? { base: options.tmpDir } : {}),
     ...(options.stagingOwner ? { owner: options.stagingOwner } : {}),

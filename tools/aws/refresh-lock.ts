@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { LAKE } from '../../contracts/lake-layout.js';
-import { readLease, releaseLease, renewLease, tryAcquireLease } from '../../lambda/core/lease.js';
+import { releaseLease, renewLease, tryAcquireLease } from '../../lambda/core/lease.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
 import { REFRESH_LOCK_TTL_MS, type RefreshLock } from '../lib/refresh-lock.js';
 
@@ -21,11 +21,9 @@ export function s3RefreshLock(s3: S3Client, bucket: string, { now = () => new Da
     ttlMs,
     acquire: (holder) => tryAcquireLease(store, REFRESH_LOCK_KEY, holder, { ttlMs, now }),
     renew: (holder, token) => renewLease(store, REFRESH_LOCK_KEY, holder, token, { ttlMs, now }),
+    // false (taken over since) leaves nothing to release; a lock still ours that cannot be deleted throws
     release: async (token, holder) => {
-      if (await releaseLease(store, REFRESH_LOCK_KEY, token, holder)) return;
-      // false: taken over since (nothing to release), or every delete lost a race while still ours
-      if ((await readLease(store, REFRESH_LOCK_KEY))?.body.holder === holder)
-        throw new Error('every delete of the lock lost a race with another write');
+      await releaseLease(store, REFRESH_LOCK_KEY, token, holder);
     },
     isHeld: async () => (await store.head(REFRESH_LOCK_KEY)) !== undefined,
     // a body of its own (hence an ETag of its own) per request: two in the same second differ

@@ -180,4 +180,16 @@ describe('a lease, between other writers', () => {
     expect(await releaseLease(lake.store, key, bToken, 'B')).toBe(false);
     expect((await lake.store.read(key))?.bytes.toString()).toContain('"holder":"C"');
   });
+
+  it('throws when every delete loses a race while the lease is still its own, which it leaves', async () => {
+    const key = fresh();
+    const a = await tryAcquireLease(lake.store, key, 'A', at('2026-12-01T06:00:00Z'));
+    const store: ObjectStore = Object.create(lake.store);
+    store.deleteIf = async () => false;
+
+    await expect(releaseLease(store, key, a.acquired ? a.token : '', 'A')).rejects.toThrow(
+      'every delete of the lease lost a race',
+    );
+    expect((await lake.store.read(key))?.bytes.toString()).toContain('"holder":"A"');
+  });
 });

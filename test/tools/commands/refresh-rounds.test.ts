@@ -7,6 +7,7 @@ import {
   MAX_REFRESH_PASSES,
   MAX_REFRESH_ROUNDS,
   REFRESH_STEPS,
+  type RefreshSteps,
   refreshRound,
   refreshUntilSettled,
   runRefresh,
@@ -482,17 +483,33 @@ describe('one refresh at a time (the aws lock)', () => {
   });
 });
 
+/**
+ * Steps that only record that they ran (`ran`); `during` runs inside crawl, while the refresh
+ * holds its lock.
+ */
+function stubSteps(during?: () => Promise<void>) {
+  const ran: string[] = [];
+  const steps = {} as RefreshSteps;
+  for (const step of REFRESH_STEPS)
+    steps[step] = async () => {
+      ran.push(step);
+      if (step === 'crawl') await during?.();
+      return step;
+    };
+  return { ran, steps };
+}
+
+/** Runs `use` on a fresh lake folder (the staging folders of a round go there), removed after. */
+async function withLake(use: (lake: string) => Promise<void>): Promise<void> {
+  const lake = await mkdtemp(path.join(os.tmpdir(), 'refresh-round-'));
+  try {
+    await use(lake);
+  } finally {
+    await rm(lake, { recursive: true, force: true });
+  }
+}
+
 describe('a refresh round and its lock', () => {
-  const recorded = () => {
-    const ran: string[] = [];
-    const steps = {} as NonNullable<Parameters<typeof refreshRound>[4]>;
-    for (const step of REFRESH_STEPS)
-      steps[step] = async () => {
-        ran.push(step);
-        return step;
-      };
-    return { ran, steps };
-  };
   const lease = (over: Partial<KeptLease>): KeptLease => ({
     lost: false,
     safeUntil: Date.now() + 60_000,
@@ -503,55 +520,30 @@ describe('a refresh round and its lock', () => {
   it.each([
     ['passed to another refresh', { lost: true }],
     ['not renewed in time', { safeUntil: Date.now() - 1 }],
-  ])('stops before publish when the lock %s', async (_why, over) => {
-    const lake = await mkdtemp(path.join(os.tmpdir(), 'refresh-round-'));
-    try {
-      const { ran, steps } = recorded();
+  ])('stops before publish when the lock %s', (_why, over) =>
+    withLake(async (lake) => {
+      const { ran, steps } = stubSteps();
       const round = refreshRound(localTarget, { target: 'aws', lake } as never, 'run', lease(over), steps);
 
       await expect(round).rejects.toMatchObject({ code: 'REFRESH_LOCK_LOST' });
       expect(ran).toEqual(REFRESH_STEPS.filter((s) => s !== 'publish'));
-    } finally {
-      await rm(lake, { recursive: true, force: true });
-    }
-  });
+    }),
+  );
 
-  it('publishes while the lock is safely its own', async () => {
-    const lake = await mkdtemp(path.join(os.tmpdir(), 'refresh-round-'));
-    try {
-      const { ran, steps } = recorded();
+  it('publishes while the lock is safely its own', () =>
+    withLake(async (lake) => {
+      const { ran, steps } = stubSteps();
       await refreshRound(localTarget, { target: 'aws', lake } as never, 'run', lease({}), steps);
       expect(ran).toEqual([...REFRESH_STEPS]);
-    } finally {
-      await rm(lake, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('ops refresh with a lock (the aws path, steps replaced)', () => {
-  const stubSteps = (during?: () => Promise<void>) => {
-    const steps = {} as NonNullable<Parameters<typeof refreshRound>[4]>;
-    for (const step of REFRESH_STEPS)
-      steps[step] = async () => {
-        if (step === 'crawl') await during?.();
-        return step;
-      };
-    return steps;
-  };
-  const withLake = async (use: (lake: string) => Promise<void>) => {
-    const lake = await mkdtemp(path.join(os.tmpdir(), 'refresh-lock-run-'));
-    try {
-      await use(lake);
-    } finally {
-      await rm(lake, { recursive: true, force: true });
-    }
-  };
-
   it('says in its result when requests may be left to the next trigger', () =>
     withLake(async (lake) => {
       const { lock, state } = memoryLock();
       const target = { ...localTarget, factsWrittenAt: undefined, refreshLock: () => lock };
-      const steps = stubSteps(async () => {
+      const { steps } = stubSteps(async () => {
         state.failPending = 1;
       });
 
@@ -567,8 +559,8 @@ describe('ops refresh with a lock (the aws path, steps replaced)', () => {
       const target = { ...localTarget, factsWrittenAt: undefined, refreshLock: () => lock };
       let second: Awaited<ReturnType<typeof runRefresh>> | undefined;
       const opts = { target: 'aws', lake } as never;
-      const steps = stubSteps(async () => {
-        second ??= await runRefresh(opts, at('06:00'), { target, steps: stubSteps() });
+      const { steps } = stubSteps(async () => {
+        second ??= await runRefresh(opts, at('06:00'), { target, steps: stubSteps().steps });
       });
 
       const first = await runRefresh(opts, at('06:00'), { target, steps });
