@@ -106,7 +106,8 @@ export class Alarms extends Construct {
         periodSeconds: 300,
         threshold: 0,
         description:
-          `The refresh build ${props.refreshProjectName} failed; the previous published results stay in place. ` +
+          `The refresh build ${props.refreshProjectName} failed; the previous published results stay in place, ` +
+          'and one build is started to recover it (none for a build that was itself such a recovery). ' +
           `Read the build log (/aws/codebuild/${props.refreshProjectName}: the step and error code are in the last lines), ` +
           `fix the cause, then start it again: aws codebuild start-build --project-name ${props.refreshProjectName} ` +
           `(or run \`${runner}\` locally).`,
@@ -148,7 +149,7 @@ export class Alarms extends Construct {
         periodSeconds: 300,
         threshold: 0,
         description:
-          `An ETL success could not start the refresh build for a day (queue ${props.triggerDeadLetterQueueName}). ` +
+          `An ETL success or a failed refresh build could not start the refresh build for a day (queue ${props.triggerDeadLetterQueueName}). ` +
           `Start it by hand: aws codebuild start-build --project-name ${props.refreshProjectName}; ` +
           'check the trigger role and the build history, then purge the queue.',
       },

@@ -58,10 +58,11 @@ export function runnerBuildspec(): string {
 }
 
 /**
- * The role's inputs (the stack's resources the runner touches), less the two the runner makes
- * itself: the workgroup list and its log group.
+ * The role's inputs (the stack's resources the runner touches), less the three the runner makes
+ * itself: the workgroup list, its log group and its project's name.
  */
-export interface RefreshRunnerProps extends Omit<RefreshRunnerRoleProps, 'workgroupNames' | 'logGroupArn'> {
+export interface RefreshRunnerProps
+  extends Omit<RefreshRunnerRoleProps, 'workgroupNames' | 'logGroupArn' | 'projectName'> {
   /** The ETL function the retry step invokes (the role grants on `etlFunctionArn`). */
   etlFunctionName: string;
   workgroupName: string;
@@ -98,6 +99,7 @@ export class RefreshRunner extends Construct {
       ...props,
       workgroupNames: [props.workgroupName, props.dbtWorkgroupName],
       logGroupArn: this.logGroup.arn,
+      projectName,
     });
 
     const asset = new TerraformAsset(this, 'source-zip', { path: props.sourceZip, type: AssetType.FILE });

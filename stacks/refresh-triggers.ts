@@ -7,6 +7,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/in
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.js';
 import { Construct } from 'constructs';
+import { FAILED_BUILD_STATUSES, RECOVERS_BUILD_ENV } from '../contracts/refresh-recovery.js';
 import type { StageConfig } from './config.js';
 import type { Naming } from './naming.js';
 import { assumeRolePolicy, policyDocument } from './policy.js';
@@ -29,6 +30,30 @@ export function etlSuccessPattern(functionArn: string): Record<string, unknown> 
   };
 }
 
+/** What CodeBuild sends to EventBridge when a build changes state. */
+export const BUILD_STATE_DETAIL_TYPE = 'CodeBuild Build State Change';
+
+/** The recovery rule's pattern: a build of the runner's project that ended without success. */
+export function failedBuildPattern(projectName: string): Record<string, unknown> {
+  return {
+    source: ['aws.codebuild'],
+    'detail-type': [BUILD_STATE_DETAIL_TYPE],
+    detail: { 'project-name': [projectName], 'build-status': [...FAILED_BUILD_STATUSES] },
+  };
+}
+
+/**
+ * The recovery target's input transformer. EventBridge passes a CodeBuild target's input as the
+ * StartBuild request, so this starts a build with the failed build's id (the event's `build-id`,
+ * its ARN) in `RECOVERS_BUILD_ENV`.
+ */
+export const RECOVERY_INPUT = {
+  inputPaths: { build: '$.detail.build-id' },
+  inputTemplate: JSON.stringify({
+    environmentVariablesOverride: [{ name: RECOVERS_BUILD_ENV, value: '<build>', type: 'PLAINTEXT' }],
+  }),
+};
+
 export interface RefreshTriggersProps {
   config: StageConfig;
   naming: Naming;
@@ -41,8 +66,12 @@ export interface RefreshTriggersProps {
 
 /**
  * What starts the refresh runner:
- * - an EventBridge Scheduler schedule on `config.refresh.schedule` (the backstop), and
- * - an EventBridge rule on the default bus matching each successful ETL invocation.
+ * - an EventBridge Scheduler schedule on `config.refresh.schedule` (the backstop),
+ * - an EventBridge rule on the default bus matching each successful ETL invocation, and
+ * - one matching each of the runner's builds that failed, timed out or was stopped, which starts
+ *   a build naming it (`RECOVERS_BUILD_ENV`): that build takes over the lock the failed one left
+ *   and refreshes, so the requests it was to serve are not left to the schedule
+ *   (contracts/refresh-recovery.ts).
  * Both roles may only `codebuild:StartBuild` on this project. A build starts for every trigger (the
  * project has no build limit); `ops refresh` lets one build at a time refresh (its lock), and a
  * build that finds another running asks it for one more pass and ends. A start that fails all the
@@ -54,6 +83,8 @@ export class RefreshTriggers extends Construct {
   readonly schedule: SchedulerSchedule;
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
+  readonly failedRule: CloudwatchEventRule;
+  readonly recoveryTarget: CloudwatchEventTarget;
   readonly deadLetters: SqsQueue;
 
   constructor(scope: Construct, id: string, props: RefreshTriggersProps) {
@@ -94,6 +125,11 @@ export class RefreshTriggers extends Construct {
       description: 'A successful ETL invocation: new facts to refresh the results from',
       eventPattern: JSON.stringify(etlSuccessPattern(props.etlFunctionArn)),
     });
+    this.failedRule = new CloudwatchEventRule(this, 'refresh-recovery', {
+      name: naming.name('refresh-recovery'),
+      description: 'A refresh build that failed, timed out or was stopped: start one that recovers it',
+      eventPattern: JSON.stringify(failedBuildPattern(project.name)),
+    });
     const eventsRole = new IamRole(this, 'events-role', {
       name: naming.name('refresh-trigger'),
       assumeRolePolicy: assumeRolePolicy('events.amazonaws.com', accountId),
@@ -118,13 +154,11 @@ export class RefreshTriggers extends Construct {
           Principal: { Service: 'events.amazonaws.com' },
           Action: 'sqs:SendMessage',
           Resource: this.deadLetters.arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': this.rule.arn } },
+          Condition: { ArnEquals: { 'aws:SourceArn': [this.rule.arn, this.failedRule.arn] } },
         },
       ]),
     });
-    this.target = new CloudwatchEventTarget(this, 'start-refresh', {
-      rule: this.rule.name,
-      targetId: 'start-refresh',
+    const startsBuild = {
       arn: project.arn,
       roleArn: eventsRole.arn,
       retryPolicy: {
@@ -133,6 +167,17 @@ export class RefreshTriggers extends Construct {
       },
       deadLetterConfig: { arn: this.deadLetters.arn },
       dependsOn: [eventsPolicy],
+    };
+    this.target = new CloudwatchEventTarget(this, 'start-refresh', {
+      rule: this.rule.name,
+      targetId: 'start-refresh',
+      ...startsBuild,
+    });
+    this.recoveryTarget = new CloudwatchEventTarget(this, 'recover-refresh', {
+      rule: this.failedRule.name,
+      targetId: 'recover-refresh',
+      inputTransformer: RECOVERY_INPUT,
+      ...startsBuild,
     });
   }
 }

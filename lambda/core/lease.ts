@@ -25,6 +25,14 @@ export interface LeaseOptions {
   now?: () => Date;
 }
 
+export interface AcquireOptions extends LeaseOptions {
+  /**
+   * A holder known to have died before its lease expired (on AWS: a build CodeBuild reported
+   * failed or stopped). Its lease is taken over at once, in its version, as an expired one is.
+   */
+  deadHolder?: string;
+}
+
 /** The lease object at `key`, parsed; one this code did not write counts as expired. */
 export async function readLease(
   store: ObjectStore,
@@ -62,12 +70,13 @@ export async function isLeaseHeld(store: ObjectStore, key: string, now = () => n
  * Takes the lease at `key` for `holder` if it is free or expired, or already `holder`'s (a write
  * whose answer was lost, or a holder taking its own lease back after a release that failed): that
  * one is written again, so its expiry is a whole TTL from now as for any lease taken. Never waits.
+ * A lease of `deadHolder` is taken over as if expired.
  */
 export async function tryAcquireLease(
   store: ObjectStore,
   key: string,
   holder: string,
-  { ttlMs, now = () => new Date() }: LeaseOptions,
+  { ttlMs, now = () => new Date(), deadHolder }: AcquireOptions,
 ): Promise<LeaseAttempt> {
   const body = (): string => {
     const at = now();
@@ -80,14 +89,15 @@ export async function tryAcquireLease(
     const current = await readLease(store, key);
     if (!current) continue;
     const ours = current.body.holder === holder;
-    if (!ours && new Date(current.body.expiresAt) > now())
+    const dead = deadHolder !== undefined && current.body.holder === deadHolder;
+    if (!ours && !dead && new Date(current.body.expiresAt) > now())
       return {
         acquired: false,
         holder: current.body.holder,
         since: current.body.acquiredAt,
         expiresAt: current.body.expiresAt,
       };
-    // expired, or ours: replaced in that very version (a race lost here is tried again)
+    // expired, dead or ours: replaced in that very version (a race lost here is tried again)
     const taken = await store.putIf(key, body(), current.version, JSON_OBJECT);
     if (taken) return { acquired: true, token: taken };
   }

@@ -39,8 +39,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RECOVERS_BUILD_ENV } from '../../contracts/refresh-recovery.js';
 import { ETL_MEMORY_METRIC, emfFields } from '../../lambda/etl-metrics.js';
 import { latestFactWrite } from '../../tools/aws/facts-written.js';
+import { startedToRecover } from '../../tools/aws/refresh-recovery.js';
 import {
   onlyResource,
   resourcesOf,
@@ -127,6 +129,16 @@ async function createKey(): Promise<string> {
 }
 
 const project = () => onlyResource(stack, 'aws_codebuild_project')[1];
+/** The stack's EventBridge rule whose construct id is `id`, and its one target. */
+const ruleNamed = (id: string) => {
+  const [name, rule] = resourcesOf(stack, 'aws_cloudwatch_event_rule').find(([n]) =>
+    n.startsWith(`refresh-triggers_${id}_`),
+  )!;
+  const [, target] = resourcesOf(stack, 'aws_cloudwatch_event_target').find(
+    ([, t]) => t.rule === `\${aws_cloudwatch_event_rule.${name}.name}`,
+  )!;
+  return [name, rule, target] as const;
+};
 const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:store-sales-dev-etl`;
 let projectArn: string;
 let topicArn: string;
@@ -214,7 +226,7 @@ describe('refresh runner and triggers on moto', () => {
   });
 
   it('the rule matches the event Lambda sends for a successful ETL run, and only that', async () => {
-    const [, rule] = onlyResource(stack, 'aws_cloudwatch_event_rule');
+    const [, rule] = ruleNamed('etl-success');
     const pattern = resolve(String(rule.event_pattern), { 'aws_lambda_function.arn': FUNCTION_ARN });
     await events.send(new PutRuleCommand({ Name: String(rule.name), EventPattern: pattern }));
     // The stack's target, the runner, as the rule's only target; then, for the delivery check, an
@@ -272,6 +284,81 @@ describe('refresh runner and triggers on moto', () => {
     expect(bodies.map((b) => [b['detail-type'], b.resources[1]])).toEqual([
       ['Lambda Function Invocation Result - Success', `${FUNCTION_ARN}:$LATEST`],
     ]);
+  });
+
+  it("the recovery rule matches the runner's builds that ended without success, and starts one naming the failed build", async () => {
+    const [, rule, target] = ruleNamed('refresh-recovery');
+    const projectName = String(project().name);
+    const pattern = resolve(String(rule.event_pattern), { 'aws_codebuild_project.name': projectName });
+    await events.send(new PutRuleCommand({ Name: String(rule.name), EventPattern: pattern }));
+    // As for the ETL rule: moto's EventBridge starts no CodeBuild build, so the target's input
+    // transformer is applied to a delivery to SQS, whose body is the StartBuild request AWS makes.
+    const transformer = target.input_transformer as {
+      input_paths: Record<string, string>;
+      input_template: string;
+    };
+    const seen = await observer('recovery-starts');
+    await events.send(
+      new PutTargetsCommand({
+        Rule: String(rule.name),
+        Targets: [
+          {
+            Id: 'observer',
+            Arn: seen.arn,
+            InputTransformer: {
+              InputPathsMap: transformer.input_paths,
+              InputTemplate: transformer.input_template,
+            },
+          },
+        ],
+      }),
+    );
+    const buildArn = (project: string, n: number) =>
+      `arn:aws:codebuild:${REGION}:${ACCOUNT}:build/${project}:00000000-0000-4000-8000-00000000000${n}`;
+    // CodeBuild's state-change event, as documented (trimmed to the fields patterns may use)
+    const stateChange = (project: string, status: string, n: number) => ({
+      Source: 'aws.codebuild',
+      DetailType: 'CodeBuild Build State Change',
+      Resources: [buildArn(project, n)],
+      Detail: JSON.stringify({
+        'build-status': status,
+        'project-name': project,
+        'build-id': buildArn(project, n),
+        'additional-information': { 'build-complete': true, initiator: 'rule/store-sales-dev-etl-success' },
+      }),
+    });
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          stateChange(projectName, 'FAILED', 1),
+          stateChange(projectName, 'SUCCEEDED', 2),
+          stateChange(projectName, 'IN_PROGRESS', 3),
+          stateChange('another-project', 'FAILED', 4),
+          stateChange(projectName, 'STOPPED', 5),
+        ],
+      }),
+    );
+    const bodies = (await received(seen.url)).map((b) => JSON.parse(b));
+    expect(bodies).toEqual(
+      [1, 5].map((n) => ({
+        environmentVariablesOverride: [
+          { name: RECOVERS_BUILD_ENV, value: buildArn(projectName, n), type: 'PLAINTEXT' },
+        ],
+      })),
+    );
+  });
+
+  it('a recovery build looks up the build it recovers: not a recovery itself, or unknown', async () => {
+    const started = await codebuild.send(new StartBuildCommand({ projectName: String(project().name) }));
+    // moto records no variables a start overrode, so a build started to recover is not playable
+    // here; tools/commands/refresh.ts's tests play that answer.
+    expect(await startedToRecover(codebuild, started.build!.arn!)).toBe(false);
+    expect(await startedToRecover(codebuild, started.build!.id!)).toBe(false);
+    await expect(
+      startedToRecover(codebuild, `${String(project().name)}:no-such-build`),
+    ).rejects.toMatchObject({
+      code: 'REFRESH_BUILD_NOT_FOUND',
+    });
   });
 
   it('messages published to the encrypted alert topic reach its subscribers', async () => {

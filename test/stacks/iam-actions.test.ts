@@ -117,6 +117,7 @@ const RUNNER: Grants = {
   ReadSourceLedgers: ['s3:GetObject'],
   ListSourceLedgers: ['s3:ListBucket'],
   RetireOutputsOfDeletedSources: ['s3:DeleteObject'],
+  ReadFailedBuild: ['codebuild:BatchGetBuilds'],
   InvokeEtlForRetry: ['lambda:InvokeFunction'],
   UseDataKeyThroughS3: ['kms:Decrypt', 'kms:GenerateDataKey'],
 };

@@ -324,6 +324,12 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         undefined,
       ],
       [
+        'ReadFailedBuild',
+        ['codebuild:BatchGetBuilds'],
+        arn('codebuild', `project/${String(project()[1].name)}`),
+        undefined,
+      ],
+      [
         'InvokeEtlForRetry',
         ['lambda:InvokeFunction'],
         ref('aws_lambda_function', onlyResource(stack(), 'aws_lambda_function')[0], 'arn'),
@@ -397,14 +403,14 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
     const bus = `arn:aws:events:${config.region}:${ACCOUNT_ID}:event-bus/default`;
     expect((invoke.destination_config as { on_success: unknown }).on_success).toEqual({ destination: bus });
 
-    const [ruleName, rule] = onlyResource(stack(), 'aws_cloudwatch_event_rule');
+    const [ruleName, rule] = named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_etl-success_');
     expect(rule.event_bus_name ?? 'default').toBe('default');
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['lambda'],
       'detail-type': ['Lambda Function Invocation Result - Success'],
       resources: [{ prefix: ref('aws_lambda_function', fnName, 'arn') }],
     });
-    const [, target] = onlyResource(stack(), 'aws_cloudwatch_event_target');
+    const [, target] = named(stack(), 'aws_cloudwatch_event_target', 'refresh-triggers_start-refresh_');
     const [queueName, queue] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_');
     expect(target).toMatchObject({
       rule: ref('aws_cloudwatch_event_rule', ruleName, 'name'),
@@ -427,9 +433,57 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: ref('aws_sqs_queue', queueName, 'arn'),
-        Condition: { ArnEquals: { 'aws:SourceArn': ref('aws_cloudwatch_event_rule', ruleName, 'arn') } },
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': [
+              ref('aws_cloudwatch_event_rule', ruleName, 'arn'),
+              ref(
+                'aws_cloudwatch_event_rule',
+                named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_refresh-recovery_')[0],
+                'arn',
+              ),
+            ],
+          },
+        },
       },
     ]);
+  });
+
+  it("each of the runner's builds that ends without success starts one that recovers it, retried and dead-lettered alike", () => {
+    const [ruleName, rule] = named(
+      stack(),
+      'aws_cloudwatch_event_rule',
+      'refresh-triggers_refresh-recovery_',
+    );
+    expect(rule.event_bus_name ?? 'default').toBe('default');
+    expect(JSON.parse(String(rule.event_pattern))).toEqual({
+      source: ['aws.codebuild'],
+      'detail-type': ['CodeBuild Build State Change'],
+      detail: {
+        'project-name': [projectRef('name')],
+        'build-status': ['FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED'],
+      },
+    });
+    const [, target] = named(stack(), 'aws_cloudwatch_event_target', 'refresh-triggers_recover-refresh_');
+    const [, etlTarget] = named(stack(), 'aws_cloudwatch_event_target', 'refresh-triggers_start-refresh_');
+    expect(target).toMatchObject({
+      rule: ref('aws_cloudwatch_event_rule', ruleName, 'name'),
+      arn: projectRef('arn'),
+      role_arn: etlTarget.role_arn,
+      retry_policy: etlTarget.retry_policy,
+      dead_letter_config: etlTarget.dead_letter_config,
+    });
+    // the StartBuild request EventBridge makes: the failed build's ARN in RECOVERS_BUILD_ENV
+    const transformer = target.input_transformer as {
+      input_paths: Record<string, string>;
+      input_template: string;
+    };
+    expect(transformer.input_paths).toEqual({ build: '$.detail.build-id' });
+    expect(JSON.parse(transformer.input_template)).toEqual({
+      environmentVariablesOverride: [
+        { name: 'STORE_SALES_RECOVERS_BUILD', value: '<build>', type: 'PLAINTEXT' },
+      ],
+    });
   });
 });
 

@@ -121,4 +121,32 @@ export function compareAndSwapContract(storeOf: () => ObjectStore): void {
       acquired: true,
     });
   });
+
+  it('takes over at once the unexpired lease of a holder named dead, and no other', async () => {
+    const store = storeOf();
+    const key = fresh();
+    const at = (iso: string, deadHolder?: string) => ({
+      ttlMs: 60_000,
+      now: () => new Date(iso),
+      deadHolder,
+    });
+
+    const a = await tryAcquireLease(store, key, 'A', at('2026-12-01T06:00:00Z'));
+    expect(await tryAcquireLease(store, key, 'C', at('2026-12-01T06:00:10Z', 'B'))).toMatchObject({
+      acquired: false,
+      holder: 'A',
+    });
+    const c = await tryAcquireLease(store, key, 'C', at('2026-12-01T06:00:10Z', 'A'));
+    expect(c).toEqual({ acquired: true, token: expect.any(String) });
+    // the dead holder's lease is gone: it can neither renew nor release C's
+    expect(
+      await renewLease(store, key, 'A', (a as { token: string }).token, at('2026-12-01T06:00:20Z')),
+    ).toBe(undefined);
+    expect(await releaseLease(store, key, (a as { token: string }).token, 'A')).toBe(false);
+    // naming a holder dead does not take over a lease another holder took meanwhile
+    expect(await tryAcquireLease(store, key, 'D', at('2026-12-01T06:00:30Z', 'A'))).toMatchObject({
+      acquired: false,
+      holder: 'C',
+    });
+  });
 }

@@ -19,7 +19,8 @@ export function s3RefreshLock(s3: S3Client, bucket: string, { now = () => new Da
   const ttlMs = REFRESH_LOCK_TTL_MS;
   return {
     ttlMs,
-    acquire: (holder) => tryAcquireLease(store, REFRESH_LOCK_KEY, holder, { ttlMs, now }),
+    acquire: (holder, opts) =>
+      tryAcquireLease(store, REFRESH_LOCK_KEY, holder, { ttlMs, now, deadHolder: opts?.deadHolder }),
     renew: (holder, token) => renewLease(store, REFRESH_LOCK_KEY, holder, token, { ttlMs, now }),
     // false (taken over since) leaves nothing to release; a lock still ours that cannot be deleted throws
     release: async (token, holder) => {

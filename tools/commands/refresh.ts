@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { OpsError } from '../../contracts/ops-error.js';
+import { buildIdOf, RECOVERS_BUILD_ENV } from '../../contracts/refresh-recovery.js';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
 import { type KeptLease, keepLease } from '../../lambda/core/lease.js';
 import { stagingFor } from '../exports/publish-local.js';
@@ -86,6 +87,8 @@ export interface RefreshResult {
    * than `MAX_REFRESH_PASSES` serve, or the lock could not be released or looked at after publishing.
    */
   requestsLeft?: RequestsLeft;
+  /** A recovery build that ran nothing: why it did not recover the failed build it names. */
+  notRecovered?: string;
 }
 
 /**
@@ -148,7 +151,8 @@ const RELEASE_TRIES = 4;
  * or the holder sees the request. The holder renews the lock while it works (`keepLease`), and
  * `refresh` is given that lease to check before it publishes. A lock found unrenewed (less than
  * a quarter of its TTL left: its holder died, or ended without releasing it) is waited for until
- * it lapses, then taken over, once.
+ * it lapses, then taken over, once; one whose holder is known dead (`isDead`: the failed build a
+ * recovery build recovers) is taken over at once.
  *
  * Once a pass has published, trouble with the lock does not fail the refresh: a release is tried
  * again (`RELEASE_TRIES`); a lock still not released is looked at as if released (a request seen
@@ -161,7 +165,16 @@ export async function serializedRefresh<T>(
   lock: RefreshLock,
   holder: string,
   refresh: (lease: KeptLease) => Promise<T>,
-  { maxPasses = MAX_REFRESH_PASSES, retryMs = 2_000 } = {},
+  {
+    maxPasses = MAX_REFRESH_PASSES,
+    retryMs = 2_000,
+    isDead,
+  }: {
+    maxPasses?: number;
+    retryMs?: number;
+    /** Whether a holder is known to have died (a recovery build: the build it recovers). */
+    isDead?: (holder: string) => boolean;
+  } = {},
 ): Promise<
   | { result: T; passes: number; requestsLeft?: RequestsLeft }
   | { deferredTo: { holder: string; since: string } }
@@ -172,12 +185,20 @@ export async function serializedRefresh<T>(
   let token: string | undefined;
   let takenAt = Date.now();
   let waitedForLapse = false;
+  let deadHolder: string | undefined;
   for (let attempt = 1; token === undefined; attempt++) {
     seen = await lock.pending();
     takenAt = Date.now();
-    const got = await lock.acquire(holder);
+    const got = await lock.acquire(holder, deadHolder === undefined ? undefined : { deadHolder });
     if (got.acquired) token = got.token;
     else {
+      // A holder known dead will neither renew nor release: its lock is taken over at once (in
+      // the version that names it, so a holder that took it meanwhile keeps it).
+      if (deadHolder !== got.holder && isDead?.(got.holder)) {
+        deadHolder = got.holder;
+        progress(`refresh: the lock is held by ${got.holder}, which failed: taking it over`);
+        continue;
+      }
       await lock.markPending();
       // A live holder renews every quarter of the TTL (a renewal that fails is tried a quarter
       // later), so its lock keeps about half its TTL even after one failed renewal; one with
@@ -267,13 +288,33 @@ export async function serializedRefresh<T>(
  * The staging folder is removed in every case. A failing step's OpsError is rethrown with the step named.
  * If the ETL wrote facts after a round started (a trigger that came during the build), the round
  * runs again, so the data that trigger announced is published (`refreshUntilSettled`).
- * `target` and `steps` default to the command's; tests pass their own.
+ * A recovery build (`recovers`: the failed build it was started for) first checks that build
+ * was not itself a recovery (`recoveryRefused`), then takes over at once a lock it left.
+ * `target`, `steps`, `build` and `recovers` default to the command's and CodeBuild's; tests pass
+ * their own.
  */
 export async function runRefresh(
   opts: LakeOptions,
   now = new Date(),
-  { target = targetFor(opts.target), steps = STEPS }: { target?: Target; steps?: RefreshSteps } = {},
+  {
+    target = targetFor(opts.target),
+    steps = STEPS,
+    build = process.env.CODEBUILD_BUILD_ID || undefined,
+    recovers = process.env[RECOVERS_BUILD_ENV] || undefined,
+  }: {
+    target?: Target;
+    steps?: RefreshSteps;
+    /** The runner's build this refresh runs in (CodeBuild's `CODEBUILD_BUILD_ID`), named in the lock. */
+    build?: string;
+    /** The failed build this one was started to recover (`RECOVERS_BUILD_ENV`, its id or ARN). */
+    recovers?: string;
+  } = {},
 ): Promise<RefreshResult> {
+  if (recovers) {
+    const refused = await recoveryRefused(target, opts, recovers);
+    if (refused) return { runId: refreshRunId(now), steps: [], rounds: 0, notRecovered: refused };
+    progress(`refresh: recovering build ${buildIdOf(recovers)}, which ended without success`);
+  }
   let first = true;
   let rounds = 0;
   const settle = async (lease?: KeptLease) => {
@@ -290,8 +331,9 @@ export async function runRefresh(
   };
   const lock = target.refreshLock?.(opts);
   // unique per run: a holder taking "its own" lock back must not take another run's
-  const holder = `refresh ${refreshRunId(now)} ${randomUUID().slice(0, 8)}${process.env.CODEBUILD_BUILD_ID ? ` (build ${process.env.CODEBUILD_BUILD_ID})` : ''}`;
-  const out = lock ? await serializedRefresh(lock, holder, settle) : { result: await settle() };
+  const holder = `refresh ${refreshRunId(now)} ${randomUUID().slice(0, 8)}${build ? ` (build ${build})` : ''}`;
+  const isDead = recovers ? (h: string) => h.endsWith(` (build ${buildIdOf(recovers)})`) : undefined;
+  const out = lock ? await serializedRefresh(lock, holder, settle, { isDead }) : { result: await settle() };
   if ('deferredTo' in out)
     return { runId: refreshRunId(now), steps: [], rounds: 0, deferredTo: out.deferredTo };
   const { result, newerFactsAt } = out.result;
@@ -302,6 +344,27 @@ export async function runRefresh(
     ...(newerFactsAt ? { newerFactsAt } : {}),
     ...(left ? { requestsLeft: left } : {}),
   };
+}
+
+/**
+ * Why a recovery build should not refresh, or undefined when it should: the build it recovers was
+ * itself a recovery (one recovery per failure, so a refresh that always fails does not loop), or
+ * cannot be looked up (nothing then says it was not one).
+ */
+async function recoveryRefused(
+  target: Target,
+  opts: LakeOptions,
+  recovers: string,
+): Promise<string | undefined> {
+  const id = buildIdOf(recovers);
+  if (!target.startedToRecover) return `--target ${target.name} has no runner builds to recover (${id})`;
+  try {
+    if (await target.startedToRecover(opts, recovers))
+      return `build ${id} was itself started to recover a failed build, and failed too: its log says why`;
+  } catch (err) {
+    return `build ${id} could not be looked up (${(err as Error).message})`;
+  }
+  return undefined;
 }
 
 /**
@@ -359,6 +422,12 @@ export const refreshCommand: CommandModule<object, LakeOptions> = {
   handler: async (opts) => {
     const start = performance.now();
     const r = await runRefresh(opts);
+    if (r.notRecovered) {
+      printSummary(`refresh: not recovering: ${r.notRecovered}`, {
+        next: 'the next trigger or the daily schedule refreshes; `npx ops refresh --target aws` refreshes now',
+      });
+      return;
+    }
     if (r.deferredTo) {
       printSummary(
         `refresh: another refresh is running (${r.deferredTo.holder}, since ${r.deferredTo.since})`,

@@ -13,9 +13,13 @@ export const REFRESH_LOCK_TTL_MS = 10 * 60 * 1000;
 export interface RefreshLock {
   /**
    * Takes the lock for `holder` (its `token` releases it), or says who holds it. A lock past its
-   * expiry (a holder that died) is taken over by exactly one of the refreshes that find it so.
+   * expiry (a holder that died) is taken over by exactly one of the refreshes that find it so, as
+   * is one held by `deadHolder` (a holder known to have died: a build CodeBuild reported failed).
    */
-  acquire(holder: string): Promise<
+  acquire(
+    holder: string,
+    opts?: { deadHolder?: string },
+  ): Promise<
     | { acquired: true; token: string }
     /** `expiresAt`: ISO, when the lock lapses unless renewed ('' when unknown). */
     | { acquired: false; holder: string; since: string; expiresAt: string }

@@ -170,13 +170,17 @@ export const awsTarget: Target = {
     };
     return {
       ttlMs: REFRESH_LOCK_TTL_MS,
-      acquire: (holder) => withLock((l) => l.acquire(holder)),
+      acquire: (holder, opts) => withLock((l) => l.acquire(holder, opts)),
       renew: (holder, token) => withLock((l) => l.renew(holder, token)),
       release: (token, holder) => withLock((l) => l.release(token, holder)),
       isHeld: () => withLock((l) => l.isHeld()),
       markPending: () => withLock((l) => l.markPending()),
       pending: () => withLock((l) => l.pending()),
     };
+  },
+  startedToRecover: async (args, build) => {
+    const { startedToRecover } = await import('../aws/refresh-recovery.js');
+    return withAwsSession(aws(args), ({ clients }) => startedToRecover(clients.codebuild, build));
   },
   factsWrittenAt: async (args) => {
     const { latestFactWrite } = await import('../aws/facts-written.js');

@@ -7,7 +7,6 @@ import {
   MAX_REFRESH_PASSES,
   MAX_REFRESH_ROUNDS,
   REFRESH_STEPS,
-  type RefreshSteps,
   refreshRound,
   refreshUntilSettled,
   runRefresh,
@@ -16,6 +15,7 @@ import {
 import { newestMtime } from '../../../tools/lib/newest-mtime.js';
 import type { RefreshLock } from '../../../tools/lib/refresh-lock.js';
 import { localTarget } from '../../../tools/targets/local.js';
+import { stubSteps } from '../../support/stub-refresh-steps.js';
 
 /** A clock that ticks one minute per reading, from 06:00. */
 const ticking = () => {
@@ -131,8 +131,8 @@ describe('when the local lake last received facts', () => {
 });
 
 /**
- * An in-memory lock with the lease's rules (a holder asking again gets its own lock back; a renewal
- * or a release needs the current token); `onMarkPending` lets a test interleave another refresh's
+ * An in-memory lock with the lease's rules (a holder asking again gets its own lock back, a holder
+ * named dead loses it at once; a renewal or a release needs the current token); `onMarkPending` lets a test interleave another refresh's
  * steps, `failRenewals`/`failReleases`/`failPending` make that many calls throw.
  */
 function memoryLock(ttlMs = 60_000) {
@@ -142,6 +142,7 @@ function memoryLock(ttlMs = 60_000) {
     expiresAt: 0,
     token: 0,
     requests: 0,
+    acquires: 0,
     renewals: 0,
     failRenewals: 0,
     failReleases: 0,
@@ -154,13 +155,15 @@ function memoryLock(ttlMs = 60_000) {
   };
   const lock: RefreshLock = {
     ttlMs,
-    acquire: async (holder) => {
+    acquire: async (holder, opts) => {
+      state.acquires++;
       if (state.alwaysLeft !== undefined && state.holder !== holder)
         state.expiresAt = Date.now() + state.alwaysLeft;
       const expiresAt = new Date(state.expiresAt).toISOString();
       if (state.stuck && state.holder === holder)
         return { acquired: false, holder, since: '06:00', expiresAt };
-      if (state.holder !== undefined && state.holder !== holder && Date.now() < state.expiresAt)
+      const live = state.holder !== opts?.deadHolder && Date.now() < state.expiresAt;
+      if (state.holder !== undefined && state.holder !== holder && live)
         return { acquired: false, holder: state.holder, since: '06:00', expiresAt };
       if (state.holder !== holder) state.token++;
       state.holder = holder;
@@ -483,22 +486,6 @@ describe('one refresh at a time (the aws lock)', () => {
   });
 });
 
-/**
- * Steps that only record that they ran (`ran`); `during` runs inside crawl, while the refresh
- * holds its lock.
- */
-function stubSteps(during?: () => Promise<void>) {
-  const ran: string[] = [];
-  const steps = {} as RefreshSteps;
-  for (const step of REFRESH_STEPS)
-    steps[step] = async () => {
-      ran.push(step);
-      if (step === 'crawl') await during?.();
-      return step;
-    };
-  return { ran, steps };
-}
-
 /** Runs `use` on a fresh lake folder (the staging folders of a round go there), removed after. */
 async function withLake(use: (lake: string) => Promise<void>): Promise<void> {
   const lake = await mkdtemp(path.join(os.tmpdir(), 'refresh-round-'));
@@ -569,5 +556,103 @@ describe('ops refresh with a lock (the aws path, steps replaced)', () => {
       expect(second?.steps).toEqual([]);
       // the first ran a second pass for the request the deferred one made
       expect(first.steps).toHaveLength(REFRESH_STEPS.length);
+    }));
+});
+
+describe('a recovery build (started for a runner build that failed)', () => {
+  const FAILED = 'store-sales-dev-refresh:0d9f6c1e-1111-4a4a-9c9c-000000000001';
+  const FAILED_ARN = `arn:aws:codebuild:eu-west-1:123456789012:build/${FAILED}`;
+  /** The lock as the failed build left it: named by its holder, most of a TTL still to run. */
+  const leftBy = (holder: string) => {
+    const { lock, state } = memoryLock(60_000);
+    state.holder = holder;
+    state.expiresAt = Date.now() + 55_000;
+    return { lock, state };
+  };
+  const recoveryTarget = (lock: RefreshLock, startedToRecover: () => Promise<boolean>) => ({
+    ...localTarget,
+    factsWrittenAt: undefined,
+    refreshLock: () => lock,
+    startedToRecover,
+  });
+
+  it('takes over at once the lock the failed build holds, and refreshes', () =>
+    withLake(async (lake) => {
+      const { lock, state } = leftBy(`refresh 20261201T055000Z 1a2b3c4d (build ${FAILED})`);
+      const { ran, steps } = stubSteps();
+      const target = recoveryTarget(lock, async () => false);
+      const started = Date.now();
+
+      const r = await runRefresh({ target: 'aws', lake } as never, at('06:00'), {
+        target,
+        steps,
+        build: 'store-sales-dev-refresh:recovery',
+        recovers: FAILED_ARN,
+      });
+
+      expect(r.notRecovered).toBeUndefined();
+      expect(r.deferredTo).toBeUndefined();
+      expect(ran).toEqual([...REFRESH_STEPS]);
+      // no wait for the lapse (55 s away), no request left for a holder that will never serve it
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(state).toMatchObject({ holder: undefined, requests: 0, acquires: 2 });
+    }));
+
+  it('defers, as any refresh, to a lock held by another build', () =>
+    withLake(async (lake) => {
+      const other = 'refresh 20261201T055000Z 1a2b3c4d (build store-sales-dev-refresh:another)';
+      const { lock, state } = leftBy(other);
+      const { ran, steps } = stubSteps();
+      const target = recoveryTarget(lock, async () => false);
+
+      const r = await runRefresh({ target: 'aws', lake } as never, at('06:00'), {
+        target,
+        steps,
+        recovers: FAILED_ARN,
+      });
+
+      expect(r.deferredTo?.holder).toBe(other);
+      expect(ran).toEqual([]);
+      expect(state).toMatchObject({ holder: other, requests: 1 });
+    }));
+
+  it.each([
+    ['was itself a recovery', async () => true, /was itself started to recover a failed build/],
+    [
+      'cannot be looked up',
+      async () => {
+        throw new Error('AccessDenied');
+      },
+      /could not be looked up \(AccessDenied\)/,
+    ],
+  ])('runs nothing when the failed build %s: one recovery per failure', (_why, startedToRecover, why) =>
+    withLake(async (lake) => {
+      const { lock, state } = leftBy(`refresh 20261201T055000Z 1a2b3c4d (build ${FAILED})`);
+      const { ran, steps } = stubSteps();
+      const target = recoveryTarget(lock, startedToRecover);
+
+      const r = await runRefresh({ target: 'aws', lake } as never, at('06:00'), {
+        target,
+        steps,
+        recovers: FAILED_ARN,
+      });
+
+      expect(r.notRecovered).toMatch(why);
+      expect(r.notRecovered).toContain(FAILED);
+      expect(ran).toEqual([]);
+      expect(state).toMatchObject({ acquires: 0, requests: 0 });
+    }),
+  );
+
+  it('runs nothing on a target without runner builds', () =>
+    withLake(async (lake) => {
+      const { ran, steps } = stubSteps();
+      const r = await runRefresh({ target: 'local', lake } as never, at('06:00'), {
+        target: localTarget,
+        steps,
+        recovers: FAILED,
+      });
+      expect(r.notRecovered).toMatch(/--target local has no runner builds/);
+      expect(ran).toEqual([]);
     }));
 });
