@@ -13,6 +13,8 @@ export interface AlarmsProps {
   etlFunctionName: string;
   etlFailureQueueName: string;
   refreshProjectName: string;
+  /** The runner's twin that recovers its failed builds (refresh-runner.ts). */
+  recoveryProjectName: string;
   triggerDeadLetterQueueName: string;
 }
 
@@ -107,10 +109,24 @@ export class Alarms extends Construct {
         threshold: 0,
         description:
           `The refresh build ${props.refreshProjectName} failed; the previous published results stay in place, ` +
-          'and one build is started to recover it (none for a build that was itself such a recovery). ' +
-          `Read the build log (/aws/codebuild/${props.refreshProjectName}: the step and error code are in the last lines), ` +
-          `fix the cause, then start it again: aws codebuild start-build --project-name ${props.refreshProjectName} ` +
+          `and a build of ${props.recoveryProjectName} was started to recover it. ` +
+          `Read the build log (/aws/codebuild/${props.refreshProjectName}: the step and error code are in the last lines); ` +
+          `if the recovery fails too (its own alarm), fix the cause, then start it again: aws codebuild start-build --project-name ${props.refreshProjectName} ` +
           `(or run \`${runner}\` locally).`,
+      },
+      {
+        id: 'refresh-recovery-failed',
+        namespace: 'AWS/CodeBuild',
+        metricName: 'FailedBuilds',
+        dimensions: { ProjectName: props.recoveryProjectName },
+        statistic: 'Sum',
+        periodSeconds: 300,
+        threshold: 0,
+        description:
+          `The build of ${props.recoveryProjectName} that recovers a failed refresh failed too: the failure repeats, ` +
+          'and no further build is started for it; the previous published results stay in place. ' +
+          `Read both builds' logs (/aws/codebuild/${props.refreshProjectName}), fix the cause, then start a refresh: ` +
+          `aws codebuild start-build --project-name ${props.refreshProjectName} (or run \`${runner}\` locally).`,
       },
       {
         id: 'quarantine-spike',

@@ -74,8 +74,6 @@ export interface RefreshRunnerRoleProps {
   crawlerName?: string;
   logGroupArn: string;
   etlFunctionArn: string;
-  /** The runner's CodeBuild project: a recovery build looks up the failed build it recovers. */
-  projectName: string;
 }
 
 /**
@@ -89,7 +87,7 @@ export interface RefreshRunnerRoleProps {
  * (`ops etl --target aws --retry-quarantine`) lists the raw sources, reads the FX reference and the
  * same quarantine files for future-dated orders now due and orders whose rate has arrived,
  * invokes the ETL function on their sources, and (the shared source policy) deletes the outputs
- * of raw files that are gone. A recovery build reads the record of the failed build it recovers.
+ * of raw files that are gone.
  */
 export class RefreshRunnerRole extends Construct {
   readonly role: IamRole;
@@ -258,13 +256,6 @@ export class RefreshRunnerRole extends Construct {
           `${processed.arn}/${LAKE.processedPrefix}*`,
           `${props.quarantine.arn}/${LAKE.quarantinePrefix}*`,
         ],
-      },
-      {
-        // Whether the failed build a recovery build names was itself a recovery (refresh.ts).
-        Sid: 'ReadFailedBuild',
-        Effect: 'Allow',
-        Action: 'codebuild:BatchGetBuilds',
-        Resource: naming.arn('codebuild', `project/${props.projectName}`),
       },
       {
         Sid: 'InvokeEtlForRetry',

@@ -58,11 +58,10 @@ export function runnerBuildspec(): string {
 }
 
 /**
- * The role's inputs (the stack's resources the runner touches), less the three the runner makes
- * itself: the workgroup list, its log group and its project's name.
+ * The role's inputs (the stack's resources the runner touches), less the two the runner makes
+ * itself: the workgroup list and its log group.
  */
-export interface RefreshRunnerProps
-  extends Omit<RefreshRunnerRoleProps, 'workgroupNames' | 'logGroupArn' | 'projectName'> {
+export interface RefreshRunnerProps extends Omit<RefreshRunnerRoleProps, 'workgroupNames' | 'logGroupArn'> {
   /** The ETL function the retry step invokes (the role grants on `etlFunctionArn`). */
   etlFunctionName: string;
   workgroupName: string;
@@ -80,6 +79,12 @@ export interface RefreshRunnerProps
  */
 export class RefreshRunner extends Construct {
   readonly project: CodebuildProject;
+  /**
+   * The same build, started only to recover a build of `project` that did not succeed
+   * (contracts/refresh-recovery.ts): a project of its own, so that its failures match no
+   * recovery rule, whatever step failed.
+   */
+  readonly recoveryProject: CodebuildProject;
   readonly role: RefreshRunnerRole;
   readonly logGroup: CloudwatchLogGroup;
   /** The build's environment, by name (tests check it resolves to the stack's resources). */
@@ -99,7 +104,6 @@ export class RefreshRunner extends Construct {
       ...props,
       workgroupNames: [props.workgroupName, props.dbtWorkgroupName],
       logGroupArn: this.logGroup.arn,
-      projectName,
     });
 
     const asset = new TerraformAsset(this, 'source-zip', { path: props.sourceZip, type: AssetType.FILE });
@@ -132,39 +136,46 @@ export class RefreshRunner extends Construct {
       CHROMIUM_PATH: RUNNER_CHROME,
     };
 
-    this.project = new CodebuildProject(this, 'project', {
-      name: projectName,
-      description: `Store-sales refresh: ${RUNNER_COMMANDS.join(' && ')}`,
-      serviceRole: this.role.role.arn,
-      // No concurrent build limit: CodeBuild refuses a start beyond it with a 400, which
-      // EventBridge does not retry. Builds start at once and `ops refresh` serializes them with
-      // its lock in the analytics bucket (tools/aws/refresh-lock.ts): one that finds it held asks
-      // the holder for one more pass and ends in seconds.
-      buildTimeout: config.refresh.buildTimeoutMinutes,
-      encryptionKey: kmsKeyArn,
-      source: {
-        type: 'S3',
-        location: `${analytics.bucket}/${RUNNER_SOURCE_KEY}`,
-        buildspec: runnerBuildspec(),
-      },
-      artifacts: { type: 'NO_ARTIFACTS' },
-      environment: {
-        type: 'LINUX_CONTAINER',
-        computeType: config.refresh.computeType,
-        image: RUNNER_IMAGE,
-        imagePullCredentialsType: 'CODEBUILD',
-        privilegedMode: false,
-        environmentVariable: Object.entries(this.environment).map(([name, value]) => ({
-          name,
-          value,
-          type: 'PLAINTEXT',
-        })),
-      },
-      logsConfig: {
-        cloudwatchLogs: { status: 'ENABLED', groupName: this.logGroup.name },
-        s3Logs: { status: 'DISABLED' },
-      },
-      dependsOn: [this.role.policy, source],
-    });
+    const build = (id: string, name: string, description: string) =>
+      new CodebuildProject(this, id, {
+        name,
+        description,
+        serviceRole: this.role.role.arn,
+        // No concurrent build limit: CodeBuild refuses a start beyond it with a 400, which
+        // EventBridge does not retry. Builds start at once and `ops refresh` serializes them with
+        // its lock in the analytics bucket (tools/aws/refresh-lock.ts): one that finds it held asks
+        // the holder for one more pass and ends in seconds.
+        buildTimeout: config.refresh.buildTimeoutMinutes,
+        encryptionKey: kmsKeyArn,
+        source: {
+          type: 'S3',
+          location: `${analytics.bucket}/${RUNNER_SOURCE_KEY}`,
+          buildspec: runnerBuildspec(),
+        },
+        artifacts: { type: 'NO_ARTIFACTS' },
+        environment: {
+          type: 'LINUX_CONTAINER',
+          computeType: config.refresh.computeType,
+          image: RUNNER_IMAGE,
+          imagePullCredentialsType: 'CODEBUILD',
+          privilegedMode: false,
+          environmentVariable: Object.entries(this.environment).map(([name, value]) => ({
+            name,
+            value,
+            type: 'PLAINTEXT',
+          })),
+        },
+        logsConfig: {
+          cloudwatchLogs: { status: 'ENABLED', groupName: this.logGroup.name },
+          s3Logs: { status: 'DISABLED' },
+        },
+        dependsOn: [this.role.policy, source],
+      });
+    this.project = build('project', projectName, `Store-sales refresh: ${RUNNER_COMMANDS.join(' && ')}`);
+    this.recoveryProject = build(
+      'recovery-project',
+      naming.name('refresh-recovery'),
+      `Store-sales refresh, recovering a ${projectName} build that did not succeed`,
+    );
   }
 }

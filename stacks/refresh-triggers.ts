@@ -33,19 +33,26 @@ export function etlSuccessPattern(functionArn: string): Record<string, unknown> 
 /** What CodeBuild sends to EventBridge when a build changes state. */
 export const BUILD_STATE_DETAIL_TYPE = 'CodeBuild Build State Change';
 
-/** The recovery rule's pattern: a build of the runner's project that ended without success. */
+/**
+ * The recovery rule's pattern: a build of the runner's project (not of the recovery project)
+ * that is complete, its container gone, and did not succeed.
+ */
 export function failedBuildPattern(projectName: string): Record<string, unknown> {
   return {
     source: ['aws.codebuild'],
     'detail-type': [BUILD_STATE_DETAIL_TYPE],
-    detail: { 'project-name': [projectName], 'build-status': [...FAILED_BUILD_STATUSES] },
+    detail: {
+      'project-name': [projectName],
+      'build-status': [...FAILED_BUILD_STATUSES],
+      'additional-information': { 'build-complete': [true] },
+    },
   };
 }
 
 /**
  * The recovery target's input transformer. EventBridge passes a CodeBuild target's input as the
- * StartBuild request, so this starts a build with the failed build's id (the event's `build-id`,
- * its ARN) in `RECOVERS_BUILD_ENV`.
+ * StartBuild request, so this starts a recovery build with the failed build's ARN (the event's
+ * `build-id`) in `RECOVERS_BUILD_ENV`.
  */
 export const RECOVERY_INPUT = {
   inputPaths: { build: '$.detail.build-id' },
@@ -60,6 +67,8 @@ export interface RefreshTriggersProps {
   accountId: string;
   kmsKeyArn: string;
   project: CodebuildProject;
+  /** The runner's twin that recovers a failed build of `project` (refresh-runner.ts). */
+  recoveryProject: CodebuildProject;
   /** The ETL Lambda's ARN (its on-success destination is the default bus). */
   etlFunctionArn: string;
 }
@@ -68,14 +77,15 @@ export interface RefreshTriggersProps {
  * What starts the refresh runner:
  * - an EventBridge Scheduler schedule on `config.refresh.schedule` (the backstop),
  * - an EventBridge rule on the default bus matching each successful ETL invocation, and
- * - one matching each of the runner's builds that failed, timed out or was stopped, which starts
- *   a build naming it (`RECOVERS_BUILD_ENV`): that build takes over the lock the failed one left
- *   and refreshes, so the requests it was to serve are not left to the schedule
+ * - one matching each of the runner's builds that failed or timed out, which starts a build of
+ *   the recovery project naming it (`RECOVERS_BUILD_ENV`): that build takes over the lock the
+ *   failed one left and refreshes, so the requests it was to serve are not left to the schedule.
+ *   The recovery project's own builds match no rule: one recovery per failure
  *   (contracts/refresh-recovery.ts).
- * Both roles may only `codebuild:StartBuild` on this project. A build starts for every trigger (the
- * project has no build limit); `ops refresh` lets one build at a time refresh (its lock), and a
- * build that finds another running asks it for one more pass and ends. A start that fails all the
- * same (throttled, or CodeBuild unavailable) is retried for up to a day
+ * Each role may only `codebuild:StartBuild` on the project it starts. A build starts for every
+ * trigger (the project has no build limit); `ops refresh` lets one build at a time refresh (its
+ * lock), and a build that finds another running asks it for one more pass and ends. A start that
+ * fails all the same (throttled, or CodeBuild unavailable) is retried for up to a day
  * (`config.refresh.triggerRetry`), then lands in an encrypted dead-letter queue, which alarms
  * (alarms.ts). docs/aws-operations.md explains why no announced data is lost.
  */
@@ -89,9 +99,9 @@ export class RefreshTriggers extends Construct {
 
   constructor(scope: Construct, id: string, props: RefreshTriggersProps) {
     super(scope, id);
-    const { config, naming, accountId, kmsKeyArn, project } = props;
-    const startBuild = (sid: string) =>
-      policyDocument([{ Sid: sid, Effect: 'Allow', Action: 'codebuild:StartBuild', Resource: project.arn }]);
+    const { config, naming, accountId, kmsKeyArn, project, recoveryProject } = props;
+    const startBuild = (sid: string, of = project) =>
+      policyDocument([{ Sid: sid, Effect: 'Allow', Action: 'codebuild:StartBuild', Resource: of.arn }]);
 
     const schedulerRole = new IamRole(this, 'scheduler-role', {
       name: naming.name('refresh-schedule'),
@@ -125,9 +135,9 @@ export class RefreshTriggers extends Construct {
       description: 'A successful ETL invocation: new facts to refresh the results from',
       eventPattern: JSON.stringify(etlSuccessPattern(props.etlFunctionArn)),
     });
-    this.failedRule = new CloudwatchEventRule(this, 'refresh-recovery', {
-      name: naming.name('refresh-recovery'),
-      description: 'A refresh build that failed, timed out or was stopped: start one that recovers it',
+    this.failedRule = new CloudwatchEventRule(this, 'build-failed', {
+      name: naming.name('refresh-build-failed'),
+      description: 'A refresh build that failed or timed out: start a build of the recovery project',
       eventPattern: JSON.stringify(failedBuildPattern(project.name)),
     });
     const eventsRole = new IamRole(this, 'events-role', {
@@ -158,26 +168,38 @@ export class RefreshTriggers extends Construct {
         },
       ]),
     });
-    const startsBuild = {
-      arn: project.arn,
-      roleArn: eventsRole.arn,
+    const retried = {
       retryPolicy: {
         maximumEventAgeInSeconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
         maximumRetryAttempts: config.refresh.triggerRetry.maximumRetryAttempts,
       },
       deadLetterConfig: { arn: this.deadLetters.arn },
-      dependsOn: [eventsPolicy],
     };
     this.target = new CloudwatchEventTarget(this, 'start-refresh', {
       rule: this.rule.name,
       targetId: 'start-refresh',
-      ...startsBuild,
+      arn: project.arn,
+      roleArn: eventsRole.arn,
+      ...retried,
+      dependsOn: [eventsPolicy],
+    });
+    const recoveryRole = new IamRole(this, 'recovery-role', {
+      name: naming.name('refresh-recovery-trigger'),
+      assumeRolePolicy: assumeRolePolicy('events.amazonaws.com', accountId),
+    });
+    const recoveryPolicy = new IamRolePolicy(this, 'recovery-policy', {
+      name: 'refresh-recovery-start-build',
+      role: recoveryRole.id,
+      policy: startBuild('StartRecoveryBuild', recoveryProject),
     });
     this.recoveryTarget = new CloudwatchEventTarget(this, 'recover-refresh', {
       rule: this.failedRule.name,
       targetId: 'recover-refresh',
+      arn: recoveryProject.arn,
+      roleArn: recoveryRole.arn,
       inputTransformer: RECOVERY_INPUT,
-      ...startsBuild,
+      ...retried,
+      dependsOn: [recoveryPolicy],
     });
   }
 }

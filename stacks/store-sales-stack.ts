@@ -83,6 +83,7 @@ export class StoreSalesStack extends TerraformStack {
       ...common,
       kmsKeyArn,
       project: runner.project,
+      recoveryProject: runner.recoveryProject,
       etlFunctionArn: etl.fn.arn,
     });
     const alarms = new Alarms(this, 'alarms', {
@@ -91,6 +92,7 @@ export class StoreSalesStack extends TerraformStack {
       etlFunctionName: etl.fn.functionName,
       etlFailureQueueName: etl.failureQueue.name,
       refreshProjectName: runner.project.name,
+      recoveryProjectName: runner.recoveryProject.name,
       triggerDeadLetterQueueName: triggers.deadLetters.name,
     });
 

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateProjectCommand, StartBuildCommand } from '@aws-sdk/client-codebuild';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_LOCK_KEY, s3RefreshLock } from '../../tools/aws/refresh-lock.js';
@@ -9,15 +8,19 @@ import { REFRESH_STEPS, type RefreshSteps, runRefresh } from '../../tools/comman
 import { awsTarget } from '../../tools/targets/aws.js';
 import { stubSteps } from '../support/stub-refresh-steps.js';
 import { createBuckets } from './support/buckets.js';
-import { ACCOUNT } from './support/moto-server.js';
+import { ACCOUNT, REGION } from './support/moto-server.js';
 import { STACK, stackFlags, useTestbed } from './support/testbed.js';
 
-// A recovery build through the aws target, on moto: the failed build looked up in CodeBuild, the
-// lock it left in S3 taken over. The steps only record that they ran (no Athena or dbt here).
+// A recovery build through the aws target, on moto: the lock the failed build left in S3 taken
+// over at once. The steps only record that they ran (no Athena or dbt here).
 const bed = useTestbed();
 const PROJECT = 'store-sales-test-refresh';
 let lake: string;
-let failed: { id: string; arn: string };
+/** The failed build, as CodeBuild names it in the lock's holder (id) and in its event (ARN). */
+const failed = {
+  id: `${PROJECT}:0d9f6c1e-1111-4a4a-9c9c-000000000001`,
+  arn: `arn:aws:codebuild:${REGION}:${ACCOUNT}:build/${PROJECT}:0d9f6c1e-1111-4a4a-9c9c-000000000001`,
+};
 /** The aws target without the facts look-up (no processed bucket here): one round. */
 const target = { ...awsTarget, factsWrittenAt: undefined };
 
@@ -33,22 +36,6 @@ const refresh = (steps: RefreshSteps) =>
 beforeAll(async () => {
   lake = await mkdtemp(path.join(os.tmpdir(), 'refresh-recovery-'));
   await createBuckets(bed.clients.s3, [STACK.analyticsBucket]);
-  const codebuild = bed.clients.codebuild;
-  await codebuild.send(
-    new CreateProjectCommand({
-      name: PROJECT,
-      source: { type: 'S3', location: `${STACK.analyticsBucket}/runner/source.zip` },
-      artifacts: { type: 'NO_ARTIFACTS' },
-      environment: {
-        type: 'LINUX_CONTAINER',
-        computeType: 'BUILD_GENERAL1_SMALL',
-        image: 'aws/codebuild/standard:7.0',
-      },
-      serviceRole: `arn:aws:iam::${ACCOUNT}:role/${PROJECT}`,
-    }),
-  );
-  const { build } = await codebuild.send(new StartBuildCommand({ projectName: PROJECT }));
-  failed = { id: build!.id!, arn: build!.arn! };
 });
 afterEach(() =>
   bed.clients.s3.send(new DeleteObjectCommand({ Bucket: STACK.analyticsBucket, Key: REFRESH_LOCK_KEY })),

@@ -117,7 +117,6 @@ const RUNNER: Grants = {
   ReadSourceLedgers: ['s3:GetObject'],
   ListSourceLedgers: ['s3:ListBucket'],
   RetireOutputsOfDeletedSources: ['s3:DeleteObject'],
-  ReadFailedBuild: ['codebuild:BatchGetBuilds'],
   InvokeEtlForRetry: ['lambda:InvokeFunction'],
   UseDataKeyThroughS3: ['kms:Decrypt', 'kms:GenerateDataKey'],
 };
@@ -154,14 +153,16 @@ const BUCKETS = {
   'bucket lake_raw': TLS_ONLY,
 };
 
-/** The roles and policies of the refresh runner and its two triggers, per stage. */
+/** The roles and policies of the refresh runner and its three triggers, per stage. */
 const refresh = (stage: 'dev' | 'prod', runner: Grants): Record<string, Grants> => ({
   [`role store-sales-${stage}-refresh`]: ASSUME,
   [`role store-sales-${stage}-refresh-schedule`]: ASSUME,
   [`role store-sales-${stage}-refresh-trigger`]: ASSUME,
+  [`role store-sales-${stage}-refresh-recovery-trigger`]: ASSUME,
   'role policy refresh-least-privilege': runner,
   'role policy refresh-schedule-start-build': START_BUILD,
   'role policy refresh-trigger-start-build': START_BUILD,
+  'role policy refresh-recovery-start-build': { StartRecoveryBuild: ['codebuild:StartBuild'] },
   'queue policy refresh-triggers_dead-letters-policy': { RuleSendsUndeliveredEvents: ['sqs:SendMessage'] },
 });
 

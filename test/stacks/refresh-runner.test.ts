@@ -51,7 +51,7 @@ const grant = (s: PolicyStatement) => [s.Sid, asList(s.Action).sort(), s.Resourc
 describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
   const stack = () => synth.stacks[stage];
   const config = STAGES[stage];
-  const project = () => onlyResource(stack(), 'aws_codebuild_project');
+  const project = () => named(stack(), 'aws_codebuild_project', 'refresh_project_');
   const bucket = (role: string, attr: string) => ref('aws_s3_bucket', bucketNamed(stack(), role), attr);
   const arn = (service: string, resource: string) =>
     `arn:aws:${service}:${config.region}:${ACCOUNT_ID}:${resource}`;
@@ -324,12 +324,6 @@ describe.each(['dev', 'prod'] as const)('refresh runner (%s)', (stage) => {
         undefined,
       ],
       [
-        'ReadFailedBuild',
-        ['codebuild:BatchGetBuilds'],
-        arn('codebuild', `project/${String(project()[1].name)}`),
-        undefined,
-      ],
-      [
         'InvokeEtlForRetry',
         ['lambda:InvokeFunction'],
         ref('aws_lambda_function', onlyResource(stack(), 'aws_lambda_function')[0], 'arn'),
@@ -364,7 +358,13 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
   const stack = () => synth.stacks[stage];
   const config = STAGES[stage];
   const projectRef = (attr: string) =>
-    ref('aws_codebuild_project', onlyResource(stack(), 'aws_codebuild_project')[0], attr);
+    ref('aws_codebuild_project', named(stack(), 'aws_codebuild_project', 'refresh_project_')[0], attr);
+  const recoveryRef = (attr: string) =>
+    ref(
+      'aws_codebuild_project',
+      named(stack(), 'aws_codebuild_project', 'refresh_recovery-project_')[0],
+      attr,
+    );
   const startBuildOnly = () => [
     ['StartRefreshBuild', ['codebuild:StartBuild'], projectRef('arn'), undefined],
   ];
@@ -439,7 +439,7 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
               ref('aws_cloudwatch_event_rule', ruleName, 'arn'),
               ref(
                 'aws_cloudwatch_event_rule',
-                named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_refresh-recovery_')[0],
+                named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_build-failed_')[0],
                 'arn',
               ),
             ],
@@ -449,30 +449,32 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
     ]);
   });
 
-  it("each of the runner's builds that ends without success starts one that recovers it, retried and dead-lettered alike", () => {
-    const [ruleName, rule] = named(
-      stack(),
-      'aws_cloudwatch_event_rule',
-      'refresh-triggers_refresh-recovery_',
-    );
+  it("each of the runner's builds that ends without success starts a build of the recovery project, retried and dead-lettered alike", () => {
+    const [ruleName, rule] = named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_build-failed_');
     expect(rule.event_bus_name ?? 'default').toBe('default');
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['aws.codebuild'],
       'detail-type': ['CodeBuild Build State Change'],
       detail: {
         'project-name': [projectRef('name')],
-        'build-status': ['FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED'],
+        'build-status': ['FAILED', 'FAULT', 'TIMED_OUT'],
+        'additional-information': { 'build-complete': [true] },
       },
     });
     const [, target] = named(stack(), 'aws_cloudwatch_event_target', 'refresh-triggers_recover-refresh_');
     const [, etlTarget] = named(stack(), 'aws_cloudwatch_event_target', 'refresh-triggers_start-refresh_');
     expect(target).toMatchObject({
       rule: ref('aws_cloudwatch_event_rule', ruleName, 'name'),
-      arn: projectRef('arn'),
-      role_arn: etlTarget.role_arn,
+      arn: recoveryRef('arn'),
       retry_policy: etlTarget.retry_policy,
       dead_letter_config: etlTarget.dead_letter_config,
     });
+    // its role may start the recovery project only: never the runner, so no recovery loops
+    const role = roleOf(target.role_arn);
+    expect(role.trust?.Principal).toEqual({ Service: 'events.amazonaws.com' });
+    expect(role.policies).toEqual([
+      [['StartRecoveryBuild', ['codebuild:StartBuild'], recoveryRef('arn'), undefined]],
+    ]);
     // the StartBuild request EventBridge makes: the failed build's ARN in RECOVERS_BUILD_ENV
     const transformer = target.input_transformer as {
       input_paths: Record<string, string>;
@@ -484,6 +486,16 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
         { name: 'STORE_SALES_RECOVERS_BUILD', value: '<build>', type: 'PLAINTEXT' },
       ],
     });
+  });
+
+  it('the recovery project is the runner under another name: same buildspec, source, environment, role and logs', () => {
+    const [, runner] = named(stack(), 'aws_codebuild_project', 'refresh_project_');
+    const [, recovery] = named(stack(), 'aws_codebuild_project', 'refresh_recovery-project_');
+    const { name, description, '//': _meta, ...rest } = runner;
+    const { name: rName, description: rDescription, '//': _rMeta, ...recoveryRest } = recovery;
+    expect(recoveryRest).toEqual(rest);
+    expect(rName).toBe(`${String(name)}-recovery`);
+    expect(String(rDescription)).toContain(String(name));
   });
 });
 
@@ -527,13 +539,13 @@ describe.each(['dev', 'prod'] as const)('alarms (%s)', (stage) => {
     }
   });
 
-  it('watch ETL errors, throttles and memory, the on-failure queue, failed refresh builds and quarantine spikes', () => {
+  it('watch ETL errors, throttles and memory, the on-failure queue, failed refresh and recovery builds and quarantine spikes', () => {
     const fn = ref('aws_lambda_function', onlyResource(stack(), 'aws_lambda_function')[0], 'function_name');
     const failures = ref('aws_sqs_queue', named(stack(), 'aws_sqs_queue', 'etl_')[0], 'name');
     const deadLetters = ref('aws_sqs_queue', named(stack(), 'aws_sqs_queue', 'refresh-triggers_')[0], 'name');
     const projectName = ref(
       'aws_codebuild_project',
-      onlyResource(stack(), 'aws_codebuild_project')[0],
+      named(stack(), 'aws_codebuild_project', 'refresh_project_')[0],
       'name',
     );
     expect(alarm('Errors', 'AWS/Lambda')).toMatchObject({
@@ -550,10 +562,19 @@ describe.each(['dev', 'prod'] as const)('alarms (%s)', (stage) => {
     );
     expect(queues.map((a) => a.dimensions)).toEqual([{ QueueName: failures }, { QueueName: deadLetters }]);
     for (const q of queues) expect(q).toMatchObject({ statistic: 'Maximum', threshold: 0 });
-    expect(alarm('FailedBuilds', 'AWS/CodeBuild')).toMatchObject({
-      dimensions: { ProjectName: projectName },
-      threshold: 0,
-    });
+    const recoveryName = ref(
+      'aws_codebuild_project',
+      named(stack(), 'aws_codebuild_project', 'refresh_recovery-project_')[0],
+      'name',
+    );
+    const builds = alarms().filter(
+      (a) => a.metric_name === 'FailedBuilds' && a.namespace === 'AWS/CodeBuild',
+    );
+    expect(builds.map((a) => a.dimensions)).toEqual([
+      { ProjectName: projectName },
+      { ProjectName: recoveryName },
+    ]);
+    for (const b of builds) expect(b).toMatchObject({ statistic: 'Sum', threshold: 0 });
     // The namespace and metric the ETL emits (lambda/etl-metrics.ts), on its dimensionless totals.
     const spike = alarm('RecordsQuarantined', ETL_METRICS_NAMESPACE);
     expect(ETL_METRICS).toContain(spike.metric_name);
@@ -591,6 +612,7 @@ describe('alarm e-mail subscriptions', () => {
         etlFunctionName: 'etl',
         etlFailureQueueName: 'failures',
         refreshProjectName: 'refresh',
+        recoveryProjectName: 'refresh-recovery',
         triggerDeadLetterQueueName: 'dlq',
       });
       return stack;

@@ -1,5 +1,4 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -74,10 +73,6 @@ export class AwsClients {
 
   get lambda(): LambdaClient {
     return this.once('lambda', () => new LambdaClient(clientConfig(this.settings())));
-  }
-
-  get codebuild(): CodeBuildClient {
-    return this.once('codebuild', () => new CodeBuildClient(clientConfig(this.settings())));
   }
 
   /** Closes the clients' sockets so the process can exit. */

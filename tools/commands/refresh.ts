@@ -87,8 +87,6 @@ export interface RefreshResult {
    * than `MAX_REFRESH_PASSES` serve, or the lock could not be released or looked at after publishing.
    */
   requestsLeft?: RequestsLeft;
-  /** A recovery build that ran nothing: why it did not recover the failed build it names. */
-  notRecovered?: string;
 }
 
 /**
@@ -186,6 +184,7 @@ export async function serializedRefresh<T>(
   let takenAt = Date.now();
   let waitedForLapse = false;
   let deadHolder: string | undefined;
+  let takeovers = 0;
   for (let attempt = 1; token === undefined; attempt++) {
     seen = await lock.pending();
     takenAt = Date.now();
@@ -193,8 +192,10 @@ export async function serializedRefresh<T>(
     if (got.acquired) token = got.token;
     else {
       // A holder known dead will neither renew nor release: its lock is taken over at once (in
-      // the version that names it, so a holder that took it meanwhile keeps it).
-      if (deadHolder !== got.holder && isDead?.(got.holder)) {
+      // the version that names it, so a holder that took it meanwhile keeps it). A takeover whose
+      // writes all lost races (S3's 409) is tried again, three times in all.
+      if (isDead?.(got.holder) && takeovers < 3) {
+        takeovers++;
         deadHolder = got.holder;
         progress(`refresh: the lock is held by ${got.holder}, which failed: taking it over`);
         continue;
@@ -288,8 +289,8 @@ export async function serializedRefresh<T>(
  * The staging folder is removed in every case. A failing step's OpsError is rethrown with the step named.
  * If the ETL wrote facts after a round started (a trigger that came during the build), the round
  * runs again, so the data that trigger announced is published (`refreshUntilSettled`).
- * A recovery build (`recovers`: the failed build it was started for) first checks that build
- * was not itself a recovery (`recoveryRefused`), then takes over at once a lock it left.
+ * A recovery build (`recovers`: the failed build it was started for) takes over at once a lock
+ * that build left.
  * `target`, `steps`, `build` and `recovers` default to the command's and CodeBuild's; tests pass
  * their own.
  */
@@ -310,11 +311,7 @@ export async function runRefresh(
     recovers?: string;
   } = {},
 ): Promise<RefreshResult> {
-  if (recovers) {
-    const refused = await recoveryRefused(target, opts, recovers);
-    if (refused) return { runId: refreshRunId(now), steps: [], rounds: 0, notRecovered: refused };
-    progress(`refresh: recovering build ${buildIdOf(recovers)}, which ended without success`);
-  }
+  if (recovers) progress(`refresh: recovering build ${buildIdOf(recovers)}, which failed or timed out`);
   let first = true;
   let rounds = 0;
   const settle = async (lease?: KeptLease) => {
@@ -344,27 +341,6 @@ export async function runRefresh(
     ...(newerFactsAt ? { newerFactsAt } : {}),
     ...(left ? { requestsLeft: left } : {}),
   };
-}
-
-/**
- * Why a recovery build should not refresh, or undefined when it should: the build it recovers was
- * itself a recovery (one recovery per failure, so a refresh that always fails does not loop), or
- * cannot be looked up (nothing then says it was not one).
- */
-async function recoveryRefused(
-  target: Target,
-  opts: LakeOptions,
-  recovers: string,
-): Promise<string | undefined> {
-  const id = buildIdOf(recovers);
-  if (!target.startedToRecover) return `--target ${target.name} has no runner builds to recover (${id})`;
-  try {
-    if (await target.startedToRecover(opts, recovers))
-      return `build ${id} was itself started to recover a failed build, and failed too: its log says why`;
-  } catch (err) {
-    return `build ${id} could not be looked up (${(err as Error).message})`;
-  }
-  return undefined;
 }
 
 /**
@@ -422,12 +398,6 @@ export const refreshCommand: CommandModule<object, LakeOptions> = {
   handler: async (opts) => {
     const start = performance.now();
     const r = await runRefresh(opts);
-    if (r.notRecovered) {
-      printSummary(`refresh: not recovering: ${r.notRecovered}`, {
-        next: 'the next trigger or the daily schedule refreshes; `npx ops refresh --target aws` refreshes now',
-      });
-      return;
-    }
     if (r.deferredTo) {
       printSummary(
         `refresh: another refresh is running (${r.deferredTo.holder}, since ${r.deferredTo.since})`,

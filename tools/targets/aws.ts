@@ -178,10 +178,6 @@ export const awsTarget: Target = {
       pending: () => withLock((l) => l.pending()),
     };
   },
-  startedToRecover: async (args, build) => {
-    const { startedToRecover } = await import('../aws/refresh-recovery.js');
-    return withAwsSession(aws(args), ({ clients }) => startedToRecover(clients.codebuild, build));
-  },
   factsWrittenAt: async (args) => {
     const { latestFactWrite } = await import('../aws/facts-written.js');
     return withAwsSession(aws(args), ({ config, clients }) =>

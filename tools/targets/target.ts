@@ -69,12 +69,6 @@ export interface Target {
    * without one rely on their own locks (local: the warehouse's).
    */
   refreshLock?(args: TargetArgs): RefreshLock;
-  /**
-   * Whether the refresh runner's build `build` (its id or ARN) was itself started to recover a
-   * failed build (aws: CodeBuild's record of its environment, contracts/refresh-recovery.ts).
-   * Targets without runner builds have none to recover.
-   */
-  startedToRecover?(args: TargetArgs, build: string): Promise<boolean>;
 }
 
 /** The steps of `ops pipeline`, each the `ops` command of the same name. */
