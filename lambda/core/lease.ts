@@ -28,7 +28,8 @@ export interface LeaseOptions {
 export interface AcquireOptions extends LeaseOptions {
   /**
    * A holder known to have died before its lease expired (on AWS: a build CodeBuild reported
-   * failed or stopped). Its lease is taken over at once, in its version, as an expired one is.
+   * complete and failed or timed out). Its lease is taken over at once, in its version, as an
+   * expired one is.
    */
   deadHolder?: string;
 }

@@ -345,12 +345,13 @@ describe('refresh runner and triggers on moto', () => {
           stateChange(String(recoveryProject().name), 'FAILED', 6),
           stateChange(projectName, 'FAILED', 7, false),
           stateChange(projectName, 'TIMED_OUT', 8),
+          stateChange(projectName, 'FAULT', 9),
         ],
       }),
     );
     const bodies = (await received(seen.url)).map((b) => JSON.parse(b));
     expect(bodies).toEqual(
-      [1, 8].map((n) => ({
+      [1, 8, 9].map((n) => ({
         environmentVariablesOverride: [
           { name: RECOVERS_BUILD_ENV, value: buildArn(projectName, n), type: 'PLAINTEXT' },
         ],

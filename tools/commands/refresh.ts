@@ -62,6 +62,17 @@ const STEPS: RefreshSteps = {
   publish: async ({ target, opts, staged, runId }) => (await target.publish(opts, staged, runId)).line,
 };
 
+/**
+ * The refresh lock's holder: the run, 8 random hex digits (unique per run: a holder taking "its
+ * own" lock back must not take another run's), and the runner's build it runs in, if any.
+ */
+export const refreshHolder = (runId: string, build?: string): string =>
+  `refresh ${runId} ${randomUUID().slice(0, 8)}${build ? ` (build ${build})` : ''}`;
+
+/** Whether a lock's holder is a refresh that ran in the build `idOrArn` (`refreshHolder`). */
+export const heldByBuild = (holder: string, idOrArn: string): boolean =>
+  holder.endsWith(` (build ${buildIdOf(idOrArn)})`);
+
 /** A run's id: its UTC start to the second, `2026-12-01T221500Z` (sorts by time, safe in keys). */
 export const refreshRunId = (at: Date): string =>
   `${at
@@ -185,41 +196,46 @@ export async function serializedRefresh<T>(
   let waitedForLapse = false;
   let deadHolder: string | undefined;
   let takeovers = 0;
-  for (let attempt = 1; token === undefined; attempt++) {
+  // Times the lock was found held, takeovers of a dead holder's lock not counted.
+  let looks = 0;
+  while (token === undefined) {
     seen = await lock.pending();
     takenAt = Date.now();
     const got = await lock.acquire(holder, deadHolder === undefined ? undefined : { deadHolder });
-    if (got.acquired) token = got.token;
-    else {
-      // A holder known dead will neither renew nor release: its lock is taken over at once (in
-      // the version that names it, so a holder that took it meanwhile keeps it). A takeover whose
-      // writes all lost races (S3's 409) is tried again, three times in all.
-      if (isDead?.(got.holder) && takeovers < 3) {
-        takeovers++;
-        deadHolder = got.holder;
-        progress(`refresh: the lock is held by ${got.holder}, which failed: taking it over`);
-        continue;
-      }
-      await lock.markPending();
-      // A live holder renews every quarter of the TTL (a renewal that fails is tried a quarter
-      // later), so its lock keeps about half its TTL even after one failed renewal; one with
-      // less than a quarter left has missed two: its holder died, or ended without releasing it,
-      // and will not serve this request. Wait for the lock to lapse and take it over, once
-      // (a lock that still shows little left after that is deferred to), rather than leave the
-      // request to the next trigger. Taking it over still needs it expired, so a holder that
-      // renews meanwhile keeps it, and this refresh defers to it.
-      const left = Date.parse(got.expiresAt) - Date.now();
-      if (!waitedForLapse && left < lock.ttlMs / 4) {
-        waitedForLapse = true;
-        progress(
-          `refresh: the lock held by ${got.holder} has not been renewed; waiting ${Math.ceil(Math.max(0, left) / 1000)} s for it to lapse`,
-        );
-        await new Promise((r) => setTimeout(r, Math.max(0, left) + Math.min(1000, lock.ttlMs / 100)));
-        continue;
-      }
-      if (attempt >= 3 || (await lock.isHeld()))
-        return { deferredTo: { holder: got.holder, since: got.since } };
+    if (got.acquired) {
+      token = got.token;
+      break;
     }
+    // A holder known dead will neither renew nor release: its lock is taken over at once (in the
+    // version that names it, so a holder that took it meanwhile keeps it). A takeover whose
+    // writes all lost races (S3's 409) is tried again, three times in all.
+    const dead = isDead?.(got.holder) ?? false;
+    if (dead && takeovers < 3) {
+      takeovers++;
+      deadHolder = got.holder;
+      progress(`refresh: the lock is held by ${got.holder}, which failed: taking it over`);
+      continue;
+    }
+    looks++;
+    await lock.markPending();
+    // A live holder renews every quarter of the TTL (a renewal that fails is tried a quarter
+    // later), so its lock keeps about half its TTL even after one failed renewal; one with less
+    // than a quarter left has missed two: its holder died, or ended without releasing it, and
+    // will not serve this request. Wait for the lock to lapse and take it over, once (a lock that
+    // still shows little left after that is deferred to), rather than leave the request to the
+    // next trigger. So for a dead holder whose takeovers all lost, whatever it has left. Taking
+    // it over still needs it expired, so a holder that renews meanwhile keeps it, and this
+    // refresh defers to it.
+    const left = Date.parse(got.expiresAt) - Date.now();
+    if (!waitedForLapse && (dead || left < lock.ttlMs / 4)) {
+      waitedForLapse = true;
+      progress(
+        `refresh: the lock held by ${got.holder} ${dead ? 'could not be taken over' : 'has not been renewed'}; waiting ${Math.ceil(Math.max(0, left) / 1000)} s for it to lapse`,
+      );
+      await new Promise((r) => setTimeout(r, Math.max(0, left) + Math.min(1000, lock.ttlMs / 100)));
+      continue;
+    }
+    if (looks >= 3 || (await lock.isHeld())) return { deferredTo: { holder: got.holder, since: got.since } };
   }
   /** Stops renewing and releases the lock; false if every try failed (the lock then expires). */
   const release = async (kept: KeptLease): Promise<boolean> => {
@@ -327,9 +343,8 @@ export async function runRefresh(
     return settled;
   };
   const lock = target.refreshLock?.(opts);
-  // unique per run: a holder taking "its own" lock back must not take another run's
-  const holder = `refresh ${refreshRunId(now)} ${randomUUID().slice(0, 8)}${build ? ` (build ${build})` : ''}`;
-  const isDead = recovers ? (h: string) => h.endsWith(` (build ${buildIdOf(recovers)})`) : undefined;
+  const holder = refreshHolder(refreshRunId(now), build);
+  const isDead = recovers ? (h: string) => heldByBuild(h, recovers) : undefined;
   const out = lock ? await serializedRefresh(lock, holder, settle, { isDead }) : { result: await settle() };
   if ('deferredTo' in out)
     return { runId: refreshRunId(now), steps: [], rounds: 0, deferredTo: out.deferredTo };

@@ -1,8 +1,9 @@
 /**
  * How long the lock holds unless renewed. Its holder renews it every quarter of this (2.5
- * minutes) for as long as it refreshes, so only a holder that died (a build stopped or timed out,
- * a laptop closed), or ended without releasing it, leaves one this old: a refresh started once it
- * has missed two renewals waits for it to lapse and takes it over (`serializedRefresh`).
+ * minutes) for as long as it refreshes, so only a holder that died (a build stopped, a laptop
+ * closed), or ended without releasing it, leaves one this old: a refresh started once it has
+ * missed two renewals waits for it to lapse and takes it over (`serializedRefresh`). The lock of a
+ * build that failed or timed out is taken over at once by the build recovering it.
  */
 export const REFRESH_LOCK_TTL_MS = 10 * 60 * 1000;
 

@@ -598,20 +598,63 @@ describe('a recovery build (started for a runner build that failed)', () => {
       expect(state).toMatchObject({ holder: undefined, requests: 0, acquires: 2 });
     }));
 
-  it('tries a takeover that loses its races again, three times in all, then defers', async () => {
+  it('tries a takeover that loses its races again, three times in all', async () => {
     const dead = `refresh 20261201T055000Z 1a2b3c4d (build ${FAILED})`;
-    const isDead = (h: string) => h === dead;
-    const once = leftBy(dead);
-    once.state.failTakeovers = 2;
-    expect(await serializedRefresh(once.lock, 'R', async () => {}, { isDead })).toMatchObject({ passes: 1 });
+    const { lock, state } = leftBy(dead);
+    state.failTakeovers = 2;
 
-    const never = leftBy(dead);
-    never.state.failTakeovers = 3;
-    expect(await serializedRefresh(never.lock, 'R', async () => {}, { isDead })).toEqual({
-      deferredTo: { holder: dead, since: '06:00' },
-    });
-    expect(never.state.acquires).toBeGreaterThanOrEqual(4);
+    const out = await serializedRefresh(lock, 'R', async () => {}, { isDead: (h) => h === dead });
+
+    expect(out).toMatchObject({ passes: 1 });
+    expect(state).toMatchObject({ acquires: 4, requests: 0 });
   });
+
+  it("waits for the lapse of a dead holder's lock whose takeovers all lost, never deferring to it", async () => {
+    const dead = `refresh 20261201T055000Z 1a2b3c4d (build ${FAILED})`;
+    const { lock, state } = memoryLock(1_000);
+    state.holder = dead;
+    state.expiresAt = Date.now() + 900; // most of its TTL left: no wait but for a dead holder
+    state.failTakeovers = 3;
+
+    const out = await serializedRefresh(lock, 'R', async () => {}, { isDead: (h) => h === dead, retryMs: 0 });
+
+    expect(out).toMatchObject({ passes: 1 });
+    expect(state).toMatchObject({ holder: undefined, acquires: 5 });
+  });
+
+  it("is wired to CodeBuild's variables: a build names itself in the lock, its recovery knows it by the ARN", () =>
+    withLake(async (lake) => {
+      const { lock, state } = memoryLock(60_000);
+      const target = recoveryTarget(lock);
+      const opts = { target: 'aws', lake } as never;
+      let left = '';
+      vi.stubEnv('CODEBUILD_BUILD_ID', FAILED);
+      vi.stubEnv('STORE_SALES_RECOVERS_BUILD', '');
+      try {
+        // the failed build: its holder as it wrote it, kept as if it had died holding the lock
+        await runRefresh(opts, at('05:50'), {
+          target,
+          steps: stubSteps(async () => {
+            left = state.holder ?? '';
+          }).steps,
+        });
+        expect(left).toMatch(/^refresh 20261201T055000Z [0-9a-f]{8} \(build store-sales-dev-refresh:/);
+        state.holder = left;
+        state.expiresAt = Date.now() + 55_000;
+        state.token++;
+        // its recovery, as the rule starts it
+        vi.stubEnv('CODEBUILD_BUILD_ID', 'store-sales-dev-refresh-recovery:0d9f6c1e-2222');
+        vi.stubEnv('STORE_SALES_RECOVERS_BUILD', FAILED_ARN);
+        const { ran, steps } = stubSteps();
+        const r = await runRefresh(opts, at('06:00'), { target, steps });
+
+        expect(r.deferredTo).toBeUndefined();
+        expect(ran).toEqual([...REFRESH_STEPS]);
+        expect(state).toMatchObject({ holder: undefined, requests: 0 });
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    }));
 
   it('defers, as any refresh, to a lock held by another build', () =>
     withLake(async (lake) => {
