@@ -100,18 +100,33 @@ export class RefreshTriggers extends Construct {
   constructor(scope: Construct, id: string, props: RefreshTriggersProps) {
     super(scope, id);
     const { config, naming, accountId, kmsKeyArn, project, recoveryProject } = props;
-    const startBuild = (sid: string, of = project) =>
-      policyDocument([{ Sid: sid, Effect: 'Allow', Action: 'codebuild:StartBuild', Resource: of.arn }]);
+    /** A role `service` assumes that may only start builds of `of`, and its policy. */
+    const starter = (id: string, roleName: string, service: string, sid: string, of: CodebuildProject) => {
+      const role = new IamRole(this, `${id}-role`, {
+        name: naming.name(roleName),
+        assumeRolePolicy: assumeRolePolicy(service, accountId),
+      });
+      const policy = new IamRolePolicy(this, `${id}-policy`, {
+        name: `${roleName}-start-build`,
+        role: role.id,
+        policy: policyDocument([
+          { Sid: sid, Effect: 'Allow', Action: 'codebuild:StartBuild', Resource: of.arn },
+        ]),
+      });
+      return { role, policy };
+    };
+    const retryPolicy = {
+      maximumEventAgeInSeconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
+      maximumRetryAttempts: config.refresh.triggerRetry.maximumRetryAttempts,
+    };
 
-    const schedulerRole = new IamRole(this, 'scheduler-role', {
-      name: naming.name('refresh-schedule'),
-      assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', accountId),
-    });
-    const schedulerPolicy = new IamRolePolicy(this, 'scheduler-policy', {
-      name: 'refresh-schedule-start-build',
-      role: schedulerRole.id,
-      policy: startBuild('StartRefreshBuild'),
-    });
+    const scheduler = starter(
+      'scheduler',
+      'refresh-schedule',
+      'scheduler.amazonaws.com',
+      'StartRefreshBuild',
+      project,
+    );
     this.schedule = new SchedulerSchedule(this, 'schedule', {
       name: naming.name('refresh'),
       description: 'Backstop refresh: rebuild and publish the results from the data present',
@@ -121,13 +136,10 @@ export class RefreshTriggers extends Construct {
       target: {
         // Templated target: Scheduler calls CodeBuild StartBuild on the project the ARN names.
         arn: project.arn,
-        roleArn: schedulerRole.arn,
-        retryPolicy: {
-          maximumEventAgeInSeconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
-          maximumRetryAttempts: config.refresh.triggerRetry.maximumRetryAttempts,
-        },
+        roleArn: scheduler.role.arn,
+        retryPolicy,
       },
-      dependsOn: [schedulerPolicy],
+      dependsOn: [scheduler.policy],
     });
 
     this.rule = new CloudwatchEventRule(this, 'etl-success', {
@@ -140,15 +152,7 @@ export class RefreshTriggers extends Construct {
       description: 'A refresh build that failed or timed out: start a build of the recovery project',
       eventPattern: JSON.stringify(failedBuildPattern(project.name)),
     });
-    const eventsRole = new IamRole(this, 'events-role', {
-      name: naming.name('refresh-trigger'),
-      assumeRolePolicy: assumeRolePolicy('events.amazonaws.com', accountId),
-    });
-    const eventsPolicy = new IamRolePolicy(this, 'events-policy', {
-      name: 'refresh-trigger-start-build',
-      role: eventsRole.id,
-      policy: startBuild('StartRefreshBuild'),
-    });
+    const events = starter('events', 'refresh-trigger', 'events.amazonaws.com', 'StartRefreshBuild', project);
     this.deadLetters = new SqsQueue(this, 'dead-letters', {
       name: naming.name('refresh-trigger-dlq'),
       kmsMasterKeyId: kmsKeyArn,
@@ -168,38 +172,32 @@ export class RefreshTriggers extends Construct {
         },
       ]),
     });
-    const retried = {
-      retryPolicy: {
-        maximumEventAgeInSeconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
-        maximumRetryAttempts: config.refresh.triggerRetry.maximumRetryAttempts,
-      },
-      deadLetterConfig: { arn: this.deadLetters.arn },
-    };
+    const deadLetterConfig = { arn: this.deadLetters.arn };
     this.target = new CloudwatchEventTarget(this, 'start-refresh', {
       rule: this.rule.name,
       targetId: 'start-refresh',
       arn: project.arn,
-      roleArn: eventsRole.arn,
-      ...retried,
-      dependsOn: [eventsPolicy],
+      roleArn: events.role.arn,
+      retryPolicy,
+      deadLetterConfig,
+      dependsOn: [events.policy],
     });
-    const recoveryRole = new IamRole(this, 'recovery-role', {
-      name: naming.name('refresh-recovery-trigger'),
-      assumeRolePolicy: assumeRolePolicy('events.amazonaws.com', accountId),
-    });
-    const recoveryPolicy = new IamRolePolicy(this, 'recovery-policy', {
-      name: 'refresh-recovery-start-build',
-      role: recoveryRole.id,
-      policy: startBuild('StartRecoveryBuild', recoveryProject),
-    });
+    const recovery = starter(
+      'recovery',
+      'refresh-recovery-trigger',
+      'events.amazonaws.com',
+      'StartRecoveryBuild',
+      recoveryProject,
+    );
     this.recoveryTarget = new CloudwatchEventTarget(this, 'recover-refresh', {
       rule: this.failedRule.name,
       targetId: 'recover-refresh',
       arn: recoveryProject.arn,
-      roleArn: recoveryRole.arn,
+      roleArn: recovery.role.arn,
       inputTransformer: RECOVERY_INPUT,
-      ...retried,
-      dependsOn: [recoveryPolicy],
+      retryPolicy,
+      deadLetterConfig,
+      dependsOn: [recovery.policy],
     });
   }
 }

@@ -162,7 +162,7 @@ const refresh = (stage: 'dev' | 'prod', runner: Grants): Record<string, Grants> 
   'role policy refresh-least-privilege': runner,
   'role policy refresh-schedule-start-build': START_BUILD,
   'role policy refresh-trigger-start-build': START_BUILD,
-  'role policy refresh-recovery-start-build': { StartRecoveryBuild: ['codebuild:StartBuild'] },
+  'role policy refresh-recovery-trigger-start-build': { StartRecoveryBuild: ['codebuild:StartBuild'] },
   'queue policy refresh-triggers_dead-letters-policy': { RuleSendsUndeliveredEvents: ['sqs:SendMessage'] },
 });
 
