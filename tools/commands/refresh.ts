@@ -223,8 +223,8 @@ export async function serializedRefresh<T>(
     // than a quarter left has missed two: its holder died, or ended without releasing it, and
     // will not serve this request. Wait for the lock to lapse and take it over, once (a lock that
     // still shows little left after that is deferred to), rather than leave the request to the
-    // next trigger. So for a dead holder whose takeovers all lost, whatever it has left. Taking
-    // it over still needs it expired, so a holder that renews meanwhile keeps it, and this
+    // next trigger; the same for a dead holder whose takeovers all lost, whatever it has left.
+    // Taking it over still needs it expired, so a holder that renews meanwhile keeps it, and this
     // refresh defers to it.
     const left = Date.parse(got.expiresAt) - Date.now();
     if (!waitedForLapse && (dead || left < lock.ttlMs / 4)) {
