@@ -19,8 +19,7 @@ export function s3RefreshLock(s3: S3Client, bucket: string, { now = () => new Da
   const ttlMs = REFRESH_LOCK_TTL_MS;
   return {
     ttlMs,
-    acquire: (holder, opts) =>
-      tryAcquireLease(store, REFRESH_LOCK_KEY, holder, { ttlMs, now, deadHolder: opts?.deadHolder }),
+    acquire: (holder, opts) => tryAcquireLease(store, REFRESH_LOCK_KEY, holder, { ttlMs, now, ...opts }),
     renew: (holder, token) => renewLease(store, REFRESH_LOCK_KEY, holder, token, { ttlMs, now }),
     // false (taken over since) leaves nothing to release; a lock still ours that cannot be deleted throws
     release: async (token, holder) => {

@@ -1,3 +1,5 @@
+import type { AcquireOptions, LeaseAttempt } from '../../lambda/core/lease.js';
+
 /**
  * How long the lock holds unless renewed. Its holder renews it every quarter of this (2.5
  * minutes) for as long as it refreshes, so only a holder that died (a build stopped, a laptop
@@ -17,14 +19,7 @@ export interface RefreshLock {
    * expiry (a holder that died) is taken over by exactly one of the refreshes that find it so, as
    * is one held by `deadHolder` (a holder known to have died: a build CodeBuild reported failed).
    */
-  acquire(
-    holder: string,
-    opts?: { deadHolder?: string },
-  ): Promise<
-    | { acquired: true; token: string }
-    /** `expiresAt`: ISO, when the lock lapses unless renewed ('' when unknown). */
-    | { acquired: false; holder: string; since: string; expiresAt: string }
-  >;
+  acquire(holder: string, opts?: Pick<AcquireOptions, 'deadHolder'>): Promise<LeaseAttempt>;
   /**
    * How long the lock holds unless renewed: its holder renews it every quarter of this while it
    * refreshes (`keepLease`), so a holder that died (a build stopped, a laptop closed) leaves it
