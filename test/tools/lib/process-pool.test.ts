@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runInProcesses, startOrder } from '../../../tools/lib/process-pool.js';
 
@@ -32,5 +33,26 @@ describe('runInProcesses: the CPU each task reports', () => {
     } finally {
       delete process.env.BUSY_START_MS;
     }
+  });
+});
+
+describe('runInProcesses: the flags of its children', () => {
+  const flagsOf = async (workers: number) => {
+    const outcomes = await runInProcesses<null, string[]>({
+      script: new URL('./fixtures/flags-worker.ts', import.meta.url),
+      workers,
+      tasks: Array.from({ length: workers }, () => null),
+    });
+    return outcomes.map((o) => (o.ok ? o.value : o.error.message));
+  };
+
+  it('collects garbage on one thread per child when the pool has a process per core', async () => {
+    const cores = os.availableParallelism();
+    for (const flags of await flagsOf(cores)) expect(flags).toContain('--single-threaded-gc');
+  });
+
+  it("keeps V8's garbage collector helpers when cores are left over", async (ctx) => {
+    if (os.availableParallelism() < 2) ctx.skip();
+    for (const flags of await flagsOf(1)) expect(flags).not.toContain('--single-threaded-gc');
   });
 });
