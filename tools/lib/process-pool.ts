@@ -68,6 +68,14 @@ export interface PoolOptions<T, P> {
    */
   cost?: (task: T) => number;
   onProgress?: (taskIndex: number, progress: P) => void;
+  /**
+   * When the pool has a process per core, each child collects its garbage on its own thread
+   * (`--single-threaded-gc`): with no core spare, V8's parallel GC helpers (one per core) only
+   * compete with the sibling processes. A smaller pool keeps them, on the cores left. Measured
+   * (docs/scale.md): `ops etl`'s workers 15.6 -> 12.9 CPU-s on four monthly files on two cores;
+   * `ops generate`'s within the spread, so it leaves this off.
+   */
+  gcOnOwnThread?: boolean;
 }
 
 /**
@@ -81,7 +89,7 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
   const outcomes: PoolOutcome<R>[] = new Array(options.tasks.length);
   const order = startOrder(options.tasks, options.cost);
   const size = Math.max(1, Math.min(options.workers, options.tasks.length));
-  const execArgv = childFlags(size, os.availableParallelism());
+  const execArgv = options.gcOnOwnThread && size >= os.availableParallelism() ? ['--single-threaded-gc'] : [];
   let next = 0;
   const runChild = async (): Promise<void> => {
     let child: ChildProcess | undefined;
@@ -106,17 +114,6 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
   };
   await Promise.all(Array.from({ length: size }, runChild));
   return outcomes;
-}
-
-/**
- * Node flags of a pool's children. A pool with a process per core leaves no core spare: V8's
- * garbage collector helper threads (parallel scavenge and marking, by default one per core) then
- * only compete with the sibling processes, so each child collects on its own thread. Measured on
- * `ops etl` over four monthly files on two cores (docs/scale.md): the workers' CPU 15.6 -> 12.9 s,
- * the run 8.6 -> 7.1 s. A smaller pool keeps the helpers, which then run on the cores left.
- */
-export function childFlags(processes: number, cores: number): string[] {
-  return processes >= cores ? ['--single-threaded-gc'] : [];
 }
 
 /** Task indexes in the order they start: by cost, largest first (ties in task order), or task order. */

@@ -37,21 +37,24 @@ describe('runInProcesses: the CPU each task reports', () => {
 });
 
 describe('runInProcesses: the flags of its children', () => {
-  const flagsOf = async (workers: number) => {
+  const flagsOf = async (workers: number, gcOnOwnThread = true) => {
     const outcomes = await runInProcesses<null, string[]>({
       script: new URL('./fixtures/flags-worker.ts', import.meta.url),
       workers,
       tasks: Array.from({ length: workers }, () => null),
+      gcOnOwnThread,
     });
     return outcomes.map((o) => (o.ok ? o.value : o.error.message));
   };
 
-  it('collects garbage on one thread per child when the pool has a process per core', async () => {
+  it('collects garbage on one thread per child when asked and the pool has a process per core', async () => {
     const cores = os.availableParallelism();
     for (const flags of await flagsOf(cores)) expect(flags).toContain('--single-threaded-gc');
   });
 
-  it("keeps V8's garbage collector helpers when cores are left over", async (ctx) => {
+  it("keeps V8's garbage collector helpers when not asked, or when cores are left over", async (ctx) => {
+    for (const flags of await flagsOf(os.availableParallelism(), false))
+      expect(flags).not.toContain('--single-threaded-gc');
     if (os.availableParallelism() < 2) ctx.skip();
     for (const flags of await flagsOf(1)) expect(flags).not.toContain('--single-threaded-gc');
   });
