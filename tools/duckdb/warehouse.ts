@@ -39,7 +39,7 @@ export async function openWarehouse(opts: WarehouseAccess): Promise<QueryEngine>
     throw new OpsError(
       'WAREHOUSE_UNAVAILABLE',
       `cannot open ${file}: ${(err as Error).message}`,
-      'another process (dbt, another ops command) may be writing it; retry when it has finished',
+      'another process has it open (dbt, another ops command, a DuckDB or Python session, even read-only); retry when it has closed it',
       { cause: err },
     );
   }

@@ -63,7 +63,8 @@ export const localTarget: Target = {
     const fields: Record<string, string> = {};
     for (const t of result.tables) {
       const span = t.partitions.length ? ` (${t.partitions[0]} .. ${t.partitions.at(-1)})` : '';
-      fields[t.name] = `${t.rows} rows, ${t.partitions.length} partitions${span}, ${t.files} files`;
+      fields[t.name] =
+        `${formatCount(t.rows)} rows, ${t.partitions.length} partitions${span}, ${t.files} files`;
     }
     const [orders, items] = result.tables;
     return {

@@ -60,7 +60,7 @@ export const trinoTarget: Target = {
     const fields: Record<string, string> = { lake: trinoLake(s, args.lake) };
     for (const t of result.tables) {
       const span = t.partitions.length ? ` (${t.partitions[0]} .. ${t.partitions.at(-1)})` : '';
-      fields[t.name] = `${t.rows} rows, ${t.partitions.length} partitions${span}`;
+      fields[t.name] = `${formatCount(t.rows)} rows, ${t.partitions.length} partitions${span}`;
     }
     const [orders, items] = result.tables;
     const where = `${s.catalog}.${s.schema} on ${conn.url}`;
