@@ -14,6 +14,8 @@ export interface DashboardOptions {
   from: string;
   out: string;
   generatedAt?: Date;
+  /** The dbt docs page relative to the published page (`dashboardDocsHref`); none: a hint instead of a link. */
+  docsHref?: string | undefined;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function buildDashboard(opts: DashboardOptions, io: DashboardIo): P
     charts,
     dataQuality: renderDataQuality(outputs['data_quality.csv'], metadata),
     generatedAt: opts.generatedAt ?? new Date(),
+    docsHref: opts.docsHref,
   });
   const files = {
     html: path.join(opts.out, 'index.html'),

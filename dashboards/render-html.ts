@@ -19,6 +19,8 @@ export interface PageInput {
   /** The data-quality section's body, already HTML (dashboards/data-quality.ts). */
   dataQuality: string;
   generatedAt: Date;
+  /** The dbt docs page relative to this page; without it the top bar says how to write them. */
+  docsHref?: string | undefined;
 }
 
 /** Inline script text must not close its own `<script>` element. */
@@ -93,6 +95,10 @@ export async function renderHtml(input: PageInput): Promise<string> {
           `<li><b>${escapeHtml(FILTER_INFO[k].label)}</b> changes ${escapeHtml(FILTER_INFO[k].changes)}; it cannot change ${escapeHtml(FILTER_INFO[k].cannot)}.</li>`,
       ).join('')}</ul></details>`,
     css: () => css,
+    docsLink: () =>
+      input.docsHref
+        ? `<a href="${escapeHtml(input.docsHref)}" data-docs-link title="dbt models, columns, tests and lineage">dbt docs &amp; lineage</a>`
+        : '<span class="topbar-hint" data-docs-hint>dbt docs: <code>npx ops docs</code>, then this dashboard again</span>',
     header,
     kpis: () => input.kpis.map(kpiTile).join(''),
     dataQuality: () => input.dataQuality,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { buildDashboard, type DashboardIo } from '../../dashboards/build-dashboard.js';
+import { dashboardDocsHref } from '../docs/docs-link.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
@@ -36,10 +37,9 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
   handler: async (args) => {
     const start = performance.now();
     const published = targetFor(args.target).published(args);
-    const result = await buildDashboard(
-      { from: args.from ?? published.csvDir, out: args.out ?? published.dashboardDir },
-      dashboardIo,
-    );
+    const out = args.out ?? published.dashboardDir;
+    const docsHref = await dashboardDocsHref({ lake: args.lake, target: args.target, dashboardDir: out });
+    const result = await buildDashboard({ from: args.from ?? published.csvDir, out, docsHref }, dashboardIo);
     printSummary(`dashboard done in ${elapsed(start)}`, {
       'data as of': result.asOf.slice(0, 7),
       months: result.months,

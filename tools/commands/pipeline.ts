@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
+import { dashboardDocsHref } from '../docs/docs-link.js';
 import type { LakeOptions } from '../lib/options.js';
 import { compactProgress, elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
@@ -65,7 +66,8 @@ const STEPS: Record<PipelineStep, StepRunner> = {
   },
   dashboard: async (target, opts) => {
     const { csvDir, dashboardDir } = target.published(opts);
-    const d = await buildDashboard({ from: csvDir, out: dashboardDir }, dashboardIo);
+    const docsHref = await dashboardDocsHref({ lake: opts.lake, target: target.name, dashboardDir });
+    const d = await buildDashboard({ from: csvDir, out: dashboardDir, docsHref }, dashboardIo);
     return `${d.html} (+ dashboard.pdf, ${d.pdfPages} pages; dashboard.png), data as of ${d.asOf.slice(0, 7)}`;
   },
 };

@@ -6,6 +6,7 @@ import { OpsError } from '../../contracts/ops-error.js';
 import { buildIdOf, RECOVERS_BUILD_ENV } from '../../contracts/refresh-recovery.js';
 import { buildDashboard } from '../../dashboards/build-dashboard.js';
 import { type KeptLease, keepLease } from '../../lambda/core/lease.js';
+import { dashboardDocsHref } from '../docs/docs-link.js';
 import { stagingFor } from '../exports/publish-local.js';
 import type { Published } from '../exports/published.js';
 import type { LakeOptions } from '../lib/options.js';
@@ -55,8 +56,11 @@ const STEPS: RefreshSteps = {
     const r = await exportOutputsOn({ ...opts, out: staged.csvDir });
     return `${r.files.length} CSVs from the marts`;
   },
-  dashboard: async ({ staged }) => {
-    const d = await buildDashboard({ from: staged.csvDir, out: staged.dashboardDir }, dashboardIo);
+  dashboard: async ({ target, opts, staged }) => {
+    // the link is relative to where the page is published, not to its staging folder
+    const { dashboardDir } = target.published(opts);
+    const docsHref = await dashboardDocsHref({ lake: opts.lake, target: target.name, dashboardDir });
+    const d = await buildDashboard({ from: staged.csvDir, out: staged.dashboardDir, docsHref }, dashboardIo);
     return `${d.pdfPages}-page dashboard, data as of ${d.asOf.slice(0, 7)}`;
   },
   publish: async ({ target, opts, staged, runId }) => (await target.publish(opts, staged, runId)).line,

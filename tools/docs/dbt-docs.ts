@@ -7,6 +7,7 @@ import { runDbt } from '../engines/dbt-runner.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { lakePath } from '../lib/lake-path.js';
 import { ensurePythonEnvs } from '../scripts/ensure-python.js';
+import { docsIndexOf } from './docs-link.js';
 
 export interface DocsOptions {
   lake: string;
@@ -66,7 +67,7 @@ export async function generateDocs(opts: DocsOptions): Promise<DocsResult> {
   if (!models) {
     throw new OpsError('DOCS_NO_MODELS', `the warehouse ${warehouse} holds no dbt models`, hint);
   }
-  const index = path.join(lakePath(opts.lake, LAKE.docs), 'index.html');
+  const index = docsIndexOf(opts.lake);
   await writeFileAtomic(index, html);
   return { index, bytes: Buffer.byteLength(html), models };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,5 +38,11 @@ describe('ops pipeline, piped', () => {
     expect(lines.length).toBeLessThanOrEqual(25);
     expect(lines.filter((l) => /^\[\d\/7\] /.test(l))).toHaveLength(7);
     expect(run.out).not.toMatch(/dbt \||START sql|NodeVersionSupportWarning|orders \d+%|file \d+\/\d+/);
+  });
+
+  it('links no dbt docs from the dashboard, which it did not write, and says how to write them', async () => {
+    const html = await readFile(path.join(lake, 'dashboard', 'index.html'), 'utf8');
+    expect(html).not.toContain('data-docs-link');
+    expect(html).toMatch(/data-docs-hint>dbt docs: <code>npx ops docs<\/code>/);
   });
 });

@@ -10,6 +10,7 @@ import { dashboardIo } from '../../../tools/commands/dashboard.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { runTransform } from '../../../tools/commands/transform.js';
 import { generateDocs } from '../../../tools/docs/dbt-docs.js';
+import { dashboardDocsHref } from '../../../tools/docs/docs-link.js';
 import { lakePath } from '../../../tools/lib/lake-path.js';
 import { launch } from '../../dashboards/browser-harness.js';
 import { buildLake } from '../../dbt/dbt-lake.js';
@@ -29,7 +30,11 @@ beforeAll(async () => {
   await exportOutputsOn({ lake, target: 'local' });
   const out = lakePath(lake, LAKE.dashboard);
   dashboardHtml = path.join(out, 'index.html');
-  await buildDashboard({ from: lakePath(lake, LAKE.csvExports), out }, dashboardIo).catch(() => undefined);
+  // the link `ops dashboard` would put in the page, now that the docs exist
+  const docsHref = await dashboardDocsHref({ lake, target: 'local', dashboardDir: out });
+  await buildDashboard({ from: lakePath(lake, LAKE.csvExports), out, docsHref }, dashboardIo).catch(
+    () => undefined,
+  );
   await stat(dashboardHtml);
   browser = await launch();
 }, 600_000);
