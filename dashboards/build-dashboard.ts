@@ -7,15 +7,15 @@ import { buildHighlights } from './highlights.js';
 import { buildKpis } from './kpis.js';
 import { printDashboard } from './print.js';
 import { readOutputs, readRunMetadata } from './read-outputs.js';
-import { renderHtml } from './render-html.js';
+import { type PageInput, renderHtml } from './render-html.js';
 
 /** Where to read the exports and write the dashboard; `generatedAt` pins the page's timestamp. */
 export interface DashboardOptions {
   from: string;
   out: string;
   generatedAt?: Date;
-  /** The dbt docs page relative to the published page (`dashboardDocsHref`); none: a hint instead of a link. */
-  docsHref?: string | undefined;
+  /** The top bar's dbt docs (`PageInput.docs`; the `ops` commands' `dashboardDocsLink`); default: none. */
+  docs?: PageInput['docs'];
 }
 
 /**
@@ -59,7 +59,7 @@ export async function buildDashboard(opts: DashboardOptions, io: DashboardIo): P
     charts,
     dataQuality: renderDataQuality(outputs['data_quality.csv'], metadata),
     generatedAt: opts.generatedAt ?? new Date(),
-    docsHref: opts.docsHref,
+    docs: opts.docs,
   });
   const files = {
     html: path.join(opts.out, 'index.html'),

@@ -19,8 +19,11 @@ export interface PageInput {
   /** The data-quality section's body, already HTML (dashboards/data-quality.ts). */
   dataQuality: string;
   generatedAt: Date;
-  /** The dbt docs page relative to this page; without it the top bar says how to write them. */
-  docsHref?: string | undefined;
+  /**
+   * The top bar's dbt docs: a link (an href relative to this page), a hint to write them with
+   * `ops docs`, or nothing (the docs do not describe this page's build). Default: nothing.
+   */
+  docs?: { href: string } | 'not-written' | 'not-available' | undefined;
 }
 
 /** Inline script text must not close its own `<script>` element. */
@@ -95,10 +98,13 @@ export async function renderHtml(input: PageInput): Promise<string> {
           `<li><b>${escapeHtml(FILTER_INFO[k].label)}</b> changes ${escapeHtml(FILTER_INFO[k].changes)}; it cannot change ${escapeHtml(FILTER_INFO[k].cannot)}.</li>`,
       ).join('')}</ul></details>`,
     css: () => css,
-    docsLink: () =>
-      input.docsHref
-        ? `<a href="${escapeHtml(input.docsHref)}" data-docs-link title="dbt models, columns, tests and lineage">dbt docs &amp; lineage</a>`
-        : '<span class="topbar-hint" data-docs-hint>dbt docs: <code>npx ops docs</code>, then this dashboard again</span>',
+    docsLink: () => {
+      const docs = input.docs ?? 'not-available';
+      if (docs === 'not-available') return '';
+      if (docs === 'not-written')
+        return '<span class="topbar-hint" data-docs-hint>dbt docs: <code>npx ops docs</code>, then this dashboard again</span>';
+      return `<a href="${escapeHtml(docs.href)}" data-docs-link title="dbt models, columns, tests and lineage">dbt docs &amp; lineage</a>`;
+    },
     header,
     kpis: () => input.kpis.map(kpiTile).join(''),
     dataQuality: () => input.dataQuality,

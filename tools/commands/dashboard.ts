@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { buildDashboard, type DashboardIo } from '../../dashboards/build-dashboard.js';
-import { dashboardDocsHref } from '../docs/docs-link.js';
+import { buildDashboard, type DashboardIo, type DashboardResult } from '../../dashboards/build-dashboard.js';
+import { dashboardDocsLink } from '../docs/docs-link.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
@@ -10,6 +10,23 @@ import { targetFor, withTargetOptions } from '../targets/registry.js';
 /** What every `ops` command gives the dashboard: atomic file writes and progress on stderr. */
 export const dashboardIo: DashboardIo = { writeFile: writeFileAtomic, progress };
 
+/**
+ * The dashboard as `ops dashboard`, `pipeline` and `refresh` build it: from the CSVs in `from`
+ * into `out`, its dbt docs link seen from `publishedDir`, the folder the page will be read from
+ * (`out`, unless that is a staging folder).
+ */
+export async function buildLakeDashboard(opts: {
+  target: string;
+  lake: string;
+  from: string;
+  out: string;
+  publishedDir?: string;
+}): Promise<DashboardResult> {
+  const dashboardDir = opts.publishedDir ?? opts.out;
+  const docs = await dashboardDocsLink({ lake: opts.lake, target: opts.target, dashboardDir });
+  return buildDashboard({ from: opts.from, out: opts.out, docs }, dashboardIo);
+}
+
 interface DashboardArgs extends LakeOptions {
   from?: string;
   out?: string;
@@ -17,7 +34,8 @@ interface DashboardArgs extends LakeOptions {
 
 /**
  * `ops dashboard [--from DIR] [--out DIR]`: renders the offline dashboard (HTML, PDF, PNG) from the
- * analytics CSVs only, so it is the same after a local or an AWS `export-outputs`.
+ * analytics CSVs only, so its figures are the same after a local or an AWS `export-outputs` (its
+ * top bar links the dbt docs on the local target only: `dashboardDocsLink`).
  */
 export const dashboardCommand: CommandModule<object, DashboardArgs> = {
   command: 'dashboard',
@@ -37,9 +55,12 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
   handler: async (args) => {
     const start = performance.now();
     const published = targetFor(args.target).published(args);
-    const out = args.out ?? published.dashboardDir;
-    const docsHref = await dashboardDocsHref({ lake: args.lake, target: args.target, dashboardDir: out });
-    const result = await buildDashboard({ from: args.from ?? published.csvDir, out, docsHref }, dashboardIo);
+    const result = await buildLakeDashboard({
+      target: args.target,
+      lake: args.lake,
+      from: args.from ?? published.csvDir,
+      out: args.out ?? published.dashboardDir,
+    });
     printSummary(`dashboard done in ${elapsed(start)}`, {
       'data as of': result.asOf.slice(0, 7),
       months: result.months,

@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { buildDashboard } from '../../dashboards/build-dashboard.js';
-import { dashboardDocsHref } from '../docs/docs-link.js';
 import type { LakeOptions } from '../lib/options.js';
 import { compactProgress, elapsed, formatCount, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 import type { PipelineStep, Target } from '../targets/target.js';
 import { createViewsOn } from './create-views.js';
-import { dashboardIo } from './dashboard.js';
+import { buildLakeDashboard } from './dashboard.js';
 import { exportOutputsOn } from './export-outputs.js';
 import { datasetRequest, describeGenerate, type GenerateFlags, withGenerateOptions } from './generate.js';
 import { describeTransform, runTransform } from './transform.js';
@@ -66,8 +64,12 @@ const STEPS: Record<PipelineStep, StepRunner> = {
   },
   dashboard: async (target, opts) => {
     const { csvDir, dashboardDir } = target.published(opts);
-    const docsHref = await dashboardDocsHref({ lake: opts.lake, target: target.name, dashboardDir });
-    const d = await buildDashboard({ from: csvDir, out: dashboardDir, docsHref }, dashboardIo);
+    const d = await buildLakeDashboard({
+      target: target.name,
+      lake: opts.lake,
+      from: csvDir,
+      out: dashboardDir,
+    });
     return `${d.html} (+ dashboard.pdf, ${d.pdfPages} pages; dashboard.png), data as of ${d.asOf.slice(0, 7)}`;
   },
 };

@@ -4,9 +4,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { OpsError } from '../../contracts/ops-error.js';
 import { buildIdOf, RECOVERS_BUILD_ENV } from '../../contracts/refresh-recovery.js';
-import { buildDashboard } from '../../dashboards/build-dashboard.js';
 import { type KeptLease, keepLease } from '../../lambda/core/lease.js';
-import { dashboardDocsHref } from '../docs/docs-link.js';
 import { stagingFor } from '../exports/publish-local.js';
 import type { Published } from '../exports/published.js';
 import type { LakeOptions } from '../lib/options.js';
@@ -15,7 +13,7 @@ import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 import type { Target } from '../targets/target.js';
 import { createViewsOn } from './create-views.js';
-import { dashboardIo } from './dashboard.js';
+import { buildLakeDashboard } from './dashboard.js';
 import { exportOutputsOn } from './export-outputs.js';
 import { describeTransform, runTransform } from './transform.js';
 
@@ -57,10 +55,14 @@ const STEPS: RefreshSteps = {
     return `${r.files.length} CSVs from the marts`;
   },
   dashboard: async ({ target, opts, staged }) => {
-    // the link is relative to where the page is published, not to its staging folder
-    const { dashboardDir } = target.published(opts);
-    const docsHref = await dashboardDocsHref({ lake: opts.lake, target: target.name, dashboardDir });
-    const d = await buildDashboard({ from: staged.csvDir, out: staged.dashboardDir, docsHref }, dashboardIo);
+    const d = await buildLakeDashboard({
+      target: target.name,
+      lake: opts.lake,
+      from: staged.csvDir,
+      out: staged.dashboardDir,
+      // its links are seen from where it is published, not from its staging folder
+      publishedDir: target.published(opts).dashboardDir,
+    });
     return `${d.pdfPages}-page dashboard, data as of ${d.asOf.slice(0, 7)}`;
   },
   publish: async ({ target, opts, staged, runId }) => (await target.publish(opts, staged, runId)).line,

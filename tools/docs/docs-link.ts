@@ -1,25 +1,42 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { lakePath } from '../lib/lake-path.js';
 
-/** `<lake>/docs/index.html`, where `ops docs` writes dbt's documentation site. */
+/**
+ * The one target `ops docs` documents: the site is built from the local DuckDB warehouse, so it
+ * describes no other target's build (`tools/commands/docs.ts` accepts only this one).
+ */
+export const DOCS_TARGET = 'local';
+
+/**
+ * `<lake>/docs/index.html`, where `ops docs` writes dbt's documentation site. Here rather than
+ * beside the writer (`dbt-docs.ts`), whose dbt and Python imports the dashboard commands need not load.
+ */
 export const docsIndexOf = (lake: string): string => path.join(lakePath(lake, LAKE.docs), 'index.html');
 
 /**
- * The dashboard's link to the dbt docs: the docs page relative to the folder the dashboard is
- * published in, or undefined (the page then says how to write them) when `ops docs` has not
- * written them, or on AWS, whose dashboard is read from S3, where the docs are not.
- * The pipeline does not run `ops docs` (~7 s), so a dead link was the default before this.
+ * What the dashboard's top bar shows for the dbt docs: a link to them, a hint to write them
+ * (`not-written`: the pipeline does not run `ops docs`, ~7 s), or nothing (`not-available`: a
+ * target whose build the docs do not describe; on AWS the page is read from S3, without them).
  */
-export async function dashboardDocsHref(opts: {
+export type DocsLink = { href: string } | 'not-written' | 'not-available';
+
+/**
+ * The dbt docs as linked from a dashboard that will be read from `dashboardDir` (where it is
+ * published: not a staging folder). The href is a URL relative to that folder, its segments
+ * escaped; a docs page on another drive (Windows) gets its absolute `file:` URL.
+ */
+export async function dashboardDocsLink(opts: {
   lake: string;
   target: string;
   dashboardDir: string;
-}): Promise<string | undefined> {
-  if (opts.target === 'aws') return undefined;
+}): Promise<DocsLink> {
+  if (opts.target !== DOCS_TARGET) return 'not-available';
   const index = docsIndexOf(opts.lake);
-  if (!(await stat(index).catch(() => undefined))?.isFile()) return undefined;
-  // a URL path: forward slashes whatever the OS
-  return path.relative(opts.dashboardDir, index).split(path.sep).join('/');
+  if (!(await stat(index).catch(() => undefined))?.isFile()) return 'not-written';
+  const relative = path.relative(opts.dashboardDir, index);
+  if (path.isAbsolute(relative)) return { href: pathToFileURL(index).href };
+  return { href: relative.split(path.sep).map(encodeURIComponent).join('/') };
 }

@@ -256,7 +256,7 @@ async function runParallel(
       stagingOwner: THIS_PROCESS,
     })),
     cost: (task) => sizes.get(task.key) ?? 0,
-    gcOnOwnThread: true,
+    singleThreadedGc: true,
     onProgress: (i, p) =>
       options.onProgress?.({ key: todo[i] as string, index: i + 1, total: todo.length, ...p }),
   });

@@ -69,13 +69,15 @@ export interface PoolOptions<T, P> {
   cost?: (task: T) => number;
   onProgress?: (taskIndex: number, progress: P) => void;
   /**
-   * When the pool has a process per core, each child collects its garbage on its own thread
-   * (`--single-threaded-gc`): with no core spare, V8's parallel GC helpers (one per core) only
-   * compete with the sibling processes. A smaller pool keeps them, on the cores left. Measured
-   * (docs/scale.md): `ops etl`'s workers 15.6 -> 12.9 CPU-s on four monthly files on two cores;
-   * `ops generate`'s within the spread, so it leaves this off.
+   * When the pool has a process per core, each child collects its garbage on its main thread
+   * only (`--single-threaded-gc`: no parallel scavenging or marking, no concurrent marking or
+   * sweeping on V8's background threads): with no core spare, that background work only competes
+   * with the sibling processes. A smaller pool keeps it, on the cores left. Measured
+   * (docs/scale.md): `ops etl`'s workers 15.6 -> 12.9 CPU-s on four monthly files on two cores,
+   * for a busiest worker's peak RSS 221-230 -> 253-270 MiB; `ops generate`'s within the spread,
+   * so it leaves this off.
    */
-  gcOnOwnThread?: boolean;
+  singleThreadedGc?: boolean;
 }
 
 /**
@@ -89,7 +91,8 @@ export async function runInProcesses<T, R, P = never>(options: PoolOptions<T, P>
   const outcomes: PoolOutcome<R>[] = new Array(options.tasks.length);
   const order = startOrder(options.tasks, options.cost);
   const size = Math.max(1, Math.min(options.workers, options.tasks.length));
-  const execArgv = options.gcOnOwnThread && size >= os.availableParallelism() ? ['--single-threaded-gc'] : [];
+  const execArgv =
+    options.singleThreadedGc && size >= os.availableParallelism() ? ['--single-threaded-gc'] : [];
   let next = 0;
   const runChild = async (): Promise<void> => {
     let child: ChildProcess | undefined;

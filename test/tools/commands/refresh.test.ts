@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_EXPORTS, RUN_METADATA_FILE } from '../../../contracts/csv-exports.js';
 import { LAKE } from '../../../contracts/lake-layout.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
+import { docsIndexOf } from '../../../tools/docs/docs-link.js';
 import { lakePath } from '../../../tools/lib/lake-path.js';
 import { buildLake } from '../../dbt/dbt-lake.js';
 
@@ -43,9 +44,15 @@ describe('ops refresh --target local, on a lake the pipeline has loaded', () => 
   it('rebuilds the marts and publishes every CSV and the dashboard, in one summary', {
     timeout: 300_000,
   }, async () => {
+    // as `ops docs` leaves them: the published page must link them from where it is published
+    await mkdir(path.dirname(docsIndexOf(lake)), { recursive: true });
+    await writeFile(docsIndexOf(lake), '<html></html>');
     const r = await refresh(lake);
 
     expect(r.code, r.out).toBe(0);
+    expect(await readFile(lakePath(lake, `${LAKE.dashboard}index.html`), 'utf8')).toContain(
+      '<a href="../docs/index.html" data-docs-link',
+    );
     for (const step of ['crawl', 'create-views', 'transform', 'export-outputs', 'dashboard', 'publish']) {
       expect(r.out).toMatch(new RegExp(`^\\s*${step}\\s+\\S`, 'm'));
     }

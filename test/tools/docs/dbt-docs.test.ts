@@ -5,12 +5,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAKE } from '../../../contracts/lake-layout.js';
 import { OpsError } from '../../../contracts/ops-error.js';
-import { buildDashboard } from '../../../dashboards/build-dashboard.js';
-import { dashboardIo } from '../../../tools/commands/dashboard.js';
+import { buildLakeDashboard } from '../../../tools/commands/dashboard.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { runTransform } from '../../../tools/commands/transform.js';
 import { generateDocs } from '../../../tools/docs/dbt-docs.js';
-import { dashboardDocsHref } from '../../../tools/docs/docs-link.js';
 import { lakePath } from '../../../tools/lib/lake-path.js';
 import { launch } from '../../dashboards/browser-harness.js';
 import { buildLake } from '../../dbt/dbt-lake.js';
@@ -30,9 +28,8 @@ beforeAll(async () => {
   await exportOutputsOn({ lake, target: 'local' });
   const out = lakePath(lake, LAKE.dashboard);
   dashboardHtml = path.join(out, 'index.html');
-  // the link `ops dashboard` would put in the page, now that the docs exist
-  const docsHref = await dashboardDocsHref({ lake, target: 'local', dashboardDir: out });
-  await buildDashboard({ from: lakePath(lake, LAKE.csvExports), out, docsHref }, dashboardIo).catch(
+  // as `ops dashboard` builds it, now that the docs exist
+  await buildLakeDashboard({ target: 'local', lake, from: lakePath(lake, LAKE.csvExports), out }).catch(
     () => undefined,
   );
   await stat(dashboardHtml);

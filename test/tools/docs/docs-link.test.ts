@@ -1,41 +1,44 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardDocsHref, docsIndexOf } from '../../../tools/docs/docs-link.js';
+import { dashboardDocsLink, docsIndexOf } from '../../../tools/docs/docs-link.js';
 
 let tmp: string;
-/** A lake where `ops docs` has written its page. */
+/** A lake where `ops docs` has written its page; its folder name holds a space and a `#`. */
 let lake: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'docs-link-'));
-  lake = path.join(tmp, 'docs');
+  lake = path.join(tmp, 'Q1 #2', 'lake');
   await mkdir(path.dirname(docsIndexOf(lake)), { recursive: true });
   await writeFile(docsIndexOf(lake), '<html></html>');
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-describe('dashboardDocsHref: the dashboard links the dbt docs only where they are', () => {
-  it('gives no link before `ops docs` has written the docs', async () => {
-    const bare = path.join(tmp, 'no-docs');
+const linkFrom = (dashboardDir: string, target = 'local') =>
+  dashboardDocsLink({ lake, target, dashboardDir });
+
+describe('dashboardDocsLink: the dashboard links the dbt docs only where they are', () => {
+  it('says to write them when `ops docs` has not', async () => {
+    const bare = path.join(tmp, 'bare');
     await mkdir(bare, { recursive: true });
-    const dashboardDir = path.join(bare, 'dashboard');
-    expect(await dashboardDocsHref({ lake: bare, target: 'local', dashboardDir })).toBeUndefined();
-  });
-
-  it('links them relative to the folder the page is published in, wherever that is', async () => {
-    const href = (dashboardDir: string) => dashboardDocsHref({ lake, target: 'local', dashboardDir });
-
-    expect(await href(path.join(lake, 'dashboard'))).toBe('../docs/index.html');
-    expect(await href(path.join(tmp, 'site', 'nested'))).toBe('../../docs/docs/index.html');
     expect(
-      await dashboardDocsHref({ lake, target: 'trino', dashboardDir: path.join(lake, 'dashboard') }),
-    ).toBe('../docs/index.html');
+      await dashboardDocsLink({ lake: bare, target: 'local', dashboardDir: path.join(bare, 'dashboard') }),
+    ).toBe('not-written');
   });
 
-  it('gives no link on AWS, whose dashboard is read from S3, where the docs are not', async () => {
-    expect(await dashboardDocsHref({ lake, target: 'aws', dashboardDir: path.join(lake, 'dashboard') })).toBe(
-      undefined,
-    );
+  it('links them relative to the folder the page is published in, as an escaped URL', async () => {
+    expect(await linkFrom(path.join(lake, 'dashboard'))).toEqual({ href: '../docs/index.html' });
+    const href = ((await linkFrom(path.join(tmp, 'site', 'nested'))) as { href: string }).href;
+    expect(href).toBe('../../Q1%20%232/lake/docs/index.html');
+    // what a browser makes of it from the page: the docs file itself
+    const page = pathToFileURL(path.join(tmp, 'site', 'nested', 'index.html'));
+    expect(new URL(href, page).href).toBe(pathToFileURL(docsIndexOf(lake)).href);
+  });
+
+  it('offers nothing on the other targets, whose builds the local docs do not describe', async () => {
+    expect(await linkFrom(path.join(lake, 'dashboard'), 'aws')).toBe('not-available');
+    expect(await linkFrom(path.join(lake, 'dashboard'), 'trino')).toBe('not-available');
   });
 });

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runInProcesses, startOrder } from '../../../tools/lib/process-pool.js';
 
 describe('startOrder', () => {
@@ -37,25 +37,31 @@ describe('runInProcesses: the CPU each task reports', () => {
 });
 
 describe('runInProcesses: the flags of its children', () => {
-  const flagsOf = async (workers: number, gcOnOwnThread = true) => {
+  // two cores whatever the machine: at most two children per case
+  beforeEach(() => {
+    vi.spyOn(os, 'availableParallelism').mockReturnValue(2);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  const flagsOf = async (workers: number, tasks: number, singleThreadedGc = true) => {
     const outcomes = await runInProcesses<null, string[]>({
       script: new URL('./fixtures/flags-worker.ts', import.meta.url),
       workers,
-      tasks: Array.from({ length: workers }, () => null),
-      gcOnOwnThread,
+      tasks: Array.from({ length: tasks }, () => null),
+      singleThreadedGc,
     });
     return outcomes.map((o) => (o.ok ? o.value : o.error.message));
   };
 
-  it('collects garbage on one thread per child when asked and the pool has a process per core', async () => {
-    const cores = os.availableParallelism();
-    for (const flags of await flagsOf(cores)) expect(flags).toContain('--single-threaded-gc');
+  it('collects garbage on the main thread only when asked and the pool has a process per core', async () => {
+    for (const flags of await flagsOf(2, 3)) expect(flags).toContain('--single-threaded-gc');
   });
 
-  it("keeps V8's garbage collector helpers when not asked, or when cores are left over", async (ctx) => {
-    for (const flags of await flagsOf(os.availableParallelism(), false))
-      expect(flags).not.toContain('--single-threaded-gc');
-    if (os.availableParallelism() < 2) ctx.skip();
-    for (const flags of await flagsOf(1)) expect(flags).not.toContain('--single-threaded-gc');
+  it("keeps V8's background GC when not asked, or when cores are left over", async () => {
+    for (const flags of await flagsOf(2, 2, false)) expect(flags).not.toContain('--single-threaded-gc');
+    for (const flags of await flagsOf(1, 2)) expect(flags).not.toContain('--single-threaded-gc');
+    // two workers asked for, one task: the pool is one process, a core is left over
+    for (const flags of await flagsOf(2, 1)) expect(flags).not.toContain('--single-threaded-gc');
   });
 });
