@@ -19,7 +19,7 @@ export function trinoFailure(
       return new OpsError(
         'TRINO_UNKNOWN_SCHEMA',
         failure.message,
-        `schema "${conn.schema}" does not exist in ${conn.catalog}; run \`npx ops crawl\` first`,
+        `schema "${conn.schema}" does not exist in ${conn.catalog}; run \`npx ops crawl --target trino\` first`,
       );
     default:
       return new OpsError('TRINO_QUERY_FAILED', failure.message);
