@@ -86,8 +86,9 @@ export interface RefreshTriggersProps {
  * trigger (the project has no build limit); `ops refresh` lets one build at a time refresh (its
  * lock), and a build that finds another running asks it for one more pass and ends. A start that
  * fails all the same (throttled, or CodeBuild unavailable) is retried for up to a day
- * (`config.refresh.triggerRetry`), then lands in an encrypted dead-letter queue, which alarms
- * (alarms.ts). docs/aws-operations.md explains why no announced data is lost.
+ * (`config.refresh.triggerRetry`); a rule's then lands in an encrypted dead-letter queue, which
+ * alarms (alarms.ts), while the schedule's is dropped (no dead-letter queue: the next day's run is
+ * its backstop). docs/aws-operations.md explains why no announced data is lost.
  */
 export class RefreshTriggers extends Construct {
   readonly schedule: SchedulerSchedule;
