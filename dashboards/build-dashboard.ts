@@ -7,15 +7,15 @@ import { buildHighlights } from './highlights.js';
 import { buildKpis } from './kpis.js';
 import { printDashboard } from './print.js';
 import { readOutputs, readRunMetadata } from './read-outputs.js';
-import { type PageInput, renderHtml } from './render-html.js';
+import { type DocsLink, renderHtml } from './render-html.js';
 
 /** Where to read the exports and write the dashboard; `generatedAt` pins the page's timestamp. */
 export interface DashboardOptions {
   from: string;
   out: string;
   generatedAt?: Date;
-  /** The top bar's dbt docs (`PageInput.docs`; the `ops` commands' `dashboardDocsLink`); default: none. */
-  docs?: PageInput['docs'];
+  /** The top bar's dbt docs (the `ops` commands' `dashboardDocsLink`); default: none. */
+  docs?: DocsLink | undefined;
 }
 
 /**

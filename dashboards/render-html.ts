@@ -11,6 +11,13 @@ import type { Kpi } from './kpis.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/**
+ * What the top bar shows for the dbt docs: a link to them (an href relative to the page), a hint
+ * to write them with `ops docs` (`not-written`), or nothing (`not-available`: the docs do not
+ * describe this page's build). The `ops` commands decide which (tools/docs/docs-link.ts).
+ */
+export type DocsLink = { href: string } | 'not-written' | 'not-available';
+
 /** Everything the page shows; rendered into `template.html`. */
 export interface PageInput {
   kpis: Kpi[];
@@ -19,11 +26,8 @@ export interface PageInput {
   /** The data-quality section's body, already HTML (dashboards/data-quality.ts). */
   dataQuality: string;
   generatedAt: Date;
-  /**
-   * The top bar's dbt docs: a link (an href relative to this page), a hint to write them with
-   * `ops docs`, or nothing (the docs do not describe this page's build). Default: nothing.
-   */
-  docs?: { href: string } | 'not-written' | 'not-available' | undefined;
+  /** The top bar's dbt docs; default: nothing. */
+  docs?: DocsLink | undefined;
 }
 
 /** Inline script text must not close its own `<script>` element. */

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LAKE } from '../../contracts/lake-layout.js';
+import type { DocsLink } from '../../dashboards/render-html.js';
 import { lakePath } from '../lib/lake-path.js';
 
 /**
@@ -17,15 +18,10 @@ export const DOCS_TARGET = 'local';
 export const docsIndexOf = (lake: string): string => path.join(lakePath(lake, LAKE.docs), 'index.html');
 
 /**
- * What the dashboard's top bar shows for the dbt docs: a link to them, a hint to write them
- * (`not-written`: the pipeline does not run `ops docs`, ~7 s), or nothing (`not-available`: a
- * target whose build the docs do not describe; on AWS the page is read from S3, without them).
- */
-export type DocsLink = { href: string } | 'not-written' | 'not-available';
-
-/**
  * The dbt docs as linked from a dashboard that will be read from `dashboardDir` (where it is
- * published: not a staging folder). The href is a URL relative to that folder, its segments
+ * published: not a staging folder): `not-written` until `ops docs` has run (the pipeline does not
+ * run it, ~7 s), `not-available` on a target whose build the docs do not describe (on AWS the page
+ * is read from S3, without them). The href is a URL relative to that folder, its segments
  * escaped; a docs page on another drive (Windows) gets its absolute `file:` URL.
  */
 export async function dashboardDocsLink(opts: {
