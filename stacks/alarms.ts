@@ -165,7 +165,7 @@ export class Alarms extends Construct {
         periodSeconds: 300,
         threshold: 0,
         description:
-          `An ETL success or a failed refresh build could not start the refresh build for a day (queue ${props.triggerDeadLetterQueueName}). ` +
+          `An ETL success, a failed refresh build or the daily schedule could not start its refresh build for a day (queue ${props.triggerDeadLetterQueueName}). ` +
           `Start it by hand: aws codebuild start-build --project-name ${props.refreshProjectName}; ` +
           'check the trigger role and the build history, then purge the queue.',
       },

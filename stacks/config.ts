@@ -104,7 +104,7 @@ export interface StageConfig {
     /** Minutes a build may run before CodeBuild stops it (npm ci + refresh take a few minutes). */
     buildTimeoutMinutes: number;
     /**
-     * How long EventBridge keeps retrying to start a build for an ETL-success event when the
+     * How long EventBridge (the rules and the schedule) keeps retrying to start a build when the
      * start fails (throttled, CodeBuild unavailable), and how often, before the event goes to the
      * trigger dead-letter queue (which alarms).
      */

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { FAILED_BUILD_STATUSES, RECOVERS_BUILD_ENV } from '../contracts/refresh-recovery.js';
 import type { StageConfig } from './config.js';
 import type { Naming } from './naming.js';
-import { assumeRolePolicy, policyDocument } from './policy.js';
+import { assumeRolePolicy, policyDocument, type Statement } from './policy.js';
 
 /** What Lambda sends to EventBridge for an async invocation that succeeded (on-success destination). */
 export const ETL_SUCCESS_DETAIL_TYPE = 'Lambda Function Invocation Result - Success';
@@ -86,9 +86,9 @@ export interface RefreshTriggersProps {
  * trigger (the project has no build limit); `ops refresh` lets one build at a time refresh (its
  * lock), and a build that finds another running asks it for one more pass and ends. A start that
  * fails all the same (throttled, or CodeBuild unavailable) is retried for up to a day
- * (`config.refresh.triggerRetry`); a rule's then lands in an encrypted dead-letter queue, which
- * alarms (alarms.ts), while the schedule's is dropped (no dead-letter queue: the next day's run is
- * its backstop). docs/aws-operations.md explains why no announced data is lost.
+ * (`config.refresh.triggerRetry`), then lands in one encrypted dead-letter queue, which alarms
+ * (alarms.ts): the rules' and the schedule's alike. docs/aws-operations.md explains why no
+ * announced data is lost.
  */
 export class RefreshTriggers extends Construct {
   readonly schedule: SchedulerSchedule;
@@ -101,8 +101,18 @@ export class RefreshTriggers extends Construct {
   constructor(scope: Construct, id: string, props: RefreshTriggersProps) {
     super(scope, id);
     const { config, naming, accountId, kmsKeyArn, project, recoveryProject } = props;
-    /** A role `service` assumes that may only start builds of `of`, and its policy. */
-    const starter = (id: string, roleName: string, service: string, sid: string, of: CodebuildProject) => {
+    /**
+     * A role `service` assumes that may only start builds of `of` (and whatever `more` grants),
+     * and its policy.
+     */
+    const starter = (
+      id: string,
+      roleName: string,
+      service: string,
+      sid: string,
+      of: CodebuildProject,
+      more: Statement[] = [],
+    ) => {
       const role = new IamRole(this, `${id}-role`, {
         name: naming.name(roleName),
         assumeRolePolicy: assumeRolePolicy(service, accountId),
@@ -112,6 +122,7 @@ export class RefreshTriggers extends Construct {
         role: role.id,
         policy: policyDocument([
           { Sid: sid, Effect: 'Allow', Action: 'codebuild:StartBuild', Resource: of.arn },
+          ...more,
         ]),
       });
       return { role, policy };
@@ -121,12 +132,36 @@ export class RefreshTriggers extends Construct {
       maximumRetryAttempts: config.refresh.triggerRetry.maximumRetryAttempts,
     };
 
+    this.deadLetters = new SqsQueue(this, 'dead-letters', {
+      name: naming.name('refresh-trigger-dlq'),
+      kmsMasterKeyId: kmsKeyArn,
+      messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
+    });
+    const deadLetterConfig = { arn: this.deadLetters.arn };
+
+    // Scheduler writes its dead letters with the schedule's role (EventBridge rules with the
+    // queue's policy, below), and the queue is encrypted with the stack's key: the role needs the
+    // data key too (the key policy leaves that to IAM).
     const scheduler = starter(
       'scheduler',
       'refresh-schedule',
       'scheduler.amazonaws.com',
       'StartRefreshBuild',
       project,
+      [
+        {
+          Sid: 'SendUndeliveredStarts',
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: this.deadLetters.arn,
+        },
+        {
+          Sid: 'EncryptDeadLetters',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: kmsKeyArn,
+        },
+      ],
     );
     this.schedule = new SchedulerSchedule(this, 'schedule', {
       name: naming.name('refresh'),
@@ -139,6 +174,7 @@ export class RefreshTriggers extends Construct {
         arn: project.arn,
         roleArn: scheduler.role.arn,
         retryPolicy,
+        deadLetterConfig,
       },
       dependsOn: [scheduler.policy],
     });
@@ -154,11 +190,6 @@ export class RefreshTriggers extends Construct {
       eventPattern: JSON.stringify(failedBuildPattern(project.name)),
     });
     const events = starter('events', 'refresh-trigger', 'events.amazonaws.com', 'StartRefreshBuild', project);
-    this.deadLetters = new SqsQueue(this, 'dead-letters', {
-      name: naming.name('refresh-trigger-dlq'),
-      kmsMasterKeyId: kmsKeyArn,
-      messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
-    });
     // EventBridge writes to a dead-letter queue with the queue's resource policy, not the role.
     new SqsQueuePolicy(this, 'dead-letters-policy', {
       queueUrl: this.deadLetters.url,
@@ -173,7 +204,6 @@ export class RefreshTriggers extends Construct {
         },
       ]),
     });
-    const deadLetterConfig = { arn: this.deadLetters.arn };
     this.target = new CloudwatchEventTarget(this, 'start-refresh', {
       rule: this.rule.name,
       targetId: 'start-refresh',

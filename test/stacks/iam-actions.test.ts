@@ -160,7 +160,11 @@ const refresh = (stage: 'dev' | 'prod', runner: Grants): Record<string, Grants> 
   [`role store-sales-${stage}-refresh-trigger`]: ASSUME,
   [`role store-sales-${stage}-refresh-recovery-trigger`]: ASSUME,
   'role policy refresh-least-privilege': runner,
-  'role policy refresh-schedule-start-build': START_BUILD,
+  'role policy refresh-schedule-start-build': {
+    ...START_BUILD,
+    SendUndeliveredStarts: ['sqs:SendMessage'],
+    EncryptDeadLetters: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  },
   'role policy refresh-trigger-start-build': START_BUILD,
   'role policy refresh-recovery-trigger-start-build': { StartRecoveryBuild: ['codebuild:StartBuild'] },
   'queue policy refresh-triggers_dead-letters-policy': { RuleSendsUndeliveredEvents: ['sqs:SendMessage'] },

@@ -380,21 +380,45 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
     };
   };
 
-  it('a schedule from the stage config starts a build of the runner, with a role that may only start it', () => {
+  it("a schedule from the stage config starts a build of the runner, retried for a day, then dead-lettered with its role's grant", () => {
     const [, schedule] = onlyResource(stack(), 'aws_scheduler_schedule');
+    const [queueName] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_');
+    const queueArn = ref('aws_sqs_queue', queueName, 'arn');
     expect(schedule).toMatchObject({
       schedule_expression: config.refresh.schedule,
       schedule_expression_timezone: 'UTC',
       flexible_time_window: { mode: 'OFF' },
       // Templated target: CodeBuild StartBuild on the project's ARN.
-      target: { arn: projectRef('arn') },
+      target: {
+        arn: projectRef('arn'),
+        retry_policy: {
+          maximum_event_age_in_seconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
+          maximum_retry_attempts: config.refresh.triggerRetry.maximumRetryAttempts,
+        },
+        // the queue the rules dead-letter to, which alarms
+        dead_letter_config: { arn: queueArn },
+      },
     });
     expect(config.refresh.schedule).toMatch(/^cron\(\d+ \d+ \* \* \? \*\)$/); // daily
     const target = schedule.target as { input?: string; role_arn: string };
     expect(target.input).toBeUndefined();
     const role = roleOf(target.role_arn);
     expect(role.trust?.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
-    expect(role.policies).toEqual([startBuildOnly()]);
+    // Scheduler sends dead letters with this role (not through the queue's policy), to a queue
+    // encrypted with the stage key
+    const [keyName] = onlyResource(stack(), 'aws_kms_key');
+    expect(role.policies).toEqual([
+      [
+        ...startBuildOnly(),
+        ['SendUndeliveredStarts', ['sqs:SendMessage'], queueArn, undefined],
+        [
+          'EncryptDeadLetters',
+          ['kms:Decrypt', 'kms:GenerateDataKey'],
+          ref('aws_kms_key', keyName, 'arn'),
+          undefined,
+        ],
+      ],
+    ]);
   });
 
   it('each successful ETL run (Lambda on-success -> default bus -> rule) starts a build, retried for a day, then dead-lettered', () => {

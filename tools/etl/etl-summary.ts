@@ -76,8 +76,16 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
         }
       : {}),
     parquet: `${lake}/${LAKE.processedPrefix}`,
-    quarantine: `${lake}/${LAKE.quarantinePrefix}`,
+    quarantine: describeQuarantine(s, lake),
   };
+}
+
+/** Where this run's rejects went: its quarantine files (`lake/quarantine/store_sales/a.jsonl`), or `none`. */
+function describeQuarantine(s: LocalEtlSummary, lake: string): string {
+  const files = s.processed.flatMap((r) =>
+    r.quarantined && r.quarantineKey ? [`${lake}/${r.quarantineKey}`] : [],
+  );
+  return files.length ? files.join(', ') : 'none';
 }
 
 /** The CLI error for a run in which any file failed (the others were still processed). */

@@ -26,6 +26,7 @@ describe('runLocalEtl', () => {
 
     expect(processedKeys(first)).toEqual([JAN, FEB]);
     expect(second).toMatchObject({ processed: [], skipped: [JAN, FEB], failed: [] });
+    expect(localEtlFields(first, lake.root).quarantine).toBe('none');
     const state = JSON.parse(await readFile(`${lake.root}/state/etl-state.json`, 'utf8'));
     expect(state.sources[JAN]).toMatchObject({
       read: 2,
@@ -33,6 +34,21 @@ describe('runLocalEtl', () => {
       quarantined: 0,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+  });
+
+  it('names the quarantine file of each source that had rejects in the run, and only those', async () => {
+    await lake.store.put(FEB, `${jsonLines([validOrder(3, 2025, 2), validOrder(4, 2025, 2)])}not json\n`);
+
+    const s = await run();
+
+    expect(s).toMatchObject({ failed: [] });
+    expect(s.processed.map((r) => [r.sourceKey, r.quarantined])).toEqual([
+      [JAN, 0],
+      [FEB, 1],
+    ]);
+    expect(localEtlFields(s, lake.root).quarantine).toBe(
+      `${lake.root}/quarantine/store_sales/orders_2025_02.jsonl`,
+    );
   });
 
   it('skips a touched but identical file and processes a changed one', async () => {
