@@ -16,6 +16,8 @@ export interface AlarmsProps {
   /** The runner's twin that recovers its failed builds (refresh-runner.ts). */
   recoveryProjectName: string;
   triggerDeadLetterQueueName: string;
+  /** The queue of the recovery project's failed builds (refresh-triggers.ts). */
+  recoveryFailureQueueName: string;
 }
 
 /** One alarm: a metric over a period, compared with a threshold; `description` says what to do. */
@@ -116,17 +118,18 @@ export class Alarms extends Construct {
       },
       {
         id: 'refresh-recovery-failed',
-        namespace: 'AWS/CodeBuild',
-        metricName: 'FailedBuilds',
-        dimensions: { ProjectName: props.recoveryProjectName },
-        statistic: 'Sum',
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: props.recoveryFailureQueueName },
+        statistic: 'Maximum',
         periodSeconds: 300,
         threshold: 0,
         description:
-          `The build of ${props.recoveryProjectName} that recovers a failed refresh failed too: the failure repeats, ` +
+          `A build of ${props.recoveryProjectName} that recovers a failed refresh failed, faulted or timed out too: the failure repeats, ` +
           'and no further build is started for it; the previous published results stay in place. ' +
+          `Each such build's event (its build-id) is in the queue ${props.recoveryFailureQueueName}. ` +
           `Read both builds' logs (/aws/codebuild/${props.refreshProjectName}), fix the cause, then start a refresh: ` +
-          `aws codebuild start-build --project-name ${props.refreshProjectName} (or run \`${runner}\` locally).`,
+          `aws codebuild start-build --project-name ${props.refreshProjectName} (or run \`${runner}\` locally); then purge the queue.`,
       },
       {
         id: 'quarantine-spike',

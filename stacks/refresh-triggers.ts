@@ -80,8 +80,8 @@ export interface RefreshTriggersProps {
  * - one matching each of the runner's builds that failed or timed out, which starts a build of
  *   the recovery project naming it (`RECOVERS_BUILD_ENV`): that build takes over the lock the
  *   failed one left and refreshes, so the requests it was to serve are not left to the schedule.
- *   The recovery project's own builds match no rule: one recovery per failure
- *   (contracts/refresh-recovery.ts).
+ *   The recovery project's own builds start nothing: one recovery per failure
+ *   (contracts/refresh-recovery.ts); those that fail go to a queue that alarms.
  * Each role may only `codebuild:StartBuild` on the project it starts. A build starts for every
  * trigger (the project has no build limit); `ops refresh` lets one build at a time refresh (its
  * lock), and a build that finds another running asks it for one more pass and ends. A start that
@@ -97,6 +97,10 @@ export class RefreshTriggers extends Construct {
   readonly failedRule: CloudwatchEventRule;
   readonly recoveryTarget: CloudwatchEventTarget;
   readonly deadLetters: SqsQueue;
+  /** Matches the recovery project's builds that ended without success. */
+  readonly recoveryFailedRule: CloudwatchEventRule;
+  /** Their state-change events (each names its build), which alarm. */
+  readonly recoveryFailures: SqsQueue;
 
   constructor(scope: Construct, id: string, props: RefreshTriggersProps) {
     super(scope, id);
@@ -229,6 +233,40 @@ export class RefreshTriggers extends Construct {
       retryPolicy,
       deadLetterConfig,
       dependsOn: [recovery.policy],
+    });
+
+    // A recovery that ends without success starts nothing (one recovery per failure). Its
+    // state-change event goes to a queue that alarms (alarms.ts), whatever the status: CodeBuild's
+    // FailedBuilds metric leaves out FAULT, its own failures.
+    this.recoveryFailures = new SqsQueue(this, 'recovery-failures', {
+      name: naming.name('refresh-recovery-failures'),
+      kmsMasterKeyId: kmsKeyArn,
+      messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
+    });
+    this.recoveryFailedRule = new CloudwatchEventRule(this, 'recovery-failed', {
+      name: naming.name('refresh-recovery-failed'),
+      description: 'A recovery build that failed, faulted or timed out: its event to the alarmed queue',
+      eventPattern: JSON.stringify(failedBuildPattern(recoveryProject.name)),
+    });
+    const recoveryFailuresPolicy = new SqsQueuePolicy(this, 'recovery-failures-policy', {
+      queueUrl: this.recoveryFailures.url,
+      policy: policyDocument([
+        {
+          Sid: 'RuleRecordsFailedRecoveries',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: this.recoveryFailures.arn,
+          Condition: { ArnEquals: { 'aws:SourceArn': this.recoveryFailedRule.arn } },
+        },
+      ]),
+    });
+    new CloudwatchEventTarget(this, 'record-recovery-failure', {
+      rule: this.recoveryFailedRule.name,
+      targetId: 'record-recovery-failure',
+      arn: this.recoveryFailures.arn,
+      retryPolicy,
+      dependsOn: [recoveryFailuresPolicy],
     });
   }
 }

@@ -94,6 +94,7 @@ export class StoreSalesStack extends TerraformStack {
       refreshProjectName: runner.project.name,
       recoveryProjectName: runner.recoveryProject.name,
       triggerDeadLetterQueueName: triggers.deadLetters.name,
+      recoveryFailureQueueName: triggers.recoveryFailures.name,
     });
 
     const outputs: Record<StackOutputName, { value: string; description: string }> = {

@@ -142,6 +142,23 @@ const ruleNamed = (id: string) => {
   return [name, rule, target] as const;
 };
 const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:store-sales-dev-etl`;
+const buildArn = (project: string, n: number) =>
+  `arn:aws:codebuild:${REGION}:${ACCOUNT}:build/${project}:00000000-0000-4000-8000-00000000000${n}`;
+/** CodeBuild's state-change event, as documented (trimmed to the fields patterns may use). */
+const stateChange = (project: string, status: string, n: number, complete = true) => ({
+  Source: 'aws.codebuild',
+  DetailType: 'CodeBuild Build State Change',
+  Resources: [buildArn(project, n)],
+  Detail: JSON.stringify({
+    'build-status': status,
+    'project-name': project,
+    'build-id': buildArn(project, n),
+    'additional-information': {
+      'build-complete': complete,
+      initiator: 'rule/store-sales-dev-etl-success',
+    },
+  }),
+});
 let projectArn: string;
 let topicArn: string;
 
@@ -315,23 +332,6 @@ describe('refresh runner and triggers on moto', () => {
         ],
       }),
     );
-    const buildArn = (project: string, n: number) =>
-      `arn:aws:codebuild:${REGION}:${ACCOUNT}:build/${project}:00000000-0000-4000-8000-00000000000${n}`;
-    // CodeBuild's state-change event, as documented (trimmed to the fields patterns may use)
-    const stateChange = (project: string, status: string, n: number, complete = true) => ({
-      Source: 'aws.codebuild',
-      DetailType: 'CodeBuild Build State Change',
-      Resources: [buildArn(project, n)],
-      Detail: JSON.stringify({
-        'build-status': status,
-        'project-name': project,
-        'build-id': buildArn(project, n),
-        'additional-information': {
-          'build-complete': complete,
-          initiator: 'rule/store-sales-dev-etl-success',
-        },
-      }),
-    });
     await events.send(
       new PutEventsCommand({
         Entries: [
@@ -357,6 +357,48 @@ describe('refresh runner and triggers on moto', () => {
         ],
       })),
     );
+  });
+
+  it("the recovery-failed rule takes the recovery's builds that ended without success, FAULT included, to its queue", async () => {
+    const [, rule, target] = ruleNamed('recovery-failed');
+    const recoveryName = String(recoveryProject().name);
+    const pattern = resolve(String(rule.event_pattern), { 'aws_codebuild_project.name': recoveryName });
+    await events.send(new PutRuleCommand({ Name: String(rule.name), EventPattern: pattern }));
+    // the stack's target is its queue (no build started): a queue of that name here
+    const [queueId, queueResource] = resourcesOf(stack, 'aws_sqs_queue').find(([n]) =>
+      n.startsWith('refresh-triggers_recovery-failures_'),
+    )!;
+    expect(target.arn).toBe(`\${aws_sqs_queue.${queueId}.arn}`);
+    const queue = await observer(String(queueResource.name));
+    await events.send(
+      new PutTargetsCommand({
+        Rule: String(rule.name),
+        Targets: [{ Id: String(target.target_id), Arn: queue.arn }],
+      }),
+    );
+    const runnerName = String(project().name);
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          stateChange(recoveryName, 'FAILED', 1),
+          stateChange(recoveryName, 'SUCCEEDED', 2),
+          stateChange(recoveryName, 'STOPPED', 3),
+          stateChange(recoveryName, 'FAULT', 4, false),
+          // the runner's failures are the recovery rule's, not this one's
+          stateChange(runnerName, 'FAILED', 5),
+          stateChange(recoveryName, 'TIMED_OUT', 6),
+          stateChange(recoveryName, 'FAULT', 7),
+        ],
+      }),
+    );
+    const bodies = (await received(queue.url)).map(
+      (b) => JSON.parse(b) as { detail: Record<string, unknown> },
+    );
+    expect(bodies.map((b) => [b.detail['build-id'], b.detail['build-status']]).sort()).toEqual([
+      [buildArn(recoveryName, 1), 'FAILED'],
+      [buildArn(recoveryName, 6), 'TIMED_OUT'],
+      [buildArn(recoveryName, 7), 'FAULT'],
+    ]);
   });
 
   it('messages published to the encrypted alert topic reach its subscribers', async () => {

@@ -168,6 +168,9 @@ const refresh = (stage: 'dev' | 'prod', runner: Grants): Record<string, Grants> 
   'role policy refresh-trigger-start-build': START_BUILD,
   'role policy refresh-recovery-trigger-start-build': { StartRecoveryBuild: ['codebuild:StartBuild'] },
   'queue policy refresh-triggers_dead-letters-policy': { RuleSendsUndeliveredEvents: ['sqs:SendMessage'] },
+  'queue policy refresh-triggers_recovery-failures-policy': {
+    RuleRecordsFailedRecoveries: ['sqs:SendMessage'],
+  },
 });
 
 const EXPECTED: Record<'dev' | 'prod', Record<string, Grants>> = {

@@ -382,7 +382,7 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
 
   it("a schedule from the stage config starts a build of the runner, retried for a day, then dead-lettered with its role's grant", () => {
     const [, schedule] = onlyResource(stack(), 'aws_scheduler_schedule');
-    const [queueName] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_');
+    const [queueName] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_dead-letters_');
     const queueArn = ref('aws_sqs_queue', queueName, 'arn');
     expect(schedule).toMatchObject({
       schedule_expression: config.refresh.schedule,
@@ -435,7 +435,7 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
       resources: [{ prefix: ref('aws_lambda_function', fnName, 'arn') }],
     });
     const [, target] = named(stack(), 'aws_cloudwatch_event_target', 'refresh-triggers_start-refresh_');
-    const [queueName, queue] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_');
+    const [queueName, queue] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_dead-letters_');
     expect(target).toMatchObject({
       rule: ref('aws_cloudwatch_event_rule', ruleName, 'name'),
       arn: projectRef('arn'),
@@ -449,7 +449,7 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
     const role = roleOf(target.role_arn);
     expect(role.trust?.Principal).toEqual({ Service: 'events.amazonaws.com' });
     expect(role.policies).toEqual([startBuildOnly()]);
-    const [, queuePolicy] = onlyResource(stack(), 'aws_sqs_queue_policy');
+    const [, queuePolicy] = named(stack(), 'aws_sqs_queue_policy', 'refresh-triggers_dead-letters-policy_');
     expect(statementsOf(queuePolicy.policy)).toEqual([
       {
         Sid: 'RuleSendsUndeliveredEvents',
@@ -512,6 +512,48 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
     });
   });
 
+  it("the recovery project's builds that end without success start nothing: their events go to an encrypted queue, which alarms", () => {
+    const [ruleName, rule] = named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_recovery-failed_');
+    const [, runnerRule] = named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_build-failed_');
+    // the runner's pattern with the recovery project's name: FAULT included, which CodeBuild's
+    // FailedBuilds metric does not count
+    expect(JSON.parse(String(rule.event_pattern))).toEqual({
+      ...JSON.parse(String(runnerRule.event_pattern)),
+      detail: {
+        'project-name': [recoveryRef('name')],
+        'build-status': ['FAILED', 'FAULT', 'TIMED_OUT'],
+        'additional-information': { 'build-complete': [true] },
+      },
+    });
+    const [queueName, queue] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_recovery-failures_');
+    expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+    // the only target of the rule is the queue: no build is started
+    const targets = resourcesOf(stack(), 'aws_cloudwatch_event_target').filter(
+      ([, t]) => t.rule === ref('aws_cloudwatch_event_rule', ruleName, 'name'),
+    );
+    expect(targets.map(([, t]) => t.arn)).toEqual([ref('aws_sqs_queue', queueName, 'arn')]);
+    expect(targets[0]?.[1].role_arn).toBeUndefined();
+    const [, policy] = named(stack(), 'aws_sqs_queue_policy', 'refresh-triggers_recovery-failures-policy_');
+    expect(statementsOf(policy.policy)).toEqual([
+      {
+        Sid: 'RuleRecordsFailedRecoveries',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: ref('aws_sqs_queue', queueName, 'arn'),
+        Condition: { ArnEquals: { 'aws:SourceArn': ref('aws_cloudwatch_event_rule', ruleName, 'arn') } },
+      },
+    ]);
+    const alarms = resourcesOf(stack(), 'aws_cloudwatch_metric_alarm').filter(
+      ([, a]) =>
+        (a.dimensions as { QueueName?: string } | undefined)?.QueueName ===
+        ref('aws_sqs_queue', queueName, 'name'),
+    );
+    expect(alarms.map(([, a]) => [a.alarm_name, a.metric_name, a.threshold])).toEqual([
+      [`store-sales-${stage}-refresh-recovery-failed`, 'ApproximateNumberOfMessagesVisible', 0],
+    ]);
+  });
+
   it('the recovery project is the runner under another name: same buildspec, source, environment, role and logs', () => {
     const [, runner] = named(stack(), 'aws_codebuild_project', 'refresh_project_');
     const [, recovery] = named(stack(), 'aws_codebuild_project', 'refresh_recovery-project_');
@@ -566,7 +608,16 @@ describe.each(['dev', 'prod'] as const)('alarms (%s)', (stage) => {
   it('watch ETL errors, throttles and memory, the on-failure queue, failed refresh and recovery builds and quarantine spikes', () => {
     const fn = ref('aws_lambda_function', onlyResource(stack(), 'aws_lambda_function')[0], 'function_name');
     const failures = ref('aws_sqs_queue', named(stack(), 'aws_sqs_queue', 'etl_')[0], 'name');
-    const deadLetters = ref('aws_sqs_queue', named(stack(), 'aws_sqs_queue', 'refresh-triggers_')[0], 'name');
+    const deadLetters = ref(
+      'aws_sqs_queue',
+      named(stack(), 'aws_sqs_queue', 'refresh-triggers_dead-letters_')[0],
+      'name',
+    );
+    const failedRecoveries = ref(
+      'aws_sqs_queue',
+      named(stack(), 'aws_sqs_queue', 'refresh-triggers_recovery-failures_')[0],
+      'name',
+    );
     const projectName = ref(
       'aws_codebuild_project',
       named(stack(), 'aws_codebuild_project', 'refresh_project_')[0],
@@ -584,20 +635,17 @@ describe.each(['dev', 'prod'] as const)('alarms (%s)', (stage) => {
     const queues = alarms().filter(
       (a) => a.metric_name === 'ApproximateNumberOfMessagesVisible' && a.namespace === 'AWS/SQS',
     );
-    expect(queues.map((a) => a.dimensions)).toEqual([{ QueueName: failures }, { QueueName: deadLetters }]);
+    expect(queues.map((a) => a.dimensions)).toEqual([
+      { QueueName: failures },
+      { QueueName: failedRecoveries },
+      { QueueName: deadLetters },
+    ]);
     for (const q of queues) expect(q).toMatchObject({ statistic: 'Maximum', threshold: 0 });
-    const recoveryName = ref(
-      'aws_codebuild_project',
-      named(stack(), 'aws_codebuild_project', 'refresh_recovery-project_')[0],
-      'name',
-    );
+    // the runner's failed builds by CodeBuild's metric; the recovery's by their queue (above)
     const builds = alarms().filter(
       (a) => a.metric_name === 'FailedBuilds' && a.namespace === 'AWS/CodeBuild',
     );
-    expect(builds.map((a) => a.dimensions)).toEqual([
-      { ProjectName: projectName },
-      { ProjectName: recoveryName },
-    ]);
+    expect(builds.map((a) => a.dimensions)).toEqual([{ ProjectName: projectName }]);
     for (const b of builds) expect(b).toMatchObject({ statistic: 'Sum', threshold: 0 });
     // The namespace and metric the ETL emits (lambda/etl-metrics.ts), on its dimensionless totals.
     const spike = alarm('RecordsQuarantined', ETL_METRICS_NAMESPACE);
@@ -638,6 +686,7 @@ describe('alarm e-mail subscriptions', () => {
         refreshProjectName: 'refresh',
         recoveryProjectName: 'refresh-recovery',
         triggerDeadLetterQueueName: 'dlq',
+        recoveryFailureQueueName: 'recovery-failures',
       });
       return stack;
     });
