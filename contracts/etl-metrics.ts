@@ -22,7 +22,7 @@ export const ETL_METRICS = [
 /**
  * The peak memory of the Lambda's process (`maxRSS`, since its execution environment started) as a
  * percentage of the function's memory, watched by the stack's etl-memory alarm: the order_ids every
- * other source loaded are held in memory (~40 MB per million), so a run's memory grows with the
+ * other source loaded are held in memory (~7-14 MiB per million), so a run's memory grows with the
  * lake, not with its file (docs/scale.md, "Where Lambda's limits bind a monthly file").
  */
 export const ETL_MEMORY_METRIC = 'MemoryUsedPercent';

@@ -49,10 +49,12 @@ export interface EtlFunctionProps {
 }
 
 /**
- * The ETL Lambda, fired by S3 ObjectCreated and ObjectRemoved on `raw/store_sales/*.json`. Its role can read the
- * raw prefix (and list it, so a missing object is a 404), write the processed and quarantine
- * prefixes (and list processed, to remove files a re-run no longer produces), write its own log group, and send failed events to its queue; each bucket grant also sets the environment variable
- * that names the bucket. Async failures (after the configured retries) land in an encrypted
+ * The ETL Lambda, fired by S3 ObjectCreated and ObjectRemoved on `raw/store_sales/*.{json,jsonl,ndjson}`.
+ * Its role (etl-role.ts) can read the raw prefix and the FX reference (and list them, so a missing
+ * object is a 404), write the processed and quarantine prefixes (and list processed, to remove
+ * files a re-run no longer produces), keep its per-source ledgers and leases, write its own log
+ * group, send failed events to its queue and success events to the default bus; each bucket grant
+ * also sets the environment variable that names the bucket. Async failures (after the configured retries) land in an encrypted
  * SQS queue as the on-failure destination, with the error and the original event.
  */
 export class EtlFunction extends Construct {

@@ -20,10 +20,11 @@ export interface EtlRoleProps {
 }
 
 /**
- * The ETL Lambda's execution role, and all it may do: the bucket grants (read raw; read the loaded
- * fact_orders ids, write, and
- * list for stale-file clean-up, processed; write quarantine; its per-source ledger), the stage key only through S3 and SQS, its own log group, its
- * failure queue, its success events on the bus, and X-Ray traces. Nothing else: no managed policies, no wildcard actions.
+ * The ETL Lambda's execution role, and all it may do: the bucket grants (read raw and its FX
+ * reference; read the loaded fact_orders ids, write, and list for stale-file clean-up, processed;
+ * write quarantine; its per-source ledgers and leases), the stage key only through S3 and SQS, its
+ * own log group, its failure queue, its success events on the bus, and X-Ray traces. Nothing else:
+ * no managed policies, no wildcard actions.
  */
 export class EtlRole extends Construct {
   readonly role: IamRole;
