@@ -168,7 +168,7 @@ export class Alarms extends Construct {
         periodSeconds: 300,
         threshold: 0,
         description:
-          `An ETL success, a failed refresh build or the daily schedule could not start its refresh build for a day (queue ${props.triggerDeadLetterQueueName}). ` +
+          `An ETL success, a failed refresh build or the daily schedule could not start its refresh build for a day, or a failed recovery's event could not reach ${props.recoveryFailureQueueName} (queue ${props.triggerDeadLetterQueueName}). ` +
           `Start it by hand: aws codebuild start-build --project-name ${props.refreshProjectName}; ` +
           'check the trigger role and the build history, then purge the queue.',
       },

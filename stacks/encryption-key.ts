@@ -13,11 +13,13 @@ export interface EncryptionKeyProps {
 
 /**
  * One customer-managed KMS key per stage for the lake buckets, Athena results, log groups, the
- * failure queue, Glue's crawler logs, the Lambda environment, the refresh runner, the alert topic
- * and the trigger dead-letter queue. One key keeps the bill at
+ * failure queue, Glue's crawler logs, the Lambda environment, the refresh runner, the alert topic,
+ * the trigger dead-letter queue and the failed recoveries' queue. One key keeps the bill at
  * about 1 USD/month (S3 Bucket Keys cut the request charges); rotation is yearly. The key
  * policy delegates to IAM (account root), lets CloudWatch Logs use it for this account's log
- * groups only, and lets CloudWatch alarms and EventBridge encrypt alert and dead-letter messages; every other use is granted per role by IAM policies scoped to this key's ARN.
+ * groups only, and lets CloudWatch alarms and EventBridge encrypt alert messages and what its rules
+ * send to the queues; every other use (the schedule's dead letters included, sent with its role) is
+ * granted per role by IAM policies scoped to this key's ARN.
  */
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
@@ -49,8 +51,9 @@ export class EncryptionKey extends Construct {
           },
         },
         {
-          // Alarms publish to the encrypted alert topic, and EventBridge writes undeliverable
-          // refresh triggers to the encrypted dead-letter queue: both services need the data key.
+          // Alarms publish to the encrypted alert topic, and EventBridge's rules write failed
+          // recoveries and undeliverable refresh triggers to the encrypted queues: both services
+          // need the data key.
           // No condition: neither documents a context key it always sends to KMS for these calls.
           Sid: 'AlarmsAndEventsUseKeyForTopicAndDeadLetters',
           Effect: 'Allow',

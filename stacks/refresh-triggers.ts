@@ -34,8 +34,9 @@ export function etlSuccessPattern(functionArn: string): Record<string, unknown> 
 export const BUILD_STATE_DETAIL_TYPE = 'CodeBuild Build State Change';
 
 /**
- * The recovery rule's pattern: a build of the runner's project (not of the recovery project)
- * that is complete, its container gone, and did not succeed.
+ * A build of `projectName` that is complete, its container gone, and did not succeed: for the
+ * runner's project, the recovery rule's pattern; for the recovery project's, the failed-recovery
+ * rule's.
  */
 export function failedBuildPattern(projectName: string): Record<string, unknown> {
   return {
@@ -77,7 +78,7 @@ export interface RefreshTriggersProps {
  * What starts the refresh runner:
  * - an EventBridge Scheduler schedule on `config.refresh.schedule` (the backstop),
  * - an EventBridge rule on the default bus matching each successful ETL invocation, and
- * - one matching each of the runner's builds that failed or timed out, which starts a build of
+ * - one matching each of the runner's builds that failed, faulted or timed out, which starts a build of
  *   the recovery project naming it (`RECOVERS_BUILD_ENV`): that build takes over the lock the
  *   failed one left and refreshes, so the requests it was to serve are not left to the schedule.
  *   The recovery project's own builds start nothing: one recovery per failure
@@ -145,7 +146,7 @@ export class RefreshTriggers extends Construct {
 
     // Scheduler writes its dead letters with the schedule's role (EventBridge rules with the
     // queue's policy, below), and the queue is encrypted with the stack's key: the role needs the
-    // data key too (the key policy leaves that to IAM).
+    // data key too (the key policy leaves that to IAM), through SQS only.
     const scheduler = starter(
       'scheduler',
       'refresh-schedule',
@@ -164,6 +165,7 @@ export class RefreshTriggers extends Construct {
           Effect: 'Allow',
           Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
           Resource: kmsKeyArn,
+          Condition: { StringEquals: { 'kms:ViaService': `sqs.${config.region}.amazonaws.com` } },
         },
       ],
     );
@@ -190,8 +192,15 @@ export class RefreshTriggers extends Construct {
     });
     this.failedRule = new CloudwatchEventRule(this, 'build-failed', {
       name: naming.name('refresh-build-failed'),
-      description: 'A refresh build that failed or timed out: start a build of the recovery project',
+      description: 'A refresh build that failed, faulted or timed out: start a build of the recovery project',
       eventPattern: JSON.stringify(failedBuildPattern(project.name)),
+    });
+    // The recovery project's builds that end without success: they start nothing (one recovery per
+    // failure); their events go to a queue that alarms (below).
+    this.recoveryFailedRule = new CloudwatchEventRule(this, 'recovery-failed', {
+      name: naming.name('refresh-recovery-failed'),
+      description: 'A recovery build that failed, faulted or timed out: its event to the alarmed queue',
+      eventPattern: JSON.stringify(failedBuildPattern(recoveryProject.name)),
     });
     const events = starter('events', 'refresh-trigger', 'events.amazonaws.com', 'StartRefreshBuild', project);
     // EventBridge writes to a dead-letter queue with the queue's resource policy, not the role.
@@ -204,7 +213,9 @@ export class RefreshTriggers extends Construct {
           Principal: { Service: 'events.amazonaws.com' },
           Action: 'sqs:SendMessage',
           Resource: this.deadLetters.arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': [this.rule.arn, this.failedRule.arn] } },
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': [this.rule.arn, this.failedRule.arn, this.recoveryFailedRule.arn] },
+          },
         },
       ]),
     });
@@ -235,18 +246,14 @@ export class RefreshTriggers extends Construct {
       dependsOn: [recovery.policy],
     });
 
-    // A recovery that ends without success starts nothing (one recovery per failure). Its
-    // state-change event goes to a queue that alarms (alarms.ts), whatever the status: CodeBuild's
-    // FailedBuilds metric leaves out FAULT, its own failures.
+    // A recovery that ends without success starts nothing. Its state-change event goes to a
+    // queue that alarms (alarms.ts), whatever the status: CodeBuild's FailedBuilds metric leaves
+    // out FAULT, its own failures. An event not delivered there for a day lands in the dead-letter
+    // queue, which alarms too.
     this.recoveryFailures = new SqsQueue(this, 'recovery-failures', {
       name: naming.name('refresh-recovery-failures'),
       kmsMasterKeyId: kmsKeyArn,
       messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
-    });
-    this.recoveryFailedRule = new CloudwatchEventRule(this, 'recovery-failed', {
-      name: naming.name('refresh-recovery-failed'),
-      description: 'A recovery build that failed, faulted or timed out: its event to the alarmed queue',
-      eventPattern: JSON.stringify(failedBuildPattern(recoveryProject.name)),
     });
     const recoveryFailuresPolicy = new SqsQueuePolicy(this, 'recovery-failures-policy', {
       queueUrl: this.recoveryFailures.url,
@@ -266,6 +273,7 @@ export class RefreshTriggers extends Construct {
       targetId: 'record-recovery-failure',
       arn: this.recoveryFailures.arn,
       retryPolicy,
+      deadLetterConfig,
       dependsOn: [recoveryFailuresPolicy],
     });
   }

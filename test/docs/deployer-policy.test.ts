@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TerraformStack } from 'cdktf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Alarms } from '../../stacks/alarms.js';
-import { STAGES } from '../../stacks/config.js';
-import { Naming } from '../../stacks/naming.js';
-import { type Synthesized, synthOne, synthStacks } from '../stacks/synth-fixture.js';
+import { alarmsWithEmails, type Synthesized, synthStacks } from '../stacks/synth-fixture.js';
 
 // docs/deployer-policy.json, checked against what the stacks actually create: every Terraform
 // resource type in the synthesized JSON maps to the IAM actions Terraform needs to create, read,
@@ -137,25 +133,7 @@ const allowed = (action: string): boolean =>
  * The resource types of what a stage's defaults leave out: the alerts with e-mail subscriptions
  * (`alerts.emails`, which docs/aws-operations.md tells a user to set).
  */
-function optionalTypes(): string[] {
-  const config = { ...STAGES.dev, alerts: { ...STAGES.dev.alerts, emails: ['ops@example.com'] } };
-  const json = synthOne((app) => {
-    const stack = new TerraformStack(app, 'alerts-with-emails');
-    new Alarms(stack, 'alarms', {
-      config,
-      naming: new Naming(config, '123456789012'),
-      kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
-      etlFunctionName: 'etl',
-      etlFailureQueueName: 'failures',
-      refreshProjectName: 'refresh',
-      recoveryProjectName: 'refresh-recovery',
-      triggerDeadLetterQueueName: 'dlq',
-      recoveryFailureQueueName: 'recovery-failures',
-    });
-    return stack;
-  });
-  return Object.keys(json.resource);
-}
+const optionalTypes = (): string[] => Object.keys(alarmsWithEmails(['ops@example.com']).resource);
 
 let synth: Synthesized;
 beforeAll(async () => {

@@ -1,19 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TerraformStack } from 'cdktf';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETL_MEMORY_METRIC, ETL_METRICS, ETL_METRICS_NAMESPACE } from '../../lambda/etl-metrics.js';
-import { Alarms } from '../../stacks/alarms.js';
 import { STAGES } from '../../stacks/config.js';
-import { Naming } from '../../stacks/naming.js';
 import { RUNNER_COMMANDS, RUNNER_IMAGE } from '../../stacks/refresh-runner.js';
 import { athenaDbtEnv, fillEnv } from '../../tools/aws/dbt-env.js';
 import { awsConfigFrom } from '../../tools/aws/options.js';
 import { AWS_SETTINGS } from '../../tools/aws/settings.js';
 import {
   ACCOUNT_ID,
+  alarmsWithEmails,
   asList,
   bucketNamed,
   onlyResource,
@@ -22,7 +20,6 @@ import {
   resourcesOf,
   type Synthesized,
   statementsOf,
-  synthOne,
   synthStacks,
   type TfJson,
 } from './synth-fixture.js';
@@ -415,7 +412,8 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
           'EncryptDeadLetters',
           ['kms:Decrypt', 'kms:GenerateDataKey'],
           ref('aws_kms_key', keyName, 'arn'),
-          undefined,
+          // through SQS only, as every role's use of the key
+          { StringEquals: { 'kms:ViaService': `sqs.${config.region}.amazonaws.com` } },
         ],
       ],
     ]);
@@ -464,6 +462,12 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
               ref(
                 'aws_cloudwatch_event_rule',
                 named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_build-failed_')[0],
+                'arn',
+              ),
+              // the failed recoveries' deliveries to their own queue
+              ref(
+                'aws_cloudwatch_event_rule',
+                named(stack(), 'aws_cloudwatch_event_rule', 'refresh-triggers_recovery-failed_')[0],
                 'arn',
               ),
             ],
@@ -533,6 +537,15 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
     );
     expect(targets.map(([, t]) => t.arn)).toEqual([ref('aws_sqs_queue', queueName, 'arn')]);
     expect(targets[0]?.[1].role_arn).toBeUndefined();
+    // an event not delivered there for a day goes where the triggers' do, which alarms
+    const [deadLettersName] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_dead-letters_');
+    expect(targets[0]?.[1]).toMatchObject({
+      retry_policy: {
+        maximum_event_age_in_seconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
+        maximum_retry_attempts: config.refresh.triggerRetry.maximumRetryAttempts,
+      },
+      dead_letter_config: { arn: ref('aws_sqs_queue', deadLettersName, 'arn') },
+    });
     const [, policy] = named(stack(), 'aws_sqs_queue_policy', 'refresh-triggers_recovery-failures-policy_');
     expect(statementsOf(policy.policy)).toEqual([
       {
@@ -671,25 +684,7 @@ describe.each(['dev', 'prod'] as const)('alarms (%s)', (stage) => {
 
 describe('alarm e-mail subscriptions', () => {
   it('subscribes each configured address to the topic, and only those', () => {
-    const config = {
-      ...STAGES.dev,
-      alerts: { ...STAGES.dev.alerts, emails: ['ops@example.com', 'data@example.com'] },
-    };
-    const json = synthOne((app) => {
-      const stack = new TerraformStack(app, 'alarms-only');
-      new Alarms(stack, 'alarms', {
-        config,
-        naming: new Naming(config, '123456789012'),
-        kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
-        etlFunctionName: 'etl',
-        etlFailureQueueName: 'failures',
-        refreshProjectName: 'refresh',
-        recoveryProjectName: 'refresh-recovery',
-        triggerDeadLetterQueueName: 'dlq',
-        recoveryFailureQueueName: 'recovery-failures',
-      });
-      return stack;
-    });
+    const json = alarmsWithEmails(['ops@example.com', 'data@example.com']);
     const topicArn = ref('aws_sns_topic', onlyResource(json, 'aws_sns_topic')[0], 'arn');
     expect(resourcesOf(json, 'aws_sns_topic_subscription').map(([, s]) => s)).toEqual(
       ['ops@example.com', 'data@example.com'].map((endpoint) =>

@@ -2,10 +2,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type App, type TerraformStack, Testing } from 'cdktf';
+import { type App, TerraformStack, Testing } from 'cdktf';
 import { bundleLambda } from '../../lambda/build.js';
+import { Alarms } from '../../stacks/alarms.js';
 import { synthesize } from '../../stacks/app.js';
-import type { Stage } from '../../stacks/config.js';
+import { STAGES, type Stage } from '../../stacks/config.js';
+import { Naming } from '../../stacks/naming.js';
 
 /** A synthesized stack (`cdk.tf.json`) as plain JSON. */
 export interface TfJson {
@@ -91,4 +93,24 @@ export function synthOne(build: (app: App) => TerraformStack): TfJson {
   } finally {
     rmSync(app.outdir, { recursive: true, force: true });
   }
+}
+
+/** The alarms construct alone, in the dev stage with alert e-mails to `emails`. */
+export function alarmsWithEmails(emails: string[]): TfJson {
+  const config = { ...STAGES.dev, alerts: { ...STAGES.dev.alerts, emails } };
+  return synthOne((app) => {
+    const stack = new TerraformStack(app, 'alarms-only');
+    new Alarms(stack, 'alarms', {
+      config,
+      naming: new Naming(config, '123456789012'),
+      kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
+      etlFunctionName: 'etl',
+      etlFailureQueueName: 'failures',
+      refreshProjectName: 'refresh',
+      recoveryProjectName: 'refresh-recovery',
+      triggerDeadLetterQueueName: 'dlq',
+      recoveryFailureQueueName: 'recovery-failures',
+    });
+    return stack;
+  });
 }

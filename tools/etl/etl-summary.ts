@@ -80,12 +80,20 @@ export function localEtlFields(s: LocalEtlSummary, lake: string): Record<string,
   };
 }
 
-/** Where this run's rejects went: its quarantine files (`lake/quarantine/store_sales/a.jsonl`), or `none`. */
+/** How many of this run's quarantine files the summary names; the rest are counted. */
+const QUARANTINE_FILES_SHOWN = 3;
+
+/**
+ * Where this run's rejects went: its quarantine files (`lake/quarantine/store_sales/a.jsonl`, the
+ * first few and how many more), or `none`.
+ */
 function describeQuarantine(s: LocalEtlSummary, lake: string): string {
   const files = s.processed.flatMap((r) =>
     r.quarantined && r.quarantineKey ? [`${lake}/${r.quarantineKey}`] : [],
   );
-  return files.length ? files.join(', ') : 'none';
+  if (!files.length) return 'none';
+  const more = files.length - QUARANTINE_FILES_SHOWN;
+  return `${files.slice(0, QUARANTINE_FILES_SHOWN).join(', ')}${more > 0 ? ` and ${more} more in ${lake}/${LAKE.quarantinePrefix}` : ''}`;
 }
 
 /** The CLI error for a run in which any file failed (the others were still processed). */

@@ -49,6 +49,29 @@ describe('runLocalEtl', () => {
     expect(localEtlFields(s, lake.root).quarantine).toBe(
       `${lake.root}/quarantine/store_sales/orders_2025_02.jsonl`,
     );
+
+    // a backfill with rejects in many files: the first three, and how many more where
+    for (const month of [3, 4, 5, 6])
+      await lake.store.put(
+        `raw/store_sales/orders_2025_0${month}.json`,
+        `${jsonLines([validOrder(month, 2025, month)])}not json\n`,
+      );
+    const many = await run({
+      files: [
+        'orders_2025_03.json',
+        'orders_2025_04.json',
+        'orders_2025_05.json',
+        'orders_2025_06.json',
+        'orders_2025_02.json',
+      ],
+      force: true,
+    });
+    expect(many.processed.filter((r) => r.quarantined)).toHaveLength(5);
+    expect(localEtlFields(many, lake.root).quarantine).toMatch(
+      new RegExp(
+        `^(${lake.root}/quarantine/store_sales/orders_2025_0\\d\\.jsonl, ){2}${lake.root}/quarantine/store_sales/orders_2025_0\\d\\.jsonl and 2 more in ${lake.root}/quarantine/store_sales/$`,
+      ),
+    );
   });
 
   it('skips a touched but identical file and processes a changed one', async () => {
