@@ -362,6 +362,11 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
       named(stack(), 'aws_codebuild_project', 'refresh_recovery-project_')[0],
       attr,
     );
+  /** The retry policy of every trigger's target: a day of retries (then its dead-letter queue). */
+  const retriedForADay = () => ({
+    maximum_event_age_in_seconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
+    maximum_retry_attempts: config.refresh.triggerRetry.maximumRetryAttempts,
+  });
   const startBuildOnly = () => [
     ['StartRefreshBuild', ['codebuild:StartBuild'], projectRef('arn'), undefined],
   ];
@@ -388,10 +393,7 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
       // Templated target: CodeBuild StartBuild on the project's ARN.
       target: {
         arn: projectRef('arn'),
-        retry_policy: {
-          maximum_event_age_in_seconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
-          maximum_retry_attempts: config.refresh.triggerRetry.maximumRetryAttempts,
-        },
+        retry_policy: retriedForADay(),
         // the queue the rules dead-letter to, which alarms
         dead_letter_config: { arn: queueArn },
       },
@@ -437,10 +439,7 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
     expect(target).toMatchObject({
       rule: ref('aws_cloudwatch_event_rule', ruleName, 'name'),
       arn: projectRef('arn'),
-      retry_policy: {
-        maximum_event_age_in_seconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
-        maximum_retry_attempts: config.refresh.triggerRetry.maximumRetryAttempts,
-      },
+      retry_policy: retriedForADay(),
       dead_letter_config: { arn: ref('aws_sqs_queue', queueName, 'arn') },
     });
     expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
@@ -540,10 +539,7 @@ describe.each(['dev', 'prod'] as const)('refresh triggers (%s)', (stage) => {
     // an event not delivered there for a day goes where the triggers' do, which alarms
     const [deadLettersName] = named(stack(), 'aws_sqs_queue', 'refresh-triggers_dead-letters_');
     expect(targets[0]?.[1]).toMatchObject({
-      retry_policy: {
-        maximum_event_age_in_seconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
-        maximum_retry_attempts: config.refresh.triggerRetry.maximumRetryAttempts,
-      },
+      retry_policy: retriedForADay(),
       dead_letter_config: { arn: ref('aws_sqs_queue', deadLettersName, 'arn') },
     });
     const [, policy] = named(stack(), 'aws_sqs_queue_policy', 'refresh-triggers_recovery-failures-policy_');
