@@ -132,16 +132,34 @@ export class RefreshTriggers extends Construct {
       });
       return { role, policy };
     };
+    /** An SQS queue encrypted with the stage key, keeping messages as long as the stage's failure queues. */
+    const encryptedQueue = (id: string, name: string) =>
+      new SqsQueue(this, id, {
+        name: naming.name(name),
+        kmsMasterKeyId: kmsKeyArn,
+        messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
+      });
+    /** The policy letting only the EventBridge rules `ruleArns` send to `queue` (`sid` says why). */
+    const rulesMaySendTo = (id: string, queue: SqsQueue, sid: string, ruleArns: string | string[]) =>
+      new SqsQueuePolicy(this, id, {
+        queueUrl: queue.url,
+        policy: policyDocument([
+          {
+            Sid: sid,
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: queue.arn,
+            Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+          },
+        ]),
+      });
     const retryPolicy = {
       maximumEventAgeInSeconds: config.refresh.triggerRetry.maximumEventAgeSeconds,
       maximumRetryAttempts: config.refresh.triggerRetry.maximumRetryAttempts,
     };
 
-    this.deadLetters = new SqsQueue(this, 'dead-letters', {
-      name: naming.name('refresh-trigger-dlq'),
-      kmsMasterKeyId: kmsKeyArn,
-      messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
-    });
+    this.deadLetters = encryptedQueue('dead-letters', 'refresh-trigger-dlq');
     const deadLetterConfig = { arn: this.deadLetters.arn };
 
     // Scheduler writes its dead letters with the schedule's role (EventBridge rules with the
@@ -204,21 +222,11 @@ export class RefreshTriggers extends Construct {
     });
     const events = starter('events', 'refresh-trigger', 'events.amazonaws.com', 'StartRefreshBuild', project);
     // EventBridge writes to a dead-letter queue with the queue's resource policy, not the role.
-    new SqsQueuePolicy(this, 'dead-letters-policy', {
-      queueUrl: this.deadLetters.url,
-      policy: policyDocument([
-        {
-          Sid: 'RuleSendsUndeliveredEvents',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: this.deadLetters.arn,
-          Condition: {
-            ArnEquals: { 'aws:SourceArn': [this.rule.arn, this.failedRule.arn, this.recoveryFailedRule.arn] },
-          },
-        },
-      ]),
-    });
+    rulesMaySendTo('dead-letters-policy', this.deadLetters, 'RuleSendsUndeliveredEvents', [
+      this.rule.arn,
+      this.failedRule.arn,
+      this.recoveryFailedRule.arn,
+    ]);
     this.target = new CloudwatchEventTarget(this, 'start-refresh', {
       rule: this.rule.name,
       targetId: 'start-refresh',
@@ -250,24 +258,13 @@ export class RefreshTriggers extends Construct {
     // queue that alarms (alarms.ts), whatever the status: CodeBuild's FailedBuilds metric leaves
     // out FAULT, its own failures. An event not delivered there for a day lands in the dead-letter
     // queue, which alarms too.
-    this.recoveryFailures = new SqsQueue(this, 'recovery-failures', {
-      name: naming.name('refresh-recovery-failures'),
-      kmsMasterKeyId: kmsKeyArn,
-      messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
-    });
-    const recoveryFailuresPolicy = new SqsQueuePolicy(this, 'recovery-failures-policy', {
-      queueUrl: this.recoveryFailures.url,
-      policy: policyDocument([
-        {
-          Sid: 'RuleRecordsFailedRecoveries',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: this.recoveryFailures.arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': this.recoveryFailedRule.arn } },
-        },
-      ]),
-    });
+    this.recoveryFailures = encryptedQueue('recovery-failures', 'refresh-recovery-failures');
+    const recoveryFailuresPolicy = rulesMaySendTo(
+      'recovery-failures-policy',
+      this.recoveryFailures,
+      'RuleRecordsFailedRecoveries',
+      this.recoveryFailedRule.arn,
+    );
     new CloudwatchEventTarget(this, 'record-recovery-failure', {
       rule: this.recoveryFailedRule.name,
       targetId: 'record-recovery-failure',
