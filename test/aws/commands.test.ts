@@ -58,6 +58,9 @@ describe('ops --target aws against moto', () => {
 
     expect(upload.status, upload.stderr).toBe(0);
     expect(upload.stdout).toMatch(/upload: 2 file\(s\) uploaded, 0 unchanged/);
+    // the Lambda runs in the background: the summary says what follows by itself, and how to wait
+    expect(upload.stdout).toContain("each success starts the stack's refresh build");
+    expect(upload.stdout).toContain('`npx ops etl --target aws` waits for those runs');
     expect(etl.status, etl.stderr).toBe(0);
     expect(etl.stdout).toMatch(/etl \(local compute\): 2 of 2 source\(s\) processed/);
     expect(Number(/read\s+([\d,]+)/.exec(etl.stdout)?.[1]?.replace(/,/g, ''))).toBe(generated);

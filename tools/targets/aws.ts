@@ -68,7 +68,7 @@ export const awsTarget: Target = {
           : 'nothing: every object already holds the same content',
         destination: s.destination,
         next: s.uploaded.length
-          ? 'the ETL Lambda processes each uploaded file; when it is done, `npx ops crawl --target aws`'
+          ? "the ETL Lambda processes each uploaded file in the background, and each success starts the stack's refresh build (`npx ops dashboard-link --target aws` then shows the results); to run the next steps here instead, `npx ops etl --target aws` waits for those runs (and runs each file once more), then `npx ops crawl --target aws`"
           : s.fxReference === 'uploaded'
             ? 'the next refresh re-runs the files whose quarantined orders now have a rate (`npx ops etl --target aws --retry-quarantine` does it now)'
             : '`npx ops etl --target aws --file NAME` reprocesses an object',
