@@ -4,7 +4,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification/index.js';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { RAW_SOURCE_EXTENSIONS } from '../contracts/lake-keys.js';
@@ -12,6 +12,7 @@ import { LAKE } from '../contracts/lake-layout.js';
 import type { StageConfig } from './config.js';
 import type { DataLake } from './data-lake.js';
 import { EtlRole } from './etl-role.js';
+import { failureQueue } from './failure-queue.js';
 import { type BucketGrant, grantEnvironment } from './grants.js';
 import type { Naming } from './naming.js';
 
@@ -73,11 +74,7 @@ export class EtlFunction extends Construct {
       retentionInDays: config.logRetentionDays,
       kmsKeyId: kmsKeyArn,
     });
-    this.failureQueue = new SqsQueue(this, 'failures', {
-      name: naming.name('etl-failures'),
-      kmsMasterKeyId: kmsKeyArn,
-      messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
-    });
+    this.failureQueue = failureQueue(this, 'failures', 'etl-failures', { config, naming, kmsKeyArn });
 
     const grants: BucketGrant[] = [
       // List too: without s3:ListBucket a deleted raw object answers 403, not 404, and the

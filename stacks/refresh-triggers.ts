@@ -4,11 +4,12 @@ import type { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/index.js';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.js';
 import { Construct } from 'constructs';
 import { FAILED_BUILD_STATUSES, RECOVERS_BUILD_ENV } from '../contracts/refresh-recovery.js';
 import type { StageConfig } from './config.js';
+import { failureQueue } from './failure-queue.js';
 import type { Naming } from './naming.js';
 import { assumeRolePolicy, policyDocument, type Statement } from './policy.js';
 
@@ -132,13 +133,6 @@ export class RefreshTriggers extends Construct {
       });
       return { role, policy };
     };
-    /** An SQS queue encrypted with the stage key, keeping messages as long as the stage's failure queues. */
-    const encryptedQueue = (id: string, name: string) =>
-      new SqsQueue(this, id, {
-        name: naming.name(name),
-        kmsMasterKeyId: kmsKeyArn,
-        messageRetentionSeconds: config.failureQueueRetentionDays * 86_400,
-      });
     /** The policy letting only the EventBridge rules `ruleArns` send to `queue` (`sid` says why). */
     const rulesMaySendTo = (id: string, queue: SqsQueue, sid: string, ruleArns: string | string[]) =>
       new SqsQueuePolicy(this, id, {
@@ -159,7 +153,11 @@ export class RefreshTriggers extends Construct {
       maximumRetryAttempts: config.refresh.triggerRetry.maximumRetryAttempts,
     };
 
-    this.deadLetters = encryptedQueue('dead-letters', 'refresh-trigger-dlq');
+    this.deadLetters = failureQueue(this, 'dead-letters', 'refresh-trigger-dlq', {
+      config,
+      naming,
+      kmsKeyArn,
+    });
     const deadLetterConfig = { arn: this.deadLetters.arn };
 
     // Scheduler writes its dead letters with the schedule's role (EventBridge rules with the
@@ -258,7 +256,11 @@ export class RefreshTriggers extends Construct {
     // queue that alarms (alarms.ts), whatever the status: CodeBuild's FailedBuilds metric leaves
     // out FAULT, its own failures. An event not delivered there for a day lands in the dead-letter
     // queue, which alarms too.
-    this.recoveryFailures = encryptedQueue('recovery-failures', 'refresh-recovery-failures');
+    this.recoveryFailures = failureQueue(this, 'recovery-failures', 'refresh-recovery-failures', {
+      config,
+      naming,
+      kmsKeyArn,
+    });
     const recoveryFailuresPolicy = rulesMaySendTo(
       'recovery-failures-policy',
       this.recoveryFailures,
