@@ -7,7 +7,8 @@
  * - months as ISO dates of the month's first day (`2025-01-01`);
  * - money in USD with two decimals, plain (`25502110.35`, never `25,502,110` or `25.5M`);
  * - rates as fractions (0.2345 = 23.45 %) with up to six decimals;
- * - an undefined value (MoM of the first month, churn of the last month) is an empty field;
+ * - an undefined value (MoM of the first month, churn of the last month, the AOV of a month
+ *   without completed orders) is an empty field, only in the columns a file lists as `nullable`;
  * - ratios are ROUND(exact value, 6) and averages ROUND(exact value, 2), half away from zero.
  */
 export interface CsvExportSpec {
@@ -17,6 +18,8 @@ export interface CsvExportSpec {
   /** The ad-hoc view (sql/) with the same rows and types as `mart`, for Athena users and parity tests. */
   view: string;
   columns: readonly string[];
+  /** The columns whose field may be empty (an undefined value); every other field is never empty. */
+  nullable: readonly string[];
   orderBy: readonly string[];
 }
 
@@ -28,6 +31,7 @@ export const CSV_EXPORTS = [
     // revenue/orders/aov of completed orders; units sold on them; active customers of the month.
     // One row per observed month (any valid order); aov_usd is empty if it had no completed order
     columns: ['month', 'revenue_usd', 'orders', 'aov_usd', 'units', 'active_customers'],
+    nullable: ['aov_usd'],
     orderBy: ['month'],
   },
   {
@@ -35,6 +39,7 @@ export const CSV_EXPORTS = [
     mart: 'mart_revenue_mom',
     view: 'v_revenue_mom',
     columns: ['month', 'revenue_usd', 'prev_revenue_usd', 'mom_growth', 'cumulative_revenue_usd'],
+    nullable: ['prev_revenue_usd', 'mom_growth'],
     orderBy: ['month'],
   },
   {
@@ -42,6 +47,7 @@ export const CSV_EXPORTS = [
     mart: 'mart_category_sales_monthly',
     view: 'v_category_sales_monthly',
     columns: ['month', 'category', 'revenue_usd', 'units', 'orders'],
+    nullable: [],
     orderBy: ['month', 'category'],
   },
   {
@@ -51,6 +57,7 @@ export const CSV_EXPORTS = [
     // new = active customers whose cohort is this month (their first completed order, for those who
     // signed up inside the data window: docs/metrics.md); returning = active and not new
     columns: ['month', 'active_customers', 'new_customers', 'returning_customers'],
+    nullable: [],
     orderBy: ['month'],
   },
   {
@@ -59,6 +66,7 @@ export const CSV_EXPORTS = [
     view: 'v_cohort_retention',
     // months_since_cohort 0..6; rows only for months that have been observed
     columns: ['cohort_month', 'months_since_cohort', 'cohort_size', 'active_customers', 'retention_rate'],
+    nullable: [],
     orderBy: ['cohort_month', 'months_since_cohort'],
   },
   {
@@ -68,6 +76,7 @@ export const CSV_EXPORTS = [
     // churned = active in month and not active in month+1; churned_customers and churn_rate are
     // empty where month+1 has not been observed (the last month): unknown, not 100 %
     columns: ['month', 'active_customers', 'churned_customers', 'churn_rate'],
+    nullable: ['churned_customers', 'churn_rate'],
     orderBy: ['month'],
   },
   {
@@ -77,6 +86,7 @@ export const CSV_EXPORTS = [
     // repeat_rate = share of the month's active customers who are not new (an earlier cohort, or
     // signed up before the data window)
     columns: ['month', 'country', 'active_customers', 'orders', 'revenue_usd', 'aov_usd', 'repeat_rate'],
+    nullable: [],
     orderBy: ['month', 'country'],
   },
   {
@@ -97,6 +107,7 @@ export const CSV_EXPORTS = [
       'new_customers',
       'churned_customers',
     ],
+    nullable: ['churned_customers'],
     orderBy: ['month', 'country', 'sales_channel', 'customer_segment'],
   },
   {
@@ -117,6 +128,8 @@ export const CSV_EXPORTS = [
       'records_quarantined',
       'latest_order_date',
     ],
+    // month and latest_order_date are text that may be empty (above); these counts may be too
+    nullable: ['records_read', 'records_loaded', 'records_quarantined'],
     orderBy: ['month', 'source_file', 'reason'],
   },
 ] as const satisfies readonly CsvExportSpec[];

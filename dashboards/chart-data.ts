@@ -1,3 +1,4 @@
+import { roundRatio } from './ratio.js';
 import type { Outputs } from './read-outputs.js';
 
 /**
@@ -114,7 +115,8 @@ function geography(rows: Outputs['geo_engagement.csv'], latest: string): GeoRow[
         country,
         revenue,
         orders,
-        aov: orders ? Math.round((revenue / orders) * 100) / 100 : 0,
+        // exact half away from zero, as the marts round (a double would round 20.15 / 2 down)
+        aov: orders ? roundRatio(revenue, orders, 2) : 0,
         active: last?.active_customers ?? null,
         repeatRate: last?.repeat_rate ?? null,
       };

@@ -6,7 +6,7 @@
 export const DEFINITIONS = {
   revenue: ['Revenue', 'Σ order total in USD of completed orders (cancelled and returned orders excluded).'],
   orders: ['Orders', 'Count of completed orders.'],
-  aov: ['AOV', 'Average order value = revenue ÷ orders.'],
+  aov: ['AOV', 'Average order value = revenue ÷ orders; none for a month without completed orders.'],
   active: ['Active customers', 'Customers with at least one completed order in the month.'],
   newReturning: [
     'New / returning',
@@ -31,7 +31,7 @@ export const DEFINITIONS = {
   ],
   churn: [
     'Churn',
-    'Customers active in month m and not active in m+1 ÷ active in m; the last month has no figure yet.',
+    'Customers active in month m and not active in m+1 ÷ active in m; the last month has no figure yet. Under a filter, both months count only orders that match it.',
   ],
   repeat: [
     'Repeat rate',

@@ -21,31 +21,17 @@ type TextColumn =
   | 'source_file'
   | 'reason'
   | 'latest_order_date';
-/**
- * Columns whose empty field means "undefined": the first month's previous revenue and MoM, the
- * last month's churn (its churned count too, should an export leave it empty); data quality's
- * counts a row does not hold or a target cannot know (docs/dashboard.md, "Data quality").
- */
-const NULLABLE_COLUMNS = [
-  'prev_revenue_usd',
-  'mom_growth',
-  'churn_rate',
-  'churned_customers',
-  'records_read',
-  'records_loaded',
-  'records_quarantined',
-] as const;
-type NullableColumn = (typeof NULLABLE_COLUMNS)[number];
-type Cell<C> = C extends TextColumn ? string : C extends NullableColumn ? number | null : number;
+type SpecOf<F extends CsvExportFile> = Extract<Spec, { file: F }>;
+/** A number, or null where the file's contract lists the column as `nullable` (an empty field). */
+type Cell<C, Nullable> = C extends TextColumn ? string : C extends Nullable ? number | null : number;
 
 /** One typed row of an export file, keyed by the columns `contracts/csv-exports.ts` lists. */
 export type OutputRow<F extends CsvExportFile> = {
-  [C in Extract<Spec, { file: F }>['columns'][number]]: Cell<C>;
+  [C in SpecOf<F>['columns'][number]]: Cell<C, SpecOf<F>['nullable'][number]>;
 };
 /** Every export file's rows, in file order (the `orderBy` of the contract). */
 export type Outputs = { [F in CsvExportFile]: OutputRow<F>[] };
 
-const NULLABLE: ReadonlySet<string> = new Set(NULLABLE_COLUMNS);
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a plain decimal number');
 const cellSchemas = {
   month: z.string().regex(/^\d{4}-\d{2}-01$/, 'expected a month as YYYY-MM-01'),
@@ -57,22 +43,20 @@ const cellSchemas = {
   dateOrEmpty: z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/, 'expected a date as YYYY-MM-DD or nothing'),
 };
 
-function schemaFor(file: string, column: string): z.ZodType<string | number | null> {
+function schemaFor(spec: Spec, column: string): z.ZodType<string | number | null> {
+  const file = spec.file;
   if (file === 'data_quality.csv' && column === 'month') return cellSchemas.monthOrEmpty;
   if (column === 'latest_order_date') return cellSchemas.dateOrEmpty;
   if (column === 'month' || column === 'cohort_month') return cellSchemas.month;
   if (['category', 'country', 'sales_channel', 'customer_segment', 'source_file', 'reason'].includes(column))
     return cellSchemas.label;
-  return NULLABLE.has(column) ? cellSchemas.nullable : cellSchemas.number;
+  return (spec.nullable as readonly string[]).includes(column) ? cellSchemas.nullable : cellSchemas.number;
 }
 
 const hint = 'run `npx ops export-outputs` first (or pass --from the folder that holds the CSVs)';
 
 /** Parses one export file's text against its contract; `file` names it in errors. */
-export function parseOutput<F extends CsvExportFile>(
-  spec: Extract<Spec, { file: F }>,
-  text: string,
-): OutputRow<F>[] {
+export function parseOutput<F extends CsvExportFile>(spec: SpecOf<F>, text: string): OutputRow<F>[] {
   const fail = (msg: string, cause?: unknown) =>
     new OpsError('DASHBOARD_BAD_OUTPUT', `${spec.file}: ${msg}`, hint, { cause });
   let records: string[][];
@@ -87,7 +71,7 @@ export function parseOutput<F extends CsvExportFile>(
     throw fail(`header is "${header.join(',')}", the contract says "${spec.columns.join(',')}"`);
   }
   if (!rows.length) throw fail('has a header but no rows');
-  const schema = z.object(Object.fromEntries(spec.columns.map((c) => [c, schemaFor(spec.file, c)])));
+  const schema = z.object(Object.fromEntries(spec.columns.map((c) => [c, schemaFor(spec, c)])));
   return rows.map((row, i) => {
     const parsed = schema.safeParse(Object.fromEntries(spec.columns.map((c, j) => [c, row[j] ?? ''])));
     if (!parsed.success) {

@@ -26,14 +26,23 @@ import { inspectCharts, type LoadReport, launch, loadOffline } from './browser-h
 const JAN = 'raw/store_sales/orders_2025_01.json';
 const FEB = 'raw/store_sales/orders_2025_02.json';
 
-/** Appends an unparsable line, a record with an unknown status and a copy of the first order. */
-async function plantBadRecords(lake: string): Promise<void> {
+/**
+ * Appends an unparsable line, a record with an unknown status and a copy of the first order; and
+ * a valid cancelled order of December 2024, which opens the data window a month early with a
+ * month that has no completed order (no revenue, an empty AOV).
+ */
+async function plantRecords(lake: string): Promise<void> {
   const jan = lakePath(lake, JAN);
   const first = (await readFile(jan, 'utf8')).split('\n')[0]!;
   const unknownStatus = first
     .replace(/"status":"[a-z]+"/, '"status":"lost_in_transit"')
     .replace(/"order_id":"ORD-(\d{8})-[0-9a-f]{8}"/, '"order_id":"ORD-$1-0badc0de"');
-  await appendFile(jan, `{"order_id": broken\n${unknownStatus}\n${first}\n`);
+  const cancelledInDecember = first
+    .replace(/\d{8}-[0-9a-f]{8}/g, '20241215-5eed0001')
+    .replace(/"order_timestamp":"[^"]+"/, '"order_timestamp":"2024-12-15T10:00:00Z"')
+    .replace(/"signup_date":"[^"]+"/, '"signup_date":"2024-01-01"')
+    .replace(/"status":"completed"/, '"status":"cancelled"');
+  await appendFile(jan, `{"order_id": broken\n${unknownStatus}\n${first}\n${cancelledInDecember}\n`);
   await appendFile(lakePath(lake, FEB), 'not json at all\n');
 }
 
@@ -51,7 +60,7 @@ beforeAll(async () => {
     seed: 11,
     force: false,
   });
-  await plantBadRecords(lake);
+  await plantRecords(lake);
   await runLocalEtl({ lake });
   await crawlDuckDb({ lake });
   await createViewsOn({ lake, target: 'local' });
@@ -76,8 +85,16 @@ async function csv(file: string): Promise<Record<string, string>[]> {
 }
 
 describe('the dashboard over the real pipeline output', () => {
-  it('covers every exported month and prints five pages', () => {
-    expect(result).toMatchObject({ months: 4, asOf: '2025-04-01', pdfPages: 6 });
+  it('covers every exported month, the one without completed orders too, and prints six pages', async () => {
+    expect(result).toMatchObject({ months: 5, asOf: '2025-04-01', pdfPages: 6 });
+    expect((await csv('monthly_revenue.csv'))[0]).toEqual({
+      month: '2024-12-01',
+      revenue_usd: '0.00',
+      orders: '0',
+      aov_usd: '',
+      units: '0',
+      active_customers: '0',
+    });
   });
 
   it('loads offline without errors and draws every chart with data', async () => {

@@ -106,6 +106,34 @@ describe('buildChartData', () => {
     expect(d.geo.map((g) => g.country)).toEqual(['US', 'UK']);
     expect(d.geo[1]).toMatchObject({ repeatRate: 0.7, active: 164 });
   });
+
+  it("rounds a country's whole-period AOV exactly, half away from zero, as the marts do", () => {
+    // 20.15 / 2 = 10.075 exactly; as doubles it is 10.074999…, which rounds down to 10.07
+    const geo = [
+      {
+        month: '2025-03-01',
+        country: 'NZ',
+        active_customers: 1,
+        orders: 1,
+        revenue_usd: 10.15,
+        aov_usd: 10.15,
+        repeat_rate: 0,
+      },
+      {
+        month: '2025-04-01',
+        country: 'NZ',
+        active_customers: 1,
+        orders: 1,
+        revenue_usd: 10,
+        aov_usd: 10,
+        repeat_rate: 1,
+      },
+    ];
+
+    const d = buildChartData({ ...outputs, 'geo_engagement.csv': geo });
+
+    expect(d.geo).toMatchObject([{ country: 'NZ', revenue: 20.15, orders: 2, aov: 10.08 }]);
+  });
 });
 
 describe('buildHighlights', () => {

@@ -85,6 +85,32 @@ describe('readOutputs', () => {
     );
   });
 
+  it('reads a month without completed orders: its AOV is empty, and null, in monthly_revenue.csv only', async () => {
+    const monthly = path.join(dir, 'monthly_revenue.csv');
+    const lines = (await readFile(monthly, 'utf8')).split('\n');
+    // a month before the others whose only orders were cancelled (docs/metrics.md, "data window")
+    await writeFile(monthly, [lines[0], '2024-12-01,0.00,0,,0,0', ...lines.slice(1)].join('\n'));
+    const geo = path.join(dir, 'geo_engagement.csv');
+    const geoLines = (await readFile(geo, 'utf8')).split('\n');
+
+    expect((await readOutputs(dir))['monthly_revenue.csv'][0]).toEqual({
+      month: '2024-12-01',
+      revenue_usd: 0,
+      orders: 0,
+      aov_usd: null,
+      units: 0,
+      active_customers: 0,
+    });
+
+    // geo_engagement.csv has a row only where a country had completed orders: no empty AOV
+    await writeFile(
+      geo,
+      [geoLines[0], geoLines[1]!.replace(/,[\d.]+,([\d.]+)$/, ',,$1'), ...geoLines.slice(2)].join('\n'),
+    );
+    const err = await rejection(readOutputs(dir));
+    expect(err.message).toBe('geo_engagement.csv: line 2, column aov_usd: expected a plain decimal number');
+  });
+
   it('rejects an empty field where the contract has no undefined value', async () => {
     const file = path.join(dir, 'monthly_active_customers.csv');
     await writeFile(file, (await readFile(file, 'utf8')).replace('2025-02-01,390,', '2025-02-01,,'));
