@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { QUARANTINE_TABLE } from '../../contracts/quarantine-table.js';
 import { lakePath } from '../lib/lake-path.js';
+import { withWarehouse } from './warehouse.js';
 
 // The quarantine columns are text and integers only: their DuckDB types, as read from the JSON.
 const duckdbType = (c: { kind: 'string' | 'int32' }): string => (c.kind === 'string' ? 'VARCHAR' : 'INTEGER');
@@ -30,4 +31,15 @@ export function quarantineViewSql(lake: string, files: number): string {
         `format = 'newline_delimited', columns = {${columnTypes()}})`
       : `(SELECT ${QUARANTINE_TABLE.columns.map((c) => `CAST(NULL AS ${duckdbType(c)}) AS ${c.name}`).join(', ')} WHERE false)`;
   return `CREATE OR REPLACE VIEW main.${QUARANTINE_TABLE.name} AS SELECT ${names} FROM ${source}`;
+}
+
+/**
+ * Re-creates the view over the quarantine files there are now. The fact views read their folders
+ * live, but this view is fixed when made: an ETL run since the crawl may have written the first
+ * quarantine file (the view would miss it) or removed the last one (DuckDB would refuse the glob
+ * and the build would fail). `ops transform`, `refresh` and `pipeline` call it before dbt builds.
+ */
+export async function syncQuarantineView(lake: string): Promise<void> {
+  const files = await countQuarantineFiles(lake);
+  await withWarehouse({ lake }, (engine) => engine.exec(quarantineViewSql(lake, files)));
 }

@@ -80,7 +80,11 @@ export const localTarget: Target = {
     // The lake's real path: the same warehouse reached through a symlink is the same build.
     describe: async (args) =>
       `duckdb ${path.join(realPathOrResolved(args.lake), path.basename(warehousePath(args.lake)))}`,
-    configure: async () => undefined,
+    // the quarantine view as the folder is now (the fact views are live, this one is not)
+    configure: async (args) => {
+      const { syncQuarantineView } = await import('../duckdb/quarantine-view.js');
+      await syncQuarantineView(args.lake);
+    },
     preflight: (args) => {
       const warehouse = warehousePath(args.lake);
       if (!existsSync(warehouse)) {

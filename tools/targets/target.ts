@@ -145,7 +145,10 @@ export interface DbtBinding {
    * an export takes dbt results only from a build of its own models (tools/exports/run-metadata.ts).
    */
   describe(args: TargetArgs): Promise<string>;
-  /** Fills what dbt reads from the environment (AWS: the stack's Athena settings) unless set. */
+  /**
+   * Prepares what dbt reads before it builds: AWS fills the environment (the stack's Athena
+   * settings) unless set; local brings the quarantine view up to the quarantine folder.
+   */
   configure(args: TargetArgs): Promise<void>;
   /** Checks what must exist before dbt starts; returns the DuckDB file dbt opens, if any. */
   preflight(args: TargetArgs): { warehouse?: string };

@@ -8,6 +8,7 @@ import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../../tools/duckdb/warehouse.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { generateDataset } from '../../../tools/generator/index.js';
+import { targetFor } from '../../../tools/targets/registry.js';
 
 const spec = (from: string, months: number) => ({ from, months, ordersPerMonth: 200, seed: 3, force: false });
 
@@ -123,5 +124,40 @@ describe('crawlDuckDb', () => {
       /part-drifted\.parquet does not match the fact_orders contract/,
     );
     expect((error as OpsError).message).toMatch(diff);
+  });
+
+  it("brings quarantine_records up to the quarantine folder before dbt builds (the local target's configure)", async () => {
+    const folder = path.join(lake, 'quarantine/store_sales');
+    await rm(folder, { recursive: true, force: true });
+    await crawlDuckDb({ lake });
+    const quarantined = async () => {
+      const engine = await openDuckDbEngine(warehousePath(lake), { readOnly: true });
+      try {
+        return (await engine.query('SELECT source_key, reason FROM quarantine_records')).map((r) => r.reason);
+      } finally {
+        await engine.close();
+      }
+    };
+    const configure = () => targetFor('local').dbt.configure({ lake, target: 'local' });
+    expect(await quarantined()).toEqual([]);
+
+    // an ETL run after the crawl writes the first quarantine file: the crawl's view misses it
+    await mkdir(folder, { recursive: true });
+    const record = {
+      source_key: 'raw/store_sales/orders_2025_02.json',
+      line_number: 3,
+      reason: 'invalid_json',
+      message: 'x',
+    };
+    await writeFile(path.join(folder, 'orders_2025_02.jsonl'), `${JSON.stringify(record)}\n`);
+    expect(await quarantined()).toEqual([]);
+    await configure();
+    expect(await quarantined()).toEqual(['invalid_json']);
+
+    // the next run removes the last one: the view's glob now matches nothing
+    await rm(path.join(folder, 'orders_2025_02.jsonl'));
+    await expect(quarantined()).rejects.toThrow(/No files found/);
+    await configure();
+    expect(await quarantined()).toEqual([]);
   });
 });
