@@ -166,3 +166,12 @@ export interface RunMetadata {
     problems: { name: string; status: string }[];
   } | null;
 }
+
+/**
+ * Whether the exported marts were built before the last ETL run (both known): data loaded since
+ * is missing from every CSV until `ops transform` builds again and the export is run again.
+ */
+export const martsOlderThanEtl = (meta: RunMetadata): boolean =>
+  meta.dbt !== null &&
+  meta.last_etl_run !== null &&
+  Date.parse(meta.last_etl_run) > Date.parse(meta.dbt.generated_at);

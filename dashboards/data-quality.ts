@@ -1,4 +1,4 @@
-import type { RunMetadata } from '../contracts/csv-exports.js';
+import { martsOlderThanEtl, type RunMetadata } from '../contracts/csv-exports.js';
 import { escapeHtml, fmtInt, fmtMonth, fmtPctExact } from './format.js';
 import { humanLabel } from './labels.js';
 import type { OutputRow } from './read-outputs.js';
@@ -67,7 +67,11 @@ function freshness(rows: QualityRow[], meta: RunMetadata | null): string {
     ],
     ['last-refresh', 'Last refresh', meta ? when(meta.refreshed_at) : 'no run metadata'],
   ];
-  return `<dl class="dq-freshness">${items
+  const stale =
+    meta && martsOlderThanEtl(meta)
+      ? '<p class="dq-stale" data-freshness="stale"><b>Out of date:</b> the dbt build behind these results ran before the last ETL run, so data loaded since is missing. Run <code>npx ops transform</code>, then export again.</p>'
+      : '';
+  return `${stale}<dl class="dq-freshness">${items
     .map(
       ([id, label, value]) =>
         `<div data-freshness="${id}"><dt>${label}</dt><dd>${escapeHtml(value)}</dd></div>`,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { RUN_METADATA_FILE } from '../../contracts/csv-exports.js';
+import { martsOlderThanEtl, RUN_METADATA_FILE } from '../../contracts/csv-exports.js';
 import { assertNoDuplicateOrders } from '../exports/duplicate-orders.js';
 import { type ExportResult, exportOutputs } from '../exports/export-outputs.js';
 import { runMetadata } from '../exports/run-metadata.js';
@@ -18,6 +18,8 @@ interface ExportArgs extends LakeOptions {
 export interface ExportOnResult extends ExportResult {
   /** Whether run_metadata.json holds dbt results: only those of the build these CSVs come from. */
   dbtResults: boolean;
+  /** Whether those results are of a build older than the last ETL run (`martsOlderThanEtl`). */
+  stale: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function exportOutputsOn(args: ExportArgs): Promise<ExportOnResult>
     ...(args.dbtArtifactsDir ? { dbtArtifactsDir: args.dbtArtifactsDir } : {}),
   });
   await writeFileAtomic(path.join(outDir, RUN_METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
-  return { ...result, dbtResults: metadata.dbt !== null };
+  return { ...result, dbtResults: metadata.dbt !== null, stale: martsOlderThanEtl(metadata) };
 }
 
 /** `ops export-outputs [--out DIR]`: the analytics CSVs of contracts/csv-exports.ts. */
@@ -59,9 +61,11 @@ export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
     const result = await exportOutputsOn(args);
     const fields = {
       ...Object.fromEntries(result.files.map((f) => [f.file, `${f.rows} rows`])),
-      [RUN_METADATA_FILE]: result.dbtResults
-        ? 'freshness and dbt results'
-        : 'freshness; no dbt results of this build (run `npx ops transform` on this lake and target)',
+      [RUN_METADATA_FILE]: result.stale
+        ? 'freshness and dbt results. WARNING: the marts were built before the last ETL run, so data loaded since is missing: run `npx ops transform`, then export again'
+        : result.dbtResults
+          ? 'freshness and dbt results'
+          : 'freshness; no dbt results of this build (run `npx ops transform` on this lake and target)',
     };
     printSummary(`export-outputs done in ${elapsed(start)}; output: ${result.outDir}`, fields);
   },

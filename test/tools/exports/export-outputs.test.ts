@@ -10,6 +10,7 @@ import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { warehousePath } from '../../../tools/duckdb/warehouse.js';
 import { createViews, SQL_DIR } from '../../../tools/engines/create-views.js';
 import { recordBuilds } from '../../../tools/engines/dbt-runner.js';
+import { writeEtlState } from '../../../tools/etl/etl-state.js';
 import { exportOutputs } from '../../../tools/exports/export-outputs.js';
 import { type FixtureOrder, factTablesSql, martsFromViewsSql } from '../../sql/fact-fixture.js';
 
@@ -130,6 +131,45 @@ describe('exportOutputsOn (local)', () => {
           { name: 'unique_mart_a_month.abcdef0123', status: 'warn' },
         ],
       },
+    });
+  });
+
+  it('says when the marts it exports were built before the last ETL run (data loaded since is missing)', async () => {
+    await lakeWith(lake, [order('O1', '2025-01-05', 'completed')]);
+    const artifacts = path.join(lake, 'dbt-artifacts');
+    await mkdir(path.join(artifacts, 'target'), { recursive: true });
+    await writeFile(
+      path.join(artifacts, 'target', 'run_results.json'),
+      JSON.stringify({
+        metadata: { generated_at: '2026-12-01T10:00:00Z', invocation_id: 'run-1' },
+        results: [],
+      }),
+    );
+    await recordBuilds(path.join(artifacts, 'target'), `duckdb ${path.resolve(warehousePath(lake))}`);
+    const etlAt = async (processedAt: string) => {
+      const source = {
+        size: 1,
+        mtimeMs: 1,
+        sha256: '0'.repeat(64),
+        etlVersion: 'v',
+        files: [],
+        read: 1,
+        loaded: 1,
+        quarantined: 0,
+      };
+      await writeEtlState(lake, {
+        version: 1,
+        sources: { 'raw/store_sales/orders_2025_01.json': { ...source, processedAt } },
+      });
+      return exportOutputsOn({ target: 'local', lake, dbtArtifactsDir: artifacts });
+    };
+
+    expect(await etlAt('2026-12-01T09:59:59Z')).toMatchObject({ dbtResults: true, stale: false });
+    expect(await etlAt('2026-12-01T10:00:01Z')).toMatchObject({ dbtResults: true, stale: true });
+    const meta = JSON.parse(await readFile(path.join(lake, 'analytics_outputs', RUN_METADATA_FILE), 'utf8'));
+    expect(meta).toMatchObject({
+      last_etl_run: '2026-12-01T10:00:01Z',
+      dbt: { generated_at: '2026-12-01T10:00:00Z' },
     });
   });
 
