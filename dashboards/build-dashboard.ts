@@ -27,6 +27,11 @@ export interface DashboardIo {
   writeFile: (file: string, data: string | Uint8Array) => Promise<void>;
   /** Reports one step to the user, as a line of text. */
   progress: (message: string) => void;
+  /**
+   * Given how to close the browser while it prints: the CLI closes it if told to stop by a signal,
+   * then ends by that signal. Returns the unregister.
+   */
+  stopOnSignal?: (stop: () => Promise<void>) => () => void;
 }
 
 /** What was written: absolute paths, the PDF's page count, the months covered and the HTML size. */
@@ -70,7 +75,7 @@ export async function buildDashboard(opts: DashboardOptions, io: DashboardIo): P
   io.progress(`dashboard: wrote ${files.html}; printing PDF and PNG with headless Chromium`);
   let printed: Awaited<ReturnType<typeof printDashboard>>;
   try {
-    printed = await printDashboard(files.html);
+    printed = await printDashboard(files.html, io.stopOnSignal);
   } catch (err) {
     await Promise.all([rm(files.pdf, { force: true }), rm(files.png, { force: true })]);
     const written = `${files.html} was written; dashboard.pdf and dashboard.png were not`;

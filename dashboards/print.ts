@@ -39,7 +39,16 @@ export async function launchChromium(): Promise<Browser> {
   await assertChromium(executablePath);
   // playwright-core loads here, not with the module: most `ops` commands never print (~0.4 s).
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  // Playwright's own signal handlers would close the browser under the page being printed (a
+  // print failure, exit 1) and, on SIGTERM, not end the process: `printDashboard`'s caller
+  // closes it and ends the process by the signal, as `ops` does with every process it runs.
+  return chromium.launch({
+    executablePath,
+    args: CHROMIUM_ARGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
 }
 
 /** A4 landscape in CSS pixels (96 dpi), so the print layout the charts measure is the paper's. */
@@ -92,8 +101,12 @@ export const pdfPageCount = (pdf: Uint8Array): number =>
  * Prints the dashboard: an A4 landscape PDF (print CSS: one section per page) and a full-page PNG
  * screenshot of the screen layout. Returns the bytes; the caller writes them atomically.
  */
-export async function printDashboard(htmlFile: string): Promise<{ pdf: Buffer; png: Buffer; pages: number }> {
+export async function printDashboard(
+  htmlFile: string,
+  stopOnSignal?: (stop: () => Promise<void>) => () => void,
+): Promise<{ pdf: Buffer; png: Buffer; pages: number }> {
   const browser = await launchChromium();
+  const unregister = stopOnSignal?.(() => browser.close());
   try {
     const page = await openDashboard(browser, htmlFile);
     const png = await page.screenshot({ fullPage: true, type: 'png' });
@@ -106,5 +119,6 @@ export async function printDashboard(htmlFile: string): Promise<{ pdf: Buffer; p
     return { pdf, png, pages: pdfPageCount(pdf) };
   } finally {
     await browser.close();
+    unregister?.();
   }
 }

@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { OpsError } from '../contracts/ops-error.js';
 import { commands } from './commands/index.js';
+import { stoppingOnSignal } from './lib/child-processes.js';
 import { formatError, lakeArgument } from './lib/errors.js';
 
 /**
@@ -41,7 +42,10 @@ for (const command of commands) cli.command(command);
 try {
   await cli.parseAsync();
 } catch (err) {
-  const lake = lakeArgument(hideBin(process.argv));
-  process.stderr.write(`${formatError(err, lake ? { lake } : {})}\n`);
   process.exitCode = 1;
+  // told to stop by a signal: what failed because of it is no error, and the process ends by it
+  if (!stoppingOnSignal()) {
+    const lake = lakeArgument(hideBin(process.argv));
+    process.stderr.write(`${formatError(err, lake ? { lake } : {})}\n`);
+  }
 }

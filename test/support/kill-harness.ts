@@ -65,8 +65,10 @@ export interface OpsRun {
 export interface KillPlan {
   /** Kill once this predicate matches a stderr line (default: from the start). */
   after?: (line: string) => boolean;
-  /** Then wait this long before SIGKILL. */
+  /** Then wait this long before the signal. */
   delayMs: number;
+  /** The signal sent to the child's process group (default SIGKILL). */
+  signal?: NodeJS.Signals;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function runOps(
     timer = setTimeout(() => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       run.killed = true;
-      process.kill(-(child.pid as number), 'SIGKILL');
+      process.kill(-(child.pid as number), kill.signal ?? 'SIGKILL');
     }, kill.delayMs);
   };
   if (kill && !kill.after) arm();

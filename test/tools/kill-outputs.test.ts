@@ -183,4 +183,26 @@ describe('SIGKILL never leaves a half-written output', () => {
     await expectNoTemporaries(out);
     for (const name of names) expect(await complete(out)(name)).toBe(true);
   }, 300_000);
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'ops dashboard told to stop by %s while Chromium prints: ends by that signal, with no print error and no PDF',
+    async (signal) => {
+      const csv = path.join(work, `dash-csv-${signal}`);
+      await writeFixtureOutputs(csv);
+      const out = path.join(work, `dash-${signal}`);
+
+      // 700 ms after the line: Chromium has started (~0.3 s), the print is not done (over 1.2 s here)
+      const run = await runOps(['dashboard', '--from', csv, '--out', out], {
+        after: (line) => line.includes('printing PDF and PNG'),
+        delayMs: 700,
+        signal,
+      });
+
+      expect(run.killed).toBe(true);
+      expect({ code: run.code, signal: run.signal }).toEqual({ code: null, signal });
+      expect(run.stderr).not.toMatch(/error \[/);
+      expect(Object.keys(await hashTree(out)).sort()).toEqual(['index.html']);
+    },
+    60_000,
+  );
 });

@@ -2,13 +2,21 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { buildDashboard, type DashboardIo, type DashboardResult } from '../../dashboards/build-dashboard.js';
 import { dashboardDocsLink } from '../docs/docs-link.js';
+import { stopWithThisProcess } from '../lib/child-processes.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
-/** What every `ops` command gives the dashboard: atomic file writes and progress on stderr. */
-export const dashboardIo: DashboardIo = { writeFile: writeFileAtomic, progress };
+/**
+ * What every `ops` command gives the dashboard: atomic file writes, progress on stderr, and the
+ * browser stopped with the command on a signal (tools/lib/child-processes.ts).
+ */
+export const dashboardIo: DashboardIo = {
+  writeFile: writeFileAtomic,
+  progress,
+  stopOnSignal: stopWithThisProcess,
+};
 
 /**
  * The dashboard as `ops dashboard`, `pipeline` and `refresh` build it: from the CSVs in `from`

@@ -28,6 +28,8 @@ const DEFAULT_GRACE_MS = 10_000;
 const REPEAT_WINDOW_MS = 1_000;
 
 const live = new Map<ChildProcess, number>();
+/** How to stop what runs beside the children (stopWithThisProcess). */
+const stoppers = new Set<() => Promise<void>>();
 let installed = false;
 let stoppingSince: number | undefined;
 
@@ -96,20 +98,46 @@ function endWithThisProcess<C extends ChildProcess>(
     child.kill('SIGKILL');
     return child;
   }
-  if (!installed) {
-    for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
-    process.on('SIGTSTP', onPause);
-    process.on('SIGCONT', onContinue);
-    installed = true;
-  }
+  installHandlers();
   live.set(child, graceMs);
   const forget = () => {
     live.delete(child);
-    if (live.size === 0 && stoppingSince === undefined) removeHandlers();
+    removeHandlersWhenIdle();
   };
   // A child that could not be started has no pid and is never tracked; one that has will exit.
   child.once('exit', forget);
   return child;
+}
+
+/**
+ * Registers how to stop something this process runs that is not a child it started (the
+ * dashboard's Chromium, which Playwright starts): on SIGTERM, SIGINT, SIGQUIT or SIGHUP, `stop` is
+ * awaited (at most the grace period) with the children's exits, before this process ends by the
+ * signal. Returns the unregister, to call once the thing has stopped on its own.
+ */
+export function stopWithThisProcess(stop: () => Promise<void>): () => void {
+  if (stoppingSince !== undefined) {
+    void stop().catch(() => undefined);
+    return () => undefined;
+  }
+  installHandlers();
+  stoppers.add(stop);
+  return () => {
+    stoppers.delete(stop);
+    removeHandlersWhenIdle();
+  };
+}
+
+function installHandlers(): void {
+  if (installed) return;
+  for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
+  process.on('SIGTSTP', onPause);
+  process.on('SIGCONT', onContinue);
+  installed = true;
+}
+
+function removeHandlersWhenIdle(): void {
+  if (live.size === 0 && stoppers.size === 0 && stoppingSince === undefined) removeHandlers();
 }
 
 const running = (child: ChildProcess): boolean =>
@@ -134,14 +162,20 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   }
   stoppingSince = performance.now();
   const children = [...live];
-  await Promise.all(
-    children.map(async ([child, graceMs]) => {
+  await Promise.all([
+    ...children.map(async ([child, graceMs]) => {
       child.kill(PASSED_ON_AS[signal] ?? signal);
       const cancel = afterRunningFor(graceMs, () => child.kill('SIGKILL'));
       await exited(child);
       cancel();
     }),
-  );
+    ...[...stoppers].map((stop) =>
+      Promise.race([
+        stop().catch(() => undefined),
+        new Promise<void>((resolve) => afterRunningFor(DEFAULT_GRACE_MS, resolve)),
+      ]),
+    ),
+  ]);
   removeHandlers();
   // Without a handler the signal takes Node's default: this process ends by it.
   process.kill(process.pid, signal);
