@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -15,6 +15,7 @@ import {
 import { newestMtime } from '../../../tools/lib/newest-mtime.js';
 import type { RefreshLock } from '../../../tools/lib/refresh-lock.js';
 import { localTarget } from '../../../tools/targets/local.js';
+import { endedPid } from '../../support/kill-harness.js';
 import { stubSteps } from '../../support/stub-refresh-steps.js';
 
 /** A clock that ticks one minute per reading, from 06:00. */
@@ -520,6 +521,25 @@ describe('a refresh round and its lock', () => {
       expect(ran).toEqual(REFRESH_STEPS.filter((s) => s !== 'publish'));
     }),
   );
+
+  it('removes the staging folders of refreshes that died (a signal, SIGKILL), not those of one still running', () =>
+    withLake(async (lake) => {
+      const staging = async (name: string, owner?: number) => {
+        await mkdir(path.join(lake, name, 'dashboard'), { recursive: true });
+        if (owner !== undefined) await writeFile(path.join(lake, name, 'owner.pid'), `${owner}\n`);
+      };
+      await staging('.refresh-dead', endedPid());
+      await staging('.refresh-running', process.pid);
+      await staging('.refresh-unowned');
+      const { steps } = stubSteps();
+
+      await refreshRound(localTarget, { target: 'aws', lake } as never, 'run', lease({}), steps);
+
+      expect((await readdir(lake)).filter((f) => f.startsWith('.refresh-')).sort()).toEqual([
+        '.refresh-running',
+        '.refresh-unowned',
+      ]);
+    }));
 
   it('publishes while the lock is safely its own', () =>
     withLake(async (lake) => {
