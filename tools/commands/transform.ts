@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { OpsError } from '../../contracts/ops-error.js';
 import { ATHENA_ENV } from '../aws/dbt-env.js';
-import { DBT_PROJECT_DIR, type DbtRunSummary, runDbt } from '../engines/dbt-runner.js';
+import { DBT_PROJECT_DIR, type DbtRunSummary, dbtFailureHint, runDbt } from '../engines/dbt-runner.js';
 import { describeDuplicates, findDuplicateOrders } from '../exports/duplicate-orders.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
@@ -64,10 +64,7 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
   }).catch((err: unknown) => {
     const message = (err as Error).message;
-    const hint = /Could not set lock on file/.test(message)
-      ? 'another process holds the warehouse open (an ops command, a DuckDB shell); retry when it has finished'
-      : `see ${logFile}`;
-    throw new OpsError('DBT_FAILED', message, hint, { cause: err });
+    throw new OpsError('DBT_FAILED', message, dbtFailureHint(message, `see ${logFile}`), { cause: err });
   });
   if (!summary.ok) {
     const failed = summary.failures.map((f) => `${f.name} (${f.status})`);

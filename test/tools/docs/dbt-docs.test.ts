@@ -9,6 +9,7 @@ import { buildLakeDashboard } from '../../../tools/commands/dashboard.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { runTransform } from '../../../tools/commands/transform.js';
 import { generateDocs } from '../../../tools/docs/dbt-docs.js';
+import { openDuckDbEngine } from '../../../tools/duckdb/duckdb-engine.js';
 import { lakePath } from '../../../tools/lib/lake-path.js';
 import { launch } from '../../dashboards/browser-harness.js';
 import { buildLake } from '../../dbt/dbt-lake.js';
@@ -103,4 +104,16 @@ describe('ops docs', () => {
     expect((err as OpsError).hint).toMatch(/`npx ops etl`, `npx ops crawl` and `npx ops transform`/);
     expect((err as OpsError).hint).not.toContain('dbt.log');
   });
+
+  it('says another process holds the warehouse when one has it open, not to run transform', async () => {
+    const holder = await openDuckDbEngine(lakePath(lake, LAKE.warehouse));
+    try {
+      const err = await generateDocs({ lake, onLine: () => {} }).catch((e: unknown) => e);
+
+      expect(err).toMatchObject({ code: 'DOCS_FAILED', message: expect.stringMatching(/lock/) });
+      expect((err as OpsError).hint).toMatch(/another process holds the warehouse open/);
+    } finally {
+      await holder.close();
+    }
+  }, 120_000);
 });
