@@ -5,6 +5,7 @@ import { OpsError } from '../contracts/ops-error.js';
 import { commands } from './commands/index.js';
 import { stoppingOnSignal } from './lib/child-processes.js';
 import { formatError, lakeArgument } from './lib/errors.js';
+import { flagsWithoutValue } from './lib/options.js';
 
 /**
  * The `ops` CLI: `npx ops <command> [--target local|aws] [--lake DIR]`.
@@ -38,6 +39,22 @@ const cli = yargs(hideBin(process.argv))
     );
   });
 for (const command of commands) cli.command(command);
+/** yargs' option table of the command being parsed (a method @types/yargs does not declare). */
+type OptionTable = { getOptions(): Record<'string' | 'number' | 'array', string[]> };
+// before yargs validates, so that the flag is named rather than defaulted
+cli.middleware((argv) => {
+  const { string, number, array } = (cli as unknown as OptionTable).getOptions();
+  const takesValue = (name: string) => [...string, ...number, ...array].includes(name);
+  const missing = flagsWithoutValue(hideBin(process.argv), takesValue);
+  if (!missing.length) return;
+  const help = argv._[0] ? `npx ops ${argv._[0]} --help` : 'npx ops --help';
+  const them = missing.length > 1 ? 'they' : 'it';
+  throw new OpsError(
+    'BAD_USAGE',
+    `${missing.join(', ')} needs a value (given none, ${them} would quietly take the default)`,
+    `give the value, or leave the flag out for its default; \`${help}\` lists them`,
+  );
+}, true);
 
 try {
   await cli.parseAsync();

@@ -16,7 +16,8 @@ export interface LakeOptions {
 export function withLakeOptions<T>(y: Argv<T>): Argv<T & { lake: string }> {
   return y.option('lake', {
     type: 'string',
-    default: process.env.STORE_SALES_LAKE ?? 'lake',
+    // an empty variable is unset (`STORE_SALES_LAKE= npx ops …` would otherwise mean the cwd)
+    default: process.env.STORE_SALES_LAKE || 'lake',
     describe: 'local lake folder (laid out like the bucket)',
     coerce: (p: string) => path.resolve(p),
   }) as unknown as Argv<T & { lake: string }>;
@@ -32,6 +33,24 @@ export function checkWorkers(workers: number | undefined, command: string): numb
     'BAD_OPTION',
     // yargs reads a number flag it cannot parse (`--workers abc`) as NaN: no value worth echoing
     `--workers must be a whole number ≥ 1${Number.isNaN(workers) ? ', e.g. 2' : `, got ${workers}`}`,
-    `run \`npx ops ${command} --workers ${os.availableParallelism()}\` (one per core, the default) or \`--workers 1\``,
+    `run \`npx ops ${command} --workers ${os.availableParallelism()}\` (one per core) or \`--workers 1\`, or leave --workers out and ${command} chooses`,
   );
+}
+
+/**
+ * The flags among `args` that take a value but are given none (`--months` last, or followed by
+ * another flag). yargs gives such a flag its default without a word, so `--orders-per-month $N`
+ * with N unset would quietly run with the default. `takesValue` says which names take a value.
+ */
+export function flagsWithoutValue(args: readonly string[], takesValue: (name: string) => boolean): string[] {
+  const missing: string[] = [];
+  for (const [i, arg] of args.entries()) {
+    if (arg === '--') break;
+    if (!arg.startsWith('--') || arg.includes('=')) continue;
+    const name = arg.slice(2);
+    const next = args[i + 1];
+    const noValue = next === undefined || (next.startsWith('-') && !/^-\d/.test(next));
+    if (noValue && takesValue(name)) missing.push(arg);
+  }
+  return missing;
 }

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { OpsError } from '../../../contracts/ops-error.js';
 import { formatError, lakeArgument } from '../../../tools/lib/errors.js';
+import { flagsWithoutValue } from '../../../tools/lib/options.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -56,5 +59,54 @@ describe('the CLI error line', () => {
       'error [BAD_USAGE]: Unknown argument: frobnicate',
       '  hint: `npx ops --help` lists the commands, `npx ops <command> --help` their options',
     ]);
+  });
+
+  it('refuses a flag that takes a value but is given none, instead of running with its default', async () => {
+    const lake = await mkdtemp(path.join(os.tmpdir(), 'no-value-'));
+    try {
+      const failure = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'tools/ops.ts',
+          'generate',
+          '--lake',
+          lake,
+          '--orders-per-month',
+          '--months',
+          '1',
+        ],
+        { cwd: root },
+      ).catch((e: { code: number; stderr: string }) => e);
+
+      expect(failure).toMatchObject({ code: 1 });
+      expect((failure as { stderr: string }).stderr.trimEnd().split('\n')).toEqual([
+        'error [BAD_USAGE]: --orders-per-month needs a value (given none, it would quietly take the default)',
+        '  hint: give the value, or leave the flag out for its default; `npx ops generate --help` lists them',
+      ]);
+      // nothing was generated
+      expect(await readdir(lake)).toEqual([]);
+    } finally {
+      await rm(lake, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('flagsWithoutValue', () => {
+  const takesValue = (name: string) => ['lake', 'months', 'from', 'file'].includes(name);
+
+  it('names the value-taking flags that are last or followed by another flag', () => {
+    expect(flagsWithoutValue(['generate', '--months'], takesValue)).toEqual(['--months']);
+    expect(flagsWithoutValue(['generate', '--from', '--months', '2'], takesValue)).toEqual(['--from']);
+    expect(flagsWithoutValue(['etl', '--file', '-h'], takesValue)).toEqual(['--file']);
+  });
+
+  it('accepts values, negative numbers, --flag=value, booleans and whatever follows --', () => {
+    expect(flagsWithoutValue(['generate', '--months', '2', '--lake', 'x'], takesValue)).toEqual([]);
+    expect(flagsWithoutValue(['generate', '--months', '-1'], takesValue)).toEqual([]);
+    expect(flagsWithoutValue(['generate', '--lake=', '--force'], takesValue)).toEqual([]);
+    expect(flagsWithoutValue(['transform', '--full-refresh'], takesValue)).toEqual([]);
+    expect(flagsWithoutValue(['etl', '--', '--lake'], takesValue)).toEqual([]);
   });
 });
