@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { OpsError } from '../contracts/ops-error.js';
 
@@ -42,13 +43,26 @@ export async function launchChromium(): Promise<Browser> {
   // Playwright's own signal handlers would close the browser under the page being printed (a
   // print failure, exit 1) and, on SIGTERM, not end the process: `printDashboard`'s caller
   // closes it and ends the process by the signal, as `ops` does with every process it runs.
-  return chromium.launch({
-    executablePath,
-    args: CHROMIUM_ARGS,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
+  try {
+    return await chromium.launch({
+      executablePath,
+      args: CHROMIUM_ARGS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+  } catch (cause) {
+    // Playwright's message goes on with its call log, in colour: its first line says what failed
+    const first = stripVTControlCharacters((cause as Error).message)
+      .split('\n')[0]
+      ?.trim();
+    throw new OpsError(
+      'DASHBOARD_NO_CHROMIUM',
+      `Chromium at ${executablePath} did not start: ${first}`,
+      'install chromium (apt-get install -y chromium), or set CHROMIUM_PATH to a Chromium executable',
+      { cause },
+    );
+  }
 }
 
 /** A4 landscape in CSS pixels (96 dpi), so the print layout the charts measure is the paper's. */

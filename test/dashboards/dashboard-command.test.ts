@@ -53,4 +53,23 @@ describe('ops dashboard', () => {
     expect(stderr).toContain('hint: install chromium (apt-get install -y chromium)');
     expect((await stat(path.join(out, 'index.html'))).isFile()).toBe(true);
   });
+
+  it('says on one line, without colour codes, that a CHROMIUM_PATH which is not Chromium did not start', async () => {
+    const from = path.join(tmp, 'exports-false');
+    await writeFixtureOutputs(from);
+
+    const { code, stderr } = await ops(['--from', from, '--out', path.join(tmp, 'site-false')], {
+      CHROMIUM_PATH: '/bin/false',
+    });
+
+    expect(code).toBe(1);
+    const errors = stderr.split('\n').filter((l) => l && !l.startsWith('dashboard: '));
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^error \[DASHBOARD_NO_CHROMIUM\]: Chromium at \/bin\/false did not start: browserType\.launch: /,
+      ),
+      '  hint: install chromium (apt-get install -y chromium), or set CHROMIUM_PATH to a Chromium executable',
+    ]);
+    expect(stderr).not.toContain('\u001b[');
+  });
 });

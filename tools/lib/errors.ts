@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { OpsError } from '../../contracts/ops-error.js';
 
 /**
@@ -11,9 +12,30 @@ export function formatError(err: unknown, { lake }: { lake?: string } = {}): str
     const onLake = lake && names && !err.hint?.includes('--lake') ? ` (with --lake ${lake})` : '';
     return `error [${err.code}]: ${err.message}${err.hint ? `\n  hint: ${err.hint}${onLake}` : ''}`;
   }
-  if (err instanceof Error) return `error: ${err.message}`;
-  return `error: ${String(err)}`;
+  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+  const hint = typeof errno === 'string' ? FILE_SYSTEM_HINTS[errno] : undefined;
+  if (err instanceof Error && hint) return `error [FILE_SYSTEM]: ${oneLine(err.message)}\n  hint: ${hint}`;
+  if (err instanceof Error) return `error: ${oneLine(err.message)}`;
+  return `error: ${oneLine(String(err))}`;
 }
+
+/**
+ * What to check when the file system refuses a path the command was given (`--lake`, `--out`,
+ * `--from`) or needs: the errors an OpsError does not already explain.
+ */
+const FILE_SYSTEM_HINTS: Record<string, string> = {
+  ENOTDIR: 'a path that must be a folder is a file: check --lake, --out and --from',
+  EEXIST: 'a path that must be a folder is a file: check --lake, --out and --from',
+  EISDIR: 'a path that must be a file is a folder: check the paths given',
+  ENOENT: 'a file or folder is missing: check the paths given, or run the steps before this one',
+  EACCES: 'permission denied: check the owner and mode of the path named',
+  EPERM: 'permission denied: check the owner and mode of the path named',
+  EROFS: 'the file system is read-only: give a --lake or --out on a writable one',
+  ENOSPC: 'the disk is full: free space, then run the command again (it resumes or starts over cleanly)',
+};
+
+/** A message as one line, without terminal colour codes: the CLI prints one error line. */
+const oneLine = (message: string): string => stripVTControlCharacters(message).split('\n')[0]!.trim();
 
 /** The value of `--lake DIR` or `--lake=DIR` among the CLI's arguments, if given. */
 export function lakeArgument(argv: readonly string[]): string | undefined {

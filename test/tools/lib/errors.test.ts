@@ -35,6 +35,17 @@ describe('the CLI error line', () => {
     expect(formatError(plain, { lake: '/tmp/x' })).not.toContain('(with --lake');
   });
 
+  it('gives a file-system refusal a code and a hint, and any other error one line without colour codes', async () => {
+    const notDir = await readdir('/etc/hostname').catch((e: unknown) => e);
+
+    expect(formatError(notDir)).toBe(
+      "error [FILE_SYSTEM]: ENOTDIR: not a directory, scandir '/etc/hostname'\n  hint: a path that must be a folder is a file: check --lake, --out and --from",
+    );
+    expect(
+      formatError(new Error('\u001b[31mbrowserType.launch: failed\u001b[39m\nCall log:\n  - <launching>')),
+    ).toBe('error: browserType.launch: failed');
+  });
+
   it('leaves a hint about --help alone, and reads --lake DIR and --lake=DIR', () => {
     const usage = new OpsError('BAD_USAGE', 'Unknown argument: x', '`npx ops --help` lists the commands');
     expect(formatError(usage, { lake: '/tmp/x' })).not.toContain('(with --lake');
