@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
+import { RAW_SOURCE_EXTENSIONS } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { checkWorkers, type LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
@@ -52,7 +53,7 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
       .option('file', {
         type: 'string',
         array: true,
-        describe: 'process these raw files (key or file name) even if unchanged',
+        describe: 'process these raw files (key, file name, or local path) even if unchanged',
       })
       .option('force', {
         type: 'boolean',
@@ -83,7 +84,7 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
       )
       .example('$0 etl --target aws --file orders_2025_01.json', 'invoke the function for one object')
       .epilogue(
-        `Reads ${LAKE.rawPrefix}*.json, writes ${LAKE.processedPrefix}<table>/order_year=YYYY/order_month=MM/` +
+        `Reads ${LAKE.rawPrefix}*${RAW_SOURCE_EXTENSIONS.join('|')} (JSON Lines or a JSON array), writes ${LAKE.processedPrefix}<table>/order_year=YYYY/order_month=MM/` +
           `part-<file>.parquet and ${LAKE.quarantinePrefix}<file>.jsonl; remembers what it did in ${LAKE.etlState}. ` +
           'On every target, raw files sharing a base name are refused and the outputs of deleted raw files removed.',
       ),

@@ -120,6 +120,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
   const requested = options.files?.length
     ? resolveSourceKeys(options.files, sources, {
         location: store.root,
+        lake: store.root,
         emptyHint: 'the lake has no raw files yet; run `npx ops generate` first',
       })
     : undefined;
