@@ -8,7 +8,7 @@ import type { DbtRunSummary } from '../../tools/engines/dbt-runner.js';
 import type { QueryEngine } from '../../tools/engines/query-engine.js';
 import { dbtResultsSummary, runMetadata } from '../../tools/exports/run-metadata.js';
 import { localTarget } from '../../tools/targets/local.js';
-import { BAD_LINE_FILE, buildLake } from './dbt-lake.js';
+import { BAD_LINE_FILE, buildLake, REFUSED_FILE } from './dbt-lake.js';
 
 /** `v_monthly_revenue` -> `mart_monthly_revenue`: each mart is named after its view. */
 const martOf = (view: string): string => view.replace(/^v_/, 'mart_');
@@ -53,6 +53,26 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
     expect(Number(all?.records_quarantined)).toBe(1);
     expect(bad).toMatchObject({ reason: 'invalid_json' });
     expect(Number(bad?.records_quarantined)).toBe(1);
+  });
+
+  it('gives a month whose re-upload was refused its kept facts as loaded, and no read or quarantined count (two versions)', async () => {
+    const rows = await db.query(
+      `SELECT reason, records_read, records_loaded, records_quarantined FROM mart_data_quality WHERE source_file = '${REFUSED_FILE}' ORDER BY reason`,
+    );
+    const [loaded] = await db.query(
+      `SELECT COUNT(*) AS n FROM fact_orders WHERE source_file = '${REFUSED_FILE}'`,
+    );
+
+    expect(Number(loaded?.n)).toBeGreaterThan(0);
+    expect(
+      rows.map((r) => ({
+        ...r,
+        records_loaded: r.records_loaded === null ? null : Number(r.records_loaded),
+      })),
+    ).toEqual([
+      { reason: 'all', records_read: null, records_loaded: Number(loaded?.n), records_quarantined: null },
+      { reason: 'empty_file', records_read: null, records_loaded: null, records_quarantined: '1' },
+    ]);
   });
 
   it('summarizes the same run_results.json for run_metadata.json, warnings apart', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,13 +13,16 @@ import { venvBin } from '../../tools/scripts/ensure-python.js';
 
 /** The raw file `buildLake(…, { badLine: true })` plants an unparsable line in. */
 export const BAD_LINE_FILE = 'raw/store_sales/orders_2025_03.json';
+/** The raw file `buildLake(…, { badLine: true })` re-uploads empty after loading it. */
+export const REFUSED_FILE = 'raw/store_sales/orders_2025_05.json';
 
 /**
  * A temporary lake built by the real pipeline up to the catalog: generate -> etl (the Lambda's
  * core over the lake folder, as `ops etl` runs it) -> crawl (fact views in warehouse.duckdb) ->
  * create-views (sql/*.sql). Every DuckDB connection is closed on return, so dbt can open the
  * warehouse for writing. 12 months from 2025-01, seed 42. `badLine` appends one unparsable line
- * to March's raw file, so the quarantine table has a record (the generator writes none).
+ * to March's raw file, so the quarantine table has a record (the generator writes none), and
+ * empties May's once it is loaded: refused as a whole, it keeps its facts (its ETL run fails).
  */
 export async function buildLake(
   ordersPerMonth: number,
@@ -31,6 +34,12 @@ export async function buildLake(
   if (opts.badLine) await appendFile(path.join(lake, BAD_LINE_FILE), 'not json\n');
   const etl = await runLocalEtl({ lake });
   if (etl.failed.length) throw new Error(`ETL failed: ${JSON.stringify(etl.failed)}`);
+  if (opts.badLine) {
+    await writeFile(path.join(lake, REFUSED_FILE), '');
+    const refused = await runLocalEtl({ lake });
+    if (refused.failed.map((f) => f.key).join() !== REFUSED_FILE)
+      throw new Error(`expected only ${REFUSED_FILE} to fail: ${JSON.stringify(refused.failed)}`);
+  }
   await crawlDuckDb({ lake });
   await createViewsOn({ target: 'local', lake });
   return lake;
