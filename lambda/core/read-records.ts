@@ -29,6 +29,34 @@ export interface ReadSummary {
 }
 
 /**
+ * Whether the first line from `start` (in `chunk`), which does not open like JSON, is followed by
+ * a whole line holding one JSON object: a JSON Lines file whose first line is damaged (cut at the
+ * front, a stray byte). It is read as JSON Lines, and that line quarantined as `invalid_json`,
+ * instead of refusing the file. A first line of text and a parsed object are the test, not a `{`
+ * alone: a binary file whose first line break happens to precede a `{` stays `not_json` and keeps
+ * its month's facts.
+ */
+function jsonObjectLineFollows(chunk: Buffer, start: number): boolean {
+  const firstEnd = chunk.indexOf(0x0a, start);
+  if (firstEnd < 0) return false;
+  // text, as a damaged JSON line is: no control bytes but tab and CR (binary formats have them)
+  for (let j = start; j < firstEnd; j++) {
+    const b = chunk[j] as number;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  }
+  const secondEnd = chunk.indexOf(0x0a, firstEnd + 1);
+  if (secondEnd < 0) return false;
+  const line = chunk.toString('utf8', firstEnd + 1, secondEnd).trim();
+  if (!line.startsWith('{')) return false;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Streams a source into records for `sink`, in file order, holding at most one chunk plus one
  * record in memory. A UTF-8 byte-order mark is ignored.
  */
@@ -57,7 +85,7 @@ export async function readRecords(
       // `{` or `[` then a NUL byte, which JSON never holds raw: UTF-16 text without a byte-order
       // mark (with one, the first byte is already not JSON). Refused as a whole, like UTF-16 with one.
       const utf16 = chunk[i + 1] === 0x00;
-      if (chunk[i] === 0x7b && !utf16) {
+      if ((chunk[i] === 0x7b && !utf16) || jsonObjectLineFollows(chunk, i)) {
         format = 'jsonl';
         splitter = new LineSplitter(sink, options.maxRecordBytes, leadingLines);
         splitter.push(chunk, from);

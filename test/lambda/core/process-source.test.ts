@@ -105,6 +105,17 @@ describe('processSource', () => {
     expect(await orderCount()).toBe(3);
   });
 
+  it('loads JSON Lines whose first line was cut at the front, quarantining only that line', async () => {
+    const lines = jsonLines([validOrder(1), validOrder(2), validOrder(3)]);
+    await lake.store.put(JAN, lines.slice(lines.indexOf('"order_timestamp"')));
+
+    const result = await processSource(lake.store, JAN, opts);
+
+    expect(result).toMatchObject({ status: 'ok', format: 'jsonl', read: 3, loaded: 2, quarantined: 1 });
+    expect(await orderCount()).toBe(2);
+    expect(await quarantined('orders_2025_01')).toMatchObject([{ line_number: 1, reason: 'invalid_json' }]);
+  });
+
   it('quarantines a file that is not JSON as a whole, reports failure and keeps the last good outputs', async () => {
     await lake.store.put(JAN, jsonLines([validOrder(1)]));
     await processSource(lake.store, JAN, opts);

@@ -96,6 +96,21 @@ describe('readRecords', () => {
     expect(records).toEqual([]);
   });
 
+  it('reads JSON Lines whose first line is damaged when a whole JSON object line follows it', async () => {
+    const cut = 'er_timestamp":"2025-01-01T00:15:47Z","status":"completed"}\n{"n":2}\n{"n":3}\n';
+    const damaged = await read(cut);
+    expect(damaged.summary.format).toBe('jsonl');
+    expect(damaged.records.map(([n]) => n)).toEqual([1, 2, 3]);
+    expect(damaged.records[0]?.[1]).toMatch(/^er_timestamp/);
+
+    // a `{` after the first line break is not enough: binary bytes, or a line that is no object
+    for (const text of ['PAR1\u0001\n{"n":2}\n', 'PAR1 x\n{not json\n', 'id,total\n[1,2]\n', 'x\n{"n":2}']) {
+      const { summary, records } = await read(text);
+      expect(summary.format, JSON.stringify(text)).toBe('not_json');
+      expect(records).toEqual([]);
+    }
+  });
+
   it('says where a JSON array is malformed, in bytes and lines of the file, wherever the chunks are cut', async () => {
     const good = '{"n":1}';
     // a BOM and a blank line before the `[`, then element 2 with its `}` missing
