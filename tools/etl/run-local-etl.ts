@@ -1,3 +1,4 @@
+import { type FileHandle, open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isRawSourceKey, sourceStem, tablePrefix } from '../../contracts/lake-keys.js';
@@ -494,7 +495,8 @@ const sourceOutputs = (s: SourceState): string[] => [
 
 /**
  * True unless the file, the ETL version (with the FX table) and the recorded outputs are all as
- * last time, the last run succeeded and no holder of its duplicates changed since.
+ * last time (each there, and a whole Parquet file: `wholeParquet`), the last run succeeded and no
+ * holder of its duplicates changed since.
  */
 async function needsRun(
   store: LocalObjectStore,
@@ -505,7 +507,7 @@ async function needsRun(
   const last = state.sources[key];
   if (last?.failed || last?.holdersChanged?.length) return true;
   let outputsPresent = true;
-  for (const out of last?.files ?? []) if (!(await store.head(out))) outputsPresent = false;
+  for (const out of last?.files ?? []) if (!(await wholeParquet(store.pathOf(out)))) outputsPresent = false;
   const file = store.pathOf(key);
   const now = await fileStamp(file);
   const decision = runDecision(last, { ...now, etlVersion, outputsPresent });
@@ -513,4 +515,28 @@ async function needsRun(
   if ((await sha256File(file)) !== last.sha256) return true;
   state.sources[key] = { ...last, mtimeMs: now.mtimeMs };
   return false;
+}
+
+/**
+ * Whether `file` exists and starts and ends with Parquet's magic bytes: a file cut short (a copy
+ * or a disk that failed) or overwritten loses its footer, and the source that wrote it runs again
+ * instead of failing every reader (the crawl, the other sources' duplicate checks). 8 bytes read.
+ */
+async function wholeParquet(file: string): Promise<boolean> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'r');
+    const stats = await handle.stat();
+    const { size } = stats;
+    if (!stats.isFile() || size < 12) return false;
+    const head = Buffer.alloc(4);
+    const tail = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    await handle.read(tail, 0, 4, size - 4);
+    return head.toString('latin1') === 'PAR1' && tail.toString('latin1') === 'PAR1';
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpsError } from '../../../contracts/ops-error.js';
 import { ETL_VERSION } from '../../../lambda/core/process-source.js';
@@ -93,6 +93,19 @@ describe('runLocalEtl', () => {
     expect(processedKeys(await run())).toEqual([JAN]);
     expect(processedKeys(await run({ files: ['orders_2025_02.json'] }))).toEqual([FEB]);
     expect(processedKeys(await run({ force: true }))).toEqual([JAN, FEB]);
+  });
+
+  it('processes a file again when one of its Parquet outputs is cut short or overwritten', async () => {
+    const first = await run();
+    const [janOrders, janItems] = first.processed[0]!.files.map((k) => lake.store.pathOf(k));
+    const whole = await readFile(janOrders!);
+    await truncate(janOrders!, 1000);
+    await writeFile(janItems!, 'not parquet');
+
+    expect(processedKeys(await run())).toEqual([JAN]);
+    expect(await readFile(janOrders!)).toEqual(whole);
+    expect((await readFile(janItems!)).subarray(0, 4).toString()).toBe('PAR1');
+    expect(processedKeys(await run())).toEqual([]);
   });
 
   it('reprocesses everything when the state was written by another ETL version', async () => {
