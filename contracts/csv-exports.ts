@@ -160,6 +160,8 @@ export interface RunMetadata {
   /** dbt's last build (its target/run_results.json), null when none was found. */
   dbt: {
     generated_at: string;
+    /** When it started (generated_at less dbt's elapsed_time); absent in exports made before. */
+    started_at?: string;
     models: DbtStatusCounts;
     data_tests: DbtStatusCounts;
     unit_tests: DbtStatusCounts;
@@ -169,10 +171,11 @@ export interface RunMetadata {
 }
 
 /**
- * Whether the exported marts were built before the last ETL run (both known): data loaded since
- * is missing from every CSV until `ops transform` builds again and the export is run again.
+ * Whether the exported marts were built from facts older than the last ETL run (both known): an
+ * ETL run that ended after the build started may be missing from every CSV until `ops transform`
+ * builds again and the export is run again.
  */
 export const martsOlderThanEtl = (meta: RunMetadata): boolean =>
   meta.dbt !== null &&
   meta.last_etl_run !== null &&
-  Date.parse(meta.last_etl_run) > Date.parse(meta.dbt.generated_at);
+  Date.parse(meta.last_etl_run) > Date.parse(meta.dbt.started_at ?? meta.dbt.generated_at);

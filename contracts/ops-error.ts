@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+
 /**
  * The `ops` CLI's error contract: any part of the project that the CLI runs (tools/, dashboards/)
  * throws this to have it reported as one line on stderr, `error [CODE]: message`, then the hint.
@@ -16,3 +18,13 @@ export class OpsError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A message as the one line the CLI prints: its first non-blank line, without terminal colour
+ * codes (another library's error may go on with a log, in colour).
+ */
+export const oneLine = (message: string): string =>
+  stripVTControlCharacters(message)
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '') ?? '';

@@ -69,7 +69,7 @@ function freshness(rows: QualityRow[], meta: RunMetadata | null): string {
   ];
   const stale =
     meta && martsOlderThanEtl(meta)
-      ? '<p class="dq-stale" data-freshness="stale"><b>Out of date:</b> the dbt build behind these results ran before the last ETL run, so data loaded since is missing. Run <code>npx ops transform</code>, then export again.</p>'
+      ? '<p class="dq-stale" data-freshness="stale"><b>Out of date:</b> the dbt build behind these results started before the last ETL run ended, so data that run loaded may be missing. Run <code>npx ops transform</code>, then export again.</p>'
       : '';
   return `${stale}<dl class="dq-freshness">${items
     .map(
@@ -82,7 +82,10 @@ function freshness(rows: QualityRow[], meta: RunMetadata | null): string {
 function dbtSummary(meta: RunMetadata | null): string {
   const dbt = meta?.dbt;
   if (!dbt) return '<p data-dbt-summary="none">No dbt test results were recorded with this export.</p>';
-  const kinds: [string, keyof Omit<NonNullable<RunMetadata['dbt']>, 'generated_at' | 'problems'>][] = [
+  const kinds: [
+    string,
+    keyof Omit<NonNullable<RunMetadata['dbt']>, 'generated_at' | 'started_at' | 'problems'>,
+  ][] = [
     ['Models', 'models'],
     ['Data tests', 'data_tests'],
     ['Unit tests', 'unit_tests'],

@@ -1,9 +1,8 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { stripVTControlCharacters } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { OpsError } from '../contracts/ops-error.js';
+import { OpsError, oneLine } from '../contracts/ops-error.js';
 
 /** Flags for a quiet, offline, sandbox-free headless Chromium (CI runs as root in a container). */
 export const CHROMIUM_ARGS = [
@@ -53,13 +52,10 @@ export async function launchChromium(): Promise<Browser> {
     });
   } catch (cause) {
     // Playwright's message goes on with its call log, in colour: its first line says what failed
-    const first = stripVTControlCharacters((cause as Error).message)
-      .split('\n')[0]
-      ?.trim();
     throw new OpsError(
       'DASHBOARD_NO_CHROMIUM',
-      `Chromium at ${executablePath} did not start: ${first}`,
-      'install chromium (apt-get install -y chromium), or set CHROMIUM_PATH to a Chromium executable',
+      `Chromium at ${executablePath} did not start: ${oneLine((cause as Error).message)}`,
+      `check that it is Chromium and starts (\`${executablePath} --headless --version\`; on a busy machine it may time out: retry); install it with apt-get install -y chromium, or set CHROMIUM_PATH`,
       { cause },
     );
   }
@@ -132,7 +128,10 @@ export async function printDashboard(
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
     return { pdf, png, pages: pdfPageCount(pdf) };
   } finally {
-    await browser.close();
-    unregister?.();
+    try {
+      await browser.close();
+    } finally {
+      unregister?.();
+    }
   }
 }

@@ -118,6 +118,7 @@ const runMetadataSchema = z.object({
   dbt: z
     .object({
       generated_at: z.string(),
+      started_at: z.string().optional(),
       models: dbtCounts,
       data_tests: dbtCounts,
       unit_tests: dbtCounts,

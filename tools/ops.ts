@@ -40,19 +40,26 @@ const cli = yargs(hideBin(process.argv))
   });
 for (const command of commands) cli.command(command);
 /** yargs' option table of the command being parsed (a method @types/yargs does not declare). */
-type OptionTable = { getOptions(): Record<'string' | 'number' | 'array', string[]> };
+type OptionTable = {
+  getOptions(): { key: Record<string, unknown>; boolean: string[]; count: string[] };
+};
 // before yargs validates, so that the flag is named rather than defaulted
 cli.middleware((argv) => {
-  const { string, number, array } = (cli as unknown as OptionTable).getOptions();
-  const takesValue = (name: string) => [...string, ...number, ...array].includes(name);
+  // every declared option but the flags: typed ones and `--target` (choices, no type) alike
+  const { key, boolean, count } = (cli as unknown as OptionTable).getOptions();
+  const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const takesValue = (given: string) => {
+    const name = given in key ? given : kebab(given); // yargs takes --ordersPerMonth too
+    return name in key && !boolean.includes(name) && !count.includes(name);
+  };
   const missing = flagsWithoutValue(hideBin(process.argv), takesValue);
   if (!missing.length) return;
   const help = argv._[0] ? `npx ops ${argv._[0]} --help` : 'npx ops --help';
-  const them = missing.length > 1 ? 'they' : 'it';
+  const [them, need] = missing.length > 1 ? ['they', 'need'] : ['it', 'needs'];
   throw new OpsError(
     'BAD_USAGE',
-    `${missing.join(', ')} needs a value (given none, ${them} would quietly take the default)`,
-    `give the value, or leave the flag out for its default; \`${help}\` lists them`,
+    `${missing.join(', ')} ${need} a value (given none, ${them} would quietly take the default)`,
+    `give the value (one that starts with - as --flag=-value), or leave the flag out for its default; \`${help}\` lists them`,
   );
 }, true);
 

@@ -68,7 +68,7 @@ describe('ops dashboard', () => {
       expect.stringMatching(
         /^error \[DASHBOARD_NO_CHROMIUM\]: Chromium at \/bin\/false did not start: browserType\.launch: /,
       ),
-      '  hint: install chromium (apt-get install -y chromium), or set CHROMIUM_PATH to a Chromium executable',
+      '  hint: check that it is Chromium and starts (`/bin/false --headless --version`; on a busy machine it may time out: retry); install it with apt-get install -y chromium, or set CHROMIUM_PATH',
     ]);
     expect(stderr).not.toContain('\u001b[');
   });

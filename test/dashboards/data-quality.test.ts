@@ -26,7 +26,17 @@ describe('the data-quality section', () => {
   it('says the results are out of date when their dbt build ran before the last ETL run', () => {
     const html = renderDataQuality([row], meta('2026-12-01T10:00:01Z', '2026-12-01T10:00:00Z'));
 
-    expect(html).toMatch(/Out of date:.*ran before the last ETL run.*npx ops transform/);
+    expect(html).toMatch(/Out of date:.*started before the last ETL run ended.*npx ops transform/);
+  });
+
+  it('counts a build as of when it started: an ETL run that ended while it ran makes it out of date', () => {
+    const during: RunMetadata = {
+      ...meta('2026-12-01T09:59:30Z', '2026-12-01T10:00:00Z'),
+      dbt: { ...dbt('2026-12-01T10:00:00Z')!, started_at: '2026-12-01T09:59:00Z' },
+    };
+
+    expect(stale(during)).toBe(true);
+    expect(stale({ ...during, last_etl_run: '2026-12-01T09:58:59Z' })).toBe(false);
   });
 
   it('says nothing of the kind when the build came after the ETL, or either time is unknown', () => {

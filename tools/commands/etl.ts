@@ -84,7 +84,7 @@ export const etlCommand: CommandModule<object, EtlArgs> = {
       )
       .example('$0 etl --target aws --file orders_2025_01.json', 'invoke the function for one object')
       .epilogue(
-        `Reads ${LAKE.rawPrefix}*${RAW_SOURCE_EXTENSIONS.join('|')} (JSON Lines or a JSON array), writes ${LAKE.processedPrefix}<table>/order_year=YYYY/order_month=MM/` +
+        `Reads ${RAW_SOURCE_EXTENSIONS.map((e) => `${LAKE.rawPrefix}*${e}`).join(', ')} (JSON Lines or a JSON array), writes ${LAKE.processedPrefix}<table>/order_year=YYYY/order_month=MM/` +
           `part-<file>.parquet and ${LAKE.quarantinePrefix}<file>.jsonl; remembers what it did in ${LAKE.etlState}. ` +
           'On every target, raw files sharing a base name are refused and the outputs of deleted raw files removed.',
       ),

@@ -62,7 +62,7 @@ export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
     const fields = {
       ...Object.fromEntries(result.files.map((f) => [f.file, `${f.rows} rows`])),
       [RUN_METADATA_FILE]: result.stale
-        ? 'freshness and dbt results. WARNING: the marts were built before the last ETL run, so data loaded since is missing: run `npx ops transform`, then export again'
+        ? 'freshness and dbt results. WARNING: the marts were built from before the last ETL run, so data it loaded may be missing: run `npx ops transform`, then export again'
         : result.dbtResults
           ? 'freshness and dbt results'
           : 'freshness; no dbt results of this build (run `npx ops transform` on this lake and target)',

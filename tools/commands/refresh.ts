@@ -5,7 +5,7 @@ import type { CommandModule } from 'yargs';
 import { OpsError } from '../../contracts/ops-error.js';
 import { buildIdOf, RECOVERS_BUILD_ENV } from '../../contracts/refresh-recovery.js';
 import { type KeptLease, keepLease } from '../../lambda/core/lease.js';
-import { claimStaging, removeAbandonedStaging, stagingFor } from '../exports/publish-local.js';
+import { removeAbandonedStaging, stagingFor } from '../exports/publish-local.js';
 import type { Published } from '../exports/published.js';
 import type { LakeOptions } from '../lib/options.js';
 import { REFRESH_LOCK_TTL_MS, type RefreshLock } from '../lib/refresh-lock.js';
@@ -381,7 +381,6 @@ export async function refreshRound(
   const steps: RefreshResult['steps'] = [];
   // what refreshes stopped by a signal or killed left behind
   await removeAbandonedStaging(opts.lake);
-  await claimStaging(staged);
   try {
     for (const step of REFRESH_STEPS) {
       if (step === 'publish' && lease && (lease.lost || Date.now() > lease.safeUntil))

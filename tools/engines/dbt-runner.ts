@@ -89,7 +89,6 @@ export async function recordedBuilds(targetPath: string): Promise<string | undef
   }
 }
 
-/** dbt could not run at all (not installed, crashed before writing run_results.json). */
 /**
  * The hint for a dbt run that failed with `message`: DuckDB's lock error (another process has the
  * warehouse open) gets its own, anything else `otherwise`.
@@ -99,6 +98,7 @@ export const dbtFailureHint = (message: string, otherwise: string): string =>
     ? 'another process holds the warehouse open (an ops command, a DuckDB shell); retry when it has finished'
     : otherwise;
 
+/** dbt could not run at all (not installed, crashed before writing run_results.json). */
 export class DbtRunError extends Error {
   override readonly name = 'DbtRunError';
   readonly code = 'DBT_RUN';

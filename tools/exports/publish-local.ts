@@ -1,56 +1,31 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { OWNER_PATTERN, removeLeftovers, THIS_PROCESS } from '../../lambda/core/leftovers.js';
 import type { Published } from './published.js';
 
 /**
  * Where a refresh builds its results before publishing them: a hidden sibling of the published
- * folders inside the lake (same file system, so the swap below is a rename, not a copy).
+ * folders inside the lake (same file system, so the swap below is a rename, not a copy), named
+ * after the run and this process, so that a later refresh can tell one whose process is gone.
  */
 export const stagingFor = (lake: string, runId: string): Published => {
-  const root = path.join(lake, `${STAGING_PREFIX}${runId}`);
+  const root = path.join(lake, `.refresh-${runId}.${THIS_PROCESS}`);
   return { csvDir: path.join(root, 'analytics_outputs'), dashboardDir: path.join(root, 'dashboard') };
 };
 
-const STAGING_PREFIX = '.refresh-';
-/** The file in a staging folder naming the process that stages there. */
-const OWNER_FILE = 'owner.pid';
-
-/** Creates a refresh's staging folder (`stagingFor`), marked with this process as its owner. */
-export async function claimStaging(staged: Published): Promise<void> {
-  const root = path.dirname(staged.csvDir);
-  await mkdir(root, { recursive: true });
-  await writeFile(path.join(root, OWNER_FILE), `${process.pid}\n`);
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, as another user's process
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+const STAGING = new RegExp(`^\\.refresh-.+\\.${OWNER_PATTERN}$`);
+/** Staging folders named before they carried their owner: removed once untouched for a week. */
+const UNOWNED_STAGING = /^\.refresh-[^.]+$/;
 
 /**
- * Removes the staging folders of refreshes that died without removing them: a refresh removes its
- * own when it ends, but one ended by a signal or SIGKILL cannot. A folder whose owner process is
- * still running (a refresh beside this one) is kept; one with no owner file is left alone too.
- * Returns the folders removed.
+ * Removes the staging folders of refreshes whose process is gone: a refresh removes its own when
+ * it ends, but one ended by a signal or SIGKILL cannot. Judged as the ETL's staging folders are
+ * (lambda/core/leftovers.ts: pid, start time and pid namespace; a folder of another machine or
+ * container by its age), so a refresh still running, here or elsewhere, keeps its folder.
  */
-export async function removeAbandonedStaging(lake: string): Promise<string[]> {
-  const removed: string[] = [];
-  for (const name of await readdir(lake).catch(() => [] as string[])) {
-    if (!name.startsWith(STAGING_PREFIX)) continue;
-    const root = path.join(lake, name);
-    const owner = Number.parseInt(await readFile(path.join(root, OWNER_FILE), 'utf8').catch(() => ''), 10);
-    if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
-    await rm(root, { recursive: true, force: true });
-    removed.push(root);
-  }
-  return removed;
-}
+export const removeAbandonedStaging = (lake: string): Promise<void> =>
+  removeLeftovers(lake, STAGING, UNOWNED_STAGING);
 
 /**
  * Replaces each published folder by its staged one: the old folder is renamed aside, the staged one

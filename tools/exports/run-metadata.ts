@@ -22,13 +22,23 @@ const STATUS: Record<string, keyof DbtStatusCounts> = {
   'no-op': 'skipped',
 };
 
+/** When a build that ended at `generatedAt` after `elapsedSeconds` started, if both are known. */
+function startedAt(
+  generatedAt: string | undefined,
+  elapsedSeconds: number | undefined,
+): { started_at?: string } {
+  const end = generatedAt ? Date.parse(generatedAt) : Number.NaN;
+  if (!Number.isFinite(end) || typeof elapsedSeconds !== 'number') return {};
+  return { started_at: new Date(end - elapsedSeconds * 1000).toISOString() };
+}
+
 /**
  * The summary of a dbt run_results.json: counts per node kind and status (warnings apart from
  * failures, unlike `ops transform`'s pass/fail summary) and the nodes that warned or failed.
  * Null when the file is missing or unreadable: the dashboard then says "no dbt results".
  */
 export async function dbtResultsSummary(runResultsFile: string): Promise<RunMetadata['dbt']> {
-  let parsed: { metadata?: { generated_at?: string }; results?: RunResultNode[] };
+  let parsed: { metadata?: { generated_at?: string }; elapsed_time?: number; results?: RunResultNode[] };
   try {
     parsed = JSON.parse(await readFile(runResultsFile, 'utf8'));
   } catch {
@@ -48,6 +58,7 @@ export async function dbtResultsSummary(runResultsFile: string): Promise<RunMeta
   }
   return {
     generated_at: parsed.metadata?.generated_at ?? '',
+    ...startedAt(parsed.metadata?.generated_at, parsed.elapsed_time),
     models: counts.model,
     data_tests: counts.test,
     unit_tests: counts.unit_test,

@@ -30,6 +30,8 @@ const REPEAT_WINDOW_MS = 1_000;
 const live = new Map<ChildProcess, number>();
 /** How to stop what runs beside the children (stopWithThisProcess). */
 const stoppers = new Set<() => Promise<void>>();
+/** Ends the wait for the stoppers (a second signal). */
+let stopWaiting: (() => void) | undefined;
 let installed = false;
 let stoppingSince: number | undefined;
 
@@ -158,10 +160,15 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
     // the same request delivered twice is ignored; a second Ctrl-C later on: stop waiting
     if (performance.now() - stoppingSince < REPEAT_WINDOW_MS) return;
     for (const child of live.keys()) child.kill('SIGKILL');
+    stopWaiting?.();
     return;
   }
   stoppingSince = performance.now();
   const children = [...live];
+  // a second signal: stop waiting for the stoppers too, as for the children it SIGKILLs
+  const secondSignal = new Promise<void>((resolve) => {
+    stopWaiting = resolve;
+  });
   await Promise.all([
     ...children.map(async ([child, graceMs]) => {
       child.kill(PASSED_ON_AS[signal] ?? signal);
@@ -173,6 +180,7 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
       Promise.race([
         stop().catch(() => undefined),
         new Promise<void>((resolve) => afterRunningFor(DEFAULT_GRACE_MS, resolve)),
+        secondSignal,
       ]),
     ),
   ]);

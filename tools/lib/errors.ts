@@ -1,5 +1,4 @@
-import { stripVTControlCharacters } from 'node:util';
-import { OpsError } from '../../contracts/ops-error.js';
+import { OpsError, oneLine } from '../../contracts/ops-error.js';
 
 /**
  * Formats any thrown value as the single stderr line the CLI prints (and its hint). `lake`: the
@@ -33,9 +32,6 @@ const FILE_SYSTEM_HINTS: Record<string, string> = {
   EROFS: 'the file system is read-only: give a --lake or --out on a writable one',
   ENOSPC: 'the disk is full: free space, then run the command again (it resumes or starts over cleanly)',
 };
-
-/** A message as one line, without terminal colour codes: the CLI prints one error line. */
-const oneLine = (message: string): string => stripVTControlCharacters(message).split('\n')[0]!.trim();
 
 /** The value of `--lake DIR` or `--lake=DIR` among the CLI's arguments, if given. */
 export function lakeArgument(argv: readonly string[]): string | undefined {

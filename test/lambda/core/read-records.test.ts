@@ -96,18 +96,36 @@ describe('readRecords', () => {
     expect(records).toEqual([]);
   });
 
-  it('reads JSON Lines whose first line is damaged when a whole JSON object line follows it', async () => {
+  it('reads JSON Lines whose first line is damaged when a whole JSON object line follows it, wherever the chunks are cut', async () => {
     const cut = 'er_timestamp":"2025-01-01T00:15:47Z","status":"completed"}\n{"n":2}\n{"n":3}\n';
-    const damaged = await read(cut);
-    expect(damaged.summary.format).toBe('jsonl');
-    expect(damaged.records.map(([n]) => n)).toEqual([1, 2, 3]);
-    expect(damaged.records[0]?.[1]).toMatch(/^er_timestamp/);
+    for (const cuts of [[], [5], [60], [61, 66], [1, 2, 3, 70]]) {
+      const damaged = await read(cut, cuts);
+      expect(damaged.summary.format, JSON.stringify(cuts)).toBe('jsonl');
+      expect(damaged.records.map(([n]) => n)).toEqual([1, 2, 3]);
+      expect(damaged.records[0]?.[1]).toMatch(/^er_timestamp/);
+    }
+    // the file's end ends the second line
+    expect((await read('x\n{"n":2}', [3])).records).toEqual([
+      [1, 'x'],
+      [2, '{"n":2}'],
+    ]);
 
     // a `{` after the first line break is not enough: binary bytes, or a line that is no object
-    for (const text of ['PAR1\u0001\n{"n":2}\n', 'PAR1 x\n{not json\n', 'id,total\n[1,2]\n', 'x\n{"n":2}']) {
-      const { summary, records } = await read(text);
+    for (const text of ['PAR1\u0000\n{"n":2}\n', 'PAR1 x\n{not json\n', 'id,total\n[1,2]\n', 'id,total\n']) {
+      const { summary, records } = await read(text, [4]);
       expect(summary.format, JSON.stringify(text)).toBe('not_json');
+      expect(summary.head?.toString()).toBe(text);
       expect(records).toEqual([]);
+    }
+  });
+
+  it('reads a JSON array laid out one element a line as an array, not as damaged JSON Lines', async () => {
+    for (const text of ['[\n{"n":1}\n]\n', '[\n{"n":1}\n,{"n":2}\n]', '[{"n":1},\n{"n":2}]\n']) {
+      const { summary, records } = await read(text);
+      expect(summary.format, JSON.stringify(text)).toBe('json_array');
+      expect(records.map(([, r]) => JSON.parse(r))).toEqual(
+        text.includes('"n":2') ? [{ n: 1 }, { n: 2 }] : [{ n: 1 }],
+      );
     }
   });
 

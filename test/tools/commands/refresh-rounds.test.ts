@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { KeptLease } from '../../../lambda/core/lease.js';
+import { THIS_PROCESS } from '../../../lambda/core/leftovers.js';
 import {
   MAX_REFRESH_PASSES,
   MAX_REFRESH_ROUNDS,
@@ -15,7 +16,6 @@ import {
 import { newestMtime } from '../../../tools/lib/newest-mtime.js';
 import type { RefreshLock } from '../../../tools/lib/refresh-lock.js';
 import { localTarget } from '../../../tools/targets/local.js';
-import { endedPid } from '../../support/kill-harness.js';
 import { stubSteps } from '../../support/stub-refresh-steps.js';
 
 /** A clock that ticks one minute per reading, from 06:00. */
@@ -522,23 +522,22 @@ describe('a refresh round and its lock', () => {
     }),
   );
 
-  it('removes the staging folders of refreshes that died (a signal, SIGKILL), not those of one still running', () =>
+  it('removes the staging folders of refreshes whose process is gone (a signal, SIGKILL), not those of one still running', () =>
     withLake(async (lake) => {
-      const staging = async (name: string, owner?: number) => {
-        await mkdir(path.join(lake, name, 'dashboard'), { recursive: true });
-        if (owner !== undefined) await writeFile(path.join(lake, name, 'owner.pid'), `${owner}\n`);
-      };
-      await staging('.refresh-dead', endedPid());
-      await staging('.refresh-running', process.pid);
-      await staging('.refresh-unowned');
+      // this process with another start time: its pid's earlier owner, gone
+      const gone = THIS_PROCESS.replace(/\.\d+$/, '.1');
+      const folders = [
+        `.refresh-20261207T100000Z.${gone}`,
+        `.refresh-20261207T100100Z.${THIS_PROCESS}`,
+        '.refresh-20261207T100200Z',
+      ];
+      for (const f of folders) await mkdir(path.join(lake, f, 'dashboard'), { recursive: true });
       const { steps } = stubSteps();
 
       await refreshRound(localTarget, { target: 'aws', lake } as never, 'run', lease({}), steps);
 
-      expect((await readdir(lake)).filter((f) => f.startsWith('.refresh-')).sort()).toEqual([
-        '.refresh-running',
-        '.refresh-unowned',
-      ]);
+      // the running one stays, and so does one named before staging folders carried their owner
+      expect((await readdir(lake)).filter((f) => f.startsWith('.refresh-')).sort()).toEqual(folders.slice(1));
     }));
 
   it('publishes while the lock is safely its own', () =>

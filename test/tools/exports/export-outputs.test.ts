@@ -102,6 +102,7 @@ describe('exportOutputsOn (local)', () => {
       path.join(artifacts, 'target', 'run_results.json'),
       JSON.stringify({
         metadata: { generated_at: '2026-12-01T10:00:00Z', invocation_id: 'run-1' },
+        elapsed_time: 42.5,
         results: [
           node('model.store_sales.mart_a', 'success'),
           node('model.store_sales.mart_b', 'error'),
@@ -123,6 +124,7 @@ describe('exportOutputsOn (local)', () => {
       last_etl_run: null,
       dbt: {
         generated_at: '2026-12-01T10:00:00Z',
+        started_at: '2026-12-01T09:59:17.500Z',
         models: { passed: 1, warned: 0, failed: 1, skipped: 0 },
         data_tests: { passed: 1, warned: 1, failed: 0, skipped: 0 },
         unit_tests: { passed: 0, warned: 0, failed: 0, skipped: 1 },

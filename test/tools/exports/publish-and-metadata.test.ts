@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { THIS_PROCESS } from '../../../lambda/core/leftovers.js';
 import { withDbtTargetLock } from '../../../tools/engines/dbt-runner.js';
 import { writeEtlState } from '../../../tools/etl/etl-state.js';
 import { stagingFor, swapIntoPlace } from '../../../tools/exports/publish-local.js';
@@ -29,9 +30,10 @@ describe('publishing results into the lake', () => {
     };
     await write(published.csvDir, { 'old.csv': 'old', 'kept.csv': 'v1' });
     const staged = stagingFor(lake, 'r1');
+    // named after the run and this process (lambda/core/leftovers.ts), for removeAbandonedStaging
     expect(staged).toEqual({
-      csvDir: path.join(lake, '.refresh-r1', 'analytics_outputs'),
-      dashboardDir: path.join(lake, '.refresh-r1', 'dashboard'),
+      csvDir: path.join(lake, `.refresh-r1.${THIS_PROCESS}`, 'analytics_outputs'),
+      dashboardDir: path.join(lake, `.refresh-r1.${THIS_PROCESS}`, 'dashboard'),
     });
     await write(staged.csvDir, { 'kept.csv': 'v2' });
     await write(staged.dashboardDir, { 'index.html': '<html>' });
@@ -41,8 +43,12 @@ describe('publishing results into the lake', () => {
     expect(await readFile(path.join(published.csvDir, 'kept.csv'), 'utf8')).toBe('v2');
     expect(await readdir(published.dashboardDir)).toEqual(['index.html']);
     // nothing left aside or staged
-    expect((await readdir(lake)).sort()).toEqual(['.refresh-r1', 'analytics_outputs', 'dashboard']);
-    expect(await readdir(path.join(lake, '.refresh-r1'))).toEqual([]);
+    expect((await readdir(lake)).sort()).toEqual([
+      `.refresh-r1.${THIS_PROCESS}`,
+      'analytics_outputs',
+      'dashboard',
+    ]);
+    expect(await readdir(path.join(lake, `.refresh-r1.${THIS_PROCESS}`))).toEqual([]);
     expect(existsSync(`${published.csvDir}.previous`)).toBe(false);
   });
 });

@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { OpsError } from '../../../contracts/ops-error.js';
 import { formatError, lakeArgument } from '../../../tools/lib/errors.js';
-import { flagsWithoutValue } from '../../../tools/lib/options.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -44,6 +43,7 @@ describe('the CLI error line', () => {
     expect(
       formatError(new Error('\u001b[31mbrowserType.launch: failed\u001b[39m\nCall log:\n  - <launching>')),
     ).toBe('error: browserType.launch: failed');
+    expect(formatError(new Error('\n  first words\nmore'))).toBe('error: first words');
   });
 
   it('leaves a hint about --help alone, and reads --lake DIR and --lake=DIR', () => {
@@ -84,40 +84,23 @@ describe('the CLI error line', () => {
           'generate',
           '--lake',
           lake,
-          '--orders-per-month',
+          '--ordersPerMonth',
           '--months',
           '1',
+          '--target',
         ],
         { cwd: root },
       ).catch((e: { code: number; stderr: string }) => e);
 
       expect(failure).toMatchObject({ code: 1 });
       expect((failure as { stderr: string }).stderr.trimEnd().split('\n')).toEqual([
-        'error [BAD_USAGE]: --orders-per-month needs a value (given none, it would quietly take the default)',
-        '  hint: give the value, or leave the flag out for its default; `npx ops generate --help` lists them',
+        'error [BAD_USAGE]: --ordersPerMonth, --target need a value (given none, they would quietly take the default)',
+        '  hint: give the value (one that starts with - as --flag=-value), or leave the flag out for its default; `npx ops generate --help` lists them',
       ]);
       // nothing was generated
       expect(await readdir(lake)).toEqual([]);
     } finally {
       await rm(lake, { recursive: true, force: true });
     }
-  });
-});
-
-describe('flagsWithoutValue', () => {
-  const takesValue = (name: string) => ['lake', 'months', 'from', 'file'].includes(name);
-
-  it('names the value-taking flags that are last or followed by another flag', () => {
-    expect(flagsWithoutValue(['generate', '--months'], takesValue)).toEqual(['--months']);
-    expect(flagsWithoutValue(['generate', '--from', '--months', '2'], takesValue)).toEqual(['--from']);
-    expect(flagsWithoutValue(['etl', '--file', '-h'], takesValue)).toEqual(['--file']);
-  });
-
-  it('accepts values, negative numbers, --flag=value, booleans and whatever follows --', () => {
-    expect(flagsWithoutValue(['generate', '--months', '2', '--lake', 'x'], takesValue)).toEqual([]);
-    expect(flagsWithoutValue(['generate', '--months', '-1'], takesValue)).toEqual([]);
-    expect(flagsWithoutValue(['generate', '--lake=', '--force'], takesValue)).toEqual([]);
-    expect(flagsWithoutValue(['transform', '--full-refresh'], takesValue)).toEqual([]);
-    expect(flagsWithoutValue(['etl', '--', '--lake'], takesValue)).toEqual([]);
   });
 });
