@@ -527,12 +527,11 @@ async function wholeParquet(file: string): Promise<boolean> {
   try {
     handle = await open(file, 'r');
     const stats = await handle.stat();
-    const { size } = stats;
-    if (!stats.isFile() || size < 12) return false;
+    if (!stats.isFile() || stats.size < 12) return false;
     const head = Buffer.alloc(4);
     const tail = Buffer.alloc(4);
     await handle.read(head, 0, 4, 0);
-    await handle.read(tail, 0, 4, size - 4);
+    await handle.read(tail, 0, 4, stats.size - 4);
     return head.toString('latin1') === 'PAR1' && tail.toString('latin1') === 'PAR1';
   } catch {
     return false;
