@@ -118,8 +118,7 @@ export const CSV_EXPORTS = [
     // fact_orders) and quarantined, and the newest order date; then one row per quarantine reason
     // with only records_quarantined. month = the file name's YYYY_MM, empty if it has none.
     // records_read/records_quarantined are empty (unknown) where the quarantine files are not
-    // catalogued, and for a file whose re-upload was refused as a whole while the facts of its
-    // last good version stay (docs/dashboard.md, "Data quality")
+    // catalogued (docs/dashboard.md, "Data quality")
     columns: [
       'month',
       'source_file',

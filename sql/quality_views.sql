@@ -8,9 +8,6 @@
 -- records_loaded = its rows in fact_orders (all statuses), latest_order_date = its newest order.
 -- Then one row per quarantine reason with only records_quarantined. month = the month in the file
 -- name (orders_YYYY_MM.json -> YYYY-MM-01), empty for a file not named that way.
--- A file refused as a whole (its one record is line 0) whose earlier version's facts stay loaded
--- has no read or quarantined count: the loaded rows and the refusal are of different versions.
--- Its reason row still names the refusal.
 CREATE OR REPLACE VIEW v_data_quality AS
 WITH loaded AS (
   SELECT
@@ -30,9 +27,6 @@ quarantined AS (
   FROM quarantined_by_reason
   GROUP BY source_file
 ),
-refused AS (
-  SELECT DISTINCT source_key AS source_file FROM quarantine_records WHERE line_number = 0
-),
 files AS (
   SELECT source_file FROM loaded
   UNION
@@ -42,18 +36,13 @@ per_file AS (
   SELECT
     f.source_file,
     'all' AS reason,
-    CASE WHEN r.source_file IS NULL OR l.source_file IS NULL
-      THEN CAST(COALESCE(l.records_loaded, 0) + COALESCE(q.records_quarantined, 0) AS BIGINT)
-    END AS records_read,
+    CAST(COALESCE(l.records_loaded, 0) + COALESCE(q.records_quarantined, 0) AS BIGINT) AS records_read,
     CAST(COALESCE(l.records_loaded, 0) AS BIGINT) AS records_loaded,
-    CASE WHEN r.source_file IS NULL OR l.source_file IS NULL
-      THEN CAST(COALESCE(q.records_quarantined, 0) AS BIGINT)
-    END AS records_quarantined,
+    CAST(COALESCE(q.records_quarantined, 0) AS BIGINT) AS records_quarantined,
     l.latest_order_date
   FROM files AS f
   LEFT JOIN loaded AS l ON l.source_file = f.source_file
   LEFT JOIN quarantined AS q ON q.source_file = f.source_file
-  LEFT JOIN refused AS r ON r.source_file = f.source_file
 ),
 per_reason AS (
   SELECT

@@ -1,13 +1,18 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
 import { FACT_TABLE_NAMES } from '../../contracts/fact-tables.js';
 import { partFileName, quarantineKey, tablePrefix } from '../../contracts/lake-keys.js';
-import type { ObjectStore } from './object-store.js';
+import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import type { StagedFile } from './partition-writers.js';
 
 /**
  * Publishes one source's outputs: puts the new Parquet files (each atomically), then its
  * quarantine file (or removes a stale one when nothing was rejected), and only then removes this
  * source's files in partitions it no longer feeds. Returns the removed keys. With `replaceFacts`
- * false (a failed source), only the quarantine file is published and the facts stay as they were.
+ * false (a source refused as a whole), the facts stay as they were and so do the records their
+ * version quarantined: the refusal (line 0) is added to them, replacing an earlier refusal.
  */
 export async function publishOutputs(
   processed: ObjectStore,
@@ -20,11 +25,9 @@ export async function publishOutputs(
   for (const f of staged)
     await processed.put(f.key, { file: f.file }, { contentType: 'application/vnd.apache.parquet' });
   if (quarantineFile) {
-    await quarantineStore.put(
-      quarantineKey(stem),
-      { file: quarantineFile },
-      { contentType: 'application/x-ndjson' },
-    );
+    const key = quarantineKey(stem);
+    const file = replaceFacts ? quarantineFile : await withKeptRecords(quarantineStore, key, quarantineFile);
+    await quarantineStore.put(key, { file }, { contentType: 'application/x-ndjson' });
   } else await quarantineStore.delete(quarantineKey(stem));
   if (!replaceFacts) return [];
   const keep = new Set(staged.map((f) => f.key));
@@ -39,4 +42,40 @@ export async function publishOutputs(
     }
   }
   return removed;
+}
+
+/**
+ * A local file holding the published quarantine file's records of the version whose facts stay
+ * (every line but a whole-file refusal, `line_number` 0), then the refusal in `refusalFile`: a
+ * refused re-upload must not lose the records its last good version rejected, and refusing the
+ * same upload again gives the same file. A line that is not JSON is kept as it is.
+ */
+async function withKeptRecords(store: ObjectStore, key: string, refusalFile: string): Promise<string> {
+  let published: NodeJS.ReadableStream;
+  try {
+    published = await store.get(key);
+  } catch (err) {
+    if (err instanceof ObjectNotFoundError) return refusalFile;
+    throw err;
+  }
+  const file = `${refusalFile}.kept`;
+  const out = createWriteStream(file);
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  for await (const line of createInterface({ input: published, crlfDelay: Number.POSITIVE_INFINITY })) {
+    if (line && !isWholeFileRecord(line)) await write(`${line}\n`);
+  }
+  for await (const chunk of createReadStream(refusalFile, 'utf8')) await write(chunk as string);
+  out.end();
+  await finished(out);
+  return file;
+}
+
+function isWholeFileRecord(line: string): boolean {
+  try {
+    return (JSON.parse(line) as { line_number?: unknown }).line_number === 0;
+  } catch {
+    return false;
+  }
 }

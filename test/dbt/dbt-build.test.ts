@@ -55,23 +55,25 @@ describe('dbt build on generated data (12 x 500 orders)', () => {
     expect(Number(bad?.records_quarantined)).toBe(1);
   });
 
-  it('gives a month whose re-upload was refused its kept facts as loaded, and no read or quarantined count (two versions)', async () => {
+  it('keeps what a refused re-upload replaced: the kept facts, their quarantined record, and the refusal, read = loaded + 2', async () => {
     const rows = await db.query(
       `SELECT reason, records_read, records_loaded, records_quarantined FROM mart_data_quality WHERE source_file = '${REFUSED_FILE}' ORDER BY reason`,
     );
     const [loaded] = await db.query(
       `SELECT COUNT(*) AS n FROM fact_orders WHERE source_file = '${REFUSED_FILE}'`,
     );
+    const n = Number(loaded?.n);
 
-    expect(Number(loaded?.n)).toBeGreaterThan(0);
+    expect(n).toBeGreaterThan(0);
     expect(
       rows.map((r) => ({
         ...r,
         records_loaded: r.records_loaded === null ? null : Number(r.records_loaded),
       })),
     ).toEqual([
-      { reason: 'all', records_read: null, records_loaded: Number(loaded?.n), records_quarantined: null },
+      { reason: 'all', records_read: String(n + 2), records_loaded: n, records_quarantined: '2' },
       { reason: 'empty_file', records_read: null, records_loaded: null, records_quarantined: '1' },
+      { reason: 'invalid_json', records_read: null, records_loaded: null, records_quarantined: '1' },
     ]);
   });
 

@@ -22,7 +22,8 @@ export const REFUSED_FILE = 'raw/store_sales/orders_2025_05.json';
  * create-views (sql/*.sql). Every DuckDB connection is closed on return, so dbt can open the
  * warehouse for writing. 12 months from 2025-01, seed 42. `badLine` appends one unparsable line
  * to March's raw file, so the quarantine table has a record (the generator writes none), and
- * empties May's once it is loaded: refused as a whole, it keeps its facts (its ETL run fails).
+ * one to May's, which it then empties once loaded: refused as a whole, May keeps its facts and
+ * their quarantined record, and adds its refusal (its ETL run fails).
  */
 export async function buildLake(
   ordersPerMonth: number,
@@ -31,7 +32,10 @@ export async function buildLake(
 ): Promise<string> {
   const lake = await mkdtemp(path.join(os.tmpdir(), prefix));
   await generateDataset({ lake, from: '2025-01', months: 12, ordersPerMonth, seed: 42, force: false });
-  if (opts.badLine) await appendFile(path.join(lake, BAD_LINE_FILE), 'not json\n');
+  if (opts.badLine) {
+    await appendFile(path.join(lake, BAD_LINE_FILE), 'not json\n');
+    await appendFile(path.join(lake, REFUSED_FILE), 'not json\n');
+  }
   const etl = await runLocalEtl({ lake });
   if (etl.failed.length) throw new Error(`ETL failed: ${JSON.stringify(etl.failed)}`);
   if (opts.badLine) {

@@ -3,9 +3,7 @@
 -- Per file one row with reason = 'all' (read = loaded + quarantined; loaded = its rows in
 -- fact_orders, every status; its newest order date), then one row per quarantine reason with only
 -- records_quarantined. month = the month in the file name (orders_YYYY_MM.json), NULL otherwise.
--- Where the quarantine table is not catalogued, read and quarantined are NULL (unknown); so are
--- they for a file refused as a whole (its one record is line 0) whose earlier version's facts stay
--- loaded: the loaded rows and the refusal are of different versions (its reason row names it).
+-- Where the quarantine table is not catalogued, read and quarantined are NULL (unknown).
 {% set cataloged = quarantine_cataloged() %}
 {% set file_pattern = "'([0-9]{4})_(0[1-9]|1[0-2])\\.[A-Za-z]+$'" %}
 
@@ -56,12 +54,6 @@ quarantined as (
 
 ),
 
-refused as (
-
-    select distinct source_file from quarantine where line_number = 0
-
-),
-
 files as (
 
     select source_file from loaded
@@ -76,17 +68,13 @@ per_file as (
         files.source_file,
         'all' as reason,
         {% if cataloged %}
-        case when refused.source_file is null or loaded.source_file is null
-            then cast(coalesce(loaded.records_loaded, 0) + coalesce(quarantined.records_quarantined, 0) as {{ dbt.type_bigint() }})
-        end as records_read,
+        cast(coalesce(loaded.records_loaded, 0) + coalesce(quarantined.records_quarantined, 0) as {{ dbt.type_bigint() }}) as records_read,
         {% else %}
         cast(null as {{ dbt.type_bigint() }}) as records_read,
         {% endif %}
         cast(coalesce(loaded.records_loaded, 0) as {{ dbt.type_bigint() }}) as records_loaded,
         {% if cataloged %}
-        case when refused.source_file is null or loaded.source_file is null
-            then cast(coalesce(quarantined.records_quarantined, 0) as {{ dbt.type_bigint() }})
-        end as records_quarantined,
+        cast(coalesce(quarantined.records_quarantined, 0) as {{ dbt.type_bigint() }}) as records_quarantined,
         {% else %}
         cast(null as {{ dbt.type_bigint() }}) as records_quarantined,
         {% endif %}
@@ -95,7 +83,6 @@ per_file as (
     from files
     left join loaded on loaded.source_file = files.source_file
     left join quarantined on quarantined.source_file = files.source_file
-    left join refused on refused.source_file = files.source_file
 
 ),
 

@@ -194,6 +194,45 @@ describe('publishing and retiring one source', () => {
     expect((await keys(processed)).filter((k) => k.includes(stem))).toHaveLength(FACT_TABLE_NAMES.length);
   });
 
+  it('keeps the quarantine records of the version whose facts stay when the source is refused, one refusal at a time', async () => {
+    const record = (line: number, reason: string) =>
+      JSON.stringify({ source_key: `raw/store_sales/${stem}.json`, line_number: line, reason });
+    const text = async () =>
+      Buffer.concat(await (await quarantine.get(quarantineKey(stem))).toArray()).toString();
+    const goodRecords = `${record(3, 'invalid_json')}\nnot json, kept as it is\n${record(9, 'schema_violation')}\n`;
+    await publishOutputs(processed, quarantine, stem, [], staged('good.jsonl', goodRecords), {
+      replaceFacts: true,
+    });
+    await processed.put(factFileKey('fact_orders', 2025, 1, stem), 'good');
+
+    // refused: the good version's records stay and the refusal follows them
+    const refusal = `${record(0, 'empty_file')}\n`;
+    await publishOutputs(processed, quarantine, stem, [], staged('r1.jsonl', refusal), {
+      replaceFacts: false,
+    });
+    expect(await text()).toBe(goodRecords + refusal);
+    // refused again, for another reason: the earlier refusal is replaced, not added to
+    const again = `${record(0, 'not_json_file')}\n`;
+    await publishOutputs(processed, quarantine, stem, [], staged('r2.jsonl', again), { replaceFacts: false });
+    expect(await text()).toBe(goodRecords + again);
+    expect(await keys(processed)).toEqual([factFileKey('fact_orders', 2025, 1, stem)]);
+    // a good version replaces all of it
+    await publishOutputs(
+      processed,
+      quarantine,
+      stem,
+      [],
+      staged('good2.jsonl', `${record(4, 'invalid_json')}\n`),
+    );
+    expect(await text()).toBe(`${record(4, 'invalid_json')}\n`);
+    // a source refused with no quarantine file before it holds the refusal alone
+    await quarantine.delete(quarantineKey(stem));
+    await publishOutputs(processed, quarantine, stem, [], staged('r3.jsonl', refusal), {
+      replaceFacts: false,
+    });
+    expect(await text()).toBe(refusal);
+  });
+
   it('retires every Parquet file and the quarantine file of a deleted source, and nothing of another', async () => {
     for (const table of FACT_TABLE_NAMES) {
       await processed.put(factFileKey(table, 2025, 1, stem), 'x');

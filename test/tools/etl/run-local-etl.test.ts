@@ -170,9 +170,17 @@ describe('runLocalEtl', () => {
     for (const key of janFacts) expect(await lake.store.head(key)).toBeUndefined();
   });
 
-  it('a loaded month re-uploaded broken or empty fails, keeps its facts and is retried; `[]` empties it', async () => {
-    await lake.store.put(JAN, JSON.stringify([validOrder(1), validOrder(2)]));
+  it('a loaded month re-uploaded broken or empty fails, keeps its facts and their rejects, and is retried; `[]` empties it', async () => {
+    // the good version rejects its third element
+    await lake.store.put(JAN, JSON.stringify([validOrder(1), validOrder(2), { order_id: 'no-such-order' }]));
     const first = await run();
+    const quarantined = async () =>
+      (await readFile(lake.store.pathOf('quarantine/store_sales/orders_2025_01.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { line_number: number; reason: string });
+    const goodRejects = await quarantined();
+    expect(goodRejects.map((r) => r.line_number)).toEqual([3]);
     const janFacts = first.processed.find((r) => r.sourceKey === JAN)!.files;
     const facts = Object.fromEntries(
       await Promise.all(janFacts.map(async (k) => [k, await readFile(lake.store.pathOf(k))] as const)),
@@ -205,6 +213,11 @@ describe('runLocalEtl', () => {
       expect(etlFailure(s)?.hint).toMatch(
         /^see quarantine\/store_sales\/orders_2025_01\.jsonl; fix or remove the raw file/,
       );
+      // the good version's reject stays, then this refusal alone (an earlier one is replaced)
+      expect(await quarantined()).toEqual([
+        ...goodRejects,
+        expect.objectContaining({ line_number: 0, reason: String(error).match(/\^(\w+):/)?.[1] }),
+      ]);
       // retried on the next run, failing the same way while the file is unchanged
       expect((await run()).failed.map((f) => f.key)).toEqual([JAN]);
     }
