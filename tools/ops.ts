@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { hideBin, Parser } from 'yargs/helpers';
 import { OpsError } from '../contracts/ops-error.js';
 import { commands } from './commands/index.js';
 import { stoppingOnSignal } from './lib/child-processes.js';
 import { formatError, lakeArgument } from './lib/errors.js';
-import { flagsWithoutValue } from './lib/options.js';
+import { flagsWithoutValue, suggestCommand } from './lib/options.js';
 
 /**
  * The `ops` CLI: `npx ops <command> [--target local|aws] [--lake DIR]`.
@@ -23,7 +23,6 @@ const cli = yargs(hideBin(process.argv))
   .usage('$0 <command> [options]')
   .strict()
   .demandCommand(1, 'name a command; `npx ops --help` lists them')
-  .recommendCommands()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((msg, err) => {
@@ -33,11 +32,19 @@ const cli = yargs(hideBin(process.argv))
       err ??
       new OpsError(
         'BAD_USAGE',
-        msg.replace(/\n\s*/g, ' '),
+        unknownCommand() ?? msg.replace(/\n\s*/g, ' '),
         '`npx ops --help` lists the commands, `npx ops <command> --help` their options',
       )
     );
   });
+/** `no command "gen" (did you mean \`npx ops generate\`?)` when the first word is no command. */
+function unknownCommand(): string | undefined {
+  const [given] = Parser(hideBin(process.argv))._;
+  const names = commands.map((c) => String(c.command));
+  if (typeof given !== 'string' || names.includes(given)) return undefined;
+  const meant = suggestCommand(given, names);
+  return `no command "${given}"${meant ? ` (did you mean \`npx ops ${meant}\`?)` : ''}`;
+}
 for (const command of commands) cli.command(command);
 /** yargs' option table of the command being parsed (a method @types/yargs does not declare). */
 type OptionTable = {

@@ -15,7 +15,8 @@ export const uploadCommand: CommandModule<object, UploadArgs> = {
   command: 'upload',
   describe: `copy the lake's raw files (${LAKE.rawPrefix}*${RAW_SOURCE_EXTENSIONS.join('|')}) to the raw bucket (aws), skipping unchanged files`,
   builder: (y) =>
-    withTargetOptions(y)
+    // every target is a choice, so the others get UPLOAD_NEEDS_AWS's hint; only AWS's flags apply
+    withTargetOptions(y, { targetFlags: (t) => t.name === 'aws' })
       .option('concurrency', { type: 'number', default: 3, describe: 'files uploaded at once' })
       .example('$0 upload --target aws', 'upload new or changed raw files; the ETL Lambda processes each')
       .epilogue(

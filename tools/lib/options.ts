@@ -54,3 +54,33 @@ export function flagsWithoutValue(args: readonly string[], takesValue: (name: st
   }
   return missing;
 }
+
+/**
+ * The command a mistyped one most likely means: the only command it begins (`gen` → generate),
+ * else the nearest within two edits (`tranform` → transform), else none. yargs' own suggestion
+ * goes by edits alone and so offers `etl` for `gen`.
+ */
+export function suggestCommand(given: string, names: readonly string[]): string | undefined {
+  const prefixed = names.filter((n) => n.startsWith(given));
+  if (prefixed.length === 1) return prefixed[0];
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = editDistance(given, name);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, one each. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row[j] = Math.min(substitution, (previous[j] as number) + 1, (row[j - 1] as number) + 1);
+    }
+    previous = row;
+  }
+  return previous[b.length] as number;
+}

@@ -27,9 +27,10 @@ export function targetFor(name: string): Target {
 
 /**
  * Adds `--target` (choices from this registry), `--lake` and every target's own flags to a
- * command; `waits` adds the flags of commands that wait on remote work (AWS `--timeout`), and
- * `targetFlags: false` leaves the targets' flags out for commands that never reach a target, and
- * `only` keeps the targets the command supports, so `--help` never offers one it would refuse.
+ * command; `waits` adds the flags of commands that wait on remote work (AWS `--timeout`),
+ * `targetFlags` keeps the flags of the targets it names (false: none, for commands that never
+ * reach a target), and `only` keeps the targets the command supports, so `--help` never offers
+ * one it would refuse.
  */
 export function withTargetOptions<T>(
   y: Argv<T>,
@@ -37,7 +38,11 @@ export function withTargetOptions<T>(
     waits = true,
     targetFlags = true,
     only = (_target: Target) => true,
-  }: { waits?: boolean; targetFlags?: boolean; only?: (target: Target) => boolean } = {},
+  }: {
+    waits?: boolean;
+    targetFlags?: boolean | ((target: Target) => boolean);
+    only?: (target: Target) => boolean;
+  } = {},
 ): Argv<T & LakeOptions> {
   const supported = Object.values(TARGETS).filter(only);
   let out = withLakeOptions(y).option('target', {
@@ -45,7 +50,7 @@ export function withTargetOptions<T>(
     default: supported[0]?.name,
     describe: supported.map((t) => `${t.name}: ${t.summary}`).join('; '),
   }) as unknown as Argv<T & LakeOptions>;
-  if (!targetFlags) return out;
-  for (const target of supported) out = target.addOptions(out, { waits });
+  const flagsOf = typeof targetFlags === 'function' ? targetFlags : () => targetFlags;
+  for (const target of supported.filter(flagsOf)) out = target.addOptions(out, { waits });
   return out;
 }

@@ -55,10 +55,14 @@ describe('the CLI error line', () => {
     expect(lakeArgument(['etl', '--force'])).toBeUndefined();
   });
 
-  it("gives yargs' own refusals a code and a hint, on one line", async () => {
+  it.each([
+    [['frobnicate'], 'no command "frobnicate"'],
+    [['--lake', 'x', 'gen'], 'no command "gen" (did you mean `npx ops generate`?)'],
+    [['etl', 'extra'], 'Unknown argument: extra'],
+  ])("gives yargs' own refusals a code and a hint, on one line: %j", async (args, message) => {
     const failure = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'tools/ops.ts', 'frobnicate'],
+      ['--import', 'tsx', 'tools/ops.ts', ...args],
       {
         cwd: root,
       },
@@ -67,7 +71,7 @@ describe('the CLI error line', () => {
     expect(failure).toMatchObject({ code: 1 });
     const lines = (failure as { stderr: string }).stderr.trimEnd().split('\n');
     expect(lines).toEqual([
-      'error [BAD_USAGE]: Unknown argument: frobnicate',
+      `error [BAD_USAGE]: ${message}`,
       '  hint: `npx ops --help` lists the commands, `npx ops <command> --help` their options',
     ]);
   });

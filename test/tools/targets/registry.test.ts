@@ -5,20 +5,26 @@ import yargs, { type CommandModule } from 'yargs';
 import { OpsError } from '../../../contracts/ops-error.js';
 import { generateCommand } from '../../../tools/commands/generate.js';
 import { pipelineCommand } from '../../../tools/commands/pipeline.js';
+import { uploadCommand } from '../../../tools/commands/upload.js';
 import { TARGET_NAMES, targetFor } from '../../../tools/targets/registry.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const args = (target: string) => ({ target, lake: '/nonexistent-lake' });
 
-/** The `--target` choices a command's `--help` offers. */
-async function targetChoices(command: CommandModule<object, never>, name: string): Promise<string[]> {
-  const help = await new Promise<string>((resolve) => {
+/** A command's `--help`. */
+function helpOf(command: CommandModule<object, never>, name: string): Promise<string> {
+  return new Promise<string>((resolve) => {
     yargs()
       .command(command)
       .wrap(null)
       .exitProcess(false)
       .parse([name, '--help'], {}, (_err, _argv, output) => resolve(output));
   });
+}
+
+/** The `--target` choices a command's `--help` offers. */
+async function targetChoices(command: CommandModule<object, never>, name: string): Promise<string[]> {
+  const help = await helpOf(command, name);
   const line = help.split('\n').find((l) => l.trimStart().startsWith('--target'));
   return [...(line?.match(/\[choices: ([^\]]+)\]/)?.[1] ?? '').matchAll(/"(\w+)"/g)].map((m) => m[1]!);
 }
@@ -34,6 +40,15 @@ describe('the target registry', () => {
     expect(await targetChoices(pipelineCommand as never, 'pipeline')).toEqual(withPipeline);
     // aws refuses to generate (LOCAL_ONLY), so generate's help does not offer it
     expect(await targetChoices(generateCommand as never, 'generate')).toEqual(['local', 'trino']);
+  });
+
+  it("upload's help offers every target (the others say to use aws) but only AWS's flags", async () => {
+    const help = await helpOf(uploadCommand as never, 'upload');
+
+    expect(await targetChoices(uploadCommand as never, 'upload')).toEqual(TARGET_NAMES);
+    expect(help).toContain('--raw-bucket');
+    expect(help).not.toContain('--trino-url');
+    expect(help).not.toContain('Trino (--target trino');
   });
 
   it('refuses an unknown target, listing the known ones', () => {
