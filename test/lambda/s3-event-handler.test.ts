@@ -124,12 +124,19 @@ describe('S3 event handler', () => {
     ]);
   });
 
-  it('rejects an empty or broken re-upload like a file that is not JSON: the month keeps its facts, the invocation fails', async () => {
+  it('rejects an empty or broken re-upload like a file that is not JSON: the month keeps its facts and their rejects, the invocation fails', async () => {
     const key = 'raw/store_sales/orders_2025_01.json';
     const event = await fixture();
     event.Records = [recordFor(event, key)];
-    await raw.store.put(key, jsonLines([validOrder(1), validOrder(2)]));
+    await raw.store.put(key, `${jsonLines([validOrder(1), validOrder(2)])}not json\n`);
     await handler(event);
+    const quarantined = async () =>
+      (await readFile(`${out.root}/quarantine/store_sales/orders_2025_01.jsonl`, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    const goodRejects = await quarantined();
+    expect(goodRejects).toMatchObject([{ line_number: 3, reason: 'invalid_json' }]);
     const facts = await fileHashes(out.root, 'processed');
     expect(Object.keys(facts)).toHaveLength(2);
 
@@ -152,10 +159,11 @@ describe('S3 event handler', () => {
       ]);
       expect(logs).toMatchObject([{ level: 'ERROR', message: 'source rejected', quarantined: 1, loaded: 0 }]);
       expect(await fileHashes(out.root, 'processed')).toEqual(facts);
-      const record = JSON.parse(
-        await readFile(`${out.root}/quarantine/store_sales/orders_2025_01.jsonl`, 'utf8'),
-      );
-      expect(record).toMatchObject({ source_key: key, line_number: 0, reason });
+      // the good version's reject, then this refusal alone
+      expect(await quarantined()).toEqual([
+        ...goodRejects,
+        expect.objectContaining({ source_key: key, line_number: 0, reason }),
+      ]);
     }
   });
 
