@@ -46,6 +46,11 @@ const sourceStateSchema = z.object({
 const stateSchema = z.object({
   version: z.literal(1),
   sources: z.record(z.string(), sourceStateSchema),
+  /**
+   * When a run last removed the outputs of deleted raw files: the facts changed, and no source
+   * record is left to say when (the last ETL run is the later of this and every `processedAt`).
+   */
+  retiredAt: z.string().optional(),
 });
 
 export type SourceState = z.infer<typeof sourceStateSchema>;

@@ -146,6 +146,8 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     delete state.sources[key];
   }
   const now = options.now ?? Date.now;
+  // wall-clock time, as `processedAt` is (`now` is the clock future-dated orders are judged by)
+  if (plan.retired.length) state.retiredAt = new Date().toISOString();
   const retried: string[] = [];
   if (options.retryQuarantine) {
     for (const key of plan.candidates) {

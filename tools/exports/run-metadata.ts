@@ -67,13 +67,16 @@ export async function dbtResultsSummary(runResultsFile: string): Promise<RunMeta
 }
 
 /**
- * The latest `processedAt` of the lake's ETL state, or null when the ETL never ran there. A file
- * that failed and never loaded (no facts of it published) brought no data: left out.
+ * The latest `processedAt` of the lake's ETL state, or its `retiredAt` (a run that removed a
+ * deleted file's facts) if later; null when the ETL never ran there. A file that failed and never
+ * loaded (no facts of it published) brought no data: left out.
  */
 export async function lastEtlRun(lake: string): Promise<string | null> {
-  const times = Object.values((await readEtlState(lake)).sources)
+  const state = await readEtlState(lake);
+  const times = Object.values(state.sources)
     .filter((s) => !(s.failed && !s.files.length))
     .map((s) => s.processedAt);
+  if (state.retiredAt) times.push(state.retiredAt);
   return times.length ? times.sort().at(-1)! : null;
 }
 

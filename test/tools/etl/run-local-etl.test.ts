@@ -4,6 +4,7 @@ import { OpsError } from '../../../contracts/ops-error.js';
 import { ETL_VERSION } from '../../../lambda/core/process-source.js';
 import { etlFailure, localEtlFields } from '../../../tools/etl/etl-summary.js';
 import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
+import { lastEtlRun } from '../../../tools/exports/run-metadata.js';
 import { jsonLines, tempLake, validOrder } from '../../lambda/support/orders.js';
 
 const JAN = 'raw/store_sales/orders_2025_01.json';
@@ -168,6 +169,22 @@ describe('runLocalEtl', () => {
 
     expect(s.retired).toContain(JAN);
     for (const key of janFacts) expect(await lake.store.head(key)).toBeUndefined();
+  });
+
+  it('a run that only removes a deleted month is the last ETL run (its data changed)', async () => {
+    await run();
+    const loaded = await lastEtlRun(lake.root);
+    await rm(lake.store.pathOf(JAN));
+
+    const s = await run();
+
+    expect(s).toMatchObject({ processed: [], retired: [JAN] });
+    const retiredAt = JSON.parse(await readFile(`${lake.root}/state/etl-state.json`, 'utf8')).retiredAt;
+    expect(retiredAt > (loaded ?? '')).toBe(true);
+    expect(await lastEtlRun(lake.root)).toBe(retiredAt);
+    // a run that changes nothing moves it no further
+    expect((await run()).skipped).toEqual([FEB]);
+    expect(await lastEtlRun(lake.root)).toBe(retiredAt);
   });
 
   it('a loaded month re-uploaded broken or empty fails, keeps its facts and their rejects, and is retried; `[]` empties it', async () => {
