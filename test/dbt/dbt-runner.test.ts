@@ -5,8 +5,44 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ATHENA_ENV } from '../../tools/aws/dbt-env.js';
 import { runTransform } from '../../tools/commands/transform.js';
 import { summarizeRunResults } from '../../tools/engines/dbt-results.js';
-import { runDbt } from '../../tools/engines/dbt-runner.js';
+import { dbtRunFailure, runDbt } from '../../tools/engines/dbt-runner.js';
 import { withDirLock } from '../../tools/lib/dir-lock.js';
+import { formatError } from '../../tools/lib/errors.js';
+
+describe('dbtRunFailure', () => {
+  it("reports the file system's own error as FILE_SYSTEM, not as dbt's failure", () => {
+    const refused = Object.assign(
+      new Error("EACCES: permission denied, open '/lake/.dbt/target/dbt-run.lock'"),
+      {
+        code: 'EACCES',
+      },
+    );
+
+    const err = dbtRunFailure(
+      refused,
+      'DOCS_FAILED',
+      'dbt docs generate failed',
+      'run `npx ops transform` first',
+    );
+
+    expect(err).toBe(refused);
+    expect(formatError(err)).toMatch(/^error \[FILE_SYSTEM\]: EACCES/);
+  });
+
+  it("gives dbt's own failures their code, and a hint by what the message says", () => {
+    const failure = (message: string) =>
+      dbtRunFailure(new Error(message), 'DBT_FAILED', message, 'see the log');
+
+    expect(failure('dbt exited 2')).toMatchObject({ code: 'DBT_FAILED', hint: 'see the log' });
+    expect(failure('IO Error: Could not set lock on file "w.duckdb"')).toMatchObject({
+      hint: expect.stringMatching(/^another process holds the warehouse open/),
+    });
+    expect(failure('IO Error: Cannot open file "w.duckdb": Permission denied')).toMatchObject({
+      code: 'DBT_FAILED',
+      hint: expect.stringMatching(/^the file system refuses a file dbt writes/),
+    });
+  });
+});
 
 describe('summarizeRunResults', () => {
   it('counts models, data tests and unit tests apart and names the nodes that did not pass', () => {

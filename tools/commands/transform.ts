@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { OpsError } from '../../contracts/ops-error.js';
 import { ATHENA_ENV } from '../aws/dbt-env.js';
-import { DBT_PROJECT_DIR, type DbtRunSummary, dbtFailureHint, runDbt } from '../engines/dbt-runner.js';
+import { DBT_PROJECT_DIR, type DbtRunSummary, dbtRunFailure, runDbt } from '../engines/dbt-runner.js';
 import { describeDuplicates, findDuplicateOrders } from '../exports/duplicate-orders.js';
 import type { LakeOptions } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
@@ -63,8 +63,7 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
     ...(warehouse ? { warehouse } : {}),
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
   }).catch((err: unknown) => {
-    const message = (err as Error).message;
-    throw new OpsError('DBT_FAILED', message, dbtFailureHint(message, `see ${logFile}`), { cause: err });
+    throw dbtRunFailure(err, 'DBT_FAILED', (err as Error).message, `see ${logFile}`);
   });
   if (!summary.ok) {
     const failed = summary.failures.map((f) => `${f.name} (${f.status})`);

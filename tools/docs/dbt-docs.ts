@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
-import { dbtFailureHint, runDbt } from '../engines/dbt-runner.js';
+import { dbtRunFailure, runDbt } from '../engines/dbt-runner.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
 import { lakePath } from '../lib/lake-path.js';
 import { ensurePythonEnvs } from '../scripts/ensure-python.js';
@@ -51,10 +51,7 @@ export async function generateDocs(opts: DocsOptions): Promise<DocsResult> {
     logPath: path.join(artifacts, 'logs'),
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
   }).catch((err: unknown) => {
-    const message = (err as Error).message;
-    throw new OpsError('DOCS_FAILED', `dbt docs generate failed: ${message}`, dbtFailureHint(message, hint), {
-      cause: err,
-    });
+    throw dbtRunFailure(err, 'DOCS_FAILED', `dbt docs generate failed: ${(err as Error).message}`, hint);
   });
   if (!summary.ok)
     throw new OpsError('DOCS_FAILED', `dbt docs generate failed (exit ${summary.exitCode})`, hint);

@@ -36,13 +36,39 @@ export async function openWarehouse(opts: WarehouseAccess): Promise<QueryEngine>
   try {
     return await openDuckDbEngine(file, { readOnly: opts.readOnly ?? false });
   } catch (err) {
-    throw new OpsError(
-      'WAREHOUSE_UNAVAILABLE',
-      `cannot open ${file}: ${(err as Error).message}`,
-      'another process has it open (dbt, another ops command, a DuckDB or Python session, even read-only); retry when it has closed it',
+    throw openFailure(file, err);
+  }
+}
+
+/**
+ * Why DuckDB could not open the warehouse, told apart by its message: a lock another process
+ * holds (retrying helps), a path the file system refuses (it does not), or a file that is no
+ * DuckDB database.
+ */
+export function openFailure(file: string, err: unknown): OpsError {
+  const message = `cannot open ${file}: ${(err as Error).message}`;
+  if (/Permission denied|Read-only file system|No space left/i.test(message)) {
+    return new OpsError(
+      'FILE_SYSTEM',
+      message,
+      'the file system refuses the warehouse: check the owner and mode of the lake folder and its warehouse.duckdb, and that its disk is writable and has space',
       { cause: err },
     );
   }
+  if (/not a valid DuckDB database/i.test(message)) {
+    return new OpsError(
+      'WAREHOUSE_UNAVAILABLE',
+      message,
+      'move that file away, then run `npx ops crawl` to make the catalog again (the facts are in the lake folder)',
+      { cause: err },
+    );
+  }
+  return new OpsError(
+    'WAREHOUSE_UNAVAILABLE',
+    message,
+    'another process has it open (dbt, another ops command, a DuckDB or Python session, even read-only); retry when it has closed it',
+    { cause: err },
+  );
 }
 
 /** Runs `work` with an engine and always closes it, so the warehouse file lock is released. */

@@ -2,8 +2,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { OpsError } from '../../contracts/ops-error.js';
 import { spawnTied } from '../lib/child-processes.js';
 import { withDirLock } from '../lib/dir-lock.js';
+import { fileSystemHint } from '../lib/errors.js';
 import { progress } from '../lib/report.js';
 import { venvBin } from '../scripts/ensure-python.js';
 import { type RunResult, type RunResultsSummary, summarizeRunResults } from './dbt-results.js';
@@ -91,12 +93,24 @@ export async function recordedBuilds(targetPath: string): Promise<string | undef
 
 /**
  * The hint for a dbt run that failed with `message`: DuckDB's lock error (another process has the
- * warehouse open) gets its own, anything else `otherwise`.
+ * warehouse open) and a path the file system refuses get their own, anything else `otherwise`.
  */
 export const dbtFailureHint = (message: string, otherwise: string): string =>
   /Could not set lock on file/.test(message)
     ? 'another process holds the warehouse open (an ops command, a DuckDB shell); retry when it has finished'
-    : otherwise;
+    : /Permission denied|Read-only file system|No space left/i.test(message)
+      ? 'the file system refuses a file dbt writes: check the owner and mode of the lake folder, and that its disk is writable and has space'
+      : otherwise;
+
+/**
+ * The error for a dbt run that could not run or finish (`runDbt` rejected with `err`): one the
+ * file system raised here (a lock or log file refused) as it is, which the CLI reports as
+ * FILE_SYSTEM; anything else as `code` with `message` and `dbtFailureHint`'s hint.
+ */
+export function dbtRunFailure(err: unknown, code: string, message: string, otherwise: string): Error {
+  if (fileSystemHint((err as NodeJS.ErrnoException | undefined)?.code)) return err as Error;
+  return new OpsError(code, message, dbtFailureHint((err as Error).message, otherwise), { cause: err });
+}
 
 /** dbt could not run at all (not installed, crashed before writing run_results.json). */
 export class DbtRunError extends Error {

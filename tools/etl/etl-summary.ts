@@ -1,6 +1,7 @@
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
+import { fileSystemHint } from '../lib/errors.js';
 import { describeWorkers, formatCount } from '../lib/report.js';
 import type { LocalEtlSummary } from './run-local-etl.js';
 
@@ -104,9 +105,15 @@ export function etlFailure(s: LocalEtlSummary): OpsError | undefined {
   const rejects = s.processed
     .filter((r) => failed.has(r.sourceKey) && r.quarantineKey)
     .map((r) => r.quarantineKey as string);
+  const message = `${s.failed.length} file(s) failed: ${s.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`;
+  const retry = 'then run `npx ops etl` again (failed files are retried)';
+  // the lake, not the raw file, refused (a folder not writable, a full disk): fixing the file is no help
+  const fileSystem = s.failed.find((f) => f.errno);
+  if (fileSystem)
+    return new OpsError('FILE_SYSTEM', message, `${fileSystemHint(fileSystem.errno)}; ${retry}`);
   return new OpsError(
     'ETL_FAILED',
-    `${s.failed.length} file(s) failed: ${s.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`,
-    `${rejects.length ? `see ${rejects.join(', ')}; ` : ''}fix or remove the raw file${failed.size > 1 ? 's' : ''}, then run \`npx ops etl\` again (failed files are retried)`,
+    message,
+    `${rejects.length ? `see ${rejects.join(', ')}; ` : ''}fix or remove the raw file${failed.size > 1 ? 's' : ''}, ${retry}`,
   );
 }

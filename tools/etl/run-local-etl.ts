@@ -21,6 +21,7 @@ import {
   runDecision,
   type SourceRecord,
 } from '../../lambda/core/source-policy.js';
+import { fileSystemHint } from '../lib/errors.js';
 import { type PoolOutcome, poolUsage, runInProcesses } from '../lib/process-pool.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
@@ -73,7 +74,8 @@ export interface LocalEtlSummary {
   processed: EtlResult[];
   /** Raw keys left alone because they did not change since their last successful run. */
   skipped: string[];
-  failed: { key: string; error: string }[];
+  /** `errno`: the file system's error code when that is why (a lake folder not writable, a full disk). */
+  failed: { key: string; error: string; errno?: string }[];
   /** Raw keys gone from the lake since their last run; their outputs were removed. */
   retired: string[];
   /** Raw keys re-run because quarantined future-dated orders of theirs are now in range. */
@@ -464,7 +466,12 @@ function flagTwins(state: EtlState, holder: string): string[] {
  * state and runs next time anyway.
  */
 function recordFailure(state: EtlState, summary: LocalEtlSummary, key: string, err: unknown): void {
-  summary.failed.push({ key, error: err instanceof Error ? err.message : String(err) });
+  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+  summary.failed.push({
+    key,
+    error: err instanceof Error ? err.message : String(err),
+    ...(fileSystemHint(errno) ? { errno: errno as string } : {}),
+  });
   const last = state.sources[key];
   if (last) state.sources[key] = { ...last, failed: true };
 }

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import os from 'node:os';
 import { rawMonthKey } from '../../contracts/lake-keys.js';
 import { OpsError } from '../../contracts/ops-error.js';
+import { fileSystemHint } from '../lib/errors.js';
 import { lakePath } from '../lib/lake-path.js';
 import { type ChildTaskError, type PoolUsage, poolUsage, runInProcesses } from '../lib/process-pool.js';
 import { monthOf, seasonOf, yearOf } from './calendar.js';
@@ -166,7 +167,8 @@ async function runMonths(
   const results = outcomes.map((o) => {
     if (o.ok) return o.value;
     const e = o.error as ChildTaskError;
-    throw e.code ? new OpsError(e.code, e.message, e.hint) : e;
+    // a file-system errno stays on the error itself, which the CLI reports as FILE_SYSTEM
+    throw e.code && !fileSystemHint(e.code) ? new OpsError(e.code, e.message, e.hint) : e;
   });
   return { results, pool: poolUsage(outcomes, workers) };
 }

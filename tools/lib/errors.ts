@@ -11,8 +11,7 @@ export function formatError(err: unknown, { lake }: { lake?: string } = {}): str
     const onLake = lake && names && !err.hint?.includes('--lake') ? ` (with --lake ${lake})` : '';
     return `error [${err.code}]: ${err.message}${err.hint ? `\n  hint: ${err.hint}${onLake}` : ''}`;
   }
-  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
-  const hint = typeof errno === 'string' ? FILE_SYSTEM_HINTS[errno] : undefined;
+  const hint = fileSystemHint((err as NodeJS.ErrnoException | undefined)?.code);
   if (err instanceof Error && hint) return `error [FILE_SYSTEM]: ${oneLine(err.message)}\n  hint: ${hint}`;
   if (err instanceof Error) return `error: ${oneLine(err.message)}`;
   return `error: ${oneLine(String(err))}`;
@@ -31,7 +30,16 @@ const FILE_SYSTEM_HINTS: Record<string, string> = {
   EPERM: 'permission denied: check the owner and mode of the path named',
   EROFS: 'the file system is read-only: give a --lake or --out on a writable one',
   ENOSPC: 'the disk is full: free space, then run the command again (it resumes or starts over cleanly)',
+  EDQUOT:
+    'the disk quota is used up: free space, then run the command again (it resumes or starts over cleanly)',
 };
+
+/** What to check for an error `code` that is the file system's (`EACCES`, `ENOSPC`, …); else undefined. */
+export function fileSystemHint(code: unknown): string | undefined {
+  return typeof code === 'string' && Object.hasOwn(FILE_SYSTEM_HINTS, code)
+    ? FILE_SYSTEM_HINTS[code]
+    : undefined;
+}
 
 /** The value of `--lake DIR` or `--lake=DIR` among the CLI's arguments, if given. */
 export function lakeArgument(argv: readonly string[]): string | undefined {

@@ -171,6 +171,28 @@ describe('runLocalEtl', () => {
     for (const key of janFacts) expect(await lake.store.head(key)).toBeUndefined();
   });
 
+  it('blames the lake, not the raw files, when the file system refuses its outputs (FILE_SYSTEM), and recovers once fixed', async () => {
+    // a file where the processed folder belongs: every publish is refused (ENOTDIR)
+    await writeFile(`${lake.root}/processed`, 'in the way');
+
+    const s = await run();
+
+    expect(s.failed.map((f) => [f.key, f.errno])).toEqual([
+      [JAN, 'ENOTDIR'],
+      [FEB, 'ENOTDIR'],
+    ]);
+    expect(etlFailure(s)).toMatchObject({
+      code: 'FILE_SYSTEM',
+      hint: expect.stringMatching(
+        /^a path that must be a folder is a file: .*; then run `npx ops etl` again/,
+      ),
+    });
+    await rm(`${lake.root}/processed`);
+    const fixed = await run();
+    expect(fixed.failed).toEqual([]);
+    expect(processedKeys(fixed)).toEqual([JAN, FEB]);
+  });
+
   it('a run that only removes a deleted month is the last ETL run (its data changed)', async () => {
     await run();
     const loaded = await lastEtlRun(lake.root);

@@ -1,9 +1,10 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OpsError } from '../../../contracts/ops-error.js';
 import type { RawOrder } from '../../../contracts/raw-order.js';
 import { generateDataset, generateMonthOrders, writeOrdersFile } from '../../../tools/generator/index.js';
+import { formatError } from '../../../tools/lib/errors.js';
 import { rawDir, rawFiles, tempLake } from './lake-fixture.js';
 
 const base = { from: '2025-01', months: 2, ordersPerMonth: 800, seed: 5, force: false };
@@ -25,6 +26,21 @@ describe('generateDataset files', () => {
     const after = await stat(path.join(rawDir(lake), 'orders_2025_01.json'));
     expect(after.mtimeMs).toBe(before.mtimeMs);
   });
+
+  it.each([1, 2])(
+    'reports a folder the file system refuses as FILE_SYSTEM with %i worker(s), as the CLI prints it',
+    async (workers) => {
+      const lake = await tempLake();
+      await mkdir(path.dirname(rawDir(lake)), { recursive: true });
+      await writeFile(rawDir(lake), 'a file where the raw folder belongs');
+
+      const err = await generateDataset({ ...base, lake, workers }).catch((e: unknown) => e);
+
+      expect(formatError(err)).toMatch(
+        /^error \[FILE_SYSTEM\]: .*\n {2}hint: a path that must be a folder is a file/,
+      );
+    },
+  );
 
   it('refuses to overwrite a file that would change, writing nothing, and names --force', async () => {
     const lake = await tempLake();
