@@ -5,7 +5,7 @@ import { OpsError } from '../contracts/ops-error.js';
 import { commands } from './commands/index.js';
 import { stoppingOnSignal } from './lib/child-processes.js';
 import { formatError, lakeArgument } from './lib/errors.js';
-import { flagsWithoutValue, suggestCommand } from './lib/options.js';
+import { flagsWithoutValue, singleValue, suggestCommand } from './lib/options.js';
 
 /**
  * The `ops` CLI: `npx ops <command> [--target local|aws] [--lake DIR]`.
@@ -48,12 +48,14 @@ function unknownCommand(): string | undefined {
 for (const command of commands) cli.command(command);
 /** yargs' option table of the command being parsed (a method @types/yargs does not declare). */
 type OptionTable = {
-  getOptions(): { key: Record<string, unknown>; boolean: string[]; count: string[] };
+  getOptions(): { key: Record<string, unknown>; boolean: string[]; count: string[]; array: string[] };
 };
 // before yargs validates, so that the flag is named rather than defaulted
 cli.middleware((argv) => {
   // every declared option but the flags: typed ones and `--target` (choices, no type) alike
-  const { key, boolean, count } = (cli as unknown as OptionTable).getOptions();
+  const { key, boolean, count, array } = (cli as unknown as OptionTable).getOptions();
+  // a flag that takes one value, given twice, is refused rather than read as a list
+  for (const name of Object.keys(key)) if (!array.includes(name)) singleValue(`--${name}`, argv[name]);
   const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const takesValue = (given: string) => {
     const name = given in key ? given : kebab(given); // yargs takes --ordersPerMonth too

@@ -21,10 +21,6 @@ describe('--target trino settings', () => {
     });
   });
 
-  it('lets the last of a repeated flag win', () => {
-    expect(trinoSettings(parse(['--trino-schema', 'a', '--trino-schema', 'b']), {}).schema).toBe('b');
-  });
-
   it('sends a password over https only', () => {
     expect(() => trinoSettings(parse(['--trino-url', 'http://h:8080', '--trino-password', 'p']), {})).toThrow(
       expect.objectContaining({ code: 'TRINO_PASSWORD_NEEDS_TLS' }),

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { buildDashboard, type DashboardIo, type DashboardResult } from '../../dashboards/build-dashboard.js';
 import { dashboardDocsLink } from '../docs/docs-link.js';
 import { stopWithThisProcess } from '../lib/child-processes.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
-import type { LakeOptions } from '../lib/options.js';
+import { type LakeOptions, resolvedPath } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
@@ -53,12 +52,12 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
       .option('from', {
         type: 'string',
         describe: 'folder holding the analytics CSVs [default: <lake>/analytics_outputs]',
-        coerce: (p: string) => path.resolve(p),
+        coerce: resolvedPath('--from'),
       })
       .option('out', {
         type: 'string',
         describe: 'folder to write the dashboard to [default: <lake>/dashboard]',
-        coerce: (p: string) => path.resolve(p),
+        coerce: resolvedPath('--out'),
       }),
   handler: async (args) => {
     const start = performance.now();

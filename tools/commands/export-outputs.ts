@@ -5,7 +5,7 @@ import { assertNoDuplicateOrders } from '../exports/duplicate-orders.js';
 import { type ExportResult, exportOutputs } from '../exports/export-outputs.js';
 import { runMetadata } from '../exports/run-metadata.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
-import type { LakeOptions } from '../lib/options.js';
+import { type LakeOptions, resolvedPath } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
@@ -54,7 +54,7 @@ export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
     withTargetOptions(y).option('out', {
       type: 'string',
       describe: 'folder to write the CSVs to [default: <lake>/analytics_outputs]',
-      coerce: (p: string) => path.resolve(p),
+      coerce: resolvedPath('--out'),
     }),
   handler: async (args) => {
     const start = performance.now();

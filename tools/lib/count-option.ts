@@ -1,4 +1,5 @@
 import { OpsError } from '../../contracts/ops-error.js';
+import { singleValue } from './options.js';
 
 /** `k` and `M`, as people write sizes: `5k` = 5,000, `1.5M` = 1,500,000. */
 const SUFFIX_DIGITS: Record<string, number> = { k: 3, K: 3, m: 6, M: 6 };
@@ -10,13 +11,7 @@ const SUFFIX_DIGITS: Record<string, number> = { k: 3, K: 3, m: 6, M: 6 };
  */
 export function parseCount(flag: string, value: unknown, { suffixes = false } = {}): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (Array.isArray(value)) {
-    throw new OpsError(
-      'BAD_OPTION',
-      `${flag} was given ${value.length} times (${value.join(', ')}); pass it once`,
-    );
-  }
-  const text = String(value).trim().replace(/_/g, '');
+  const text = String(singleValue(flag, value)).trim().replace(/_/g, '');
   const match = /^(\d+)(?:\.(\d+))?([kKmM])?$/.exec(text);
   const digits = match?.[3] ? (SUFFIX_DIGITS[match[3]] ?? 0) : 0;
   const fraction = match?.[2] ?? '';

@@ -19,9 +19,27 @@ export function withLakeOptions<T>(y: Argv<T>): Argv<T & { lake: string }> {
     // an empty variable is unset (`STORE_SALES_LAKE= npx ops …` would otherwise mean the cwd)
     default: process.env.STORE_SALES_LAKE || 'lake',
     describe: 'local lake folder (laid out like the bucket)',
-    coerce: (p: string) => path.resolve(p),
+    coerce: resolvedPath('--lake'),
   }) as unknown as Argv<T & { lake: string }>;
 }
+
+/**
+ * A flag's one value. yargs gives a repeated flag as an array, which a flag that takes one value
+ * refuses rather than picking one (BAD_OPTION); `ops.ts` applies this to every such flag.
+ */
+export function singleValue<T>(flag: string, value: T | T[]): T {
+  if (!Array.isArray(value)) return value;
+  throw new OpsError(
+    'BAD_OPTION',
+    `${flag} was given ${value.length} times (${value.join(', ')}); pass it once`,
+  );
+}
+
+/** yargs `coerce` for a path flag: its one value, made absolute (a coerce runs before middleware). */
+export const resolvedPath =
+  (flag: string) =>
+  (p: string | string[]): string =>
+    path.resolve(singleValue(flag, p));
 
 /**
  * Checks `--workers` (worker processes for `etl` and `generate`): a whole number ≥ 1, or

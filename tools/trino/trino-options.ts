@@ -71,8 +71,6 @@ export function withTrinoOptions<T>(y: Argv<T>): Argv<T & TrinoArgs> {
   for (const [flag, env, describe] of Object.values(FLAGS)) {
     out = out.option(flag, {
       type: 'string',
-      // A repeated flag: the last one wins, as with the environment.
-      coerce: (v: string | string[]) => (Array.isArray(v) ? v.at(-1) : v),
       group: GROUP,
       describe: `${describe} [env ${env}]`,
     }) as unknown as Argv<T & TrinoArgs>;

@@ -76,6 +76,26 @@ describe('the CLI error line', () => {
     ]);
   });
 
+  it.each([
+    [['etl', '--lake', 'a', '--lake', 'b'], '--lake was given 2 times (a, b)'],
+    [['crawl', '--target', 'local', '--target', 'local'], '--target was given 2 times (local, local)'],
+    [
+      ['crawl', '--target', 'trino', '--trino-schema', 'a', '--trino-schema', 'b'],
+      '--trino-schema was given 2 times (a, b)',
+    ],
+  ])('refuses a flag that takes one value given twice, naming both: %j', async (args, message) => {
+    const failure = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'tools/ops.ts', ...args],
+      {
+        cwd: root,
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
+
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toBe(`error [BAD_OPTION]: ${message}; pass it once\n`);
+  });
+
   it('refuses a flag that takes a value but is given none, instead of running with its default', async () => {
     const lake = await mkdtemp(path.join(os.tmpdir(), 'no-value-'));
     try {
