@@ -184,6 +184,21 @@ describe('SIGKILL never leaves a half-written output', () => {
     for (const name of names) expect(await complete(out)(name)).toBe(true);
   }, 300_000);
 
+  it('ops transform told to stop by SIGINT while dbt starts: prints no dbt traceback and no error', async () => {
+    const small = path.join(work, 'transform-lake');
+    for (const step of [['generate', '--months', '1', '--orders-per-month', '200'], ['etl'], ['crawl']])
+      ok(await runOps([...step, '--lake', small]));
+    // a second after the line dbt is importing its modules (it takes ~3 s to start here)
+    const run = await runOps(['transform', '--lake', small], {
+      after: (line) => line.includes('transform: dbt build'),
+      delayMs: 1000,
+      signal: 'SIGINT',
+    });
+
+    expect(run.killed, run.stderr).toBe(true);
+    expect(run.stderr).not.toMatch(/dbt \||Traceback|KeyboardInterrupt|error \[/);
+  }, 60_000);
+
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'ops dashboard told to stop by %s while Chromium prints: ends by that signal, with no print error and no PDF',
     async (signal) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { OpsError } from '../../contracts/ops-error.js';
-import { spawnTied } from '../lib/child-processes.js';
+import { spawnTied, stoppingOnSignal } from '../lib/child-processes.js';
 import { withDirLock } from '../lib/dir-lock.js';
 import { fileSystemHint } from '../lib/errors.js';
 import { progress } from '../lib/report.js';
@@ -207,7 +207,8 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
   const wallSeconds = (performance.now() - start) / 1000;
-  if (exitCode !== 0 && !options.onLine) printFailureReport(kept);
+  // stopped by Ctrl-C: dbt's traceback of the interrupt is no failure to report
+  if (exitCode !== 0 && !options.onLine && !stoppingOnSignal()) printFailureReport(kept);
 
   let parsed: { results: RunResult[]; elapsed_time: number };
   try {
