@@ -32,13 +32,19 @@ export const FILTER_INFO: Record<FilterKey, { label: string; changes: string; ca
   },
 };
 
-/** Parses `#country=US&channel=online`; unknown keys, empty values and `all` are ignored. */
-export function parseFilter(hash: string): Filter {
+/**
+ * Parses `#country=US&channel=online`; unknown keys, empty values and `all` are ignored. Given the
+ * data's `options`, a value is read as the option it names in any case (`us` is `US`) and one that
+ * names none is ignored: a link with a typo shows all data, as the controls say, not an empty page.
+ */
+export function parseFilter(hash: string, options?: Record<FilterKey, readonly string[]>): Filter {
   const filter: Filter = {};
   for (const [key, value] of new URLSearchParams(hash.replace(/^#/, ''))) {
-    if ((FILTER_KEYS as readonly string[]).includes(key) && value && value !== 'all') {
-      filter[key as FilterKey] = value;
-    }
+    if (!(FILTER_KEYS as readonly string[]).includes(key) || !value || value === 'all') continue;
+    const known = options
+      ? options[key as FilterKey].find((o) => o.toLowerCase() === value.toLowerCase())
+      : value;
+    if (known) filter[key as FilterKey] = known;
   }
   return filter;
 }

@@ -91,7 +91,11 @@ function fillControls(filter: Filter): void {
 }
 
 function render(): void {
-  const filter = parseFilter(location.hash);
+  const filter = parseFilter(location.hash, data.options);
+  // the address names what is shown: a value the data lacks is dropped, `us` reads as `US`
+  const hash = filterHash(filter);
+  if (hash !== location.hash.replace(/^#$/, ''))
+    history.replaceState(null, '', hash || location.pathname + location.search);
   const view = applyFilter(data, filter);
   fillControls(filter);
   const active = FILTER_KEYS.filter((k) => filter[k]);
@@ -118,7 +122,7 @@ function render(): void {
 
 document.querySelector('#filters')?.addEventListener('change', (e) => {
   const select = e.target as HTMLSelectElement;
-  const filter = parseFilter(location.hash);
+  const filter = parseFilter(location.hash, data.options);
   filter[select.name as keyof Filter] = select.value || undefined;
   location.hash = filterHash(filter) || '#';
 });

@@ -234,6 +234,37 @@ describe('filters in the URL hash', () => {
     await page.context().close();
   });
 
+  it('reads #country=us as US and drops a value the data lacks (#country=XX shows all data), fixing the address', async () => {
+    const seen = async (hash: string) => {
+      const { page, errors } = await loadOffline(browser, result.html, hash);
+      const view = await page.evaluate(() => ({
+        hash: location.hash,
+        revenue: Number(document.querySelector<HTMLElement>('[data-kpi="revenue"]')?.dataset.value),
+        state: document.querySelector('.filter-state')?.textContent,
+        select: document.querySelector<HTMLSelectElement>('select[name="country"]')?.value,
+      }));
+      await page.context().close();
+      return { ...view, errors };
+    };
+    const share = COUNTRIES.US.share;
+    const usRevenue = REVENUE.reduce((s, v) => s + Math.round(Math.round(v * share * 100)), 0) / 100;
+
+    expect(await seen('#country=us')).toEqual({
+      hash: '#country=US',
+      revenue: usRevenue,
+      state: 'Filtered: Country: United States',
+      select: 'US',
+      errors: [],
+    });
+    expect(await seen('#country=XX')).toEqual({
+      hash: '',
+      revenue: expectedKpis().revenue,
+      state: 'All data (no filter)',
+      select: '',
+      errors: [],
+    });
+  });
+
   it('changes the hash from the keyboard-reachable controls, and reset clears it', async () => {
     const { page } = await loadOffline(browser, result.html);
     const focusable: string[] = [];
@@ -322,7 +353,7 @@ describe('accessibility', () => {
   });
 
   it('prints the filter state at the top of every page', async () => {
-    const { page } = await loadOffline(browser, result.html, '#channel=online');
+    const { page } = await loadOffline(browser, result.html, '#country=US');
     await page.emulateMedia({ media: 'print' });
 
     const printed = await page.$$eval('section.page', (els) =>
@@ -332,7 +363,7 @@ describe('accessibility', () => {
       }),
     );
 
-    expect(printed).toEqual(Array(6).fill('Filtered: Sales channel: Online'));
+    expect(printed).toEqual(Array(6).fill('Filtered: Country: United States'));
     await page.context().close();
   });
 });

@@ -93,6 +93,21 @@ describe('filters', () => {
     expect(filterHash({})).toBe('');
   });
 
+  it("reads a value as the data's option it names in any case, and ignores one the data lacks", () => {
+    const options = {
+      country: ['DE', 'US'],
+      channel: ['online', 'store'],
+      segment: ['consumer'],
+      category: [],
+    };
+
+    expect(parseFilter('#country=us&channel=Online&segment=nobody&category=books', options)).toEqual({
+      country: 'US',
+      channel: 'online',
+    });
+    expect(parseFilter('#country=XX', options)).toEqual({});
+  });
+
   it('reads one cell’s distinct counts and never adds cells up', () => {
     const slices = [
       ...slice('US', 'all', { active: 3, newCustomers: 1, churned: 1 }),
