@@ -13,10 +13,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * What the top bar shows for the dbt docs: a link to them (an href relative to the page), a hint
- * to write them with `ops docs` (`not-written`), or nothing (`not-available`: the docs do not
+ * naming the command that writes them (`write`: `npx ops docs`, with the dashboard's lake), or
+ * nothing (`not-available`: the docs do not
  * describe this page's build). The `ops` commands decide which (tools/docs/docs-link.ts).
  */
-export type DocsLink = { href: string } | 'not-written' | 'not-available';
+export type DocsLink = { href: string } | { write: string } | 'not-available';
 
 /** Everything the page shows; rendered into `template.html`. */
 export interface PageInput {
@@ -105,8 +106,8 @@ export async function renderHtml(input: PageInput): Promise<string> {
     docsLink: () => {
       const docs = input.docs ?? 'not-available';
       if (docs === 'not-available') return '';
-      if (docs === 'not-written')
-        return '<span class="topbar-hint" data-docs-hint>dbt docs: <code>npx ops docs</code>, then this dashboard again</span>';
+      if ('write' in docs)
+        return `<span class="topbar-hint" data-docs-hint>dbt docs: <code>${escapeHtml(docs.write)}</code>, then this dashboard again</span>`;
       return `<a href="${escapeHtml(docs.href)}" data-docs-link title="dbt models, columns, tests and lineage">dbt docs &amp; lineage</a>`;
     },
     header,

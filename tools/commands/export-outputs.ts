@@ -5,7 +5,7 @@ import { assertNoDuplicateOrders } from '../exports/duplicate-orders.js';
 import { type ExportResult, exportOutputs } from '../exports/export-outputs.js';
 import { runMetadata } from '../exports/run-metadata.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
-import { type LakeOptions, resolvedPath } from '../lib/options.js';
+import { type LakeOptions, opsCommandOn, resolvedPath } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
@@ -62,10 +62,10 @@ export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
     const fields = {
       ...Object.fromEntries(result.files.map((f) => [f.file, `${f.rows} rows`])),
       [RUN_METADATA_FILE]: result.stale
-        ? 'freshness and dbt results. WARNING: the marts were built from before the last ETL run, so data it loaded may be missing: run `npx ops transform`, then export again'
+        ? `freshness and dbt results. WARNING: the marts were built from before the last ETL run, so data it loaded may be missing: run \`${opsCommandOn('transform', args.lake)}\`, then export again`
         : result.dbtResults
           ? 'freshness and dbt results'
-          : 'freshness; no dbt results of this build (run `npx ops transform` on this lake and target)',
+          : `freshness; no dbt results of this build (run \`${opsCommandOn('transform', args.lake)}\` on this target)`,
     };
     printSummary(`export-outputs done in ${elapsed(start)}; output: ${result.outDir}`, fields);
   },

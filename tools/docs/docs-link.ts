@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { LAKE } from '../../contracts/lake-layout.js';
 import type { DocsLink } from '../../dashboards/render-html.js';
 import { lakePath } from '../lib/lake-path.js';
+import { opsCommandOn } from '../lib/options.js';
 
 /**
  * The one target `ops docs` documents: the site is built from the local DuckDB warehouse, so it
@@ -19,7 +20,8 @@ export const docsIndexOf = (lake: string): string => path.join(lakePath(lake, LA
 
 /**
  * The dbt docs as linked from a dashboard that will be read from `dashboardDir` (where it is
- * published: not a staging folder): `not-written` until `ops docs` has run (the pipeline does not
+ * published: not a staging folder): the command to write them until `ops docs` has run on the
+ * lake (the pipeline does not
  * run it, ~7 s), `not-available` on a target whose build the docs do not describe (on AWS the page
  * is read from S3, without them). The href is a URL relative to that folder, its segments
  * escaped; a docs page on another drive (Windows) gets its absolute `file:` URL.
@@ -31,7 +33,8 @@ export async function dashboardDocsLink(opts: {
 }): Promise<DocsLink> {
   if (opts.target !== DOCS_TARGET) return 'not-available';
   const index = docsIndexOf(opts.lake);
-  if (!(await stat(index).catch(() => undefined))?.isFile()) return 'not-written';
+  if (!(await stat(index).catch(() => undefined))?.isFile())
+    return { write: opsCommandOn('docs', opts.lake) };
   const relative = path.relative(opts.dashboardDir, index);
   if (path.isAbsolute(relative)) return { href: pathToFileURL(index).href };
   return { href: relative.split(path.sep).map(encodeURIComponent).join('/') };

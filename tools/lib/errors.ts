@@ -7,8 +7,10 @@ import { OpsError, oneLine } from '../../contracts/ops-error.js';
  */
 export function formatError(err: unknown, { lake }: { lake?: string } = {}): string {
   if (err instanceof OpsError) {
-    const names = err.hint?.includes('`npx ops ') && !err.hint.includes('--help');
-    const onLake = lake && names && !err.hint?.includes('--lake') ? ` (with --lake ${lake})` : '';
+    // a command the hint names without a lake of its own (`npx ops etl`, not `… --lake X` or --help)
+    const commands = err.hint?.match(/`npx ops [^`]*`/g) ?? [];
+    const needsLake = commands.some((c) => !c.includes('--lake') && !c.includes('--help'));
+    const onLake = lake && needsLake ? ` (with --lake ${lake})` : '';
     return `error [${err.code}]: ${err.message}${err.hint ? `\n  hint: ${err.hint}${onLake}` : ''}`;
   }
   const hint = fileSystemHint((err as NodeJS.ErrnoException | undefined)?.code);

@@ -102,3 +102,14 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length] as number;
 }
+
+/**
+ * `npx ops <command>` as a user would type it for `lake`: with `--lake` unless it is the default
+ * (./lake, or STORE_SALES_LAKE), for the hints and notes that name a command to run next.
+ */
+export function opsCommandOn(command: string, lake: string): string {
+  const fallback = path.resolve(process.env.STORE_SALES_LAKE || 'lake');
+  if (path.resolve(lake) === fallback) return `npx ops ${command}`;
+  const quoted = /^[\w@%+=:,./-]+$/.test(lake) ? lake : `'${lake.replaceAll("'", "'\\''")}'`;
+  return `npx ops ${command} --lake ${quoted}`;
+}

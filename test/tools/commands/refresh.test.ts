@@ -7,6 +7,7 @@ import { CSV_EXPORTS, RUN_METADATA_FILE } from '../../../contracts/csv-exports.j
 import { LAKE } from '../../../contracts/lake-layout.js';
 import { exportOutputsOn } from '../../../tools/commands/export-outputs.js';
 import { docsIndexOf } from '../../../tools/docs/docs-link.js';
+import { runLocalEtl } from '../../../tools/etl/run-local-etl.js';
 import { lakePath } from '../../../tools/lib/lake-path.js';
 import { buildLake } from '../../dbt/dbt-lake.js';
 
@@ -75,6 +76,31 @@ describe('ops refresh --target local, on a lake the pipeline has loaded', () => 
     }
     await rm(direct.outDir, { recursive: true });
     expect((await readdir(lake)).filter((f) => f.startsWith('.refresh'))).toEqual([]);
+  });
+
+  it('warns, naming the lake, when a month was deleted since the marts were built', {
+    timeout: 120_000,
+  }, async () => {
+    const month = path.join(lake, 'raw', 'store_sales', 'orders_2025_12.json');
+    const kept = await readFile(month);
+    await rm(month);
+    try {
+      expect((await runLocalEtl({ lake })).retired).toEqual(['raw/store_sales/orders_2025_12.json']);
+
+      const out = path.join(lake, 'stale-check');
+      const r = await run('npx', ['tsx', 'tools/ops.ts', 'export-outputs', '--lake', lake, '--out', out], {
+        cwd: root,
+      });
+
+      expect(r.stdout + r.stderr).toContain(
+        `WARNING: the marts were built from before the last ETL run, so data it loaded may be missing: run \`npx ops transform --lake ${lake}\``,
+      );
+      await rm(out, { recursive: true });
+    } finally {
+      // the month back, as it was: the next test compares with what the first one published
+      await writeFile(month, kept);
+      await runLocalEtl({ lake });
+    }
   });
 
   it('is idempotent, and a failing step leaves the previous published results in place', {

@@ -20,12 +20,21 @@ const linkFrom = (dashboardDir: string, target = 'local') =>
   dashboardDocsLink({ lake, target, dashboardDir });
 
 describe('dashboardDocsLink: the dashboard links the dbt docs only where they are', () => {
-  it('says to write them when `ops docs` has not', async () => {
+  it('says to write them when `ops docs` has not, with the command for that lake', async () => {
     const bare = path.join(tmp, 'bare');
     await mkdir(bare, { recursive: true });
-    expect(
-      await dashboardDocsLink({ lake: bare, target: 'local', dashboardDir: path.join(bare, 'dashboard') }),
-    ).toBe('not-written');
+    const writeFor = async (l: string) =>
+      dashboardDocsLink({ lake: l, target: 'local', dashboardDir: path.join(l, 'dashboard') });
+
+    expect(await writeFor(bare)).toEqual({ write: `npx ops docs --lake ${bare}` });
+    // a folder name a shell would split is quoted
+    expect(await writeFor(path.join(tmp, "it's here"))).toEqual({
+      write: `npx ops docs --lake '${path.join(tmp, "it'\\''s here")}'`,
+    });
+    // the default lake (./lake, or STORE_SALES_LAKE) needs no flag
+    expect(await writeFor(path.resolve(process.env.STORE_SALES_LAKE || 'lake'))).toEqual({
+      write: 'npx ops docs',
+    });
   });
 
   it('links them relative to the folder the page is published in, as an escaped URL', async () => {

@@ -23,13 +23,18 @@ describe('the CLI error line', () => {
     expect(formatError(err)).toBe(
       'error [NO_MARTS]: cannot read the dbt marts\n  hint: run `npx ops transform` (dbt build) first',
     );
-    // a hint that already speaks of --lake, or names no command, is left as it is
+    // also one that speaks of --lake outside the command it names: the command still needs it
     const named = new OpsError(
       'ETL_NO_RAW_FILES',
       'no raw files',
       'run `npx ops generate` first, or point --lake at your lake',
     );
-    expect(formatError(named, { lake: '/tmp/x' })).not.toContain('(with --lake');
+    expect(formatError(named, { lake: '/tmp/x' })).toMatch(
+      /point --lake at your lake \(with --lake \/tmp\/x\)$/,
+    );
+    // a hint whose commands carry their lake, or that names no command, is left as it is
+    const given = new OpsError('STALE', 'old marts', 'run `npx ops transform --lake /tmp/x`');
+    expect(formatError(given, { lake: '/tmp/x' })).not.toContain('(with --lake');
     const plain = new OpsError('LOCKED', 'the warehouse is in use', 'wait for the other command');
     expect(formatError(plain, { lake: '/tmp/x' })).not.toContain('(with --lake');
   });
