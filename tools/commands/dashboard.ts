@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { OpsError } from '../../contracts/ops-error.js';
 import { buildDashboard, type DashboardIo, type DashboardResult } from '../../dashboards/build-dashboard.js';
 import { dashboardDocsLink } from '../docs/docs-link.js';
 import { stopWithThisProcess } from '../lib/child-processes.js';
@@ -67,6 +68,8 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
       lake: args.lake,
       from: args.from ?? published.csvDir,
       out: args.out ?? published.dashboardDir,
+    }).catch((err: unknown) => {
+      throw args.from ? withExportTo(err, args.from) : err;
     });
     printSummary(`dashboard done in ${elapsed(start)}`, {
       'data as of': result.asOf.slice(0, 7),
@@ -77,3 +80,17 @@ export const dashboardCommand: CommandModule<object, DashboardArgs> = {
     });
   },
 };
+
+/**
+ * A missing or malformed CSV read from `--from DIR`: the export to run writes there, not into the
+ * lake (`npx ops export-outputs --out DIR`).
+ */
+function withExportTo(err: unknown, from: string): unknown {
+  if (!(err instanceof OpsError) || !/^DASHBOARD_(BAD|MISSING)_OUTPUT$/.test(err.code)) return err;
+  return new OpsError(
+    err.code,
+    err.message,
+    `run \`npx ops export-outputs --out ${from}\` first (or pass --from the folder that holds the CSVs)`,
+    { cause: err },
+  );
+}
