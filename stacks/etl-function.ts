@@ -100,6 +100,16 @@ export class EtlFunction extends Construct {
         access: 'write',
         env: 'QUARANTINE_BUCKET',
       },
+      // Read too: a re-upload refused as a whole keeps the records its last good version
+      // quarantined (lambda/core/publish-outputs.ts); listed so that S3 answers a missing file
+      // with 404, not 403.
+      {
+        sid: 'ReadQuarantinedRecords',
+        bucket: lake.quarantine,
+        prefix: LAKE.quarantinePrefix,
+        access: 'read',
+        list: true,
+      },
       // The per-source ledger (newest event applied per raw key; listed to find the sources a
       // deleted one held duplicates for): its own prefix of the processed bucket, nothing more.
       {

@@ -1,11 +1,12 @@
-import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { finished } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FACT_TABLE_NAMES } from '../../contracts/fact-tables.js';
 import { partFileName, quarantineKey, tablePrefix } from '../../contracts/lake-keys.js';
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import type { StagedFile } from './partition-writers.js';
+import { isWholeFileRecord } from './quarantine-writer.js';
 
 /**
  * Publishes one source's outputs: puts the new Parquet files (each atomically), then its
@@ -46,12 +47,12 @@ export async function publishOutputs(
 
 /**
  * A local file holding the published quarantine file's records of the version whose facts stay
- * (every line but a whole-file refusal, `line_number` 0), then the refusal in `refusalFile`: a
- * refused re-upload must not lose the records its last good version rejected, and refusing the
- * same upload again gives the same file. A line that is not JSON is kept as it is.
+ * (every line but a whole-file refusal), then the refusal in `refusalFile`: a refused re-upload
+ * must not lose the records its last good version rejected, and refusing the same upload again
+ * gives the same file. A line that is not JSON is kept as it is.
  */
 async function withKeptRecords(store: ObjectStore, key: string, refusalFile: string): Promise<string> {
-  let published: NodeJS.ReadableStream;
+  let published: Readable;
   try {
     published = await store.get(key);
   } catch (err) {
@@ -59,23 +60,18 @@ async function withKeptRecords(store: ObjectStore, key: string, refusalFile: str
     throw err;
   }
   const file = `${refusalFile}.kept`;
-  const out = createWriteStream(file);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  for await (const line of createInterface({ input: published, crlfDelay: Number.POSITIVE_INFINITY })) {
-    if (line && !isWholeFileRecord(line)) await write(`${line}\n`);
-  }
-  for await (const chunk of createReadStream(refusalFile, 'utf8')) await write(chunk as string);
-  out.end();
-  await finished(out);
+  // one pipeline: a read or write error rejects here and closes both ends
+  await pipeline(
+    published,
+    async function* (source: AsyncIterable<Buffer>) {
+      for await (const line of createInterface({
+        input: Readable.from(source),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      }))
+        if (line && !isWholeFileRecord(line)) yield `${line}\n`;
+      yield* createReadStream(refusalFile);
+    },
+    createWriteStream(file),
+  );
   return file;
-}
-
-function isWholeFileRecord(line: string): boolean {
-  try {
-    return (JSON.parse(line) as { line_number?: unknown }).line_number === 0;
-  } catch {
-    return false;
-  }
 }

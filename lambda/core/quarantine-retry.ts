@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { FxTable } from './fx-table.js';
 import type { ObjectStore } from './object-store.js';
 import { orderTimeInRange } from './order-sink.js';
-import type { QuarantineRecord } from './quarantine-writer.js';
+import { isWholeFileRecord, type QuarantineRecord } from './quarantine-writer.js';
 
 /** The reasons a retry can resolve: time passing, and a rate added to the FX reference. */
 const RETRYABLE = ['timestamp_out_of_range', 'fx_rate_missing'] as const;
@@ -42,7 +42,11 @@ export function isDueForRetry(
   );
 }
 
-/** True when the quarantine file at `key` holds a record due for retry (streamed, line by line). */
+/**
+ * True when the quarantine file at `key` holds a record due for retry (streamed, line by line),
+ * and no whole-file refusal: the records kept beside a refusal are of the last good version, and
+ * re-running the refused raw file would only refuse it again (and fail the run that asked).
+ */
 export async function hasRecordDue(
   store: ObjectStore,
   key: string,
@@ -51,16 +55,19 @@ export async function hasRecordDue(
 ): Promise<boolean> {
   const input = await store.get(key);
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let due = false;
   try {
     for await (const line of lines) {
-      if (!RETRYABLE.some((reason) => line.includes(`"${reason}"`))) continue;
+      // the refusal comes after the kept records: read to the end once one is due
+      if (isWholeFileRecord(line)) return false;
+      if (due || !RETRYABLE.some((reason) => line.includes(`"${reason}"`))) continue;
       try {
-        if (isDueForRetry(JSON.parse(line) as QuarantineRecord, nowMs, fx)) return true;
+        due = isDueForRetry(JSON.parse(line) as QuarantineRecord, nowMs, fx);
       } catch {
         // a line that is not a record: not ours to retry
       }
     }
-    return false;
+    return due;
   } finally {
     lines.close();
     input.destroy(); // stop reading (and free an S3 connection) once decided

@@ -76,3 +76,17 @@ export class QuarantineWriter {
     return this.count > 0;
   }
 }
+
+/**
+ * True for a quarantine file's line that records a whole file refused (`line_number` 0: not
+ * JSON, a malformed array, empty), which `publishOutputs` adds after the records of the version
+ * whose facts stay. A line that is not JSON is no such record.
+ */
+export function isWholeFileRecord(line: string): boolean {
+  if (!line.includes('"line_number":0')) return false;
+  try {
+    return (JSON.parse(line) as Partial<QuarantineRecord>).line_number === 0;
+  } catch {
+    return false;
+  }
+}

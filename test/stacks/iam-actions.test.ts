@@ -28,6 +28,8 @@ const ETL: Grants = {
   WriteProcessedFactsList: ['s3:ListBucket'],
   ReadLoadedOrderIds: ['s3:GetObject'],
   WriteQuarantinedRecords: WRITE_OBJECTS,
+  ReadQuarantinedRecords: ['s3:GetObject'],
+  ReadQuarantinedRecordsList: ['s3:ListBucket'],
   ReadSourceLedger: ['s3:GetObject'],
   ReadSourceLedgerList: ['s3:ListBucket'],
   WriteSourceLedger: WRITE_OBJECTS,

@@ -59,7 +59,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     }
   });
 
-  it('lets the ETL read the raw prefix, the FX reference and loaded order ids, write processed and quarantine, keep its source ledger and leases, and nothing else in S3', () => {
+  it('lets the ETL read the raw prefix, the FX reference and loaded order ids, write processed and quarantine (and read back its quarantine), keep its source ledger and leases, and nothing else in S3', () => {
     const s3 = policyNamed(stack(), 'etl-least-privilege').filter((s) =>
       asList(s.Action).some((a) => a.startsWith('s3:')),
     );
@@ -75,6 +75,9 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
       [['s3:ListBucket'], arn('processed'), { StringLike: { 's3:prefix': ['processed/store_sales/*'] } }],
       [['s3:GetObject'], `${arn('processed')}/processed/store_sales/fact_orders/*`, undefined],
       [write, `${arn('quarantine')}/quarantine/store_sales/*`, undefined],
+      // read back: a refused re-upload keeps the records of the version whose facts stay
+      [['s3:GetObject'], `${arn('quarantine')}/quarantine/store_sales/*`, undefined],
+      [['s3:ListBucket'], arn('quarantine'), { StringLike: { 's3:prefix': ['quarantine/store_sales/*'] } }],
       [['s3:GetObject'], `${arn('processed')}/state/sources/*`, undefined],
       [['s3:ListBucket'], arn('processed'), { StringLike: { 's3:prefix': ['state/sources/*'] } }],
       [write, `${arn('processed')}/state/sources/*`, undefined],

@@ -1,7 +1,6 @@
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
-import { fileSystemHint } from '../lib/errors.js';
 import { describeWorkers, formatCount } from '../lib/report.js';
 import type { LocalEtlSummary } from './run-local-etl.js';
 
@@ -107,10 +106,16 @@ export function etlFailure(s: LocalEtlSummary): OpsError | undefined {
     .map((r) => r.quarantineKey as string);
   const message = `${s.failed.length} file(s) failed: ${s.failed.map((f) => `${f.key}: ${f.error}`).join('; ')}`;
   const retry = 'then run `npx ops etl` again (failed files are retried)';
-  // the lake, not the raw file, refused (a folder not writable, a full disk): fixing the file is no help
-  const fileSystem = s.failed.find((f) => f.errno);
-  if (fileSystem)
-    return new OpsError('FILE_SYSTEM', message, `${fileSystemHint(fileSystem.errno)}; ${retry}`);
+  // every file failed for the file system (a lake folder not writable, a full disk): fixing or
+  // removing the raw files is no help
+  if (s.failed.every((f) => f.errno)) {
+    const codes = [...new Set(s.failed.map((f) => f.errno))].join(', ');
+    return new OpsError(
+      'FILE_SYSTEM',
+      message,
+      `the file system refused a path named above (${codes}): check that the lake's folders are folders you may write, on a disk with space; ${retry}`,
+    );
+  }
   return new OpsError(
     'ETL_FAILED',
     message,

@@ -37,7 +37,7 @@ describe('hasRecordDue', () => {
       record('timestamp_out_of_range', '{broken'),
       record('timestamp_out_of_range', { ...SOON, order_timestamp: '2026-03-01T00:00:00Z' }),
       record('timestamp_out_of_range', SOON),
-      // a long tail the check must not read once it has its answer
+      // a long tail, read to its end (a refusal would come last)
       ...Array.from({ length: 5_000 }, (_, i) => record('schema_violation', validOrder(i))),
     ];
     await lake.store.put(KEY, `${lines.join('\n')}\n`);
@@ -46,6 +46,16 @@ describe('hasRecordDue', () => {
     expect(await hasRecordDue(store, KEY, TEST_NOW)).toBe(false);
     expect(opened).toHaveLength(2);
     for (const s of opened) expect(s.destroyed).toBe(true);
+  });
+
+  it('has nothing due beside a whole-file refusal: the refused raw file would only be refused again', async () => {
+    const due = record('timestamp_out_of_range', SOON);
+    const refusal = JSON.stringify({ reason: 'empty_file', raw: '', line_number: 0 });
+    await lake.store.put(KEY, `${due}\n${refusal}\n`);
+    expect(await hasRecordDue(store, KEY, RETRY_AT)).toBe(false);
+    // the good version re-uploaded: its record is due again
+    await lake.store.put(KEY, `${due}\n`);
+    expect(await hasRecordDue(store, KEY, RETRY_AT)).toBe(true);
   });
 
   it('has nothing due in a file of other reasons, and fails on a missing file', async () => {

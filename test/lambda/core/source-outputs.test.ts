@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FACT_TABLE_NAMES } from '../../../contracts/fact-tables.js';
@@ -231,6 +232,19 @@ describe('publishing and retiring one source', () => {
       replaceFacts: false,
     });
     expect(await text()).toBe(refusal);
+  });
+
+  it('rejects, keeping the published quarantine file, when it cannot write the kept records', async () => {
+    const good = `${JSON.stringify({ line_number: 3, reason: 'invalid_json' })}\n`;
+    await publishOutputs(processed, quarantine, stem, [], staged('good3.jsonl', good));
+    const refusal = staged('r4.jsonl', `${JSON.stringify({ line_number: 0, reason: 'empty_file' })}\n`);
+    // a folder where the kept records' file goes
+    await mkdir(`${refusal}.kept`);
+
+    await expect(
+      publishOutputs(processed, quarantine, stem, [], refusal, { replaceFacts: false }),
+    ).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(Buffer.concat(await (await quarantine.get(quarantineKey(stem))).toArray()).toString()).toBe(good);
   });
 
   it('retires every Parquet file and the quarantine file of a deleted source, and nothing of another', async () => {

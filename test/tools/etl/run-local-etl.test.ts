@@ -184,9 +184,12 @@ describe('runLocalEtl', () => {
     expect(etlFailure(s)).toMatchObject({
       code: 'FILE_SYSTEM',
       hint: expect.stringMatching(
-        /^a path that must be a folder is a file: .*; then run `npx ops etl` again/,
+        /^the file system refused a path named above \(ENOTDIR\): check that the lake's folders are folders you may write, .*; then run `npx ops etl` again/,
       ),
     });
+    // beside a file refused for its content, the raw files are to fix too: ETL_FAILED
+    const mixed = { ...s, failed: [...s.failed, { key: 'raw/store_sales/x.json', error: 'empty_file: …' }] };
+    expect(etlFailure(mixed)?.code).toBe('ETL_FAILED');
     await rm(`${lake.root}/processed`);
     const fixed = await run();
     expect(fixed.failed).toEqual([]);
