@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -36,7 +36,22 @@ describe('ops dashboard', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('error [DASHBOARD_MISSING_OUTPUT]');
     expect(stderr).toContain(path.join(tmp, 'empty-lake', 'analytics_outputs', 'monthly_revenue.csv'));
-    expect(stderr).toContain('hint: run `npx ops export-outputs` first');
+    // the command in the hint passes the lake it was given, so it runs as typed
+    expect(stderr).toContain(
+      `hint: run \`npx ops export-outputs --lake ${path.join(tmp, 'empty-lake')}\` first`,
+    );
+  });
+
+  it('points a malformed CSV read from --from DIR at an export into that folder', async () => {
+    const from = path.join(tmp, 'bad-exports');
+    await mkdir(from, { recursive: true });
+    await writeFile(path.join(from, 'monthly_revenue.csv'), 'a,b\n');
+
+    const { code, stderr } = await ops(['--from', from, '--out', path.join(tmp, 'bad-site')]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('error [DASHBOARD_BAD_OUTPUT]: monthly_revenue.csv: header is "a,b"');
+    expect(stderr).toContain(`hint: run \`npx ops export-outputs --out ${from}\` first`);
   });
 
   it('reads --from, writes the HTML to --out, and says how to install a missing Chromium', async () => {

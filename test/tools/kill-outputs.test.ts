@@ -188,7 +188,8 @@ describe('SIGKILL never leaves a half-written output', () => {
     const small = path.join(work, 'transform-lake');
     for (const step of [['generate', '--months', '1', '--orders-per-month', '200'], ['etl'], ['crawl']])
       ok(await runOps([...step, '--lake', small]));
-    // a second after the line dbt is importing its modules (it takes ~3 s to start here)
+    // a second after the line (printed once dbt's target folder is ours, just before dbt starts),
+    // dbt is importing its modules (it takes ~3 s to start here)
     const run = await runOps(['transform', '--lake', small], {
       after: (line) => line.includes('transform: dbt build'),
       delayMs: 1000,

@@ -4,7 +4,7 @@ import { buildDashboard, type DashboardIo, type DashboardResult } from '../../da
 import { dashboardDocsLink } from '../docs/docs-link.js';
 import { stopWithThisProcess } from '../lib/child-processes.js';
 import { writeFileAtomic } from '../lib/fs-atomic.js';
-import { type LakeOptions, resolvedPath } from '../lib/options.js';
+import { type LakeOptions, resolvedPath, shellWord } from '../lib/options.js';
 import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
@@ -90,7 +90,7 @@ function withExportTo(err: unknown, from: string): unknown {
   return new OpsError(
     err.code,
     err.message,
-    `run \`npx ops export-outputs --out ${from}\` first (or pass --from the folder that holds the CSVs)`,
+    `run \`npx ops export-outputs --out ${shellWord(from)}\` first (or pass --from the folder that holds the CSVs)`,
     { cause: err },
   );
 }

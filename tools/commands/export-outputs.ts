@@ -62,10 +62,10 @@ export const exportOutputsCommand: CommandModule<object, ExportArgs> = {
     const fields = {
       ...Object.fromEntries(result.files.map((f) => [f.file, `${f.rows} rows`])),
       [RUN_METADATA_FILE]: result.stale
-        ? `freshness and dbt results. WARNING: the marts were built from before the last ETL run, so data it loaded may be missing: run \`${opsCommandOn('transform', args.lake)}\`, then export again`
+        ? `freshness and dbt results. WARNING: the marts were built from before the last ETL run, so data it loaded may be missing: run \`${opsCommandOn('transform', args)}\`, then export again`
         : result.dbtResults
           ? 'freshness and dbt results'
-          : `freshness; no dbt results of this build (run \`${opsCommandOn('transform', args.lake)}\` on this target)`,
+          : `freshness; no dbt results of this build (run \`${opsCommandOn('transform', args)}\`)`,
     };
     printSummary(`export-outputs done in ${elapsed(start)}; output: ${result.outDir}`, fields);
   },

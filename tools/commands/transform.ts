@@ -52,10 +52,15 @@ export async function runTransform(opts: TransformOptions): Promise<DbtRunSummar
     ...(opts.select?.length ? ['--select', ...opts.select] : []),
   ];
   // one line while dbt runs; its own output goes to the log (and to stderr only if it fails)
-  if (!opts.onLine)
-    progress(`transform: dbt ${args.join(' ')} --target ${dbt.profile} running; log: ${logFile}`);
   const summary = await runDbt({
     args,
+    // after any wait for another dbt run: the line says dbt itself is running
+    ...(opts.onLine
+      ? {}
+      : {
+          onStart: () =>
+            progress(`transform: dbt ${args.join(' ')} --target ${dbt.profile} running; log: ${logFile}`),
+        }),
     target: dbt.profile,
     builds: await dbt.describe(opts),
     targetPath: path.join(artifacts, 'target'),

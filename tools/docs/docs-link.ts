@@ -34,7 +34,7 @@ export async function dashboardDocsLink(opts: {
   if (opts.target !== DOCS_TARGET) return 'not-available';
   const index = docsIndexOf(opts.lake);
   if (!(await stat(index).catch(() => undefined))?.isFile())
-    return { write: opsCommandOn('docs', opts.lake) };
+    return { write: opsCommandOn('docs', { lake: opts.lake }) };
   const relative = path.relative(opts.dashboardDir, index);
   if (path.isAbsolute(relative)) return { href: pathToFileURL(index).href };
   return { href: relative.split(path.sep).map(encodeURIComponent).join('/') };

@@ -38,6 +38,8 @@ export interface DbtRunOptions {
    * runs (its full log is `<logPath>/dbt.log`); if it fails, its failure report goes to stderr.
    */
   onLine?: (line: string) => void;
+  /** Called once this run holds dbt's target folder, just before dbt starts (after any wait). */
+  onStart?: () => void;
 }
 
 /** What one dbt invocation did, read from `run_results.json` (models include views and tables). */
@@ -192,6 +194,7 @@ async function runDbtLocked(options: DbtRunOptions): Promise<DbtRunSummary> {
   const output = new OutputWatch();
   const kept: string[] = [];
   const onLine = options.onLine ?? ((line: string) => kept.push(line));
+  options.onStart?.();
   const start = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawnTied(venvBin('dbt', 'dbt'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,22 +1,30 @@
 import { OpsError, oneLine } from '../../contracts/ops-error.js';
+import { shellWord } from './options.js';
 
 /**
  * Formats any thrown value as the single stderr line the CLI prints (and its hint). `lake`: the
- * `--lake` the command was given, if any; a hint naming an `npx ops` command then says to pass it
- * too, since the command it names would otherwise act on ./lake.
+ * `--lake` the command was given, if any; the `npx ops` commands a hint names then pass it too,
+ * since they would otherwise act on ./lake.
  */
 export function formatError(err: unknown, { lake }: { lake?: string } = {}): string {
   if (err instanceof OpsError) {
-    // a command the hint names without a lake of its own (`npx ops etl`, not `… --lake X` or --help)
-    const commands = err.hint?.match(/`npx ops [^`]*`/g) ?? [];
-    const needsLake = commands.some((c) => !c.includes('--lake') && !c.includes('--help'));
-    const onLake = lake && needsLake ? ` (with --lake ${lake})` : '';
-    return `error [${err.code}]: ${err.message}${err.hint ? `\n  hint: ${err.hint}${onLake}` : ''}`;
+    const hint = err.hint && lake ? withLake(err.hint, lake) : err.hint;
+    return `error [${err.code}]: ${err.message}${hint ? `\n  hint: ${hint}` : ''}`;
   }
   const hint = fileSystemHint((err as NodeJS.ErrnoException | undefined)?.code);
   if (err instanceof Error && hint) return `error [FILE_SYSTEM]: ${oneLine(err.message)}\n  hint: ${hint}`;
   if (err instanceof Error) return `error: ${oneLine(err.message)}`;
   return `error: ${oneLine(String(err))}`;
+}
+
+/**
+ * `hint` with `--lake DIR` in each command it names that has no lake of its own (`npx ops etl`
+ * becomes `npx ops etl --lake DIR`; not one with `--lake` or `--help`), so it can be run as typed.
+ */
+function withLake(hint: string, lake: string): string {
+  return hint.replace(/`(npx ops [^`]*)`/g, (quoted, command: string) =>
+    /--lake|--help/.test(command) ? quoted : `\`${command} --lake ${shellWord(lake)}\``,
+  );
 }
 
 /**

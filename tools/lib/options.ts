@@ -103,13 +103,21 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
+/** `word` as a shell reads it back: as it is when it holds only safe characters, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 /**
- * `npx ops <command>` as a user would type it for `lake`: with `--lake` unless it is the default
- * (./lake, or STORE_SALES_LAKE), for the hints and notes that name a command to run next.
+ * `npx ops <command>` as a user would type it next for `lake` and `target`: with `--target`
+ * unless local, and `--lake` unless the default (./lake, or STORE_SALES_LAKE), for the notes and
+ * hints that name a command to run.
  */
-export function opsCommandOn(command: string, lake: string): string {
+export function opsCommandOn(command: string, { lake, target }: { lake: string; target?: string }): string {
   const fallback = path.resolve(process.env.STORE_SALES_LAKE || 'lake');
-  if (path.resolve(lake) === fallback) return `npx ops ${command}`;
-  const quoted = /^[\w@%+=:,./-]+$/.test(lake) ? lake : `'${lake.replaceAll("'", "'\\''")}'`;
-  return `npx ops ${command} --lake ${quoted}`;
+  return [
+    `npx ops ${command}`,
+    ...(target && target !== 'local' ? [`--target ${target}`] : []),
+    ...(path.resolve(lake) === fallback ? [] : [`--lake ${shellWord(lake)}`]),
+  ].join(' ');
 }

@@ -16,27 +16,27 @@ describe('the CLI error line', () => {
     'run `npx ops transform` (dbt build) first',
   );
 
-  it('adds the --lake the command was given to a hint that names another command', () => {
+  it('passes the --lake the command was given in every command its hint names, so each runs as typed', () => {
     expect(formatError(err, { lake: '/tmp/x' })).toBe(
-      'error [NO_MARTS]: cannot read the dbt marts\n  hint: run `npx ops transform` (dbt build) first (with --lake /tmp/x)',
+      'error [NO_MARTS]: cannot read the dbt marts\n  hint: run `npx ops transform --lake /tmp/x` (dbt build) first',
     );
     expect(formatError(err)).toBe(
       'error [NO_MARTS]: cannot read the dbt marts\n  hint: run `npx ops transform` (dbt build) first',
     );
-    // also one that speaks of --lake outside the command it names: the command still needs it
+    // each command, even where the hint speaks of --lake outside them; a lake a shell would split is quoted
     const named = new OpsError(
-      'ETL_NO_RAW_FILES',
-      'no raw files',
-      'run `npx ops generate` first, or point --lake at your lake',
+      'NO_FACT_DATA',
+      'no facts',
+      'run `npx ops generate` and `npx ops etl` first (or pass the right --lake)',
     );
-    expect(formatError(named, { lake: '/tmp/x' })).toMatch(
-      /point --lake at your lake \(with --lake \/tmp\/x\)$/,
+    expect(formatError(named, { lake: "/tmp/it's mine" })).toMatch(
+      /hint: run `npx ops generate --lake '\/tmp\/it'\\''s mine'` and `npx ops etl --lake '\/tmp\/it'\\''s mine'` first \(or pass the right --lake\)$/,
     );
-    // a hint whose commands carry their lake, or that names no command, is left as it is
-    const given = new OpsError('STALE', 'old marts', 'run `npx ops transform --lake /tmp/x`');
-    expect(formatError(given, { lake: '/tmp/x' })).not.toContain('(with --lake');
+    // a command with a lake of its own, or a hint that names none, is left as it is
+    const given = new OpsError('STALE', 'old marts', 'run `npx ops transform --lake /tmp/y`');
+    expect(formatError(given, { lake: '/tmp/x' })).toMatch(/`npx ops transform --lake \/tmp\/y`$/);
     const plain = new OpsError('LOCKED', 'the warehouse is in use', 'wait for the other command');
-    expect(formatError(plain, { lake: '/tmp/x' })).not.toContain('(with --lake');
+    expect(formatError(plain, { lake: '/tmp/x' })).toMatch(/hint: wait for the other command$/);
   });
 
   it('gives a file-system refusal a code and a hint, and any other error one line without colour codes', async () => {
@@ -53,7 +53,7 @@ describe('the CLI error line', () => {
 
   it('leaves a hint about --help alone, and reads --lake DIR and --lake=DIR', () => {
     const usage = new OpsError('BAD_USAGE', 'Unknown argument: x', '`npx ops --help` lists the commands');
-    expect(formatError(usage, { lake: '/tmp/x' })).not.toContain('(with --lake');
+    expect(formatError(usage, { lake: '/tmp/x' })).not.toContain('--lake');
     expect(lakeArgument(['etl', '--lake', '--force'])).toBeUndefined();
     expect(lakeArgument(['etl', '--lake', '/a'])).toBe('/a');
     expect(lakeArgument(['etl', '--lake=/b', '--force'])).toBe('/b');
