@@ -41,9 +41,9 @@ export async function openWarehouse(opts: WarehouseAccess): Promise<QueryEngine>
 }
 
 /**
- * Why DuckDB could not open the warehouse, told apart by its message: a lock another process
- * holds (retrying helps), a path the file system refuses (it does not), or a file that is no
- * DuckDB database.
+ * Why DuckDB could not open the warehouse, told apart by its message: a path the file system
+ * refuses, a file that is no DuckDB database, a lock another process holds (retrying helps), or
+ * anything else DuckDB says of the file.
  */
 export function openFailure(file: string, err: unknown): OpsError {
   const message = `cannot open ${file}: ${(err as Error).message}`;
@@ -63,10 +63,18 @@ export function openFailure(file: string, err: unknown): OpsError {
       { cause: err },
     );
   }
+  if (/Could not set lock|Conflicting lock/i.test(message)) {
+    return new OpsError(
+      'WAREHOUSE_UNAVAILABLE',
+      message,
+      'another process has it open (dbt, another ops command, a DuckDB or Python session, even read-only); retry when it has closed it',
+      { cause: err },
+    );
+  }
   return new OpsError(
     'WAREHOUSE_UNAVAILABLE',
     message,
-    'another process has it open (dbt, another ops command, a DuckDB or Python session, even read-only); retry when it has closed it',
+    'DuckDB cannot use that file as it is (e.g. written by another DuckDB version): move it away, then run `npx ops crawl` to make the catalog again (the facts are in the lake folder)',
     { cause: err },
   );
 }

@@ -148,8 +148,9 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     delete state.sources[key];
   }
   const now = options.now ?? Date.now;
-  // wall-clock time, as `processedAt` is (`now` is the clock future-dated orders are judged by)
-  if (plan.retired.length) state.retiredAt = new Date().toISOString();
+  // when facts were removed; wall-clock time, as `processedAt` is (`now` judges future orders)
+  if (plan.retired.some((r) => r.outputs.some((k) => k.startsWith(LAKE.processedPrefix))))
+    state.retiredAt = new Date().toISOString();
   const retried: string[] = [];
   if (options.retryQuarantine) {
     for (const key of plan.candidates) {

@@ -58,6 +58,14 @@ describe('openWarehouse', () => {
     });
   });
 
+  it('blames no other process for a message that speaks of no lock', () => {
+    const err = openFailure('/lake/warehouse.duckdb', new Error('IO Error: unsupported storage version'));
+    expect(err).toMatchObject({
+      code: 'WAREHOUSE_UNAVAILABLE',
+      hint: expect.stringMatching(/^DuckDB cannot use that file as it is/),
+    });
+  });
+
   it('blames the file system, not another process, for a refused path (DuckDB says so in its message)', () => {
     // root ignores file modes, so the messages DuckDB gives are passed in as it words them
     for (const why of ['Permission denied', 'Read-only file system', 'No space left on device']) {

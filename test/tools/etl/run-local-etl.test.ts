@@ -210,6 +210,13 @@ describe('runLocalEtl', () => {
     // a run that changes nothing moves it no further
     expect((await run()).skipped).toEqual([FEB]);
     expect(await lastEtlRun(lake.root)).toBe(retiredAt);
+    // nor does deleting a file that never loaded (refused, so no facts of it were removed)
+    const MAR = 'raw/store_sales/orders_2025_03.json';
+    await lake.store.put(MAR, '');
+    expect((await run()).failed.map((f) => f.key)).toEqual([MAR]);
+    await rm(lake.store.pathOf(MAR));
+    expect((await run()).retired).toEqual([MAR]);
+    expect(await lastEtlRun(lake.root)).toBe(retiredAt);
   });
 
   it('a loaded month re-uploaded broken or empty fails, keeps its facts and their rejects, and is retried; `[]` empties it', async () => {
