@@ -26,16 +26,12 @@ const cli = yargs(hideBin(process.argv))
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((msg, err) => {
+    const hint = '`npx ops --help` lists the commands, `npx ops <command> --help` their options';
+    // a flag's coerce refused its value (tools/lib/options.ts): yargs keeps only the message
+    if (err?.name === 'YError') throw new OpsError('BAD_OPTION', err.message, hint, { cause: err });
     // yargs' own refusals (unknown command or flag, a value not among the choices) get a code and
     // a hint like every other error
-    throw (
-      err ??
-      new OpsError(
-        'BAD_USAGE',
-        unknownCommand() ?? msg.replace(/\n\s*/g, ' '),
-        '`npx ops --help` lists the commands, `npx ops <command> --help` their options',
-      )
-    );
+    throw err ?? new OpsError('BAD_USAGE', unknownCommand() ?? msg.replace(/\n\s*/g, ' '), hint);
   });
 /** `no command "gen" (did you mean \`npx ops generate\`?)` when the first word is no command. */
 function unknownCommand(): string | undefined {

@@ -123,6 +123,29 @@ describe('the aws branches in process (moto)', () => {
     });
   });
 
+  it('counts a function answer that is no JSON (an emulator that cannot run the code) as a failed file', async () => {
+    await bed.moto.api('/moto-api/static/lambda-simple/response', {
+      account_id: ACCOUNT,
+      region: REGION,
+      results: ['error running docker: no such file'],
+    });
+
+    const summary = await runAwsEtl({
+      config: bed.config,
+      clients: bed.clients,
+      files: ['orders_2025_01.json'],
+      localCompute: false,
+    });
+
+    expect(summary.results).toEqual([
+      {
+        key: 'raw/store_sales/orders_2025_01.json',
+        ok: false,
+        error: `${STACK.etlFunction} answered no JSON: error running docker: no such file`,
+      },
+    ]);
+  });
+
   it('names the flag, env var and output of a missing setting before any request', async () => {
     const outputs = path.join(lake, 'outputs.json');
     await writeFile(outputs, JSON.stringify({ 'store-sales-dev': { region: REGION } }));

@@ -93,6 +93,19 @@ describe('AWS configuration from the stack outputs, env and flags', () => {
     expect(() => config.require('database')).toThrow(expect.objectContaining({ code: 'AWS_OUTPUTS_STACK' }));
   });
 
+  it('says to apply the stack first when its outputs file is empty (terraform output before apply)', async () => {
+    const empty = await file('empty.json', {});
+
+    const config = await resolveAwsConfig({ flags: {}, env: {}, outputsFile: empty });
+
+    expect(() => config.require('database')).toThrow(
+      expect.objectContaining({
+        code: 'AWS_OUTPUTS_EMPTY',
+        hint: expect.stringMatching(/^deploy the stack/),
+      }),
+    );
+  });
+
   it('fails on an outputs file that was named but does not exist', async () => {
     await expect(
       resolveAwsConfig({ flags: {}, env: { STORE_SALES_OUTPUTS_FILE: path.join(dir, 'missing.json') } }),

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainAwsError } from '../../tools/aws/session.js';
 import { SHA256_METADATA, UPLOAD_PART_BYTES, uploadRawFiles } from '../../tools/aws/upload.js';
 import { createBuckets, getBytes, headObject, listKeys, sha256 } from './support/buckets.js';
 import { failFirst } from './support/fault-proxy.js';
@@ -112,5 +113,34 @@ describe('uploadRawFiles (moto S3)', () => {
       'month,currency,rate_to_usd\n2026-01,GBP,1.27\n',
     );
     await rm(path.dirname(reference), { recursive: true });
+  });
+
+  it('names the request that failed: a bucket the stack lacks (AWS_NO_BUCKET), a refusal (AWS_ACCESS_DENIED)', async () => {
+    const missing = await uploadRawFiles({
+      s3: bed.clients.s3,
+      bucket: 'no-such-bucket',
+      lake,
+      concurrency: 1,
+    }).catch((e: unknown) => e);
+    expect(explainAwsError(missing, bed.config)).toMatchObject({
+      code: 'AWS_NO_BUCKET',
+      message: expect.stringMatching(/^the bucket of \w+Object s3:\/\/no-such-bucket\/\S+ does not exist$/),
+      hint: expect.stringContaining('terraform output -json'),
+    });
+
+    // S3 answers a HEAD it refuses with a bare 403, which the SDK calls UnknownError
+    await writeFile(rawFile('orders_2025_06.json'), '{"order_id":"G"}\n');
+    const isHead = (c: { method: string; path: string }) =>
+      c.method === 'HEAD' && c.path.includes('orders_2025_06');
+    bed.proxy.use(failFirst(isHead, 1, { status: 403, headers: {}, body: '' }));
+    const denied = await upload().catch((e: unknown) => e);
+    expect(explainAwsError(denied, bed.config)).toMatchObject({
+      code: 'AWS_ACCESS_DENIED',
+      message: expect.stringMatching(
+        new RegExp(
+          `^AWS refused the request HeadObject s3://${STACK.rawBucket}/raw/store_sales/orders_2025_06\\.json: `,
+        ),
+      ),
+    });
   });
 });

@@ -51,7 +51,11 @@ export class AwsClients {
   }
 
   private once<T extends { destroy(): void }>(name: string, make: () => T): T {
-    const client = (this.cache.get(name) as T | undefined) ?? make();
+    let client = this.cache.get(name) as T | undefined;
+    if (!client) {
+      client = make();
+      nameFailedRequests(client as unknown as MiddlewareClient);
+    }
     this.cache.set(name, client);
     return client;
   }
@@ -80,4 +84,53 @@ export class AwsClients {
     for (const client of this.cache.values()) client.destroy();
     this.cache.clear();
   }
+}
+
+/** What a failed request was (`GetObject s3://bucket/key`), set on its error as `$request`. */
+export interface FailedRequest {
+  operation: string;
+  resource?: string;
+}
+
+type MiddlewareClient = {
+  middlewareStack: {
+    add(
+      mw: (
+        next: (args: { input: Record<string, unknown> }) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: { input: Record<string, unknown> }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+};
+
+/**
+ * Tags every error a client's request throws with the operation and the resource it named, so
+ * that an access refusal or a missing bucket can say which request (tools/aws/session.ts): the
+ * SDK's own message often does not (a 403 on HeadObject is "UnknownError").
+ */
+function nameFailedRequests(client: MiddlewareClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (err && typeof err === 'object') {
+          const input = args.input;
+          const text = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : undefined);
+          const bucket = text('Bucket');
+          const resource = bucket
+            ? `s3://${bucket}/${text('Key') ?? text('Prefix') ?? ''}`
+            : (text('FunctionName') ?? text('WorkGroup') ?? text('Name') ?? text('DatabaseName'));
+          const request: FailedRequest = {
+            operation: (context.commandName ?? 'request').replace(/Command$/, ''),
+            ...(resource ? { resource } : {}),
+          };
+          Object.assign(err, { $request: request });
+        }
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'storeSalesNameFailedRequests' },
+  );
 }

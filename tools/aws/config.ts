@@ -102,8 +102,9 @@ export async function resolveAwsConfig(input: AwsConfigInput): Promise<AwsConfig
       ...(stack ? { stack } : {}),
     });
   } catch (err) {
-    // A file with several stacks matters only if a value must come from it.
-    if (!(err instanceof OpsError && err.code === 'AWS_OUTPUTS_STACK')) throw err;
+    // A file with several stacks, or none yet, matters only if a value must come from it.
+    if (!(err instanceof OpsError && ['AWS_OUTPUTS_STACK', 'AWS_OUTPUTS_EMPTY'].includes(err.code)))
+      throw err;
     problem = err;
   }
   const values: Partial<Record<AwsSetting, { value: string; origin: ValueOrigin }>> = {};

@@ -1,6 +1,7 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { isRawSourceKey, ledgerRawKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
+import { oneLine } from '../../contracts/ops-error.js';
 import { loadFxTable } from '../../lambda/core/fx-table.js';
 import type { ObjectStore } from '../../lambda/core/object-store.js';
 import type { EtlResult } from '../../lambda/core/process-source.js';
@@ -171,7 +172,18 @@ export async function runAwsEtl(options: AwsEtlOptions): Promise<AwsEtlSummary> 
         }),
       );
       const text = res.Payload ? Buffer.from(res.Payload).toString('utf8') : '';
-      const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+      let body: Record<string, unknown> | undefined;
+      try {
+        body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+      } catch {
+        // Lambda always answers JSON; an emulator that cannot run the code (moto without Docker)
+        // answers text: a failed file, not a crash of the whole run
+        return {
+          key: s.key,
+          ok: false,
+          error: `${functionName} answered no JSON${res.FunctionError ? ` (${res.FunctionError})` : ''}: ${oneLine(text).slice(0, 200)}`,
+        };
+      }
       if (res.FunctionError)
         return { key: s.key, ok: false, error: String(body?.errorMessage ?? res.FunctionError) };
       return resultFor(s.key, body as Partial<S3EventSummary>);

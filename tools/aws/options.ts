@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { wholeAtLeastOne } from '../lib/options.js';
 import { type AwsConfig, resolveAwsConfig } from './config.js';
 import { DEFAULT_OUTPUTS_FILE } from './outputs-file.js';
 import { AWS_SETTINGS } from './settings.js';
@@ -55,6 +56,7 @@ export function withAwsOptions<T>(y: Argv<T>, { waits = true }: { waits?: boolea
       type: 'number',
       group: GROUP,
       default: DEFAULT_AWS_TIMEOUT_SECONDS,
+      coerce: wholeAtLeastOne('--timeout', DEFAULT_AWS_TIMEOUT_SECONDS),
       describe: 'seconds to wait for one crawl, Athena query or Lambda invocation',
     }) as unknown as Argv<T & AwsArgs>;
   }

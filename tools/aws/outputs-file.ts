@@ -27,13 +27,21 @@ function outputValue(v: unknown): string | undefined {
 function pickStack(file: string, doc: Json, stack: string | undefined): [string | undefined, Json] {
   if (Object.keys(doc).some((k) => declared.has(k))) return [undefined, doc];
   const stacks = Object.keys(doc).filter((k) => isObject(doc[k]));
+  // `terraform output -json` before an apply writes `{}`: there is no stack to choose from yet
+  if (!stacks.length) {
+    throw new OpsError(
+      'AWS_OUTPUTS_EMPTY',
+      `${file} holds no stack outputs (terraform wrote it before the stack was applied?)`,
+      'deploy the stack (terraform apply in cdktf.out/stacks/<stack>, docs/aws.md), then write the file again with `terraform output -json`',
+    );
+  }
   const chosen = stack ?? (stacks.length === 1 ? stacks[0] : undefined);
   if (!chosen || !isObject(doc[chosen])) {
     throw new OpsError(
       'AWS_OUTPUTS_STACK',
       stack
-        ? `${file} has no stack "${stack}" (stacks: ${stacks.join(', ') || 'none'})`
-        : `${file} holds ${stacks.length} stacks (${stacks.join(', ') || 'none'}): which one?`,
+        ? `${file} has no stack "${stack}" (stacks: ${stacks.join(', ')})`
+        : `${file} holds ${stacks.length} stacks (${stacks.join(', ')}): which one?`,
       'pass --stack NAME (or set STORE_SALES_STACK), e.g. --stack store-sales-dev',
     );
   }

@@ -1,5 +1,5 @@
 import { OpsError } from '../../contracts/ops-error.js';
-import type { AwsClients } from './clients.js';
+import type { AwsClients, FailedRequest } from './clients.js';
 import type { AwsConfig } from './config.js';
 import { type AwsArgs, awsConfigFrom, DEFAULT_AWS_TIMEOUT_SECONDS } from './options.js';
 
@@ -19,7 +19,12 @@ export function explainAwsError(err: unknown, config: AwsConfig): unknown {
     message?: string;
     code?: string;
     $metadata?: { httpStatusCode?: number };
+    $request?: FailedRequest;
   };
+  // `GetObject s3://bucket/key`: which request failed (AwsClients tags each failure)
+  const request = e.$request
+    ? `${e.$request.operation}${e.$request.resource ? ` ${e.$request.resource}` : ''}`
+    : '';
   if (e.name === 'CredentialsProviderError') {
     return new OpsError(
       'AWS_CREDENTIALS',
@@ -46,11 +51,19 @@ export function explainAwsError(err: unknown, config: AwsConfig): unknown {
   ) {
     return new OpsError(
       'AWS_ACCESS_DENIED',
-      `AWS refused the request: ${e.name}: ${e.message}`,
-      'use credentials allowed to run the stack (check AWS_PROFILE)',
+      `AWS refused the request${request ? ` ${request}` : ''}: ${e.name}: ${e.message}`,
+      'use credentials allowed to run the stack (check AWS_PROFILE; a KMS-encrypted object also needs kms:Decrypt on the stage key)',
       {
         cause: err,
       },
+    );
+  }
+  if (e.name === 'NoSuchBucket') {
+    return new OpsError(
+      'AWS_NO_BUCKET',
+      `the bucket of ${request || 'the request'} does not exist`,
+      'check the bucket flags (--raw-bucket, …) and the outputs file against the deployed stack (`terraform output -json`): the stack may not be applied yet, or was destroyed',
+      { cause: err },
     );
   }
   return err;

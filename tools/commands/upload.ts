@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { RAW_SOURCE_EXTENSIONS } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
-import type { LakeOptions } from '../lib/options.js';
+import { type LakeOptions, wholeAtLeastOne } from '../lib/options.js';
 import { elapsed, printSummary } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
@@ -17,7 +17,12 @@ export const uploadCommand: CommandModule<object, UploadArgs> = {
   builder: (y) =>
     // every target is a choice, so the others get UPLOAD_NEEDS_AWS's hint; only AWS's flags apply
     withTargetOptions(y, { targetFlags: (t) => t.name === 'aws' })
-      .option('concurrency', { type: 'number', default: 3, describe: 'files uploaded at once' })
+      .option('concurrency', {
+        type: 'number',
+        default: 3,
+        coerce: wholeAtLeastOne('--concurrency', 3),
+        describe: 'files uploaded at once',
+      })
       .example('$0 upload --target aws', 'upload new or changed raw files; the ETL Lambda processes each')
       .epilogue(
         "An object is unchanged when its sha256 metadata equals the local file's SHA-256. Files above 8 MiB go up in 8 MiB parts.",

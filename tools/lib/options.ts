@@ -35,6 +35,19 @@ export function singleValue<T>(flag: string, value: T | T[]): T {
   );
 }
 
+/** yargs `coerce` for a flag taking a whole number of at least 1; anything else is BAD_OPTION. */
+export const wholeAtLeastOne =
+  (flag: string, example: number) =>
+  (value: number | number[]): number => {
+    const n = singleValue(flag, value);
+    if (Number.isInteger(n) && n >= 1) return n;
+    // yargs reads a number flag it cannot parse (`--timeout abc`) as NaN: no value worth echoing
+    throw new OpsError(
+      'BAD_OPTION',
+      `${flag} must be a whole number ≥ 1, ${Number.isNaN(n) ? `e.g. ${example}` : `got ${n}`}`,
+    );
+  };
+
 /** yargs `coerce` for a path flag: its one value, made absolute (a coerce runs before middleware). */
 export const resolvedPath =
   (flag: string) =>
