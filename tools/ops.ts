@@ -4,7 +4,7 @@ import { hideBin, Parser } from 'yargs/helpers';
 import { OpsError } from '../contracts/ops-error.js';
 import { commands } from './commands/index.js';
 import { stoppingOnSignal } from './lib/child-processes.js';
-import { formatError, lakeArgument } from './lib/errors.js';
+import { flagArgument, formatError } from './lib/errors.js';
 import { flagsWithoutValue, singleValue, suggestCommand } from './lib/options.js';
 
 /**
@@ -74,7 +74,10 @@ try {
   process.exitCode = 1;
   // told to stop by a signal: what failed because of it is no error, and the process ends by it
   if (!stoppingOnSignal()) {
-    const lake = lakeArgument(hideBin(process.argv));
-    process.stderr.write(`${formatError(err, lake ? { lake } : {})}\n`);
+    const args = hideBin(process.argv);
+    const [lake, target] = [flagArgument(args, 'lake'), flagArgument(args, 'target')];
+    process.stderr.write(
+      `${formatError(err, { ...(lake ? { lake } : {}), ...(target ? { target } : {}) })}\n`,
+    );
   }
 }

@@ -6,11 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { athenaEngineFor } from '../../tools/aws/athena-engine.js';
 import { AthenaQueryError } from '../../tools/aws/athena-query.js';
 import { AWS_MAX_ATTEMPTS } from '../../tools/aws/clients.js';
+import { resolveAwsConfig } from '../../tools/aws/config.js';
 import { WaitTimeoutError } from '../../tools/aws/poll.js';
+import { explainAwsError } from '../../tools/aws/session.js';
 import { createViews } from '../../tools/engines/create-views.js';
 import { athenaFailing, athenaPaging, registerAthenaResults } from './support/athena-stubs.js';
 import { failFirst } from './support/fault-proxy.js';
-import { STACK, useTestbed } from './support/testbed.js';
+import { STACK, stackFlags, useTestbed } from './support/testbed.js';
 
 const bed = useTestbed();
 const FAST = { initialDelayMs: 20, maxDelayMs: 100 };
@@ -103,6 +105,28 @@ describe('Athena query lifecycle (moto)', () => {
       ),
     });
     expect(bed.proxy.callsTo('AmazonAthena.StartQueryExecution')).toHaveLength(3);
+  });
+
+  it('reports a workgroup the stack lacks as AWS_NOT_FOUND naming the request, not as a failed view', async () => {
+    const sqlDir = await mkdtemp(path.join(os.tmpdir(), 'aws-views-'));
+    for (const file of ['base_views.sql', 'bi_views.sql', 'product_views.sql'])
+      await writeFile(path.join(sqlDir, file), 'CREATE OR REPLACE VIEW v_a AS SELECT 1 AS x;\n');
+    const config = await resolveAwsConfig({
+      flags: { ...stackFlags(bed.proxy.url), workgroup: 'no-such-workgroup' },
+      env: {},
+    });
+
+    const error = await createViews(
+      athenaEngineFor(config, bed.clients, { timeoutMs: 10_000, ...FAST }),
+      sqlDir,
+    ).catch((e: unknown) => e);
+    await rm(sqlDir, { recursive: true, force: true });
+
+    expect(explainAwsError(error, config)).toMatchObject({
+      code: 'AWS_NOT_FOUND',
+      message: expect.stringMatching(/^StartQueryExecution no-such-workgroup: /),
+      hint: expect.stringContaining('terraform output -json'),
+    });
   });
 
   it('stops a query that does not finish within the timeout', async () => {

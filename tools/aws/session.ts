@@ -66,6 +66,19 @@ export function explainAwsError(err: unknown, config: AwsConfig): unknown {
       { cause: err },
     );
   }
+  // a named resource the stack should have (a workgroup, database, function) is not there
+  if (
+    e.$request &&
+    /not found|does not exist/i.test(e.message ?? '') &&
+    [400, 404].includes(e.$metadata?.httpStatusCode ?? 0)
+  ) {
+    return new OpsError(
+      'AWS_NOT_FOUND',
+      `${request}: ${e.name}: ${e.message}`,
+      'check the names in the flags and the outputs file against the deployed stack (`terraform output -json`): the stack may not be applied yet, or was destroyed',
+      { cause: err },
+    );
+  }
   return err;
 }
 

@@ -31,7 +31,12 @@ async function completedOrders(engine: QueryEngine): Promise<number> {
   } catch (err) {
     // only a missing mart (DuckDB's Catalog Error, Athena's and Trino's TABLE_NOT_FOUND): an
     // access, throttling or timeout error keeps its own code and hint
-    if (err instanceof OpsError || !/does not exist|TABLE_NOT_FOUND/i.test(String((err as Error)?.message)))
+    // nor a request AWS refused (tagged `$request`: a missing workgroup says "does not exist" too)
+    if (
+      err instanceof OpsError ||
+      (err as { $request?: unknown }).$request ||
+      !/does not exist|TABLE_NOT_FOUND/i.test(String((err as Error)?.message))
+    )
       throw err;
     // the engine's first line: DuckDB adds suggestions and the SQL on the lines after it
     const reason = (err as Error).message.split('\n')[0];
@@ -58,7 +63,7 @@ export async function exportOutputs(
     throw new OpsError(
       'NO_DATA',
       'the fact tables hold no completed orders: nothing to export',
-      'run `npx ops generate`, `npx ops etl`, `npx ops crawl` and `npx ops transform` first',
+      'load orders first: `npx ops pipeline` runs every step (generate or upload, etl, crawl, create-views, transform)',
     );
   }
   await guard?.(engine);

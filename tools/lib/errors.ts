@@ -2,13 +2,13 @@ import { OpsError, oneLine } from '../../contracts/ops-error.js';
 import { shellWord } from './options.js';
 
 /**
- * Formats any thrown value as the single stderr line the CLI prints (and its hint). `lake`: the
- * `--lake` the command was given, if any; the `npx ops` commands a hint names then pass it too,
- * since they would otherwise act on ./lake.
+ * Formats any thrown value as the single stderr line the CLI prints (and its hint). `lake` and
+ * `target`: the `--lake` and `--target` the command was given, if any; the `npx ops` commands a
+ * hint names then pass them too, since they would otherwise act on ./lake, locally.
  */
-export function formatError(err: unknown, { lake }: { lake?: string } = {}): string {
+export function formatError(err: unknown, given: { lake?: string; target?: string } = {}): string {
   if (err instanceof OpsError) {
-    const hint = err.hint && lake ? withLake(err.hint, lake) : err.hint;
+    const hint = err.hint ? withRunContext(err.hint, given) : err.hint;
     return `error [${err.code}]: ${err.message}${hint ? `\n  hint: ${hint}` : ''}`;
   }
   const hint = fileSystemHint((err as NodeJS.ErrnoException | undefined)?.code);
@@ -17,14 +17,24 @@ export function formatError(err: unknown, { lake }: { lake?: string } = {}): str
   return `error: ${oneLine(String(err))}`;
 }
 
+/** Commands that run on the local lake whatever the target (their help offers no other). */
+const LOCAL_ONLY_COMMANDS = /^npx ops (generate|docs)\b/;
+
 /**
- * `hint` with `--lake DIR` in each command it names that has no lake of its own (`npx ops etl`
- * becomes `npx ops etl --lake DIR`; not one with `--lake` or `--help`), so it can be run as typed.
+ * `hint` with the command's `--target` (unless local) and `--lake` in each `npx ops` command it
+ * names that has none of its own (`npx ops etl` becomes `npx ops etl --target aws --lake DIR`;
+ * not one with `--help`, nor `--target` for generate and docs), so each runs as typed.
  */
-function withLake(hint: string, lake: string): string {
-  return hint.replace(/`(npx ops [^`]*)`/g, (quoted, command: string) =>
-    /--lake|--help/.test(command) ? quoted : `\`${command} --lake ${shellWord(lake)}\``,
-  );
+function withRunContext(hint: string, { lake, target }: { lake?: string; target?: string }): string {
+  return hint.replace(/`(npx ops [^`]*)`/g, (quoted, command: string) => {
+    if (/--help/.test(command)) return quoted;
+    const onTarget =
+      target && target !== 'local' && !/--target/.test(command) && !LOCAL_ONLY_COMMANDS.test(command)
+        ? ` --target ${target}`
+        : '';
+    const onLake = lake && !/--lake/.test(command) ? ` --lake ${shellWord(lake)}` : '';
+    return `\`${command}${onTarget}${onLake}\``;
+  });
 }
 
 /**
@@ -51,11 +61,14 @@ export function fileSystemHint(code: unknown): string | undefined {
     : undefined;
 }
 
-/** The value of `--lake DIR` or `--lake=DIR` among the CLI's arguments, if given. */
-export function lakeArgument(argv: readonly string[]): string | undefined {
+/** The value of `--<flag> VALUE` or `--<flag>=VALUE` among the CLI's arguments, if given. */
+export function flagArgument(argv: readonly string[], flag: 'lake' | 'target'): string | undefined {
   for (const [i, arg] of argv.entries()) {
-    if (arg === '--lake') return argv[i + 1]?.startsWith('-') ? undefined : argv[i + 1];
-    if (arg.startsWith('--lake=')) return arg.slice('--lake='.length);
+    if (arg === `--${flag}`) return argv[i + 1]?.startsWith('-') ? undefined : argv[i + 1];
+    if (arg.startsWith(`--${flag}=`)) return arg.slice(`--${flag}=`.length);
   }
   return undefined;
 }
+
+/** The value of `--lake DIR` or `--lake=DIR` among the CLI's arguments, if given. */
+export const lakeArgument = (argv: readonly string[]): string | undefined => flagArgument(argv, 'lake');

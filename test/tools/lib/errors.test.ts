@@ -32,6 +32,14 @@ describe('the CLI error line', () => {
     expect(formatError(named, { lake: "/tmp/it's mine" })).toMatch(
       /hint: run `npx ops generate --lake '\/tmp\/it'\\''s mine'` and `npx ops etl --lake '\/tmp\/it'\\''s mine'` first \(or pass the right --lake\)$/,
     );
+    // and the target, unless local, except in commands that run locally whatever the target
+    const steps = new OpsError('NO_DATA', 'no orders', 'run `npx ops generate` then `npx ops pipeline`');
+    expect(formatError(steps, { lake: '/tmp/x', target: 'aws' })).toMatch(
+      /hint: run `npx ops generate --lake \/tmp\/x` then `npx ops pipeline --target aws --lake \/tmp\/x`$/,
+    );
+    expect(formatError(steps, { target: 'local' })).toMatch(
+      /hint: run `npx ops generate` then `npx ops pipeline`$/,
+    );
     // a command with a lake of its own, or a hint that names none, is left as it is
     const given = new OpsError('STALE', 'old marts', 'run `npx ops transform --lake /tmp/y`');
     expect(formatError(given, { lake: '/tmp/x' })).toMatch(/`npx ops transform --lake \/tmp\/y`$/);
