@@ -14,6 +14,10 @@ const { stacks, regions, bundleBytes, zipBytes, runnerSource } = await synthesiz
   outdir: 'cdktf.out',
   env,
   bundle: bundleLambda,
+}).catch((err: unknown) => {
+  // one line, as the ops CLI reports a failure, not a stack trace
+  process.stderr.write(`synth failed: ${(err as Error).message}\n`);
+  process.exit(1);
 });
 const lines = Object.entries(stacks).map(
   ([stage, file]) => `  ${file}  (region ${regions[stage as keyof typeof regions]})`,

@@ -10,6 +10,9 @@ import { stateBackendFromEnv } from './state-backend.js';
 /** Env var that moves every stage to another region at synth time. */
 export const REGION_ENV = 'STORE_SALES_AWS_REGION';
 
+/** The shape of an AWS region name: `eu-west-1`, `us-gov-east-1`, `ap-southeast-4`. */
+const AWS_REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
 /** Builds the Lambda bundle into `outDir` (lambda/build.ts `bundleLambda`'s signature). */
 export type BundleLambda = (outDir: string) => Promise<{ entry: string; bytes: number }>;
 
@@ -46,6 +49,10 @@ export async function synthesize({
   bundle,
   repoDir = process.cwd(),
 }: SynthOptions): Promise<SynthResult> {
+  const region = env[REGION_ENV];
+  // a typo would be written into every name and ARN of both stacks, and found only at apply
+  if (region && !AWS_REGION_NAME.test(region))
+    throw new Error(`region "${region}" (--region or ${REGION_ENV}) is no AWS region name, e.g. eu-west-1`);
   const work = await mkdtemp(path.join(os.tmpdir(), 'store-sales-lambda-'));
   try {
     const bundleDir = path.join(work, 'bundle');

@@ -109,7 +109,11 @@ describe('AWS configuration from the stack outputs, env and flags', () => {
   it('fails on an outputs file that was named but does not exist', async () => {
     await expect(
       resolveAwsConfig({ flags: {}, env: { STORE_SALES_OUTPUTS_FILE: path.join(dir, 'missing.json') } }),
-    ).rejects.toMatchObject({ code: 'AWS_OUTPUTS_UNREADABLE' });
+    ).rejects.toMatchObject({
+      code: 'AWS_OUTPUTS_UNREADABLE',
+      // the hint writes the file that was named, not the default
+      hint: expect.stringContaining(`output -json > ${path.join(dir, 'missing.json')}`),
+    });
   });
 
   it("uses the stack's Athena result location unless the results bucket is overridden", async () => {

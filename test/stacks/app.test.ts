@@ -32,3 +32,10 @@ describe.each(['dev', 'prod'] as const)('synth environment (%s)', (stage) => {
     });
   });
 });
+
+describe('synth region', () => {
+  it('refuses a region that is no AWS region name before building anything', async () => {
+    for (const region of ['bogus', 'EU-WEST-1', 'eu-west'])
+      await expect(synthStacks({ [REGION_ENV]: region })).rejects.toThrow(`region "${region}"`);
+  });
+});

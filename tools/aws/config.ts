@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { OpsError } from '../../contracts/ops-error.js';
-import { DEFAULT_OUTPUTS_FILE, OUTPUTS_HINT, readStackOutputs, type StackOutputs } from './outputs-file.js';
+import { DEFAULT_OUTPUTS_FILE, outputsHint, readStackOutputs, type StackOutputs } from './outputs-file.js';
 import { AWS_SETTINGS, type AwsSetting, type SettingSource } from './settings.js';
 
 /** Key prefix of Athena results in the results bucket (`ATHENA_RESULTS_PREFIX` of stacks/data-lake.ts). */
@@ -51,7 +51,7 @@ export class AwsConfig {
     const s: SettingSource = AWS_SETTINGS[name];
     const fileNote = this.outputs
       ? `${this.outputsFile} has no "${s.output}"`
-      : `${this.outputsFile} was not found (${OUTPUTS_HINT})`;
+      : `${this.outputsFile} was not found (${outputsHint(path.relative(process.cwd(), this.outputsFile))})`;
     throw new OpsError(
       'AWS_CONFIG_MISSING',
       `--target aws needs the ${s.label}`,

@@ -66,7 +66,7 @@ export async function readStackOutputs(
     throw new OpsError(
       'AWS_OUTPUTS_UNREADABLE',
       `cannot read ${file}: ${(err as Error).message}`,
-      OUTPUTS_HINT,
+      outputsHint(file),
       {
         cause: err,
       },
@@ -79,14 +79,14 @@ export async function readStackOutputs(
     throw new OpsError(
       'AWS_OUTPUTS_UNREADABLE',
       `${file} is not JSON: ${(err as Error).message}`,
-      OUTPUTS_HINT,
+      outputsHint(file),
       {
         cause: err,
       },
     );
   }
   if (!isObject(doc))
-    throw new OpsError('AWS_OUTPUTS_UNREADABLE', `${file} is not a JSON object`, OUTPUTS_HINT);
+    throw new OpsError('AWS_OUTPUTS_UNREADABLE', `${file} is not a JSON object`, outputsHint(file));
   const [stack, outputs] = pickStack(file, doc, options.stack);
   const values: StackOutputs['values'] = {};
   for (const name of STACK_OUTPUTS) {
@@ -97,6 +97,6 @@ export async function readStackOutputs(
 }
 
 /** How to (re)write the outputs file after a deploy (cdktf CLI, or plain Terraform). */
-export const OUTPUTS_HINT =
-  `write it after a deploy: \`cdktf output store-sales-dev --outputs-file ${DEFAULT_OUTPUTS_FILE}\` or ` +
-  `\`terraform -chdir=cdktf.out/stacks/store-sales-dev output -json > ${DEFAULT_OUTPUTS_FILE}\``;
+export const outputsHint = (file: string = DEFAULT_OUTPUTS_FILE): string =>
+  `write it after a deploy: \`cdktf output store-sales-dev --outputs-file ${file}\` or ` +
+  `\`terraform -chdir=cdktf.out/stacks/store-sales-dev output -json > ${file}\``;
