@@ -10,8 +10,13 @@ import { stateBackendFromEnv } from './state-backend.js';
 /** Env var that moves every stage to another region at synth time. */
 export const REGION_ENV = 'STORE_SALES_AWS_REGION';
 
-/** The shape of an AWS region name: `eu-west-1`, `us-gov-east-1`, `ap-southeast-4`. */
-const AWS_REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** The shape of an AWS region name: `eu-west-1`, `ap-southeast-4`, `eusc-de-east-1`. */
+const AWS_REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+/**
+ * Regions of the other partitions (China, GovCloud, ISO, the European Sovereign Cloud): the
+ * stack writes `arn:aws:` ARNs and `amazonaws.com` service principals, which they do not take.
+ */
+const OTHER_PARTITION = /^(cn|us-gov|us-iso[a-z]*|eusc)-/;
 
 /** Builds the Lambda bundle into `outDir` (lambda/build.ts `bundleLambda`'s signature). */
 export type BundleLambda = (outDir: string) => Promise<{ entry: string; bytes: number }>;
@@ -50,9 +55,13 @@ export async function synthesize({
   repoDir = process.cwd(),
 }: SynthOptions): Promise<SynthResult> {
   const region = env[REGION_ENV];
-  // a typo would be written into every name and ARN of both stacks, and found only at apply
+  // a malformed name would be written into every name and ARN of both stacks, found only at apply
   if (region && !AWS_REGION_NAME.test(region))
     throw new Error(`region "${region}" (--region or ${REGION_ENV}) is no AWS region name, e.g. eu-west-1`);
+  if (region && OTHER_PARTITION.test(region))
+    throw new Error(
+      `region "${region}" is in another AWS partition than aws: the stack's ARNs and service principals are those of the commercial regions`,
+    );
   const work = await mkdtemp(path.join(os.tmpdir(), 'store-sales-lambda-'));
   try {
     const bundleDir = path.join(work, 'bundle');

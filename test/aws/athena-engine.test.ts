@@ -107,6 +107,37 @@ describe('Athena query lifecycle (moto)', () => {
     expect(bed.proxy.callsTo('AmazonAthena.StartQueryExecution')).toHaveLength(3);
   });
 
+  it('names the SQL file and statement when Athena rejects a statement at submit (HTTP 400)', async () => {
+    const sqlDir = await mkdtemp(path.join(os.tmpdir(), 'aws-views-'));
+    for (const file of ['base_views.sql', 'bi_views.sql', 'product_views.sql'])
+      await writeFile(
+        path.join(sqlDir, file),
+        `CREATE OR REPLACE VIEW v_${file.split('_')[0]} AS SELECT 1 AS x;\n`,
+      );
+    const rejected = (c: { target: string | undefined; body: string }) =>
+      c.target === 'AmazonAthena.StartQueryExecution' && c.body.includes('v_bi ');
+    bed.proxy.use(
+      failFirst(rejected, 1, {
+        status: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: JSON.stringify({
+          __type: 'InvalidRequestException',
+          Message: "line 1:27: mismatched input '-'",
+        }),
+      }),
+    );
+
+    const error = await createViews(engine(), sqlDir).catch((e: unknown) => e);
+    await rm(sqlDir, { recursive: true, force: true });
+
+    expect(error).toMatchObject({
+      code: 'VIEW_FAILED',
+      message: expect.stringMatching(
+        /^bi_views\.sql statement 1 \(v_bi\), line 1: athena says: .*mismatched input/,
+      ),
+    });
+  });
+
   it('reports a workgroup the stack lacks as AWS_NOT_FOUND naming the request, not as a failed view', async () => {
     const sqlDir = await mkdtemp(path.join(os.tmpdir(), 'aws-views-'));
     for (const file of ['base_views.sql', 'bi_views.sql', 'product_views.sql'])

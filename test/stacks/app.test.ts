@@ -34,8 +34,10 @@ describe.each(['dev', 'prod'] as const)('synth environment (%s)', (stage) => {
 });
 
 describe('synth region', () => {
-  it('refuses a region that is no AWS region name before building anything', async () => {
+  it('refuses a region that is no AWS region name, or of another partition, before building anything', async () => {
     for (const region of ['bogus', 'EU-WEST-1', 'eu-west'])
-      await expect(synthStacks({ [REGION_ENV]: region })).rejects.toThrow(`region "${region}"`);
+      await expect(synthStacks({ [REGION_ENV]: region })).rejects.toThrow(`region "${region}" (--region`);
+    for (const region of ['cn-north-1', 'us-gov-west-1', 'us-isob-east-1', 'eusc-de-east-1'])
+      await expect(synthStacks({ [REGION_ENV]: region })).rejects.toThrow('in another AWS partition');
   });
 });

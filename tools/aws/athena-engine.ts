@@ -2,6 +2,7 @@ import type { QueryEngine } from '../engines/query-engine.js';
 import { type AthenaRunOptions, type AthenaTarget, runQuery } from './athena-query.js';
 import type { AwsClients } from './clients.js';
 import type { AwsConfig } from './config.js';
+import { explainAwsError } from './session.js';
 
 /**
  * Amazon Athena (engine v3) as a `QueryEngine`: each statement is one query execution in the
@@ -31,7 +32,7 @@ export function athenaEngineFor(
   options: AthenaRunOptions,
 ): QueryEngine {
   const outputLocation = config.athenaOutputLocation();
-  return createAthenaEngine(
+  const engine = createAthenaEngine(
     {
       client: clients.athena,
       workgroup: config.require('workgroup'),
@@ -40,4 +41,16 @@ export function athenaEngineFor(
     },
     options,
   );
+  // A request AWS refuses as such (a workgroup the stack lacks, no access) becomes its own OpsError
+  // here, which create-views and the export pass on; what the query itself says (a syntax error
+  // Athena rejects at submit, a failed execution) stays theirs to explain.
+  const explained = <T>(run: () => Promise<T>): Promise<T> =>
+    run().catch((err: unknown) => {
+      throw explainAwsError(err, config);
+    });
+  return {
+    ...engine,
+    exec: (sql) => explained(() => engine.exec(sql)),
+    query: (sql) => explained(() => engine.query(sql)),
+  };
 }

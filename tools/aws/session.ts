@@ -66,16 +66,26 @@ export function explainAwsError(err: unknown, config: AwsConfig): unknown {
       { cause: err },
     );
   }
-  // a named resource the stack should have (a workgroup, database, function) is not there
+  // a named resource the stack should have (a function, a Glue entity, a workgroup) is not there;
+  // not an S3 key (NoSuchKey: the caller's to judge) nor a query Athena rejects for its SQL
   if (
     e.$request &&
-    /not found|does not exist/i.test(e.message ?? '') &&
-    [400, 404].includes(e.$metadata?.httpStatusCode ?? 0)
+    (['ResourceNotFoundException', 'EntityNotFoundException'].includes(e.name ?? '') ||
+      /^WorkGroup\b.*(is not found|does not exist)/i.test(e.message ?? ''))
   ) {
     return new OpsError(
       'AWS_NOT_FOUND',
       `${request}: ${e.name}: ${e.message}`,
       'check the names in the flags and the outputs file against the deployed stack (`terraform output -json`): the stack may not be applied yet, or was destroyed',
+      { cause: err },
+    );
+  }
+  // AWS kept failing (5xx) after the SDK's retries: say which request
+  if (e.$request && (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+    return new OpsError(
+      'AWS_UNAVAILABLE',
+      `${request} kept failing: ${e.name}: ${e.message} (HTTP ${e.$metadata?.httpStatusCode}, after the SDK's retries)`,
+      'retry later; if it persists, check the service health page or --endpoint-url',
       { cause: err },
     );
   }

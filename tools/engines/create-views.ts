@@ -69,9 +69,9 @@ async function execStatement(engine: QueryEngine, s: SqlStatement): Promise<void
   try {
     await engine.exec(s.text);
   } catch (err) {
-    // a request AWS refused (a missing workgroup, no access: tools/aws/clients.ts tags it) is not
-    // the statement's fault: it keeps its own code and hint
-    if ((err as { $request?: unknown }).$request) throw err;
+    // an error the engine already explained (a workgroup the stack lacks, no access) is not the
+    // statement's fault: it keeps its own code and hint
+    if (err instanceof OpsError) throw err;
     const what = s.creates ? ` (${s.creates})` : '';
     throw new OpsError(
       'VIEW_FAILED',

@@ -31,12 +31,7 @@ async function completedOrders(engine: QueryEngine): Promise<number> {
   } catch (err) {
     // only a missing mart (DuckDB's Catalog Error, Athena's and Trino's TABLE_NOT_FOUND): an
     // access, throttling or timeout error keeps its own code and hint
-    // nor a request AWS refused (tagged `$request`: a missing workgroup says "does not exist" too)
-    if (
-      err instanceof OpsError ||
-      (err as { $request?: unknown }).$request ||
-      !/does not exist|TABLE_NOT_FOUND/i.test(String((err as Error)?.message))
-    )
+    if (err instanceof OpsError || !/does not exist|TABLE_NOT_FOUND/i.test(String((err as Error)?.message)))
       throw err;
     // the engine's first line: DuckDB adds suggestions and the SQL on the lines after it
     const reason = (err as Error).message.split('\n')[0];
