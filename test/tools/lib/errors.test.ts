@@ -9,6 +9,15 @@ import { formatError, lakeArgument } from '../../../tools/lib/errors.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 
+/** `ops <args>` in a child process, which must fail with exit status 1: its stderr. */
+async function failingOps(args: string[]): Promise<{ stderr: string }> {
+  const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/ops.ts', ...args], {
+    cwd: root,
+  }).catch((e: { code: number; stderr: string }) => e);
+  expect(failure).toMatchObject({ code: 1 });
+  return failure as { stderr: string };
+}
+
 describe('the CLI error line', () => {
   const err = new OpsError(
     'NO_MARTS',
@@ -73,16 +82,9 @@ describe('the CLI error line', () => {
     [['--lake', 'x', 'gen'], 'no command "gen" (did you mean `npx ops generate`?)'],
     [['etl', 'extra'], 'Unknown argument: extra'],
   ])("gives yargs' own refusals a code and a hint, on one line: %j", async (args, message) => {
-    const failure = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'tools/ops.ts', ...args],
-      {
-        cwd: root,
-      },
-    ).catch((e: { code: number; stderr: string }) => e);
+    const failure = await failingOps(args);
 
-    expect(failure).toMatchObject({ code: 1 });
-    const lines = (failure as { stderr: string }).stderr.trimEnd().split('\n');
+    const lines = failure.stderr.trimEnd().split('\n');
     expect(lines).toEqual([
       `error [BAD_USAGE]: ${message}`,
       '  hint: `npx ops --help` lists the commands, `npx ops <command> --help` their options',
@@ -105,16 +107,9 @@ describe('the CLI error line', () => {
       '--concurrency must be a whole number ≥ 1, e.g. 3',
     ],
   ])('refuses a flag given twice, or a count that is no whole number ≥ 1: %j', async (args, message) => {
-    const failure = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'tools/ops.ts', ...args],
-      {
-        cwd: root,
-      },
-    ).catch((e: { code: number; stderr: string }) => e);
+    const failure = await failingOps(args);
 
-    expect(failure).toMatchObject({ code: 1 });
-    expect((failure as { stderr: string }).stderr.split('\n')[0]).toBe(`error [BAD_OPTION]: ${message}`);
+    expect(failure.stderr.split('\n')[0]).toBe(`error [BAD_OPTION]: ${message}`);
   });
 
   it('refuses a flag that takes a value but is given none, instead of running with its default', async () => {
