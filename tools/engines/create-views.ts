@@ -69,9 +69,9 @@ async function execStatement(engine: QueryEngine, s: SqlStatement): Promise<void
   try {
     await engine.exec(s.text);
   } catch (err) {
-    // an error the engine already explained (a workgroup the stack lacks, no access) is not the
-    // statement's fault: it keeps its own code and hint
-    if (err instanceof OpsError) throw err;
+    // a request AWS refused as such (a workgroup the stack lacks, no access), which the Athena
+    // engine explained from the tagged SDK error, is not the statement's fault: it keeps its code
+    if (err instanceof OpsError && (err.cause as { $request?: unknown } | undefined)?.$request) throw err;
     const what = s.creates ? ` (${s.creates})` : '';
     throw new OpsError(
       'VIEW_FAILED',
