@@ -55,8 +55,8 @@ export class AwsClients {
     if (!client) {
       client = make();
       nameFailedRequests(client as unknown as MiddlewareClient);
+      this.cache.set(name, client);
     }
-    this.cache.set(name, client);
     return client;
   }
 
@@ -118,10 +118,12 @@ function nameFailedRequests(client: MiddlewareClient): void {
         if (err && typeof err === 'object') {
           const input = args.input;
           const text = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : undefined);
-          const bucket = text('Bucket');
+          const [bucket, database, name] = [text('Bucket'), text('DatabaseName'), text('Name')];
           const resource = bucket
             ? `s3://${bucket}/${text('Key') ?? text('Prefix') ?? ''}`
-            : (text('FunctionName') ?? text('WorkGroup') ?? text('Name') ?? text('DatabaseName'));
+            : (text('FunctionName') ??
+              text('WorkGroup') ??
+              (database && name ? `${database}.${name}` : (name ?? database)));
           const request: FailedRequest = {
             operation: (context.commandName ?? 'request').replace(/Command$/, ''),
             ...(resource ? { resource } : {}),

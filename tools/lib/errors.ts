@@ -69,6 +69,3 @@ export function flagArgument(argv: readonly string[], flag: 'lake' | 'target'): 
   }
   return undefined;
 }
-
-/** The value of `--lake DIR` or `--lake=DIR` among the CLI's arguments, if given. */
-export const lakeArgument = (argv: readonly string[]): string | undefined => flagArgument(argv, 'lake');

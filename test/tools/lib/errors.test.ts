@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { OpsError } from '../../../contracts/ops-error.js';
-import { formatError, lakeArgument } from '../../../tools/lib/errors.js';
+import { flagArgument, formatError } from '../../../tools/lib/errors.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -68,13 +68,14 @@ describe('the CLI error line', () => {
     expect(formatError(new Error('\n  first words\nmore'))).toBe('error: first words');
   });
 
-  it('leaves a hint about --help alone, and reads --lake DIR and --lake=DIR', () => {
+  it('leaves a hint about --help alone, and reads --lake DIR, --lake=DIR and --target', () => {
     const usage = new OpsError('BAD_USAGE', 'Unknown argument: x', '`npx ops --help` lists the commands');
     expect(formatError(usage, { lake: '/tmp/x' })).not.toContain('--lake');
-    expect(lakeArgument(['etl', '--lake', '--force'])).toBeUndefined();
-    expect(lakeArgument(['etl', '--lake', '/a'])).toBe('/a');
-    expect(lakeArgument(['etl', '--lake=/b', '--force'])).toBe('/b');
-    expect(lakeArgument(['etl', '--force'])).toBeUndefined();
+    expect(flagArgument(['etl', '--lake', '--force'], 'lake')).toBeUndefined();
+    expect(flagArgument(['etl', '--lake', '/a'], 'lake')).toBe('/a');
+    expect(flagArgument(['etl', '--lake=/b', '--force'], 'lake')).toBe('/b');
+    expect(flagArgument(['etl', '--force'], 'lake')).toBeUndefined();
+    expect(flagArgument(['crawl', '--lake', '/a', '--target=aws'], 'target')).toBe('aws');
   });
 
   it.each([
