@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import type { QueryEngine } from '../engines/query-engine.js';
+import { LOCKED_BY_ANOTHER_PROCESS, REFUSED_BY_FILE_SYSTEM } from '../lib/errors.js';
 import { lakePath } from '../lib/lake-path.js';
 
 /** Where the DuckDB catalog lives: `<lake>/warehouse.duckdb`. */
@@ -47,7 +48,7 @@ export async function openWarehouse(opts: WarehouseAccess): Promise<QueryEngine>
  */
 export function openFailure(file: string, err: unknown): OpsError {
   const message = `cannot open ${file}: ${(err as Error).message}`;
-  if (/Permission denied|Read-only file system|No space left/i.test(message)) {
+  if (REFUSED_BY_FILE_SYSTEM.test(message)) {
     return new OpsError(
       'FILE_SYSTEM',
       message,
@@ -63,7 +64,7 @@ export function openFailure(file: string, err: unknown): OpsError {
       { cause: err },
     );
   }
-  if (/Could not set lock|Conflicting lock/i.test(message)) {
+  if (LOCKED_BY_ANOTHER_PROCESS.test(message)) {
     return new OpsError(
       'WAREHOUSE_UNAVAILABLE',
       message,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { OpsError } from '../../contracts/ops-error.js';
 import { spawnTied, stoppingOnSignal } from '../lib/child-processes.js';
 import { withDirLock } from '../lib/dir-lock.js';
-import { fileSystemHint } from '../lib/errors.js';
+import { fileSystemHint, LOCKED_BY_ANOTHER_PROCESS, REFUSED_BY_FILE_SYSTEM } from '../lib/errors.js';
 import { progress } from '../lib/report.js';
 import { venvBin } from '../scripts/ensure-python.js';
 import { type RunResult, type RunResultsSummary, summarizeRunResults } from './dbt-results.js';
@@ -98,9 +98,9 @@ export async function recordedBuilds(targetPath: string): Promise<string | undef
  * warehouse open) and a path the file system refuses get their own, anything else `otherwise`.
  */
 export const dbtFailureHint = (message: string, otherwise: string): string =>
-  /Could not set lock on file/.test(message)
+  LOCKED_BY_ANOTHER_PROCESS.test(message)
     ? 'another process holds the warehouse open (an ops command, a DuckDB shell); retry when it has finished'
-    : /Permission denied|Read-only file system|No space left/i.test(message)
+    : REFUSED_BY_FILE_SYSTEM.test(message)
       ? 'the file system refuses a file dbt writes: check the owner and mode of the lake folder, and that its disk is writable and has space'
       : otherwise;
 

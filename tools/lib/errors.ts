@@ -1,5 +1,5 @@
 import { OpsError, oneLine } from '../../contracts/ops-error.js';
-import { shellWord } from './options.js';
+import { withRunFlags } from './options.js';
 
 /**
  * Formats any thrown value as the single stderr line the CLI prints (and its hint). `lake` and
@@ -17,24 +17,15 @@ export function formatError(err: unknown, given: { lake?: string; target?: strin
   return `error: ${oneLine(String(err))}`;
 }
 
-/** Commands that run on the local lake whatever the target (their help offers no other). */
-const LOCAL_ONLY_COMMANDS = /^npx ops (generate|docs)\b/;
-
 /**
- * `hint` with the command's `--target` (unless local) and `--lake` in each `npx ops` command it
- * names that has none of its own (`npx ops etl` becomes `npx ops etl --target aws --lake DIR`;
- * not one with `--help`, nor `--target` for generate and docs), so each runs as typed.
+ * `hint` with the command's `--target` and `--lake` in each `npx ops` command it names
+ * (`withRunFlags`: `npx ops etl` becomes `npx ops etl --target aws --lake DIR`; not one with
+ * `--help`), so each runs as typed.
  */
-function withRunContext(hint: string, { lake, target }: { lake?: string; target?: string }): string {
-  return hint.replace(/`(npx ops [^`]*)`/g, (quoted, command: string) => {
-    if (/--help/.test(command)) return quoted;
-    const onTarget =
-      target && target !== 'local' && !/--target/.test(command) && !LOCAL_ONLY_COMMANDS.test(command)
-        ? ` --target ${target}`
-        : '';
-    const onLake = lake && !/--lake/.test(command) ? ` --lake ${shellWord(lake)}` : '';
-    return `\`${command}${onTarget}${onLake}\``;
-  });
+function withRunContext(hint: string, given: { lake?: string; target?: string }): string {
+  return hint.replace(/`(npx ops [^`]*)`/g, (quoted, command: string) =>
+    /--help/.test(command) ? quoted : `\`${withRunFlags(command, given)}\``,
+  );
 }
 
 /**
@@ -53,6 +44,11 @@ const FILE_SYSTEM_HINTS: Record<string, string> = {
   EDQUOT:
     'the disk quota is used up: free space, then run the command again (it resumes or starts over cleanly)',
 };
+
+/** DuckDB's message (in dbt's output too) when another process holds a database file's lock. */
+export const LOCKED_BY_ANOTHER_PROCESS = /Could not set lock|Conflicting lock/i;
+/** A message (DuckDB's, dbt's) that names a file the file system refused: no permission, read-only, full. */
+export const REFUSED_BY_FILE_SYSTEM = /Permission denied|Read-only file system|No space left/i;
 
 /** What to check for an error `code` that is the file system's (`EACCES`, `ENOSPC`, …); else undefined. */
 export function fileSystemHint(code: unknown): string | undefined {

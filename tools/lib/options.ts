@@ -35,18 +35,22 @@ export function singleValue<T>(flag: string, value: T | T[]): T {
   );
 }
 
+/** `n` if it is a whole number of at least 1; else OpsError BAD_OPTION naming `flag` (and `hint`). */
+function atLeastOne(flag: string, n: number, example: number, hint?: string): number {
+  if (Number.isInteger(n) && n >= 1) return n;
+  // yargs reads a number flag it cannot parse (`--timeout abc`) as NaN: no value worth echoing
+  throw new OpsError(
+    'BAD_OPTION',
+    `${flag} must be a whole number ≥ 1, ${Number.isNaN(n) ? `e.g. ${example}` : `got ${n}`}`,
+    hint,
+  );
+}
+
 /** yargs `coerce` for a flag taking a whole number of at least 1; anything else is BAD_OPTION. */
 export const wholeAtLeastOne =
   (flag: string, example: number) =>
-  (value: number | number[]): number => {
-    const n = singleValue(flag, value);
-    if (Number.isInteger(n) && n >= 1) return n;
-    // yargs reads a number flag it cannot parse (`--timeout abc`) as NaN: no value worth echoing
-    throw new OpsError(
-      'BAD_OPTION',
-      `${flag} must be a whole number ≥ 1, ${Number.isNaN(n) ? `e.g. ${example}` : `got ${n}`}`,
-    );
-  };
+  (value: number | number[]): number =>
+    atLeastOne(flag, singleValue(flag, value), example);
 
 /** yargs `coerce` for a path flag: its one value, made absolute (a coerce runs before middleware). */
 export const resolvedPath =
@@ -59,11 +63,11 @@ export const resolvedPath =
  * undefined for the default, one per core. Throws OpsError `BAD_OPTION`.
  */
 export function checkWorkers(workers: number | undefined, command: string): number | undefined {
-  if (workers === undefined || (Number.isInteger(workers) && workers >= 1)) return workers;
-  throw new OpsError(
-    'BAD_OPTION',
-    // yargs reads a number flag it cannot parse (`--workers abc`) as NaN: no value worth echoing
-    `--workers must be a whole number ≥ 1${Number.isNaN(workers) ? ', e.g. 2' : `, got ${workers}`}`,
+  if (workers === undefined) return undefined;
+  return atLeastOne(
+    '--workers',
+    workers,
+    2,
     `run \`npx ops ${command} --workers ${os.availableParallelism()}\` (one per core) or \`--workers 1\`, or leave --workers out and ${command} chooses`,
   );
 }
@@ -121,16 +125,31 @@ export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
+/** Commands that run on the local lake whatever the target (their help offers no other). */
+const LOCAL_ONLY_COMMANDS = /^npx ops (generate|docs)\b/;
+
 /**
- * `npx ops <command>` as a user would type it next for `lake` and `target`: with `--target`
- * unless local, and `--lake` unless the default (./lake, or STORE_SALES_LAKE), for the notes and
- * hints that name a command to run.
+ * `command` (`npx ops etl …`) with `--target` (unless local, or a command that runs locally
+ * whatever the target) and `--lake` added where it has none of its own, so that it runs on the
+ * target and lake the user is working with.
+ */
+export function withRunFlags(command: string, { lake, target }: { lake?: string; target?: string }): string {
+  const onTarget =
+    target && target !== 'local' && !/--target/.test(command) && !LOCAL_ONLY_COMMANDS.test(command)
+      ? ` --target ${target}`
+      : '';
+  const onLake = lake && !/--lake/.test(command) ? ` --lake ${shellWord(lake)}` : '';
+  return `${command}${onTarget}${onLake}`;
+}
+
+/**
+ * `npx ops <command>` as a user would type it next for `lake` and `target` (`withRunFlags`;
+ * no `--lake` for the default, ./lake or STORE_SALES_LAKE), for the notes that name a command.
  */
 export function opsCommandOn(command: string, { lake, target }: { lake: string; target?: string }): string {
   const fallback = path.resolve(process.env.STORE_SALES_LAKE || 'lake');
-  return [
-    `npx ops ${command}`,
-    ...(target && target !== 'local' ? [`--target ${target}`] : []),
-    ...(path.resolve(lake) === fallback ? [] : [`--lake ${shellWord(lake)}`]),
-  ].join(' ');
+  return withRunFlags(`npx ops ${command}`, {
+    ...(target ? { target } : {}),
+    ...(path.resolve(lake) === fallback ? {} : { lake }),
+  });
 }
