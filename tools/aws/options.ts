@@ -19,7 +19,7 @@ export interface AwsArgs {
   workgroup?: string;
   crawler?: string;
   function?: string;
-  /** Seconds to wait for one crawl, Athena query or Lambda invocation (commands that wait). */
+  /** Seconds to wait for one crawl, Athena query or Lambda invocation (commands that wait), or for `upload --wait`. */
   timeout?: number;
 }
 
@@ -57,7 +57,8 @@ export function withAwsOptions<T>(y: Argv<T>, { waits = true }: { waits?: boolea
       group: GROUP,
       default: DEFAULT_AWS_TIMEOUT_SECONDS,
       coerce: wholeAtLeastOne('--timeout', DEFAULT_AWS_TIMEOUT_SECONDS),
-      describe: 'seconds to wait for one crawl, Athena query or Lambda invocation',
+      describe:
+        'seconds to wait for one crawl, Athena query or Lambda invocation (upload --wait: for the ETL of all the files)',
     }) as unknown as Argv<T & AwsArgs>;
   }
   for (const s of Object.values(AWS_SETTINGS)) {

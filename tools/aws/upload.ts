@@ -33,7 +33,8 @@ export interface UploadOptions {
 export interface UploadSummary {
   /** `s3://bucket/raw/store_sales/`. */
   destination: string;
-  uploaded: { key: string; bytes: number; multipart: boolean }[];
+  /** `versionId`: the version S3 gave the object, in a versioned bucket (the stack's are). */
+  uploaded: { key: string; bytes: number; multipart: boolean; versionId?: string }[];
   /** Keys whose object already holds the same content (same SHA-256). */
   skipped: string[];
   /**
@@ -136,10 +137,15 @@ export async function uploadRawFiles(options: UploadOptions): Promise<UploadSumm
       sent.set(f.key, p.loaded ?? 0);
       report();
     });
-    await upload.done();
+    const { VersionId } = await upload.done();
     sent.set(f.key, f.size);
     report();
-    return { key: f.key, bytes: f.size, multipart: f.size > UPLOAD_PART_BYTES };
+    return {
+      key: f.key,
+      bytes: f.size,
+      multipart: f.size > UPLOAD_PART_BYTES,
+      ...(VersionId && VersionId !== 'null' ? { versionId: VersionId } : {}),
+    };
   });
   return {
     destination: `s3://${options.bucket}/${LAKE.rawPrefix}`,

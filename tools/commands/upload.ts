@@ -3,11 +3,12 @@ import type { CommandModule } from 'yargs';
 import { RAW_SOURCE_EXTENSIONS } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 import { type LakeOptions, wholeAtLeastOne } from '../lib/options.js';
-import { elapsed, printSummary } from '../lib/report.js';
+import { elapsed, printSummary, progress } from '../lib/report.js';
 import { targetFor, withTargetOptions } from '../targets/registry.js';
 
 interface UploadArgs extends LakeOptions {
   concurrency: number;
+  wait: boolean;
 }
 
 /** `ops upload --target aws`: the lake's raw files to the raw bucket, where each fires the ETL Lambda. */
@@ -23,7 +24,14 @@ export const uploadCommand: CommandModule<object, UploadArgs> = {
         coerce: wholeAtLeastOne('--concurrency', 3),
         describe: 'files uploaded at once',
       })
+      .option('wait', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'then wait (up to --timeout seconds) until the ETL Lambda has applied each uploaded file, and report what it made of each',
+      })
       .example('$0 upload --target aws', 'upload new or changed raw files; the ETL Lambda processes each')
+      .example('$0 upload --target aws --wait', 'the same, returning once the ETL Lambda has applied them')
       .epilogue(
         "An object is unchanged when its sha256 metadata equals the local file's SHA-256. Files above 8 MiB go up in 8 MiB parts.",
       ),
@@ -34,6 +42,7 @@ export const uploadCommand: CommandModule<object, UploadArgs> = {
       cliProgress.Presets.shades_classic,
     );
     let started = false;
+    let settledBefore = -1;
     try {
       const report = await targetFor(args.target).upload(args, {
         concurrency: args.concurrency,
@@ -42,6 +51,13 @@ export const uploadCommand: CommandModule<object, UploadArgs> = {
           if (!started) bar.start(total, 0);
           started = true;
           bar.update(sent);
+        },
+        wait: args.wait,
+        onWaiting: (settled, total) => {
+          if (settled === settledBefore) return;
+          if (settledBefore < 0) bar.stop();
+          settledBefore = settled;
+          progress(`upload: waiting for the ETL Lambda, ${settled} of ${total} file(s) applied`);
         },
       });
       bar.stop();

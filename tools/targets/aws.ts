@@ -45,20 +45,36 @@ export const awsTarget: Target = {
     );
   },
   upload: async (args, request) => {
-    const { uploadRawFiles } = await import('../aws/upload.js');
-    const s = await withAwsSession(aws(args), ({ config, clients }) =>
-      uploadRawFiles({
+    const [{ uploadRawFiles }, { describeEtlOutcomes, waitForEtl }] = await Promise.all([
+      import('../aws/upload.js'),
+      import('../aws/wait-for-etl.js'),
+    ]);
+    const { s, etl } = await withAwsSession(aws(args), async ({ config, clients, timeoutMs }) => {
+      const s = await uploadRawFiles({
         s3: clients.s3,
         bucket: config.require('rawBucket'),
         lake: args.lake,
         concurrency: request.concurrency,
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-      }),
-    );
+      });
+      if (!request.wait || !s.uploaded.length) return { s };
+      const etl = await waitForEtl({
+        s3: clients.s3,
+        rawBucket: config.require('rawBucket'),
+        processedBucket: config.require('processedBucket'),
+        quarantineBucket: config.require('quarantineBucket'),
+        uploaded: s.uploaded,
+        timeoutMs,
+        ...(request.onWaiting ? { onProgress: request.onWaiting } : {}),
+      });
+      return { s, etl };
+    });
     const seconds = s.durationMs / 1000;
     const multipart = s.uploaded.filter((u) => u.multipart).length;
     const fx = { uploaded: ', FX reference uploaded', unchanged: '', none: '' }[s.fxReference];
     const counts = `${s.uploaded.length} file(s) uploaded, ${s.skipped.length} unchanged${fx}`;
+    const refreshBuild =
+      "each success starts the stack's refresh build (`npx ops dashboard-link --target aws` then shows the results)";
     return {
       title: (elapsed) => `upload: ${counts} in ${elapsed}`,
       line: `${counts} to ${s.destination}`,
@@ -67,11 +83,14 @@ export const awsTarget: Target = {
           ? `${mb(s.bytes)} (${multipart} multipart) at ${mb(s.bytes / Math.max(seconds, 0.001))}/s`
           : 'nothing: every object already holds the same content',
         destination: s.destination,
-        next: s.uploaded.length
-          ? "the ETL Lambda processes each uploaded file in the background, and each success starts the stack's refresh build (`npx ops dashboard-link --target aws` then shows the results); to run the next steps here instead, `npx ops etl --target aws` waits for those runs (and runs each file once more), then `npx ops crawl --target aws`"
-          : s.fxReference === 'uploaded'
-            ? 'the next refresh re-runs the files whose quarantined orders now have a rate (`npx ops etl --target aws --retry-quarantine` does it now)'
-            : '`npx ops etl --target aws --file NAME` reprocesses an object',
+        ...(etl ? { etl: describeEtlOutcomes(etl) } : {}),
+        next: etl
+          ? `${refreshBuild}; to run the next steps here instead, \`npx ops crawl --target aws\``
+          : s.uploaded.length
+            ? `the ETL Lambda processes each uploaded file in the background, and ${refreshBuild}; to run the next steps here instead, \`npx ops etl --target aws\` waits for those runs (and runs each file once more), then \`npx ops crawl --target aws\` (next time, \`upload --wait\` waits for them without running them again)`
+            : s.fxReference === 'uploaded'
+              ? 'the next refresh re-runs the files whose quarantined orders now have a rate (`npx ops etl --target aws --retry-quarantine` does it now)'
+              : '`npx ops etl --target aws --file NAME` reprocesses an object',
       },
     };
   },

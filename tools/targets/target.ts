@@ -101,6 +101,10 @@ export interface UploadRequest {
   concurrency: number;
   /** Bytes sent of the total, as the upload goes. */
   onProgress?: (sent: number, total: number) => void;
+  /** Waits until the ETL has applied each uploaded file (`--wait`). */
+  wait?: boolean;
+  /** Uploaded files the ETL has settled so far, of all, while waiting. */
+  onWaiting?: (settled: number, total: number) => void;
 }
 
 /** A source starts (no bytes yet) or has `bytesRead` of `sourceBytes` read. */

@@ -1,0 +1,224 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { S3EventSummary } from '../../lambda/s3-event-handler.js';
+import { S3ObjectStore } from '../../lambda/s3-object-store.js';
+import { encodeS3EventKey } from '../../tools/aws/s3-event.js';
+import { SHA256_METADATA, uploadRawFiles } from '../../tools/aws/upload.js';
+import { type UploadedVersion, waitForEtl } from '../../tools/aws/wait-for-etl.js';
+import { jsonLines, validOrder } from '../lambda/support/orders.js';
+import { createBuckets, headObject, listKeys, sha256 } from './support/buckets.js';
+import { REGION } from './support/moto-server.js';
+import { STACK, stackFlags, useTestbed } from './support/testbed.js';
+
+// `ops upload --wait` against moto S3 with a versioned raw bucket. moto cannot run the function on
+// S3 notifications (that needs Docker), so the test delivers them: the real handler module, called
+// with the notification S3 sends for each uploaded version, as Lambda would.
+
+const bed = useTestbed();
+const JAN = 'raw/store_sales/orders_2025_01.json';
+const FEB = 'raw/store_sales/orders_2025_02.json';
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+let handler: (event: S3Event) => Promise<S3EventSummary>;
+let lake: string;
+let sequencer = 0x100;
+
+const rawFile = (key: string) => path.join(lake, ...key.split('/'));
+/** The notification S3 sends for a put of `key` at `versionId` (sequencers grow per put). */
+const putEvent = (key: string, versionId: string): S3Event => ({
+  Records: [
+    {
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: REGION,
+      eventTime: new Date().toISOString(),
+      eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'test' },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      responseElements: { 'x-amz-request-id': 'test', 'x-amz-id-2': 'test' },
+      s3: {
+        s3SchemaVersion: '1.0',
+        configurationId: 'raw-trigger',
+        bucket: {
+          name: STACK.rawBucket,
+          ownerIdentity: { principalId: 'test' },
+          arn: `arn:aws:s3:::${STACK.rawBucket}`,
+        },
+        object: {
+          key: encodeS3EventKey(key),
+          size: 0,
+          eTag: '',
+          sequencer: (sequencer++).toString(16),
+          versionId,
+        },
+      },
+    },
+  ],
+});
+/**
+ * Lambda's part: runs the function on the put of each uploaded version. A file refused as a whole
+ * fails its invocation (for Lambda's retries and the failure queue), after its run is recorded.
+ */
+const deliver = async (uploaded: UploadedVersion[]) => {
+  for (const u of uploaded) {
+    await handler(putEvent(u.key, u.versionId as string)).catch((err: Error) => {
+      if (err.name !== 'EtlBatchError') throw err;
+    });
+  }
+};
+const upload = () => uploadRawFiles({ s3: bed.clients.s3, bucket: STACK.rawBucket, lake });
+const wait = (uploaded: UploadedVersion[], timeoutMs = 20_000) =>
+  waitForEtl({
+    s3: bed.clients.s3,
+    rawBucket: STACK.rawBucket,
+    processedBucket: STACK.processedBucket,
+    quarantineBucket: STACK.quarantineBucket,
+    uploaded,
+    timeoutMs,
+    initialDelayMs: 50,
+    maxDelayMs: 200,
+  });
+/** Whether a promise has settled by now (after a few of the wait's checks). */
+const settledSoon = async (p: Promise<unknown>) => {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await sleep(600);
+  return settled;
+};
+
+beforeAll(async () => {
+  await createBuckets(bed.clients.s3, [STACK.rawBucket, STACK.processedBucket, STACK.quarantineBucket]);
+  await bed.clients.s3.send(
+    new PutBucketVersioningCommand({
+      Bucket: STACK.rawBucket,
+      VersioningConfiguration: { Status: 'Enabled' },
+    }),
+  );
+  vi.stubEnv('PROCESSED_BUCKET', STACK.processedBucket);
+  vi.stubEnv('QUARANTINE_BUCKET', STACK.quarantineBucket);
+  vi.stubEnv('S3_ENDPOINT', bed.proxy.url);
+  vi.resetModules();
+  const mod = await import('../../lambda/handler.js');
+  handler = async (event) => {
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      return await mod.handler(event);
+    } finally {
+      quiet.mockRestore();
+    }
+  };
+});
+afterAll(() => vi.unstubAllEnvs());
+beforeEach(async () => {
+  for (const bucket of [STACK.rawBucket, STACK.processedBucket, STACK.quarantineBucket]) {
+    const store = new S3ObjectStore(bed.clients.s3, bucket);
+    for (const { key } of await listKeys(bed.clients.s3, bucket, '')) await store.delete(key);
+  }
+  lake = await mkdtemp(path.join(os.tmpdir(), 'upload-wait-'));
+  await mkdir(path.dirname(rawFile(JAN)), { recursive: true });
+  // January loads two orders and quarantines a broken line; February is empty: refused whole.
+  await writeFile(
+    rawFile(JAN),
+    `${jsonLines([validOrder(1, 2025, 1), validOrder(2, 2025, 1)])}{"order_id": "x"\n`,
+  );
+  await writeFile(rawFile(FEB), '');
+  return () => rm(lake, { recursive: true, force: true });
+});
+
+describe('waitForEtl (moto S3, versioned raw bucket)', () => {
+  it('returns once the function has applied every uploaded version, with what it made of each', async () => {
+    const { uploaded } = await upload();
+    expect(uploaded.map((u) => [u.key, typeof u.versionId])).toEqual([
+      [JAN, 'string'],
+      [FEB, 'string'],
+    ]);
+
+    const waiting = wait(uploaded);
+    expect(await settledSoon(waiting)).toBe(false);
+    await deliver(uploaded.slice(0, 1));
+    expect(await settledSoon(waiting)).toBe(false); // February still to come
+    await deliver(uploaded.slice(1));
+
+    expect(await waiting).toEqual([
+      { key: JAN, state: 'applied', quarantined: 1 },
+      { key: FEB, state: 'applied', quarantined: 1, refused: 'empty_file' },
+    ]);
+  });
+
+  it("does not take an earlier version's run for the new one, and ends at the timeout naming the file", async () => {
+    await rm(rawFile(FEB));
+    await deliver((await upload()).uploaded);
+    await writeFile(rawFile(JAN), jsonLines([validOrder(3, 2025, 1)]));
+    const { uploaded } = await upload(); // January's second version; its run never comes
+
+    const err = await wait(uploaded, 1_500).catch((e: unknown) => e);
+
+    expect(err).toMatchObject({
+      code: 'ETL_WAIT_TIMEOUT',
+      message: expect.stringMatching(/had not applied orders_2025_01\.json within 2 s \(0 of 1 done\)/),
+      hint: expect.stringContaining('`npx ops etl --target aws --file orders_2025_01.json`'),
+    });
+  });
+
+  it('stops waiting for a version replaced in the bucket since: its successor runs on its own', async () => {
+    await rm(rawFile(FEB));
+    const { uploaded } = await upload();
+    await bed.clients.s3.send(
+      new PutObjectCommand({ Bucket: STACK.rawBucket, Key: JAN, Body: 'replaced\n' }),
+    );
+
+    expect(await wait(uploaded)).toEqual([{ key: JAN, state: 'superseded' }]);
+  });
+
+  it('refuses to wait on a bucket that gives no versions', async () => {
+    const err = await wait([{ key: JAN }]).catch((e: unknown) => e);
+
+    expect(err).toMatchObject({
+      code: 'WAIT_NEEDS_VERSIONING',
+      message: expect.stringContaining(`s3://${STACK.rawBucket} gave the upload none`),
+    });
+  });
+});
+
+describe('ops upload --target aws --wait (moto)', () => {
+  it('uploads, shows its wait, and reports each file once the function has applied it', async () => {
+    const cli = new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      const flags = Object.entries(stackFlags(bed.proxy.url)).flatMap(([k, v]) => [`--${k}`, v]);
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'tools/ops.ts', 'upload', '--wait', '--lake', lake, '--target', 'aws', ...flags],
+        { cwd: root },
+        (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    // Lambda's part: each version, once its upload has completed (its sha256 is the file's).
+    for (const key of [JAN, FEB]) {
+      const want = sha256(await readFile(rawFile(key)));
+      let head = await headObject(bed.clients.s3, STACK.rawBucket, key).catch(() => undefined);
+      for (let i = 0; head?.Metadata?.[SHA256_METADATA] !== want && i < 300; i++) {
+        await sleep(100);
+        head = await headObject(bed.clients.s3, STACK.rawBucket, key).catch(() => undefined);
+      }
+      await deliver([{ key, versionId: head?.VersionId as string }]);
+    }
+
+    const result = await cli;
+
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('upload: waiting for the ETL Lambda, 0 of 2 file(s) applied');
+    expect(result.stdout).toMatch(/upload: 2 file\(s\) uploaded, 0 unchanged/);
+    expect(result.stdout).toContain(
+      '2 of 2 applied by the ETL function: orders_2025_01.json (1 quarantined), orders_2025_02.json refused as a whole (empty_file; the month keeps its previous facts)',
+    );
+    expect(result.stdout).toContain('`npx ops crawl --target aws`');
+  });
+});
