@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
+import { stopWithThisProcess } from '../lib/child-processes.js';
 import { temporaryFor } from '../lib/fs-atomic.js';
 
 /** Bytes gathered before one write: large enough to amortise syscalls, small enough to stay flat. */
@@ -50,7 +51,9 @@ export function* encodeLines(lines: Iterable<string>, counter: { lines: number }
  * Streams `chunks` into `file` through a temporary sibling renamed over it at the end, so readers
  * never see a partial file; waits for `drain`, so memory stays at a few chunks whatever the size.
  * Returns the bytes written; calls `onChunk` after each chunk and hands each chunk back to `pool`
- * once written.
+ * once written. A signal that ends the process meanwhile (Ctrl-C, `kill`: a generator worker gets
+ * it from `ops generate`) removes the temporary first: a month takes seconds to write, so a stop
+ * lands in one far more often than in the short writes fs-atomic.ts leaves to the next run's sweep.
  */
 export async function writeChunksAtomic(
   file: string,
@@ -60,6 +63,7 @@ export async function writeChunksAtomic(
 ): Promise<number> {
   const tmp = await temporaryFor(file);
   const out = createWriteStream(tmp, { highWaterMark: 4 * CHUNK_BYTES });
+  const forget = stopWithThisProcess(() => rm(tmp, { force: true }));
   let bytes = 0;
   try {
     for (const chunk of chunks) {
@@ -78,6 +82,8 @@ export async function writeChunksAtomic(
     out.destroy();
     await rm(tmp, { force: true });
     throw err;
+  } finally {
+    forget();
   }
 }
 
