@@ -21,9 +21,12 @@ export function isRawSourceKey(key: string): boolean {
   );
 }
 
+/** `raw/store_sales/orders_2025_01.json` -> `orders_2025_01.json`: the key's last segment. */
+export const keyFileName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
+
 /** `raw/store_sales/orders_2025_01.json` -> `orders_2025_01`: the base name without extension. */
 export function sourceStem(key: string): string {
-  const name = key.slice(key.lastIndexOf('/') + 1);
+  const name = keyFileName(key);
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(0, dot) : name;
 }
@@ -56,7 +59,7 @@ export const rawMonthKey = (year: number, month: number): string =>
 /** The ledger object of one raw key (`state/sources/orders_2025_01.json.json`), kept per raw key
  * because S3 sequencers are comparable only between events of the same key. */
 export const sourceLedgerKey = (rawKey: string): string =>
-  `${LAKE.sourceLedgerPrefix}${rawKey.slice(rawKey.lastIndexOf('/') + 1)}.json`;
+  `${LAKE.sourceLedgerPrefix}${keyFileName(rawKey)}.json`;
 
 /** The raw key a ledger object is kept for (`state/sources/x.json.json` -> `raw/store_sales/x.json`). */
 export const ledgerRawKey = (ledgerKey: string): string =>
@@ -64,8 +67,8 @@ export const ledgerRawKey = (ledgerKey: string): string =>
 
 /** The lease of one raw key (`state/leases/orders_2025_01.json.json`): who runs it now. */
 export const sourceLeaseKey = (rawKey: string): string =>
-  `${LAKE.sourceLeasePrefix}${rawKey.slice(rawKey.lastIndexOf('/') + 1)}.json`;
+  `${LAKE.sourceLeasePrefix}${keyFileName(rawKey)}.json`;
 
 /** Where the Lambda records why it refused a raw key (two raw files sharing a base name). */
 export const refusedSourceKey = (rawKey: string): string =>
-  `${LAKE.quarantinePrefix}_refused/${rawKey.slice(rawKey.lastIndexOf('/') + 1)}.jsonl`;
+  `${LAKE.quarantinePrefix}_refused/${keyFileName(rawKey)}.jsonl`;

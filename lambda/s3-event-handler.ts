@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
 import {
   isRawSourceKey,
+  keyFileName,
   ledgerRawKey,
   refusedSourceKey,
   sourceLeaseKey,
@@ -258,7 +259,8 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
           key: ev.key,
           event: 'put',
           ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
-          ...optional('versionId', ev.versionId),
+          // the version the run read (a re-run has no event of its own; an older event's run reads the newest)
+          ...optional('versionId', result.sourceVersionId ?? ev.versionId),
           ...(duplicateOf.length ? { duplicateOf } : {}),
           ...(flags.length ? { holdersChanged: [...flags].sort() } : {}),
         };
@@ -294,7 +296,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       removed,
       durationMs: Math.round(durationMs),
       ...emfFields(
-        ev.key.slice(ev.key.lastIndexOf('/') + 1),
+        keyFileName(ev.key),
         { read, loaded, quarantined, byFormat },
         new Date(),
         deps.memoryMb ? memoryUsedPercent(deps.memoryMb) : undefined,
@@ -423,6 +425,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       await updateLedger(processed, ev.key, (current) => ({
         ...(current ?? { key: ev.key, event: 'put' }),
         ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
+        ...optional('refusedVersionId', ev.versionId),
       }));
       log.error('source refused', { ...where(ev), error, refusedRecord: refusedSourceKey(ev.key) });
       summary.refused.push({ key: ev.key, error });

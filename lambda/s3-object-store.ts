@@ -54,10 +54,12 @@ export class S3ObjectStore implements ObjectStore {
     this.location = `s3://${bucket}`;
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, options: { versionId?: string } = {}): Promise<Readable> {
     assertValidKey(key);
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const res = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: options.versionId }),
+      );
       // In Node the SDK's body is an http.IncomingMessage, a Readable.
       return res.Body as Readable;
     } catch (err) {

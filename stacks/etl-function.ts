@@ -78,8 +78,9 @@ export class EtlFunction extends Construct {
 
     const grants: BucketGrant[] = [
       // List too: without s3:ListBucket a deleted raw object answers 403, not 404, and the
-      // event is retried into the failure queue instead of failing as "not found".
-      { sid: 'ReadRawOrders', bucket: lake.raw, prefix: LAKE.rawPrefix, access: 'read', list: true },
+      // event is retried into the failure queue instead of failing as "not found". By version:
+      // a run reads the version it found at its start (`ops upload --wait` waits for it).
+      { sid: 'ReadRawOrders', bucket: lake.raw, prefix: LAKE.rawPrefix, access: 'readVersions', list: true },
       // The users' FX rates, read by every run; listing makes an absent file a 404, not a 403.
       { sid: 'ReadFxReference', bucket: lake.raw, prefix: LAKE.referencePrefix, access: 'read', list: true },
       {

@@ -12,10 +12,12 @@ export interface BucketGrant {
   /** Key prefix, ending in `/`; the grant covers `<prefix>*` only. */
   prefix: string;
   /**
-   * `read`: get and head objects. `write`: put (multipart included) and delete objects, since
-   * the ETL replaces its own outputs and removes the ones a re-run no longer produces.
+   * `read`: get and head objects. `readVersions`: the same by version id too (a GET naming a
+   * version, even the current one, needs s3:GetObjectVersion). `write`: put (multipart included)
+   * and delete objects, since the ETL replaces its own outputs and removes the ones a re-run no
+   * longer produces.
    */
-  access: 'read' | 'write';
+  access: 'read' | 'readVersions' | 'write';
   /** Also allow listing keys under the prefix (and nowhere else in the bucket). */
   list?: boolean;
   /** Environment variable that receives the bucket name. */
@@ -24,6 +26,7 @@ export interface BucketGrant {
 
 const ACTIONS = {
   read: ['s3:GetObject'],
+  readVersions: ['s3:GetObject', 's3:GetObjectVersion'],
   write: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
 } as const;
 

@@ -8,8 +8,12 @@ import type { Readable } from 'node:stream';
 export interface ObjectStore {
   /** Where the store points, for logs and messages (`file:///abs/lake`, `s3://bucket`). */
   readonly location: string;
-  /** Streams an object's bytes; throws `ObjectNotFoundError` when the key does not exist. */
-  get(key: string): Promise<Readable>;
+  /**
+   * Streams an object's bytes; throws `ObjectNotFoundError` when the key does not exist.
+   * `versionId` (from `head`) reads that version of a versioned bucket's object, not whatever
+   * was uploaded since; stores without versions ignore it.
+   */
+  get(key: string, options?: { versionId?: string }): Promise<Readable>;
   /** Size and fingerprint of one object, or undefined when it does not exist. */
   head(key: string): Promise<ObjectInfo | undefined>;
   /**

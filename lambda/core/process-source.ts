@@ -117,6 +117,11 @@ export interface EtlResult {
    */
   released?: number;
   sourceBytes: number;
+  /**
+   * The version of the raw object this run read, in a versioned bucket: the one `head` found at
+   * its start, read by that version, so a newer upload meanwhile does not mix in (S3 only).
+   */
+  sourceVersionId?: string;
   durationMs: number;
 }
 
@@ -232,7 +237,7 @@ async function stageOnce(
   let ok = false;
   try {
     options.onPhase?.('parse');
-    const summary = await readRecords(await store.get(key), sink, {
+    const summary = await readRecords(await store.get(key, { versionId: info.versionId }), sink, {
       maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
       afterChunk: async (bytes) => {
         await writers.flushFull();
@@ -270,6 +275,7 @@ async function stageOnce(
           rows: { fact_orders: 0, fact_order_items: 0 },
           duplicateOf: [],
           sourceBytes: info.size,
+          ...(info.versionId ? { sourceVersionId: info.versionId } : {}),
         },
         staged: [],
         quarantineFile: refused.file,
@@ -309,6 +315,7 @@ async function stageOnce(
         duplicateOf: [...sink.holders].sort(),
         ...(released ? { released } : {}),
         sourceBytes: info.size,
+        ...(info.versionId ? { sourceVersionId: info.versionId } : {}),
       },
       staged,
       ...(hasQuarantine ? { quarantineFile: quarantine.file } : {}),

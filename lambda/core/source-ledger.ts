@@ -15,8 +15,16 @@ export interface LedgerEntry {
   event: 'put' | 'delete';
   /** The newest sequencer seen for the key; absent when only unordered (backfill) events ran. */
   sequencer?: string;
-  /** The object version the outputs came from (versioned raw bucket), when S3 told us. */
+  /**
+   * The object version the last run read and published (or refused as a whole), in a versioned
+   * raw bucket: what `ops upload --wait` waits for.
+   */
   versionId?: string;
+  /**
+   * The version last refused for sharing its base name with another raw object: not run, its
+   * previous facts stay (`ops upload --wait` reports it). A run of the key writes it away.
+   */
+  refusedVersionId?: string;
   /** Raw keys holding the first copy of orders this source repeats (its duplicate rejects). */
   duplicateOf?: string[];
   /**

@@ -1,4 +1,4 @@
-import { isRawSourceKey, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
+import { isRawSourceKey, keyFileName, quarantineKey, sourceStem } from '../../contracts/lake-keys.js';
 import { LAKE } from '../../contracts/lake-layout.js';
 
 /**
@@ -100,7 +100,7 @@ export function planSources(input: SourcePlanInput): SourcePlan {
 
 /** The base name owning an output key (`…/part-<stem>.parquet`, `quarantine/…/<stem>.jsonl`), if any. */
 export function outputOwner(key: string): string | undefined {
-  const name = key.slice(key.lastIndexOf('/') + 1);
+  const name = keyFileName(key);
   // `part-<stem>.parquet`, as contracts/lake-keys.ts names them
   if (key.startsWith(LAKE.processedPrefix)) return /^part-(.+)\.parquet$/.exec(name)?.[1];
   return quarantineKey(sourceStem(key)) === key ? sourceStem(key) : undefined;

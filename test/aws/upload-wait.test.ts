@@ -13,6 +13,7 @@ import { SHA256_METADATA, uploadRawFiles } from '../../tools/aws/upload.js';
 import { type UploadedVersion, waitForEtl } from '../../tools/aws/wait-for-etl.js';
 import { jsonLines, validOrder } from '../lambda/support/orders.js';
 import { createBuckets, headObject, listKeys, sha256 } from './support/buckets.js';
+import { failFirst } from './support/fault-proxy.js';
 import { REGION } from './support/moto-server.js';
 import { STACK, stackFlags, useTestbed } from './support/testbed.js';
 
@@ -150,8 +151,58 @@ describe('waitForEtl (moto S3, versioned raw bucket)', () => {
 
     expect(await waiting).toEqual([
       { key: JAN, state: 'applied', quarantined: 1 },
-      { key: FEB, state: 'applied', quarantined: 1, refused: 'empty_file' },
+      { key: FEB, state: 'refused', reason: 'empty_file' },
     ]);
+  });
+
+  it('waits for the re-run its holder owes a twin, and takes the version that re-run read', async () => {
+    // January holds order 2, the resent file repeats it (quarantined as a duplicate); then both
+    // change: the resent file's event runs first, still finding order 2 in January's facts, then
+    // January's run, which no longer loads order 2, owes the resent file a re-run (no event of
+    // its own). That re-run fails once (its raw object unreadable): the resent file stays flagged,
+    // and the wait with it, until Lambda's retry of January's event runs it.
+    const resent = 'raw/store_sales/orders_2025_01_resent.json';
+    await rm(rawFile(FEB));
+    await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1), validOrder(2, 2025, 1)]));
+    await writeFile(rawFile(resent), jsonLines([validOrder(2, 2025, 1), validOrder(3, 2025, 1)]));
+    await deliver((await upload()).uploaded);
+    await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1)]));
+    await writeFile(rawFile(resent), jsonLines([validOrder(2, 2025, 1), validOrder(4, 2025, 1)]));
+    const { uploaded } = await upload();
+    const [jan, resentVersion] = [uploaded[0], uploaded[1]] as [UploadedVersion, UploadedVersion];
+    const waiting = wait(uploaded);
+    await deliver([resentVersion]);
+    bed.proxy.use(
+      failFirst((c) => c.method === 'GET' && c.path.startsWith(`/${STACK.rawBucket}/${resent}`), 1, {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        body: '<Error><Code>AccessDenied</Code><Message>injected</Message></Error>',
+      }),
+    );
+    const janEvent = putEvent(JAN, jan.versionId as string);
+    expect(await handler(janEvent).catch((e: unknown) => e)).toBeInstanceOf(Error);
+    bed.proxy.reset();
+    expect(await settledSoon(waiting)).toBe(false); // January has run, its twin not again yet
+
+    await handler(janEvent); // Lambda's retry
+
+    expect(await waiting).toEqual([
+      { key: JAN, state: 'applied', quarantined: 0 },
+      { key: resent, state: 'applied', quarantined: 0 },
+    ]);
+  });
+
+  it('reports a file refused for sharing its base name with another raw file', async () => {
+    await rm(rawFile(FEB));
+    await deliver((await upload()).uploaded);
+    await writeFile(rawFile(`${JAN}l`), jsonLines([validOrder(5, 2025, 1)]));
+    const { uploaded } = await upload();
+    expect(uploaded.map((u) => u.key)).toEqual([`${JAN}l`]);
+    const waiting = wait(uploaded);
+
+    await deliver(uploaded);
+
+    expect(await waiting).toEqual([{ key: `${JAN}l`, state: 'refused', reason: 'colliding_source' }]);
   });
 
   it("does not take an earlier version's run for the new one, and ends at the timeout naming the file", async () => {
@@ -164,19 +215,24 @@ describe('waitForEtl (moto S3, versioned raw bucket)', () => {
 
     expect(err).toMatchObject({
       code: 'ETL_WAIT_TIMEOUT',
-      message: expect.stringMatching(/had not applied orders_2025_01\.json within 2 s \(0 of 1 done\)/),
+      message: expect.stringMatching(
+        /had not run orders_2025_01\.json within 2 s; the upload itself is complete/,
+      ),
       hint: expect.stringContaining('`npx ops etl --target aws --file orders_2025_01.json`'),
     });
   });
 
-  it('stops waiting for a version replaced in the bucket since: its successor runs on its own', async () => {
-    await rm(rawFile(FEB));
+  it('stops waiting for a version replaced or deleted in the bucket since: its successor decides', async () => {
     const { uploaded } = await upload();
     await bed.clients.s3.send(
       new PutObjectCommand({ Bucket: STACK.rawBucket, Key: JAN, Body: 'replaced\n' }),
     );
+    await new S3ObjectStore(bed.clients.s3, STACK.rawBucket).delete(FEB); // a delete marker
 
-    expect(await wait(uploaded)).toEqual([{ key: JAN, state: 'superseded' }]);
+    expect(await wait(uploaded)).toEqual([
+      { key: JAN, state: 'superseded' },
+      { key: FEB, state: 'superseded' },
+    ]);
   });
 
   it('refuses to wait on a bucket that gives no versions', async () => {
@@ -190,7 +246,7 @@ describe('waitForEtl (moto S3, versioned raw bucket)', () => {
 });
 
 describe('ops upload --target aws --wait (moto)', () => {
-  it('uploads, shows its wait, and reports each file once the function has applied it', async () => {
+  it('uploads, shows its wait, reports each file once run, and exits 1 for a file refused', async () => {
     const cli = new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
       const flags = Object.entries(stackFlags(bed.proxy.url)).flatMap(([k, v]) => [`--${k}`, v]);
       execFile(
@@ -213,12 +269,14 @@ describe('ops upload --target aws --wait (moto)', () => {
 
     const result = await cli;
 
-    expect(result.status, result.stderr).toBe(0);
+    expect(result.status, result.stderr).toBe(1);
     expect(result.stderr).toContain('upload: waiting for the ETL Lambda, 0 of 2 file(s) applied');
     expect(result.stdout).toMatch(/upload: 2 file\(s\) uploaded, 0 unchanged/);
     expect(result.stdout).toContain(
-      '2 of 2 applied by the ETL function: orders_2025_01.json (1 quarantined), orders_2025_02.json refused as a whole (empty_file; the month keeps its previous facts)',
+      '1 of 2 applied by the ETL function: orders_2025_01.json (1 quarantined), orders_2025_02.json refused as a whole (empty_file; the month keeps its previous facts)',
     );
-    expect(result.stdout).toContain('`npx ops crawl --target aws`');
+    expect(result.stderr).toContain(
+      'error [ETL_FAILED]: the ETL function refused 1 uploaded file(s) as a whole: orders_2025_02.json (empty_file)',
+    );
   });
 });

@@ -20,7 +20,7 @@ const ASSUME: Grants = { ServiceAssumesRole: ['sts:AssumeRole'] };
 const WRITE_OBJECTS = ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'];
 
 const ETL: Grants = {
-  ReadRawOrders: ['s3:GetObject'],
+  ReadRawOrders: ['s3:GetObject', 's3:GetObjectVersion'],
   ReadRawOrdersList: ['s3:ListBucket'],
   ReadFxReference: ['s3:GetObject'],
   ReadFxReferenceList: ['s3:ListBucket'],

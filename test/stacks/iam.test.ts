@@ -66,7 +66,7 @@ describe.each(['dev', 'prod'] as const)('IAM (%s)', (stage) => {
     const arn = (role: string) => ref('aws_s3_bucket', bucketNamed(stack(), role), 'arn');
     const write = ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'];
     expect(s3.map((s) => [asList(s.Action).sort(), s.Resource, s.Condition])).toEqual([
-      [['s3:GetObject'], `${arn('raw')}/raw/store_sales/*`, undefined],
+      [['s3:GetObject', 's3:GetObjectVersion'], `${arn('raw')}/raw/store_sales/*`, undefined],
       [['s3:ListBucket'], arn('raw'), { StringLike: { 's3:prefix': ['raw/store_sales/*'] } }],
       // The user's FX rates (reference/fx_rates.csv), beside the raw orders.
       [['s3:GetObject'], `${arn('raw')}/reference/*`, undefined],

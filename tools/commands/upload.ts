@@ -62,6 +62,7 @@ export const uploadCommand: CommandModule<object, UploadArgs> = {
       });
       bar.stop();
       printSummary(report.title(elapsed(start)), report.fields);
+      if (report.failure) throw report.failure;
     } finally {
       bar.stop();
     }

@@ -45,7 +45,7 @@ export const awsTarget: Target = {
     );
   },
   upload: async (args, request) => {
-    const [{ uploadRawFiles }, { describeEtlOutcomes, waitForEtl }] = await Promise.all([
+    const [{ uploadRawFiles }, { describeEtlOutcomes, refusedFilesError, waitForEtl }] = await Promise.all([
       import('../aws/upload.js'),
       import('../aws/wait-for-etl.js'),
     ]);
@@ -73,6 +73,7 @@ export const awsTarget: Target = {
     const multipart = s.uploaded.filter((u) => u.multipart).length;
     const fx = { uploaded: ', FX reference uploaded', unchanged: '', none: '' }[s.fxReference];
     const counts = `${s.uploaded.length} file(s) uploaded, ${s.skipped.length} unchanged${fx}`;
+    const failure = etl && refusedFilesError(etl);
     const refreshBuild =
       "each success starts the stack's refresh build (`npx ops dashboard-link --target aws` then shows the results)";
     return {
@@ -92,6 +93,7 @@ export const awsTarget: Target = {
               ? 'the next refresh re-runs the files whose quarantined orders now have a rate (`npx ops etl --target aws --retry-quarantine` does it now)'
               : '`npx ops etl --target aws --file NAME` reprocesses an object',
       },
+      ...(failure ? { failure } : {}),
     };
   },
   etl: async (args, request) => {

@@ -35,7 +35,7 @@ export interface Target {
   /** Writes the synthetic raw files into the target's raw store. */
   generate(args: TargetArgs, request: Omit<GenerateOptions, 'lake'>): Promise<GenerateSummary>;
   /** Copies the lake's raw files to the target's raw store. */
-  upload(args: TargetArgs, request: UploadRequest): Promise<StepReport>;
+  upload(args: TargetArgs, request: UploadRequest): Promise<UploadReport>;
   /** Runs the ETL over the target's raw sources under the shared source policy. */
   etl(args: TargetArgs, request: EtlRequest): Promise<EtlReport>;
   /** Registers the fact tables and their partitions in the target's catalog. */
@@ -95,6 +95,11 @@ export interface StepReport {
   title(elapsed: string): string;
   fields: Record<string, string | number>;
   line: string;
+}
+
+/** What an upload did; `failure` (files the ETL refused, with `--wait`) is thrown after the report is printed. */
+export interface UploadReport extends StepReport {
+  failure?: OpsError;
 }
 
 export interface UploadRequest {
