@@ -255,12 +255,16 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
             ? (started?.holdersChanged ?? []).filter((h) => !settled.includes(h))
             : (current?.holdersChanged ?? []);
         const duplicateOf = refused ? (current?.duplicateOf ?? []) : result.duplicateOf;
+        // The version the run read, not the event's: a re-run has no event of its own, and the
+        // run of an older event reads the newest version.
+        const read = result.sourceVersionId;
+        const reason = Object.keys(result.byReason)[0] ?? 'refused';
         return {
           key: ev.key,
           event: 'put',
           ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
-          // the version the run read (a re-run has no event of its own; an older event's run reads the newest)
-          ...optional('versionId', result.sourceVersionId ?? ev.versionId),
+          ...optional('versionId', refused ? current?.versionId : read),
+          ...(refused && read ? { refused: { versionId: read, reason } } : {}),
           ...(duplicateOf.length ? { duplicateOf } : {}),
           ...(flags.length ? { holdersChanged: [...flags].sort() } : {}),
         };
@@ -425,7 +429,7 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
       await updateLedger(processed, ev.key, (current) => ({
         ...(current ?? { key: ev.key, event: 'put' }),
         ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
-        ...optional('refusedVersionId', ev.versionId),
+        ...(ev.versionId ? { refused: { versionId: ev.versionId, reason: 'colliding_source' } } : {}),
       }));
       log.error('source refused', { ...where(ev), error, refusedRecord: refusedSourceKey(ev.key) });
       summary.refused.push({ key: ev.key, error });

@@ -36,8 +36,11 @@ export const createS3Client = (options: S3ClientOptions = {}): S3Client =>
     forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint),
   });
 
+/** A missing key, or a version named by a GET that was deleted for good since its HEAD. */
 const isNotFound = (err: unknown): boolean =>
-  err instanceof NoSuchKey || err instanceof NotFound || (err as { name?: string }).name === 'NotFound';
+  err instanceof NoSuchKey ||
+  err instanceof NotFound ||
+  ['NotFound', 'NoSuchVersion'].includes((err as { name?: string }).name ?? '');
 
 /**
  * One S3 bucket as an object store. Puts are single requests (PutObject, or a lib-storage

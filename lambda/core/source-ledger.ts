@@ -16,15 +16,17 @@ export interface LedgerEntry {
   /** The newest sequencer seen for the key; absent when only unordered (backfill) events ran. */
   sequencer?: string;
   /**
-   * The object version the last run read and published (or refused as a whole), in a versioned
-   * raw bucket: what `ops upload --wait` waits for.
+   * The raw object's version the facts came from (a versioned raw bucket): the one the run that
+   * published them read. `ops upload --wait` waits for it.
    */
   versionId?: string;
   /**
-   * The version last refused for sharing its base name with another raw object: not run, its
-   * previous facts stay (`ops upload --wait` reports it). A run of the key writes it away.
+   * The version the last run refused, and why: a file refused as a whole (`empty_file`,
+   * `not_json_file`, …: read, nothing published) or one sharing its base name with another raw
+   * object (`colliding_source`: not run). The facts stay those of `versionId`; a run that
+   * publishes writes it away. `ops upload --wait` reports it.
    */
-  refusedVersionId?: string;
+  refused?: { versionId: string; reason: string };
   /** Raw keys holding the first copy of orders this source repeats (its duplicate rejects). */
   duplicateOf?: string[];
   /**

@@ -192,6 +192,28 @@ describe('waitForEtl (moto S3, versioned raw bucket)', () => {
     ]);
   });
 
+  it('settles a refused twin whatever its flags: a refusal publishes nothing', async () => {
+    // The resent file repeats January's order 2; then January drops it and the resent file
+    // arrives empty. Its refusal keeps the flag January's run sets on it ("run again after me"),
+    // and the re-run January owes it refuses it again: nothing left to wait for.
+    const resent = 'raw/store_sales/orders_2025_01_resent.json';
+    await rm(rawFile(FEB));
+    await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1), validOrder(2, 2025, 1)]));
+    await writeFile(rawFile(resent), jsonLines([validOrder(2, 2025, 1), validOrder(3, 2025, 1)]));
+    await deliver((await upload()).uploaded);
+    await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1)]));
+    await writeFile(rawFile(resent), '');
+    const { uploaded } = await upload();
+    const waiting = wait(uploaded);
+
+    await deliver([...uploaded].reverse());
+
+    expect(await waiting).toEqual([
+      { key: JAN, state: 'applied', quarantined: 0 },
+      { key: resent, state: 'refused', reason: 'empty_file' },
+    ]);
+  });
+
   it('reports a file refused for sharing its base name with another raw file', async () => {
     await rm(rawFile(FEB));
     await deliver((await upload()).uploaded);
@@ -270,13 +292,13 @@ describe('ops upload --target aws --wait (moto)', () => {
     const result = await cli;
 
     expect(result.status, result.stderr).toBe(1);
-    expect(result.stderr).toContain('upload: waiting for the ETL Lambda, 0 of 2 file(s) applied');
+    expect(result.stderr).toContain('upload: waiting for the ETL Lambda, 0 of 2 file(s) done');
     expect(result.stdout).toMatch(/upload: 2 file\(s\) uploaded, 0 unchanged/);
     expect(result.stdout).toContain(
-      '1 of 2 applied by the ETL function: orders_2025_01.json (1 quarantined), orders_2025_02.json refused as a whole (empty_file; the month keeps its previous facts)',
+      '1 of 2 applied by the ETL function: orders_2025_01.json (1 quarantined), orders_2025_02.json refused (empty_file; the month keeps its previous facts)',
     );
     expect(result.stderr).toContain(
-      'error [ETL_FAILED]: the ETL function refused 1 uploaded file(s) as a whole: orders_2025_02.json (empty_file)',
+      'error [ETL_FAILED]: the ETL function refused 1 uploaded file(s): orders_2025_02.json (empty_file)',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import {
+  isRawSourceKey,
   keyFileName,
   ledgerRawKey,
   quarantineKey,
@@ -11,9 +12,9 @@ import { LAKE } from '../../contracts/lake-layout.js';
 import { OpsError } from '../../contracts/ops-error.js';
 import { isLeaseHeld } from '../../lambda/core/lease.js';
 import { ObjectNotFoundError } from '../../lambda/core/object-store.js';
-import { isWholeFileRecord, type QuarantineRecord } from '../../lambda/core/quarantine-writer.js';
-import { readLedger } from '../../lambda/core/source-ledger.js';
+import { type LedgerEntry, readLedger } from '../../lambda/core/source-ledger.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
+import { mapConcurrent } from './concurrency.js';
 import { pollUntil, WaitTimeoutError } from './poll.js';
 
 /** A raw object just uploaded, by the version S3 gave it (none when the bucket is not versioned). */
@@ -24,10 +25,10 @@ export interface UploadedVersion {
 
 /**
  * What became of one uploaded version, once the ETL function's ledger names it: `applied` (its
- * facts published, `quarantined` records rejected), `refused` as a whole (`reason`: `empty_file`,
- * `not_json`, …, or `colliding_source` when another raw object shares its base name; the month
- * keeps its previous facts), or `superseded` when the raw object is no longer that version
- * (uploaded again or deleted), whose own run then decides.
+ * facts published, `quarantined` records rejected), `refused` (`reason`: `empty_file`,
+ * `not_json_file`, … for a file refused as a whole, or `colliding_source` when another raw object
+ * shares its base name; the month keeps its previous facts), or `superseded` when the raw object
+ * is no longer that version (uploaded again or deleted), whose own run then decides.
  */
 export type EtlOutcome =
   | { key: string; state: 'applied'; quarantined: number }
@@ -41,28 +42,32 @@ export interface WaitForEtlOptions {
   quarantineBucket: string;
   uploaded: UploadedVersion[];
   timeoutMs: number;
-  /** Versions settled so far, of all. */
+  /** Uploaded versions settled in the latest look, of all (it can go down: a twin flags one again). */
   onProgress?: (settled: number, total: number) => void;
-  /** Pause between checks, first and longest (ms); tests shorten them. */
+  /** Pause between looks, first and longest (ms); tests shorten them. */
   initialDelayMs?: number;
   maxDelayMs?: number;
 }
 
-/** Where an uploaded version stands in one look: run (to be told applied or refused by its quarantine file), refused for its name, superseded, or still to settle (undefined). */
-type Settled = 'ran' | 'colliding' | 'superseded';
+/** Where an uploaded version stands after one look: run, refused (and why) or superseded. */
+type Settled = { state: 'ran' } | { state: 'refused'; reason: string } | { state: 'superseded' };
+
+/** Sources looked at at once (a look reads a few small objects per source). */
+const LOOKS_AT_ONCE = 8;
 
 /**
  * `ops upload --wait`: waits until the ETL function has run each uploaded version, and the re-runs
- * those runs set off. Every run records in the source's ledger (`state/sources/<file>.json` in the
- * processed bucket), after publishing, the version it read (the run of an older event, or a
- * re-run without one, reads the newest), or the version it refused for a colliding name; a ledger
- * naming the version is the proof, whatever order the runs finish in. A version counts once its
- * ledger names it, its lease is free (the run that wrote it may still flag it to run again) and
- * no ledger is flagged to run again after it (`holdersChanged`: its own, naming holders still
- * running, or a twin's, naming it: docs/duplicates.md), all in one look, so what it reports is
- * what the facts hold. A run that errors writes no ledger and leaves its flags (Lambda retries it,
- * then sends it to the failure queue): the wait then ends at `timeoutMs` naming the files still
- * pending. Reads only: it changes nothing in the buckets.
+ * those runs owe their twins (docs/duplicates.md). Every run records in the source's ledger
+ * (`state/sources/<file>.json` in the processed bucket), once its outputs are published, the
+ * version it read (the run of an older event, or a re-run without one, reads the newest) or,
+ * refusing it, the version and why; a ledger naming the version is the proof, whatever order the
+ * runs finish in. A version counts when its ledger names it, read unchanged around a free lease (a
+ * run adds its flags after writing the ledger and before letting go), without a flag to run again
+ * (`holdersChanged`) unless it was refused (a refusal publishes nothing); and all of them count,
+ * in one look, only once no twin of an uploaded file is running or flagged to run again after
+ * one. A run that errors writes no ledger and keeps its flags (Lambda retries it, then sends it
+ * to the failure queue; the refresh runner's `--retry-quarantine` runs flagged sources): the wait
+ * then ends at `timeoutMs`, naming what is still to run. Reads only: it changes nothing.
  */
 export async function waitForEtl(options: WaitForEtlOptions): Promise<EtlOutcome[]> {
   if (options.uploaded.some((u) => !u.versionId)) {
@@ -76,50 +81,59 @@ export async function waitForEtl(options: WaitForEtlOptions): Promise<EtlOutcome
   const quarantine = new S3ObjectStore(options.s3, options.quarantineBucket);
   const uploadedKeys = new Set(options.uploaded.map((u) => u.key));
   const total = options.uploaded.length;
-  const running = (key: string) => isLeaseHeld(processed, sourceLeaseKey(key));
+  /**
+   * The ledger of `key` while no run writes it: the same write (`writeId`) read before and after a
+   * look at its lease, which is free. Null while a run holds the lease or wrote meanwhile.
+   */
+  const stableLedger = async (key: string): Promise<LedgerEntry | undefined | null> => {
+    const before = await readLedger(processed, key);
+    if (await isLeaseHeld(processed, sourceLeaseKey(key))) return null;
+    const after = await readLedger(processed, key);
+    return before?.writeId === after?.writeId ? after : null;
+  };
   const settle = async ({ key, versionId }: UploadedVersion): Promise<Settled | undefined> => {
-    // The lease before and after the ledger: a run adds its flags after writing the ledger and
-    // before it lets go, so a free lease on both sides means no run was between those writes.
-    if (await running(key)) return undefined;
-    const ledger = await readLedger(processed, key);
-    if (await running(key)) return undefined;
-    if (ledger && ledger.versionId === versionId) return ledger.holdersChanged?.length ? undefined : 'ran';
-    if (ledger && ledger.refusedVersionId === versionId) return 'colliding';
+    const ledger = await stableLedger(key);
+    if (ledger === null) return undefined;
+    const { refused } = ledger ?? {};
+    if (refused && refused.versionId === versionId) return { state: 'refused', reason: refused.reason };
+    if (ledger && ledger.versionId === versionId)
+      return ledger.holdersChanged?.length ? undefined : { state: 'ran' };
     // Uploaded again or deleted since: this version's run is no longer the one to wait for.
-    return (await currentVersion(options.s3, options.rawBucket, key)) === versionId
-      ? undefined
-      : 'superseded';
+    const current = await currentVersion(options.s3, options.rawBucket, key);
+    return current === versionId ? undefined : { state: 'superseded' };
   };
-  /** Sources flagged to run again after an uploaded one (its twins). */
-  const flaggedTwins = async (): Promise<string[]> => {
-    const twins: string[] = [];
-    for (const o of await processed.list(LAKE.sourceLedgerPrefix)) {
-      const key = ledgerRawKey(o.key);
-      if (uploadedKeys.has(key)) continue;
-      const entry = await readLedger(processed, key);
-      if (entry?.event === 'put' && entry.holdersChanged?.some((h) => uploadedKeys.has(h))) twins.push(key);
-    }
-    return twins;
+  /** Twins of the uploaded files still to run: running now, or flagged to run again after one. */
+  const twinsToRun = async (): Promise<string[]> => {
+    const others = (await processed.list(LAKE.sourceLedgerPrefix))
+      .map((o) => ledgerRawKey(o.key))
+      .filter((key) => !uploadedKeys.has(key) && isRawSourceKey(key));
+    const toRun = await mapConcurrent(others, LOOKS_AT_ONCE, async (key) => {
+      const seen = await readLedger(processed, key);
+      const names = [...(seen?.duplicateOf ?? []), ...(seen?.holdersChanged ?? [])];
+      if (!names.some((k) => uploadedKeys.has(k))) return false;
+      const ledger = await stableLedger(key);
+      if (ledger === null) return true;
+      // a refused source publishes nothing when it runs again; a deleted one does not run
+      const flagged =
+        ledger?.event === 'put' && !ledger.refused && ledger.holdersChanged?.some((h) => uploadedKeys.has(h));
+      return Boolean(flagged && (await currentVersion(options.s3, options.rawBucket, key)));
+    });
+    return others.filter((_, i) => toRun[i]);
   };
-  let left: string[] = options.uploaded.map((u) => keyFileName(u.key));
+  let left: string[] = [...uploadedKeys];
   options.onProgress?.(0, total);
   try {
     return await pollUntil<EtlOutcome[]>(
       'the ETL function',
       async () => {
-        const states = new Map<string, Settled>();
-        for (const u of options.uploaded) {
-          const state = await settle(u);
-          if (state) states.set(u.key, state);
-        }
-        options.onProgress?.(states.size, total);
-        left = options.uploaded.filter((u) => !states.has(u.key)).map((u) => keyFileName(u.key));
-        if (!left.length)
-          left = (await flaggedTwins()).map((key) => `${keyFileName(key)} (to run again after it)`);
-        if (left.length) return { state: `waiting for ${left.join(', ')}`, done: false };
-        const outcomes: EtlOutcome[] = [];
-        for (const { key } of options.uploaded)
-          outcomes.push(await outcomeOf(quarantine, key, states.get(key) as Settled));
+        const states = await mapConcurrent(options.uploaded, LOOKS_AT_ONCE, settle);
+        options.onProgress?.(states.filter(Boolean).length, total);
+        left = options.uploaded.filter((_, i) => !states[i]).map((u) => u.key);
+        if (!left.length) left = await twinsToRun();
+        if (left.length) return { state: `waiting for ${left.map(keyFileName).join(', ')}`, done: false };
+        const outcomes = await mapConcurrent(options.uploaded, LOOKS_AT_ONCE, ({ key }, i) =>
+          outcomeOf(quarantine, key, states[i] as Settled),
+        );
         return { state: 'done', done: true, value: outcomes };
       },
       {
@@ -130,23 +144,23 @@ export async function waitForEtl(options: WaitForEtlOptions): Promise<EtlOutcome
     );
   } catch (err) {
     if (!(err instanceof WaitTimeoutError)) throw err;
+    const names = left.map(keyFileName);
+    const twins = left.some((k) => !uploadedKeys.has(k))
+      ? ' (twins of uploaded files, to run again after them)'
+      : '';
     throw new OpsError(
       'ETL_WAIT_TIMEOUT',
-      `the ETL function had not run ${left.join(', ')} within ${Math.round(options.timeoutMs / 1000)} s; the upload itself is complete`,
-      `a run that errored is in the function's log group and, after Lambda's retries, its failure queue (docs/aws-operations.md); \`npx ops etl --target aws --file ${left[0]?.split(' ')[0]}\` runs the file again and prints its error, or wait longer with \`--timeout SECONDS\``,
+      `the ETL function had not run ${names.join(', ')}${twins} within ${Math.round(options.timeoutMs / 1000)} s; the upload itself is complete`,
+      `a run that errored is in the function's log group and, after Lambda's retries, its failure queue (docs/aws-operations.md); \`npx ops etl --target aws --file ${names[0]}\` runs the file again and prints its error, or wait longer with \`--timeout SECONDS\``,
       { cause: err },
     );
   }
 }
 
-/** What a settled version became; a run's refusal of the whole file is the last record of its quarantine file. */
-async function outcomeOf(quarantine: S3ObjectStore, key: string, state: Settled): Promise<EtlOutcome> {
-  if (state === 'superseded') return { key, state };
-  if (state === 'colliding') return { key, state: 'refused', reason: 'colliding_source' };
-  const { records, refusal } = await quarantineOf(quarantine, key);
-  return refusal
-    ? { key, state: 'refused', reason: refusal }
-    : { key, state: 'applied', quarantined: records };
+/** What a settled version became: a run's outcome counts its quarantined records. */
+async function outcomeOf(quarantine: S3ObjectStore, key: string, settled: Settled): Promise<EtlOutcome> {
+  if (settled.state !== 'ran') return { key, ...settled };
+  return { key, state: 'applied', quarantined: await quarantinedRecords(quarantine, key) };
 }
 
 /** One line for the summary: each uploaded file and what the ETL function made of it. */
@@ -156,26 +170,36 @@ export function describeEtlOutcomes(outcomes: EtlOutcome[]): string {
     const name = keyFileName(o.key);
     if (o.state === 'superseded')
       return `${name} replaced or deleted in the bucket since (its own run decides)`;
-    if (o.state === 'refused')
-      return `${name} refused as a whole (${o.reason}; the month keeps its previous facts)`;
+    if (o.state === 'refused') return `${name} refused (${o.reason}; the month keeps its previous facts)`;
     return o.quarantined ? `${name} (${o.quarantined} quarantined)` : name;
   });
   return `${applied} of ${outcomes.length} applied by the ETL function: ${each.join(', ')}`;
 }
 
 /**
- * The error `ops upload --wait` ends with, after its summary, when the function refused files as a
- * whole: as `ops etl` does for them, so that `upload --wait && crawl` stops there.
+ * The error `ops upload --wait` ends with, after its summary, when the function refused files: as
+ * `ops etl` does for them, so that `upload --wait && crawl` stops there.
  */
 export function refusedFilesError(outcomes: EtlOutcome[]): OpsError | undefined {
-  const refused = outcomes.flatMap((o) =>
-    o.state === 'refused' ? [`${keyFileName(o.key)} (${o.reason})`] : [],
-  );
+  const refused = outcomes.flatMap((o) => (o.state === 'refused' ? [o] : []));
   if (!refused.length) return undefined;
+  const colliding = refused.filter((o) => o.reason === 'colliding_source');
+  const fixes = [
+    ...(colliding.length < refused.length
+      ? [
+          'a file refused as a whole: the last record of its quarantine file (`quarantine/store_sales/<name>.jsonl` in the quarantine bucket) says why; fix or replace the file in the lake, then `npx ops upload --target aws --wait`',
+        ]
+      : []),
+    ...(colliding.length
+      ? [
+          'colliding_source: another raw file shares its base name (`orders_2025_01.json` and `.jsonl`); delete the one you do not want from the raw bucket, and the function runs the other by itself',
+        ]
+      : []),
+  ];
   return new OpsError(
     'ETL_FAILED',
-    `the ETL function refused ${refused.length} uploaded file(s) as a whole: ${refused.join(', ')}`,
-    "each refusal's record says why, in the quarantine bucket (`quarantine/store_sales/<name>.jsonl`, or `_refused/` for two raw files sharing a base name); fix or replace the file in the lake, then `npx ops upload --target aws --wait`",
+    `the ETL function refused ${refused.length} uploaded file(s): ${refused.map((o) => `${keyFileName(o.key)} (${o.reason})`).join(', ')}`,
+    fixes.join('; '),
   );
 }
 
@@ -189,29 +213,17 @@ async function currentVersion(s3: S3Client, bucket: string, key: string): Promis
   }
 }
 
-/**
- * The source's quarantine file, as its last run published it: how many records it holds, and the
- * reason of a refusal of the whole file (written last, after the records kept from the version
- * whose facts stay).
- */
-async function quarantineOf(
-  store: S3ObjectStore,
-  rawKey: string,
-): Promise<{ records: number; refusal?: string }> {
+/** Records in the source's quarantine file, as its last run published it. */
+async function quarantinedRecords(store: S3ObjectStore, rawKey: string): Promise<number> {
   let records = 0;
-  let refusal: string | undefined;
   try {
     const lines = createInterface({
       input: await store.get(quarantineKey(sourceStem(rawKey))),
       crlfDelay: Number.POSITIVE_INFINITY,
     });
-    for await (const line of lines) {
-      if (!line) continue;
-      records++;
-      refusal = isWholeFileRecord(line) ? (JSON.parse(line) as QuarantineRecord).reason : undefined;
-    }
+    for await (const line of lines) if (line) records++;
   } catch (err) {
     if (!(err instanceof ObjectNotFoundError)) throw err;
   }
-  return refusal ? { records, refusal } : { records };
+  return records;
 }

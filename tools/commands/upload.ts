@@ -28,10 +28,10 @@ export const uploadCommand: CommandModule<object, UploadArgs> = {
         type: 'boolean',
         default: false,
         describe:
-          'then wait (up to --timeout seconds) until the ETL Lambda has applied each uploaded file, and report what it made of each',
+          'then wait (up to --timeout seconds) until the ETL Lambda has run each uploaded file, and report what it made of each (exit 1 if it refused one)',
       })
       .example('$0 upload --target aws', 'upload new or changed raw files; the ETL Lambda processes each')
-      .example('$0 upload --target aws --wait', 'the same, returning once the ETL Lambda has applied them')
+      .example('$0 upload --target aws --wait', 'the same, returning once the ETL Lambda has run them')
       .epilogue(
         "An object is unchanged when its sha256 metadata equals the local file's SHA-256. Files above 8 MiB go up in 8 MiB parts.",
       ),
@@ -57,7 +57,7 @@ export const uploadCommand: CommandModule<object, UploadArgs> = {
           if (settled === settledBefore) return;
           if (settledBefore < 0) bar.stop();
           settledBefore = settled;
-          progress(`upload: waiting for the ETL Lambda, ${settled} of ${total} file(s) applied`);
+          progress(`upload: waiting for the ETL Lambda, ${settled} of ${total} file(s) done`);
         },
       });
       bar.stop();
