@@ -1,5 +1,5 @@
 import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Event, S3EventRecord } from 'aws-lambda';
+import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sourceLedgerKey } from '../../contracts/lake-keys.js';
 import type { ObjectStore, PutBody, PutOptions } from '../../lambda/core/object-store.js';
@@ -7,13 +7,12 @@ import type { LedgerEntry } from '../../lambda/core/source-ledger.js';
 import { jsonLogger } from '../../lambda/logger.js';
 import { createS3EventHandler, type S3EventSummary } from '../../lambda/s3-event-handler.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
-import { encodeS3EventKey } from '../../tools/aws/s3-event.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { fileHashes } from '../lambda/support/lake-files.js';
 import { jsonLines, tempLake, validOrder } from '../lambda/support/orders.js';
 import { createBuckets, getBytes, headObject, listKeys, sha256 } from './support/buckets.js';
 import { failFirst } from './support/fault-proxy.js';
-import { REGION } from './support/moto-server.js';
+import { s3EventRecord, s3Events } from './support/s3-events.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
 // Points 1-3 of issue 15 on the AWS path: the real handler module (lambda/handler.ts, configured
@@ -57,35 +56,9 @@ async function upload(key: string, body: string): Promise<string> {
 }
 
 /** An S3 notification record as S3 sends it for `eventName` on `key`, with this sequencer. */
-function record(eventName: string, key: string, sequencer: string, versionId?: string): S3EventRecord {
-  return {
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: REGION,
-    eventTime: new Date(NOW).toISOString(),
-    eventName: eventName as S3EventRecord['eventName'],
-    userIdentity: { principalId: 'test' },
-    requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': 'test', 'x-amz-id-2': 'test' },
-    s3: {
-      s3SchemaVersion: '1.0',
-      configurationId: 'raw-trigger',
-      bucket: {
-        name: STACK.rawBucket,
-        ownerIdentity: { principalId: 'test' },
-        arn: `arn:aws:s3:::${STACK.rawBucket}`,
-      },
-      object: {
-        key: encodeS3EventKey(key),
-        size: 0,
-        eTag: '',
-        sequencer,
-        ...(versionId ? { versionId } : {}),
-      },
-    },
-  };
-}
-const events = (...records: S3EventRecord[]): S3Event => ({ Records: records });
+const record = (eventName: string, key: string, sequencer: string, versionId?: string) =>
+  s3EventRecord(eventName, key, sequencer, versionId, new Date(NOW));
+const events = s3Events;
 
 const orders = (month: number, ids: number[]) => jsonLines(ids.map((i) => validOrder(i, 2025, month)));
 

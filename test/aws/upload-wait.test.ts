@@ -8,13 +8,12 @@ import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { S3EventSummary } from '../../lambda/s3-event-handler.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
-import { encodeS3EventKey } from '../../tools/aws/s3-event.js';
 import { SHA256_METADATA, uploadRawFiles } from '../../tools/aws/upload.js';
 import { type UploadedVersion, waitForEtl } from '../../tools/aws/wait-for-etl.js';
 import { jsonLines, validOrder } from '../lambda/support/orders.js';
 import { createBuckets, headObject, listKeys, sha256 } from './support/buckets.js';
 import { failFirst } from './support/fault-proxy.js';
-import { REGION } from './support/moto-server.js';
+import { s3EventRecord, s3Events } from './support/s3-events.js';
 import { STACK, stackFlags, useTestbed } from './support/testbed.js';
 
 // `ops upload --wait` against moto S3 with a versioned raw bucket. moto cannot run the function on
@@ -32,36 +31,8 @@ let sequencer = 0x100;
 
 const rawFile = (key: string) => path.join(lake, ...key.split('/'));
 /** The notification S3 sends for a put of `key` at `versionId` (sequencers grow per put). */
-const putEvent = (key: string, versionId: string): S3Event => ({
-  Records: [
-    {
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: REGION,
-      eventTime: new Date().toISOString(),
-      eventName: 'ObjectCreated:Put',
-      userIdentity: { principalId: 'test' },
-      requestParameters: { sourceIPAddress: '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': 'test', 'x-amz-id-2': 'test' },
-      s3: {
-        s3SchemaVersion: '1.0',
-        configurationId: 'raw-trigger',
-        bucket: {
-          name: STACK.rawBucket,
-          ownerIdentity: { principalId: 'test' },
-          arn: `arn:aws:s3:::${STACK.rawBucket}`,
-        },
-        object: {
-          key: encodeS3EventKey(key),
-          size: 0,
-          eTag: '',
-          sequencer: (sequencer++).toString(16),
-          versionId,
-        },
-      },
-    },
-  ],
-});
+const putEvent = (key: string, versionId: string) =>
+  s3Events(s3EventRecord('ObjectCreated:Put', key, (sequencer++).toString(16), versionId));
 /**
  * Lambda's part: runs the function on the put of each uploaded version. A file refused as a whole
  * fails its invocation (for Lambda's retries and the failure queue), after its run is recorded.
@@ -85,6 +56,21 @@ const wait = (uploaded: UploadedVersion[], timeoutMs = 20_000) =>
     initialDelayMs: 50,
     maxDelayMs: 200,
   });
+const RESENT = 'raw/store_sales/orders_2025_01_resent.json';
+/**
+ * January holds order 2 and the resent file repeats it (quarantined there as a duplicate), both
+ * run; then January drops order 2 and the resent file becomes `resentNext`: both uploaded again
+ * (not run), January's version first. January's run will owe the resent file a re-run.
+ */
+async function holderDropsTwinsOrder(resentNext: string): Promise<UploadedVersion[]> {
+  await rm(rawFile(FEB));
+  await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1), validOrder(2, 2025, 1)]));
+  await writeFile(rawFile(RESENT), jsonLines([validOrder(2, 2025, 1), validOrder(3, 2025, 1)]));
+  await deliver((await upload()).uploaded);
+  await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1)]));
+  await writeFile(rawFile(RESENT), resentNext);
+  return (await upload()).uploaded;
+}
 /** Whether a promise has settled by now (after a few of the wait's checks). */
 const settledSoon = async (p: Promise<unknown>) => {
   let settled = false;
@@ -161,19 +147,12 @@ describe('waitForEtl (moto S3, versioned raw bucket)', () => {
     // January's run, which no longer loads order 2, owes the resent file a re-run (no event of
     // its own). That re-run fails once (its raw object unreadable): the resent file stays flagged,
     // and the wait with it, until Lambda's retry of January's event runs it.
-    const resent = 'raw/store_sales/orders_2025_01_resent.json';
-    await rm(rawFile(FEB));
-    await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1), validOrder(2, 2025, 1)]));
-    await writeFile(rawFile(resent), jsonLines([validOrder(2, 2025, 1), validOrder(3, 2025, 1)]));
-    await deliver((await upload()).uploaded);
-    await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1)]));
-    await writeFile(rawFile(resent), jsonLines([validOrder(2, 2025, 1), validOrder(4, 2025, 1)]));
-    const { uploaded } = await upload();
+    const uploaded = await holderDropsTwinsOrder(jsonLines([validOrder(2, 2025, 1), validOrder(4, 2025, 1)]));
     const [jan, resentVersion] = [uploaded[0], uploaded[1]] as [UploadedVersion, UploadedVersion];
     const waiting = wait(uploaded);
     await deliver([resentVersion]);
     bed.proxy.use(
-      failFirst((c) => c.method === 'GET' && c.path.startsWith(`/${STACK.rawBucket}/${resent}`), 1, {
+      failFirst((c) => c.method === 'GET' && c.path.startsWith(`/${STACK.rawBucket}/${RESENT}`), 1, {
         status: 403,
         headers: { 'content-type': 'application/xml' },
         body: '<Error><Code>AccessDenied</Code><Message>injected</Message></Error>',
@@ -188,7 +167,7 @@ describe('waitForEtl (moto S3, versioned raw bucket)', () => {
 
     expect(await waiting).toEqual([
       { key: JAN, state: 'applied', quarantined: 0 },
-      { key: resent, state: 'applied', quarantined: 0 },
+      { key: RESENT, state: 'applied', quarantined: 0 },
     ]);
   });
 
@@ -196,21 +175,14 @@ describe('waitForEtl (moto S3, versioned raw bucket)', () => {
     // The resent file repeats January's order 2; then January drops it and the resent file
     // arrives empty. Its refusal keeps the flag January's run sets on it ("run again after me"),
     // and the re-run January owes it refuses it again: nothing left to wait for.
-    const resent = 'raw/store_sales/orders_2025_01_resent.json';
-    await rm(rawFile(FEB));
-    await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1), validOrder(2, 2025, 1)]));
-    await writeFile(rawFile(resent), jsonLines([validOrder(2, 2025, 1), validOrder(3, 2025, 1)]));
-    await deliver((await upload()).uploaded);
-    await writeFile(rawFile(JAN), jsonLines([validOrder(1, 2025, 1)]));
-    await writeFile(rawFile(resent), '');
-    const { uploaded } = await upload();
+    const uploaded = await holderDropsTwinsOrder('');
     const waiting = wait(uploaded);
 
     await deliver([...uploaded].reverse());
 
     expect(await waiting).toEqual([
       { key: JAN, state: 'applied', quarantined: 0 },
-      { key: resent, state: 'refused', reason: 'empty_file' },
+      { key: RESENT, state: 'refused', reason: 'empty_file' },
     ]);
   });
 
