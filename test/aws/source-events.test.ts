@@ -1,4 +1,4 @@
-import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sourceLedgerKey } from '../../contracts/lake-keys.js';
@@ -10,9 +10,9 @@ import { S3ObjectStore } from '../../lambda/s3-object-store.js';
 import { runLocalEtl } from '../../tools/etl/run-local-etl.js';
 import { fileHashes } from '../lambda/support/lake-files.js';
 import { jsonLines, tempLake, validOrder } from '../lambda/support/orders.js';
-import { createBuckets, getBytes, headObject, listKeys, sha256 } from './support/buckets.js';
+import { getBytes, headObject, listKeys, sha256 } from './support/buckets.js';
 import { failFirst } from './support/fault-proxy.js';
-import { s3EventRecord, s3Events } from './support/s3-events.js';
+import { handlerOnTestbed, s3EventRecord, s3Events } from './support/s3-events.js';
 import { STACK, useTestbed } from './support/testbed.js';
 
 // Points 1-3 of issue 15 on the AWS path: the real handler module (lambda/handler.ts, configured
@@ -63,18 +63,7 @@ const events = s3Events;
 const orders = (month: number, ids: number[]) => jsonLines(ids.map((i) => validOrder(i, 2025, month)));
 
 beforeAll(async () => {
-  await createBuckets(bed.clients.s3, [STACK.rawBucket, STACK.processedBucket, STACK.quarantineBucket]);
-  await bed.clients.s3.send(
-    new PutBucketVersioningCommand({
-      Bucket: STACK.rawBucket,
-      VersioningConfiguration: { Status: 'Enabled' },
-    }),
-  );
-  vi.stubEnv('PROCESSED_BUCKET', STACK.processedBucket);
-  vi.stubEnv('QUARANTINE_BUCKET', STACK.quarantineBucket);
-  vi.stubEnv('S3_ENDPOINT', bed.proxy.url);
-  vi.resetModules();
-  const mod = await import('../../lambda/handler.js');
+  const mod = await handlerOnTestbed(bed);
   handler = async (event) => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       for (const line of String(chunk).split('\n')) if (line.startsWith('{')) logged.push(JSON.parse(line));

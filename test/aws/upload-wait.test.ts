@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { S3EventSummary } from '../../lambda/s3-event-handler.js';
@@ -11,9 +11,9 @@ import { S3ObjectStore } from '../../lambda/s3-object-store.js';
 import { SHA256_METADATA, uploadRawFiles } from '../../tools/aws/upload.js';
 import { type UploadedVersion, waitForEtl } from '../../tools/aws/wait-for-etl.js';
 import { jsonLines, validOrder } from '../lambda/support/orders.js';
-import { createBuckets, headObject, listKeys, sha256 } from './support/buckets.js';
+import { headObject, listKeys, sha256 } from './support/buckets.js';
 import { failFirst } from './support/fault-proxy.js';
-import { s3EventRecord, s3Events } from './support/s3-events.js';
+import { handlerOnTestbed, s3EventRecord, s3Events } from './support/s3-events.js';
 import { STACK, stackFlags, useTestbed } from './support/testbed.js';
 
 // `ops upload --wait` against moto S3 with a versioned raw bucket. moto cannot run the function on
@@ -83,18 +83,7 @@ const settledSoon = async (p: Promise<unknown>) => {
 };
 
 beforeAll(async () => {
-  await createBuckets(bed.clients.s3, [STACK.rawBucket, STACK.processedBucket, STACK.quarantineBucket]);
-  await bed.clients.s3.send(
-    new PutBucketVersioningCommand({
-      Bucket: STACK.rawBucket,
-      VersioningConfiguration: { Status: 'Enabled' },
-    }),
-  );
-  vi.stubEnv('PROCESSED_BUCKET', STACK.processedBucket);
-  vi.stubEnv('QUARANTINE_BUCKET', STACK.quarantineBucket);
-  vi.stubEnv('S3_ENDPOINT', bed.proxy.url);
-  vi.resetModules();
-  const mod = await import('../../lambda/handler.js');
+  const mod = await handlerOnTestbed(bed);
   handler = async (event) => {
     const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
