@@ -14,6 +14,7 @@ import { isLeaseHeld } from '../../lambda/core/lease.js';
 import { ObjectNotFoundError } from '../../lambda/core/object-store.js';
 import { type LedgerEntry, readLedger } from '../../lambda/core/source-ledger.js';
 import { S3ObjectStore } from '../../lambda/s3-object-store.js';
+import { shellWord } from '../lib/options.js';
 import { mapConcurrent } from './concurrency.js';
 import { pollUntil, WaitTimeoutError } from './poll.js';
 
@@ -151,7 +152,7 @@ export async function waitForEtl(options: WaitForEtlOptions): Promise<EtlOutcome
     throw new OpsError(
       'ETL_WAIT_TIMEOUT',
       `the ETL function had not run ${names.join(', ')}${twins} within ${Math.round(options.timeoutMs / 1000)} s; the upload itself is complete`,
-      `a run that errored is in the function's log group and, after Lambda's retries, its failure queue (docs/aws-operations.md); \`npx ops etl --target aws --file ${names[0]}\` runs the file again and prints its error, or wait longer with \`--timeout SECONDS\``,
+      `a run that errored is in the function's log group and, after Lambda's retries, its failure queue (docs/aws-operations.md); \`npx ops etl --target aws --file ${shellWord(names[0] ?? '')}\` runs the file again and prints its error, or wait longer with \`--timeout SECONDS\``,
       { cause: err },
     );
   }
