@@ -258,13 +258,15 @@ export function createS3EventHandler(deps: S3EventHandlerDeps): (event: S3Event)
         // The version the run read, not the event's: a re-run has no event of its own, and the
         // run of an older event reads the newest version.
         const read = result.sourceVersionId;
-        const reason = Object.keys(result.byReason)[0] ?? 'refused';
         return {
           key: ev.key,
           event: 'put',
           ...optional('sequencer', newestSequencer(ev.sequencer, current?.sequencer)),
           ...optional('versionId', refused ? current?.versionId : read),
-          ...(refused && read ? { refused: { versionId: read, reason } } : {}),
+          // a refusal's one record says why (`empty_file`, …)
+          ...(refused && read
+            ? { refused: { versionId: read, reason: Object.keys(result.byReason)[0] ?? 'refused' } }
+            : {}),
           ...(duplicateOf.length ? { duplicateOf } : {}),
           ...(flags.length ? { holdersChanged: [...flags].sort() } : {}),
         };

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   isRawSourceKey,
   keyFileName,
@@ -78,6 +78,7 @@ export async function waitForEtl(options: WaitForEtlOptions): Promise<EtlOutcome
       "the stack's raw bucket is versioned: check --raw-bucket or the outputs file; on another bucket, `npx ops etl --target aws` after the upload waits by running each file again",
     );
   }
+  const raw = new S3ObjectStore(options.s3, options.rawBucket);
   const processed = new S3ObjectStore(options.s3, options.processedBucket);
   const quarantine = new S3ObjectStore(options.s3, options.quarantineBucket);
   const uploadedKeys = new Set(options.uploaded.map((u) => u.key));
@@ -100,8 +101,7 @@ export async function waitForEtl(options: WaitForEtlOptions): Promise<EtlOutcome
     if (ledger && ledger.versionId === versionId)
       return ledger.holdersChanged?.length ? undefined : { state: 'ran' };
     // Uploaded again or deleted since: this version's run is no longer the one to wait for.
-    const current = await currentVersion(options.s3, options.rawBucket, key);
-    return current === versionId ? undefined : { state: 'superseded' };
+    return (await raw.head(key))?.versionId === versionId ? undefined : { state: 'superseded' };
   };
   /** Twins of the uploaded files still to run: running now, or flagged to run again after one. */
   const twinsToRun = async (): Promise<string[]> => {
@@ -117,7 +117,7 @@ export async function waitForEtl(options: WaitForEtlOptions): Promise<EtlOutcome
       // a refused source publishes nothing when it runs again; a deleted one does not run
       const flagged =
         ledger?.event === 'put' && !ledger.refused && ledger.holdersChanged?.some((h) => uploadedKeys.has(h));
-      return Boolean(flagged && (await currentVersion(options.s3, options.rawBucket, key)));
+      return Boolean(flagged && (await raw.head(key)));
     });
     return others.filter((_, i) => toRun[i]);
   };
@@ -202,16 +202,6 @@ export function refusedFilesError(outcomes: EtlOutcome[]): OpsError | undefined 
     `the ETL function refused ${refused.length} uploaded file(s): ${refused.map((o) => `${keyFileName(o.key)} (${o.reason})`).join(', ')}`,
     fixes.join('; '),
   );
-}
-
-/** The raw object's current version id, or undefined when it is gone. */
-async function currentVersion(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
-  try {
-    return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).VersionId;
-  } catch (err) {
-    if (err instanceof NotFound || (err as { name?: string }).name === 'NotFound') return undefined;
-    throw err;
-  }
 }
 
 /** Records in the source's quarantine file, as its last run published it. */
