@@ -58,28 +58,37 @@ export const LAKE_PARQUET: ParquetEncoding = {
   deltaStrings: 'contract',
 };
 
+/** How one column of a file is written; see `writerSettings`. */
+export interface ColumnSettings {
+  name: string;
+  /** Dictionary encoding (else PLAIN, or `encoding`). */
+  dictionary: boolean;
+  /** The encoding of a column without a dictionary, where not PLAIN. */
+  encoding?: 'DELTA_BINARY_PACKED' | 'DELTA_BYTE_ARRAY';
+  /** Chunk min/max statistics. */
+  statistics: boolean;
+}
+
+/** Everything a Parquet writer is told for one file: what parquet-wasm and the native encoder both take. */
+export interface WriterSettings {
+  compression: ParquetEncoding['compression'];
+  rowGroupRows: number;
+  columns: ColumnSettings[];
+}
+
 /**
- * Writer properties for a table's file in an encoding: v1 data pages (readable by every engine
- * the project targets, Athena and Glue included), chunk min/max statistics on the columns the
+ * The settings of a table's file in an encoding: v1 data pages (readable by every engine the
+ * project targets, Athena and Glue included), chunk min/max statistics on the columns the
  * contract marks as filtered (they let DuckDB and Athena skip row groups; statistics on every
  * column cost ~15% more encoding time and the money columns are never filtered on).
  */
-export function writerProperties(
+export function writerSettings(
   table: FactTable,
   rowGroupRows: number,
   encoding: ParquetEncoding = LAKE_PARQUET,
-) {
-  const pw = parquetWasm();
-  let builder = new pw.WriterPropertiesBuilder()
-    .setWriterVersion(pw.WriterVersion.V1)
-    .setCompression(pw.Compression[encoding.compression])
-    .setDictionaryEnabled(encoding.dictionary !== 'none')
-    .setStatisticsEnabled(pw.EnabledStatistics.None)
-    .setMaxRowGroupSize(rowGroupRows);
-  const plain = (c: FactColumn) =>
-    encoding.dictionary === 'none' || (encoding.dictionary === 'contract' && !c.dictionary);
-  for (const c of FACT_TABLES[table].columns.filter(plain)) {
-    builder = builder.setColumnDictionaryEnabled(c.name, false);
+): WriterSettings {
+  const columns = FACT_TABLES[table].columns.map((c: FactColumn): ColumnSettings => {
+    const dictionary = encoding.dictionary === 'all' || (encoding.dictionary === 'contract' && c.dictionary);
     const deltaInteger =
       c.kind !== 'string' &&
       (encoding.deltaIntegers === 'all' ||
@@ -87,11 +96,36 @@ export function writerProperties(
     const deltaString =
       c.kind === 'string' &&
       (encoding.deltaStrings === 'all' || (encoding.deltaStrings === 'contract' && c.prefixDelta));
-    if (deltaInteger) builder = builder.setColumnEncoding(c.name, pw.Encoding.DELTA_BINARY_PACKED);
-    if (deltaString) builder = builder.setColumnEncoding(c.name, pw.Encoding.DELTA_BYTE_ARRAY);
+    const delta = deltaInteger ? 'DELTA_BINARY_PACKED' : deltaString ? 'DELTA_BYTE_ARRAY' : undefined;
+    return {
+      name: c.name,
+      dictionary,
+      ...(!dictionary && delta ? { encoding: delta } : {}),
+      statistics: c.statistics,
+    };
+  });
+  return { compression: encoding.compression, rowGroupRows, columns };
+}
+
+/** parquet-wasm's writer properties for a table's file in an encoding (`writerSettings`). */
+export function writerProperties(
+  table: FactTable,
+  rowGroupRows: number,
+  encoding: ParquetEncoding = LAKE_PARQUET,
+) {
+  const pw = parquetWasm();
+  const settings = writerSettings(table, rowGroupRows, encoding);
+  let builder = new pw.WriterPropertiesBuilder()
+    .setWriterVersion(pw.WriterVersion.V1)
+    .setCompression(pw.Compression[settings.compression])
+    .setDictionaryEnabled(encoding.dictionary !== 'none')
+    .setStatisticsEnabled(pw.EnabledStatistics.None)
+    .setMaxRowGroupSize(rowGroupRows);
+  for (const c of settings.columns) {
+    if (!c.dictionary) builder = builder.setColumnDictionaryEnabled(c.name, false);
+    if (c.encoding) builder = builder.setColumnEncoding(c.name, pw.Encoding[c.encoding]);
+    if (c.statistics) builder = builder.setColumnStatisticsEnabled(c.name, pw.EnabledStatistics.Chunk);
   }
-  for (const c of FACT_TABLES[table].columns.filter((c) => c.statistics))
-    builder = builder.setColumnStatisticsEnabled(c.name, pw.EnabledStatistics.Chunk);
   return builder.build();
 }
 

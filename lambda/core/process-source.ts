@@ -13,7 +13,7 @@ import { type HeldIdsOptions, HeldOrderIds, releasedOrderIds } from './held-orde
 import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 import { OrderIdSet } from './order-id-set.js';
 import { OrderSink } from './order-sink.js';
-import { ParquetFileWriter } from './parquet-file-writer.js';
+import { ParquetFileWriter, type ParquetSink } from './parquet-file-writer.js';
 import { ParquetThread } from './parquet-thread.js';
 import { PartitionWriters, type StagedFile } from './partition-writers.js';
 import { publishOutputs } from './publish-outputs.js';
@@ -53,6 +53,12 @@ export interface ProcessOptions {
    * without a second core it only adds overhead: on Lambda that means from about 3.5 GB of memory).
    */
   encoderThread?: boolean;
+  /**
+   * Opens the Parquet file a partition's table is written to, instead of parquet-wasm (in the
+   * encoder thread or this one): `ops etl` passes the native encoder's when it is built
+   * (tools/etl/native-parquet-writer.ts), which writes the same bytes in less CPU.
+   */
+  openSink?: (table: FactTable, file: string, rowGroupRows: number) => ParquetSink;
   onProgress?: (bytesRead: number, sourceBytes: number) => void;
   /**
    * Called once everything is staged, with the run's result, right before the first output is
@@ -220,7 +226,9 @@ async function stageOnce(
     ...(options.tmpDir ? { base: options.tmpDir } : {}),
     ...(options.stagingOwner ? { owner: options.stagingOwner } : {}),
   });
-  const threaded = options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1);
+  const threaded =
+    !options.openSink &&
+    (options.encoderThread ?? (info.size >= THREAD_MIN_BYTES && os.availableParallelism() > 1));
   const thread = threaded ? new ParquetThread() : undefined;
   const writers = new PartitionWriters({
     fx,
@@ -229,8 +237,10 @@ async function stageOnce(
     sourceKey: key,
     batchRows: options.batchRows ?? 16_384,
     rowGroupRows: options.rowGroupRows ?? 65_536,
-    openSink: (table, file, rows) =>
-      thread ? thread.open(table, file, rows) : new ParquetFileWriter(table, file, rows),
+    openSink:
+      options.openSink ??
+      ((table, file, rows) =>
+        thread ? thread.open(table, file, rows) : new ParquetFileWriter(table, file, rows)),
   });
   const quarantine = new QuarantineWriter(path.join(tmp, 'quarantine.jsonl'), key);
   const sink = new OrderSink(writers, quarantine, (options.now ?? Date.now)(), held);

@@ -27,6 +27,7 @@ import { LocalObjectStore } from '../storage/local-object-store.js';
 import { type EtlState, readEtlState, type SourceState, writeEtlState } from './etl-state.js';
 import { fileStamp, sha256File } from './file-fingerprint.js';
 import { fxReferenceInvalid } from './fx-reference.js';
+import { nativeEncoder } from './native-parquet-writer.js';
 import { intersects, orderIdHashes } from './order-id-hashes.js';
 import { resolveSourceKeys } from './source-keys.js';
 import {
@@ -88,6 +89,8 @@ export interface LocalEtlSummary {
   durationMs: number;
   /** Worker processes the run staged sources in (0: all in this process). */
   workers: number;
+  /** What encoded the Parquet: the native encoder (built by `npm ci` where cargo is installed) or parquet-wasm. Same bytes. */
+  parquetEncoder: 'native' | 'parquet-wasm';
   /** Peak RSS of the busiest worker process, when the run used them. */
   workerMaxRssBytes?: number;
   /** CPU seconds the worker processes took for their sources (their start-up included), when the run used them. */
@@ -108,6 +111,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     throw fxReferenceInvalid(err, store.pathOf(LAKE.fxRates), 'npx ops etl');
   });
   const etlVersion = `${ETL_VERSION}+fx:${fx.fingerprint}`;
+  const encoder = nativeEncoder();
   const listed = (await store.list(LAKE.rawPrefix)).map((o) => o.key);
   const recorded: Record<string, SourceRecord> = {
     ...(await unrecordedOutputs(store, listed, state)),
@@ -177,6 +181,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     ignored,
     durationMs: 0,
     workers: 0,
+    parquetEncoder: encoder ? 'native' : 'parquet-wasm',
   };
   // Raw bytes per source: the default worker count and the pool's start order both use them.
   const sizes = new Map<string, number>();
@@ -188,7 +193,9 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
     runnable: new Set(plan.sources.filter((k) => !plan.refused.some((r) => r.key === k))),
   };
   const first =
-    workers > 1 ? await runParallel(store, state, summary, queue, sizes, workers, etlVersion, options) : 0;
+    workers > 1
+      ? await runParallel(store, state, summary, queue, sizes, { workers, etlVersion, encoder }, options)
+      : 0;
   // `todo` grows while it runs: twins of a re-processed holder are queued after it (see `commit`)
   for (let i = first; i < todo.length; i++) {
     const key = todo[i] as string;
@@ -197,6 +204,7 @@ export async function runLocalEtl(options: LocalEtlOptions): Promise<LocalEtlSum
       staged = await stageLocalSource(store, key, {
         fx,
         now,
+        nativeEncoder: encoder,
         ...(options.onPhase ? { onPhase: (phase: EtlPhase) => options.onPhase?.(phase, key) } : {}),
         onProgress: (bytesRead, sourceBytes) =>
           options.onProgress?.({ key, index: i + 1, total: todo.length, bytesRead, sourceBytes }),
@@ -242,8 +250,7 @@ async function runParallel(
   summary: LocalEtlSummary,
   queue: RunQueue,
   sizes: Map<string, number>,
-  workers: number,
-  etlVersion: string,
+  { workers, etlVersion, encoder }: { workers: number; etlVersion: string; encoder: string | undefined },
   options: LocalEtlOptions,
 ): Promise<number> {
   // The sources the run starts with: twins queued while publishing run in order afterwards.
@@ -261,6 +268,7 @@ async function runParallel(
       unheldSources: stems.filter((_, j) => j !== i),
       // this process publishes what the workers stage
       stagingOwner: THIS_PROCESS,
+      ...(encoder ? { nativeEncoder: encoder } : {}),
     })),
     cost: (task) => sizes.get(task.key) ?? 0,
     singleThreadedGc: true,

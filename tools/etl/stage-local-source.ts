@@ -2,6 +2,7 @@ import type { OrderIdSet } from '../../lambda/core/order-id-set.js';
 import { type ProcessOptions, type StagedSource, stageSource } from '../../lambda/core/process-source.js';
 import type { LocalObjectStore } from '../storage/local-object-store.js';
 import { type FileStamp, fileStamp, sha256File } from './file-fingerprint.js';
+import { NativeParquetWriter } from './native-parquet-writer.js';
 import { loadedIdHashes } from './order-id-hashes.js';
 
 /** What the parent sends an ETL worker process (`etl-worker.ts`), and the progress it gets back. */
@@ -12,6 +13,8 @@ export interface EtlTask {
   unheldSources: string[];
   /** The parent, which publishes what the worker stages: staging folders are named for it (etl-temp.ts). */
   stagingOwner: string;
+  /** The native Parquet encoder's binary (`nativeEncoder`), if built: else parquet-wasm. */
+  nativeEncoder?: string;
 }
 export interface EtlTaskProgress {
   bytesRead: number;
@@ -26,17 +29,24 @@ export interface StagedEtlSource {
   orderIdHashes?: Float64Array;
 }
 
-/** Fingerprints a raw file of the lake, then stages its ETL outputs (nothing is published). */
+/**
+ * Fingerprints a raw file of the lake, then stages its ETL outputs (nothing is published). The
+ * Parquet is encoded by the native encoder's binary when given one (`nativeEncoder`), else by
+ * parquet-wasm: the same bytes.
+ */
 export async function stageLocalSource(
   store: LocalObjectStore,
   key: string,
-  options: ProcessOptions & { withHashes?: boolean } = {},
+  options: ProcessOptions & { withHashes?: boolean; nativeEncoder?: string | undefined } = {},
 ): Promise<StagedEtlSource> {
   const file = store.pathOf(key);
   const fingerprint = { ...(await fileStamp(file)), sha256: await sha256File(file) };
-  const { withHashes, ...processOptions } = options;
+  const { withHashes, nativeEncoder: binary, ...processOptions } = options;
   let loaded: OrderIdSet | undefined;
   const source = await stageSource(store, key, {
+    ...(binary
+      ? { openSink: (table, file, rows) => new NativeParquetWriter(binary, table, file, rows) }
+      : {}),
     ...processOptions,
     ...(withHashes ? { onLoadedIds: (ids: OrderIdSet) => (loaded = ids) } : {}),
   });

@@ -165,12 +165,21 @@ function runTask<T, R, P>(
   });
 }
 
+/** What processes a child started for its tasks used so far (cumulative): the pool cannot see them. */
+export interface HelperUsage {
+  cpuSeconds: number;
+  /** The sum of their peak RSS. */
+  rssBytes: number;
+}
+
 /**
  * The child side: runs each task the parent sends with `handler` and replies with its result or
- * its error (name, message, code and hint survive the trip). One task at a time.
+ * its error (name, message, code and hint survive the trip). One task at a time. A task's CPU
+ * and peak RSS include what `helpers` reports its own child processes used during it.
  */
 export function serveTasks<T, R, P = never>(
   handler: (task: T, progress: (p: P) => void) => Promise<R>,
+  helpers: () => HelperUsage = () => ({ cpuSeconds: 0, rssBytes: 0 }),
 ): void {
   if (!process.send) throw new Error('serveTasks runs in a child process started by runInProcesses');
   const send = (m: ReplyMessage<R, P>) => process.send?.(m);
@@ -178,23 +187,36 @@ export function serveTasks<T, R, P = never>(
   // one carries the process's start-up (what a failed task used, and anything after the last
   // reply, is charged to no task)
   let counted: NodeJS.CpuUsage = { user: 0, system: 0 };
+  let helped: HelperUsage = { ...helpers() };
   const cpuSinceLastReply = (): number => {
     const now = process.cpuUsage();
     const seconds = (now.user - counted.user + now.system - counted.system) / 1e6;
     counted = now;
     return seconds;
   };
+  const helpersSinceLastReply = (): HelperUsage => {
+    const now = helpers();
+    const since = {
+      cpuSeconds: now.cpuSeconds - helped.cpuSeconds,
+      rssBytes: now.rssBytes - helped.rssBytes,
+    };
+    helped = { ...now };
+    return since;
+  };
   process.on('message', async ({ id, task }: TaskMessage<T>) => {
     try {
       const result = await handler(task, (progress) => send({ id, progress }));
+      const helper = helpersSinceLastReply();
       send({
         id,
         result,
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        cpuSeconds: cpuSinceLastReply(),
+        maxRssBytes: process.resourceUsage().maxRSS * 1024 + helper.rssBytes,
+        cpuSeconds: cpuSinceLastReply() + helper.cpuSeconds,
       });
     } catch (err) {
-      cpuSinceLastReply(); // a failed task's CPU is not charged to the next one
+      // a failed task's CPU is not charged to the next one
+      cpuSinceLastReply();
+      helpersSinceLastReply();
       const e = err as Error & { code?: unknown; hint?: unknown };
       send({
         id,

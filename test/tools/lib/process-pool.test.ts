@@ -36,6 +36,31 @@ describe('runInProcesses: the CPU each task reports', () => {
   });
 });
 
+describe("runInProcesses: what a task's helper processes used", () => {
+  it("adds their CPU and peak RSS to the task's, a failed task's to no other", async () => {
+    const outcomes = await runInProcesses<{ helperCpu: number; helperRss: number; fail?: boolean }, null>({
+      script: new URL('./fixtures/helper-usage-worker.ts', import.meta.url),
+      workers: 1,
+      tasks: [
+        { helperCpu: 30, helperRss: 4e9 },
+        { helperCpu: 50, helperRss: 8e9, fail: true },
+        { helperCpu: 20, helperRss: 1e9 },
+      ],
+    });
+    const [first, failed, last] = outcomes;
+    // the process's own CPU is a fraction of a second, its RSS well under 1 GB
+    expect(first?.cpuSeconds).toBeGreaterThanOrEqual(30);
+    expect(first?.cpuSeconds).toBeLessThan(40);
+    expect(first?.maxRssBytes).toBeGreaterThanOrEqual(4e9);
+    expect(first?.maxRssBytes).toBeLessThan(5e9);
+    expect(failed).toMatchObject({ ok: false, cpuSeconds: 0 });
+    expect(last?.cpuSeconds).toBeGreaterThanOrEqual(20);
+    expect(last?.cpuSeconds).toBeLessThan(30);
+    expect(last?.maxRssBytes).toBeGreaterThanOrEqual(1e9);
+    expect(last?.maxRssBytes).toBeLessThan(2e9);
+  });
+});
+
 describe('runInProcesses: the flags of its children', () => {
   // two cores whatever the machine: at most two children per case
   beforeEach(() => {

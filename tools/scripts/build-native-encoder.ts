@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NATIVE_ENCODER_BINARY, NATIVE_ENCODER_CRATE } from '../etl/native-parquet-writer.js';
+import { runLogged } from './ensure-python.js';
+
+/**
+ * Builds the native Parquet encoder (`native/parquet-encoder`, parquet-rs compiled for this
+ * machine) that `ops etl` uses instead of parquet-wasm: the same files in ~20 % less CPU
+ * (docs/scale.md). Run by `npm ci` (postinstall) and `npm run setup:native`; cargo's own check
+ * makes a second run a no-op. Without cargo, or when the build fails, it says so and exits 0:
+ * the ETL then encodes with parquet-wasm, as the Lambda does. Output goes to
+ * `native/parquet-encoder.log`.
+ */
+
+/** cargo on the PATH, else rustup's default place (not on the PATH of every shell). */
+export function findCargo(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = [
+    'cargo',
+    path.join(env.CARGO_HOME ?? path.join(os.homedir(), '.cargo'), 'bin', 'cargo'),
+  ];
+  return candidates.find((c) => spawnSync(c, ['--version'], { stdio: 'ignore', env }).status === 0);
+}
+
+export const NATIVE_ENCODER_LOG = `${NATIVE_ENCODER_CRATE}.log`;
+
+/** Builds the encoder; resolves to a line saying what happened (it never throws). */
+export async function buildNativeEncoder(): Promise<string> {
+  const cargo = findCargo();
+  if (!cargo)
+    return 'native Parquet encoder: cargo not found, so `npx ops etl` encodes with parquet-wasm (the same files, ~20 % more CPU); install Rust (https://rustup.rs) and run `npm run setup:native`';
+  const started = performance.now();
+  const fresh = !existsSync(NATIVE_ENCODER_BINARY);
+  if (fresh)
+    process.stdout.write(
+      `native Parquet encoder: building with cargo (1-2 min the first time; log: ${path.relative(process.cwd(), NATIVE_ENCODER_LOG)})…\n`,
+    );
+  writeFileSync(NATIVE_ENCODER_LOG, '');
+  try {
+    await runLogged(
+      cargo,
+      ['build', '--release', '--locked', '--manifest-path', path.join(NATIVE_ENCODER_CRATE, 'Cargo.toml')],
+      NATIVE_ENCODER_LOG,
+    );
+  } catch (err) {
+    return `native Parquet encoder: the build failed, so \`npx ops etl\` encodes with parquet-wasm (the same files, ~20 % more CPU): ${(err as Error).message}`;
+  }
+  return `native Parquet encoder: ${fresh ? 'built' : 'up to date'} in ${((performance.now() - started) / 1000).toFixed(0)} s`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]))
+  process.stdout.write(`${await buildNativeEncoder()}\n`);
