@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheRoot } from '../lib/cache-root.js';
 
 /**
  * Lints the GitHub workflows with a pinned actionlint, built with `go install` into a per-user
@@ -14,8 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /** Path of the pinned actionlint binary, installing it first if needed; throws with the fix. */
 export function ensureActionlint(): string {
-  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  const bin = path.join(cache, 'store-sales', `actionlint-${ACTIONLINT_VERSION}`);
+  const bin = path.join(cacheRoot(), `actionlint-${ACTIONLINT_VERSION}`);
   const exe = path.join(bin, 'actionlint');
   if (existsSync(exe)) return exe;
   const res = spawnSync(

@@ -1,16 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, rename } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NATIVE_ENCODER_BINARY, NATIVE_ENCODER_CRATE } from '../etl/native-parquet-writer.js';
+import { cacheRoot } from '../lib/cache-root.js';
+import { withDirLock } from '../lib/dir-lock.js';
 import { runLogged } from './ensure-python.js';
 
 /**
  * Builds the native Parquet encoder (`native/parquet-encoder`, parquet-rs compiled for this
  * machine) that `ops etl` uses instead of parquet-wasm: the same files in ~20 % less CPU
  * (docs/scale.md). Run by `npm ci` (postinstall) and `npm run setup:native`; cargo's own check
- * makes a second run a no-op. Without cargo, or when the build fails, it says so and exits 0:
+ * makes a second run a no-op (it builds in a per-user folder, `nativeEncoderTargetDir`). Without
+ * cargo, or when the build fails, it says so and exits 0:
  * the ETL then encodes with parquet-wasm, as the Lambda does. Output goes to
  * `native/parquet-encoder.log`.
  */
@@ -26,23 +30,53 @@ export function findCargo(env: NodeJS.ProcessEnv = process.env): string | undefi
 
 export const NATIVE_ENCODER_LOG = `${NATIVE_ENCODER_CRATE}.log`;
 
+/**
+ * Where cargo builds: one folder per user (`cacheRoot`, beside the Trino download), so every clone
+ * and worktree on the machine reuses the compiled crates: ~1.5 min the first time, seconds after.
+ * Each clone gets its own copy of the binary it built (`NATIVE_ENCODER_BINARY`).
+ */
+export const nativeEncoderTargetDir = (env: NodeJS.ProcessEnv = process.env): string =>
+  path.join(cacheRoot(env), 'native-encoder-target');
+
 /** Builds the encoder; resolves to a line saying what happened (it never throws). */
 export async function buildNativeEncoder(): Promise<string> {
   const cargo = findCargo();
   if (!cargo)
     return 'native Parquet encoder: cargo not found, so `npx ops etl` encodes with parquet-wasm (the same files, ~20 % more CPU); install Rust (https://rustup.rs) and run `npm run setup:native`';
   const started = performance.now();
+  const targetDir = nativeEncoderTargetDir();
   const fresh = !existsSync(NATIVE_ENCODER_BINARY);
   if (fresh)
     process.stdout.write(
-      `native Parquet encoder: building with cargo (1-2 min the first time; log: ${path.relative(process.cwd(), NATIVE_ENCODER_LOG)})…\n`,
+      `native Parquet encoder: building with cargo (${existsSync(path.join(targetDir, 'release')) ? 'its crates compiled before on this machine' : '1-2 min the first time on this machine'}; log: ${path.relative(process.cwd(), NATIVE_ENCODER_LOG)})…\n`,
     );
   writeFileSync(NATIVE_ENCODER_LOG, '');
   try {
-    await runLogged(
-      cargo,
-      ['build', '--release', '--locked', '--manifest-path', path.join(NATIVE_ENCODER_CRATE, 'Cargo.toml')],
-      NATIVE_ENCODER_LOG,
+    // One build at a time in the shared folder, and the binary copied before the next one
+    // (another clone's) replaces it.
+    await withDirLock(
+      targetDir,
+      'store-sales-build.lock',
+      async () => {
+        await runLogged(
+          cargo,
+          [
+            'build',
+            '--release',
+            '--locked',
+            '--manifest-path',
+            path.join(NATIVE_ENCODER_CRATE, 'Cargo.toml'),
+            '--target-dir',
+            targetDir,
+          ],
+          NATIVE_ENCODER_LOG,
+        );
+        await mkdir(path.dirname(NATIVE_ENCODER_BINARY), { recursive: true });
+        const tmp = `${NATIVE_ENCODER_BINARY}.${process.pid}.tmp`;
+        await copyFile(path.join(targetDir, 'release', path.basename(NATIVE_ENCODER_BINARY)), tmp);
+        await rename(tmp, NATIVE_ENCODER_BINARY);
+      },
+      () => process.stdout.write('native Parquet encoder: waiting for another build on this machine…\n'),
     );
   } catch (err) {
     return `native Parquet encoder: the build failed, so \`npx ops etl\` encodes with parquet-wasm (the same files, ~20 % more CPU): ${(err as Error).message}`;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OpsError } from '../../contracts/ops-error.js';
+import { cacheRoot } from '../lib/cache-root.js';
 import { withDirLock } from '../lib/dir-lock.js';
 import { extractTarGz, extractZip } from './extract.js';
 
@@ -30,14 +30,6 @@ const HIVE: Artifact = {
   path: `io/trino/trino-hive/${TRINO_VERSION}/trino-hive-${TRINO_VERSION}.zip`,
   sha1: '7b2a4b6468ebf92b47cf096d43c4133eea88ae20',
 };
-
-/**
- * The per-user cache of everything Trino: `$XDG_CACHE_HOME/store-sales` (default
- * `~/.cache/store-sales`), or STORE_SALES_CACHE. Outside the repo, so every clone and worktree
- * on a machine shares one download and one development server.
- */
-export const cacheRoot = (env: NodeJS.ProcessEnv = process.env): string =>
-  env.STORE_SALES_CACHE ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'store-sales');
 
 /** Reports download progress, one line per 10 %, on stderr. */
 function progressMeter(label: string, total: number): Transform {
