@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,24 @@ export const NATIVE_ENCODER_BINARY = path.join(
  */
 export function nativeEncoder(): string | undefined {
   if (process.env.STORE_SALES_PARQUET_ENCODER === 'wasm') return undefined;
-  return existsSync(NATIVE_ENCODER_BINARY) ? NATIVE_ENCODER_BINARY : undefined;
+  const stamp = existsSync(NATIVE_ENCODER_STAMP) ? readFileSync(NATIVE_ENCODER_STAMP, 'utf8') : '';
+  return existsSync(NATIVE_ENCODER_BINARY) && stamp === nativeEncoderSources()
+    ? NATIVE_ENCODER_BINARY
+    : undefined;
+}
+
+/**
+ * Beside the binary, the hash of the sources it was built from (`nativeEncoderSources`): a binary
+ * left from older sources (a rebuild that failed after the crate's pins changed) is not used.
+ */
+export const NATIVE_ENCODER_STAMP = `${NATIVE_ENCODER_BINARY}.sources`;
+
+/** SHA-256 of the crate's manifest, lock file and source: what the binary must have been built from. */
+export function nativeEncoderSources(): string {
+  const hash = createHash('sha256');
+  for (const file of ['Cargo.toml', 'Cargo.lock', path.join('src', 'main.rs')])
+    hash.update(readFileSync(path.join(NATIVE_ENCODER_CRATE, file)));
+  return hash.digest('hex');
 }
 
 /** The encoder's command line for one file written with `settings` (its flags: src/main.rs). */
@@ -106,7 +124,9 @@ export class NativeParquetWriter implements ParquetSink {
     stdin.write(ipc);
     // The pipe holds 64 KiB, a batch megabytes: waiting for each to drain would make parsing and
     // encoding take turns. Up to two batches wait in this process, as for the encoder thread.
-    if (stdin.writableLength > 2 * ipc.length)
+    // 'drain' comes only after a write was refused (writableNeedDrain): small batches below
+    // the stream's own limit never wait.
+    if (stdin.writableNeedDrain && stdin.writableLength > 2 * ipc.length)
       await Promise.race([new Promise((resolve) => stdin.once('drain', resolve)), this.exited]);
     this.throwIfFailed();
   }
@@ -115,7 +135,7 @@ export class NativeParquetWriter implements ParquetSink {
     this.child.stdin?.end();
     const exit = await this.exited;
     if (exit !== 0) throw this.failure ?? this.failed(exit);
-    const report = JSON.parse(this.stdout) as { rows: number; cpuSeconds: number; peakRssKib: number };
+    const report = this.report();
     nativeEncoderUsage.cpuSeconds += report.cpuSeconds;
     nativeEncoderUsage.rssBytes += report.peakRssKib * 1024;
     if (report.rows !== this.rows)
@@ -128,6 +148,27 @@ export class NativeParquetWriter implements ParquetSink {
     this.child.kill('SIGKILL');
     await this.exited;
     await rm(this.file, { force: true });
+  }
+
+  /** The encoder's one line of JSON (src/main.rs), checked: anything else fails the file. */
+  private report(): { rows: number; cpuSeconds: number; peakRssKib: number } {
+    let report: unknown;
+    try {
+      report = JSON.parse(this.stdout);
+    } catch {
+      // reported below
+    }
+    const r = report as Record<string, unknown> | undefined;
+    const counts = ['rows', 'cpuSeconds', 'peakRssKib'] as const;
+    if (
+      !r ||
+      typeof r !== 'object' ||
+      !counts.every((k) => typeof r[k] === 'number' && (r[k] as number) >= 0)
+    )
+      throw new ParquetWriteError(
+        `writing ${this.file}: the native Parquet encoder's report is not what it prints: ${JSON.stringify(this.stdout.slice(0, 200))}`,
+      );
+    return r as { rows: number; cpuSeconds: number; peakRssKib: number };
   }
 
   private failed(exit: number | string): ParquetWriteError {

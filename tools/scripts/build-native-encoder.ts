@@ -1,10 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NATIVE_ENCODER_BINARY, NATIVE_ENCODER_CRATE } from '../etl/native-parquet-writer.js';
+import {
+  NATIVE_ENCODER_BINARY,
+  NATIVE_ENCODER_CRATE,
+  NATIVE_ENCODER_STAMP,
+  nativeEncoder,
+  nativeEncoderSources,
+} from '../etl/native-parquet-writer.js';
 import { cacheRoot } from '../lib/cache-root.js';
 import { withDirLock } from '../lib/dir-lock.js';
 import { runLogged } from './ensure-python.js';
@@ -14,7 +20,8 @@ import { runLogged } from './ensure-python.js';
  * machine) that `ops etl` uses instead of parquet-wasm: the same files in ~20 % less CPU
  * (docs/scale.md). Run by `npm ci` (postinstall) and `npm run setup:native`; cargo's own check
  * makes a second run a no-op (it builds in a per-user folder, `nativeEncoderTargetDir`). Without
- * cargo, or when the build fails, it says so and exits 0:
+ * cargo, when the build fails, or with STORE_SALES_PARQUET_ENCODER=wasm (CI jobs that run no
+ * ETL), it says so and exits 0:
  * the ETL then encodes with parquet-wasm, as the Lambda does. Output goes to
  * `native/parquet-encoder.log`.
  */
@@ -40,18 +47,20 @@ export const nativeEncoderTargetDir = (env: NodeJS.ProcessEnv = process.env): st
 
 /** Builds the encoder; resolves to a line saying what happened (it never throws). */
 export async function buildNativeEncoder(): Promise<string> {
+  if (process.env.STORE_SALES_PARQUET_ENCODER === 'wasm')
+    return 'native Parquet encoder: not built (STORE_SALES_PARQUET_ENCODER=wasm: `npx ops etl` encodes with parquet-wasm)';
   const cargo = findCargo();
   if (!cargo)
     return 'native Parquet encoder: cargo not found, so `npx ops etl` encodes with parquet-wasm (the same files, ~20 % more CPU); install Rust (https://rustup.rs) and run `npm run setup:native`';
   const started = performance.now();
   const targetDir = nativeEncoderTargetDir();
-  const fresh = !existsSync(NATIVE_ENCODER_BINARY);
+  const fresh = nativeEncoder() === undefined;
   if (fresh)
     process.stdout.write(
       `native Parquet encoder: building with cargo (${existsSync(path.join(targetDir, 'release')) ? 'its crates compiled before on this machine' : '1-2 min the first time on this machine'}; log: ${path.relative(process.cwd(), NATIVE_ENCODER_LOG)})…\n`,
     );
-  writeFileSync(NATIVE_ENCODER_LOG, '');
   try {
+    writeFileSync(NATIVE_ENCODER_LOG, '');
     // One build at a time in the shared folder, and the binary copied before the next one
     // (another clone's) replaces it.
     await withDirLock(
@@ -70,15 +79,20 @@ export async function buildNativeEncoder(): Promise<string> {
             targetDir,
           ],
           NATIVE_ENCODER_LOG,
+          {},
+          'needs Rust 1.85 or newer (rustup.rs) and crates.io; then run `npm run setup:native`',
         );
         await mkdir(path.dirname(NATIVE_ENCODER_BINARY), { recursive: true });
         const tmp = `${NATIVE_ENCODER_BINARY}.${process.pid}.tmp`;
         await copyFile(path.join(targetDir, 'release', path.basename(NATIVE_ENCODER_BINARY)), tmp);
         await rename(tmp, NATIVE_ENCODER_BINARY);
+        await writeFile(NATIVE_ENCODER_STAMP, nativeEncoderSources());
       },
       () => process.stdout.write('native Parquet encoder: waiting for another build on this machine…\n'),
     );
   } catch (err) {
+    // a binary of older sources must not stay in use (`nativeEncoder` would refuse it anyway)
+    await rm(NATIVE_ENCODER_STAMP, { force: true });
     return `native Parquet encoder: the build failed, so \`npx ops etl\` encodes with parquet-wasm (the same files, ~20 % more CPU): ${(err as Error).message}`;
   }
   return `native Parquet encoder: ${fresh ? 'built' : 'up to date'} in ${((performance.now() - started) / 1000).toFixed(0)} s`;

@@ -33,13 +33,14 @@ export const setupLog = (env: PythonEnv): string => path.join(root, `${PYTHON_EN
 
 /**
  * Runs a setup command (with `env` added to the environment) with its output appended to `log`;
- * on failure the error names the log.
+ * on failure the error names the log and ends with `hint` (what it needs, and how to run it again).
  */
 export async function runLogged(
   cmd: string,
   args: string[],
   log: string,
   env: NodeJS.ProcessEnv = {},
+  hint = 'needs Python 3.11 with venv (apt-get install python3-venv) and PyPI access; then run `npm run setup:python`',
 ): Promise<void> {
   const fd = openSync(log, 'a');
   try {
@@ -58,11 +59,7 @@ export async function runLogged(
     if (stoppingOnSignal())
       throw new Error(`\`${cmd}\` stopped (${exit}); the next run creates the env again`);
     const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-8).join('\n');
-    throw new Error(
-      `\`${cmd} ${args.join(' ')}\` failed (exit ${exit}); full log: ${log}\n${tail}\n` +
-        'needs Python 3.11 with venv (apt-get install python3-venv) and PyPI access; ' +
-        'then run `npm run setup:python`',
-    );
+    throw new Error(`\`${cmd} ${args.join(' ')}\` failed (exit ${exit}); full log: ${log}\n${tail}\n${hint}`);
   } finally {
     closeSync(fd);
   }
