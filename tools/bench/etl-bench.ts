@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { LAKE_PARQUET } from '../../lambda/core/parquet-file-writer.js';
 import { processSource } from '../../lambda/core/process-source.js';
 import { etlTotals } from '../etl/etl-summary.js';
-import { runLocalEtl } from '../etl/run-local-etl.js';
+import { type LocalEtlSummary, runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset, generateMonthOrders, writeOrdersFile } from '../generator/index.js';
 import { kibToMb } from '../lib/units.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
@@ -51,6 +51,8 @@ interface ChildResult {
   maxRssMb: number;
   /** Peak RSS of the busiest worker process (`ops etl` with workers). */
   workerMaxRssMb?: number;
+  /** What encoded `ops etl`'s Parquet. */
+  parquetEncoder?: LocalEtlSummary['parquetEncoder'];
   rows: number;
   detail: string;
 }
@@ -105,6 +107,7 @@ async function childMain(mode: string, key: string): Promise<void> {
   let rows = 0;
   let detail = '';
   let workerMaxRssMb: number | undefined;
+  let parquetEncoder: LocalEtlSummary['parquetEncoder'] | undefined;
   /** CPU of processes this one started (the pool's workers): process.cpuUsage has only its own. */
   let childCpuSeconds = 0;
   if (mode === 'pool' || mode === 'pool-wasm') {
@@ -122,6 +125,7 @@ async function childMain(mode: string, key: string): Promise<void> {
     rows = t.orderRows + t.itemRows;
     workerMaxRssMb = (summary.workerMaxRssBytes ?? 0) / 1e6;
     childCpuSeconds = summary.workerCpuSeconds ?? 0;
+    parquetEncoder = summary.parquetEncoder;
     detail = `${summary.processed.length} files, ${summary.workers || 1} worker process(es), ${summary.parquetEncoder} encoder: read ${fmt(t.read)}, loaded ${fmt(t.loaded)}, quarantined ${t.quarantined}`;
   } else if (mode === 'json-parse') {
     // JSON.parse on each line and nothing else: no validation, no columns, no Parquet.
@@ -179,6 +183,7 @@ async function childMain(mode: string, key: string): Promise<void> {
     cpu: (cpu.user + cpu.system) / 1e6 + childCpuSeconds,
     maxRssMb: kibToMb(process.resourceUsage().maxRSS),
     ...(workerMaxRssMb !== undefined ? { workerMaxRssMb } : {}),
+    ...(parquetEncoder ? { parquetEncoder } : {}),
     rows,
     detail,
   };
@@ -256,7 +261,7 @@ async function measure(): Promise<void> {
   report(`reference: DuckDB on the ${POOL_MONTHS} files`, duckPool, poolMb);
   const ratio = duckPool.wall / pool.wall;
   // what the native encoder brings: the same run with parquet-wasm, as without cargo
-  const wasmPool = pool.detail.includes('native encoder') ? await best('pool-wasm', KEY) : undefined;
+  const wasmPool = pool.parquetEncoder === 'native' ? await best('pool-wasm', KEY) : undefined;
   if (wasmPool) report('ops etl with parquet-wasm (STORE_SALES_PARQUET_ENCODER=wasm)', wasmPool, poolMb);
   const busiest = Math.max(pool.workerMaxRssMb ?? 0, wasmPool?.workerMaxRssMb ?? 0);
   const rss = Math.max(busiest, ours.maxRssMb, small.maxRssMb);

@@ -33,12 +33,16 @@ export const NATIVE_ENCODER_BINARY = path.join(
  * Resolved by `ops etl`'s own process (a worker runs from a bundle elsewhere) and passed on.
  */
 export function nativeEncoder(): string | undefined {
-  if (process.env.STORE_SALES_PARQUET_ENCODER === 'wasm') return undefined;
+  if (nativeEncoderTurnedOff()) return undefined;
   const stamp = existsSync(NATIVE_ENCODER_STAMP) ? readFileSync(NATIVE_ENCODER_STAMP, 'utf8') : '';
   return existsSync(NATIVE_ENCODER_BINARY) && stamp === nativeEncoderSources()
     ? NATIVE_ENCODER_BINARY
     : undefined;
 }
+
+/** `STORE_SALES_PARQUET_ENCODER=wasm`: parquet-wasm only, and no build at `npm ci`. */
+export const nativeEncoderTurnedOff = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  env.STORE_SALES_PARQUET_ENCODER === 'wasm';
 
 /**
  * Beside the binary, the hash of the sources it was built from (`nativeEncoderSources`): a binary

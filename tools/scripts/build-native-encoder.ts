@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,11 @@ import {
   NATIVE_ENCODER_STAMP,
   nativeEncoder,
   nativeEncoderSources,
+  nativeEncoderTurnedOff,
 } from '../etl/native-parquet-writer.js';
 import { cacheRoot } from '../lib/cache-root.js';
 import { withDirLock } from '../lib/dir-lock.js';
+import { temporaryFor, writeFileAtomic } from '../lib/fs-atomic.js';
 import { runLogged } from './ensure-python.js';
 
 /**
@@ -47,7 +49,7 @@ export const nativeEncoderTargetDir = (env: NodeJS.ProcessEnv = process.env): st
 
 /** Builds the encoder; resolves to a line saying what happened (it never throws). */
 export async function buildNativeEncoder(): Promise<string> {
-  if (process.env.STORE_SALES_PARQUET_ENCODER === 'wasm')
+  if (nativeEncoderTurnedOff())
     return 'native Parquet encoder: not built (STORE_SALES_PARQUET_ENCODER=wasm: `npx ops etl` encodes with parquet-wasm)';
   const cargo = findCargo();
   if (!cargo)
@@ -82,11 +84,10 @@ export async function buildNativeEncoder(): Promise<string> {
           {},
           'needs Rust 1.85 or newer (rustup.rs) and crates.io; then run `npm run setup:native`',
         );
-        await mkdir(path.dirname(NATIVE_ENCODER_BINARY), { recursive: true });
-        const tmp = `${NATIVE_ENCODER_BINARY}.${process.pid}.tmp`;
+        const tmp = await temporaryFor(NATIVE_ENCODER_BINARY);
         await copyFile(path.join(targetDir, 'release', path.basename(NATIVE_ENCODER_BINARY)), tmp);
         await rename(tmp, NATIVE_ENCODER_BINARY);
-        await writeFile(NATIVE_ENCODER_STAMP, nativeEncoderSources());
+        await writeFileAtomic(NATIVE_ENCODER_STAMP, nativeEncoderSources());
       },
       () => process.stdout.write('native Parquet encoder: waiting for another build on this machine…\n'),
     );
