@@ -1,15 +1,33 @@
 import * as arrow from 'apache-arrow';
 import { type Column, grown } from './columns.js';
 
+/** Values as an Arrow dictionary of UTF-8 strings under one-byte codes. */
+const dictionaryOf = (values: readonly Uint8Array[]) => {
+  const offsets = new Int32Array(values.length + 1);
+  values.forEach((v, i) => {
+    offsets[i + 1] = (offsets[i] as number) + v.length;
+  });
+  const type = new arrow.Dictionary(new arrow.Utf8(), new arrow.Uint8());
+  const valueData = arrow.makeData({
+    type: type.dictionary,
+    length: values.length,
+    nullCount: 0,
+    valueOffsets: offsets,
+    data: Buffer.concat(values),
+  });
+  return { type, dictionary: arrow.makeVector(valueData) };
+};
+
 /**
  * Strings from a small fixed set (the contract's enums), stored as one-byte codes while rows are
- * appended and expanded to UTF-8 only when the batch is packed: a byte store per row instead of
- * a string copy.
+ * appended and expanded to UTF-8 only when the batch is packed (`data`), or handed on as codes
+ * (`codes`): a byte store per row instead of a string copy.
  */
 export class EnumColumn implements Column {
   readonly type = new arrow.Utf8();
   length = 0;
-  private codes = new Uint8Array(1024);
+  private readonly coded: ReturnType<typeof dictionaryOf>;
+  private rowCodes = new Uint8Array(1024);
   private offsets = new Int32Array(1025);
   private bytes = new Uint8Array(16 * 1024);
   /** All values back to back, and where each starts and ends in it. */
@@ -18,6 +36,8 @@ export class EnumColumn implements Column {
   private readonly ends: Int32Array;
 
   constructor(values: readonly Uint8Array[]) {
+    if (values.length > 256) throw new Error('an enum column holds at most 256 values (one-byte codes)');
+    this.coded = dictionaryOf(values);
     this.packed = Buffer.concat(values);
     this.starts = new Int32Array(values.length);
     this.ends = new Int32Array(values.length);
@@ -30,13 +50,13 @@ export class EnumColumn implements Column {
   }
 
   append(code: number): void {
-    if (this.length === this.codes.length) this.codes = grown(this.codes, this.length + 1);
-    this.codes[this.length++] = code;
+    if (this.length === this.rowCodes.length) this.rowCodes = grown(this.rowCodes, this.length + 1);
+    this.rowCodes[this.length++] = code;
   }
 
   data(): arrow.Data {
-    const { codes, packed, starts, ends, length } = this;
-    if (this.offsets.length < length + 1) this.offsets = new Int32Array(this.codes.length + 1);
+    const { rowCodes: codes, packed, starts, ends, length } = this;
+    if (this.offsets.length < length + 1) this.offsets = new Int32Array(this.rowCodes.length + 1);
     const offsets = this.offsets;
     let total = 0;
     for (let i = 0; i < length; i++) {
@@ -60,6 +80,17 @@ export class EnumColumn implements Column {
     });
   }
 
+  codes(): arrow.Data {
+    const { type, dictionary } = this.coded;
+    return arrow.makeData({
+      type,
+      length: this.length,
+      nullCount: 0,
+      data: this.rowCodes.subarray(0, this.length),
+      dictionary,
+    });
+  }
+
   reset(): void {
     this.length = 0;
   }
@@ -71,8 +102,13 @@ export class ConstantColumn implements Column {
   length = 0;
   private offsets = new Int32Array(0);
   private values = new Uint8Array(0);
+  private readonly coded: ReturnType<typeof dictionaryOf>;
+  /** Code 0 on every row: zeros, never written. */
+  private zeros = new Uint8Array(0);
 
-  constructor(private readonly value: Uint8Array) {}
+  constructor(private readonly value: Uint8Array) {
+    this.coded = dictionaryOf([value]);
+  }
 
   append(): void {
     this.length++;
@@ -97,6 +133,18 @@ export class ConstantColumn implements Column {
       nullCount: 0,
       valueOffsets: this.offsets.subarray(0, n + 1),
       data: this.values.subarray(0, n * width),
+    });
+  }
+
+  codes(): arrow.Data {
+    if (this.zeros.length < this.length) this.zeros = new Uint8Array(this.length);
+    const { type, dictionary } = this.coded;
+    return arrow.makeData({
+      type,
+      length: this.length,
+      nullCount: 0,
+      data: this.zeros.subarray(0, this.length),
+      dictionary,
     });
   }
 

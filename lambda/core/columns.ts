@@ -10,6 +10,11 @@ export interface Column {
   readonly type: arrow.DataType;
   readonly length: number;
   data(): arrow.Data;
+  /**
+   * The same values as an Arrow dictionary (one-byte codes and the values they stand for), for
+   * columns that hold codes (coded-columns.ts): what a sink that `takesCodes` is given.
+   */
+  codes?(): arrow.Data;
   reset(): void;
 }
 
@@ -143,13 +148,27 @@ export class DecimalColumn implements Column {
   }
 }
 
-/** Packs columns (all of the same length, in the schema's order) into an Arrow record batch. */
-export function recordBatchOf(schema: arrow.Schema, columns: readonly Column[]): arrow.RecordBatch {
+/**
+ * Packs columns (all of the same length, in the schema's order) into an Arrow record batch;
+ * `coded`: the columns that hold codes as dictionaries, under a schema that says so.
+ */
+export function recordBatchOf(
+  schema: arrow.Schema,
+  columns: readonly Column[],
+  coded = false,
+): arrow.RecordBatch {
+  const children = columns.map((column) => (coded && column.codes ? column.codes() : column.data()));
+  const fields = coded
+    ? schema.fields.map((f, i) => {
+        const type = (children[i] as arrow.Data).type;
+        return type === f.type ? f : new arrow.Field(f.name, type, f.nullable, f.metadata);
+      })
+    : schema.fields;
   const struct = arrow.makeData({
-    type: new arrow.Struct(schema.fields),
+    type: new arrow.Struct(fields),
     length: columns[0]?.length ?? 0,
     nullCount: 0,
-    children: columns.map((column) => column.data()),
+    children,
   });
-  return new arrow.RecordBatch(schema, struct);
+  return new arrow.RecordBatch(coded ? new arrow.Schema(fields, schema.metadata) : schema, struct);
 }

@@ -37,10 +37,11 @@ abstract class FactBatch<T extends FactTable, S> {
   }
 
   /**
-   * The buffered rows as an Arrow record batch (views over the buffers: use before `reset`).
-   * Throws if `append` left a contract column behind, i.e. does not compute it.
+   * The buffered rows as an Arrow record batch (views over the buffers: use before `reset`);
+   * `coded`: the enum and constant strings as dictionaries (`Column.codes`). Throws if `append`
+   * left a contract column behind, i.e. does not compute it.
    */
-  recordBatch(): arrow.RecordBatch {
+  recordBatch(coded = false): arrow.RecordBatch {
     const rows = this.length;
     const behind = this.schema.fields.filter((_, i) => (this.ordered[i] as Column).length !== rows);
     if (behind.length) {
@@ -48,7 +49,7 @@ abstract class FactBatch<T extends FactTable, S> {
         `${this.table}: ${behind.map((f) => f.name).join(', ')} not computed for every row (lambda/core/fact-batches.ts)`,
       );
     }
-    return recordBatchOf(this.schema, this.ordered);
+    return recordBatchOf(this.schema, this.ordered, coded);
   }
 
   reset(): void {

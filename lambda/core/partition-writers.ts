@@ -130,7 +130,7 @@ export class PartitionWriters {
       writer = this.options.openSink(table, file, this.options.rowGroupRows);
       p.writers[table] = writer;
     }
-    await writer.write(batch.recordBatch());
+    await writer.write(batch.recordBatch(writer.takesCodes === true));
     batch.reset();
   }
 }

@@ -61,6 +61,12 @@ export interface ProcessOptions {
   openSink?: (table: FactTable, file: string, rowGroupRows: number) => ParquetSink;
   onProgress?: (bytesRead: number, sourceBytes: number) => void;
   /**
+   * Reads the source's bytes for a pass, instead of `store.get`: `ops etl` reads a local file
+   * into one reused buffer and hashes it on the way (tools/etl/stage-local-source.ts). A chunk
+   * may be overwritten by the next (`readRecords`).
+   */
+  readSource?: (key: string) => AsyncIterable<Uint8Array>;
+  /**
    * Called once everything is staged, with the run's result, right before the first output is
    * published; throwing publishes nothing (the Lambda checks here that no newer event for the key
    * was applied, and flags the twins of a holder that releases orders).
@@ -247,7 +253,10 @@ async function stageOnce(
   let ok = false;
   try {
     options.onPhase?.('parse');
-    const summary = await readRecords(await store.get(key, { versionId: info.versionId }), sink, {
+    const body = options.readSource
+      ? options.readSource(key)
+      : await store.get(key, { versionId: info.versionId });
+    const summary = await readRecords(body, sink, {
       maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
       afterChunk: async (bytes) => {
         await writers.flushFull();

@@ -63,7 +63,10 @@ function damagedFirstLine(bytes: Buffer, start: number, atEnd: boolean): boolean
 /**
  * Streams a source into records for `sink`, in file order, holding at most one chunk plus one
  * record in memory (a file that opens like no JSON: its first two lines, up to twice the record
- * limit, until `damagedFirstLine` can tell). A UTF-8 byte-order mark is ignored.
+ * limit, until `damagedFirstLine` can tell). A UTF-8 byte-order mark is ignored. `chunks` may
+ * read each chunk into the buffer of the one before (`ObjectStore.chunks`): nothing here or in
+ * the splitters keeps a view of a chunk once the next is asked for, and `sink` must copy what it
+ * keeps of a record before it returns.
  */
 export async function readRecords(
   chunks: AsyncIterable<Uint8Array>,
@@ -114,7 +117,8 @@ export async function readRecords(
       } else {
         const damaged = damagedFirstLine(chunk, i, false);
         if (damaged === undefined && chunk.length - i <= 2 * options.maxRecordBytes + 2) {
-          held = { buf: chunk, from, at: i };
+          // a copy of a chunk read into a reused buffer (`chunks` below)
+          held = { buf: chunk === got ? Buffer.from(got) : chunk, from, at: i };
           continue;
         }
         // Leaving the loop closes the stream: nothing more of a non-JSON file is read.

@@ -41,12 +41,13 @@ export class Carry {
     const cap = this.bytes > this.max ? HEAD_BYTES : this.max;
     const keep = Math.min(end - start, cap - this.held);
     if (keep > 0) {
-      this.parts.push(buf.subarray(start, start + keep));
+      // a copy: the chunk's buffer may be reused for the next chunk (`readRecords`)
+      this.parts.push(Buffer.from(buf.subarray(start, start + keep)));
       this.held += keep;
     }
     if (this.held > cap) {
-      // past the limit: a copy of the head, so that the chunks it came from can be freed
-      this.parts = [Buffer.from(Buffer.concat(this.parts).subarray(0, cap))];
+      // past the limit: the head alone is kept
+      this.parts = [Buffer.concat(this.parts, cap)];
       this.held = cap;
     }
   }

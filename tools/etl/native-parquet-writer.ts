@@ -87,6 +87,8 @@ export const nativeEncoderUsage = { cpuSeconds: 0, rssBytes: 0 };
  * pile up; the encoder holds one row group in progress.
  */
 export class NativeParquetWriter implements ParquetSink {
+  /** The encoder expands dictionary-coded columns (src/main.rs): codes cost a byte a row here. */
+  readonly takesCodes = true;
   private rows = 0;
   private stdout = '';
   private stderr = '';

@@ -1,7 +1,12 @@
 import type { OrderIdSet } from '../../lambda/core/order-id-set.js';
-import { type ProcessOptions, type StagedSource, stageSource } from '../../lambda/core/process-source.js';
+import {
+  discardStaged,
+  type ProcessOptions,
+  type StagedSource,
+  stageSource,
+} from '../../lambda/core/process-source.js';
 import type { LocalObjectStore } from '../storage/local-object-store.js';
-import { type FileStamp, fileStamp, sha256File } from './file-fingerprint.js';
+import { ContentHash, type FileStamp, fileStamp } from './file-fingerprint.js';
 import { NativeParquetWriter } from './native-parquet-writer.js';
 import { loadedIdHashes } from './order-id-hashes.js';
 
@@ -21,7 +26,7 @@ export interface EtlTaskProgress {
   sourceBytes: number;
 }
 
-/** A local raw file staged by the ETL, with the fingerprint taken before it was read. */
+/** A local raw file staged by the ETL, with its fingerprint: the stamp before it was read, the hash of what was read. */
 export interface StagedEtlSource {
   fingerprint: FileStamp & { sha256: string };
   source: StagedSource;
@@ -30,7 +35,7 @@ export interface StagedEtlSource {
 }
 
 /**
- * Fingerprints a raw file of the lake, then stages its ETL outputs (nothing is published). The
+ * Stages the ETL outputs of a raw file of the lake (nothing is published), fingerprinting it on the way. The
  * Parquet is encoded by the native encoder's binary when given one (`nativeEncoder`), else by
  * parquet-wasm: the same bytes.
  */
@@ -40,7 +45,8 @@ export async function stageLocalSource(
   options: ProcessOptions & { withHashes?: boolean; nativeEncoder?: string | undefined } = {},
 ): Promise<StagedEtlSource> {
   const file = store.pathOf(key);
-  const fingerprint = { ...(await fileStamp(file)), sha256: await sha256File(file) };
+  const stamp = await fileStamp(file);
+  const content = new ContentHash(file);
   const { withHashes, nativeEncoder: binary, ...processOptions } = options;
   let loaded: OrderIdSet | undefined;
   const source = await stageSource(store, key, {
@@ -48,8 +54,17 @@ export async function stageLocalSource(
       ? { openSink: (table, file, rows) => new NativeParquetWriter(binary, table, file, rows) }
       : {}),
     ...processOptions,
+    readSource: (k) => content.read(store.chunks(k)),
     ...(withHashes ? { onLoadedIds: (ids: OrderIdSet) => (loaded = ids) } : {}),
   });
+  let sha256: string;
+  try {
+    sha256 = await content.digest();
+  } catch (err) {
+    await discardStaged(source);
+    throw err;
+  }
+  const fingerprint = { ...stamp, sha256 };
   if (!loaded) return { fingerprint, source };
   return { fingerprint, source, orderIdHashes: await loadedIdHashes(loaded) };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, type FileHandle, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -15,6 +15,8 @@ import { withDirLock } from '../lib/dir-lock.js';
 import { temporaryFor, writeFileAtomic } from '../lib/fs-atomic.js';
 
 const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
+/** Bytes per read of an object's content. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * The lake folder as an object store: key `a/b/c.json` is the file `<root>/a/b/c.json`.
@@ -39,7 +41,7 @@ export class LocalObjectStore implements ObjectStore {
   async get(key: string): Promise<Readable> {
     const file = this.pathOf(key);
     // Open eagerly so a missing key fails here, not on the consumer's first read.
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', (err) =>
@@ -47,6 +49,32 @@ export class LocalObjectStore implements ObjectStore {
       );
     });
     return stream;
+  }
+
+  /**
+   * The file's bytes in 1 MiB chunks read one after another into one buffer, each valid only
+   * until the next is asked for: for a reader that keeps no view of a chunk (the ETL's
+   * `readRecords`, `readSource` of `stageSource`). Nothing is allocated per chunk: staging a
+   * month of 1M orders took ~10 % less CPU than through `get`'s stream (docs/scale.md). A
+   * missing key throws `ObjectNotFoundError` when the first chunk is asked for.
+   */
+  async *chunks(key: string): AsyncIterable<Uint8Array> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.pathOf(key));
+    } catch (err) {
+      throw isMissing(err) ? new ObjectNotFoundError(this.location, key) : err;
+    }
+    try {
+      const buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) return;
+        yield bytesRead === CHUNK_BYTES ? buf : buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

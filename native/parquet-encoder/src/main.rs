@@ -5,16 +5,22 @@
 //! [--delta-binary-packed COL]... [--delta-byte-array COL]... [--statistics COL]...`
 //!
 //! stdin: frames of a little-endian u32 length then that many bytes of an Arrow IPC stream (one
-//! record batch each, as `toIpc` makes them), until end of input. The writer is parquet-rs's
-//! `ArrowWriter` with the settings parquet-wasm's `WriterPropertiesBuilder` is given for the lake
-//! (`lambda/core/parquet-file-writer.ts`, `writerSettings`): v1 pages, ZSTD at its default level,
-//! dictionaries but on `--plain` columns, no statistics but chunk statistics on `--statistics`
-//! columns. On success it prints one line of JSON and exits 0: the row count of the footer it
+//! record batch each, as `toIpc` makes them), until end of input. Dictionary-coded columns (the
+//! ETL sends its enum and constant strings as one-byte codes and the values they stand for) are
+//! expanded to their values first: the file is the one the same batch with plain strings, what
+//! parquet-wasm is given, makes (the Parquet dictionaries are the writer's own). The writer is
+//! parquet-rs's `ArrowWriter` with the settings parquet-wasm's `WriterPropertiesBuilder` is given
+//! for the lake (`lambda/core/parquet-file-writer.ts`, `writerSettings`): v1 pages, ZSTD at its
+//! default level, dictionaries but on `--plain` columns, no statistics but chunk statistics on
+//! `--statistics` columns. On success it prints one line of JSON and exits 0: the row count of the footer it
 //! wrote, and (on Linux) its own CPU seconds and peak RSS, which the ETL adds to the worker's
 //! figures; on any error it prints the reason to stderr and exits 1, leaving the partial file to
 //! the caller.
 
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_ipc::reader::StreamReader;
+use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
@@ -22,6 +28,7 @@ use parquet::schema::types::ColumnPath;
 use std::fs::File;
 use std::io::{self, BufWriter, Read};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -79,6 +86,35 @@ fn next_frame(input: &mut impl Read, frame: &mut Vec<u8>) -> Result<bool, Failur
     Ok(true)
 }
 
+/// The batch with every dictionary-coded column replaced by its values (a take of the values by
+/// the codes), under a schema of plain fields.
+fn expanded(batch: RecordBatch) -> Result<RecordBatch, Failure> {
+    if !batch.schema().fields().iter().any(|f| matches!(f.data_type(), DataType::Dictionary(..))) {
+        return Ok(batch);
+    }
+    let schema = batch.schema();
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(fields.capacity());
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        match column.as_any_dictionary_opt() {
+            Some(dict) => {
+                let values = arrow_select::take::take(dict.values().as_ref(), dict.keys(), None)?;
+                fields.push(
+                    Field::new(field.name(), values.data_type().clone(), field.is_nullable())
+                        .with_metadata(field.metadata().clone()),
+                );
+                columns.push(values);
+            }
+            None => {
+                fields.push(field.as_ref().clone());
+                columns.push(column.clone());
+            }
+        }
+    }
+    let schema = Schema::new_with_metadata(fields, schema.metadata().clone());
+    Ok(RecordBatch::try_new(Arc::new(schema), columns)?)
+}
+
 fn run() -> Result<i64, Failure> {
     let args = parse_args(std::env::args().skip(1))?;
     let mut input = io::stdin().lock();
@@ -86,7 +122,7 @@ fn run() -> Result<i64, Failure> {
     let mut writer: Option<ArrowWriter<BufWriter<File>>> = None;
     while next_frame(&mut input, &mut frame)? {
         for batch in StreamReader::try_new(frame.as_slice(), None)? {
-            let batch = batch?;
+            let batch = expanded(batch?)?;
             if writer.is_none() {
                 let file = BufWriter::with_capacity(1 << 20, File::create(&args.out)?);
                 writer = Some(ArrowWriter::try_new(file, batch.schema(), Some(args.properties.clone()))?);

@@ -99,6 +99,29 @@ describe('Arrow columns', () => {
     }
   });
 
+  it('EnumColumn and ConstantColumn hand on their codes as a dictionary of the same values', () => {
+    const names = ['credit_card', 'paypal', 'x'];
+    const col = new EnumColumn(names.map((v) => Buffer.from(v)));
+    const constant = new ConstantColumn(Buffer.from('raw/store_sales/orders_2025_01.json'));
+    for (const n of [3000, 2]) {
+      col.reset();
+      constant.reset();
+      const codes = Array.from({ length: n }, (_, i) => (i * 5) % 3);
+      for (const c of codes) {
+        col.append(c);
+        constant.append();
+      }
+      const coded = col.codes();
+      expect(arrow.DataType.isDictionary(coded.type)).toBe(true);
+      expect([...coded.values]).toEqual(codes);
+      expect(values(coded)).toEqual(values(col.data()));
+      expect(values(constant.codes())).toEqual(values(constant.data()));
+    }
+    expect(() => new EnumColumn(Array.from({ length: 257 }, (_, i) => Buffer.from(`${i}`)))).toThrow(
+      /at most 256 values/,
+    );
+  });
+
   it('packs columns into a record batch of their length, an empty one for none', () => {
     const a = new Int32Column(new arrow.Int32());
     a.append(1);

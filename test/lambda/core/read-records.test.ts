@@ -19,9 +19,17 @@ async function read(text: string | Buffer, cuts: number[] = [], maxRecordBytes =
     record: (buf, start, end, ordinal) => records.push([ordinal, buf.toString('utf8', start, end)]),
     oversized: (ordinal, head, size) => oversized.push([ordinal, head.length, size]),
   };
+  // Every chunk in one buffer, as the local store reads a file (`ObjectStore.chunks`): a chunk
+  // is valid only until the next is asked for, and anything kept as a view of one (a record
+  // split over chunks, the head of an oversized one) would come out garbled.
+  const shared = Buffer.alloc(Math.max(1, ...chunks.map((c) => c.length)));
   const summary = await readRecords(
     (async function* () {
-      yield* chunks;
+      for (const chunk of chunks) {
+        chunk.copy(shared);
+        yield shared.subarray(0, chunk.length);
+        shared.fill(0x23);
+      }
     })(),
     sink,
     { maxRecordBytes },

@@ -49,6 +49,24 @@ describe('LocalObjectStore', () => {
     await expect(lake.store.delete('no/such.json')).resolves.toBeUndefined();
   });
 
+  it('reads an object in 1 MiB chunks into one reused buffer, the last one short', async () => {
+    const bytes = Buffer.alloc((5 << 20) / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) % 251;
+    await lake.store.put('raw/big.bin', bytes);
+    const seen: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const chunk of lake.store.chunks('raw/big.bin')) {
+      seen.push(Buffer.from(chunk)); // a copy: the next chunk overwrites this one
+      buffers.add(chunk.buffer);
+    }
+    expect(seen.map((c) => c.length)).toEqual([1 << 20, 1 << 20, (1 << 20) / 2]);
+    expect(Buffer.concat(seen).equals(bytes)).toBe(true);
+    expect(buffers.size).toBe(1);
+    await lake.store.put('raw/empty.bin', '');
+    expect(await text(lake.store.chunks('raw/empty.bin'))).toBe('');
+    await expect(text(lake.store.chunks('no/such.json'))).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
   it('refuses keys that would escape the lake', async () => {
     for (const key of ['../outside.txt', '/abs.txt', 'a/../../b', '']) {
       await expect(lake.store.put(key, 'x')).rejects.toBeInstanceOf(InvalidKeyError);
