@@ -51,10 +51,11 @@ export class OrderSink implements RecordSink {
     this.nowMs = nowMs;
   }
 
-  record(buf: Buffer, start: number, end: number, ordinal: number): void {
+  record(buf: Buffer, start: number, end: number, ordinal: number, utf8 = false): void {
     this.read++;
     // Checked on the bytes (native, fast): decoding would turn bad bytes into U+FFFD silently.
-    const rejected = isUtf8(buf.subarray(start, end)) ? this.accept(buf, start, end) : this.notUtf8();
+    const valid = utf8 || isUtf8(buf.subarray(start, end));
+    const rejected = valid ? this.accept(buf, start, end) : this.notUtf8();
     if (rejected) this.quarantine.add(ordinal, rejected, buf.toString('utf8', start, end));
   }
 
