@@ -9,11 +9,11 @@ import type { FactTable } from '../../contracts/fact-tables.js';
 import {
   type ParquetSink,
   ParquetWriteError,
-  toIpc,
   type WriterSettings,
   writerSettings,
 } from '../../lambda/core/parquet-file-writer.js';
 import { spawnTied } from '../lib/child-processes.js';
+import { IpcFrames } from './ipc-frames.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -90,6 +90,7 @@ export class NativeParquetWriter implements ParquetSink {
   /** The encoder expands dictionary-coded columns (src/main.rs): codes cost a byte a row here. */
   readonly takesCodes = true;
   private rows = 0;
+  private readonly frames = new IpcFrames();
   private stdout = '';
   private stderr = '';
   private failure: Error | undefined;
@@ -120,19 +121,17 @@ export class NativeParquetWriter implements ParquetSink {
 
   async write(batch: arrow.RecordBatch): Promise<void> {
     this.throwIfFailed();
-    const ipc = toIpc(batch);
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(ipc.length);
-    this.rows += batch.numRows;
     const stdin = this.child.stdin;
     if (!stdin) throw this.failed('no stdin');
-    stdin.write(length);
-    stdin.write(ipc);
+    const { bytes, release } = this.frames.frame(batch);
+    this.rows += batch.numRows;
+    // its buffer is reused once the pipe has taken it (or the write failed: the file fails too)
+    stdin.write(bytes, release);
     // The pipe holds 64 KiB, a batch megabytes: waiting for each to drain would make parsing and
     // encoding take turns. Up to two batches wait in this process, as for the encoder thread.
     // 'drain' comes only after a write was refused (writableNeedDrain): small batches below
     // the stream's own limit never wait.
-    if (stdin.writableNeedDrain && stdin.writableLength > 2 * ipc.length)
+    if (stdin.writableNeedDrain && stdin.writableLength > 2 * bytes.length)
       await Promise.race([new Promise((resolve) => stdin.once('drain', resolve)), this.exited]);
     this.throwIfFailed();
   }

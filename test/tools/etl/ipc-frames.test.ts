@@ -1,0 +1,51 @@
+import * as arrow from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { ItemsBatch } from '../../../lambda/core/fact-batches.js';
+import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
+import { toIpc } from '../../../lambda/core/parquet-file-writer.js';
+import { IpcFrames } from '../../../tools/etl/ipc-frames.js';
+import { normalized, validOrder } from '../../lambda/support/orders.js';
+
+/** Item rows of `orders` orders, as the ETL batches them. */
+function itemsOf(orders: number): ItemsBatch {
+  const batch = new ItemsBatch('raw/store_sales/orders_2025_01.json');
+  const order = new NormalizedOrder();
+  for (let i = 1; i <= orders; i++) batch.append(normalized(validOrder(i), order), 1_000_000);
+  return batch;
+}
+
+describe('IpcFrames (the native encoder’s stdin)', () => {
+  it('frames a batch as its length then the IPC stream toIpc makes, plain or coded', () => {
+    const frames = new IpcFrames();
+    const batch = itemsOf(50);
+    for (const coded of [false, true]) {
+      const rb = batch.recordBatch(coded);
+      const { bytes, release } = frames.frame(rb);
+      const ipc = toIpc(rb);
+      expect(bytes.readUInt32LE(0)).toBe(ipc.length);
+      expect(Buffer.from(bytes.subarray(4)).equals(Buffer.from(ipc))).toBe(true);
+      expect(arrow.tableFromIPC(bytes.subarray(4)).numRows).toBe(rb.numRows);
+      release();
+    }
+  });
+
+  it('reuses a frame’s buffer only once it is released', () => {
+    const frames = new IpcFrames();
+    const big = itemsOf(40).recordBatch();
+    const small = itemsOf(10).recordBatch();
+    const first = frames.frame(big);
+    const second = frames.frame(small);
+    expect(second.bytes.buffer).not.toBe(first.bytes.buffer);
+    const kept = Buffer.from(first.bytes);
+    first.release();
+    const third = frames.frame(small);
+    expect(third.bytes.buffer).toBe(first.bytes.buffer);
+    expect(Buffer.from(third.bytes.subarray(4)).equals(Buffer.from(toIpc(small)))).toBe(true);
+    // a released buffer too small for the next batch is not used for it
+    third.release();
+    second.release();
+    const larger = frames.frame(itemsOf(200).recordBatch());
+    expect(larger.bytes.length).toBeGreaterThan(kept.length);
+    expect([first.bytes.buffer, second.bytes.buffer]).not.toContain(larger.bytes.buffer);
+  });
+});
