@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerScript } from '../../../lambda/core/worker-script.js';
+import { bundled, workerScript } from '../../../lambda/core/worker-script.js';
 
 // TypeScript entry points bundled on the fly for worker threads and child processes: their own
 // modules bundled in, packages left to node_modules, the file named by its content.
@@ -51,5 +51,24 @@ describe('workerScript', () => {
     const other = workerScript(changed);
     expect(other.href).not.toBe(url.href);
     expect(((await import(other.href)) as { v: number }).v).toBe(7);
+  });
+
+  it('reuses a bundle while the files it was built from are unchanged, and bundles anew when one changes', async () => {
+    const url = await entry('kept', "import { six } from 'HELPER';\nexport const v = six;\n");
+    const file = fileURLToPath(url);
+    const first = bundled(file);
+    expect(bundled(file)).toEqual({ file: first.file, reused: true });
+    // the same content written again: still the same inputs
+    await writeFile(path.join(dir, 'kept-helper.ts'), 'export const six: number = 6;');
+    expect(bundled(file).reused).toBe(true);
+    // a module it imports changes: a new bundle, with the new code
+    await writeFile(path.join(dir, 'kept-helper.ts'), 'export const six: number = 66;');
+    const changed = bundled(file);
+    expect(changed.reused).toBe(false);
+    expect(changed.file).not.toBe(first.file);
+    expect(((await import(pathToFileURL(changed.file).href)) as { v: number }).v).toBe(66);
+    // a bundle removed from the cache is built again
+    await rm(changed.file);
+    expect(bundled(file)).toEqual({ file: changed.file, reused: false });
   });
 });
