@@ -1,6 +1,6 @@
 /**
  * Entry point of an `ops etl` worker process (see `run-local-etl.ts`): stages one raw source of
- * the local lake — fingerprint, ETL into a local folder, the hashes of the order_ids it loaded —
+ * the local lake — ETL into a local folder, its fingerprint, the hashes of the order_ids it loaded —
  * and hands it back unpublished; the parent publishes the sources of a run in order.
  */
 import { serveTasks } from '../lib/process-pool.js';
