@@ -64,7 +64,7 @@ function damagedFirstLine(bytes: Buffer, start: number, atEnd: boolean): boolean
  * Streams a source into records for `sink`, in file order, holding at most one chunk plus one
  * record in memory (a file that opens like no JSON: its first two lines, up to twice the record
  * limit, until `damagedFirstLine` can tell). A UTF-8 byte-order mark is ignored. `chunks` may
- * read each chunk into the buffer of the one before (`ObjectStore.chunks`): nothing here or in
+ * read each chunk into the buffer of the one before (`LocalObjectStore.chunks`): nothing here or in
  * the splitters keeps a view of a chunk once the next is asked for, and `sink` must copy what it
  * keeps of a record before it returns.
  */

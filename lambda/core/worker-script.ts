@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -40,23 +40,23 @@ interface BundleRecord {
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
+/** Where bundles and their records are kept (a function: the Lambda's bundle has no esbuild). */
+const cacheDir = (): string =>
+  path.join(path.dirname(require.resolve('esbuild/package.json')), '..', '.cache', 'store-sales-etl');
+
 /**
  * The bundle of `entryFile`: the last one built for it while every file it was built from still
  * has the same content (their hashes, in a record beside it), else a new one. Starting esbuild
- * and bundling took 100-150 ms for the ETL's worker (61 modules) against ~2 ms to hash them, on
- * every `ops etl` and `ops generate` with workers. `reused`: no bundling was needed.
+ * and bundling took 100-150 ms for the ETL's worker (61 modules) against ~3 ms to hash them, on
+ * every `ops etl` and `ops generate` with workers. The files are the modules esbuild read and
+ * the nearest tsconfig.json and package.json (they change what it writes). A bundle whose files
+ * changed while it was built (an input's mtime after the build began) gets no record: the next
+ * call builds again. `reused`: no bundling was needed. `dir`: the cache (tests give their own).
  */
-export function bundled(entryFile: string): { file: string; reused: boolean } {
-  const dir = path.join(
-    path.dirname(require.resolve('esbuild/package.json')),
-    '..',
-    '.cache',
-    'store-sales-etl',
-  );
+export function bundled(entryFile: string, dir = cacheDir()): { file: string; reused: boolean } {
   const name = path.basename(entryFile, '.ts');
   // one record per entry file: worktrees sharing node_modules keep theirs apart
   const recordFile = path.join(dir, `${name}-${sha256(entryFile).slice(0, 12)}.inputs.json`);
-  const esbuild = (): typeof import('esbuild') => require('esbuild');
   const recipe = `${(require('esbuild/package.json') as { version: string }).version} ${JSON.stringify(OPTIONS)}`;
   const reusable = readRecord(recordFile);
   if (
@@ -65,7 +65,10 @@ export function bundled(entryFile: string): { file: string; reused: boolean } {
     Object.entries(reusable.inputs).every(([file, hash]) => hashOf(file) === hash)
   )
     return { file: path.join(dir, reusable.bundle), reused: true };
-  const result = esbuild().buildSync({
+  // file times come from a coarse clock, up to a few ms behind Date.now()
+  const began = Date.now() - 20;
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const result = esbuild.buildSync({
     ...OPTIONS,
     entryPoints: [entryFile],
     absWorkingDir: path.dirname(entryFile),
@@ -78,13 +81,31 @@ export function bundled(entryFile: string): { file: string; reused: boolean } {
   const file = path.join(dir, bundle);
   mkdirSync(dir, { recursive: true });
   if (!existsSync(file)) writeAtomically(file, code);
-  const inputs: Record<string, string> = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const abs = path.resolve(path.dirname(entryFile), input);
-    inputs[abs] = hashOf(abs) ?? '';
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).map((input) => path.resolve(path.dirname(entryFile), input)),
+    ...['tsconfig.json', 'package.json'].flatMap((config) => nearest(config, path.dirname(entryFile)) ?? []),
+  ];
+  if (inputs.every((input) => (mtimeOf(input) ?? Number.POSITIVE_INFINITY) < began)) {
+    const hashes = Object.fromEntries(inputs.map((input) => [input, hashOf(input) ?? '']));
+    writeAtomically(recordFile, JSON.stringify({ recipe, bundle, inputs: hashes } satisfies BundleRecord));
   }
-  writeAtomically(recordFile, JSON.stringify({ recipe, bundle, inputs } satisfies BundleRecord));
   return { file, reused: false };
+}
+
+/** The file `name` in `from` or the closest folder above it. */
+function nearest(name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, name))) return path.join(dir, name);
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function mtimeOf(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
 function readRecord(file: string): BundleRecord | undefined {

@@ -24,12 +24,16 @@ export async function sha256File(file: string): Promise<string> {
  * SHA-256 of a file's content from the bytes the ETL reads as it parses them (`readSource` of
  * `stageSource`), so a file is read once, not twice: a month of 1M orders spent ~1 CPU-second
  * more on a separate hashing pass (docs/scale.md). Each read starts the hash anew (a pass the
- * ETL discards is read again); `digest` reads what the last read left unread (a file refused
- * at its first bytes stops being read there): the hash is that of the content the ETL processed.
+ * ETL discards is read again). A read that stopped early (a file refused at its first bytes)
+ * has the rest of the file hashed by `digest`; a read to the end is the hash: that of the bytes
+ * the ETL processed, even if the file changed after (the next run then sees a new stamp and
+ * content, and runs again).
  */
 export class ContentHash {
   private hash: Hash | undefined;
   private hashed = 0;
+  /** The last read went to the end of the file. */
+  private whole = false;
 
   constructor(private readonly file: string) {}
 
@@ -38,19 +42,24 @@ export class ContentHash {
     const hash = createHash('sha256');
     this.hash = hash;
     this.hashed = 0;
+    this.whole = false;
     for await (const chunk of chunks) {
       hash.update(chunk);
       this.hashed += chunk.length;
       yield chunk;
     }
+    // not reached when the reader stops early: leaving its loop ends this generator at `yield`
+    this.whole = true;
   }
 
   async digest(): Promise<string> {
     const hash = this.hash;
     if (!hash) return sha256File(this.file);
     this.hash = undefined;
-    const rest = createReadStream(this.file, { start: this.hashed, highWaterMark: 1 << 20 });
-    for await (const chunk of rest) hash.update(chunk as Buffer);
+    if (!this.whole) {
+      const rest = createReadStream(this.file, { start: this.hashed, highWaterMark: 1 << 20 });
+      for await (const chunk of rest) hash.update(chunk as Buffer);
+    }
     return hash.digest('hex');
   }
 }

@@ -57,14 +57,13 @@ export async function stageLocalSource(
     readSource: (k) => content.read(store.chunks(k)),
     ...(withHashes ? { onLoadedIds: (ids: OrderIdSet) => (loaded = ids) } : {}),
   });
-  let sha256: string;
   try {
-    sha256 = await content.digest();
+    const fingerprint = { ...stamp, sha256: await content.digest() };
+    if (!loaded) return { fingerprint, source };
+    return { fingerprint, source, orderIdHashes: await loadedIdHashes(loaded) };
   } catch (err) {
+    // nothing staged is left behind when the source fails here
     await discardStaged(source);
     throw err;
   }
-  const fingerprint = { ...stamp, sha256 };
-  if (!loaded) return { fingerprint, source };
-  return { fingerprint, source, orderIdHashes: await loadedIdHashes(loaded) };
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readRecords } from '../../../lambda/core/read-records.js';
@@ -15,11 +16,20 @@ async function read(text: string | Buffer, cuts: number[] = [], maxRecordBytes =
   }
   const records: [number, string][] = [];
   const oversized: [number, number, number][] = [];
+  const heads: string[] = [];
+  /** Per record: whether it is UTF-8, as the ETL's sink decides it (the splitter's word, else a check). */
+  const utf8: boolean[] = [];
   const sink: RecordSink = {
-    record: (buf, start, end, ordinal) => records.push([ordinal, buf.toString('utf8', start, end)]),
-    oversized: (ordinal, head, size) => oversized.push([ordinal, head.length, size]),
+    record: (buf, start, end, ordinal, checked) => {
+      records.push([ordinal, buf.toString('utf8', start, end)]);
+      utf8.push(checked === true || isUtf8(buf.subarray(start, end)));
+    },
+    oversized: (ordinal, head, size) => {
+      oversized.push([ordinal, head.length, size]);
+      heads.push(head.toString('latin1'));
+    },
   };
-  // Every chunk in one buffer, as the local store reads a file (`ObjectStore.chunks`): a chunk
+  // Every chunk in one buffer, as the local store reads a file (`LocalObjectStore.chunks`): a chunk
   // is valid only until the next is asked for, and anything kept as a view of one (a record
   // split over chunks, the head of an oversized one) would come out garbled.
   const shared = Buffer.alloc(Math.max(1, ...chunks.map((c) => c.length)));
@@ -34,7 +44,7 @@ async function read(text: string | Buffer, cuts: number[] = [], maxRecordBytes =
     sink,
     { maxRecordBytes },
   );
-  return { summary, records, oversized };
+  return { summary, records, oversized, heads, utf8 };
 }
 
 const line = fc.string({ unit: 'binary', maxLength: 40 }).map((s) => `{${s.replace(/[\r\n]/g, '')}}`);
@@ -79,12 +89,34 @@ describe('readRecords', () => {
 
   it('reports a record over the limit as oversized with its first 1024 bytes, then carries on', async () => {
     const long = `{"a":"${'x'.repeat(5000)}"}`;
-    const { records, oversized } = await read(`{"n":1}\n${long}\n{"n":3}\n`, [3000, 4100], 2048);
+    const { records, oversized, heads } = await read(`{"n":1}\n${long}\n{"n":3}\n`, [3000, 4100], 2048);
     expect(records).toEqual([
       [1, '{"n":1}'],
       [3, '{"n":3}'],
     ]);
     expect(oversized).toEqual([[2, 1024, long.length]]);
+    expect(heads).toEqual([long.slice(0, 1024)]);
+  });
+
+  it('says a JSON line is UTF-8 only when it is, wherever the chunks are cut', async () => {
+    // lines of arbitrary bytes, many of them not UTF-8 (a lone continuation byte, a cut sequence);
+    // no NUL, which right after the first `{` reads as UTF-16 (the file is refused)
+    const bytesLine = fc
+      .uint8Array({ maxLength: 12 })
+      .map((b) =>
+        Buffer.concat([Buffer.from('{'), Buffer.from(b.filter((x) => x !== 0x0a && x !== 0x0d && x !== 0))]),
+      );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(bytesLine, { minLength: 1, maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (lines, cuts) => {
+          const { utf8 } = await read(Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])), cuts);
+          expect(utf8).toEqual(lines.map((l) => isUtf8(l)));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('ignores a byte-order mark and CRLF line ends', async () => {
@@ -185,7 +217,7 @@ describe('readRecords', () => {
         'the JSON array is malformed: the file ends after element 2 (from byte 9, line 1) without the closing `]`: it looks cut short',
     });
     expect((await read('[{"n":1},{"n":2}]\n')).summary).toEqual({ format: 'json_array', bytes: 18 });
-    expect(await read(' [ ]\n')).toEqual({
+    expect(await read(' [ ]\n')).toMatchObject({
       summary: { format: 'json_array', bytes: 5 },
       records: [],
       oversized: [],

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,10 +9,24 @@ import { bundled, workerScript } from '../../../lambda/core/worker-script.js';
 // TypeScript entry points bundled on the fly for worker threads and child processes: their own
 // modules bundled in, packages left to node_modules, the file named by its content.
 let dir: string;
+/** A minute ago: a file time before any build of the test. */
+const past = new Date(Date.now() - 60_000);
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'worker-script-'));
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+/** What the workerScript tests leave in the shared cache (node_modules/.cache/store-sales-etl). */
+const shared: URL[] = [];
+afterAll(async () => {
+  for (const url of shared) {
+    const bundle = fileURLToPath(url);
+    const name = path.basename(bundle).replace(/-[0-9a-f]{12}\.mjs$/, '');
+    const entryFile = path.join(dir, `${name}.ts`);
+    const record = `${name}-${createHash('sha256').update(entryFile).digest('hex').slice(0, 12)}.inputs.json`;
+    await rm(bundle, { force: true });
+    await rm(path.join(path.dirname(bundle), record), { force: true });
+  }
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function entry(name: string, code: string, helper = 'export const six: number = 6;'): Promise<URL> {
   await writeFile(path.join(dir, `${name}-helper.ts`), helper);
@@ -29,6 +44,7 @@ describe('workerScript', () => {
           'export const answer = six * 7;\nexport const rows = tableFromArrays({ a: [1, 2, 3] }).numRows;\n',
       ),
     );
+    shared.push(url);
     const file = fileURLToPath(url);
     expect(path.basename(file)).toMatch(/^answer-[0-9a-f]{12}\.mjs$/);
     expect(file).toContain(`${path.sep}node_modules${path.sep}.cache${path.sep}store-sales-etl${path.sep}`);
@@ -42,6 +58,7 @@ describe('workerScript', () => {
   it('gives the same entry the same file, and changed code a new one', async () => {
     const first = await entry('same', "import { six } from 'HELPER';\nexport const v = six;\n");
     const url = workerScript(first);
+    shared.push(url);
     expect(workerScript(first)).toBe(url);
     const changed = await entry(
       'other',
@@ -49,26 +66,57 @@ describe('workerScript', () => {
       'export const six = 7;',
     );
     const other = workerScript(changed);
+    shared.push(other);
     expect(other.href).not.toBe(url.href);
     expect(((await import(other.href)) as { v: number }).v).toBe(7);
   });
 
   it('reuses a bundle while the files it was built from are unchanged, and bundles anew when one changes', async () => {
+    const cache = await mkdtemp(path.join(dir, 'cache-'));
     const url = await entry('kept', "import { six } from 'HELPER';\nexport const v = six;\n");
     const file = fileURLToPath(url);
-    const first = bundled(file);
-    expect(bundled(file)).toEqual({ file: first.file, reused: true });
+    const helper = path.join(dir, 'kept-helper.ts');
+    const tsconfig = path.join(dir, 'tsconfig.json');
+    await writeFile(tsconfig, '{}');
+    // files written well before the build (one written while it runs gets no record: below)
+    const settle = () => Promise.all([file, helper, tsconfig].map((f) => utimes(f, past, past)));
+    await settle();
+    const first = bundled(file, cache);
+    expect(first.reused).toBe(false);
+    expect(bundled(file, cache)).toEqual({ file: first.file, reused: true });
     // the same content written again: still the same inputs
-    await writeFile(path.join(dir, 'kept-helper.ts'), 'export const six: number = 6;');
-    expect(bundled(file).reused).toBe(true);
+    await writeFile(helper, 'export const six: number = 6;');
+    await settle();
+    expect(bundled(file, cache).reused).toBe(true);
     // a module it imports changes: a new bundle, with the new code
-    await writeFile(path.join(dir, 'kept-helper.ts'), 'export const six: number = 66;');
-    const changed = bundled(file);
+    await writeFile(helper, 'export const six: number = 66;');
+    await settle();
+    const changed = bundled(file, cache);
     expect(changed.reused).toBe(false);
     expect(changed.file).not.toBe(first.file);
     expect(((await import(pathToFileURL(changed.file).href)) as { v: number }).v).toBe(66);
+    expect(bundled(file, cache).reused).toBe(true);
+    // the nearest tsconfig.json changes what esbuild writes: bundled anew
+    await writeFile(tsconfig, '{"compilerOptions":{}}');
+    await settle();
+    expect(bundled(file, cache).reused).toBe(false);
+    expect(bundled(file, cache).reused).toBe(true);
     // a bundle removed from the cache is built again
     await rm(changed.file);
-    expect(bundled(file)).toEqual({ file: changed.file, reused: false });
+    expect(bundled(file, cache)).toEqual({ file: changed.file, reused: false });
+  });
+
+  it('keeps no record of a bundle whose files changed while it was built', async () => {
+    const cache = await mkdtemp(path.join(dir, 'cache-'));
+    const file = fileURLToPath(await entry('busy', "import { six } from 'HELPER';\nexport const v = six;\n"));
+    await utimes(file, past, past);
+    // the helper's time says it was written after the build began: its content may not be what was bundled
+    const later = new Date(Date.now() + 60_000);
+    await utimes(path.join(dir, 'busy-helper.ts'), later, later);
+    expect(bundled(file, cache).reused).toBe(false);
+    expect(bundled(file, cache).reused).toBe(false);
+    await utimes(path.join(dir, 'busy-helper.ts'), past, past);
+    expect(bundled(file, cache).reused).toBe(false);
+    expect(bundled(file, cache).reused).toBe(true);
   });
 });

@@ -71,15 +71,32 @@ describe('ContentHash', () => {
     }
   }
 
-  it('starts over with each read, and hashes the file itself when nothing was read', async () => {
+  it('starts over with each read, hashes the rest of the file after a read stopped early, and the file itself when nothing was read', async () => {
     const file = raw('orders_2025_03.json');
     const bytes = await readFile(file);
     expect(await new ContentHash(file).digest()).toBe(await sha256File(file));
     const content = new ContentHash(file);
     for await (const _ of content.read(chunksOf(bytes, 1000, 2000))) break; // a pass discarded
     const passed: Uint8Array[] = [];
-    for await (const chunk of content.read(chunksOf(bytes, 5000, 9000))) passed.push(chunk);
-    expect(passed.map((c) => c.length)).toEqual([5000, 4000]);
+    for await (const chunk of content.read(chunksOf(bytes, 5000, bytes.length))) passed.push(chunk);
+    expect(passed.map((c) => c.length)).toEqual([5000, bytes.length - 5000]);
     expect(await content.digest()).toBe(await shaOf(file));
+    // a read that stops after 9,000 bytes: the rest comes from the file
+    const early = new ContentHash(file);
+    for await (const chunk of early.read(chunksOf(bytes, 5000, 9000, bytes.length)))
+      if (chunk.length === 4000) break;
+    expect(await early.digest()).toBe(await shaOf(file));
+  });
+
+  it('is the hash of the bytes read when the read went to the end, even if the file changed after', async () => {
+    const file = path.join(lake, 'changing.json');
+    const before = Buffer.from('{"a":1}\n'.repeat(1000));
+    await writeFile(file, before);
+    const content = new ContentHash(file);
+    for await (const _ of content.read(chunksOf(before, 3000, before.length)));
+    // read while it was being written (cut short), then written whole: the ETL processed `before`,
+    // so that is what is recorded, and the next run sees another stamp and runs again
+    await writeFile(file, Buffer.from('{"b":2}\n'.repeat(2000)));
+    expect(await content.digest()).toBe(createHash('sha256').update(before).digest('hex'));
   });
 });

@@ -29,23 +29,24 @@ describe('IpcFrames (the native encoder’s stdin)', () => {
     }
   });
 
-  it('reuses a frame’s buffer only once it is released', () => {
+  it('reuses a frame’s buffer only once it is released, and drops one too small for the next batch', () => {
     const frames = new IpcFrames();
     const big = itemsOf(40).recordBatch();
     const small = itemsOf(10).recordBatch();
     const first = frames.frame(big);
     const second = frames.frame(small);
     expect(second.bytes.buffer).not.toBe(first.bytes.buffer);
-    const kept = Buffer.from(first.bytes);
     first.release();
     const third = frames.frame(small);
     expect(third.bytes.buffer).toBe(first.bytes.buffer);
     expect(Buffer.from(third.bytes.subarray(4)).equals(Buffer.from(toIpc(small)))).toBe(true);
-    // a released buffer too small for the next batch is not used for it
+    // the pool now holds the big batch's buffer, then the small one's, which is taken first:
+    // too small for a larger batch, it is dropped, and the big one is still there after
     third.release();
     second.release();
-    const larger = frames.frame(itemsOf(200).recordBatch());
-    expect(larger.bytes.length).toBeGreaterThan(kept.length);
+    const larger = frames.frame(itemsOf(60).recordBatch());
     expect([first.bytes.buffer, second.bytes.buffer]).not.toContain(larger.bytes.buffer);
+    expect(frames.frame(small).bytes.buffer).toBe(first.bytes.buffer);
+    expect(frames.frame(small).bytes.buffer).not.toBe(second.bytes.buffer);
   });
 });
