@@ -1,8 +1,11 @@
 import * as arrow from 'apache-arrow';
 import { type Column, grown } from './columns.js';
 
-/** Values as an Arrow dictionary of UTF-8 strings under one-byte codes. */
-const dictionaryOf = (values: readonly Uint8Array[]) => {
+/**
+ * Values as an Arrow dictionary of UTF-8 strings under one-byte codes: what `codes()` of a
+ * coded column returns, given the codes of its rows.
+ */
+const dictionaryOf = (values: readonly Uint8Array[]): ((codes: Uint8Array) => arrow.Data) => {
   const offsets = new Int32Array(values.length + 1);
   values.forEach((v, i) => {
     offsets[i + 1] = (offsets[i] as number) + v.length;
@@ -15,7 +18,8 @@ const dictionaryOf = (values: readonly Uint8Array[]) => {
     valueOffsets: offsets,
     data: Buffer.concat(values),
   });
-  return { type, dictionary: arrow.makeVector(valueData) };
+  const dictionary = arrow.makeVector(valueData);
+  return (codes) => arrow.makeData({ type, length: codes.length, nullCount: 0, data: codes, dictionary });
 };
 
 /**
@@ -81,14 +85,7 @@ export class EnumColumn implements Column {
   }
 
   codes(): arrow.Data {
-    const { type, dictionary } = this.coded;
-    return arrow.makeData({
-      type,
-      length: this.length,
-      nullCount: 0,
-      data: this.rowCodes.subarray(0, this.length),
-      dictionary,
-    });
+    return this.coded(this.rowCodes.subarray(0, this.length));
   }
 
   reset(): void {
@@ -138,14 +135,7 @@ export class ConstantColumn implements Column {
 
   codes(): arrow.Data {
     if (this.zeros.length < this.length) this.zeros = new Uint8Array(this.length);
-    const { type, dictionary } = this.coded;
-    return arrow.makeData({
-      type,
-      length: this.length,
-      nullCount: 0,
-      data: this.zeros.subarray(0, this.length),
-      dictionary,
-    });
+    return this.coded(this.zeros.subarray(0, this.length));
   }
 
   reset(): void {

@@ -15,9 +15,14 @@ export async function fileStamp(file: string): Promise<FileStamp> {
 
 /** SHA-256 of a file's content, streamed (the exact test, when the stamp changed). */
 export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return (await hashFrom(createHash('sha256'), file, 0)).digest('hex');
+}
+
+/** `hash` fed the file's bytes from `start` to its end, streamed. */
+async function hashFrom(hash: Hash, file: string, start: number): Promise<Hash> {
+  for await (const chunk of createReadStream(file, { start, highWaterMark: 1 << 20 }))
+    hash.update(chunk as Buffer);
+  return hash;
 }
 
 /**
@@ -56,10 +61,7 @@ export class ContentHash {
     const hash = this.hash;
     if (!hash) return sha256File(this.file);
     this.hash = undefined;
-    if (!this.whole) {
-      const rest = createReadStream(this.file, { start: this.hashed, highWaterMark: 1 << 20 });
-      for await (const chunk of rest) hash.update(chunk as Buffer);
-    }
+    if (!this.whole) await hashFrom(hash, this.file, this.hashed);
     return hash.digest('hex');
   }
 }
