@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { PARQUET_WASM_FILE } from './core/parquet-wasm.js';
+import { ESM_REQUIRE_BANNER } from './core/worker-script.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -30,10 +31,7 @@ export async function bundleLambda(outDir: string): Promise<{ entry: string; byt
     format: 'esm',
     legalComments: 'none',
     logLevel: 'warning',
-    // Bundled CommonJS dependencies still call require() for Node built-ins.
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
+    banner: { js: ESM_REQUIRE_BANNER },
   });
   const wasm = createRequire(import.meta.url).resolve(`parquet-wasm/esm/${PARQUET_WASM_FILE}`);
   await copyFile(wasm, path.join(out, PARQUET_WASM_FILE));

@@ -10,9 +10,9 @@ const require = createRequire(import.meta.url);
 /**
  * A TypeScript entry point as plain JavaScript that a worker thread or a child process can run:
  * bundled on the fly with esbuild (a dev dependency) into `node_modules/.cache/store-sales-etl/`,
- * packages left external. A worker running plain JS needs no TypeScript loader, whose hooks would
- * cost another thread and ~100 MB. The file name carries a hash of the bundle, so worktrees and
- * versions sharing one node_modules never run each other's code.
+ * with the packages it imports. A worker running plain JS needs no TypeScript loader, whose hooks
+ * would cost another thread and ~100 MB. The file name carries a hash of the bundle, so worktrees
+ * and versions sharing one node_modules never run each other's code.
  */
 export function workerScript(entry: URL): URL {
   const cached = built.get(entry.href);
@@ -22,13 +22,26 @@ export function workerScript(entry: URL): URL {
   return url;
 }
 
-/** How bundles are built: a bundle built another way (another esbuild) is not reused. */
+/**
+ * Bundled CommonJS dependencies still call require() for Node built-ins, which an ES module lacks:
+ * the bundle defines it (the Lambda's bundle too, lambda/build.ts).
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * How bundles are built: a bundle built another way (another esbuild) is not reused. Packages
+ * are bundled in: Node loads an ES module package file by file, and loading apache-arrow's ~250
+ * modules and zod's that way made an `ops etl` worker ready for its first file ~230 ms later
+ * than from one bundle (docs/scale.md, "Worker processes start from one bundle"). parquet-wasm's
+ * bundled code finds its `.wasm` file in the package (parquet-wasm.ts).
+ */
 const OPTIONS = {
   bundle: true,
-  packages: 'external',
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  banner: { js: ESM_REQUIRE_BANNER },
 } as const;
 
 /** What a bundle was built from: each input file's SHA-256, by absolute path. */
@@ -47,11 +60,13 @@ const cacheDir = (): string =>
 /**
  * The bundle of `entryFile`: the last one built for it while every file it was built from still
  * has the same content (their hashes, in a record beside it), else a new one. Starting esbuild
- * and bundling took 100-150 ms for the ETL's worker (61 modules) against ~3 ms to hash them, on
- * every `ops etl` and `ops generate` with workers. The files are the modules esbuild read and
- * the nearest tsconfig.json and package.json (they change what it writes). A bundle whose files
- * changed while it was built (an input's mtime after the build began) gets no record: the next
- * call builds again. `reused`: no bundling was needed. `dir`: the cache (tests give their own).
+ * and bundling took 100-150 ms for the ETL's worker (61 modules; ~370 ms since its packages are
+ * bundled too, 309 files) against ~3 ms to hash them (~12 ms), on every `ops etl` and `ops
+ * generate` with workers. The files are the modules esbuild read (the packages' too: a package
+ * that `npm ci` upgraded is bundled anew) and the nearest tsconfig.json and package.json (they
+ * change what it writes). A bundle whose files changed while it was built (an input's mtime after
+ * the build began) gets no record: the next call builds again. `reused`: no bundling was needed.
+ * `dir`: the cache (tests give their own).
  */
 export function bundled(entryFile: string, dir = cacheDir()): { file: string; reused: boolean } {
   const name = path.basename(entryFile, '.ts');

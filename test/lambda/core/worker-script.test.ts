@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundled, workerScript } from '../../../lambda/core/worker-script.js';
 
 // TypeScript entry points bundled on the fly for worker threads and child processes: their own
-// modules bundled in, packages left to node_modules, the file named by its content.
+// modules and the packages they import bundled in, the file named by its content.
 let dir: string;
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** A minute ago: a file time before any build of the test. */
 const past = new Date(Date.now() - 60_000);
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'worker-script-'));
+  // inside the repository, as real entry points are: the packages they import resolve from there
+  await mkdir(path.join(repo, 'node_modules', '.cache'), { recursive: true });
+  dir = await mkdtemp(path.join(repo, 'node_modules', '.cache', 'worker-script-test-'));
 });
 /** What the workerScript tests leave in the shared cache (node_modules/.cache/store-sales-etl). */
 const shared: URL[] = [];
@@ -36,12 +38,20 @@ async function entry(name: string, code: string, helper = 'export const six: num
 }
 
 describe('workerScript', () => {
-  it('bundles an entry with its own modules into a runnable ES module named by its hash', async () => {
+  it('bundles an entry with its own modules and its packages into a runnable ES module named by its hash', async () => {
     const url = workerScript(
       await entry(
         'answer',
-        "import { six } from 'HELPER';\nimport { tableFromArrays } from 'apache-arrow';\n" +
-          'export const answer = six * 7;\nexport const rows = tableFromArrays({ a: [1, 2, 3] }).numRows;\n',
+        "import { six } from 'HELPER';\nimport { tableFromArrays, tableToIPC } from 'apache-arrow';\n" +
+          "import { parquetWasm } from '" +
+          path.join(repo, 'lambda', 'core', 'parquet-wasm.ts') +
+          "';\nimport { z } from 'zod';\n" +
+          'export const answer = z.number().parse(six * 7);\n' +
+          'const table = tableFromArrays({ a: Int32Array.from([1, 2, 3]) });\n' +
+          'export const rows = table.numRows;\n' +
+          // parquet-wasm bundled in still finds its .wasm file
+          "const ipc = tableToIPC(table, 'stream');\n" +
+          'export const parquetBytes = parquetWasm().writeParquet(parquetWasm().Table.fromIPCStream(ipc)).length;\n',
       ),
     );
     shared.push(url);
@@ -49,10 +59,13 @@ describe('workerScript', () => {
     expect(path.basename(file)).toMatch(/^answer-[0-9a-f]{12}\.mjs$/);
     expect(file).toContain(`${path.sep}node_modules${path.sep}.cache${path.sep}store-sales-etl${path.sep}`);
     const code = await readFile(file, 'utf8');
-    expect(code).toMatch(/from "apache-arrow"/); // a package stays external
+    // packages are bundled in: Node would load each of their modules one by one
+    for (const pkg of ['apache-arrow', 'zod', 'parquet-wasm'])
+      expect(code).not.toMatch(new RegExp(`^import [^;]*from "${pkg}`, 'm'));
     expect(code).not.toMatch(/from "[^"]*answer-helper/); // its own module is bundled in
-    const loaded = (await import(url.href)) as { answer: number; rows: number };
+    const loaded = (await import(url.href)) as { answer: number; rows: number; parquetBytes: number };
     expect([loaded.answer, loaded.rows]).toEqual([42, 3]);
+    expect(loaded.parquetBytes).toBeGreaterThan(8); // 'PAR1' at both ends, a footer between
   });
 
   it('gives the same entry the same file, and changed code a new one', async () => {
