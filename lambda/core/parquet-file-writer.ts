@@ -6,6 +6,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as arrow from 'apache-arrow';
 import type { FactColumn } from '../../contracts/fact-column.js';
 import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
+import { IpcFrames } from './ipc-frames.js';
 import { parquetWasm } from './parquet-wasm.js';
 
 /** Writing a Parquet file failed, or the written file does not hold the rows given to it. */
@@ -146,6 +147,7 @@ export class ParquetFileWriter implements ParquetSink {
   private output: Promise<void> | undefined;
   private failure: unknown;
   private wake: (() => void) | undefined;
+  private readonly frames = new IpcFrames();
 
   constructor(
     readonly table: FactTable,
@@ -153,16 +155,32 @@ export class ParquetFileWriter implements ParquetSink {
     private readonly rowGroupRows: number,
   ) {}
 
-  write(batch: arrow.RecordBatch): Promise<void> {
-    return this.writeIpc(toIpc(batch), batch.numRows);
+  async write(batch: arrow.RecordBatch): Promise<void> {
+    const { bytes, release } = this.frames.frame(batch);
+    let wasmBatch: unknown;
+    try {
+      wasmBatch = this.decode(bytes);
+    } finally {
+      release(); // parquet-wasm holds its own copy
+    }
+    return this.enqueue(wasmBatch, batch.numRows);
   }
 
-  async writeIpc(ipc: Uint8Array, rows: number): Promise<void> {
+  /** Writes a batch given as IPC bytes (the encoder thread's requests); `ipc` is free again when this resolves. */
+  writeIpc(ipc: Uint8Array, rows: number): Promise<void> {
+    return this.enqueue(this.decode(ipc), rows);
+  }
+
+  /** The batch in parquet-wasm's memory (copied there: the IPC bytes can be reused at once). */
+  private decode(ipc: Uint8Array): unknown {
     this.throwIfFailed();
-    const pw = parquetWasm();
-    const table = pw.Table.fromIPCStream(ipc);
+    const table = parquetWasm().Table.fromIPCStream(ipc);
     const wasmBatch = table.recordBatch(0);
     table.free();
+    return wasmBatch;
+  }
+
+  private async enqueue(wasmBatch: unknown, rows: number): Promise<void> {
     this.rows += rows;
     if (!this.controller) return this.start(wasmBatch);
     this.controller.enqueue(wasmBatch);

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type * as arrow from 'apache-arrow';
 import type { FactTable } from '../../contracts/fact-tables.js';
-import { type ParquetSink, ParquetWriteError, toIpc } from './parquet-file-writer.js';
+import { IpcFrames } from './ipc-frames.js';
+import { type ParquetSink, ParquetWriteError } from './parquet-file-writer.js';
 import { workerScript } from './worker-script.js';
 
 /** Requests to the encoder thread; each names the sink (file) it is for and gets one reply. */
@@ -10,8 +11,9 @@ export type EncoderRequest =
   | { type: 'batch'; seq: number; sink: number; ipc: Uint8Array; rows: number }
   | { type: 'close' | 'abort'; seq: number; sink: number };
 
+/** A batch's `done` hands its IPC buffer back (transferred), for the next batch. */
 export type EncoderReply =
-  | { type: 'done'; seq: number; rows?: number }
+  | { type: 'done'; seq: number; rows?: number; buffer?: ArrayBuffer }
   | { type: 'failed'; seq: number; message: string };
 
 /**
@@ -29,9 +31,9 @@ const IN_FLIGHT = 2;
 /**
  * A worker thread that encodes Parquet while the main thread parses and flattens: the two
  * halves of the ETL run on two cores. The main thread sends each batch as Arrow IPC bytes
- * (transferred, not copied) and the worker runs parquet-wasm. One thread serves every file of
- * a run. On a single core (or a small Lambda) it only adds overhead: see `processSource`'s
- * `encoderThread` option.
+ * (transferred, not copied, and handed back for the next batch) and the worker runs
+ * parquet-wasm. One thread serves every file of a run. On a single core (or a small Lambda) it
+ * only adds overhead: see `processSource`'s `encoderThread` option.
  */
 export class ParquetThread {
   private readonly worker: Worker;
@@ -41,11 +43,13 @@ export class ParquetThread {
   >();
   private seq = 0;
   private sinks = 0;
+  private readonly frames = new IpcFrames();
   private failure: Error | undefined;
 
   constructor() {
     this.worker = new Worker(parquetWorkerScript());
     this.worker.on('message', (reply: EncoderReply) => {
+      if (reply.type === 'done' && reply.buffer) this.frames.reuse(reply.buffer);
       const waiter = this.pending.get(reply.seq);
       this.pending.delete(reply.seq);
       if (reply.type === 'done') waiter?.resolve(reply);
@@ -70,10 +74,8 @@ export class ParquetThread {
     return {
       file,
       write: async (batch: arrow.RecordBatch) => {
-        const bytes = toIpc(batch);
-        // Transfer the buffer when the IPC bytes own it entirely; copy otherwise.
-        const ipc =
-          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+        // a pooled buffer, transferred (not copied) there and back (`reuse` above)
+        const { bytes: ipc } = this.frames.frame(batch);
         track(
           this.request({ type: 'batch', seq: 0, sink, ipc, rows: batch.numRows }, [
             ipc.buffer as ArrayBuffer,

@@ -21,7 +21,8 @@ async function handle(m: EncoderRequest): Promise<EncoderReply> {
   if (!writer) throw new Error(`no open file for sink ${m.sink}`);
   if (m.type === 'batch') {
     await writer.writeIpc(m.ipc, m.rows);
-    return { type: 'done', seq: m.seq };
+    // the bytes are in parquet-wasm's memory now: the buffer goes back for another batch
+    return { type: 'done', seq: m.seq, buffer: m.ipc.buffer as ArrayBuffer };
   }
   writers.delete(m.sink);
   if (m.type === 'abort') {
@@ -35,7 +36,7 @@ port.on('message', (m: EncoderRequest) => {
   const next = (queues.get(m.sink) ?? Promise.resolve())
     .then(() => handle(m))
     .then(
-      (reply) => port.postMessage(reply),
+      (reply) => port.postMessage(reply, reply.type === 'done' && reply.buffer ? [reply.buffer] : []),
       (err: unknown) =>
         port.postMessage({ type: 'failed', seq: m.seq, message: (err as Error).message ?? String(err) }),
     )

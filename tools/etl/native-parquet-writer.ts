@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as arrow from 'apache-arrow';
 import type { FactTable } from '../../contracts/fact-tables.js';
+import { IpcFrames } from '../../lambda/core/ipc-frames.js';
 import {
   type ParquetSink,
   ParquetWriteError,
@@ -13,7 +14,6 @@ import {
   writerSettings,
 } from '../../lambda/core/parquet-file-writer.js';
 import { spawnTied } from '../lib/child-processes.js';
-import { IpcFrames } from './ipc-frames.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -90,7 +90,7 @@ export class NativeParquetWriter implements ParquetSink {
   /** The encoder expands dictionary-coded columns (src/main.rs): codes cost a byte a row here. */
   readonly takesCodes = true;
   private rows = 0;
-  private readonly frames = new IpcFrames();
+  private readonly frames = new IpcFrames({ lengthPrefix: true });
   private stdout = '';
   private stderr = '';
   private failure: Error | undefined;

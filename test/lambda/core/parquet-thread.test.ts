@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OrdersBatch } from '../../../lambda/core/fact-batches.js';
+import { IpcFrames } from '../../../lambda/core/ipc-frames.js';
 import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
+import { ParquetFileWriter } from '../../../lambda/core/parquet-file-writer.js';
 import { ParquetThread } from '../../../lambda/core/parquet-thread.js';
 import { parquetWasm } from '../../../lambda/core/parquet-wasm.js';
 import { normalized, validOrder } from '../support/orders.js';
@@ -49,6 +51,30 @@ describe('ParquetThread', () => {
     }
     expect(await Promise.all([a.close(), b.close()])).toEqual([300, 42]);
     expect([await footerRows(a.file), await footerRows(b.file)]).toEqual([300, 42]);
+  });
+
+  it('hands each batch’s IPC buffer back for the next, writing the bytes this thread writes', async () => {
+    const reuse = vi.spyOn(IpcFrames.prototype, 'reuse');
+    try {
+      const threaded = thread.open('fact_orders', path.join(dir, 'pooled.parquet'), 64);
+      const here = new ParquetFileWriter('fact_orders', path.join(dir, 'here.parquet'), 64);
+      // batches of growing size: a buffer handed back is too small for the next one at times
+      for (let k = 0; k < 8; k++) {
+        const rows = batch(k * 40, 20 + 5 * k);
+        await threaded.write(rows);
+        await here.write(rows);
+      }
+      expect(await Promise.all([threaded.close(), here.close()])).toEqual([300, 300]);
+      expect(reuse).toHaveBeenCalledTimes(8);
+      expect((await readFile(threaded.file)).equals(await readFile(here.file))).toBe(true);
+      // the next batch goes in a buffer handed back: transferred again, it is empty here now
+      const next = thread.open('fact_orders', path.join(dir, 'next-batch.parquet'), 64);
+      await next.write(batch(0, 20));
+      expect(await next.close()).toBe(20);
+      expect(reuse.mock.calls.slice(0, 8).some(([buffer]) => buffer.byteLength === 0)).toBe(true);
+    } finally {
+      reuse.mockRestore();
+    }
   });
 
   it('removes a file it aborts, and goes on serving other files', async () => {

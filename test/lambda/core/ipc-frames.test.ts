@@ -1,10 +1,11 @@
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { ItemsBatch } from '../../../lambda/core/fact-batches.js';
+import { IpcFrames } from '../../../lambda/core/ipc-frames.js';
 import { NormalizedOrder } from '../../../lambda/core/normalized-order.js';
 import { toIpc } from '../../../lambda/core/parquet-file-writer.js';
-import { IpcFrames } from '../../../tools/etl/ipc-frames.js';
-import { normalized, validOrder } from '../../lambda/support/orders.js';
+import { normalized, validOrder } from '../support/orders.js';
 
 /** Item rows of `orders` orders, as the ETL batches them. */
 function itemsOf(orders: number): ItemsBatch {
@@ -14,9 +15,9 @@ function itemsOf(orders: number): ItemsBatch {
   return batch;
 }
 
-describe('IpcFrames (the native encoder’s stdin)', () => {
+describe('IpcFrames (the native encoder’s stdin, parquet-wasm’s batches)', () => {
   it('frames a batch as its length then the IPC stream toIpc makes, plain or coded', () => {
-    const frames = new IpcFrames();
+    const frames = new IpcFrames({ lengthPrefix: true });
     const batch = itemsOf(50);
     for (const coded of [false, true]) {
       const rb = batch.recordBatch(coded);
@@ -30,7 +31,7 @@ describe('IpcFrames (the native encoder’s stdin)', () => {
   });
 
   it('reuses a frame’s buffer only once it is released, and drops one too small for the next batch', () => {
-    const frames = new IpcFrames();
+    const frames = new IpcFrames({ lengthPrefix: true });
     const big = itemsOf(40).recordBatch();
     const small = itemsOf(10).recordBatch();
     const first = frames.frame(big);
@@ -48,5 +49,28 @@ describe('IpcFrames (the native encoder’s stdin)', () => {
     expect([first.bytes.buffer, second.bytes.buffer]).not.toContain(larger.bytes.buffer);
     expect(frames.frame(small).bytes.buffer).toBe(first.bytes.buffer);
     expect(frames.frame(small).bytes.buffer).not.toBe(second.bytes.buffer);
+  });
+
+  it('gives the bytes toIpc makes without a length, in a buffer that can go to a thread and come back', () => {
+    const frames = new IpcFrames();
+    const rb = itemsOf(30).recordBatch();
+    const { bytes } = frames.frame(rb);
+    expect(Buffer.from(bytes).equals(Buffer.from(toIpc(rb)))).toBe(true);
+    // the whole ArrayBuffer is the frame's: transferable
+    expect(bytes.byteOffset).toBe(0);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
+    expect(bytes.byteLength).toBe(0); // gone to the other side
+    const there = receiveMessageOnPort(port2)?.message as Uint8Array;
+    expect(arrow.tableFromIPC(there).numRows).toBe(rb.numRows);
+    port2.postMessage(there.buffer, [there.buffer as ArrayBuffer]);
+    const back = receiveMessageOnPort(port1)?.message as ArrayBuffer;
+    port1.close();
+    frames.reuse(back);
+    const next = frames.frame(itemsOf(20).recordBatch());
+    expect(next.bytes.buffer).toBe(back);
+    // a detached buffer (transferred again elsewhere) is not taken
+    frames.reuse(new ArrayBuffer(0));
+    expect(frames.frame(rb).bytes.buffer).not.toBe(back);
   });
 });
