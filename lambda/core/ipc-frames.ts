@@ -15,7 +15,8 @@ export interface IpcFrame {
 }
 
 /**
- * One record batch as an Arrow IPC stream (the bytes `toIpc` makes) in a buffer of a pool: the
+ * One record batch as an Arrow IPC stream (the bytes of arrow's `tableToIPC` for a table of that
+ * batch, the form parquet-wasm reads) in a buffer of a pool: the
  * writer's pieces are copied once into a buffer that `release` returns to the pool once the bytes
  * are consumed. A month's ~800 MB of IPC reuses a few buffers instead of allocating one per batch,
  * which cost a worker ~0.6 of its ~8 CPU-seconds a month in page faults and garbage collection

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import * as arrow from 'apache-arrow';
+import type * as arrow from 'apache-arrow';
 import type { FactColumn } from '../../contracts/fact-column.js';
 import { FACT_TABLES, type FactTable } from '../../contracts/fact-tables.js';
 import { IpcFrames } from './ipc-frames.js';
@@ -29,10 +29,6 @@ export interface ParquetSink {
   /** Stops and removes the partial file. */
   abort(): Promise<void>;
 }
-
-/** Serialises a record batch as an Arrow IPC stream, the form parquet-wasm (and a worker) takes. */
-export const toIpc = (batch: arrow.RecordBatch): Uint8Array =>
-  arrow.tableToIPC(new arrow.Table([batch]), 'stream');
 
 /** A way to encode the lake's Parquet: the lake's choice (`LAKE_PARQUET`) and the candidates `npm run bench parquet` measures. */
 export interface ParquetEncoding {
@@ -136,6 +132,12 @@ export function writerProperties(
 }
 
 /**
+ * The IPC buffers of the writers of this thread: a batch is framed, copied into parquet-wasm and
+ * its buffer released before `write` returns, so one pool serves every file.
+ */
+const sameThreadFrames = new IpcFrames();
+
+/**
  * Streams Arrow batches (as IPC bytes) into one local Parquet file through parquet-wasm's async
  * writer, which closes a row group every `rowGroupRows` rows and flushes it to the file: memory
  * holds one row group in progress, whatever the file's size. Writes wait while the encoder is
@@ -147,7 +149,6 @@ export class ParquetFileWriter implements ParquetSink {
   private output: Promise<void> | undefined;
   private failure: unknown;
   private wake: (() => void) | undefined;
-  private readonly frames = new IpcFrames();
 
   constructor(
     readonly table: FactTable,
@@ -156,7 +157,7 @@ export class ParquetFileWriter implements ParquetSink {
   ) {}
 
   async write(batch: arrow.RecordBatch): Promise<void> {
-    const { bytes, release } = this.frames.frame(batch);
+    const { bytes, release } = sameThreadFrames.frame(batch);
     let wasmBatch: unknown;
     try {
       wasmBatch = this.decode(bytes);
@@ -167,7 +168,7 @@ export class ParquetFileWriter implements ParquetSink {
   }
 
   /** Writes a batch given as IPC bytes (the encoder thread's requests); `ipc` is free again when this resolves. */
-  writeIpc(ipc: Uint8Array, rows: number): Promise<void> {
+  async writeIpc(ipc: Uint8Array, rows: number): Promise<void> {
     return this.enqueue(this.decode(ipc), rows);
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -103,6 +103,9 @@ export function bundled(entryFile: string, dir = cacheDir()): { file: string; re
   if (inputs.every((input) => (mtimeOf(input) ?? Number.POSITIVE_INFINITY) < began)) {
     const hashes = Object.fromEntries(inputs.map((input) => [input, hashOf(input) ?? '']));
     writeAtomically(recordFile, JSON.stringify({ recipe, bundle, inputs: hashes } satisfies BundleRecord));
+    // the bundle this one replaces (~1.5 MB with its packages) would otherwise stay forever; a
+    // checkout that still had it bundles again on its next run
+    if (reusable && reusable.bundle !== bundle) rmSync(path.join(dir, reusable.bundle), { force: true });
   }
   return { file, reused: false };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,13 +23,15 @@ afterAll(async () => {
   for (const url of shared) {
     const bundle = fileURLToPath(url);
     const name = path.basename(bundle).replace(/-[0-9a-f]{12}\.mjs$/, '');
-    const entryFile = path.join(dir, `${name}.ts`);
-    const record = `${name}-${createHash('sha256').update(entryFile).digest('hex').slice(0, 12)}.inputs.json`;
     await rm(bundle, { force: true });
-    await rm(path.join(path.dirname(bundle), record), { force: true });
+    await rm(path.join(path.dirname(bundle), recordName(path.join(dir, `${name}.ts`))), { force: true });
   }
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The name of the record an entry file's bundle gets (worker-script.ts). */
+const recordName = (entryFile: string): string =>
+  `${path.basename(entryFile, '.ts')}-${createHash('sha256').update(entryFile).digest('hex').slice(0, 12)}.inputs.json`;
 
 async function entry(name: string, code: string, helper = 'export const six: number = 6;'): Promise<URL> {
   await writeFile(path.join(dir, `${name}-helper.ts`), helper);
@@ -39,21 +42,23 @@ async function entry(name: string, code: string, helper = 'export const six: num
 
 describe('workerScript', () => {
   it('bundles an entry with its own modules and its packages into a runnable ES module named by its hash', async () => {
-    const url = workerScript(
-      await entry(
-        'answer',
-        "import { six } from 'HELPER';\nimport { tableFromArrays, tableToIPC } from 'apache-arrow';\n" +
-          "import { parquetWasm } from '" +
-          path.join(repo, 'lambda', 'core', 'parquet-wasm.ts') +
-          "';\nimport { z } from 'zod';\n" +
-          'export const answer = z.number().parse(six * 7);\n' +
-          'const table = tableFromArrays({ a: Int32Array.from([1, 2, 3]) });\n' +
-          'export const rows = table.numRows;\n' +
-          // parquet-wasm bundled in still finds its .wasm file
-          "const ipc = tableToIPC(table, 'stream');\n" +
-          'export const parquetBytes = parquetWasm().writeParquet(parquetWasm().Table.fromIPCStream(ipc)).length;\n',
-      ),
+    const entryUrl = await entry(
+      'answer',
+      "import { six } from 'HELPER';\nimport { tableFromArrays, tableToIPC } from 'apache-arrow';\n" +
+        "import { parquetWasm } from '" +
+        path.join(repo, 'lambda', 'core', 'parquet-wasm.ts') +
+        "';\nimport { z } from 'zod';\n" +
+        'export const answer = z.number().parse(six * 7);\n' +
+        'const table = tableFromArrays({ a: Int32Array.from([1, 2, 3]) });\n' +
+        'export const rows = table.numRows;\n' +
+        // parquet-wasm bundled in still finds its .wasm file
+        "const ipc = tableToIPC(table, 'stream');\n" +
+        'export const parquetBytes = parquetWasm().writeParquet(parquetWasm().Table.fromIPCStream(ipc)).length;\n',
     );
+    // written well before the build, so that it gets a record (see the last test)
+    for (const f of [fileURLToPath(entryUrl), path.join(dir, 'answer-helper.ts')])
+      await utimes(f, past, past);
+    const url = workerScript(entryUrl);
     shared.push(url);
     const file = fileURLToPath(url);
     expect(path.basename(file)).toMatch(/^answer-[0-9a-f]{12}\.mjs$/);
@@ -66,6 +71,15 @@ describe('workerScript', () => {
     const loaded = (await import(url.href)) as { answer: number; rows: number; parquetBytes: number };
     expect([loaded.answer, loaded.rows]).toEqual([42, 3]);
     expect(loaded.parquetBytes).toBeGreaterThan(8); // 'PAR1' at both ends, a footer between
+    // the packages' files are inputs too: one that `npm ci` changes makes a new bundle
+    const record = JSON.parse(
+      await readFile(path.join(path.dirname(file), recordName(fileURLToPath(entryUrl))), 'utf8'),
+    ) as { inputs: Record<string, string> };
+    const inputs = Object.keys(record.inputs);
+    for (const pkg of ['apache-arrow', 'zod', 'parquet-wasm'])
+      expect(inputs.some((f) => f.includes(`${path.sep}node_modules${path.sep}${pkg}${path.sep}`))).toBe(
+        true,
+      );
   });
 
   it('gives the same entry the same file, and changed code a new one', async () => {
@@ -107,6 +121,7 @@ describe('workerScript', () => {
     const changed = bundled(file, cache);
     expect(changed.reused).toBe(false);
     expect(changed.file).not.toBe(first.file);
+    expect(existsSync(first.file)).toBe(false); // the bundle it replaces is removed
     expect(((await import(pathToFileURL(changed.file).href)) as { v: number }).v).toBe(66);
     expect(bundled(file, cache).reused).toBe(true);
     // the nearest tsconfig.json changes what esbuild writes: bundled anew
