@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin, Parser } from 'yargs/helpers';
 import { OpsError } from '../contracts/ops-error.js';
-import { commands } from './commands/index.js';
+import { COMMAND_NAMES, commandsFor } from './commands/index.js';
 import { stoppingOnSignal } from './lib/child-processes.js';
 import { flagArgument, formatError } from './lib/errors.js';
 import { flagsWithoutValue, singleValue, suggestCommand } from './lib/options.js';
@@ -36,12 +36,13 @@ const cli = yargs(hideBin(process.argv))
 /** `no command "gen" (did you mean \`npx ops generate\`?)` when the first word is no command. */
 function unknownCommand(): string | undefined {
   const [given] = Parser(hideBin(process.argv))._;
-  const names = commands.map((c) => String(c.command));
+  const names = [...COMMAND_NAMES];
   if (typeof given !== 'string' || names.includes(given)) return undefined;
   const meant = suggestCommand(given, names);
   return `no command "${given}"${meant ? ` (did you mean \`npx ops ${meant}\`?)` : ''}`;
 }
-for (const command of commands) cli.command(command);
+// only the command the line names is loaded (tools/commands/index.ts)
+for (const command of await commandsFor(hideBin(process.argv))) cli.command(command);
 /** yargs' option table of the command being parsed (a method @types/yargs does not declare). */
 type OptionTable = {
   getOptions(): { key: Record<string, unknown>; boolean: string[]; count: string[]; array: string[] };

@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import yargs, { type Argv } from 'yargs';
-import { commands } from '../../tools/commands/index.js';
+import { loadCommands } from '../../tools/commands/index.js';
+
+const commands = await loadCommands();
 
 // Offline checks of README.md and docs/*.md: every relative link (and #anchor) resolves, every
 // `npx ops <command> --flag` and `npm run <script>` exists, every repository path named in code

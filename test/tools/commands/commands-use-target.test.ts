@@ -65,7 +65,7 @@ vi.mock('../../../tools/targets/registry.js', async (original) => ({
   },
 }));
 
-const { commands } = await import('../../../tools/commands/index.js');
+const commands = await (await import('../../../tools/commands/index.js')).loadCommands();
 const handler = (name: string) => {
   const command = commands.find((c) => String(c.command).startsWith(name));
   return async (args: Record<string, unknown>): Promise<void> =>
