@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION_ENV } from '../../stacks/app.js';
 import { STATE_BUCKET_ENV } from '../../stacks/state-backend.js';
@@ -35,9 +38,18 @@ describe.each(['dev', 'prod'] as const)('synth environment (%s)', (stage) => {
 
 describe('synth region', () => {
   it('refuses a region that is no AWS region name, or of another partition, before building anything', async () => {
-    for (const region of ['bogus', 'EU-WEST-1', 'eu-west'])
-      await expect(synthStacks({ [REGION_ENV]: region })).rejects.toThrow(`region "${region}" (--region`);
-    for (const region of ['cn-north-1', 'us-gov-west-1', 'us-isob-east-1', 'eusc-de-east-1'])
-      await expect(synthStacks({ [REGION_ENV]: region })).rejects.toThrow('in another AWS partition');
+    // its own temp folder: what a refused synth leaves is seen apart from other files' synths
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'synth-region-'));
+    try {
+      for (const region of ['bogus', 'EU-WEST-1', 'eu-west'])
+        await expect(synthStacks({ [REGION_ENV]: region }, tmp)).rejects.toThrow(
+          `region "${region}" (--region`,
+        );
+      for (const region of ['cn-north-1', 'us-gov-west-1', 'us-isob-east-1', 'eusc-de-east-1'])
+        await expect(synthStacks({ [REGION_ENV]: region }, tmp)).rejects.toThrow('in another AWS partition');
+      expect(await readdir(tmp)).toEqual([]); // nothing of a refused synth stays behind
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 });

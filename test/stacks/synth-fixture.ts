@@ -26,12 +26,19 @@ export interface Synthesized {
 }
 
 /**
- * Synthesizes both stages once, with the real Lambda bundle, into a temporary folder. The
- * environment is passed explicitly (empty by default), so results do not depend on the shell.
+ * Synthesizes both stages once, with the real Lambda bundle, into a temporary folder (under
+ * `tmpDir`), removed by `cleanup` or, when the synth fails, at once. The environment is passed
+ * explicitly (empty by default), so results do not depend on the shell.
  */
-export async function synthStacks(env: NodeJS.ProcessEnv = {}): Promise<Synthesized> {
-  const outdir = await mkdtemp(path.join(os.tmpdir(), 'store-sales-synth-'));
-  const { stacks: files } = await synthesize({ outdir, env, bundle: bundleLambda });
+export async function synthStacks(env: NodeJS.ProcessEnv = {}, tmpDir = os.tmpdir()): Promise<Synthesized> {
+  const outdir = await mkdtemp(path.join(tmpDir, 'store-sales-synth-'));
+  const { stacks: files } = await synthesize({ outdir, env, bundle: bundleLambda }).catch(
+    async (err: unknown) => {
+      // a refused synth (the region tests) leaves no folder behind either
+      await rm(outdir, { recursive: true, force: true });
+      throw err;
+    },
+  );
   const read = (file: string): TfJson => JSON.parse(readFileSync(file, 'utf8'));
   return {
     outdir,
