@@ -3,10 +3,10 @@
 -- observed month, but the store is older, so a customer who signed up before the window may have
 -- ordered before it. Such a customer has no cohort (NULL): never "new", always returning. Customers
 -- who signed up inside the window have their first completed order month as cohort.
--- A separate model, so int_customer_months keeps its shape (and its incremental build). It reads
--- the orders only (the first completed order month is int_customer_months' first activity month,
--- the window's first month int_observed_months' first), so it can be kept whole while the facts
--- are unchanged (macros/facts_unchanged.sql).
+-- Built whole from every month's orders: int_customer_months takes its cohort_month (the first
+-- completed order month, whatever the signup) from here, so its incremental build needs no kept
+-- rows. It reads the orders only (the window's first month is int_observed_months' first), so it
+-- can be kept whole while the facts are unchanged (macros/facts_unchanged.sql).
 {{ facts_unchanged_config() }}
 with orders as (
 
