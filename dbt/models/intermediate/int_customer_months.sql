@@ -45,7 +45,7 @@ month_fingerprints as (
 -- The customer's first completed order month, from every month's orders (int_customer_cohorts is
 -- built whole from the facts): a rebuilt month needs no cohort from the rows kept, and a hash
 -- join on the 2.4M customers of 12M orders costs less than a window over their 7M customer-months
--- (docs/scale.md, "Incremental dbt").
+-- (docs/scale.md, "Cohorts from int_customer_cohorts").
 customer_cohorts as (
 
     select
