@@ -1,3 +1,6 @@
+import { rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+
 /** What `npm run bench` passes every part (see run.ts). */
 export interface BenchOptions {
   /** Size of the generated input, where the part generates one (its own default otherwise). */
@@ -11,4 +14,13 @@ export interface BenchOptions {
 /** A part could not measure (a step failed, a prerequisite is missing): run.ts prints the message, no stack. */
 export class BenchFailure extends Error {
   override readonly name = 'BenchFailure';
+}
+
+/**
+ * Removes a part's generated data folder, then the shared folder holding it if that is now empty
+ * (another part's data may be kept there with --keep).
+ */
+export async function removeBenchData(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await rmdir(path.dirname(dir)).catch(() => undefined);
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { openAsBlob } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { processSource } from '../../lambda/core/process-source.js';
 import { runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset } from '../generator/index.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
-import { BenchFailure, type BenchOptions } from './bench-options.js';
+import { BenchFailure, type BenchOptions, removeBenchData } from './bench-options.js';
 
 /**
  * `npm run bench duplicates [-- --orders N]`: what cross-source duplicate detection costs the
@@ -171,7 +171,7 @@ export async function run(options: BenchOptions): Promise<void> {
         `the Lambda's run of the last month (processSource, one thread): ${fmt(runs.loaded)} orders loaded, wall ${runs.wall.toFixed(2)} s, cpu ${runs.cpu.toFixed(2)} s, peak RSS ${Math.max(r1.maxRssMiB, r2.maxRssMiB).toFixed(0)} MiB\n`,
     );
   } finally {
-    if (!options.keep) await rm(lake, { recursive: true, force: true });
+    if (!options.keep) await removeBenchData(lake);
   }
 }
 

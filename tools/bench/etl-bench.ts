@@ -12,7 +12,7 @@ import { type LocalEtlSummary, runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset, generateMonthOrders, writeOrdersFile } from '../generator/index.js';
 import { kibToMb } from '../lib/units.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
-import type { BenchOptions } from './bench-options.js';
+import { type BenchOptions, removeBenchData } from './bench-options.js';
 import { decodedFacts, encodeFacts } from './parquet-bench.js';
 
 /**
@@ -214,7 +214,7 @@ export async function run(options: BenchOptions): Promise<void> {
   try {
     await measure();
   } finally {
-    if (!options.keep) await rm(DATA, { recursive: true, force: true });
+    if (!options.keep) await removeBenchData(DATA);
   }
 }
 
