@@ -1,4 +1,5 @@
 import { rm, rmdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 /** What `npm run bench` passes every part (see run.ts). */
@@ -16,9 +17,15 @@ export class BenchFailure extends Error {
   override readonly name = 'BenchFailure';
 }
 
+/** The folder the parts that generate their input share in the OS temp folder. */
+const BENCH_DATA = 'store-sales-bench';
+
+/** A part's generated data folder, `<tmp>/store-sales-bench/<name>`, kept between runs with --keep. */
+export const benchDataDir = (name: string): string => path.join(os.tmpdir(), BENCH_DATA, name);
+
 /**
- * Removes a part's generated data folder, then the shared folder holding it if that is now empty
- * (another part's data may be kept there with --keep).
+ * Removes a part's data folder (`benchDataDir`), then the shared folder holding it if that is now
+ * empty (another part's data may be kept there with --keep).
  */
 export async function removeBenchData(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });

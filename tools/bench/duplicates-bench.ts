@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { openAsBlob } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,7 +10,7 @@ import { processSource } from '../../lambda/core/process-source.js';
 import { runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset } from '../generator/index.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
-import { BenchFailure, type BenchOptions, removeBenchData } from './bench-options.js';
+import { BenchFailure, type BenchOptions, benchDataDir, removeBenchData } from './bench-options.js';
 
 /**
  * `npm run bench duplicates [-- --orders N]`: what cross-source duplicate detection costs the
@@ -31,8 +30,7 @@ const MONTHS = 12;
 const LAST = rawMonthKey(2025, MONTHS);
 /** Average orders per month (`--orders`); the data folder is named after it. */
 let ORDERS = 100_000;
-const dataDir = (orders: number) =>
-  path.join(os.tmpdir(), 'store-sales-bench', `duplicates-${orders}-seed42`);
+const dataDir = (orders: number) => benchDataDir(`duplicates-${orders}-seed42`);
 
 interface HeldResult {
   held: number;

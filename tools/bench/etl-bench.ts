@@ -12,7 +12,7 @@ import { type LocalEtlSummary, runLocalEtl } from '../etl/run-local-etl.js';
 import { generateDataset, generateMonthOrders, writeOrdersFile } from '../generator/index.js';
 import { kibToMb } from '../lib/units.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
-import { type BenchOptions, removeBenchData } from './bench-options.js';
+import { type BenchOptions, benchDataDir, removeBenchData } from './bench-options.js';
 import { decodedFacts, encodeFacts } from './parquet-bench.js';
 
 /**
@@ -37,7 +37,7 @@ import { decodedFacts, encodeFacts } from './parquet-bench.js';
 const SELF = fileURLToPath(import.meta.url);
 /** Orders in the file (`--orders`, default 1,000,000); the data folder is named after it. */
 let ORDERS = 1_000_000;
-const dataDir = (orders: number) => path.join(os.tmpdir(), 'store-sales-bench', `etl-${orders}-seed42`);
+const dataDir = (orders: number) => benchDataDir(`etl-${orders}-seed42`);
 let DATA = dataDir(ORDERS);
 const KEY = 'raw/store_sales/orders_2025_01.json';
 const SMALL_KEY = 'raw/store_sales/orders_2025_01_quarter.json';
